@@ -1,0 +1,65 @@
+"""What each role sees on its home page. Each block reads through the apps' selectors with a fixed
+number of queries, whatever the number of estates or claims."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from stakeholders import permissions, selectors
+from stakeholders.models import Estate, Organization, Ownership
+
+
+def resident_block(user) -> dict:
+    claims = list(selectors.ownerships_of_user(user))
+    return {
+        "claims": claims,
+        "estates": sorted({c.household.building.estate for c in claims if c.status != Ownership.Status.REJECTED}, key=str),
+        "has_verified": any(c.status == Ownership.Status.VERIFIED for c in claims),
+    }
+
+
+def community_block(user) -> dict:
+    estates = list(selectors.estates_for_community_staff(user))
+    return {"estates": estates, "pending": sum(e.pending_count for e in estates)}
+
+
+def street_block(user) -> dict:
+    estates = list(selectors.estates_for_street_staff(user))
+    return {
+        "estates": estates,
+        "households": sum(e.household_count for e in estates),
+        "verified": sum(e.verified_count for e in estates),
+        "pending": sum(e.pending_count for e in estates),
+    }
+
+
+def city_block() -> dict:
+    """Bureau and admin: city totals in two queries."""
+    totals = Estate.objects.aggregate(
+        estates=Count("id", distinct=True),
+        buildings=Count("buildings", distinct=True),
+        households=Count("buildings__households", distinct=True),
+    )
+    ownership = Ownership.objects.aggregate(
+        verified=Count("id", filter=Q(status=Ownership.Status.VERIFIED)),
+        pending=Count("id", filter=Q(status=Ownership.Status.PENDING)),
+    )
+    return {**totals, **ownership}
+
+
+def organizations_block(user) -> list[Organization]:
+    return [m.organization for m in permissions.memberships(user)]
+
+
+def build(user) -> dict:
+    roles = permissions.role_names(user)
+    context: dict = {"roles": roles, "organizations": organizations_block(user)}
+    if "resident" in roles:
+        context["resident"] = resident_block(user)
+    if "community" in roles:
+        context["community"] = community_block(user)
+    if "street" in roles:
+        context["street"] = street_block(user)
+    if "bureau" in roles or "admin" in roles:
+        context["city"] = city_block()
+    return context

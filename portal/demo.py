@@ -1,0 +1,421 @@
+"""The demo city: a small Nanning (南宁) with every role, and the full-size one for benchmarks.
+
+Idempotent: everything is looked up by its natural key (codes, usernames) before it is created,
+so running it again changes nothing. Writes go through the services where the demo needs the real
+behaviour (organization groups, memberships, claims and their verification).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from PIL import Image
+
+from stakeholders import services
+from stakeholders.models import (
+    Building,
+    Community,
+    Council,
+    CouncilMember,
+    Estate,
+    Household,
+    Membership,
+    Organization,
+    Ownership,
+    Resident,
+    Street,
+    User,
+)
+
+DEMO_PASSWORD = "demo-2026-pass"
+
+Kind = Organization.Kind
+
+STREETS = [
+    # code, district, name, [(community code, community name, [estates])]
+    (
+        "xinzhu",
+        "青秀区",
+        "新竹街道",
+        [
+            ("taoyuan", "桃源社区", [
+                ("taoyuan-xq", "桃源小区", "青秀区桃源路12号", 1988, "22.817000", "108.336000", [6, 6, 7]),
+                ("yuanhu-nan", "园湖南路住宅区", "青秀区园湖南路8号", 1995, "22.812500", "108.341200", [5, 6]),
+            ]),
+            ("gucheng", "古城社区", [
+                ("xinzhu-gongdian", "新竹路供电局宿舍", "青秀区新竹路17号", 1993, "22.819400", "108.333900", [6, 7]),
+            ]),
+        ],
+    ),
+    (
+        "minsheng",
+        "兴宁区",
+        "民生街道",
+        [
+            ("jiefanglu", "解放路社区", [
+                ("jiefang-bei", "解放路北小区", "兴宁区解放路45号", 1985, "22.815800", "108.318900", [5, 6]),
+                ("minsheng-jixie", "民生路机械厂宿舍", "兴宁区民生路102号", 1991, "22.816900", "108.322100", [6, 6]),
+            ]),
+            ("yinshan", "银杉社区", [
+                ("yinshan-yuan", "银杉苑", "兴宁区银杉路3号", 1999, "22.826100", "108.331700", [7, 7]),
+            ]),
+        ],
+    ),
+]
+
+ORGANIZATIONS = [
+    # kind, name, jurisdiction code (street or community) or ""
+    (Kind.HOUSING_BUREAU, "南宁市住房和城乡建设局", ""),
+    (Kind.STREET_OFFICE, "新竹街道办事处", "xinzhu"),
+    (Kind.STREET_OFFICE, "民生街道办事处", "minsheng"),
+    (Kind.COMMUNITY_COMMITTEE, "桃源社区居民委员会", "taoyuan"),
+    (Kind.COMMUNITY_COMMITTEE, "古城社区居民委员会", "gucheng"),
+    (Kind.COMMUNITY_COMMITTEE, "解放路社区居民委员会", "jiefanglu"),
+    (Kind.COMMUNITY_COMMITTEE, "银杉社区居民委员会", "yinshan"),
+    (Kind.CONTRACTOR, "邕城建设工程有限公司", ""),
+    (Kind.CONTRACTOR, "绿城建筑安装有限公司", ""),
+    (Kind.SUPERVISOR, "南宁诚信工程监理有限公司", ""),
+    (Kind.DESIGNER, "八桂城市规划设计院", ""),
+    (Kind.PROPERTY_MANAGER, "邕江物业服务有限公司", ""),
+    (Kind.UTILITY, "邕州燃气有限公司", ""),
+]
+
+# username, display name, organization, role, what the account shows
+STAFF_ACCOUNTS = [
+    ("bureau", "黄建国", "南宁市住房和城乡建设局", Membership.Role.STAFF, "housing bureau (city-wide, read + reports)"),
+    ("street_manager", "陆秀梅", "新竹街道办事处", Membership.Role.MANAGER, "street office approver (新竹街道)"),
+    ("street_staff", "韦志强", "新竹街道办事处", Membership.Role.STAFF, "street office staff (新竹街道)"),
+    ("minsheng_staff", "蒙丽华", "民生街道办事处", Membership.Role.STAFF, "street office staff (民生街道)"),
+    ("community_staff", "覃晓燕", "桃源社区居民委员会", Membership.Role.STAFF, "community committee staff (桃源社区)"),
+    ("gucheng_staff", "梁志明", "古城社区居民委员会", Membership.Role.STAFF, "community committee staff (古城社区)"),
+    ("jiefang_staff", "农海燕", "解放路社区居民委员会", Membership.Role.MANAGER, "community committee manager (解放路社区)"),
+    ("yinshan_staff", "莫小红", "银杉社区居民委员会", Membership.Role.STAFF, "community committee staff (银杉社区)"),
+    ("contractor", "李建军", "邕城建设工程有限公司", Membership.Role.MANAGER, "contractor"),
+    ("contractor2", "罗国平", "绿城建筑安装有限公司", Membership.Role.MANAGER, "second contractor"),
+    ("supervisor", "谢文斌", "南宁诚信工程监理有限公司", Membership.Role.STAFF, "supervisor"),
+    ("designer", "潘雅琴", "八桂城市规划设计院", Membership.Role.STAFF, "designer"),
+    ("property", "唐永福", "邕江物业服务有限公司", Membership.Role.STAFF, "property manager"),
+    ("utility", "钟伟", "邕州燃气有限公司", Membership.Role.STAFF, "utility (gas)"),
+]
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韦覃蒙陆农莫".replace("", " ").split()
+GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞",
+         "平", "刚", "桂英", "建华", "志强", "海燕", "春梅", "国庆", "建国", "玉兰"]
+
+
+@dataclass
+class Report:
+    created: dict[str, int] = field(default_factory=dict)
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, what: str, n: int = 1) -> None:
+        self.created[what] = self.created.get(what, 0) + n
+
+
+def _proof_file(name: str) -> SimpleUploadedFile:
+    """A small generated "scan" (the demo has no real certificates)."""
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (480, 320), (250, 245, 235))
+    for x in range(40, 440):
+        image.putpixel((x, 60), (157, 29, 32))
+        image.putpixel((x, 260), (157, 29, 32))
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def _area(rng: random.Random) -> Decimal:
+    return Decimal(rng.randint(4200, 11800)) / 100
+
+
+def _households_for(building: Building, count: int, rng: random.Random, *, per_floor: int = 2) -> list[Household]:
+    """`count` households laid out entrance by entrance, floor by floor, `per_floor` rooms each."""
+    rows, per_unit = [], building.floors * per_floor
+    for k in range(count):
+        unit, within = divmod(k, per_unit)
+        floor, door = divmod(within, per_floor)
+        rows.append(
+            Household(
+                building=building,
+                unit=str(unit + 1),
+                floor=floor + 1,
+                room=f"{floor + 1}{door + 1:02d}",
+                area_m2=_area(rng),
+            )
+        )
+    return rows
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashed once: PBKDF2 per account would make seeding take many seconds for one shared password.
+    return make_password(DEMO_PASSWORD)
+
+
+def _user(username: str, *, first_name: str = "", email: str = "", superuser: bool = False) -> tuple[User, bool]:
+    return User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "email": email,
+            "is_superuser": superuser,
+            "is_staff": superuser,
+            "password": _demo_password_hash(),
+        },
+    )
+
+
+def _resident(phone: str, name: str, *, party: bool) -> tuple[Resident, bool]:
+    """A registered resident, as resident_register makes them (username = phone), demo password."""
+    user, created = _user(phone, first_name=name)
+    if created:
+        Resident.objects.create(user=user, name=name, phone=phone, is_party_member=party)
+    return user.resident, created
+
+
+@transaction.atomic
+def seed_demo_city(report: Report | None = None) -> Report:
+    report = report or Report()
+    rng = random.Random(20191)  # fixed: the same city every time
+
+    streets, communities, estates = {}, {}, {}
+    for s_code, district, s_name, comms in STREETS:
+        street, created = Street.objects.get_or_create(code=s_code, defaults={"name": s_name, "district": district})
+        report.add("streets", created)
+        streets[s_code] = street
+        for c_code, c_name, estate_rows in comms:
+            community, created = Community.objects.get_or_create(
+                code=c_code, defaults={"name": c_name, "street": street}
+            )
+            report.add("communities", created)
+            communities[c_code] = community
+            for e_code, e_name, address, year, lat, lng, floors_list in estate_rows:
+                estate, created = Estate.objects.get_or_create(
+                    code=e_code,
+                    defaults={
+                        "name": e_name,
+                        "community": community,
+                        "address": address,
+                        "built_year": year,
+                        "latitude": Decimal(lat),
+                        "longitude": Decimal(lng),
+                    },
+                )
+                report.add("estates", created)
+                estates[e_code] = estate
+                for number, floors in enumerate(floors_list, start=1):
+                    building, created = Building.objects.get_or_create(
+                        estate=estate, number=str(number), defaults={"floors": floors, "has_elevator": False}
+                    )
+                    report.add("buildings", created)
+                    if created:
+                        units = 2 if floors < 7 else 3
+                        rows = _households_for(building, floors * units * 2, rng)
+                        Household.objects.bulk_create(rows)
+                        report.add("households", len(rows))
+
+    organizations = {}
+    for kind, name, where in ORGANIZATIONS:
+        org = Organization.objects.filter(kind=kind, name=name).first()
+        if org is None:
+            org = services.organization_create(
+                kind=kind,
+                name=name,
+                street=streets[where] if kind == Kind.STREET_OFFICE else None,
+                community=communities[where] if kind == Kind.COMMUNITY_COMMITTEE else None,
+            )
+            report.add("organizations")
+        organizations[name] = org
+
+    admin, _ = _user("admin", first_name="平台管理员", superuser=True)
+    report.accounts.append(("admin", DEMO_PASSWORD, "platform admin (everything, /admin/)"))
+    for username, display, org_name, role, what in STAFF_ACCOUNTS:
+        user, created = _user(username, first_name=display)
+        report.add("staff users", created)
+        if not Membership.objects.filter(user=user, organization=organizations[org_name]).exists():
+            services.membership_add(organization=organizations[org_name], user=user, role=role)
+        report.accounts.append((username, DEMO_PASSWORD, what))
+
+    _seed_residents(report, estates, rng, admin)
+    return report
+
+
+def _seed_residents(report: Report, estates: dict[str, Estate], rng: random.Random, admin: User) -> None:
+    """36 residents in 桃源小区 and 解放路北小区: most verified voting owners, some Party members,
+    two owning two units each, a few pending claims for the queue, one rejected claim."""
+    plan = []  # (phone, name, party, [(estate code, building number, room index)], state)
+    for i in range(36):
+        estate_code = "taoyuan-xq" if i < 24 else "jiefang-bei"
+        name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)]
+        homes = [(estate_code, "1" if i % 2 == 0 else "2", i)]
+        if i in (3, 27):  # owns a second unit in the same estate: counts once, areas add up
+            homes.append((estate_code, "3" if estate_code == "taoyuan-xq" else "1", 100 + i))
+        state = "verified"
+        if i in (20, 21, 22, 33):
+            state = "pending"
+        elif i == 23:
+            state = "rejected"
+        plan.append((f"1380771{i + 1:04d}", name, i % 5 == 0, homes, state))
+
+    for phone, name, party, homes, state in plan:
+        resident, created = _resident(phone, name, party=party)
+        report.add("residents", created)
+        for estate_code, number, index in homes:
+            estate = estates[estate_code]
+            building = Building.objects.get(estate=estate, number=number)
+            households = list(building.households.order_by("unit", "floor", "room"))
+            household = households[index % len(households)]
+            if Ownership.objects.filter(resident=resident, household=household).exists():
+                continue
+            claim = services.ownership_claim(resident=resident, household=household, proof=_proof_file("proof.png"))
+            report.add("ownership claims")
+            if state == "verified":
+                services.ownership_verify(ownership=claim, actor=admin)
+            elif state == "rejected":
+                services.ownership_reject(
+                    ownership=claim, actor=admin, reason="产权证照片模糊，无法辨认房号，请重新拍摄上传。"
+                )
+
+    # 老友议事会 of 桃源小区: five verified owners, two of them Party members.
+    estate = estates["taoyuan-xq"]
+    council, created = Council.objects.get_or_create(estate=estate, defaults={"registered_by": admin})
+    report.add("councils", created)
+    for k, (phone, *_rest) in enumerate([p for p in plan[:12] if p[4] == "verified"][:5]):
+        resident = Resident.objects.get(phone=phone)
+        if not CouncilMember.objects.filter(council=council, resident=resident).exists():
+            member = CouncilMember(
+                council=council, resident=resident, role=CouncilMember.Role.CHAIR if k == 0 else CouncilMember.Role.MEMBER
+            )
+            member.full_clean()
+            member.save()
+            report.add("council members")
+
+    report.accounts += [
+        (plan[0][0], DEMO_PASSWORD, "resident: verified voting owner, Party member, council chair (桃源小区)"),
+        (plan[3][0], DEMO_PASSWORD, "resident: verified owner of two units (桃源小区)"),
+        (plan[20][0], DEMO_PASSWORD, "resident: claim pending verification (桃源小区)"),
+        (plan[23][0], DEMO_PASSWORD, "resident: claim rejected with a reason (桃源小区)"),
+        (plan[24][0], DEMO_PASSWORD, "resident: verified voting owner (解放路北小区)"),
+    ]
+    _resident_new, created = _resident("13900000000", "新住户", party=False)
+    report.add("residents", created)
+    report.accounts.append(("13900000000", DEMO_PASSWORD, "resident: registered, no household claimed yet"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Nanning scale: 911 estates, 4,915 buildings, 113,900 households (the 2019 stock)
+
+NANNING = {"estates": 911, "buildings": 4915, "households": 113_900}
+DISTRICTS = ["青秀区", "兴宁区", "江南区", "西乡塘区", "良庆区", "邕宁区", "武鸣区"]
+ROADS = ["民族", "朝阳", "七星", "友爱", "北湖", "明秀", "衡阳", "星光", "江北", "白沙", "壮锦", "亭洪", "那洪", "大学", "秀厢",
+         "安吉", "长堽", "望州", "新阳", "石柱岭", "桃源", "园湖", "竹溪", "滨湖", "古城", "人民", "共和", "水街", "金湖", "津头"]
+WORK_UNITS = ["机械厂", "纺织厂", "糖厂", "铁路", "供电局", "水电", "邮电", "粮食局", "商业局", "化工厂", "印刷厂", "自来水公司",
+              "市政", "二轻", "食品厂", "橡胶厂", "教育局", "卫生局", "电子厂", "汽修厂"]
+SUFFIXES = ["宿舍", "小区", "住宅区", "新村", "花园", "公寓"]
+
+
+def _spread(total: int, parts: int) -> list[int]:
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+@transaction.atomic
+def seed_nanning(report: Report | None = None) -> Report:
+    """Fill the city up to Nanning's 2019 figures with bulk inserts (a few minutes on PostgreSQL)."""
+    report = seed_demo_city(report)
+    have = {
+        "estates": Estate.objects.count(),
+        "buildings": Building.objects.count(),
+        "households": Household.objects.count(),
+    }
+    if have["estates"] >= NANNING["estates"]:
+        return report  # already built: nothing to do
+    rng = random.Random(113900)
+    need_estates = NANNING["estates"] - have["estates"]
+    need_buildings = NANNING["buildings"] - have["buildings"]
+    need_households = NANNING["households"] - have["households"]
+
+    # 7 districts × 6 streets × 4 communities, each with its street office and committee.
+    new_streets = [
+        Street(code=f"nn-s{d}{k}", district=district, name=f"{ROADS[(d * 6 + k) % len(ROADS)]}街道")
+        for d, district in enumerate(DISTRICTS)
+        for k in range(6)
+    ]
+    Street.objects.bulk_create(new_streets)
+    streets = list(Street.objects.filter(code__startswith="nn-s").order_by("code"))
+    Community.objects.bulk_create(
+        [
+            Community(code=f"{s.code}-c{j}", street=s, name=f"{ROADS[(i * 4 + j + 7) % len(ROADS)]}{'东西南北'[j]}社区")
+            for i, s in enumerate(streets)
+            for j in range(4)
+        ]
+    )
+    communities = list(Community.objects.filter(code__startswith="nn-s").order_by("code"))
+    groups = Group.objects.bulk_create(
+        [Group(name=f"org:street_office:{s.district}{s.name}办事处") for s in streets]
+        + [Group(name=f"org:community_committee:{c.code}{c.name}居委会") for c in communities]
+    )
+    Organization.objects.bulk_create(
+        [
+            Organization(kind=Kind.STREET_OFFICE, name=f"{s.district}{s.name}办事处", street=s, group=g)
+            for s, g in zip(streets, groups[: len(streets)])
+        ]
+        + [
+            Organization(kind=Kind.COMMUNITY_COMMITTEE, name=f"{c.street.name}{c.name}居委会", community=c, group=g)
+            for c, g in zip(communities, groups[len(streets):])
+        ]
+    )
+    report.add("streets", len(streets))
+    report.add("communities", len(communities))
+    report.add("organizations", len(groups))
+
+    used_names: set[tuple[int, str]] = set()
+    estates = []
+    for i in range(need_estates):
+        community = communities[i % len(communities)]
+        name = f"{ROADS[i % len(ROADS)]}路{WORK_UNITS[(i // len(ROADS)) % len(WORK_UNITS)]}{SUFFIXES[i % len(SUFFIXES)]}"
+        while (community.pk, name) in used_names:
+            name += "二期"
+        used_names.add((community.pk, name))
+        estates.append(
+            Estate(
+                code=f"nn-e{i:04d}",
+                community=community,
+                name=name,
+                address=f"{community.street.district}{ROADS[i % len(ROADS)]}路{rng.randint(1, 300)}号",
+                built_year=rng.randint(1980, 2000),
+                latitude=Decimal("22.80") + Decimal(rng.randint(0, 6000)) / 100000,
+                longitude=Decimal("108.28") + Decimal(rng.randint(0, 9000)) / 100000,
+            )
+        )
+    Estate.objects.bulk_create(estates, batch_size=1000)
+    estates = list(Estate.objects.filter(code__startswith="nn-e").order_by("code"))
+
+    buildings = []
+    for estate, count in zip(estates, _spread(need_buildings, len(estates))):
+        buildings += [
+            Building(estate=estate, number=str(n + 1), floors=rng.randint(5, 7), has_elevator=False) for n in range(count)
+        ]
+    Building.objects.bulk_create(buildings, batch_size=2000)
+    buildings = list(Building.objects.filter(estate__code__startswith="nn-e").order_by("id"))
+
+    rows: list[Household] = []
+    for building, count in zip(buildings, _spread(need_households, len(buildings))):
+        rows += _households_for(building, count, rng, per_floor=max(2, math.ceil(count / (building.floors * 2))))
+        if len(rows) >= 20_000:
+            Household.objects.bulk_create(rows, batch_size=5000)
+            report.add("households", len(rows))
+            rows = []
+    Household.objects.bulk_create(rows, batch_size=5000)
+    report.add("households", len(rows))
+    report.add("estates", len(estates))
+    report.add("buildings", len(buildings))
+    return report

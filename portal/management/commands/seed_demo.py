@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from portal import demo
+
+
+class Command(BaseCommand):
+    help = "Build the demo city (idempotent). --scale nanning adds Nanning's 2019 stock for benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["demo", "nanning"], default="demo")
+        parser.add_argument("--quiet-accounts", action="store_true", help="Do not print the demo accounts.")
+
+    def handle(self, *args, scale, quiet_accounts, **options):
+        report = demo.seed_nanning() if scale == "nanning" else demo.seed_demo_city()
+        created = ", ".join(f"{n} {what}" for what, n in report.created.items() if n) or "nothing (already seeded)"
+        self.stdout.write(self.style.SUCCESS(f"seed_demo --scale {scale}: created {created}."))
+        if quiet_accounts:
+            return
+        self.stdout.write("\nDemo accounts (password for all: %s)\n" % demo.DEMO_PASSWORD)
+        width = max(len(a[0]) for a in report.accounts)
+        for username, _password, what in report.accounts:
+            self.stdout.write(f"  {username.ljust(width)}  {what}")
+        self.stdout.write("\nSign in at /accounts/login/ with the username or phone number above.\n")

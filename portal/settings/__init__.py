@@ -1,0 +1,1 @@
+"""Settings split after cookiecutter-django: base, local (make run), test (pytest), production."""

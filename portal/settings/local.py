@@ -1,0 +1,7 @@
+"""`make run`: zero setup. SQLite and eager Celery unless DATABASE_URL / CELERY_BROKER_URL say otherwise."""
+
+from .base import *  # noqa: F401,F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-only-insecure-key-do-not-use-in-production")

@@ -1,0 +1,68 @@
+"""pytest settings. PostgreSQL and Redis when they answer; SQLite and no broker otherwise.
+
+Which real services were found is recorded in TEST_SERVICES; tests/conftest.py skips the tests that
+need a missing one, prints the list loudly, and fails the run instead when CI=true.
+"""
+
+import tempfile
+
+import psycopg
+import redis
+
+from .base import *  # noqa: F401,F403
+from .base import BASE_DIR, env
+
+SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789abcdef"
+DEBUG = False
+
+POSTGRES_URL = env("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/portal")
+REDIS_TEST_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
+
+
+def _postgres_answers(url: str) -> bool:
+    cfg = env.db_url_config(url)
+    try:
+        psycopg.connect(
+            host=cfg["HOST"] or None,
+            port=cfg["PORT"] or None,
+            user=cfg["USER"] or None,
+            password=cfg["PASSWORD"] or None,
+            dbname="postgres",
+            connect_timeout=2,
+        ).close()
+    except psycopg.Error:
+        return False
+    return True
+
+
+def _redis_answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+TEST_SERVICES = {
+    "postgresql": _postgres_answers(POSTGRES_URL),
+    "redis": _redis_answers(REDIS_TEST_URL),
+}
+
+if TEST_SERVICES["postgresql"]:
+    DATABASES = {"default": env.db_url_config(POSTGRES_URL)}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "var" / "test.sqlite3"}}
+
+# The broker is real when Redis answers; tasks still run eagerly unless a test is about Celery.
+CELERY_BROKER_URL = REDIS_TEST_URL if TEST_SERVICES["redis"] else ""
+CELERY_TASK_ALWAYS_EAGER = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-private-")
+LANGUAGE_CODE = "zh-hans"
+
+# Static files from the app folders, without collectstatic (as in local development).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

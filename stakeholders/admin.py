@@ -1,0 +1,165 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from guardian.admin import GuardedModelAdmin
+
+from .models import (
+    Building,
+    Community,
+    Council,
+    CouncilMember,
+    Estate,
+    Household,
+    Membership,
+    Organization,
+    Ownership,
+    Resident,
+    Street,
+    User,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_superuser", "is_active", "last_login"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Street)
+class StreetAdmin(admin.ModelAdmin):
+    list_display = ["name", "district", "code"]
+    list_filter = ["district"]
+    search_fields = ["name", "district", "code"]
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "street", "code"]
+    list_filter = ["street"]
+    search_fields = ["name", "code"]
+    list_select_related = ["street"]
+
+
+@admin.register(Estate)
+class EstateAdmin(GuardedModelAdmin):
+    list_display = ["name", "community", "address", "built_year", "code"]
+    list_filter = ["community__street", "built_year"]
+    search_fields = ["name", "address", "code"]
+    list_select_related = ["community"]
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "estate", "floors", "has_elevator"]
+    list_filter = ["has_elevator", "floors"]
+    search_fields = ["estate__name", "number"]
+    list_select_related = ["estate"]
+    autocomplete_fields = ["estate"]
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "estate_name", "floor", "area_m2"]
+    list_filter = ["building__estate__community__street"]
+    search_fields = ["building__estate__name", "room"]
+    list_select_related = ["building__estate"]
+    autocomplete_fields = ["building"]
+
+    @admin.display(description=_("estate"), ordering="building__estate__name")
+    def estate_name(self, obj):
+        return obj.building.estate.name
+
+
+@admin.register(Resident)
+class ResidentAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone", "is_party_member", "user", "created_at"]
+    list_filter = ["is_party_member"]
+    search_fields = ["name", "phone", "user__username", "user__email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Ownership)
+class OwnershipAdmin(admin.ModelAdmin):
+    # Reviews go through the verification queue (services); the admin only reads claims.
+    list_display = ["resident", "household", "status", "is_voting_owner", "submitted_at", "reviewed_by"]
+    list_filter = ["status", "is_voting_owner", "household__building__estate__community__street"]
+    search_fields = ["resident__name", "resident__phone", "household__building__estate__name"]
+    list_select_related = ["resident", "household__building", "reviewed_by"]
+    readonly_fields = [f.name for f in Ownership._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "street", "community", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["street", "community"]
+    readonly_fields = ["group"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            from .services import organization_create
+
+            created = organization_create(
+                kind=obj.kind, name=obj.name, street=obj.street, community=obj.community, credit_code=obj.credit_code
+            )
+            obj.pk, obj.group = created.pk, created.group
+        else:
+            super().save_model(request, obj, form, change)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj else [f for f in fields if f != "group"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "role", "created_at"]
+    list_filter = ["role", "organization__kind"]
+    search_fields = ["user__username", "organization__name"]
+    list_select_related = ["user", "organization"]
+    autocomplete_fields = ["organization"]
+    raw_id_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so the user also joins the organization's permission group.
+        from .services import membership_add
+
+        saved = membership_add(organization=obj.organization, user=obj.user, role=obj.role)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        from .services import membership_remove
+
+        membership_remove(membership=obj)
+
+    def delete_queryset(self, request, queryset):
+        from .services import membership_remove
+
+        for membership in queryset.select_related("user", "organization__group"):
+            membership_remove(membership=membership)
+
+
+class CouncilMemberInline(admin.TabularInline):
+    model = CouncilMember
+    extra = 0
+    raw_id_fields = ["resident"]
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    list_display = ["estate", "registered_by", "registered_at"]
+    search_fields = ["estate__name"]
+    list_select_related = ["estate", "registered_by"]
+    inlines = [CouncilMemberInline]
+    raw_id_fields = ["estate"]

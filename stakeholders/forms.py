@@ -1,0 +1,220 @@
+"""Forms for sign-up, sign-in, household claims and their review. Each field's error shows next
+to it (templates/django/forms/field.html) and a re-rendered form keeps what was typed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors, services
+from .files import check_upload
+from .models import Building, Estate, Household, User
+
+
+class StyledFormMixin:
+    """Bootstrap classes and ARIA state on every widget; one place for every form in the portal."""
+
+    def _style(self) -> None:
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if self.is_bound and name in self.errors:
+                widget.attrs["class"] += " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+
+    def full_clean(self):
+        super().full_clean()
+        self._style()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if hasattr(self, "cleaned_data"):
+            self._style()
+
+
+class SignInForm(StyledFormMixin, AuthenticationForm):
+    username = forms.CharField(
+        label=_("Mobile number, e-mail or username"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid_login"] = _(
+            "The account or password is not right. Check both (the password is case-sensitive), or reset your password."
+        )
+        self._style()
+
+
+class SignUpForm(StyledFormMixin, forms.Form):
+    error_messages = {
+        "password_mismatch": _("The two passwords differ. Type the same password twice."),
+    }
+
+    name = forms.CharField(
+        label=_("Real name"),
+        max_length=50,
+        help_text=_("As on your property certificate. Only you and the staff who verify your claim see it."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    identifier = forms.CharField(
+        label=_("Mobile number or e-mail"),
+        max_length=254,
+        help_text=_("You sign in with it."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email", "autocapitalize": "none"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
+    )
+    is_party_member = forms.BooleanField(
+        label=_("I am a member of the Communist Party of China"),
+        required=False,
+        help_text=_("Petitions need at least one Party member among their sponsors. This is never shown publicly."),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my community committee may check my ownership documents to verify my claims."),
+        error_messages={"required": _("Tick this box to register: without it we cannot verify your ownership.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def clean_identifier(self):
+        kind, value = services.parse_identifier(self.cleaned_data["identifier"])
+        if services.identifier_taken(kind, value):
+            raise ValidationError(services.ERRORS["identifier_taken"], code="identifier_taken")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", ValidationError(self.error_messages["password_mismatch"], code="password_mismatch"))
+        elif p1:
+            probe = User(username=cleaned.get("identifier") or "", first_name=cleaned.get("name") or "")
+            try:
+                password_validation.validate_password(p1, probe)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ClaimForm(StyledFormMixin, forms.Form):
+    """Estate → building → entrance → room, then the proof. The later lists are filled from the
+    earlier choices (htmx re-renders the form as each is picked; without JS, "Next" does)."""
+
+    error_messages = {
+        "mismatch": _("This room is not in the chosen building and entrance. Pick the room again."),
+    }
+
+    estate = forms.ModelChoiceField(label=_("Estate (小区)"), queryset=Estate.objects.none(), empty_label=_("Choose…"))
+    building = forms.ModelChoiceField(label=_("Building (楼栋)"), queryset=Building.objects.none(), empty_label=_("Choose…"))
+    unit = forms.ChoiceField(label=_("Entrance (单元)"), choices=())
+    household = forms.ModelChoiceField(label=_("Room"), queryset=Household.objects.none(), empty_label=_("Choose…"))
+    proof = forms.FileField(
+        label=_("Proof of ownership"),
+        help_text=_(
+            "A photo or scan of your property certificate (不动产权证) or purchase contract: JPEG, PNG, WebP or PDF, up to %(limit)s."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+    )
+
+    def __init__(self, *args, selection: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        source = self.data if self.is_bound else (selection or {})
+        estate_id = _int(source.get("estate"))
+        building_id = _int(source.get("building"))
+        unit = (source.get("unit") or "").strip()
+        self.fields["estate"].queryset = selectors.claimable_estates()
+        self.fields["proof"].help_text = self.fields["proof"].help_text % {
+            "limit": filesizeformat(settings.PROOF_MAX_BYTES)
+        }
+        if estate_id:
+            self.fields["building"].queryset = selectors.buildings_of(estate_id)
+        if building_id:
+            self.fields["unit"].choices = [("", _("Choose…"))] + [(u, u) for u in selectors.units_of(building_id)]
+            if unit:
+                qs = selectors.households_of(building_id, unit)
+                self.fields["household"].queryset = qs
+                self.fields["household"].label_from_instance = lambda h: _("Room %(room)s (floor %(floor)s, %(area)s m²)") % {
+                    "room": h.room,
+                    "floor": h.floor,
+                    "area": h.area_m2,
+                }
+        if not self.is_bound:
+            self.initial.update({k: v for k, v in (selection or {}).items() if k in ("estate", "building", "unit")})
+        self._style()
+
+    @property
+    def stage(self) -> str:
+        """Which choice comes next: drives which fields the template shows."""
+        source = self.data if self.is_bound else self.initial
+        for name in ("estate", "building", "unit"):
+            if not source.get(name):
+                return name
+        return "household"
+
+    def clean_proof(self):
+        proof = self.cleaned_data["proof"]
+        check_upload(proof)
+        return proof
+
+    def clean(self):
+        cleaned = super().clean()
+        household, building, estate = cleaned.get("household"), cleaned.get("building"), cleaned.get("estate")
+        if household and building and estate:
+            if household.building_id != building.pk or building.estate_id != estate.pk or household.unit != cleaned.get("unit"):
+                self.add_error("household", ValidationError(self.error_messages["mismatch"], code="mismatch"))
+        return cleaned
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class RejectForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the resident sees this)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": services.ERRORS["reason_required"]},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class VerifyForm(StyledFormMixin, forms.Form):
+    co_owner = forms.BooleanField(
+        label=_("Verify as co-owner without a vote (the household already has a voting owner)"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

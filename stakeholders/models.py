@@ -1,0 +1,395 @@
+"""Who and where: places (Street ⊃ Community ⊃ Estate ⊃ Building ⊃ Household), people (User,
+Resident, Ownership) and organizations (Organization, Membership, Council)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from .files import ownership_proof_path, private_storage
+
+
+class User(AbstractUser):
+    """Everyone who signs in. Roles come from a Resident profile and/or Memberships."""
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"),
+        ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Places
+
+
+class Street(models.Model):
+    """街道: the jurisdiction of one street office."""
+
+    name = models.CharField(_("name"), max_length=100)
+    district = models.CharField(_("district"), max_length=100, blank=True, help_text=_("城区, e.g. 青秀区"))
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+        ordering = ["district", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.district}{self.name}" if self.district else self.name
+
+
+class Community(models.Model):
+    """社区: served by one community (residents') committee."""
+
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("street"))
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["street", "name"]
+        constraints = [models.UniqueConstraint(fields=["street", "name"], name="community_name_unique_in_street")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Estate(models.Model):
+    """小区: the unit that is renovated, voted on and disclosed."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="estates", verbose_name=_("community")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    address = models.CharField(_("address"), max_length=200)
+    built_year = models.PositiveSmallIntegerField(
+        _("year built"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("estate")
+        verbose_name_plural = _("estates")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="estate_name_unique_in_community")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(models.Model):
+    """楼栋."""
+
+    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("estate"))
+    number = models.CharField(_("building number"), max_length=20)
+    floors = models.PositiveSmallIntegerField(_("floors"), validators=[MinValueValidator(1), MaxValueValidator(99)])
+    has_elevator = models.BooleanField(_("has elevator"), default=False)
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        ordering = ["estate", "number"]
+        constraints = [models.UniqueConstraint(fields=["estate", "number"], name="building_number_unique_in_estate")]
+
+    def __str__(self) -> str:
+        return _("Building %(number)s") % {"number": self.number}
+
+
+class Household(models.Model):
+    """专有部分: one exclusively owned unit. Its registered area is what the Civil Code counts."""
+
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="households", verbose_name=_("building")
+    )
+    unit = models.CharField(_("entrance (单元)"), max_length=10)
+    floor = models.SmallIntegerField(_("floor"))
+    room = models.CharField(_("room"), max_length=20)
+    area_m2 = models.DecimalField(
+        _("registered area (m²)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["building", "unit", "floor", "room"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "unit", "room"], name="household_room_unique_in_building"),
+            models.CheckConstraint(condition=Q(area_m2__gt=0), name="household_area_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Building %(building)s, entrance %(unit)s, room %(room)s") % {
+            "building": self.building.number,
+            "unit": self.unit,
+            "room": self.room,
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# People
+
+
+class Resident(models.Model):
+    """居民/业主 profile. Name, phone and Party membership are personal data (PIPL): they are shown to
+    the resident and the staff who verify them, never on public pages or public exports."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident", verbose_name=_("user")
+    )
+    name = models.CharField(_("real name"), max_length=50)
+    phone = models.CharField(_("mobile phone"), max_length=20, null=True, blank=True, unique=True)
+    is_party_member = models.BooleanField(_("Party member"), default=False)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_name(self) -> str:
+        from .text import mask_name
+
+        return mask_name(self.name)
+
+
+class OwnershipQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(status=Ownership.Status.VERIFIED)
+
+    def pending(self):
+        return self.filter(status=Ownership.Status.PENDING)
+
+    def open(self):
+        """Claims that still stand: pending or verified (a rejected claim may be filed again)."""
+        return self.filter(status__in=[Ownership.Status.PENDING, Ownership.Status.VERIFIED])
+
+
+class Ownership(models.Model):
+    """A resident's claim to own a household, verified by the community committee from a proof
+    document (不动产权证 or purchase contract). One verified owner per household is its voting owner."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("resident")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="ownerships", verbose_name=_("household")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    is_voting_owner = models.BooleanField(_("voting owner"), default=False)
+    proof = models.FileField(_("proof document"), storage=private_storage, upload_to=ownership_proof_path)
+    proof_name = models.CharField(_("proof file name"), max_length=200, blank=True)
+    proof_content_type = models.CharField(_("proof file type"), max_length=50, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = OwnershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ownership")
+        verbose_name_plural = _("ownerships")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # The law's "one person per exclusive unit": at most one voting owner per household.
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(is_voting_owner=True), name="one_voting_owner_per_household"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_voting_owner=False) | Q(status="verified"), name="voting_owner_is_verified"
+            ),
+            models.UniqueConstraint(
+                fields=["resident", "household"],
+                condition=Q(status__in=["pending", "verified"]),
+                name="one_open_claim_per_resident_household",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""), name="rejection_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "household"], name="ownership_status_household")]
+
+    def __str__(self) -> str:
+        return f"{self.resident} – {self.household}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Organizations
+
+
+class Organization(models.Model):
+    """A body that acts in the portal. Permission grants go to its auth Group (django-guardian)."""
+
+    class Kind(models.TextChoices):
+        HOUSING_BUREAU = "housing_bureau", _("Housing bureau (住建局)")
+        STREET_OFFICE = "street_office", _("Street office (街道办)")
+        COMMUNITY_COMMITTEE = "community_committee", _("Community committee (社区居委会)")
+        CONTRACTOR = "contractor", _("Contractor (施工单位)")
+        SUPERVISOR = "supervisor", _("Supervisor (监理)")
+        DESIGNER = "designer", _("Designer (设计单位)")
+        PROPERTY_MANAGER = "property_manager", _("Property manager (物业)")
+        UTILITY = "utility", _("Utility (专营单位)")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=150)
+    street = models.ForeignKey(
+        Street,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("street (jurisdiction)"),
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("community (jurisdiction)"),
+    )
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="organization", verbose_name=_("permission group")
+    )
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="organization_name_unique_per_kind"),
+            # Jurisdiction: a street office has exactly a street, a committee exactly a community,
+            # everyone else neither.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="street_office", street__isnull=False, community__isnull=True)
+                    | Q(kind="community_committee", community__isnull=False, street__isnull=True)
+                    | (~Q(kind__in=["street_office", "community_committee"]) & Q(street__isnull=True, community__isnull=True))
+                ),
+                name="organization_jurisdiction_matches_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["street"], condition=Q(kind="street_office"), name="one_street_office_per_street"
+            ),
+            models.UniqueConstraint(
+                fields=["community"],
+                condition=Q(kind="community_committee"),
+                name="one_committee_per_community",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        MANAGER = "manager", _("Manager")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organization")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(_("member since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organization", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.get_role_display()})"
+
+
+class Council(models.Model):
+    """老友议事会: the estate's residents' council, registered by the street office."""
+
+    estate = models.OneToOneField(Estate, on_delete=models.PROTECT, related_name="council", verbose_name=_("estate"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("residents' council (老友议事会)")
+        verbose_name_plural = _("residents' councils")
+        ordering = ["estate"]
+
+    def __str__(self) -> str:
+        return _("Council of %(estate)s") % {"estate": self.estate}
+
+
+class CouncilMember(models.Model):
+    error_messages = {
+        "not_an_owner": _("Council members must be verified owners in this estate."),
+    }
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        MEMBER = "member", _("Member")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members", verbose_name=_("council"))
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="council_seats", verbose_name=_("resident")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("council member")
+        verbose_name_plural = _("council members")
+        ordering = ["council", "role", "id"]
+        constraints = [models.UniqueConstraint(fields=["council", "resident"], name="council_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.resident} ({self.get_role_display()})"
+
+    def clean(self):
+        # Representatives are drawn from the estate's verified owners (DESIGN §2).
+        if self.council_id and self.resident_id:
+            owns = Ownership.objects.verified().filter(
+                resident_id=self.resident_id, household__building__estate_id=self.council.estate_id
+            )
+            if not owns.exists():
+                raise ValidationError(
+                    {"resident": ValidationError(self.error_messages["not_an_owner"], code="not_an_owner")}
+                )

@@ -1,0 +1,234 @@
+"""Every "may this user do X to this object?" question about people and places is answered here
+(Zulip's access functions, adhocracy4's composed predicates). Views, templates, services and tests
+call these functions; nothing else decides.
+
+Two kinds of answer, so views can tell the user the right thing:
+- role predicates (`is_*`, `may_*`) ask whether the user holds a role at all — no → 403;
+- object predicates (`can_*`) ask about one object — an object outside the user's scope is 404,
+  which views get by looking objects up through the scoped selectors in selectors.py.
+
+Memberships, the resident profile and verified estates are read once per user object and cached
+on it, so a page asking many questions costs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .models import Council, CouncilMember, Membership, Organization, Ownership, Resident
+
+if TYPE_CHECKING:
+    from .models import Estate, User
+
+Kind = Organization.Kind
+
+
+# ---------------------------------------------------------------------------------------------
+# Cached facts about a user
+
+
+def memberships(user) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, "_portal_memberships"):
+        user._portal_memberships = list(
+            Membership.objects.filter(user=user, organization__is_active=True).select_related("organization")
+        )
+    return user._portal_memberships
+
+
+def resident_profile(user) -> Resident | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.resident
+    except Resident.DoesNotExist:
+        return None
+
+
+def verified_estate_ids(user) -> frozenset[int]:
+    """Estates in which the user is a verified owner of at least one household."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_portal_verified_estates"):
+        user._portal_verified_estates = frozenset(
+            Ownership.objects.verified()
+            .filter(resident__user=user)
+            .values_list("household__building__estate_id", flat=True)
+        )
+    return user._portal_verified_estates
+
+
+def council_estate_ids(user) -> frozenset[int]:
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_portal_council_estates"):
+        user._portal_council_estates = frozenset(
+            CouncilMember.objects.filter(resident__user=user).values_list("council__estate_id", flat=True)
+        )
+    return user._portal_council_estates
+
+
+def _orgs(user, kind: str, *, managers_only: bool = False) -> list[Organization]:
+    return [
+        m.organization
+        for m in memberships(user)
+        if m.organization.kind == kind and (not managers_only or m.role == Membership.Role.MANAGER)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Roles (DESIGN §2)
+
+
+def is_platform_admin(user) -> bool:
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
+def is_resident(user) -> bool:
+    return resident_profile(user) is not None
+
+
+def is_verified_owner(user, estate: Estate) -> bool:
+    return estate.pk in verified_estate_ids(user)
+
+
+def is_council_member(user, estate: Estate) -> bool:
+    return estate.pk in council_estate_ids(user) and is_verified_owner(user, estate)
+
+
+def community_ids_staffed(user) -> set[int]:
+    return {org.community_id for org in _orgs(user, Kind.COMMUNITY_COMMITTEE)}
+
+
+def street_ids_staffed(user, *, managers_only: bool = False) -> set[int]:
+    return {org.street_id for org in _orgs(user, Kind.STREET_OFFICE, managers_only=managers_only)}
+
+
+def is_community_staff(user, estate: Estate) -> bool:
+    return estate.community_id in community_ids_staffed(user)
+
+
+def is_street_staff(user, estate: Estate) -> bool:
+    return estate.community.street_id in street_ids_staffed(user)
+
+
+def is_street_approver(user, estate: Estate) -> bool:
+    return estate.community.street_id in street_ids_staffed(user, managers_only=True)
+
+
+def is_any_community_staff(user) -> bool:
+    return bool(_orgs(user, Kind.COMMUNITY_COMMITTEE))
+
+
+def is_any_street_staff(user) -> bool:
+    return bool(_orgs(user, Kind.STREET_OFFICE))
+
+
+def is_bureau_staff(user) -> bool:
+    return bool(_orgs(user, Kind.HOUSING_BUREAU))
+
+
+def is_contractor_staff(user) -> bool:
+    return bool(_orgs(user, Kind.CONTRACTOR))
+
+
+def is_supervisor_staff(user) -> bool:
+    return bool(_orgs(user, Kind.SUPERVISOR))
+
+
+# ---------------------------------------------------------------------------------------------
+# Actions on ownership claims
+
+
+def may_claim_households(user) -> bool:
+    """Role check for the claim form: any signed-in resident."""
+    return is_resident(user)
+
+
+def can_claim_household(user, household) -> bool:
+    """A resident may claim any household; the proof decides, at verification."""
+    return is_resident(user)
+
+
+def may_review_ownerships(user) -> bool:
+    """Role check for the verification queue (403 when false)."""
+    return is_platform_admin(user) or is_any_community_staff(user)
+
+
+def can_see_ownership(user, ownership: Ownership) -> bool:
+    """Within scope: the claimant, and the committee of the household's community."""
+    resident = resident_profile(user)
+    return (
+        is_platform_admin(user)
+        or (resident is not None and ownership.resident_id == resident.pk)
+        or ownership.household.building.estate.community_id in community_ids_staffed(user)
+    )
+
+
+def can_verify_ownership(user, ownership: Ownership) -> bool:
+    """Community staff of the household's estate, on a pending claim that is not their own."""
+    resident = resident_profile(user)
+    return (
+        ownership.status == Ownership.Status.PENDING
+        and (resident is None or ownership.resident_id != resident.pk)
+        and (
+            is_platform_admin(user)
+            or ownership.household.building.estate.community_id in community_ids_staffed(user)
+        )
+    )
+
+
+can_reject_ownership = can_verify_ownership
+
+
+def can_view_ownership_proof(user, ownership: Ownership) -> bool:
+    """The proof holds personal data: its owner and the verifying committee, nobody else."""
+    return can_see_ownership(user, ownership)
+
+
+# ---------------------------------------------------------------------------------------------
+# Estates, councils, organizations
+
+
+def can_view_estate_roster(user, estate: Estate) -> bool:
+    """Who owns what in an estate (names, units, claim status): its committee and street office."""
+    return is_platform_admin(user) or is_community_staff(user, estate) or is_street_staff(user, estate)
+
+
+def can_register_council(user, estate: Estate) -> bool:
+    """The street office registers an estate's 老友议事会."""
+    return is_platform_admin(user) or is_street_staff(user, estate)
+
+
+def can_manage_council(user, council: Council) -> bool:
+    return can_register_council(user, council.estate)
+
+
+def can_manage_members(user, organization: Organization) -> bool:
+    """Managers add and remove their own organization's members; admins any."""
+    return is_platform_admin(user) or any(
+        m.organization_id == organization.pk and m.role == Membership.Role.MANAGER for m in memberships(user)
+    )
+
+
+def role_names(user: User) -> list[str]:
+    """The roles a user holds, for the dashboard (DESIGN §2 names)."""
+    names = []
+    if is_platform_admin(user):
+        names.append("admin")
+    if is_bureau_staff(user):
+        names.append("bureau")
+    if is_any_street_staff(user):
+        names.append("street")
+    if is_any_community_staff(user):
+        names.append("community")
+    if is_contractor_staff(user):
+        names.append("contractor")
+    if is_supervisor_staff(user):
+        names.append("supervisor")
+    if any(m.organization.kind in {Kind.DESIGNER, Kind.PROPERTY_MANAGER, Kind.UTILITY} for m in memberships(user)):
+        names.append("partner")
+    if is_resident(user):
+        names.append("resident")
+    return names

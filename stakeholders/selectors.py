@@ -1,0 +1,104 @@
+"""Reads, already scoped to what the user may see (HackSoft selectors). Views look objects up
+through these, so an object outside the user's scope is simply not found (404)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from . import permissions
+from .models import Building, Estate, Household, Ownership, Street
+
+_OWNERSHIP_RELATED = ("resident__user", "household__building__estate__community", "reviewed_by")
+
+
+def ownerships_of_user(user) -> QuerySet[Ownership]:
+    """The user's own claims, newest first."""
+    return Ownership.objects.filter(resident__user=user).select_related(*_OWNERSHIP_RELATED)
+
+
+def ownerships_for_review(user) -> QuerySet[Ownership]:
+    """Claims the user may review: those of households in the communities their committee serves."""
+    qs = Ownership.objects.select_related(*_OWNERSHIP_RELATED)
+    if permissions.is_platform_admin(user):
+        return qs
+    return qs.filter(household__building__estate__community_id__in=permissions.community_ids_staffed(user))
+
+
+def ownerships_visible(user) -> QuerySet[Ownership]:
+    """Claims the user may open at all (their own or in their review scope)."""
+    qs = Ownership.objects.select_related(*_OWNERSHIP_RELATED)
+    if permissions.is_platform_admin(user):
+        return qs
+    return qs.filter(
+        Q(resident__user=user)
+        | Q(household__building__estate__community_id__in=permissions.community_ids_staffed(user))
+    )
+
+
+def _estate_figures(qs: QuerySet[Estate]) -> QuerySet[Estate]:
+    return qs.select_related("community__street").annotate(
+        building_count=Count("buildings", distinct=True),
+        household_count=Count("buildings__households", distinct=True),
+        verified_count=Count(
+            "buildings__households__ownerships",
+            filter=Q(buildings__households__ownerships__status=Ownership.Status.VERIFIED),
+            distinct=True,
+        ),
+        pending_count=Count(
+            "buildings__households__ownerships",
+            filter=Q(buildings__households__ownerships__status=Ownership.Status.PENDING),
+            distinct=True,
+        ),
+    )
+
+
+def estates_for_community_staff(user) -> QuerySet[Estate]:
+    return _estate_figures(Estate.objects.filter(community_id__in=permissions.community_ids_staffed(user)))
+
+
+def estates_for_street_staff(user) -> QuerySet[Estate]:
+    return _estate_figures(Estate.objects.filter(community__street_id__in=permissions.street_ids_staffed(user)))
+
+
+def estates_of_resident(user) -> QuerySet[Estate]:
+    """Estates where the user has a pending or verified claim."""
+    return (
+        Estate.objects.filter(
+            buildings__households__ownerships__resident__user=user,
+            buildings__households__ownerships__status__in=[Ownership.Status.PENDING, Ownership.Status.VERIFIED],
+        )
+        .distinct()
+        .select_related("community__street")
+    )
+
+
+def public_estates() -> QuerySet[Estate]:
+    """Estates with their public figures: no personal data."""
+    return Estate.objects.select_related("community__street").annotate(
+        building_count=Count("buildings", distinct=True),
+        household_count=Count("buildings__households", distinct=True),
+    )
+
+
+def streets_with_estates() -> QuerySet[Street]:
+    return Street.objects.annotate(estate_count=Count("communities__estates")).order_by("district", "name")
+
+
+# Claim form choices: estate → building → entrance (单元) → room.
+
+
+def claimable_estates() -> QuerySet[Estate]:
+    return Estate.objects.select_related("community__street").order_by("community__street__name", "name")
+
+
+def buildings_of(estate_id) -> QuerySet[Building]:
+    return Building.objects.filter(estate_id=estate_id).order_by("number")
+
+
+def units_of(building_id) -> list[str]:
+    units = Household.objects.filter(building_id=building_id).values_list("unit", flat=True).distinct()
+    return sorted(units, key=lambda u: (len(u), u))
+
+
+def households_of(building_id, unit) -> QuerySet[Household]:
+    return Household.objects.filter(building_id=building_id, unit=unit).order_by("floor", "room")

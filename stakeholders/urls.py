@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stakeholders"
+
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("claims/new/", views.claim_create, name="claim_create"),
+    path("claims/<int:pk>/proof", views.claim_proof, name="claim_proof"),
+    path("reviews/", views.review_list, name="review_list"),
+    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+]

@@ -1,0 +1,146 @@
+"""Account views: thin — parse input, ask permissions.py, call one service, render or redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import permissions, selectors, services
+from .files import private_file_response
+from .forms import ClaimForm, RejectForm, SignUpForm, VerifyForm
+from .models import Ownership
+
+
+def _apply_service_error(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the field it names (or on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.resident_register(
+                name=form.cleaned_data["name"],
+                identifier=form.cleaned_data["identifier"],
+                password=form.cleaned_data["password1"],
+                is_party_member=form.cleaned_data["is_party_member"],
+            )
+        except ValidationError as error:
+            _apply_service_error(form, error)
+        else:
+            login(request, user, backend="stakeholders.backends.IdentifierBackend")
+            messages.success(request, _("Welcome! Next, claim your household so you can take part in decisions."))
+            return redirect("stakeholders:claim_create")
+    return render(request, "stakeholders/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_create(request):
+    if not permissions.may_claim_households(request.user):
+        raise PermissionDenied(_("Only residents can claim a household. Register a resident account to do so."))
+    if request.method == "POST":
+        form = ClaimForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.ownership_claim(
+                    resident=request.user.resident,
+                    household=form.cleaned_data["household"],
+                    proof=form.cleaned_data["proof"],
+                )
+            except ValidationError as error:
+                _apply_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Your claim was sent to the community committee. You will see the result on your home page."),
+                )
+                return redirect("home")
+    else:
+        form = ClaimForm(selection=request.GET.dict())
+    template = "stakeholders/_claim_places.html" if request.headers.get("HX-Request") == "true" else "stakeholders/claim_form.html"
+    return render(request, template, {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def claim_proof(request, pk: int):
+    ownership = get_object_or_404(selectors.ownerships_visible(request.user), pk=pk)
+    if not permissions.can_view_ownership_proof(request.user, ownership):
+        raise PermissionDenied
+    return private_file_response(
+        ownership.proof,
+        content_type=ownership.proof_content_type,
+        download_name=f"proof-{ownership.pk}{_extension(ownership.proof.name)}",
+    )
+
+
+def _extension(name: str) -> str:
+    return name[name.rfind(".") :] if "." in name else ""
+
+
+@login_required
+def review_list(request):
+    if not permissions.may_review_ownerships(request.user):
+        raise PermissionDenied(_("Only community committee staff verify ownership claims."))
+    status = request.GET.get("status", Ownership.Status.PENDING)
+    if status not in Ownership.Status.values:
+        status = Ownership.Status.PENDING
+    claims = selectors.ownerships_for_review(request.user).filter(status=status).order_by("submitted_at", "id")[:200]
+    return render(
+        request,
+        "stakeholders/review_list.html",
+        {"claims": claims, "status": status, "statuses": Ownership.Status.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_detail(request, pk: int):
+    if not permissions.may_review_ownerships(request.user):
+        raise PermissionDenied(_("Only community committee staff verify ownership claims."))
+    ownership = get_object_or_404(selectors.ownerships_for_review(request.user), pk=pk)
+    verify_form, reject_form = VerifyForm(), RejectForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "verify":
+                verify_form = VerifyForm(request.POST)
+                if verify_form.is_valid():
+                    voting = False if verify_form.cleaned_data["co_owner"] else None
+                    services.ownership_verify(ownership=ownership, actor=request.user, voting=voting)
+                    messages.success(request, _("Claim verified."))
+                    return redirect("stakeholders:review_list")
+            elif action == "reject":
+                reject_form = RejectForm(request.POST)
+                if reject_form.is_valid():
+                    services.ownership_reject(
+                        ownership=ownership, actor=request.user, reason=reject_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, _("Claim rejected; the resident will see your reason."))
+                    return redirect("stakeholders:review_list")
+        except ValidationError as error:
+            _apply_service_error(reject_form if action == "reject" else verify_form, error)
+    context = {
+        "claim": ownership,
+        "verify_form": verify_form,
+        "reject_form": reject_form,
+        "can_review": permissions.can_verify_ownership(request.user, ownership),
+        "other_claims": selectors.ownerships_for_review(request.user)
+        .filter(household=ownership.household)
+        .exclude(pk=ownership.pk),
+    }
+    failed = verify_form.errors or reject_form.errors
+    return render(request, "stakeholders/review_detail.html", context, status=400 if failed else 200)

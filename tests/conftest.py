@@ -1,0 +1,102 @@
+"""Shared fixtures, and the real-services contract:
+
+Tests marked `postgres`, `redis` or `browser` need that real component. Without it they are
+skipped locally — and the run ends with a loud list of what was skipped — but with CI=true the
+missing component is an error, so CI can never pass without PostgreSQL, Redis and Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _browser_available() -> str | None:
+    if not shutil.which(CHROMIUM):
+        return f"{CHROMIUM} not installed (apt-get install chromium fonts-noto-cjk)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright for Python not installed (pip install -r requirements-dev.txt)"
+    return None
+
+
+def _missing() -> dict[str, str]:
+    missing = {}
+    if not settings.TEST_SERVICES["postgresql"]:
+        missing["postgres"] = f"PostgreSQL not reachable at {settings.POSTGRES_URL}; ran on SQLite"
+    if not settings.TEST_SERVICES["redis"]:
+        missing["redis"] = f"Redis not reachable at {settings.REDIS_TEST_URL}"
+    reason = _browser_available()
+    if reason:
+        missing["browser"] = reason
+    return missing
+
+
+_SKIPPED: dict[str, list[str]] = {}
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = _missing()
+    for item in items:
+        for marker, reason in missing.items():
+            if item.get_closest_marker(marker):
+                _SKIPPED.setdefault(reason, []).append(item.nodeid)
+                if CI:
+                    item.add_marker(pytest.mark.usefixtures("_fail_missing_service"))
+                    item.user_properties.append(("missing_service", reason))
+                else:
+                    item.add_marker(pytest.mark.skip(reason=f"SKIPPED, missing service: {reason}"))
+
+
+@pytest.fixture
+def _fail_missing_service(request):
+    reasons = [value for key, value in request.node.user_properties if key == "missing_service"]
+    pytest.fail(f"CI=true requires every real component, but: {'; '.join(reasons)}", pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not _SKIPPED:
+        terminalreporter.write_line(
+            f"Real components used: database={settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
+            f"redis={'yes' if settings.TEST_SERVICES['redis'] else 'no'}, browser=chromium",
+            green=True,
+        )
+        return
+    banner = "!" * 78
+    terminalreporter.write_line(banner, red=True, bold=True)
+    terminalreporter.write_line(
+        "MISSING REAL COMPONENTS" + (" — FAILED because CI=true" if CI else " — these tests were SKIPPED:"),
+        red=True,
+        bold=True,
+    )
+    for reason, ids in _SKIPPED.items():
+        terminalreporter.write_line(f"  * {reason}: {len(ids)} tests", red=True)
+        for nodeid in ids[:8]:
+            terminalreporter.write_line(f"      {nodeid}", red=True)
+        if len(ids) > 8:
+            terminalreporter.write_line(f"      … and {len(ids) - 8} more", red=True)
+    terminalreporter.write_line(banner, red=True, bold=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default(settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture
+def city(db):
+    """A small two-street city with staff of every kind (tests/factories.py builds it)."""
+    from tests.factories import build_city
+
+    return build_city()

@@ -1,0 +1,184 @@
+"""Test data. Places with factory_boy; organizations, memberships and claims through the real
+services, so tests exercise the same paths as the portal."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from types import SimpleNamespace
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from stakeholders import services
+from stakeholders.models import (
+    Building,
+    Community,
+    Estate,
+    Household,
+    Membership,
+    Organization,
+    Ownership,
+    Resident,
+    Street,
+    User,
+)
+
+PASSWORD = "Correct-Horse-42"
+
+
+class StreetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Street
+
+    name = factory.Sequence(lambda n: f"测试{n}街道")
+    district = "青秀区"
+    code = factory.Sequence(lambda n: f"street-{n}")
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    street = factory.SubFactory(StreetFactory)
+    name = factory.Sequence(lambda n: f"测试{n}社区")
+    code = factory.Sequence(lambda n: f"community-{n}")
+
+
+class EstateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Estate
+
+    community = factory.SubFactory(CommunityFactory)
+    name = factory.Sequence(lambda n: f"测试{n}小区")
+    code = factory.Sequence(lambda n: f"estate-{n}")
+    address = factory.Sequence(lambda n: f"测试路{n}号")
+    built_year = 1990
+
+
+class BuildingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Building
+
+    estate = factory.SubFactory(EstateFactory)
+    number = factory.Sequence(lambda n: str(n + 1))
+    floors = 6
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    building = factory.SubFactory(BuildingFactory)
+    unit = "1"
+    floor = 1
+    room = factory.Sequence(lambda n: f"{n + 101}")
+    area_m2 = Decimal("75.50")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resident
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"居民{n}")
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+
+
+def png_bytes(size=(64, 48)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def proof_file(name="certificate.png", content: bytes | None = None, content_type="image/png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content if content is not None else png_bytes(), content_type=content_type)
+
+
+def households(building: Building, n: int, unit: str = "1") -> list[Household]:
+    return [HouseholdFactory(building=building, unit=unit, floor=1 + i // 2, room=f"{1 + i // 2}{i % 2 + 1:02d}") for i in range(n)]
+
+
+def organization(kind, name=None, **where) -> Organization:
+    return services.organization_create(kind=kind, name=name or f"{kind}-{Organization.objects.count()}", **where)
+
+
+def staff(org: Organization, username: str, role=Membership.Role.STAFF) -> User:
+    user = UserFactory(username=username)
+    services.membership_add(organization=org, user=user, role=role)
+    return user
+
+
+def claim(resident: Resident, household: Household) -> Ownership:
+    return services.ownership_claim(resident=resident, household=household, proof=proof_file())
+
+
+def verified_owner(household: Household, *, voting: bool | None = None, **resident_kwargs) -> Resident:
+    resident = ResidentFactory(**resident_kwargs)
+    ownership = claim(resident, household)
+    admin = User.objects.filter(is_superuser=True).first() or UserFactory(username="verifier-admin", is_superuser=True)
+    services.ownership_verify(ownership=ownership, actor=admin, voting=voting)
+    return resident
+
+
+def build_city() -> SimpleNamespace:
+    """Street A (communities A1, A2) and street B (community B1); staff of every kind; residents.
+
+    A1 has estates a1 and a1b; A2 has a2 (same street as A1: a neighbouring community); B1 has b1.
+    """
+    Kind = Organization.Kind
+    c = SimpleNamespace()
+    c.street_a, c.street_b = StreetFactory(name="甲街道"), StreetFactory(name="乙街道")
+    c.comm_a1 = CommunityFactory(street=c.street_a, name="甲一社区")
+    c.comm_a2 = CommunityFactory(street=c.street_a, name="甲二社区")
+    c.comm_b1 = CommunityFactory(street=c.street_b, name="乙一社区")
+    c.estate_a1 = EstateFactory(community=c.comm_a1, name="甲一小区")
+    c.estate_a1b = EstateFactory(community=c.comm_a1, name="甲一东小区")
+    c.estate_a2 = EstateFactory(community=c.comm_a2, name="甲二小区")
+    c.estate_b1 = EstateFactory(community=c.comm_b1, name="乙一小区")
+    c.homes_a1 = households(BuildingFactory(estate=c.estate_a1, number="1"), 6)
+    c.homes_a2 = households(BuildingFactory(estate=c.estate_a2, number="1"), 4)
+    c.homes_b1 = households(BuildingFactory(estate=c.estate_b1, number="1"), 4)
+
+    c.bureau_org = organization(Kind.HOUSING_BUREAU, "住建局")
+    c.street_a_org = organization(Kind.STREET_OFFICE, "甲街道办", street=c.street_a)
+    c.street_b_org = organization(Kind.STREET_OFFICE, "乙街道办", street=c.street_b)
+    c.comm_a1_org = organization(Kind.COMMUNITY_COMMITTEE, "甲一居委会", community=c.comm_a1)
+    c.comm_a2_org = organization(Kind.COMMUNITY_COMMITTEE, "甲二居委会", community=c.comm_a2)
+    c.comm_b1_org = organization(Kind.COMMUNITY_COMMITTEE, "乙一居委会", community=c.comm_b1)
+    c.contractor_org = organization(Kind.CONTRACTOR, "施工公司")
+    c.supervisor_org = organization(Kind.SUPERVISOR, "监理公司")
+
+    c.admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    c.bureau = staff(c.bureau_org, "bureau")
+    c.street_a_staff = staff(c.street_a_org, "street_a_staff")
+    c.street_a_manager = staff(c.street_a_org, "street_a_manager", Membership.Role.MANAGER)
+    c.street_b_staff = staff(c.street_b_org, "street_b_staff")
+    c.comm_a1_staff = staff(c.comm_a1_org, "comm_a1_staff")
+    c.comm_a2_staff = staff(c.comm_a2_org, "comm_a2_staff")
+    c.comm_b1_staff = staff(c.comm_b1_org, "comm_b1_staff")
+    c.contractor = staff(c.contractor_org, "contractor")
+    c.supervisor = staff(c.supervisor_org, "supervisor")
+
+    c.owner_a1 = verified_owner(c.homes_a1[0], is_party_member=True)  # voting owner in a1
+    c.claimant_a1 = ResidentFactory()
+    c.pending_a1 = claim(c.claimant_a1, c.homes_a1[1])  # pending claim in a1
+    c.plain_resident = ResidentFactory()  # registered, nothing claimed
+    c.owner_b1 = verified_owner(c.homes_b1[0])
+    c.pending_b1 = claim(ResidentFactory(), c.homes_b1[1])
+    return c
