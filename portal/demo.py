@@ -327,21 +327,27 @@ def _spread(total: int, parts: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(parts)]
 
 
-@transaction.atomic
-def seed_nanning(report: Report | None = None) -> Report:
-    """Fill the city up to Nanning's 2019 figures with bulk inserts (a few minutes on PostgreSQL)."""
+def seed_nanning(report: Report | None = None, *, targets: dict[str, int] | None = None) -> Report:
+    """The demo city, then filled up to Nanning's 2019 figures."""
     report = seed_demo_city(report)
+    return fill_to_city_scale(report, targets=targets or NANNING)
+
+
+@transaction.atomic
+def fill_to_city_scale(report: Report, *, targets: dict[str, int]) -> Report:
+    """Generated streets, communities (with their offices), estates, buildings and households up to
+    `targets`, with bulk inserts: the number of queries does not grow with the number of rows."""
     have = {
         "estates": Estate.objects.count(),
         "buildings": Building.objects.count(),
         "households": Household.objects.count(),
     }
-    if have["estates"] >= NANNING["estates"]:
+    if have["estates"] >= targets["estates"]:
         return report  # already built: nothing to do
     rng = random.Random(113900)
-    need_estates = NANNING["estates"] - have["estates"]
-    need_buildings = NANNING["buildings"] - have["buildings"]
-    need_households = NANNING["households"] - have["households"]
+    need_estates = targets["estates"] - have["estates"]
+    need_buildings = targets["buildings"] - have["buildings"]
+    need_households = targets["households"] - have["households"]
 
     # 7 districts × 6 streets × 4 communities, each with its street office and committee.
     new_streets = [
@@ -358,7 +364,7 @@ def seed_nanning(report: Report | None = None) -> Report:
             for j in range(4)
         ]
     )
-    communities = list(Community.objects.filter(code__startswith="nn-s").order_by("code"))
+    communities = list(Community.objects.filter(code__startswith="nn-s").select_related("street").order_by("code"))
     groups = Group.objects.bulk_create(
         [Group(name=f"org:street_office:{s.district}{s.name}办事处") for s in streets]
         + [Group(name=f"org:community_committee:{c.code}{c.name}居委会") for c in communities]
@@ -369,7 +375,9 @@ def seed_nanning(report: Report | None = None) -> Report:
             for s, g in zip(streets, groups[: len(streets)])
         ]
         + [
-            Organization(kind=Kind.COMMUNITY_COMMITTEE, name=f"{c.street.name}{c.name}居委会", community=c, group=g)
+            Organization(
+                kind=Kind.COMMUNITY_COMMITTEE, name=f"{c.street.district}{c.street.name}{c.name}居委会", community=c, group=g
+            )
             for c, g in zip(communities, groups[len(streets):])
         ]
     )

@@ -59,7 +59,7 @@ def parse_identifier(value: str) -> tuple[str, str]:
         return "phone", phone
     if "@" in value and "." in value.rsplit("@", 1)[-1] and " " not in value:
         return "email", value.lower()
-    raise _error("identifier_invalid", "identifier")
+    raise _error("identifier_invalid")
 
 
 def identifier_taken(kind: str, value: str) -> bool:
@@ -71,7 +71,10 @@ def identifier_taken(kind: str, value: str) -> bool:
 @transaction.atomic
 def resident_register(*, name: str, identifier: str, password: str, is_party_member: bool = False) -> User:
     """Create a user with a Resident profile. The phone or e-mail is also the username."""
-    kind, value = parse_identifier(identifier)
+    try:
+        kind, value = parse_identifier(identifier)
+    except ValidationError as error:
+        raise ValidationError({"identifier": error}) from None
     if identifier_taken(kind, value):
         raise _error("identifier_taken", "identifier")
     user = User(username=value, email=value if kind == "email" else "")

@@ -1,0 +1,119 @@
+"""Every dashboard has a fixed query budget: 10× the estates, households and claims add none."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from stakeholders.models import User
+from tests import factories as f
+
+# role → (user attribute on the city fixture, query budget for GET /)
+DASHBOARDS = {
+    "anonymous landing": (None, 2),
+    "resident (no claims)": ("plain_resident", 10),
+    "resident (pending claim)": ("claimant_a1", 10),
+    "resident (verified owner)": ("owner_a1", 10),
+    "community staff": ("comm_a1_staff", 10),
+    "street staff": ("street_a_staff", 10),
+    "bureau": ("bureau", 12),
+    "contractor": ("contractor", 10),
+    "supervisor": ("supervisor", 10),
+    "admin": ("admin", 12),
+}
+
+
+def user_for(city, attr):
+    obj = getattr(city, attr)
+    return obj.user if hasattr(obj, "user") else obj
+
+
+def grow(city, factor=10):
+    """Add `factor`× the data in every scope the dashboards read."""
+    for _ in range(factor):
+        for community in (city.comm_a1, city.comm_a2, city.comm_b1):
+            estate = f.EstateFactory(community=community)
+            homes = f.households(f.BuildingFactory(estate=estate), 6)
+            for home in homes[:3]:
+                f.claim(f.ResidentFactory(), home)
+            f.verified_owner(homes[4])
+        # the signed-in residents' own claims grow too
+        home = f.HouseholdFactory(building=city.homes_a1[0].building, unit="9")
+        f.claim(city.owner_a1, home)
+        f.claim(city.claimant_a1, f.HouseholdFactory(building=city.homes_a1[0].building, unit="8"))
+
+
+def measure(client, user) -> int:
+    client.logout()
+    if user is not None:
+        client.force_login(User.objects.get(pk=user.pk))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/")
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_dashboard_query_counts_are_within_budget_and_flat_under_10x_data(city, client, django_assert_max_num_queries):
+    users = {role: (user_for(city, attr) if attr else None) for role, (attr, _b) in DASHBOARDS.items()}
+    before = {role: measure(client, user) for role, user in users.items()}
+    grow(city)
+    after = {role: measure(client, user) for role, user in users.items()}
+    assert after == before, "more data must not mean more queries"
+    for role, user in users.items():
+        client.logout()
+        if user is not None:
+            client.force_login(User.objects.get(pk=user.pk))
+        with django_assert_max_num_queries(DASHBOARDS[role][1]):
+            client.get("/")
+
+
+@pytest.mark.django_db
+def test_each_role_lands_on_its_own_dashboard(city, client):
+    expectations = {
+        "plain_resident": ["dashboard-resident"],
+        "claimant_a1": ["dashboard-resident"],
+        "comm_a1_staff": ["dashboard-community"],
+        "street_a_staff": ["dashboard-street"],
+        "bureau": ["dashboard-city"],
+        "contractor": ["dashboard-partner"],
+        "supervisor": ["dashboard-partner"],
+        "admin": ["dashboard-city"],
+    }
+    all_blocks = {"dashboard-resident", "dashboard-community", "dashboard-street", "dashboard-city", "dashboard-partner"}
+    for attr, blocks in expectations.items():
+        client.force_login(User.objects.get(pk=user_for(city, attr).pk))
+        html = client.get("/").content.decode()
+        for block in all_blocks:
+            assert (f'data-testid="{block}"' in html) == (block in blocks), (attr, block)
+    client.logout()
+    assert "landing" in client.get("/").templates[0].name
+
+
+@pytest.mark.django_db
+def test_community_dashboard_counts_only_its_estates(city, client):
+    client.force_login(city.comm_a1_staff)
+    context = client.get("/").context
+    estates = context["community"]["estates"]
+    assert {e.pk for e in estates} == {city.estate_a1.pk, city.estate_a1b.pk}
+    assert context["community"]["pending"] == 1
+    client.force_login(city.street_a_staff)
+    street = client.get("/").context["street"]
+    assert {e.pk for e in street["estates"]} == {city.estate_a1.pk, city.estate_a1b.pk, city.estate_a2.pk}
+
+
+@pytest.mark.django_db
+def test_public_pages_show_no_personal_data(city, client):
+    for url in ["/", "/disclosure/"]:
+        html = client.get(url).content.decode()
+        for resident in (city.owner_a1, city.claimant_a1, city.owner_b1):
+            assert resident.name not in html
+            assert resident.phone not in html
+
+
+@pytest.mark.django_db
+def test_disclosure_index_query_budget_is_flat(city, client, django_assert_max_num_queries):
+    with CaptureQueriesContext(connection) as small:
+        client.get("/disclosure/")
+    grow(city, factor=3)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get("/disclosure/").status_code == 200

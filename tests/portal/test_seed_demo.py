@@ -1,0 +1,79 @@
+"""seed_demo: the demo city has what the issue asks for, and running it twice changes nothing."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db.models import Count
+
+from portal import demo
+from stakeholders.models import Building, Council, Estate, Household, Organization, Ownership, Resident
+
+
+def counts():
+    return {m._meta.label: m.objects.count() for m in apps.get_models()}
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_accounts():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    first = counts()
+    out2 = StringIO()
+    call_command("seed_demo", stdout=out2)
+    assert counts() == first
+    assert "nothing (already seeded)" in out2.getvalue()
+    text = out.getvalue()
+    for username in ["admin", "bureau", "street_manager", "street_staff", "community_staff", "contractor", "supervisor"]:
+        assert f"  {username} " in text
+    assert demo.DEMO_PASSWORD in text
+
+
+@pytest.mark.django_db
+def test_demo_city_has_every_role_and_realistic_places(client):
+    demo.seed_demo_city()
+    assert Estate.objects.values("community__street").distinct().count() >= 2
+    assert Estate.objects.values("community").distinct().count() >= 2
+    assert Estate.objects.count() >= 4
+    assert all(1985 <= e.built_year <= 1999 for e in Estate.objects.all())
+    assert set(Building.objects.values_list("floors", flat=True)) <= {5, 6, 7}
+    areas = list(Household.objects.values_list("area_m2", flat=True))
+    assert min(areas) >= 40 and max(areas) <= 120
+    assert Resident.objects.count() >= 30
+    assert Resident.objects.filter(is_party_member=True).count() >= 3
+    two_units = (
+        Ownership.objects.verified()
+        .values("resident")
+        .annotate(n=Count("household"))
+        .filter(n__gte=2)
+        .count()
+    )
+    assert two_units >= 1
+    assert {k for k, _ in Organization.Kind.choices} == set(Organization.objects.values_list("kind", flat=True))
+    assert all(org.memberships.exists() for org in Organization.objects.all())
+    assert Council.objects.get(estate__code="taoyuan-xq").members.count() >= 3
+    assert Ownership.objects.pending().exists() and Ownership.objects.filter(status="rejected").exists()
+    for username, password, _what in demo.seed_demo_city().accounts:
+        assert client.login(username=username, password=password), username
+        assert client.get("/").status_code == 200
+        client.logout()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_city_scale_seed_reaches_exact_targets_with_bulk_inserts(django_assert_max_num_queries):
+    """The --scale nanning path, at a tenth of the size so the suite stays quick."""
+    targets = {"estates": 91, "buildings": 491, "households": 11_390}
+    report = demo.seed_demo_city()
+    with django_assert_max_num_queries(40):  # bulk inserts: not one query per row
+        demo.fill_to_city_scale(report, targets=targets)
+    assert Estate.objects.count() == targets["estates"]
+    assert Building.objects.count() == targets["buildings"]
+    assert Household.objects.count() == targets["households"]
+    before = counts()
+    demo.seed_nanning(targets=targets)
+    assert counts() == before
+    # every street has its office and every community its committee, so every estate has staff
+    assert not Estate.objects.filter(community__organizations__isnull=True).exists()
+    assert not Estate.objects.filter(community__street__organizations__isnull=True).exists()
