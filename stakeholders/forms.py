@@ -143,35 +143,41 @@ class ClaimForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, selection: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         source = self.data if self.is_bound else (selection or {})
-        estate_id = _int(source.get("estate"))
-        building_id = _int(source.get("building"))
-        unit = (source.get("unit") or "").strip()
         self.fields["estate"].queryset = selectors.claimable_estates()
         self.fields["proof"].help_text = self.fields["proof"].help_text % {
             "limit": filesizeformat(settings.PROOF_MAX_BYTES)
         }
+        # Each choice only counts if it belongs to the one before: changing the estate drops a
+        # building of another estate, and so on.
+        self.selection: dict[str, object] = {}
+        estate_id = _int(source.get("estate"))
         if estate_id:
-            self.fields["building"].queryset = selectors.buildings_of(estate_id)
-        if building_id:
-            self.fields["unit"].choices = [("", _("Choose…"))] + [(u, u) for u in selectors.units_of(building_id)]
-            if unit:
-                qs = selectors.households_of(building_id, unit)
-                self.fields["household"].queryset = qs
-                self.fields["household"].label_from_instance = lambda h: _("Room %(room)s (floor %(floor)s, %(area)s m²)") % {
-                    "room": h.room,
-                    "floor": h.floor,
-                    "area": h.area_m2,
-                }
+            self.selection["estate"] = estate_id
+            buildings = selectors.buildings_of(estate_id)
+            self.fields["building"].queryset = buildings
+            building_id = _int(source.get("building"))
+            if building_id and any(b.pk == building_id for b in buildings):
+                self.selection["building"] = building_id
+                units = selectors.units_of(building_id)
+                self.fields["unit"].choices = [("", _("Choose…"))] + [(u, u) for u in units]
+                unit = (source.get("unit") or "").strip()
+                if unit in units:
+                    self.selection["unit"] = unit
+                    rooms = selectors.households_of(building_id, unit)
+                    self.fields["household"].queryset = rooms
+                    self.fields["household"].label_from_instance = _room_label
+                    household_id = _int(source.get("household"))
+                    if household_id and not self.is_bound and rooms.filter(pk=household_id).exists():
+                        self.selection["household"] = household_id
         if not self.is_bound:
-            self.initial.update({k: v for k, v in (selection or {}).items() if k in ("estate", "building", "unit")})
+            self.initial.update(self.selection)
         self._style()
 
     @property
     def stage(self) -> str:
         """Which choice comes next: drives which fields the template shows."""
-        source = self.data if self.is_bound else self.initial
         for name in ("estate", "building", "unit"):
-            if not source.get(name):
+            if name not in self.selection:
                 return name
         return "household"
 
@@ -187,6 +193,14 @@ class ClaimForm(StyledFormMixin, forms.Form):
             if household.building_id != building.pk or building.estate_id != estate.pk or household.unit != cleaned.get("unit"):
                 self.add_error("household", ValidationError(self.error_messages["mismatch"], code="mismatch"))
         return cleaned
+
+
+def _room_label(household: Household) -> str:
+    return _("Room %(room)s (floor %(floor)s, %(area)s m²)") % {
+        "room": household.room,
+        "floor": household.floor,
+        "area": household.area_m2,
+    }
 
 
 def _int(value) -> int | None:

@@ -133,14 +133,16 @@ def review_detail(request, pk: int):
                     return redirect("stakeholders:review_list")
         except ValidationError as error:
             _apply_service_error(reject_form if action == "reject" else verify_form, error)
+    other_claims = list(
+        selectors.ownerships_for_review(request.user).filter(household=ownership.household).exclude(pk=ownership.pk)
+    )
     context = {
         "claim": ownership,
+        "has_voting_owner": any(o.is_voting_owner for o in other_claims),
         "verify_form": verify_form,
         "reject_form": reject_form,
         "can_review": permissions.can_verify_ownership(request.user, ownership),
-        "other_claims": selectors.ownerships_for_review(request.user)
-        .filter(household=ownership.household)
-        .exclude(pk=ownership.pk),
+        "other_claims": other_claims,
     }
     failed = verify_form.errors or reject_form.errors
     return render(request, "stakeholders/review_detail.html", context, status=400 if failed else 200)
