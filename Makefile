@@ -1,0 +1,57 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a helper of those.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export DJANGO_SETTINGS_MODULE ?= portal.settings.local
+
+.PHONY: run test install install-dev messages migrate seed check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# The compiled catalogues are committed, so a machine without gettext still shows Chinese;
+# where msgfmt exists they are rebuilt from the .po files.
+messages: install
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(BIN)/python manage.py compilemessages --ignore=.venv -v0; \
+	else \
+		echo "msgfmt not found (apt-get install gettext): using the committed .mo files"; \
+	fi
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v1
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+## make run: virtualenv, install, migrate, compile messages, load the demo city, serve on HOST:PORT.
+run: messages seed
+	@echo ""
+	@echo "Serving the portal at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite. PostgreSQL and Redis when they answer; otherwise SQLite and a loud
+## list of what was skipped. With CI=true a missing PostgreSQL, Redis or Chromium is a failure.
+test: install-dev messages
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles var db.sqlite3 .pytest_cache
