@@ -49,16 +49,15 @@ def pytest_collection_modifyitems(config, items):
             if item.get_closest_marker(marker):
                 _SKIPPED.setdefault(reason, []).append(item.nodeid)
                 if CI:
-                    item.add_marker(pytest.mark.usefixtures("_fail_missing_service"))
                     item.user_properties.append(("missing_service", reason))
                 else:
                     item.add_marker(pytest.mark.skip(reason=f"SKIPPED, missing service: {reason}"))
 
 
-@pytest.fixture
-def _fail_missing_service(request):
-    reasons = [value for key, value in request.node.user_properties if key == "missing_service"]
-    pytest.fail(f"CI=true requires every real component, but: {'; '.join(reasons)}", pytrace=False)
+def pytest_runtest_setup(item):
+    reasons = [value for key, value in item.user_properties if key == "missing_service"]
+    if reasons:
+        pytest.fail(f"CI=true requires every real component, but: {'; '.join(reasons)}", pytrace=False)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

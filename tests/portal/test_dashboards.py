@@ -117,3 +117,19 @@ def test_disclosure_index_query_budget_is_flat(city, client, django_assert_max_n
     grow(city, factor=3)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get("/disclosure/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_disclosure_index_paginates_and_filters_by_street(city, client):
+    from disclosure.views import ESTATES_PER_PAGE
+
+    for _ in range(ESTATES_PER_PAGE):
+        f.EstateFactory(community=city.comm_b1)
+    first = client.get("/disclosure/")
+    assert len(first.context["estates"]) == ESTATES_PER_PAGE
+    assert first.context["page"].paginator.count == ESTATES_PER_PAGE + 4
+    second = client.get("/disclosure/", {"page": 2})
+    assert len(second.context["estates"]) == 4
+    only_a = client.get("/disclosure/", {"street": city.street_a.code})
+    assert {e.pk for e in only_a.context["estates"]} == {city.estate_a1.pk, city.estate_a1b.pk, city.estate_a2.pk}
+    assert client.get("/disclosure/", {"page": "999"}).status_code == 200  # out of range: last page
