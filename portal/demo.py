@@ -286,16 +286,17 @@ def _seed_residents(report: Report, estates: dict[str, Estate], rng: random.Rand
 
     # 老友议事会 of 桃源小区: five verified owners, two of them Party members.
     estate = estates["taoyuan-xq"]
-    council, created = Council.objects.get_or_create(estate=estate, defaults={"registered_by": admin})
-    report.add("councils", created)
+    report.add("councils", not Council.objects.filter(estate=estate).exists())
+    council = services.council_register(estate=estate, actor=admin)
     for k, (phone, *_rest) in enumerate([p for p in plan[:12] if p[4] == "verified"][:5]):
         resident = Resident.objects.get(phone=phone)
         if not CouncilMember.objects.filter(council=council, resident=resident).exists():
-            member = CouncilMember(
-                council=council, resident=resident, role=CouncilMember.Role.CHAIR if k == 0 else CouncilMember.Role.MEMBER
+            services.council_member_add(
+                council=council,
+                resident=resident,
+                actor=admin,
+                role=CouncilMember.Role.CHAIR if k == 0 else CouncilMember.Role.MEMBER,
             )
-            member.full_clean()
-            member.save()
             report.add("council members")
 
     report.accounts += [

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -14,6 +15,8 @@ from . import permissions, selectors, services
 from .files import private_file_response
 from .forms import ClaimForm, RejectForm, SignUpForm, VerifyForm
 from .models import Ownership
+
+REVIEWS_PER_PAGE = 50
 
 
 def _apply_service_error(form, error: ValidationError) -> None:
@@ -98,11 +101,13 @@ def review_list(request):
     status = request.GET.get("status", Ownership.Status.PENDING)
     if status not in Ownership.Status.values:
         status = Ownership.Status.PENDING
-    claims = selectors.ownerships_for_review(request.user).filter(status=status).order_by("submitted_at", "id")[:200]
+    # Oldest first: claims are handled in the order residents sent them.
+    claims = selectors.ownerships_for_review(request.user).filter(status=status).order_by("submitted_at", "id")
+    page = Paginator(claims, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "stakeholders/review_list.html",
-        {"claims": claims, "status": status, "statuses": Ownership.Status.choices},
+        {"claims": page.object_list, "page": page, "status": status, "statuses": Ownership.Status.choices},
     )
 
 
