@@ -3,7 +3,8 @@ through these, so an object outside the user's scope is simply not found (404)."
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from . import permissions
 from .models import Building, Estate, Household, Ownership, Street
@@ -35,21 +36,26 @@ def ownerships_visible(user) -> QuerySet[Ownership]:
     )
 
 
+def _count(queryset, estate_path: str) -> Coalesce:
+    """A correlated COUNT per estate: evaluated only for the estates a page actually shows (a join
+    with GROUP BY would count the households of every estate before LIMIT applies)."""
+    counts = queryset.filter(**{estate_path: OuterRef("pk")}).order_by().values(estate_path).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0)
+
+
+def _estate_counts() -> dict:
+    ownerships = Ownership.objects.all()
+    via_household = "household__building__estate"
+    return {
+        "building_count": _count(Building.objects.all(), "estate"),
+        "household_count": _count(Household.objects.all(), "building__estate"),
+        "verified_count": _count(ownerships.filter(status=Ownership.Status.VERIFIED), via_household),
+        "pending_count": _count(ownerships.filter(status=Ownership.Status.PENDING), via_household),
+    }
+
+
 def _estate_figures(qs: QuerySet[Estate]) -> QuerySet[Estate]:
-    return qs.select_related("community__street").annotate(
-        building_count=Count("buildings", distinct=True),
-        household_count=Count("buildings__households", distinct=True),
-        verified_count=Count(
-            "buildings__households__ownerships",
-            filter=Q(buildings__households__ownerships__status=Ownership.Status.VERIFIED),
-            distinct=True,
-        ),
-        pending_count=Count(
-            "buildings__households__ownerships",
-            filter=Q(buildings__households__ownerships__status=Ownership.Status.PENDING),
-            distinct=True,
-        ),
-    )
+    return qs.select_related("community__street").annotate(**_estate_counts())
 
 
 def estates_for_community_staff(user) -> QuerySet[Estate]:
@@ -74,9 +80,9 @@ def estates_of_resident(user) -> QuerySet[Estate]:
 
 def public_estates() -> QuerySet[Estate]:
     """Estates with their public figures: no personal data."""
+    counts = _estate_counts()
     return Estate.objects.select_related("community__street").annotate(
-        building_count=Count("buildings", distinct=True),
-        household_count=Count("buildings__households", distinct=True),
+        building_count=counts["building_count"], household_count=counts["household_count"]
     )
 
 
