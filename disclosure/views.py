@@ -1,5 +1,7 @@
 """Public pages: no sign-in, no personal data."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -20,5 +22,11 @@ def index(request):
     return render(
         request,
         "disclosure/index.html",
-        {"page": page, "estates": page.object_list, "streets": streets, "street_code": street_code},
+        {
+            "page": page,
+            "estates": page.object_list,
+            "streets": streets,
+            "street_code": street_code,
+            "page_query": urlencode({"street": street_code}),
+        },
     )

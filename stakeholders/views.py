@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -107,7 +109,13 @@ def review_list(request):
     return render(
         request,
         "stakeholders/review_list.html",
-        {"claims": page.object_list, "page": page, "status": status, "statuses": Ownership.Status.choices},
+        {
+            "claims": page.object_list,
+            "page": page,
+            "page_query": urlencode({"status": status}),
+            "status": status,
+            "statuses": Ownership.Status.choices,
+        },
     )
 
 

@@ -128,6 +128,7 @@ def test_disclosure_index_paginates_and_filters_by_street(city, client):
     first = client.get("/disclosure/")
     assert len(first.context["estates"]) == ESTATES_PER_PAGE
     assert first.context["page"].paginator.count == ESTATES_PER_PAGE + 4
+    assert 'href="?street=&amp;page=2"' in first.content.decode()
     second = client.get("/disclosure/", {"page": 2})
     assert len(second.context["estates"]) == 4
     only_a = client.get("/disclosure/", {"street": city.street_a.code})
