@@ -51,3 +51,25 @@ def watch_requests():
         return outside
 
     return attach
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core 4.14.1 (MPL-2.0), from npm
+
+
+@pytest.fixture
+def axe_violations():
+    """Run axe-core on the page; return serious and critical WCAG 2.1 A/AA violations."""
+
+    def check(page) -> list[str]:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        )
+        assert len(result["passes"]) > 10, "axe did not run its rules"
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return check

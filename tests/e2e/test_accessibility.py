@@ -1,0 +1,53 @@
+"""axe-core finds no serious or critical WCAG 2.1 AA problem on the pages of this issue, on a phone."""
+
+import pytest
+
+from tests import factories as f
+from tests.e2e.conftest import PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, base, username):
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(f.PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(base + "/")
+
+
+def test_pages_have_no_serious_accessibility_violations(live_server, browser, axe_violations):
+    city = f.build_city()
+    base = live_server.url
+    found = {}
+    page = browser.new_page(**PHONE)
+    for path in ["/", "/accounts/login/", "/accounts/signup/", "/disclosure/", "/accounts/password_reset/"]:
+        page.goto(base + path)
+        found[path] = axe_violations(page)
+    page.goto(base + "/accounts/signup/")
+    page.locator("main form button[type=submit]").click()  # a form full of errors
+    found["signup with errors"] = axe_violations(page)
+    page.close()
+
+    for username, paths in {
+        city.plain_resident.user.username: ["/", "/accounts/claims/new/"],
+        city.comm_a1_staff.username: ["/", "/accounts/reviews/", f"/accounts/reviews/{city.pending_a1.pk}/"],
+        city.street_a_staff.username: ["/"],
+        city.bureau.username: ["/"],
+    }.items():
+        page = browser.new_page(**PHONE)
+        sign_in(page, base, username)
+        for path in paths:
+            page.goto(base + path)
+            found[f"{username} {path}"] = axe_violations(page)
+        page.close()
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_the_checker_catches_a_real_violation(live_server, browser, axe_violations):
+    """Guard against a checker that silently passes everything."""
+    page = browser.new_page()
+    page.goto(live_server.url + "/")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text id=unlabelled>')")
+    assert any(v.startswith("label ") for v in axe_violations(page))
+    page.close()
