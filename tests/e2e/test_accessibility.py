@@ -16,8 +16,12 @@ def sign_in(page, base, username):
     page.wait_for_url(base + "/")
 
 
-def test_pages_have_no_serious_accessibility_violations(live_server, browser, axe_violations):
+def test_pages_have_no_serious_accessibility_violations(live_server, browser, axe_violations, shot):
     city = f.build_city()
+    from projects.services import project_create, project_transition
+
+    project = project_create(estate=city.estate_a1, title="甲一小区综合改造", actor=None)
+    project = project_transition(project=project, to="submitted", actor=None, by_service=True)
     base = live_server.url
     found = {}
     page = browser.new_page(**PHONE)
@@ -33,6 +37,7 @@ def test_pages_have_no_serious_accessibility_violations(live_server, browser, ax
         city.plain_resident.user.username: ["/", "/accounts/claims/new/"],
         city.comm_a1_staff.username: ["/", "/accounts/reviews/", f"/accounts/reviews/{city.pending_a1.pk}/"],
         city.street_a_staff.username: ["/"],
+        city.street_a_manager.username: [f"/projects/{project.code}/", "/projects/"],
         city.bureau.username: ["/"],
     }.items():
         page = browser.new_page(**PHONE)
@@ -40,6 +45,8 @@ def test_pages_have_no_serious_accessibility_violations(live_server, browser, ax
         for path in paths:
             page.goto(base + path)
             found[f"{username} {path}"] = axe_violations(page)
+            if path.startswith("/projects/") and path != "/projects/":
+                shot(page, "09-project-page-approver-phone")
         page.close()
     assert {k: v for k, v in found.items() if v} == {}
 

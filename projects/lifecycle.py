@@ -1,0 +1,37 @@
+"""The project lifecycle declared in one place (adhocracy4's phases): which status may follow which,
+and who moves it. Views and services read this table; nothing else decides transitions."""
+
+import enum
+
+from .models import Project
+
+S = Project.Status
+
+
+class By(enum.Enum):
+    STREET_APPROVER = "street_approver"  # a manager of the estate's street office, by hand
+    STREET_STAFF = "street_staff"  # any member of the estate's street office, by hand
+    SERVICE = "service"  # only as part of another service (vote result, budget approval, award, …)
+
+
+TRANSITIONS: dict[tuple[str, str], By] = {
+    (S.PETITIONING, S.SUBMITTED): By.SERVICE,  # the willingness vote passed
+    (S.SUBMITTED, S.ACCEPTED): By.STREET_APPROVER,  # 纳入改造计划
+    (S.SUBMITTED, S.REJECTED): By.STREET_APPROVER,
+    (S.ACCEPTED, S.PLANNING): By.STREET_STAFF,  # 需求征集 starts
+    (S.PLANNING, S.PLAN_VOTING): By.SERVICE,  # the final plan's vote opens
+    (S.PLAN_VOTING, S.PLAN_ADOPTED): By.SERVICE,  # the plan vote passed
+    (S.PLAN_VOTING, S.PLANNING): By.SERVICE,  # rejected or no quorum: next plan version
+    (S.PLAN_ADOPTED, S.BUDGET_APPROVED): By.SERVICE,  # budget approved and published
+    (S.BUDGET_APPROVED, S.CONTRACTED): By.SERVICE,  # contractor and supervisor awarded
+    (S.CONTRACTED, S.UNDER_CONSTRUCTION): By.SERVICE,  # first progress posted
+    (S.UNDER_CONSTRUCTION, S.COMPLETED): By.SERVICE,  # completion acceptance signed by all three
+    (S.COMPLETED, S.MAINTAINED): By.STREET_APPROVER,  # handed over to long-term management
+}
+
+# Transitions whose note is shown to residents as the reason.
+NOTE_REQUIRED = {(S.SUBMITTED, S.REJECTED)}
+
+
+def next_statuses(status: str) -> list[str]:
+    return [to for (frm, to) in TRANSITIONS if frm == status]
