@@ -154,6 +154,8 @@ def test_approver_accepts_from_the_page_and_the_timeline_shows_it(city, client):
     client.force_login(actor(city, "street_a_manager"))
     page = client.get(project.get_absolute_url())
     assert [s for s, _form in page.context["transitions"]] == [S.ACCEPTED, S.REJECTED]
+    html = page.content.decode()
+    assert 'id="id_accepted_note"' in html and 'id="id_rejected_note"' in html  # no duplicate ids
     missing_reason = client.post(project.get_absolute_url(), {"to": S.REJECTED, "note": ""})
     assert missing_reason.status_code == 400
     assert "原因" in missing_reason.content.decode()
