@@ -81,3 +81,62 @@ class ProjectUserObjectPermission(UserObjectPermissionBase):
 
 class ProjectGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
+
+
+class Petition(models.Model):
+    """改造申请: owners ask for their estate's renovation. Sponsors sign themselves (an invitation
+    is not a signature); projects/rules.py says when there are enough of them."""
+
+    class Status(models.TextChoices):
+        COLLECTING = "collecting", _("Collecting sponsors")
+        VOTING = "voting", _("Willingness vote")
+        SUBMITTED = "submitted", _("Submitted to the street office")
+        CLOSED = "closed", _("Closed")
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="petition", verbose_name=_("project"))
+    started_by = models.ForeignKey(
+        "stakeholders.Resident", on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
+    )
+    reason = models.TextField(_("why the estate needs renovation"), max_length=4000)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.COLLECTING)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+
+    def __str__(self) -> str:
+        return str(self.project)
+
+
+class Sponsorship(models.Model):
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="sponsorships", verbose_name=_("petition"))
+    resident = models.ForeignKey(
+        "stakeholders.Resident", on_delete=models.PROTECT, related_name="sponsorships", verbose_name=_("resident")
+    )
+    # The household the sponsor signs for: three sponsors must stand for three households.
+    household = models.ForeignKey(
+        "stakeholders.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("household")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
+    invited_by = models.ForeignKey(
+        "stakeholders.Resident", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sponsorship")
+        verbose_name_plural = _("sponsorships")
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["petition", "resident"], name="one_sponsorship_per_resident")]
+
+    def __str__(self) -> str:
+        return f"{self.resident} – {self.get_status_display()}"

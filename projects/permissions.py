@@ -49,3 +49,61 @@ def can_transition(user, project: Project, to: str) -> bool:
 
 def available_transitions(user, project: Project) -> list[str]:
     return [to for (frm, to) in TRANSITIONS if frm == project.status and can_transition(user, project, to)]
+
+
+# --- petitions -----------------------------------------------------------------------------------
+
+from .models import Petition, Sponsorship  # noqa: E402
+
+OPEN_PROJECT_STATUSES = {
+    Project.Status.PETITIONING,
+    Project.Status.SUBMITTED,
+    Project.Status.ACCEPTED,
+    Project.Status.PLANNING,
+    Project.Status.PLAN_VOTING,
+    Project.Status.PLAN_ADOPTED,
+    Project.Status.BUDGET_APPROVED,
+    Project.Status.CONTRACTED,
+    Project.Status.UNDER_CONSTRUCTION,
+}
+
+
+def can_start_petition(user, estate, *, estate_has_open_project: bool) -> bool:
+    """A verified owner of the estate, while the estate has no project under way."""
+    return people.is_verified_owner(user, estate) and not estate_has_open_project
+
+
+def _my_sponsorship(user, petition: Petition) -> Sponsorship | None:
+    resident = people.resident_profile(user)
+    if resident is None:
+        return None
+    return next((s for s in petition.sponsorships.all() if s.resident_id == resident.pk), None)
+
+
+def can_invite_sponsors(user, petition: Petition) -> bool:
+    mine = _my_sponsorship(user, petition)
+    return (
+        petition.status == Petition.Status.COLLECTING
+        and mine is not None
+        and mine.status == Sponsorship.Status.CONFIRMED
+    )
+
+
+def can_answer_invitation(user, sponsorship: Sponsorship) -> bool:
+    resident = people.resident_profile(user)
+    return (
+        resident is not None
+        and sponsorship.resident_id == resident.pk
+        and sponsorship.status == Sponsorship.Status.INVITED
+        and sponsorship.petition.status == Petition.Status.COLLECTING
+    )
+
+
+def can_withdraw_sponsorship(user, sponsorship: Sponsorship) -> bool:
+    resident = people.resident_profile(user)
+    return (
+        resident is not None
+        and sponsorship.resident_id == resident.pk
+        and sponsorship.status == Sponsorship.Status.CONFIRMED
+        and sponsorship.petition.status == Petition.Status.COLLECTING
+    )

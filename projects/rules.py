@@ -141,3 +141,35 @@ def tally(matter: Matter, electorate: Figures, ballots: Iterable[tuple[Choice, D
         quorum_met=has_quorum,
         result=result,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Petitions (改造申请): Nanning's rule — at least 3 owners of 3 different households of the estate
+# sign (3名以上业主联名), at least one of them a Party member (至少1名党员).
+
+PETITION_MIN_HOUSEHOLDS = 3
+PETITION_MIN_PARTY_MEMBERS = 1
+
+
+@dataclass(frozen=True)
+class Sponsor:
+    person: Hashable
+    household: Hashable
+    is_party_member: bool
+
+
+def petition_shortfalls(confirmed: Iterable[Sponsor]) -> list[str]:
+    """What a petition still lacks, as codes (empty: complete). One code per unmet condition, so
+    each gets its own message: 'sponsors' (fewer than 3 people), 'households' (3 people but not of
+    3 different households), 'party_member' (no Party member among them)."""
+    sponsors = list(confirmed)
+    people = {s.person for s in sponsors}
+    households = {s.household for s in sponsors}
+    missing = []
+    if len(people) < PETITION_MIN_HOUSEHOLDS:
+        missing.append("sponsors")
+    elif len(households) < PETITION_MIN_HOUSEHOLDS:
+        missing.append("households")
+    if sum(1 for p in {(s.person, s.is_party_member) for s in sponsors} if p[1]) < PETITION_MIN_PARTY_MEMBERS:
+        missing.append("party_member")
+    return missing

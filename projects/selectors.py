@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from stakeholders import permissions as people
 
-from .models import Project, ProjectEvent
+from stakeholders.models import Ownership
+
+from . import rules
+from .models import Petition, Project, ProjectEvent, Sponsorship
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
@@ -28,3 +31,36 @@ def projects_visible_to(user) -> QuerySet[Project]:
 
 def project_events(project: Project) -> QuerySet[ProjectEvent]:
     return project.events.select_related("actor").order_by("at", "id")
+
+
+def sponsor_household(resident_id: int, estate_id: int) -> Ownership | None:
+    """The household a sponsor signs for: their verified household in the estate (the one they
+    vote for first)."""
+    return (
+        Ownership.objects.verified()
+        .filter(resident_id=resident_id, household__building__estate_id=estate_id)
+        .select_related("household")
+        .order_by("-is_voting_owner", "id")
+        .first()
+    )
+
+
+def petition_of(project: Project) -> Petition | None:
+    sponsorships = Sponsorship.objects.select_related("resident", "household__building").order_by("created_at", "id")
+    return Petition.objects.filter(project=project).prefetch_related(Prefetch("sponsorships", queryset=sponsorships)).first()
+
+
+def petition_shortfalls(petition: Petition) -> list[str]:
+    """What the petition still lacks (codes of services.PETITION_ERRORS); empty when complete."""
+    confirmed = [
+        rules.Sponsor(person=s.resident_id, household=s.household_id, is_party_member=s.resident.is_party_member)
+        for s in petition.sponsorships.all()
+        if s.status == Sponsorship.Status.CONFIRMED
+    ]
+    return rules.petition_shortfalls(confirmed)
+
+
+def invitations_for(user) -> QuerySet[Sponsorship]:
+    return Sponsorship.objects.filter(
+        resident__user=user, status=Sponsorship.Status.INVITED, petition__status=Petition.Status.COLLECTING
+    ).select_related("petition__project__estate", "invited_by")

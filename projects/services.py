@@ -93,3 +93,103 @@ def project_transition(*, project: Project, to: str, actor: User | None, note: s
     locked.save(update_fields=["status", "status_changed_at"])
     ProjectEvent.objects.create(project=locked, actor=actor, from_status=expected, to_status=to, note=note)
     return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# Petitions (改造申请)
+
+from stakeholders.models import Resident  # noqa: E402
+
+from . import selectors  # noqa: E402
+from .models import Petition, Sponsorship  # noqa: E402
+
+PETITION_ERRORS = {
+    "cannot_start": _("Only verified owners of this estate can start a petition, and only while no renovation project is under way."),
+    "reason_required": _("Say why the estate needs renovation: residents and the street office read it."),
+    "not_an_owner": _("No verified owner of this estate has that mobile number. Ask your neighbour to register and claim their household first."),
+    "already_invited": _("This owner is already on the petition."),
+    "cannot_invite": _("Only confirmed sponsors can invite others, while the petition is collecting sponsors."),
+    "already_answered": _("You have already answered this invitation."),
+    "cannot_withdraw": _("You can withdraw only your own confirmed signature, before the petition is submitted."),
+    "sponsors": _("At least 3 owners must confirm as sponsors."),
+    "households": _("The sponsors must own 3 different households: co-owners of one household count once."),
+    "party_member": _("At least one sponsor must be a Party member."),
+}
+
+
+def _petition_error(code: str, field: str | None = None) -> ValidationError:
+    error = ValidationError(PETITION_ERRORS[code], code=code)
+    return ValidationError({field: error}) if field else error
+
+
+@transaction.atomic
+def petition_start(*, resident: Resident, estate: Estate, reason: str) -> Petition:
+    """A verified owner starts a petition: a project in `petitioning`, the owner its first sponsor."""
+    user = resident.user
+    busy = Project.objects.filter(estate=estate, status__in=permissions.OPEN_PROJECT_STATUSES).exists()
+    if not permissions.can_start_petition(user, estate, estate_has_open_project=busy):
+        raise PermissionDenied(PETITION_ERRORS["cannot_start"])
+    reason = (reason or "").strip()
+    if not reason:
+        raise _petition_error("reason_required", "reason")
+    project = project_create(estate=estate, title=_("Renovation of %(estate)s") % {"estate": estate.name}, actor=user)
+    petition = Petition(project=project, started_by=resident, reason=reason)
+    petition.full_clean()
+    petition.save()
+    ownership = selectors.sponsor_household(resident.pk, estate.pk)
+    Sponsorship.objects.create(
+        petition=petition,
+        resident=resident,
+        household=ownership.household,
+        status=Sponsorship.Status.CONFIRMED,
+        responded_at=timezone.now(),
+    )
+    return petition
+
+
+@transaction.atomic
+def sponsor_invite(*, petition: Petition, actor: User, phone: str) -> Sponsorship:
+    """A confirmed sponsor invites a verified owner of the estate, by their registered mobile number."""
+    from stakeholders.text import normalize_phone
+
+    if not permissions.can_invite_sponsors(actor, petition):
+        raise PermissionDenied(PETITION_ERRORS["cannot_invite"])
+    estate_id = petition.project.estate_id
+    invitee = Resident.objects.filter(phone=normalize_phone(phone)).first()
+    ownership = selectors.sponsor_household(invitee.pk, estate_id) if invitee else None
+    if ownership is None:
+        raise _petition_error("not_an_owner", "phone")
+    if Sponsorship.objects.filter(petition=petition, resident=invitee).exists():
+        raise _petition_error("already_invited", "phone")
+    try:
+        with transaction.atomic():
+            return Sponsorship.objects.create(
+                petition=petition, resident=invitee, household=ownership.household, invited_by=actor.resident
+            )
+    except IntegrityError:  # invited twice at the same moment
+        raise _petition_error("already_invited", "phone") from None
+
+
+@transaction.atomic
+def sponsor_answer(*, sponsorship: Sponsorship, actor: User, confirm: bool) -> Sponsorship:
+    """The invitee confirms (signs) or declines. A double click gets "already answered", not a change."""
+    locked = Sponsorship.objects.select_for_update().select_related("petition").get(pk=sponsorship.pk)
+    if locked.status != Sponsorship.Status.INVITED:
+        raise _petition_error("already_answered")
+    if not permissions.can_answer_invitation(actor, locked):
+        raise PermissionDenied(PETITION_ERRORS["cannot_invite"])
+    locked.status = Sponsorship.Status.CONFIRMED if confirm else Sponsorship.Status.DECLINED
+    locked.responded_at = timezone.now()
+    locked.save(update_fields=["status", "responded_at"])
+    return locked
+
+
+@transaction.atomic
+def sponsor_withdraw(*, sponsorship: Sponsorship, actor: User) -> Sponsorship:
+    locked = Sponsorship.objects.select_for_update().select_related("petition").get(pk=sponsorship.pk)
+    if not permissions.can_withdraw_sponsorship(actor, locked):
+        raise _petition_error("cannot_withdraw")
+    locked.status = Sponsorship.Status.WITHDRAWN
+    locked.responded_at = timezone.now()
+    locked.save(update_fields=["status", "responded_at"])
+    return locked

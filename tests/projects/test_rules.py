@@ -149,3 +149,25 @@ def test_electorate_grouping_preserves_area_and_counts_owners_once(rows):
     owners = {o for _u, o, _a in households if o is not None}
     ownerless = [u for u, o, _a in households if o is None]
     assert len(voters) == len(owners) + len(ownerless)
+
+
+# --- petitions ----------------------------------------------------------------------------------
+
+from projects.rules import Sponsor, petition_shortfalls  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "sponsors, missing",
+    [
+        ([], ["sponsors", "party_member"]),
+        ([Sponsor("a", 1, True), Sponsor("b", 2, False)], ["sponsors"]),
+        ([Sponsor("a", 1, True), Sponsor("b", 2, False), Sponsor("c", 3, False)], []),
+        ([Sponsor("a", 1, False), Sponsor("b", 2, False), Sponsor("c", 3, False)], ["party_member"]),
+        # husband and wife of one household plus one neighbour: 3 people, 2 households
+        ([Sponsor("a", 1, True), Sponsor("b", 1, False), Sponsor("c", 2, False)], ["households"]),
+        ([Sponsor("a", 1, False), Sponsor("b", 1, False), Sponsor("c", 2, False)], ["households", "party_member"]),
+        ([Sponsor("a", 1, True), Sponsor("b", 2, True), Sponsor("c", 3, True), Sponsor("d", 3, False)], []),
+    ],
+)
+def test_petition_shortfalls(sponsors, missing):
+    assert petition_shortfalls(sponsors) == missing

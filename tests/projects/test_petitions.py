@@ -1,0 +1,147 @@
+"""Petitions: services, roles × states, concurrency of sponsor confirmations."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from projects import permissions as p
+from projects import selectors, services
+from projects.models import Petition, Project, Sponsorship
+from stakeholders.models import User
+from tests import factories as f
+from tests.stakeholders.test_permissions import ROLES, actor
+from tests.stakeholders.test_services import _race, codes
+
+
+@pytest.fixture
+def owners(city):
+    """Three more verified owners of estate a1 (homes 2..4), none a Party member."""
+    return [f.verified_owner(home) for home in city.homes_a1[2:5]]
+
+
+def start(city):
+    return services.petition_start(resident=city.owner_a1, estate=city.estate_a1, reason="外墙脱落，管网老化")
+
+
+def test_start_makes_a_project_and_the_starter_its_first_confirmed_sponsor(city):
+    petition = start(city)
+    assert petition.project.status == Project.Status.PETITIONING
+    [mine] = petition.sponsorships.all()
+    assert mine.resident == city.owner_a1 and mine.status == Sponsorship.Status.CONFIRMED
+    assert mine.household == city.homes_a1[0]
+
+
+@pytest.mark.parametrize("role", ["plain_resident", "claimant_a1", "owner_b1", "comm_a1_staff", "street_a_manager"])
+def test_only_verified_owners_start_a_petition(city, role):
+    user = actor(city, role)
+    resident = getattr(user, "resident", None) or f.ResidentFactory(user=user)
+    with pytest.raises(PermissionDenied):
+        services.petition_start(resident=resident, estate=city.estate_a1, reason="需要改造")
+
+
+def test_no_second_petition_while_a_project_is_under_way(city):
+    start(city)
+    with pytest.raises(PermissionDenied):
+        start(city)
+
+
+def test_reason_is_required(city):
+    with pytest.raises(ValidationError) as error:
+        services.petition_start(resident=city.owner_a1, estate=city.estate_a1, reason="  ")
+    assert codes(error.value) == {"reason_required"}
+
+
+def test_petition_needs_three_households_and_a_party_member(city, owners):
+    petition = start(city)  # owner_a1 is a Party member
+    assert selectors.petition_shortfalls(selectors.petition_of(petition.project)) == ["sponsors"]
+    invites = [services.sponsor_invite(petition=petition, actor=city.owner_a1.user, phone=o.phone) for o in owners[:2]]
+    assert selectors.petition_shortfalls(selectors.petition_of(petition.project)) == ["sponsors"]  # invited ≠ signed
+    for invite in invites:
+        services.sponsor_answer(sponsorship=invite, actor=invite.resident.user, confirm=True)
+    assert selectors.petition_shortfalls(selectors.petition_of(petition.project)) == []
+    services.sponsor_withdraw(sponsorship=invites[0], actor=invites[0].resident.user)
+    assert selectors.petition_shortfalls(selectors.petition_of(petition.project)) == ["sponsors"]
+
+
+def test_co_owner_of_the_same_household_does_not_make_a_third_household(city, owners):
+    spouse = f.verified_owner(city.homes_a1[0], voting=False)  # co-owner of owner_a1's household
+    petition = start(city)
+    for resident in (spouse, owners[0]):
+        invite = services.sponsor_invite(petition=petition, actor=city.owner_a1.user, phone=resident.phone)
+        services.sponsor_answer(sponsorship=invite, actor=resident.user, confirm=True)
+    assert selectors.petition_shortfalls(selectors.petition_of(petition.project)) == ["households"]
+
+
+def test_without_a_party_member(city, owners):
+    petition = services.petition_start(resident=owners[0], estate=city.estate_a1, reason="需要改造")
+    for resident in owners[1:]:
+        invite = services.sponsor_invite(petition=petition, actor=owners[0].user, phone=resident.phone)
+        services.sponsor_answer(sponsorship=invite, actor=resident.user, confirm=True)
+    assert selectors.petition_shortfalls(selectors.petition_of(petition.project)) == ["party_member"]
+
+
+def test_invitations_are_only_for_verified_owners_of_the_estate(city, owners):
+    petition = start(city)
+    for phone in (city.owner_b1.phone, city.claimant_a1.phone, "13000000000"):
+        with pytest.raises(ValidationError) as error:
+            services.sponsor_invite(petition=petition, actor=city.owner_a1.user, phone=phone)
+        assert codes(error.value) == {"not_an_owner"}
+    services.sponsor_invite(petition=petition, actor=city.owner_a1.user, phone=owners[0].phone)
+    with pytest.raises(ValidationError) as error:
+        services.sponsor_invite(petition=petition, actor=city.owner_a1.user, phone=owners[0].phone)
+    assert codes(error.value) == {"already_invited"}
+    with pytest.raises(PermissionDenied):  # an invitee who has not signed cannot invite
+        services.sponsor_invite(petition=petition, actor=owners[0].user, phone=owners[1].phone)
+
+
+def test_only_the_invitee_answers_and_only_once(city, owners):
+    petition = start(city)
+    invite = services.sponsor_invite(petition=petition, actor=city.owner_a1.user, phone=owners[0].phone)
+    with pytest.raises(PermissionDenied):
+        services.sponsor_answer(sponsorship=invite, actor=owners[1].user, confirm=True)
+    services.sponsor_answer(sponsorship=invite, actor=owners[0].user, confirm=False)
+    with pytest.raises(ValidationError) as error:
+        services.sponsor_answer(sponsorship=invite, actor=owners[0].user, confirm=True)
+    assert codes(error.value) == {"already_answered"}
+
+
+STATES = [Petition.Status.COLLECTING, Petition.Status.VOTING, Petition.Status.SUBMITTED, Petition.Status.CLOSED]
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_petition_actions_by_role_and_state(city, owners, state):
+    petition = start(city)
+    invite = services.sponsor_invite(petition=petition, actor=city.owner_a1.user, phone=owners[0].phone)
+    Petition.objects.filter(pk=petition.pk).update(status=state)
+    petition = selectors.petition_of(petition.project)
+    invite = next(s for s in petition.sponsorships.all() if s.pk == invite.pk)
+    mine = next(s for s in petition.sponsorships.all() if s.resident_id == city.owner_a1.pk)
+    collecting = state == Petition.Status.COLLECTING
+    everyone = ROLES + ["invitee"]
+
+    def who(check):
+        users = {role: actor(city, role) for role in ROLES}
+        users["invitee"] = User.objects.get(pk=owners[0].user.pk)
+        return {role for role in everyone if check(users[role])}
+
+    assert who(lambda u: p.can_invite_sponsors(u, petition)) == ({"owner_a1"} if collecting else set())
+    assert who(lambda u: p.can_answer_invitation(u, invite)) == ({"invitee"} if collecting else set())
+    assert who(lambda u: p.can_withdraw_sponsorship(u, mine)) == ({"owner_a1"} if collecting else set())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_double_clicked_confirmation_signs_once():
+    city = f.build_city()
+    invitee = f.verified_owner(city.homes_a1[2])
+    petition = services.petition_start(resident=city.owner_a1, estate=city.estate_a1, reason="需要改造")
+    invite = services.sponsor_invite(petition=petition, actor=city.owner_a1.user, phone=invitee.phone)
+
+    def confirm(_i):
+        return services.sponsor_answer(
+            sponsorship=Sponsorship.objects.get(pk=invite.pk), actor=User.objects.get(pk=invitee.user.pk), confirm=True
+        )
+
+    results = _race(5, confirm)
+    assert sum(isinstance(r, Sponsorship) for r in results) == 1
+    assert all(codes(r) == {"already_answered"} for r in results if isinstance(r, Exception))
+    assert Sponsorship.objects.get(pk=invite.pk).status == Sponsorship.Status.CONFIRMED
