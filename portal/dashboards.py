@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from projects import selectors as project_selectors
 from stakeholders import permissions, selectors
 from stakeholders.models import Building, Estate, Household, Organization, Ownership
 
 
 def resident_block(user) -> dict:
     claims = list(selectors.ownerships_of_user(user))
+    has_verified = any(c.status == Ownership.Status.VERIFIED for c in claims)
     return {
+        "invitations": list(project_selectors.invitations_for(user)),
+        "petitionable": project_selectors.petitionable_estates(user) if has_verified else [],
         "claims": claims,
         "estates": sorted({c.household.building.estate for c in claims if c.status != Ownership.Status.REJECTED}, key=str),
         "has_verified": any(c.status == Ownership.Status.VERIFIED for c in claims),

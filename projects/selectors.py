@@ -30,7 +30,7 @@ def projects_visible_to(user) -> QuerySet[Project]:
 
 
 def project_events(project: Project) -> QuerySet[ProjectEvent]:
-    return project.events.select_related("actor").order_by("at", "id")
+    return project.events.select_related("actor__resident").order_by("at", "id")
 
 
 def sponsor_household(resident_id: int, estate_id: int) -> Ownership | None:
@@ -64,3 +64,24 @@ def invitations_for(user) -> QuerySet[Sponsorship]:
     return Sponsorship.objects.filter(
         resident__user=user, status=Sponsorship.Status.INVITED, petition__status=Petition.Status.COLLECTING
     ).select_related("petition__project__estate", "invited_by")
+
+
+def estates_with_open_projects(estate_ids) -> set[int]:
+    from .permissions import OPEN_PROJECT_STATUSES
+
+    return set(
+        Project.objects.filter(estate_id__in=estate_ids, status__in=OPEN_PROJECT_STATUSES).values_list(
+            "estate_id", flat=True
+        )
+    )
+
+
+def petitionable_estates(user):
+    """Estates where the user may start a petition (verified owner, no project under way)."""
+    from stakeholders.models import Estate
+
+    from .permissions import can_start_petition
+
+    estates = list(Estate.objects.filter(pk__in=people.verified_estate_ids(user)).order_by("name"))
+    busy = estates_with_open_projects([e.pk for e in estates])
+    return [e for e in estates if can_start_petition(user, e, estate_has_open_project=e.pk in busy)]

@@ -18,6 +18,15 @@ from .files import ownership_proof_path, private_storage
 class User(AbstractUser):
     """Everyone who signs in. Roles come from a Resident profile and/or Memberships."""
 
+    @property
+    def display_name(self) -> str:
+        """How others see this user: a resident's masked name (a resident's username is their
+        phone number, which must never be shown — PIPL), a staff member's name or username."""
+        try:
+            return self.resident.masked_name
+        except Resident.DoesNotExist:
+            return self.get_full_name() or self.first_name or self.username
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")

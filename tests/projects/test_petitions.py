@@ -145,3 +145,62 @@ def test_double_clicked_confirmation_signs_once():
     assert sum(isinstance(r, Sponsorship) for r in results) == 1
     assert all(codes(r) == {"already_answered"} for r in results if isinstance(r, Exception))
     assert Sponsorship.objects.get(pk=invite.pk).status == Sponsorship.Status.CONFIRMED
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+from django.urls import reverse  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "role, status", [("owner_a1", 200), ("plain_resident", 403), ("claimant_a1", 403), ("comm_a1_staff", 403)]
+)
+def test_petition_form_by_role(city, client, role, status):
+    client.force_login(actor(city, role))
+    assert client.get(reverse("projects:petition_start")).status_code == status
+
+
+def test_start_invite_and_sign_through_the_pages(city, client, owners):
+    for resident in owners + [city.owner_a1]:  # as resident_register does: the phone is the username
+        User.objects.filter(pk=resident.user_id).update(username=resident.phone)
+    client.force_login(city.owner_a1.user)
+    home = client.get("/").content.decode()
+    assert reverse("projects:petition_start") in home
+    empty = client.post(reverse("projects:petition_start"), {"estate": city.estate_a1.pk, "reason": ""})
+    assert empty.status_code == 400 and "reason" in empty.context["form"].errors
+    response = client.post(reverse("projects:petition_start"), {"estate": city.estate_a1.pk, "reason": "屋面漏水"})
+    project = Project.objects.get(estate=city.estate_a1)
+    assert response.status_code == 302 and response["Location"] == project.get_absolute_url()
+
+    invite_url = reverse("projects:petition_invite", args=[project.code])
+    bad = client.post(invite_url, {"phone": city.owner_b1.phone})
+    assert bad.status_code == 400 and "没有使用该手机号" in bad.content.decode()
+    assert f'value="{city.owner_b1.phone}"' in bad.content.decode()  # typed number kept
+    for owner in owners[:2]:
+        assert client.post(invite_url, {"phone": owner.phone}).status_code == 302
+
+    for owner in owners[:2]:
+        client.force_login(owner.user)
+        assert "invitations" in client.get("/").content.decode()
+        sponsorship = Sponsorship.objects.get(resident=owner)
+        url = reverse("projects:sponsorship_answer", args=[sponsorship.pk])
+        assert client.post(url, {"action": "confirm"}).status_code == 302
+        again = client.post(url, {"action": "confirm"}, follow=True)
+        assert "已经回复" in again.content.decode()
+    page = client.get(project.get_absolute_url())  # seen by owners[1]
+    assert page.context["petition_complete"]
+    html = page.content.decode()
+    for owner in [owners[0], city.owner_a1]:  # other people than the viewer
+        assert owner.name not in html and owner.masked_name in html  # names masked even inside
+        assert owner.phone not in html  # a resident's username is their phone: never on the timeline
+
+
+def test_other_peoples_sponsorships_and_projects_are_404(city, client, owners):
+    petition = start(city)
+    invite = services.sponsor_invite(petition=petition, actor=city.owner_a1.user, phone=owners[0].phone)
+    client.force_login(owners[1].user)
+    assert client.post(reverse("projects:sponsorship_answer", args=[invite.pk]), {"action": "confirm"}).status_code == 404
+    client.force_login(city.owner_b1.user)
+    assert client.post(reverse("projects:petition_invite", args=[petition.project.code]), {"phone": "1"}).status_code == 404
+    client.force_login(owners[1].user)  # can see the project, but has not signed: may not invite
+    assert client.post(reverse("projects:petition_invite", args=[petition.project.code]), {"phone": "1"}).status_code == 403
