@@ -26,3 +26,54 @@ class ProjectAdmin(GuardedModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from .models import Ballot, Petition, Sponsorship, Vote  # noqa: E402
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Decisions change only through services (and are audited there); the admin reads them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SponsorshipInline(admin.TabularInline):
+    model = Sponsorship
+    extra = 0
+    fields = ["resident", "household", "status", "invited_by", "responded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Petition)
+class PetitionAdmin(ReadOnlyAdmin):
+    list_display = ["project", "status", "started_by", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["project__code", "project__estate__name"]
+    list_select_related = ["project", "started_by"]
+    inlines = [SponsorshipInline]
+
+
+@admin.register(Vote)
+class VoteAdmin(ReadOnlyAdmin):
+    list_display = ["code", "title", "matter", "status", "result", "electorate_owners", "electorate_area", "closes_at"]
+    list_filter = ["status", "matter", "result", "purpose"]
+    search_fields = ["code", "title", "project__estate__name"]
+    list_select_related = ["project"]
+
+
+@admin.register(Ballot)
+class BallotAdmin(ReadOnlyAdmin):
+    list_display = ["vote", "choice", "channel", "area", "cast_at"]
+    list_filter = ["channel", "choice"]
+    search_fields = ["vote__code"]
+    list_select_related = ["vote"]

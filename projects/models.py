@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from stakeholders.files import ballot_scan_path, private_storage
 from stakeholders.models import Estate
 
 
@@ -140,3 +141,122 @@ class Sponsorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident} – {self.get_status_display()}"
+
+
+class Vote(models.Model):
+    """An owners' vote (Civil Code art. 278). The electorate is snapshotted when it opens."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Matter(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary matter (more than half)")
+        SPECIAL = "special", _("Special matter (three quarters: 改建, funds)")
+
+    class Scope(models.TextChoices):
+        ESTATE = "estate", _("Whole estate")
+        BUILDING = "building", _("One building")
+        UNIT = "unit", _("One entrance (单元)")
+
+    class Purpose(models.TextChoices):
+        WILLINGNESS = "willingness", _("Willingness to renovate (意愿表决)")
+        PLAN = "plan", _("Renovation plan")
+
+    class Result(models.TextChoices):
+        PASSED = "passed", _("Passed")
+        REJECTED = "rejected", _("Rejected")
+        NO_QUORUM = "no_quorum", _("No quorum")
+
+    code = models.SlugField(_("public code"), max_length=50, unique=True)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="votes", verbose_name=_("project"))
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
+    title = models.CharField(_("title"), max_length=200)
+    matter = models.CharField(_("matter"), max_length=10, choices=Matter.choices)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.ESTATE)
+    building = models.ForeignKey(
+        "stakeholders.Building", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("building"),
+    )
+    unit = models.CharField(_("entrance (单元)"), max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Snapshot at opening (never changes afterwards) and result at closing.
+    electorate_owners = models.PositiveIntegerField(_("owners in the electorate"), default=0)
+    electorate_area = models.DecimalField(_("area of the electorate (m²)"), max_digits=14, decimal_places=2, default=0)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["-opens_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="vote_closes_after_opening"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Voter(models.Model):
+    """One person of a vote's electorate (snapshot): a voting owner with all their units in scope,
+    or a household without a verified owner (one owner; votes on paper)."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="voters", verbose_name=_("vote"))
+    resident = models.ForeignKey(
+        "stakeholders.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("resident"),
+    )
+    households = models.ManyToManyField("stakeholders.Household", related_name="+", verbose_name=_("households"))
+    label = models.CharField(_("label"), max_length=200, help_text=_("Units, for the staff's paper-ballot list"))
+    area = models.DecimalField(_("area (m²)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("voter")
+        verbose_name_plural = _("voters")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "resident"], name="one_voter_per_resident_per_vote"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Ballot(models.Model):
+    """One ballot per voter per vote (a database constraint); never edited."""
+
+    class Choice(models.TextChoices):
+        AGREE = "agree", _("Agree")
+        DISAGREE = "disagree", _("Disagree")
+        ABSTAIN = "abstain", _("Abstain")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        PAPER = "paper", _("Paper")
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots", verbose_name=_("vote"))
+    voter = models.OneToOneField(Voter, on_delete=models.PROTECT, related_name="ballot", verbose_name=_("voter"))
+    choice = models.CharField(_("choice"), max_length=8, choices=Choice.choices)
+    channel = models.CharField(_("channel"), max_length=6, choices=Channel.choices)
+    area = models.DecimalField(_("area (m²)"), max_digits=12, decimal_places=2)
+    receipt_hash = models.CharField(_("receipt (SHA-256)"), max_length=64, unique=True)
+    cast_at = models.DateTimeField(_("cast at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    scan = models.FileField(_("paper ballot scan"), storage=private_storage, upload_to=ballot_scan_path, blank=True)
+    scan_content_type = models.CharField(_("scan file type"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.vote.code}: {self.get_choice_display()}"

@@ -107,3 +107,36 @@ def can_withdraw_sponsorship(user, sponsorship: Sponsorship) -> bool:
         and sponsorship.status == Sponsorship.Status.CONFIRMED
         and sponsorship.petition.status == Petition.Status.COLLECTING
     )
+
+
+# --- votes -----------------------------------------------------------------------------------------
+
+from .models import Vote, Voter  # noqa: E402
+
+
+def vote_accepts_ballots(vote: Vote, now) -> bool:
+    return vote.status == Vote.Status.OPEN and vote.opens_at <= now < vote.closes_at
+
+
+def can_cast_ballot(user, vote: Vote, voter: Voter | None, now) -> bool:
+    """A voting owner in the vote's electorate, online, while it is open."""
+    resident = people.resident_profile(user)
+    return (
+        vote_accepts_ballots(vote, now)
+        and resident is not None
+        and voter is not None
+        and voter.vote_id == vote.pk
+        and voter.resident_id == resident.pk
+    )
+
+
+def can_record_paper_ballot(user, vote: Vote, now) -> bool:
+    """Community staff of the estate enter paper ballots (with a scan) while the vote is open."""
+    return vote_accepts_ballots(vote, now) and (
+        people.is_platform_admin(user) or people.is_community_staff(user, vote.project.estate)
+    )
+
+
+def can_manage_votes(user, project: Project) -> bool:
+    """The street approver creates, opens and closes votes by hand."""
+    return people.is_platform_admin(user) or people.is_street_approver(user, project.estate)

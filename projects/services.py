@@ -193,3 +193,198 @@ def sponsor_withdraw(*, sponsorship: Sponsorship, actor: User) -> Sponsorship:
     locked.responded_at = timezone.now()
     locked.save(update_fields=["status", "responded_at"])
     return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# Votes (DESIGN §4)
+
+import secrets  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from stakeholders.files import check_upload  # noqa: E402
+from stakeholders.models import Household, Ownership  # noqa: E402
+
+from . import rules  # noqa: E402
+from .canonical import H  # noqa: E402
+from .models import Ballot, Vote, Voter  # noqa: E402
+
+VOTE_ERRORS = {
+    "not_allowed": _("You may not manage this vote."),
+    "not_draft": _("This vote has already been opened."),
+    "not_open": _("This vote is not open: ballots are accepted only between its opening and closing times."),
+    "not_in_electorate": _("You are not a voting owner in this vote's electorate, so you cannot vote online. If you own a unit in scope, ask your community committee."),
+    "already_voted": _("You have already voted in this vote. Each owner votes once; ballots cannot be changed."),
+    "paper_already_voted": _("This owner has already voted (online or on paper)."),
+    "scan_required": _("Attach a scan or photo of the signed paper ballot."),
+    "scope": _("Choose the building (and, for one entrance, the entrance) the vote is about."),
+    "empty_electorate": _("No household is in the vote's scope."),
+}
+
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
+
+
+def new_receipt_code() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def receipt_hash(code: str) -> str:
+    return H(code.strip().upper())
+
+
+@transaction.atomic
+def vote_create(
+    *,
+    project: Project,
+    purpose: str,
+    title: str,
+    matter: str,
+    opens_at,
+    closes_at,
+    actor: User | None,
+    scope: str = Vote.Scope.ESTATE,
+    building=None,
+    unit: str = "",
+    by_service: bool = False,
+) -> Vote:
+    if not by_service and (actor is None or not permissions.can_manage_votes(actor, project)):
+        raise PermissionDenied(VOTE_ERRORS["not_allowed"])
+    if (scope != Vote.Scope.ESTATE and building is None) or (scope == Vote.Scope.UNIT and not unit):
+        raise ValidationError(VOTE_ERRORS["scope"], code="scope")
+    n = Vote.objects.filter(project=project).count() + 1
+    vote = Vote(
+        code=f"{project.code}-v{n}",
+        project=project,
+        purpose=purpose,
+        title=title,
+        matter=matter,
+        scope=scope,
+        building=building if scope != Vote.Scope.ESTATE else None,
+        unit=unit if scope == Vote.Scope.UNIT else "",
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+    vote.full_clean()
+    vote.save()
+    return vote
+
+
+def _households_in_scope(vote: Vote):
+    qs = Household.objects.filter(building__estate_id=vote.project.estate_id)
+    if vote.scope != Vote.Scope.ESTATE:
+        qs = qs.filter(building_id=vote.building_id)
+    if vote.scope == Vote.Scope.UNIT:
+        qs = qs.filter(unit=vote.unit)
+    return qs.select_related("building")
+
+
+@transaction.atomic
+def vote_open(*, vote: Vote, actor: User | None, by_service: bool = False) -> Vote:
+    """Open the vote and snapshot its electorate: every household in scope, registered or not."""
+    locked = Vote.objects.select_for_update().select_related("project__estate__community").get(pk=vote.pk)
+    if not by_service and (actor is None or not permissions.can_manage_votes(actor, locked.project)):
+        raise PermissionDenied(VOTE_ERRORS["not_allowed"])
+    if locked.status != Vote.Status.DRAFT:
+        raise ValidationError(VOTE_ERRORS["not_draft"], code="not_draft")
+    households = list(_households_in_scope(locked))
+    if not households:
+        raise ValidationError(VOTE_ERRORS["empty_electorate"], code="empty_electorate")
+    owners = dict(
+        Ownership.objects.filter(household__in=households, is_voting_owner=True).values_list("household_id", "resident_id")
+    )
+    by_pk = {h.pk: h for h in households}
+    grouped = rules.electorate((h.pk, owners.get(h.pk), h.area_m2) for h in households)
+    voters = [
+        Voter(
+            vote=locked,
+            resident_id=group.key[1] if group.key[0] == "owner" else None,
+            label="; ".join(str(by_pk[pk]) for pk in group.households)[:200],
+            area=group.area,
+        )
+        for group in grouped
+    ]
+    Voter.objects.bulk_create(voters)
+    Through = Voter.households.through
+    Through.objects.bulk_create(
+        [Through(voter_id=voter.pk, household_id=pk) for voter, group in zip(voters, grouped) for pk in group.households]
+    )
+    totals = rules.figures(grouped)
+    locked.electorate_owners, locked.electorate_area = totals.owners, totals.area
+    locked.status, locked.opened_at = Vote.Status.OPEN, timezone.now()
+    locked.save(update_fields=["electorate_owners", "electorate_area", "status", "opened_at"])
+    return locked
+
+
+def _store_ballot(*, vote: Vote, voter: Voter, choice: str, channel: str, actor: User, duplicate_code: str, **extra):
+    code = new_receipt_code()
+    ballot = Ballot(
+        vote=vote, voter=voter, choice=choice, channel=channel, area=voter.area,
+        receipt_hash=receipt_hash(code), recorded_by=actor if channel == Ballot.Channel.PAPER else None, **extra,
+    )
+    ballot.full_clean(exclude=["voter", "scan", "receipt_hash"])
+    try:
+        with transaction.atomic():
+            ballot.save()
+    except IntegrityError:  # the voter's one ballot exists: a double click or a second device
+        raise ValidationError(VOTE_ERRORS[duplicate_code], code=duplicate_code) from None
+    return ballot, code
+
+
+@transaction.atomic
+def ballot_cast(*, vote: Vote, actor: User, choice: str) -> tuple[Ballot, str]:
+    """An online ballot. Returns the ballot and its receipt code, shown to the voter once."""
+    resident = getattr(actor, "resident", None)
+    voter = Voter.objects.filter(vote=vote, resident=resident).first() if resident else None
+    now = timezone.now()
+    if not permissions.vote_accepts_ballots(vote, now):
+        raise ValidationError(VOTE_ERRORS["not_open"], code="not_open")
+    if not permissions.can_cast_ballot(actor, vote, voter, now):
+        raise ValidationError(VOTE_ERRORS["not_in_electorate"], code="not_in_electorate")
+    if Ballot.objects.filter(voter=voter).exists():
+        raise ValidationError(VOTE_ERRORS["already_voted"], code="already_voted")
+    return _store_ballot(
+        vote=vote, voter=voter, choice=choice, channel=Ballot.Channel.ONLINE, actor=actor, duplicate_code="already_voted"
+    )
+
+
+@transaction.atomic
+def ballot_record_paper(*, vote: Vote, voter: Voter, choice: str, scan, actor: User) -> tuple[Ballot, str]:
+    """Community staff enter a signed paper ballot, with its scan, once per owner."""
+    if not permissions.can_record_paper_ballot(actor, vote, timezone.now()):
+        raise PermissionDenied(VOTE_ERRORS["not_allowed"])
+    if voter.vote_id != vote.pk:
+        raise PermissionDenied(VOTE_ERRORS["not_allowed"])
+    if scan is None:
+        raise ValidationError({"scan": ValidationError(VOTE_ERRORS["scan_required"], code="scan_required")})
+    checked = check_upload(scan)
+    if Ballot.objects.filter(voter=voter).exists():
+        raise ValidationError(VOTE_ERRORS["paper_already_voted"], code="paper_already_voted")
+    return _store_ballot(
+        vote=vote, voter=voter, choice=choice, channel=Ballot.Channel.PAPER, actor=actor,
+        duplicate_code="paper_already_voted", scan=scan, scan_content_type=checked.content_type,
+    )
+
+
+@transaction.atomic
+def vote_close(*, vote: Vote) -> Vote:
+    """Close and count (idempotent: closing a closed vote changes nothing)."""
+    locked = Vote.objects.select_for_update().get(pk=vote.pk)
+    if locked.status == Vote.Status.CLOSED:
+        return locked
+    if locked.status != Vote.Status.OPEN:
+        raise ValidationError(VOTE_ERRORS["not_open"], code="not_open")
+    ballots = list(locked.ballots.values_list("choice", "area"))
+    electorate = rules.Figures(locked.electorate_owners, Decimal(locked.electorate_area))
+    outcome = rules.tally(rules.Matter(locked.matter), electorate, ballots)
+    locked.status, locked.closed_at, locked.result = Vote.Status.CLOSED, timezone.now(), outcome.result.value
+    locked.save(update_fields=["status", "closed_at", "result"])
+    return locked
+
+
+def votes_close_due(*, now=None) -> list[str]:
+    """Close every open vote whose deadline has passed; the beat job calls this. Idempotent."""
+    now = now or timezone.now()
+    closed = []
+    for vote in Vote.objects.filter(status=Vote.Status.OPEN, closes_at__lte=now).order_by("closes_at"):
+        closed.append(vote_close(vote=vote).code)
+    return closed

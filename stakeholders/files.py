@@ -44,7 +44,8 @@ class _UploadPath:
 
     def __call__(self, instance, filename: str) -> str:
         # The stored name never contains what the user typed (it may hold their name or address).
-        extension = mimetypes.guess_extension(getattr(instance, "proof_content_type", "") or "") or ""
+        content_type = getattr(instance, "proof_content_type", "") or getattr(instance, "scan_content_type", "") or ""
+        extension = mimetypes.guess_extension(content_type) or ""
         return f"{self.folder}/{uuid.uuid4().hex}{extension}"
 
     def __eq__(self, other):
@@ -52,6 +53,7 @@ class _UploadPath:
 
 
 ownership_proof_path = _UploadPath("ownership-proofs")
+ballot_scan_path = _UploadPath("ballot-scans")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,12 +10,12 @@ from stakeholders import models
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "model",
-    [m for m in admin.site._registry if m._meta.app_label == "stakeholders"],
+    [m for m in admin.site._registry if m._meta.app_label in ("stakeholders", "projects")],
     ids=lambda m: m.__name__,
 )
 def test_admin_changelist_and_search(city, client, model, django_assert_max_num_queries):
     client.force_login(city.admin)
-    url = reverse(f"admin:stakeholders_{model._meta.model_name}_changelist")
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     with django_assert_max_num_queries(15):
         assert client.get(url).status_code == 200
     assert client.get(url, {"q": "甲"}).status_code == 200

@@ -1,0 +1,190 @@
+"""Vote engine services: electorate snapshot, one ballot per owner, paper ballots, closing."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from projects import services
+from projects.models import Ballot, Project, Vote, Voter
+from projects.rules import Figures
+from stakeholders import services as people_services
+from stakeholders.models import User
+from tests import factories as f
+from tests.stakeholders.test_services import _race, codes
+
+
+def open_vote(city, *, matter=Vote.Matter.ORDINARY, minutes=60, **scope):
+    project = services.project_create(estate=city.estate_a1, title="甲一小区改造", actor=None)
+    now = timezone.now()
+    vote = services.vote_create(
+        project=project, purpose=Vote.Purpose.WILLINGNESS, title="是否申请改造", matter=matter,
+        opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(minutes=minutes), actor=city.street_a_manager,
+        **scope,
+    )
+    return services.vote_open(vote=vote, actor=city.street_a_manager)
+
+
+def test_electorate_is_every_household_in_scope_with_multi_unit_owners_once(city):
+    # homes_a1: 6 households of 75.50 m²; owner_a1 owns [0]; give owner_a1 also [5] as voting owner
+    extra = f.claim(city.owner_a1, city.homes_a1[5])
+    people_services.ownership_verify(ownership=extra, actor=city.admin)
+    vote = open_vote(city)
+    # 6 households → owner_a1 (2 units) + 4 households without a verified owner = 5 owners
+    assert (vote.electorate_owners, vote.electorate_area) == (5, Decimal("453.00"))
+    mine = Voter.objects.get(vote=vote, resident=city.owner_a1)
+    assert mine.area == Decimal("151.00") and mine.households.count() == 2
+    assert Voter.objects.filter(vote=vote, resident__isnull=True).count() == 4  # paper only
+
+
+def test_snapshot_does_not_change_after_opening(city):
+    vote = open_vote(city)
+    newcomer = f.verified_owner(city.homes_a1[3])
+    vote.refresh_from_db()
+    assert vote.electorate_owners == 6
+    with pytest.raises(ValidationError) as error:
+        services.ballot_cast(vote=vote, actor=newcomer.user, choice="agree")
+    assert codes(error.value) == {"not_in_electorate"}
+
+
+def test_cast_gives_a_receipt_and_a_second_ballot_is_refused(city):
+    vote = open_vote(city)
+    ballot, code = services.ballot_cast(vote=vote, actor=city.owner_a1.user, choice="agree")
+    assert ballot.receipt_hash == services.receipt_hash(code) and len(code) == 14
+    assert ballot.area == Decimal("75.50") and ballot.channel == Ballot.Channel.ONLINE
+    with pytest.raises(ValidationError) as error:
+        services.ballot_cast(vote=vote, actor=city.owner_a1.user, choice="disagree")
+    assert codes(error.value) == {"already_voted"}
+    assert Ballot.objects.filter(vote=vote).count() == 1
+
+
+@pytest.mark.parametrize("who", ["claimant_a1", "plain_resident", "owner_b1"])
+def test_unverified_or_outside_owners_cannot_vote(city, who):
+    vote = open_vote(city)
+    resident = getattr(city, who)
+    with pytest.raises(ValidationError) as error:
+        services.ballot_cast(vote=vote, actor=resident.user, choice="agree")
+    assert codes(error.value) == {"not_in_electorate"}
+
+
+def test_voting_outside_the_window_is_refused(city):
+    vote = open_vote(city)
+    Vote.objects.filter(pk=vote.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    vote.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.ballot_cast(vote=vote, actor=city.owner_a1.user, choice="agree")
+    assert codes(error.value) == {"not_open"}
+
+
+def test_paper_ballot_by_community_staff_with_scan_once_per_owner(city):
+    vote = open_vote(city)
+    ownerless = Voter.objects.filter(vote=vote, resident__isnull=True).first()
+    with pytest.raises(PermissionDenied):
+        services.ballot_record_paper(vote=vote, voter=ownerless, choice="agree", scan=f.proof_file(), actor=city.comm_a2_staff)
+    with pytest.raises(ValidationError) as error:
+        services.ballot_record_paper(vote=vote, voter=ownerless, choice="agree", scan=None, actor=city.comm_a1_staff)
+    assert codes(error.value) == {"scan_required"}
+    ballot, _code = services.ballot_record_paper(
+        vote=vote, voter=ownerless, choice="agree", scan=f.proof_file(), actor=city.comm_a1_staff
+    )
+    assert ballot.channel == Ballot.Channel.PAPER and ballot.recorded_by == city.comm_a1_staff
+    with pytest.raises(ValidationError) as error:
+        services.ballot_record_paper(vote=vote, voter=ownerless, choice="disagree", scan=f.proof_file(), actor=city.comm_a1_staff)
+    assert codes(error.value) == {"paper_already_voted"}
+    # online and paper share the one-ballot-per-owner rule
+    services.ballot_cast(vote=vote, actor=city.owner_a1.user, choice="agree")
+    mine = Voter.objects.get(vote=vote, resident=city.owner_a1)
+    with pytest.raises(ValidationError):
+        services.ballot_record_paper(vote=vote, voter=mine, choice="disagree", scan=f.proof_file(), actor=city.comm_a1_staff)
+
+
+def test_only_the_street_approver_creates_and_opens_votes(city):
+    project = services.project_create(estate=city.estate_a1, title="改造", actor=None)
+    now = timezone.now()
+    for outsider in (city.street_a_staff, city.street_b_staff, city.comm_a1_staff, city.owner_a1.user):
+        with pytest.raises(PermissionDenied):
+            services.vote_create(project=project, purpose="plan", title="t", matter="special",
+                                 opens_at=now, closes_at=now + timedelta(days=7), actor=outsider)
+
+
+def test_close_counts_by_the_rules_and_is_idempotent(city):
+    owners = [city.owner_a1] + [f.verified_owner(home) for home in city.homes_a1[1:5]]  # 5 of 6 registered
+    vote = open_vote(city)
+    for owner, choice in zip(owners, ["agree", "agree", "agree", "disagree"]):
+        services.ballot_cast(vote=vote, actor=owner.user, choice=choice)
+    closed = services.vote_close(vote=vote)
+    assert closed.status == Vote.Status.CLOSED and closed.result == "passed"  # 4/6 took part, 3/4 agree
+    again = services.vote_close(vote=vote)
+    assert (again.closed_at, again.result) == (closed.closed_at, closed.result)
+
+
+def test_no_quorum_when_too_few_take_part(city):
+    vote = open_vote(city)
+    services.ballot_cast(vote=vote, actor=city.owner_a1.user, choice="agree")
+    assert services.vote_close(vote=vote).result == "no_quorum"
+
+
+@pytest.mark.redis
+def test_beat_task_closes_due_votes_once(city, settings):
+    """The real task through Celery's apply, with the real Redis broker configured."""
+    from projects.tasks import close_due_votes
+
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    due = open_vote(city)
+    not_due = services.vote_open(
+        vote=services.vote_create(
+            project=due.project, purpose="plan", title="方案", matter="special", opens_at=timezone.now(),
+            closes_at=timezone.now() + timedelta(days=3), actor=city.street_a_manager,
+        ),
+        actor=city.street_a_manager,
+    )
+    Vote.objects.filter(pk=due.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    assert close_due_votes.apply().get() == [due.code]
+    assert close_due_votes.apply().get() == []  # re-run or re-delivery: nothing twice
+    assert Vote.objects.get(pk=not_due.pk).status == Vote.Status.OPEN
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_casts_by_one_owner_store_one_ballot():
+    city = f.build_city()
+    vote = open_vote(city)
+    user_pk = city.owner_a1.user_id
+
+    def cast(i):
+        return services.ballot_cast(vote=Vote.objects.get(pk=vote.pk), actor=User.objects.get(pk=user_pk),
+                                    choice=["agree", "disagree"][i % 2])
+
+    results = _race(50, cast)
+    stored = [r for r in results if isinstance(r, tuple)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(stored) == 1 and len(refused) == 49
+    assert all(codes(r) == {"already_voted"} for r in refused)
+    assert Ballot.objects.filter(vote=vote).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_recording_the_same_paper_ballot_store_one():
+    city = f.build_city()
+    second = f.staff(city.comm_a1_org, "comm_a1_staff2")
+    vote = open_vote(city)
+    voter = Voter.objects.filter(vote=vote, resident__isnull=True).first()
+    staff = [city.comm_a1_staff.pk, second.pk]
+
+    def record(i):
+        return services.ballot_record_paper(vote=Vote.objects.get(pk=vote.pk), voter=Voter.objects.get(pk=voter.pk),
+                                            choice="agree", scan=f.proof_file(), actor=User.objects.get(pk=staff[i]))
+
+    results = _race(2, record)
+    assert sum(isinstance(r, tuple) for r in results) == 1
+    assert [codes(r) for r in results if isinstance(r, Exception)] == [{"paper_already_voted"}]
+    assert Ballot.objects.filter(vote=vote).count() == 1
+
+
+def test_figures_match_the_rules_module(city):
+    vote = open_vote(city)
+    assert Figures(vote.electorate_owners, vote.electorate_area) == Figures(6, Decimal("453.00"))
+    assert Project.objects.get(pk=vote.project_id).status == Project.Status.PETITIONING
