@@ -89,24 +89,24 @@ def can_invite_sponsors(user, petition: Petition) -> bool:
     )
 
 
-def can_answer_invitation(user, sponsorship: Sponsorship) -> bool:
+def _own_sponsorship_while_collecting(user, sponsorship: Sponsorship, status: str) -> bool:
     resident = people.resident_profile(user)
     return (
         resident is not None
         and sponsorship.resident_id == resident.pk
-        and sponsorship.status == Sponsorship.Status.INVITED
+        and sponsorship.status == status
         and sponsorship.petition.status == Petition.Status.COLLECTING
     )
+
+
+def can_answer_invitation(user, sponsorship: Sponsorship) -> bool:
+    """The invitee themself, while invited and the petition collects sponsors."""
+    return _own_sponsorship_while_collecting(user, sponsorship, Sponsorship.Status.INVITED)
 
 
 def can_withdraw_sponsorship(user, sponsorship: Sponsorship) -> bool:
-    resident = people.resident_profile(user)
-    return (
-        resident is not None
-        and sponsorship.resident_id == resident.pk
-        and sponsorship.status == Sponsorship.Status.CONFIRMED
-        and sponsorship.petition.status == Petition.Status.COLLECTING
-    )
+    """A sponsor withdraws their own confirmed signature before submission."""
+    return _own_sponsorship_while_collecting(user, sponsorship, Sponsorship.Status.CONFIRMED)
 
 
 # --- votes -----------------------------------------------------------------------------------------
