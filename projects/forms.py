@@ -44,3 +44,16 @@ class InviteForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class BallotForm(StyledFormMixin, forms.Form):
+    choice = forms.ChoiceField(
+        label=_("Your choice"),
+        widget=forms.RadioSelect,
+        choices=[("agree", _("Agree")), ("disagree", _("Disagree")), ("abstain", _("Abstain"))],
+        error_messages={"required": _("Choose agree, disagree or abstain.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Prefetch, Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
@@ -85,3 +87,30 @@ def petitionable_estates(user):
     estates = list(Estate.objects.filter(pk__in=people.verified_estate_ids(user)).order_by("name"))
     busy = estates_with_open_projects([e.pk for e in estates])
     return [e for e in estates if can_start_petition(user, e, estate_has_open_project=e.pk in busy)]
+
+
+def votes_visible_to(user) -> QuerySet:
+    from .models import Vote
+
+    return Vote.objects.filter(project__in=projects_visible_to(user)).select_related("project__estate__community")
+
+
+def voter_of(user, vote):
+    from .models import Voter
+
+    resident = people.resident_profile(user)
+    if resident is None:
+        return None
+    return Voter.objects.filter(vote=vote, resident=resident).select_related("ballot").first()
+
+
+def turnout(vote):
+    """Owners and area that have voted so far — the only figure shown while a vote is open."""
+    from django.db.models import Count, Sum
+
+    figures = vote.ballots.aggregate(owners=Count("id"), area=Sum("area"))
+    return {"owners": figures["owners"], "area": figures["area"] or Decimal("0.00")}
+
+
+def votes_of_project(project):
+    return project.votes.order_by("-opens_at", "-id")

@@ -3,11 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import permissions, selectors, services
-from .forms import InviteForm, PetitionForm, TransitionForm
+from .forms import BallotForm, InviteForm, PetitionForm, TransitionForm
 from .models import Project, Sponsorship
 
 PROJECTS_PER_PAGE = 50
@@ -55,6 +56,7 @@ def project_detail(request, code: str):
         "events": selectors.project_events(project),
         "transitions": transitions,
         "failed": failed,
+        "votes": selectors.votes_of_project(project),
         **_petition_context(request.user, project),
     }
     return render(request, "projects/detail.html", context, status=400 if failed else 200)
@@ -147,3 +149,34 @@ def sponsorship_answer(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(sponsorship.petition.project)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vote_detail(request, code: str):
+    vote = get_object_or_404(selectors.votes_visible_to(request.user), code=code)
+    voter = selectors.voter_of(request.user, vote)
+    form, receipt, status = BallotForm(), None, 200
+    if request.method == "POST":
+        form = BallotForm(request.POST)
+        if form.is_valid():
+            try:
+                _ballot, receipt = services.ballot_cast(vote=vote, actor=request.user, choice=form.cleaned_data["choice"])
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 409 if error.code == "already_voted" else 400
+            else:
+                status = 201
+                voter = selectors.voter_of(request.user, vote)
+        else:
+            status = 400
+    context = {
+        "vote": vote,
+        "voter": voter,
+        "form": form,
+        "receipt": receipt,  # shown once, in this response only
+        "can_cast": permissions.can_cast_ballot(request.user, vote, voter, timezone.now())
+        and not hasattr(voter, "ballot"),
+        "turnout": selectors.turnout(vote),
+    }
+    return render(request, "projects/vote.html", context, status=status)

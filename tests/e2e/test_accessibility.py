@@ -22,6 +22,19 @@ def test_pages_have_no_serious_accessibility_violations(live_server, browser, ax
 
     project = project_create(estate=city.estate_a1, title="甲一小区综合改造", actor=None)
     project = project_transition(project=project, to="submitted", actor=None, by_service=True)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects.services import vote_create, vote_open
+
+    vote = vote_open(
+        vote=vote_create(
+            project=project, purpose="willingness", title="是否申请改造", matter="ordinary",
+            opens_at=timezone.now() - timedelta(minutes=1), closes_at=timezone.now() + timedelta(days=7), actor=city.admin,
+        ),
+        actor=city.admin,
+    )
     base = live_server.url
     found = {}
     page = browser.new_page(**PHONE)
@@ -38,6 +51,7 @@ def test_pages_have_no_serious_accessibility_violations(live_server, browser, ax
         city.comm_a1_staff.username: ["/", "/accounts/reviews/", f"/accounts/reviews/{city.pending_a1.pk}/"],
         city.street_a_staff.username: ["/"],
         city.street_a_manager.username: [f"/projects/{project.code}/", "/projects/"],
+        city.owner_a1.user.username: [f"/projects/votes/{vote.code}/"],
         city.bureau.username: ["/"],
     }.items():
         page = browser.new_page(**PHONE)
@@ -45,7 +59,9 @@ def test_pages_have_no_serious_accessibility_violations(live_server, browser, ax
         for path in paths:
             page.goto(base + path)
             found[f"{username} {path}"] = axe_violations(page)
-            if path.startswith("/projects/") and path != "/projects/":
+            if path.startswith("/projects/votes/"):
+                shot(page, "12-vote-page-owner-phone")
+            elif path.startswith("/projects/") and path != "/projects/":
                 shot(page, "09-project-page-approver-phone")
         page.close()
     assert {k: v for k, v in found.items() if v} == {}

@@ -188,3 +188,72 @@ def test_figures_match_the_rules_module(city):
     vote = open_vote(city)
     assert Figures(vote.electorate_owners, vote.electorate_area) == Figures(6, Decimal("453.00"))
     assert Project.objects.get(pk=vote.project_id).status == Project.Status.PETITIONING
+
+
+# --- the vote page ---------------------------------------------------------------------------------
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from tests.stakeholders.test_permissions import actor  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [("owner_a1", 200), ("comm_a1_staff", 200), ("street_a_staff", 200), ("owner_b1", 404), ("comm_b1_staff", 404),
+     ("plain_resident", 404)],
+)
+def test_vote_page_by_role(city, client, role, status):
+    vote = open_vote(city)
+    client.force_login(actor(city, role))
+    assert client.get(reverse("projects:vote", args=[vote.code])).status_code == status
+
+
+def test_cast_shows_the_receipt_once_then_already_voted(city, client):
+    vote = open_vote(city)
+    url = reverse("projects:vote", args=[vote.code])
+    client.force_login(city.owner_a1.user)
+    page = client.get(url)
+    assert page.context["can_cast"] and "提交投票" in page.content.decode()
+    missing = client.post(url, {})
+    assert missing.status_code == 400 and "请选择" in missing.content.decode()
+    cast = client.post(url, {"choice": "agree"})
+    assert cast.status_code == 201
+    code = cast.context["receipt"]
+    assert Ballot.objects.get(vote=vote).receipt_hash == services.receipt_hash(code)
+    later = client.get(url)
+    assert code not in later.content.decode() and not later.context["can_cast"]
+    assert 'data-testid="already-voted"' in later.content.decode()
+    again = client.post(url, {"choice": "disagree"})
+    assert again.status_code == 409 and "已经在本次表决中投过票" in again.content.decode()
+    assert Ballot.objects.filter(vote=vote).count() == 1
+
+
+def test_only_turnout_is_visible_while_open(city, client):
+    owners = [city.owner_a1] + [f.verified_owner(home) for home in city.homes_a1[1:3]]
+    vote = open_vote(city)
+    for owner in owners:
+        services.ballot_cast(vote=vote, actor=owner.user, choice="agree")
+    client.force_login(city.street_a_staff)
+    response = client.get(reverse("projects:vote", args=[vote.code]))
+    assert response.context["turnout"]["owners"] == 3
+    html = response.content.decode()
+    turnout = html.split('data-testid="turnout"')[1].split("</p>")[0]
+    assert "6名业主中的3名" in turnout and "453.00 m²中的226.50 m²" in turnout
+    assert "同意" not in html  # no tally by choice anywhere while the vote is open
+
+
+def test_vote_page_query_budget_is_flat(city, client, django_assert_max_num_queries):
+    vote = open_vote(city)
+    url = reverse("projects:vote", args=[vote.code])
+    client.force_login(city.owner_a1.user)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for home in f.households(f.BuildingFactory(estate=city.estate_a1), 30):
+        f.verified_owner(home)
+    big = open_vote(city)  # 10× the electorate and ballots
+    for voter in Voter.objects.filter(vote=big, resident__isnull=False).select_related("resident__user")[:30]:
+        services.ballot_cast(vote=big, actor=voter.resident.user, choice="agree")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(reverse("projects:vote", args=[big.code])).status_code == 200
