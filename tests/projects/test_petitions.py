@@ -204,3 +204,25 @@ def test_other_peoples_sponsorships_and_projects_are_404(city, client, owners):
     assert client.post(reverse("projects:petition_invite", args=[petition.project.code]), {"phone": "1"}).status_code == 404
     client.force_login(owners[1].user)  # can see the project, but has not signed: may not invite
     assert client.post(reverse("projects:petition_invite", args=[petition.project.code]), {"phone": "1"}).status_code == 403
+
+
+def test_petition_pages_query_budget_flat(city, client, owners, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    petition = start(city)
+    client.force_login(city.owner_b1.user)
+    with CaptureQueriesContext(connection) as form_small:
+        assert client.get(reverse("projects:petition_start")).status_code == 200
+    client.force_login(city.owner_a1.user)
+    with CaptureQueriesContext(connection) as page_small:
+        client.get(petition.project.get_absolute_url())
+    for home in f.households(f.BuildingFactory(estate=city.estate_a1), 10):  # 10 more sponsors
+        neighbour = f.verified_owner(home)
+        invite = services.sponsor_invite(petition=petition, actor=city.owner_a1.user, phone=neighbour.phone)
+        services.sponsor_answer(sponsorship=invite, actor=neighbour.user, confirm=True)
+    with django_assert_max_num_queries(len(page_small.captured_queries)):
+        client.get(petition.project.get_absolute_url())
+    client.force_login(city.owner_b1.user)
+    with django_assert_max_num_queries(len(form_small.captured_queries)):
+        client.get(reverse("projects:petition_start"))
