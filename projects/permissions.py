@@ -130,6 +130,11 @@ def can_cast_ballot(user, vote: Vote, voter: Voter | None, now) -> bool:
     )
 
 
+def can_cast_ballot_now(user, vote: Vote, voter: Voter | None, now) -> bool:
+    """What the vote page offers: may vote, and has not voted yet (ballots are never changed)."""
+    return can_cast_ballot(user, vote, voter, now) and not hasattr(voter, "ballot")
+
+
 def can_record_paper_ballot(user, vote: Vote, now) -> bool:
     """Community staff of the estate enter paper ballots (with a scan) while the vote is open."""
     return vote_accepts_ballots(vote, now) and (

@@ -37,22 +37,29 @@ def _code_for(estate: Estate) -> str:
     return f"{base}-{n}"
 
 
+def _save_with_fresh_code(build, attempts: int = 5):
+    """Save a new object whose public code is derived from what exists (…-2, …-v3). Two saves at
+    the same moment may derive the same code; the unique constraint refuses the second, which
+    then derives the next code instead of failing."""
+    for attempt in range(attempts):
+        obj = build()
+        obj.full_clean(validate_unique=False)
+        try:
+            with transaction.atomic():
+                obj.save()
+            return obj
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+
+
 @transaction.atomic
 def project_create(*, estate: Estate, title: str, actor: User | None) -> Project:
     """A project in `petitioning`; the estate's street office gets its object permissions."""
     office = Organization.objects.filter(kind=Organization.Kind.STREET_OFFICE, street_id=estate.community.street_id).first()
     if office is None:
         raise ValidationError(ERRORS["no_street_office"], code="no_street_office")
-    for attempt in range(3):
-        project = Project(estate=estate, title=title.strip(), code=_code_for(estate))
-        project.full_clean(validate_unique=False)
-        try:
-            with transaction.atomic():
-                project.save()
-            break
-        except IntegrityError:  # another project of this estate took the code at the same moment
-            if attempt == 2:
-                raise
+    project = _save_with_fresh_code(lambda: Project(estate=estate, title=title.strip(), code=_code_for(estate)))
     for perm in STREET_OFFICE_PERMS:
         organization_grant(organization=office, perm=perm, obj=project)
     ProjectEvent.objects.create(project=project, actor=actor, from_status="", to_status=project.status)
@@ -251,22 +258,21 @@ def vote_create(
         raise PermissionDenied(VOTE_ERRORS["not_allowed"])
     if (scope != Vote.Scope.ESTATE and building is None) or (scope == Vote.Scope.UNIT and not unit):
         raise ValidationError(VOTE_ERRORS["scope"], code="scope")
-    n = Vote.objects.filter(project=project).count() + 1
-    vote = Vote(
-        code=f"{project.code}-v{n}",
-        project=project,
-        purpose=purpose,
-        title=title,
-        matter=matter,
-        scope=scope,
-        building=building if scope != Vote.Scope.ESTATE else None,
-        unit=unit if scope == Vote.Scope.UNIT else "",
-        opens_at=opens_at,
-        closes_at=closes_at,
-    )
-    vote.full_clean()
-    vote.save()
-    return vote
+    def build() -> Vote:
+        return Vote(
+            code=f"{project.code}-v{Vote.objects.filter(project=project).count() + 1}",
+            project=project,
+            purpose=purpose,
+            title=title,
+            matter=matter,
+            scope=scope,
+            building=building if scope != Vote.Scope.ESTATE else None,
+            unit=unit if scope == Vote.Scope.UNIT else "",
+            opens_at=opens_at,
+            closes_at=closes_at,
+        )
+
+    return _save_with_fresh_code(build)
 
 
 def _households_in_scope(vote: Vote):

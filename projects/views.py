@@ -175,8 +175,7 @@ def vote_detail(request, code: str):
         "voter": voter,
         "form": form,
         "receipt": receipt,  # shown once, in this response only
-        "can_cast": permissions.can_cast_ballot(request.user, vote, voter, timezone.now())
-        and not hasattr(voter, "ballot"),
+        "can_cast": permissions.can_cast_ballot_now(request.user, vote, voter, timezone.now()),
         "turnout": selectors.turnout(vote),
     }
     return render(request, "projects/vote.html", context, status=status)

@@ -257,3 +257,21 @@ def test_vote_page_query_budget_is_flat(city, client, django_assert_max_num_quer
         services.ballot_cast(vote=big, actor=voter.resident.user, choice="agree")
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse("projects:vote", args=[big.code])).status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_votes_created_at_the_same_moment_get_distinct_codes():
+    city = f.build_city()
+    project = services.project_create(estate=city.estate_a1, title="改造", actor=None)
+    now = timezone.now()
+
+    def create(i):
+        return services.vote_create(
+            project=Project.objects.get(pk=project.pk), purpose="plan", title=f"方案{i}", matter="special",
+            opens_at=now, closes_at=now + timedelta(days=7), actor=User.objects.get(pk=city.street_a_manager.pk),
+        )
+
+    results = _race(4, create)
+    assert all(isinstance(r, Vote) for r in results), results
+    assert len({r.code for r in results}) == 4
