@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +54,143 @@ class BallotForm(StyledFormMixin, forms.Form):
         widget=forms.RadioSelect,
         choices=[("agree", _("Agree")), ("disagree", _("Disagree")), ("abstain", _("Abstain"))],
         error_messages={"required": _("Choose agree, disagree or abstain.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class NeedForm(StyledFormMixin, forms.Form):
+    catalog_item = forms.ModelChoiceField(label=_("What is needed"), queryset=None, empty_label=_("Choose an item"))
+    text = forms.CharField(
+        label=_("Details: what, where, how bad"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: building 2, entrance 1 — the stairwell lights have been broken for a year."),
+    )
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP. Only the council, staff and owners of this estate see it."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    def __init__(self, *args, catalog, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["catalog_item"].queryset = catalog
+        self.fields["catalog_item"].label_from_instance = lambda item: f"{item.get_klass_display()} · {item.name}"
+        self._style()
+
+
+class TriageForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("include", _("Include in the plan")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    plan_item = forms.TypedChoiceField(label=_("Plan item (optional)"), required=False, coerce=int, empty_value=None)
+    reason = forms.CharField(
+        label=_("Reason (required to decline; the owner sees it)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, plan_items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_item"].choices = [("", _("Link later, when the item is added"))] + [
+            (item.pk, item.description) for item in plan_items
+        ]
+        self._style()
+
+
+def _money_field(label, required=True):
+    return forms.DecimalField(
+        label=label, required=required, min_value=0, max_digits=14, decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+
+
+class PlanItemForm(StyledFormMixin, forms.Form):
+    catalog_item = forms.ModelChoiceField(label=_("Catalog item"), queryset=None, empty_label=_("Choose an item"))
+    description = forms.CharField(label=_("What will be done"), max_length=300)
+    quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
+    unit = forms.CharField(label=_("Unit of measure"), max_length=20, help_text=_("m², m, pieces, buildings…"))
+    estimated_cost = _money_field(_("Estimated cost (CNY)"))
+
+    def __init__(self, *args, catalog, **kwargs):
+        from .models import FundingSource
+
+        super().__init__(*args, **kwargs)
+        self.fields["catalog_item"].queryset = catalog
+        self.fields["catalog_item"].label_from_instance = lambda item: f"{item.get_klass_display()} · {item.name}"
+        for source in FundingSource:
+            self.fields[f"fund_{source.value}"] = _money_field(source.label, required=False)
+        self._style()
+
+    def funding_fields(self):
+        return [self[name] for name in self.fields if name.startswith("fund_")]
+
+    def funding(self) -> dict:
+        return {name[5:]: value for name, value in self.cleaned_data.items() if name.startswith("fund_") and value}
+
+
+class SummaryForm(StyledFormMixin, forms.Form):
+    summary = forms.CharField(
+        label=_("Summary of this version"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What changed since the last version, and why (answers to residents' comments)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class CommentForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(label=_("Your comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class VoteForm(StyledFormMixin, forms.Form):
+    """A vote the street office calls by hand (e.g. an elevator for one entrance)."""
+
+    title = forms.CharField(label=_("Question put to the owners"), max_length=200)
+    matter = forms.ChoiceField(label=_("Kind of matter"), widget=forms.RadioSelect)
+    scope = forms.ChoiceField(label=_("Who votes"))
+    building = forms.TypedChoiceField(label=_("Building"), required=False, coerce=int, empty_value=None)
+    unit = forms.CharField(label=_("Entrance (单元)"), required=False, max_length=10)
+    opens_at = forms.DateTimeField(label=_("Opens at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    closes_at = forms.DateTimeField(label=_("Closes at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args, buildings=(), **kwargs):
+        from .models import Vote
+
+        super().__init__(*args, **kwargs)
+        self.fields["matter"].choices = Vote.Matter.choices
+        self.fields["scope"].choices = Vote.Scope.choices
+        self.fields["building"].choices = [("", "—")] + [(b.pk, str(b)) for b in buildings]
+        self._style()
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The vote must close after it opens."))
+        return data
+
+
+class PaperBallotForm(StyledFormMixin, forms.Form):
+    voter = forms.IntegerField(widget=forms.HiddenInput)
+    choice = forms.ChoiceField(
+        label=_("Choice on the signed ballot"), widget=forms.RadioSelect,
+        choices=[("agree", _("Agree")), ("disagree", _("Disagree")), ("abstain", _("Abstain"))],
+        error_messages={"required": _("Choose agree, disagree or abstain.")},
+    )
+    scan = forms.FileField(
+        label=_("Scan or photo of the signed ballot"),
+        help_text=_("JPEG, PNG, WebP or PDF; kept private, seen only by staff."),
+        error_messages={"required": _("Attach a scan or photo of the signed paper ballot.")},
     )
 
     def __init__(self, *args, **kwargs):

@@ -16,6 +16,7 @@ class By(enum.Enum):
 
 TRANSITIONS: dict[tuple[str, str], By] = {
     (S.PETITIONING, S.SUBMITTED): By.SERVICE,  # the willingness vote passed
+    (S.PETITIONING, S.REJECTED): By.SERVICE,  # the willingness vote failed (rejected or no quorum)
     (S.SUBMITTED, S.ACCEPTED): By.STREET_APPROVER,  # 纳入改造计划
     (S.SUBMITTED, S.REJECTED): By.STREET_APPROVER,
     (S.ACCEPTED, S.PLANNING): By.STREET_STAFF,  # 需求征集 starts

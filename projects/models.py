@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from stakeholders.files import ballot_scan_path, private_storage
+from stakeholders.files import ballot_scan_path, need_photo_path, private_storage
 from stakeholders.models import Estate
 
 
@@ -163,6 +163,7 @@ class Vote(models.Model):
     class Purpose(models.TextChoices):
         WILLINGNESS = "willingness", _("Willingness to renovate (意愿表决)")
         PLAN = "plan", _("Renovation plan")
+        OTHER = "other", _("Other matter (e.g. an elevator for one entrance)")
 
     class Result(models.TextChoices):
         PASSED = "passed", _("Passed")
@@ -189,6 +190,11 @@ class Vote(models.Model):
     electorate_owners = models.PositiveIntegerField(_("owners in the electorate"), default=0)
     electorate_area = models.DecimalField(_("area of the electorate (m²)"), max_digits=14, decimal_places=2, default=0)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
+    # The plan version a plan vote is about (purpose "plan").
+    plan_version = models.ForeignKey(
+        "PlanVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="votes",
+        verbose_name=_("plan version"),
+    )
 
     class Meta:
         verbose_name = _("vote")
@@ -260,3 +266,197 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vote.code}: {self.get_choice_display()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Needs (点单) and the plan (三上三下)
+
+
+class FundingSource(models.TextChoices):
+    """Where renovation money comes from (DESIGN §5); plan items and budgets split by these."""
+
+    CENTRAL_SUBSIDY = "central_subsidy", _("Central subsidy")
+    LOCAL_FINANCE = "local_finance", _("Local finance")
+    UTILITY = "utility", _("Utility companies")
+    RESIDENTS = "residents", _("Residents")
+    SOCIAL_CAPITAL = "social_capital", _("Social capital")
+    PUBLIC_REVENUE = "public_revenue", _("Public revenue of the estate")
+    MAINTENANCE_FUND = "maintenance_fund", _("Housing maintenance fund")
+    DONATION = "donation", _("Donations")
+
+
+class CatalogItem(models.Model):
+    """The renovation item catalog of the 2020 State Council guidance (loaded by a data migration)."""
+
+    class Klass(models.TextChoices):
+        BASIC = "basic", _("Basic (基础类)")
+        IMPROVEMENT = "improvement", _("Improvement (完善类)")
+        ENHANCEMENT = "enhancement", _("Enhancement (提升类)")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    klass = models.CharField(_("class"), max_length=12, choices=Klass.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("catalog item")
+        verbose_name_plural = _("catalog items")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_zh if (get_language() or "zh-hans").startswith("zh") else self.name_en
+
+
+class PlanVersion(models.Model):
+    """One round of the plan (三上三下): drafted, published for comment, revised; the final one is
+    voted on as a special matter."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published for comment")
+        SUPERSEDED = "superseded", _("Superseded by a revision")
+        VOTING = "voting", _("Final version, being voted on")
+        ADOPTED = "adopted", _("Adopted")
+        REJECTED = "rejected", _("Not adopted by the vote")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_versions", verbose_name=_("project"))
+    number = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    summary = models.TextField(_("summary"), max_length=4000, blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("drafted by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="plan_version_number_unique"),
+            # One version in the works at a time: a revision starts from the published one.
+            models.UniqueConstraint(
+                fields=["project"], condition=models.Q(status__in=["draft", "published", "voting"]),
+                name="one_live_plan_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} v{self.number}"
+
+    @property
+    def round_label(self) -> str:
+        return _("Version %(n)s") % {"n": self.number}
+
+
+class PlanItem(models.Model):
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="items", verbose_name=_("plan version"))
+    catalog_item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("catalog item"))
+    description = models.CharField(_("what will be done"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit of measure"), max_length=20)
+    estimated_cost = models.DecimalField(_("estimated cost (CNY)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["version", "catalog_item__position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="plan_item_quantity_positive"),
+            models.CheckConstraint(condition=models.Q(estimated_cost__gte=0), name="plan_item_cost_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PlanItemFunding(models.Model):
+    """How much of an item each funding source pays; the lines add up to the item's cost."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="funding", verbose_name=_("plan item"))
+    source = models.CharField(_("funding source"), max_length=20, choices=FundingSource.choices)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("funding line")
+        verbose_name_plural = _("funding lines")
+        ordering = ["item", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "source"], name="plan_funding_one_line_per_source"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="plan_funding_positive"),
+        ]
+
+
+class PlanComment(models.Model):
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="comments", verbose_name=_("plan version"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author"))
+    text = models.TextField(_("comment"), max_length=2000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan comment")
+        verbose_name_plural = _("plan comments")
+        ordering = ["created_at", "id"]
+
+
+class Need(models.Model):
+    """点单: a verified owner asks for an item of the catalog; neighbours support it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting review")
+        INCLUDED = "included", _("Included in the plan")
+        DECLINED = "declined", _("Declined")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="needs", verbose_name=_("project"))
+    catalog_item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="needs", verbose_name=_("item"))
+    filed_by = models.ForeignKey(
+        "stakeholders.Resident", on_delete=models.PROTECT, related_name="needs", verbose_name=_("filed by")
+    )
+    text = models.TextField(_("what is needed, and where"), max_length=2000)
+    photo = models.FileField(_("photo"), storage=private_storage, upload_to=need_photo_path, blank=True)
+    photo_content_type = models.CharField(_("photo file type"), max_length=50, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    decline_reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    plan_item = models.ForeignKey(
+        PlanItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="needs", verbose_name=_("plan item")
+    )
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(decline_reason=""), name="need_decline_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.catalog_item}: {self.text[:40]}"
+
+
+class NeedSupport(models.Model):
+    """One support per owner per need (the filer's own counts as the first)."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="supports", verbose_name=_("need"))
+    resident = models.ForeignKey("stakeholders.Resident", on_delete=models.CASCADE, related_name="+", verbose_name=_("resident"))
+    created_at = models.DateTimeField(_("supported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [models.UniqueConstraint(fields=["need", "resident"], name="one_support_per_owner")]

@@ -145,3 +145,104 @@ def can_record_paper_ballot(user, vote: Vote, now) -> bool:
 def can_manage_votes(user, project: Project) -> bool:
     """The street approver creates, opens and closes votes by hand."""
     return people.is_platform_admin(user) or people.is_street_approver(user, project.estate)
+
+
+def can_close_vote_now(user, vote: Vote, now) -> bool:
+    """Count an open vote by hand once its deadline has passed (the beat job does it within a
+    minute anyway); never earlier — the announced window is the owners' right."""
+    return vote.status == Vote.Status.OPEN and now >= vote.closes_at and can_manage_votes(user, vote.project)
+
+
+def can_open_vote(user, vote: Vote) -> bool:
+    return vote.status == Vote.Status.DRAFT and can_manage_votes(user, vote.project)
+
+
+def may_see_paper_ballots(user, vote: Vote) -> bool:
+    """The voter list with units (personal data): community staff of the estate, the street
+    office's approver, platform admins."""
+    return (
+        people.is_platform_admin(user)
+        or people.is_community_staff(user, vote.project.estate)
+        or people.is_street_approver(user, vote.project.estate)
+    )
+
+
+def can_view_ballot_scan(user, ballot) -> bool:
+    return may_see_paper_ballots(user, ballot.vote)
+
+
+# --- petition → willingness vote ------------------------------------------------------------------
+
+
+def can_submit_petition(user, petition: Petition, *, complete: bool) -> bool:
+    """Any confirmed sponsor sends a complete petition to the owners' willingness vote."""
+    return complete and can_invite_sponsors(user, petition) and petition.project.status == Project.Status.PETITIONING
+
+
+# --- needs (点单) ----------------------------------------------------------------------------------
+
+NEEDS_OPEN_STATUSES = {Project.Status.ACCEPTED, Project.Status.PLANNING}
+
+
+def _drafter(user, estate) -> bool:
+    """Council members and community staff of the estate draft the plan and review needs."""
+    return people.is_platform_admin(user) or people.is_council_member(user, estate) or people.is_community_staff(user, estate)
+
+
+def can_file_need(user, project: Project) -> bool:
+    return project.status in NEEDS_OPEN_STATUSES and people.is_verified_owner(user, project.estate)
+
+
+def can_support_need(user, need) -> bool:
+    """Verified owners support open or included needs of their estate while needs are collected."""
+    from .models import Need
+
+    return need.status != Need.Status.DECLINED and can_file_need(user, need.project)
+
+
+def can_triage_needs(user, project: Project) -> bool:
+    return project.status in NEEDS_OPEN_STATUSES and _drafter(user, project.estate)
+
+
+# --- plan (三上三下) ---------------------------------------------------------------------------------
+
+from .models import PlanVersion  # noqa: E402
+
+
+def can_draft_plan(user, project: Project) -> bool:
+    return project.status == Project.Status.PLANNING and _drafter(user, project.estate)
+
+
+def can_start_plan_version(user, project: Project, live: PlanVersion | None) -> bool:
+    """A first version, or a revision of the published one (which stops taking comments)."""
+    return can_draft_plan(user, project) and (live is None or live.status == PlanVersion.Status.PUBLISHED)
+
+
+def can_edit_plan_version(user, version: PlanVersion) -> bool:
+    return version.status == PlanVersion.Status.DRAFT and can_draft_plan(user, version.project)
+
+
+def can_publish_plan_version(user, version: PlanVersion) -> bool:
+    """The street approver publishes a draft for the residents' comments (一上/二上/三上)."""
+    return (
+        version.status == PlanVersion.Status.DRAFT
+        and version.project.status == Project.Status.PLANNING
+        and (people.is_platform_admin(user) or people.is_street_approver(user, version.project.estate))
+    )
+
+
+def can_comment_plan(user, version: PlanVersion) -> bool:
+    return (
+        version.status == PlanVersion.Status.PUBLISHED
+        and version.project.status == Project.Status.PLANNING
+        and (people.is_verified_owner(user, version.project.estate) or _drafter(user, version.project.estate))
+    )
+
+
+def can_call_plan_vote(user, version: PlanVersion) -> bool:
+    """The street approver puts a published version to the owners' special-matter vote."""
+    return (
+        version.status == PlanVersion.Status.PUBLISHED
+        and version.project.status == Project.Status.PLANNING
+        and can_manage_votes(user, version.project)
+    )

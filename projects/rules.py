@@ -101,20 +101,46 @@ def figures(voters: Iterable[Voter]) -> Figures:
     return total
 
 
-def quorum_met(electorate: Figures, participants: Figures) -> bool:
+@dataclass(frozen=True)
+class Check:
+    """One threshold of art. 278, with the numbers it compared (for the plain-language page)."""
+
+    name: str  # quorum_owners | quorum_area | agree_owners | agree_area
+    met: bool
+    have: int | Decimal
+    of: int | Decimal
+
+
+def quorum_checks(electorate: Figures, participants: Figures) -> list[Check]:
     """Art. 278: ≥ 2/3 of the area AND ≥ 2/3 of the owners took part. No owners, no decision."""
-    if electorate.owners == 0:
-        return False
-    return 3 * participants.owners >= 2 * electorate.owners and 3 * participants.area >= 2 * electorate.area
+    some = electorate.owners > 0
+    return [
+        Check("quorum_owners", some and 3 * participants.owners >= 2 * electorate.owners, participants.owners, electorate.owners),
+        Check("quorum_area", some and 3 * participants.area >= 2 * electorate.area, participants.area, electorate.area),
+    ]
+
+
+def agreement_checks(matter: Matter, participants: Figures, agree: Figures) -> list[Check]:
+    """Special: ≥ 3/4 of participating area AND owners; ordinary: > 1/2 of both."""
+    some = participants.owners > 0
+    if Matter(matter) is Matter.SPECIAL:
+        owners_ok = 4 * agree.owners >= 3 * participants.owners
+        area_ok = 4 * agree.area >= 3 * participants.area
+    else:
+        owners_ok = 2 * agree.owners > participants.owners
+        area_ok = 2 * agree.area > participants.area
+    return [
+        Check("agree_owners", some and owners_ok, agree.owners, participants.owners),
+        Check("agree_area", some and area_ok, agree.area, participants.area),
+    ]
+
+
+def quorum_met(electorate: Figures, participants: Figures) -> bool:
+    return all(check.met for check in quorum_checks(electorate, participants))
 
 
 def agreed(matter: Matter, participants: Figures, agree: Figures) -> bool:
-    """Special: ≥ 3/4 of participating area AND owners; ordinary: > 1/2 of both."""
-    if participants.owners == 0:
-        return False
-    if Matter(matter) is Matter.SPECIAL:
-        return 4 * agree.owners >= 3 * participants.owners and 4 * agree.area >= 3 * participants.area
-    return 2 * agree.owners > participants.owners and 2 * agree.area > participants.area
+    return all(check.met for check in agreement_checks(matter, participants, agree))
 
 
 def tally(matter: Matter, electorate: Figures, ballots: Iterable[tuple[Choice, Decimal]]) -> Tally:

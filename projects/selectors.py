@@ -49,7 +49,10 @@ def sponsor_household(resident_id: int, estate_id: int) -> Ownership | None:
 
 def petition_of(project: Project) -> Petition | None:
     sponsorships = Sponsorship.objects.select_related("resident", "household__building").order_by("created_at", "id")
-    return Petition.objects.filter(project=project).prefetch_related(Prefetch("sponsorships", queryset=sponsorships)).first()
+    petition = Petition.objects.filter(project=project).prefetch_related(Prefetch("sponsorships", queryset=sponsorships)).first()
+    if petition is not None:
+        petition.project = project  # already loaded: no second query for petition.project
+    return petition
 
 
 def petition_shortfalls(petition: Petition) -> list[str]:
@@ -114,3 +117,87 @@ def turnout(vote):
 
 def votes_of_project(project):
     return project.votes.order_by("-opens_at", "-id")
+
+
+# --- needs and plan -----------------------------------------------------------------------------
+
+
+def needs_ranked(project, user):
+    """The project's needs, most supported first, with whether the user supports each."""
+    from django.db.models import Count, Exists, OuterRef, Value
+
+    from .models import Need, NeedSupport
+
+    resident = people.resident_profile(user)
+    mine = (
+        Exists(NeedSupport.objects.filter(need=OuterRef("pk"), resident=resident))
+        if resident is not None
+        else Value(False)
+    )
+    return (
+        Need.objects.filter(project=project)
+        .select_related("catalog_item", "filed_by", "plan_item")
+        .annotate(support_count=Count("supports", distinct=True), supported_by_me=mine)
+        .order_by("-support_count", "created_at", "id")
+    )
+
+
+def catalog():
+    from .models import CatalogItem
+
+    return CatalogItem.objects.order_by("position", "id")
+
+
+def plan_versions(project):
+    from .models import PlanVersion
+
+    return PlanVersion.objects.filter(project=project).order_by("number")
+
+
+def live_plan_version(versions):
+    """The version being drafted, commented on or voted on (at most one), from a list."""
+    from .models import PlanVersion
+
+    live = (PlanVersion.Status.DRAFT, PlanVersion.Status.PUBLISHED, PlanVersion.Status.VOTING)
+    return next((v for v in versions if v.status in live), None)
+
+
+def plan_items(version):
+    from .models import PlanItemFunding
+
+    return (
+        version.items.select_related("catalog_item")
+        .prefetch_related(Prefetch("funding", queryset=PlanItemFunding.objects.order_by("source")))
+        .order_by("catalog_item__position", "id")
+    )
+
+
+def plan_totals(items) -> dict:
+    """Total cost and the split by funding source, from already-fetched items."""
+    from .models import FundingSource
+
+    by_source = {source: Decimal("0.00") for source in FundingSource.values}
+    total = Decimal("0.00")
+    for item in items:
+        total += item.estimated_cost
+        for line in item.funding.all():
+            by_source[line.source] += line.amount
+    return {
+        "total": total,
+        "sources": [(FundingSource(s).label, amount) for s, amount in by_source.items() if amount],
+    }
+
+
+def plan_comments(version):
+    return version.comments.select_related("author__resident").order_by("created_at", "id")
+
+
+
+def voters_for_paper(vote, query: str = ""):
+    """The electorate for the paper-ballot desk, searchable by unit; ballot (if any) joined."""
+    from .models import Voter
+
+    qs = Voter.objects.filter(vote=vote).select_related("ballot", "resident").order_by("id")
+    if query:
+        qs = qs.filter(label__icontains=query)
+    return qs

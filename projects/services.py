@@ -3,17 +3,40 @@ permissions.py (or is called by another service), locks the row and records a Pr
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from stakeholders.models import Estate, Organization, User
-from stakeholders.services import organization_grant
+from stakeholders.files import IMAGE_TYPES, check_upload
+from stakeholders.models import Estate, Household, Notification, Organization, Ownership, Resident, User
+from stakeholders.services import notify, organization_grant
 
-from . import permissions
+from . import permissions, rules, selectors
+from .canonical import H
 from .lifecycle import NOTE_REQUIRED, TRANSITIONS, By
-from .models import Project, ProjectEvent
+from .models import (
+    Ballot,
+    CatalogItem,
+    Need,
+    NeedSupport,
+    Petition,
+    PlanComment,
+    PlanItem,
+    PlanItemFunding,
+    PlanVersion,
+    Project,
+    ProjectEvent,
+    Sponsorship,
+    Vote,
+    Voter,
+)
 
 ERRORS = {
     "not_allowed": _("You may not change this project's status."),
@@ -99,16 +122,24 @@ def project_transition(*, project: Project, to: str, actor: User | None, note: s
     locked.status_changed_at = timezone.now()
     locked.save(update_fields=["status", "status_changed_at"])
     ProjectEvent.objects.create(project=locked, actor=actor, from_status=expected, to_status=to, note=note)
+    if expected == Project.Status.SUBMITTED:
+        _notify_sponsors(locked, decision="accepted" if to == Project.Status.ACCEPTED else "rejected")
     return locked
+
+
+def _notify_sponsors(project: Project, *, decision: str) -> None:
+    users = Sponsorship.objects.filter(
+        petition__project=project, status=Sponsorship.Status.CONFIRMED
+    ).values_list("resident__user_id", flat=True)
+    notify(
+        users=users, kind=Notification.Kind.PETITION_DECIDED, url=project.get_absolute_url(),
+        estate=project.estate.name, decision=decision,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Petitions (改造申请)
 
-from stakeholders.models import Resident  # noqa: E402
-
-from . import selectors  # noqa: E402
-from .models import Petition, Sponsorship  # noqa: E402
 
 PETITION_ERRORS = {
     "cannot_start": _("Only verified owners of this estate can start a petition, and only while no renovation project is under way."),
@@ -121,6 +152,7 @@ PETITION_ERRORS = {
     "sponsors": _("At least 3 owners must confirm as sponsors."),
     "households": _("The sponsors must own 3 different households: co-owners of one household count once."),
     "party_member": _("At least one sponsor must be a Party member."),
+    "already_submitted": _("The petition has already gone to the owners' vote."),
 }
 
 
@@ -139,7 +171,9 @@ def petition_start(*, resident: Resident, estate: Estate, reason: str) -> Petiti
     reason = (reason or "").strip()
     if not reason:
         raise _petition_error("reason_required", "reason")
-    project = project_create(estate=estate, title=_("Renovation of %(estate)s") % {"estate": estate.name}, actor=user)
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: in the portal's language
+        title = str(_("Renovation of %(estate)s") % {"estate": estate.name})
+    project = project_create(estate=estate, title=title, actor=user)
     petition = Petition(project=project, started_by=resident, reason=reason)
     petition.full_clean()
     petition.save()
@@ -170,11 +204,16 @@ def sponsor_invite(*, petition: Petition, actor: User, phone: str) -> Sponsorshi
         raise _petition_error("already_invited", "phone")
     try:
         with transaction.atomic():
-            return Sponsorship.objects.create(
+            sponsorship = Sponsorship.objects.create(
                 petition=petition, resident=invitee, household=ownership.household, invited_by=actor.resident
             )
     except IntegrityError:  # invited twice at the same moment
         raise _petition_error("already_invited", "phone") from None
+    notify(
+        users=[invitee.user_id], kind=Notification.Kind.SPONSOR_INVITED, url=petition.project.get_absolute_url(),
+        inviter=actor.display_name, estate=petition.project.estate.name,
+    )
+    return sponsorship
 
 
 @transaction.atomic
@@ -205,15 +244,6 @@ def sponsor_withdraw(*, sponsorship: Sponsorship, actor: User) -> Sponsorship:
 # ---------------------------------------------------------------------------------------------
 # Votes (DESIGN §4)
 
-import secrets  # noqa: E402
-from decimal import Decimal  # noqa: E402
-
-from stakeholders.files import check_upload  # noqa: E402
-from stakeholders.models import Household, Ownership  # noqa: E402
-
-from . import rules  # noqa: E402
-from .canonical import H  # noqa: E402
-from .models import Ballot, Vote, Voter  # noqa: E402
 
 VOTE_ERRORS = {
     "not_allowed": _("You may not manage this vote."),
@@ -252,6 +282,7 @@ def vote_create(
     scope: str = Vote.Scope.ESTATE,
     building=None,
     unit: str = "",
+    plan_version=None,
     by_service: bool = False,
 ) -> Vote:
     if not by_service and (actor is None or not permissions.can_manage_votes(actor, project)):
@@ -270,6 +301,7 @@ def vote_create(
             unit=unit if scope == Vote.Scope.UNIT else "",
             opens_at=opens_at,
             closes_at=closes_at,
+            plan_version=plan_version,
         )
 
     return _save_with_fresh_code(build)
@@ -318,7 +350,19 @@ def vote_open(*, vote: Vote, actor: User | None, by_service: bool = False) -> Vo
     locked.electorate_owners, locked.electorate_area = totals.owners, totals.area
     locked.status, locked.opened_at = Vote.Status.OPEN, timezone.now()
     locked.save(update_fields=["electorate_owners", "electorate_area", "status", "opened_at"])
+    notify(
+        users=_voter_user_ids(locked), kind=Notification.Kind.VOTE_OPENED, url=_vote_url(locked),
+        title=locked.title, closes=timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M"),
+    )
     return locked
+
+
+def _vote_url(vote: Vote) -> str:
+    return reverse("projects:vote", args=[vote.code])
+
+
+def _voter_user_ids(vote: Vote):
+    return Voter.objects.filter(vote=vote, resident__isnull=False).values_list("resident__user_id", flat=True)
 
 
 def _store_ballot(*, vote: Vote, voter: Voter, choice: str, channel: str, actor: User, duplicate_code: str, **extra):
@@ -384,7 +428,57 @@ def vote_close(*, vote: Vote) -> Vote:
     outcome = rules.tally(rules.Matter(locked.matter), electorate, ballots)
     locked.status, locked.closed_at, locked.result = Vote.Status.CLOSED, timezone.now(), outcome.result.value
     locked.save(update_fields=["status", "closed_at", "result"])
+    _apply_result(locked)
+    notify(
+        users=_voter_user_ids(locked), kind=Notification.Kind.VOTE_CLOSED, url=_vote_url(locked),
+        title=locked.title, result=locked.result,
+    )
     return locked
+
+
+RESULT_NOTES = {
+    # (purpose, passed): the note on the project's timeline, stored in the portal's language
+    (Vote.Purpose.WILLINGNESS, True): _("The owners' willingness vote passed; the petition goes to the street office."),
+    (Vote.Purpose.WILLINGNESS, False): _("The owners' willingness vote did not pass (%(result)s); the petition is closed. Owners may start a new one."),
+    (Vote.Purpose.PLAN, True): _("The owners adopted version %(number)s of the plan."),
+    (Vote.Purpose.PLAN, False): _("Version %(number)s of the plan was not adopted (%(result)s); the plan is revised."),
+}
+
+
+def _apply_result(vote: Vote) -> None:
+    """What a closed vote decides: the petition goes on or closes; the plan is adopted or revised."""
+    passed = vote.result == Vote.Result.PASSED
+    note_template = RESULT_NOTES.get((vote.purpose, passed))
+    if note_template is None:
+        return
+    project = Project.objects.get(pk=vote.project_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        result_label = str(Vote.Result(vote.result).label)
+        number = vote.plan_version.number if vote.plan_version_id else ""
+        note = str(note_template) % {"result": result_label, "number": number}
+    if vote.purpose == Vote.Purpose.WILLINGNESS:
+        petition = Petition.objects.select_for_update().filter(project=project).first()
+        if petition is None or petition.status != Petition.Status.VOTING:
+            return
+        petition.status = Petition.Status.SUBMITTED if passed else Petition.Status.CLOSED
+        petition.save(update_fields=["status"])
+        to = Project.Status.SUBMITTED if passed else Project.Status.REJECTED
+    else:
+        version = PlanVersion.objects.select_for_update().filter(pk=vote.plan_version_id).first()
+        if version is None or version.status != PlanVersion.Status.VOTING:
+            return
+        version.status = PlanVersion.Status.ADOPTED if passed else PlanVersion.Status.REJECTED
+        version.save(update_fields=["status"])
+        to = Project.Status.PLAN_ADOPTED if passed else Project.Status.PLANNING
+    project_transition(project=project, to=to, actor=None, note=note, by_service=True)
+
+
+@transaction.atomic
+def vote_close_now(*, vote: Vote, actor: User) -> Vote:
+    """The street approver counts a vote whose deadline has passed without waiting for the beat job."""
+    if not permissions.can_close_vote_now(actor, vote, timezone.now()):
+        raise PermissionDenied(VOTE_ERRORS["not_allowed"])
+    return vote_close(vote=vote)
 
 
 def votes_close_due(*, now=None) -> list[str]:
@@ -394,3 +488,274 @@ def votes_close_due(*, now=None) -> list[str]:
     for vote in Vote.objects.filter(status=Vote.Status.OPEN, closes_at__lte=now).order_by("closes_at"):
         closed.append(vote_close(vote=vote).code)
     return closed
+
+
+# ---------------------------------------------------------------------------------------------
+# Petition → willingness vote (意愿表决)
+
+
+@transaction.atomic
+def petition_submit(*, petition: Petition, actor: User) -> Vote:
+    """A confirmed sponsor sends the complete petition to all owners: an ordinary-matter vote over
+    the whole estate opens now. Twice at once → one vote; the second gets "already submitted"."""
+    locked = Petition.objects.select_for_update().get(pk=petition.pk)
+    if locked.status != Petition.Status.COLLECTING:
+        raise ValidationError(PETITION_ERRORS["already_submitted"], code="already_submitted")
+    fresh = selectors.petition_of(locked.project)
+    shortfalls = selectors.petition_shortfalls(fresh)
+    if shortfalls:
+        raise ValidationError([ValidationError(PETITION_ERRORS[code], code=code) for code in shortfalls])
+    if not permissions.can_submit_petition(actor, fresh, complete=True):
+        raise PermissionDenied(PETITION_ERRORS["cannot_invite"])
+    project = fresh.project
+    now = timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(_("Willingness to renovate %(estate)s (意愿表决)") % {"estate": project.estate.name})
+    vote = vote_create(
+        project=project, purpose=Vote.Purpose.WILLINGNESS, title=title, matter=Vote.Matter.ORDINARY,
+        opens_at=now, closes_at=now + timedelta(days=settings.WILLINGNESS_VOTE_DAYS), actor=actor, by_service=True,
+    )
+    vote = vote_open(vote=vote, actor=actor, by_service=True)
+    locked.status = Petition.Status.VOTING
+    locked.save(update_fields=["status"])
+    return vote
+
+
+# ---------------------------------------------------------------------------------------------
+# Needs (点单)
+
+NEED_ERRORS = {
+    "cannot_file": _("Only verified owners of this estate can file needs, while the project collects them."),
+    "text_required": _("Describe what is needed and where, so the council can judge it."),
+    "already_supported": _("You already support this need."),
+    "cannot_support": _("You cannot support this need now."),
+    "cannot_triage": _("Only the council and the community committee review needs."),
+    "reason_required": _("Give a reason: the owner who filed the need will read it."),
+    "already_triaged": _("This need has already been answered."),
+    "bad_plan_item": _("Choose an item of this project's current plan draft."),
+}
+
+
+def _need_error(code: str, field: str | None = None) -> ValidationError:
+    error = ValidationError(NEED_ERRORS[code], code=code)
+    return ValidationError({field: error}) if field else error
+
+
+@transaction.atomic
+def need_file(*, project: Project, actor: User, catalog_item: CatalogItem, text: str, photo=None) -> Need:
+    if not permissions.can_file_need(actor, project):
+        raise PermissionDenied(NEED_ERRORS["cannot_file"])
+    text = (text or "").strip()
+    if not text:
+        raise _need_error("text_required", "text")
+    need = Need(project=project, catalog_item=catalog_item, filed_by=actor.resident, text=text)
+    if photo:
+        try:
+            need.photo_content_type = check_upload(photo, allowed=IMAGE_TYPES).content_type
+        except ValidationError as error:
+            raise ValidationError({"photo": error}) from None
+        need.photo = photo
+    need.full_clean(exclude=["photo"])
+    need.save()
+    NeedSupport.objects.create(need=need, resident=actor.resident)  # the filer supports their own need
+    return need
+
+
+@transaction.atomic
+def need_support(*, need: Need, actor: User) -> NeedSupport:
+    """One support per owner (a database constraint): a double click gets "already supported"."""
+    if not permissions.can_support_need(actor, need):
+        raise PermissionDenied(NEED_ERRORS["cannot_support"])
+    try:
+        with transaction.atomic():
+            return NeedSupport.objects.create(need=need, resident=actor.resident)
+    except IntegrityError:
+        raise _need_error("already_supported") from None
+
+
+@transaction.atomic
+def need_triage(*, need: Need, actor: User, include: bool, reason: str = "", plan_item: PlanItem | None = None) -> Need:
+    """The council or community staff include a need (optionally linked to an item of the plan
+    draft) or decline it with a reason the filer sees. Each need is answered once."""
+    locked = Need.objects.select_for_update().select_related("project__estate", "catalog_item").get(pk=need.pk)
+    if not permissions.can_triage_needs(actor, locked.project):
+        raise PermissionDenied(NEED_ERRORS["cannot_triage"])
+    if locked.status != Need.Status.OPEN:
+        raise _need_error("already_triaged")
+    reason = (reason or "").strip()
+    if include:
+        if plan_item is not None and plan_item.version.project_id != locked.project_id:
+            raise _need_error("bad_plan_item", "plan_item")
+        locked.status, locked.plan_item = Need.Status.INCLUDED, plan_item
+    else:
+        if not reason:
+            raise _need_error("reason_required", "reason")
+        locked.status, locked.decline_reason = Need.Status.DECLINED, reason
+    locked.triaged_by = actor
+    locked.save(update_fields=["status", "plan_item", "decline_reason", "triaged_by"])
+    notify(
+        users=[locked.filed_by.user_id], kind=Notification.Kind.NEED_TRIAGED,
+        url=reverse("projects:needs", args=[locked.project.code]), item=locked.catalog_item.name_zh,
+        decision="included" if include else "declined",
+    )
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan (三上三下)
+
+PLAN_ERRORS = {
+    "not_allowed": _("You may not change this plan."),
+    "version_busy": _("A version of the plan is already being drafted or voted on."),
+    "funding_sum": _("The funding lines add up to %(sum)s yuan, but the item costs %(cost)s yuan. Make them equal."),
+    "empty_plan": _("Add at least one item before publishing the plan."),
+    "comment_required": _("Write your comment first."),
+    "not_published": _("Comments are taken only while a version is published for comment."),
+    "state_changed": _("This plan version changed a moment ago (it is now “%(now)s”). Reload the page."),
+}
+
+
+def _lock_version(version: PlanVersion, expected: str) -> PlanVersion:
+    locked = PlanVersion.objects.select_for_update().select_related("project__estate").get(pk=version.pk)
+    if locked.status != expected:
+        raise ValidationError(
+            PLAN_ERRORS["state_changed"], code="state_changed", params={"now": locked.get_status_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def plan_version_start(*, project: Project, actor: User) -> PlanVersion:
+    """Version 1, or the next revision: it starts as a copy of the latest version's items (a
+    published version stops taking comments)."""
+    locked_project = Project.objects.select_for_update().get(pk=project.pk)  # serializes two drafters
+    versions = list(PlanVersion.objects.filter(project=locked_project).order_by("number"))
+    live = next((v for v in versions if v.status in (PlanVersion.Status.DRAFT, PlanVersion.Status.PUBLISHED, PlanVersion.Status.VOTING)), None)
+    if live is not None and live.status != PlanVersion.Status.PUBLISHED:
+        raise ValidationError(PLAN_ERRORS["version_busy"], code="version_busy")
+    if not permissions.can_start_plan_version(actor, locked_project, live):
+        raise PermissionDenied(PLAN_ERRORS["not_allowed"])
+    previous = versions[-1] if versions else None
+    if live is not None:
+        live.status = PlanVersion.Status.SUPERSEDED
+        live.save(update_fields=["status"])
+    version = PlanVersion.objects.create(
+        project=locked_project, number=(previous.number + 1) if previous else 1, drafted_by=actor,
+        summary=previous.summary if previous else "",
+    )
+    if previous is not None:
+        for item in previous.items.prefetch_related("funding"):
+            copy = PlanItem.objects.create(
+                version=version, catalog_item_id=item.catalog_item_id, description=item.description,
+                quantity=item.quantity, unit=item.unit, estimated_cost=item.estimated_cost,
+            )
+            PlanItemFunding.objects.bulk_create(
+                [PlanItemFunding(item=copy, source=line.source, amount=line.amount) for line in item.funding.all()]
+            )
+            Need.objects.filter(plan_item=item).update(plan_item=copy)  # needs follow their item
+    return version
+
+
+@transaction.atomic
+def plan_version_edit(*, version: PlanVersion, actor: User, summary: str) -> PlanVersion:
+    if not permissions.can_edit_plan_version(actor, version):
+        raise PermissionDenied(PLAN_ERRORS["not_allowed"])
+    locked = _lock_version(version, PlanVersion.Status.DRAFT)
+    locked.summary = (summary or "").strip()
+    locked.full_clean()
+    locked.save(update_fields=["summary"])
+    return locked
+
+
+@transaction.atomic
+def plan_item_add(
+    *, version: PlanVersion, actor: User, catalog_item: CatalogItem, description: str, quantity: Decimal,
+    unit: str, estimated_cost: Decimal, funding: dict[str, Decimal],
+) -> PlanItem:
+    """An item with its funding split; the lines must add up to the cost exactly. Included needs
+    for the same catalog item are linked to it."""
+    if not permissions.can_edit_plan_version(actor, version):
+        raise PermissionDenied(PLAN_ERRORS["not_allowed"])
+    locked = _lock_version(version, PlanVersion.Status.DRAFT)
+    lines = {source: Decimal(amount) for source, amount in funding.items() if amount}
+    total = sum(lines.values(), Decimal("0"))
+    if total != Decimal(estimated_cost):
+        raise ValidationError(
+            {"estimated_cost": ValidationError(
+                PLAN_ERRORS["funding_sum"], code="funding_sum",
+                params={"sum": f"{total:,.2f}", "cost": f"{Decimal(estimated_cost):,.2f}"},
+            )}
+        )
+    item = PlanItem(
+        version=locked, catalog_item=catalog_item, description=(description or "").strip(), quantity=quantity,
+        unit=(unit or "").strip(), estimated_cost=estimated_cost,
+    )
+    item.full_clean()
+    item.save()
+    PlanItemFunding.objects.bulk_create([PlanItemFunding(item=item, source=s, amount=a) for s, a in sorted(lines.items())])
+    Need.objects.filter(
+        project_id=locked.project_id, catalog_item=catalog_item, status=Need.Status.INCLUDED, plan_item__isnull=True
+    ).update(plan_item=item)
+    return item
+
+
+@transaction.atomic
+def plan_item_remove(*, item: PlanItem, actor: User) -> None:
+    if not permissions.can_edit_plan_version(actor, item.version):
+        raise PermissionDenied(PLAN_ERRORS["not_allowed"])
+    _lock_version(item.version, PlanVersion.Status.DRAFT)
+    item.delete()
+
+
+@transaction.atomic
+def plan_version_publish(*, version: PlanVersion, actor: User) -> PlanVersion:
+    """The street approver publishes the draft for comment; the estate's owners are told."""
+    if not permissions.can_publish_plan_version(actor, version):
+        raise PermissionDenied(PLAN_ERRORS["not_allowed"])
+    locked = _lock_version(version, PlanVersion.Status.DRAFT)
+    if not locked.items.exists():
+        raise ValidationError(PLAN_ERRORS["empty_plan"], code="empty_plan")
+    locked.status, locked.published_at = PlanVersion.Status.PUBLISHED, timezone.now()
+    locked.save(update_fields=["status", "published_at"])
+    owners = Ownership.objects.verified().filter(household__building__estate_id=locked.project.estate_id)
+    notify(
+        users=owners.values_list("resident__user_id", flat=True), kind=Notification.Kind.PLAN_PUBLISHED,
+        url=reverse("projects:plan", args=[locked.project.code, locked.number]),
+        number=locked.number, estate=locked.project.estate.name,
+    )
+    return locked
+
+
+@transaction.atomic
+def plan_comment_add(*, version: PlanVersion, actor: User, text: str) -> PlanComment:
+    if not permissions.can_comment_plan(actor, version):
+        raise ValidationError(PLAN_ERRORS["not_published"], code="not_published")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": ValidationError(PLAN_ERRORS["comment_required"], code="comment_required")})
+    comment = PlanComment(version=version, author=actor, text=text)
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def plan_vote_call(*, version: PlanVersion, actor: User) -> Vote:
+    """The street approver puts the published version to the owners as a special matter (改建 and
+    fund raising: Civil Code art. 278 items 6–8); the project moves to plan_voting."""
+    if not permissions.can_call_plan_vote(actor, version):
+        raise PermissionDenied(PLAN_ERRORS["not_allowed"])
+    locked = _lock_version(version, PlanVersion.Status.PUBLISHED)
+    project = locked.project
+    now = timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(_("Renovation plan of %(estate)s, version %(number)s") % {"estate": project.estate.name, "number": locked.number})
+    vote = vote_create(
+        project=project, purpose=Vote.Purpose.PLAN, title=title, matter=Vote.Matter.SPECIAL, opens_at=now,
+        closes_at=now + timedelta(days=settings.PLAN_VOTE_DAYS), actor=actor, plan_version=locked,
+    )
+    vote = vote_open(vote=vote, actor=actor)
+    locked.status = PlanVersion.Status.VOTING
+    locked.save(update_fields=["status"])
+    project_transition(project=project, to=Project.Status.PLAN_VOTING, actor=actor, by_service=True)
+    return vote

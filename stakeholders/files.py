@@ -44,7 +44,7 @@ class _UploadPath:
 
     def __call__(self, instance, filename: str) -> str:
         # The stored name never contains what the user typed (it may hold their name or address).
-        content_type = getattr(instance, "proof_content_type", "") or getattr(instance, "scan_content_type", "") or ""
+        content_type = next((getattr(instance, f, "") for f in ("proof_content_type", "scan_content_type", "photo_content_type") if getattr(instance, f, "")), "")
         extension = mimetypes.guess_extension(content_type) or ""
         return f"{self.folder}/{uuid.uuid4().hex}{extension}"
 
@@ -54,6 +54,7 @@ class _UploadPath:
 
 ownership_proof_path = _UploadPath("ownership-proofs")
 ballot_scan_path = _UploadPath("ballot-scans")
+need_photo_path = _UploadPath("need-photos")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -61,11 +62,13 @@ ballot_scan_path = _UploadPath("ballot-scans")
 
 JPEG, PNG, WEBP, PDF = "image/jpeg", "image/png", "image/webp", "application/pdf"
 DOCUMENT_TYPES = (JPEG, PNG, WEBP, PDF)
+IMAGE_TYPES = (JPEG, PNG, WEBP)
 
 UPLOAD_ERRORS = {
     "too_large": _("The file is %(size)s; the limit is %(limit)s. Please upload a smaller scan or photo."),
     "empty": _("The file is empty. Please choose the scan or photo again."),
     "bad_type": _("This file type is not accepted. Please upload a JPEG, PNG or WebP photo, or a PDF."),
+    "bad_image_type": _("This file type is not accepted. Please upload a JPEG, PNG or WebP photo."),
     "broken_image": _("This image could not be read. Please take the photo again or upload a PDF."),
 }
 
@@ -104,7 +107,8 @@ def check_upload(uploaded, *, allowed: tuple[str, ...] = DOCUMENT_TYPES, max_byt
     content_type = _sniff(uploaded.read(16))
     uploaded.seek(0)
     if content_type not in allowed:
-        raise ValidationError(UPLOAD_ERRORS["bad_type"], code="bad_type")
+        code = "bad_type" if PDF in allowed else "bad_image_type"
+        raise ValidationError(UPLOAD_ERRORS[code], code=code)
     if content_type != PDF:
         try:
             with Image.open(uploaded) as image:

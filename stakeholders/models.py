@@ -402,3 +402,72 @@ class CouncilMember(models.Model):
                 raise ValidationError(
                     {"resident": ValidationError(self.error_messages["not_an_owner"], code="not_an_owner")}
                 )
+
+
+class Notification(models.Model):
+    """An in-app notice for one user (the bell in the header). The text is rendered when shown, in
+    the reader's language, from `kind` and `params` (see stakeholders.notifications)."""
+
+    class Kind(models.TextChoices):
+        SPONSOR_INVITED = "sponsor_invited", _("Petition invitation")
+        VOTE_OPENED = "vote_opened", _("Vote opened")
+        VOTE_CLOSED = "vote_closed", _("Vote result")
+        PETITION_DECIDED = "petition_decided", _("Petition decision")
+        NEED_TRIAGED = "need_triaged", _("Need answered")
+        PLAN_PUBLISHED = "plan_published", _("Plan published for comment")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user_recent"),
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()}"
+
+    @property
+    def text(self) -> str:
+        """The notice in the reader's language (rendered now, not when it was sent)."""
+        template = NOTIFICATION_TEXTS.get(self.kind)
+        if template is None:
+            return self.get_kind_display()
+        params = {
+            key: str(OUTCOME_LABELS.get(value, value)) if key in ("result", "decision") else value
+            for key, value in self.params.items()
+        }
+        try:
+            return str(template) % params
+        except (KeyError, TypeError, ValueError):
+            return self.get_kind_display()
+
+
+# Outcomes are stored as codes and translated when shown.
+OUTCOME_LABELS = {
+    "passed": _("passed"),
+    "rejected": _("rejected"),
+    "no_quorum": _("no quorum (too few owners took part)"),
+    "accepted": _("accepted into the renovation plan"),
+    "declined": _("declined"),
+    "included": _("included in the plan"),
+}
+
+NOTIFICATION_TEXTS = {
+    Notification.Kind.SPONSOR_INVITED: _("%(inviter)s invited you to sign the renovation petition of %(estate)s."),
+    Notification.Kind.VOTE_OPENED: _("A vote is open: “%(title)s”. It closes on %(closes)s."),
+    Notification.Kind.VOTE_CLOSED: _("The vote “%(title)s” has closed: %(result)s."),
+    Notification.Kind.PETITION_DECIDED: _("The street office decided on the petition of %(estate)s: %(decision)s."),
+    Notification.Kind.NEED_TRIAGED: _("Your need “%(item)s” was answered: %(decision)s."),
+    Notification.Kind.PLAN_PUBLISHED: _("Version %(number)s of the renovation plan of %(estate)s is published for comment."),
+}

@@ -108,3 +108,15 @@ def units_of(building_id) -> list[str]:
 
 def households_of(building_id, unit) -> QuerySet[Household]:
     return Household.objects.filter(building_id=building_id, unit=unit).order_by("floor", "room")
+
+
+def unread_notification_count(user) -> int:
+    from .models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications_of(user):
+    from .models import Notification
+
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")

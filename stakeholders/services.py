@@ -20,6 +20,7 @@ from .models import (
     Estate,
     Household,
     Membership,
+    Notification,
     Organization,
     Ownership,
     Resident,
@@ -250,3 +251,25 @@ def council_member_add(
     member.full_clean()
     member.save()
     return member
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications: the one way every app tells people something (the bell in the header).
+
+
+def notify(*, users, kind: str, url: str = "", **params) -> int:
+    """Send one in-app notice of `kind` to each of `users` (users or user ids; duplicates and
+    None are dropped). `params` fill the kind's text, which is translated when read."""
+    ids = {getattr(u, "pk", u) for u in users} - {None}
+    Notification.objects.bulk_create(
+        [Notification(user_id=pk, kind=kind, params=params, url=url) for pk in sorted(ids)], batch_size=1000
+    )
+    return len(ids)
+
+
+def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
+    """Mark one notice (or all of the user's unread ones) as read; only the user's own."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
+    return qs.update(read_at=timezone.now())

@@ -10,4 +10,6 @@ urlpatterns = [
     path("claims/<int:pk>/proof", views.claim_proof, name="claim_proof"),
     path("reviews/", views.review_list, name="review_list"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
 ]

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -159,3 +160,27 @@ def review_detail(request, pk: int):
     }
     failed = verify_form.errors or reject_form.errors
     return render(request, "stakeholders/review_detail.html", context, status=400 if failed else 200)
+
+
+NOTIFICATIONS_PER_PAGE = 30
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_list(request):
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        messages.success(request, _("All notifications marked as read."))
+        return redirect("stakeholders:notifications")
+    page = Paginator(selectors.notifications_of(request.user), NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "stakeholders/notifications.html", {"page": page, "notifications": page.object_list, "page_query": ""})
+
+
+@login_required
+def notification_open(request, pk: int):
+    """Follow a notification's link, marking it read (only one's own: others' are 404)."""
+    notification = get_object_or_404(selectors.notifications_of(request.user), pk=pk)
+    services.notifications_mark_read(user=request.user, pk=notification.pk)
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect(notification.url)
+    return redirect("stakeholders:notifications")

@@ -59,6 +59,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "stakeholders.context_processors.notifications",
             ],
         },
     },
@@ -115,6 +116,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # No URL maps to this folder: they are served only by permission-checked views.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
 PROOF_MAX_BYTES = env.int("PROOF_MAX_BYTES", default=10 * 1024 * 1024)
+# How long the owners' votes started by the portal stay open (days).
+WILLINGNESS_VOTE_DAYS = env.int("WILLINGNESS_VOTE_DAYS", default=14)
+PLAN_VOTE_DAYS = env.int("PLAN_VOTE_DAYS", default=14)
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
