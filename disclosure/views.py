@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from projects import published
 from projects import selectors as project_selectors
@@ -79,12 +79,12 @@ def votes(request):
 
 
 CHECK_TEXTS = {
-    ("quorum_owners", "any"): _lazy("Owners who took part: %(have)s of %(of)s. At least two thirds of all owners must take part."),
-    ("quorum_area", "any"): _lazy("Area that took part: %(have)s of %(of)s m². At least two thirds of the total area must take part."),
-    ("agree_owners", "special"): _lazy("Owners who agreed: %(have)s of the %(of)s who took part. A special matter needs at least three quarters."),
-    ("agree_owners", "ordinary"): _lazy("Owners who agreed: %(have)s of the %(of)s who took part. An ordinary matter needs more than half."),
-    ("agree_area", "special"): _lazy("Area that agreed: %(have)s of the %(of)s m² that took part. A special matter needs at least three quarters."),
-    ("agree_area", "ordinary"): _lazy("Area that agreed: %(have)s of the %(of)s m² that took part. An ordinary matter needs more than half."),
+    ("quorum_owners", "any"): gettext_lazy("Owners who took part: %(have)s of %(of)s. At least two thirds of all owners must take part."),
+    ("quorum_area", "any"): gettext_lazy("Area that took part: %(have)s of %(of)s m². At least two thirds of the total area must take part."),
+    ("agree_owners", "special"): gettext_lazy("Owners who agreed: %(have)s of the %(of)s who took part. A special matter needs at least three quarters."),
+    ("agree_owners", "ordinary"): gettext_lazy("Owners who agreed: %(have)s of the %(of)s who took part. An ordinary matter needs more than half."),
+    ("agree_area", "special"): gettext_lazy("Area that agreed: %(have)s of the %(of)s m² that took part. A special matter needs at least three quarters."),
+    ("agree_area", "ordinary"): gettext_lazy("Area that agreed: %(have)s of the %(of)s m² that took part. An ordinary matter needs more than half."),
 }
 
 

@@ -12,12 +12,6 @@ from tests.stakeholders.test_permissions import ROLES, actor
 from tests.stakeholders.test_services import _race, codes
 
 
-@pytest.fixture
-def owners(city):
-    """Three more verified owners of estate a1 (homes 2..4), none a Party member."""
-    return [f.verified_owner(home) for home in city.homes_a1[2:5]]
-
-
 def start(city):
     return services.petition_start(resident=city.owner_a1, estate=city.estate_a1, reason="外墙脱落，管网老化")
 
