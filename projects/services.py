@@ -3,6 +3,7 @@ permissions.py (or is called by another service), locks the row and records a Pr
 
 from __future__ import annotations
 
+import copy
 import secrets
 from datetime import timedelta
 from decimal import Decimal
@@ -610,17 +611,26 @@ PLAN_ERRORS = {
     "funding_sum": _("The funding lines add up to %(sum)s yuan, but the item costs %(cost)s yuan. Make them equal."),
     "empty_plan": _("Add at least one item before publishing the plan."),
     "comment_required": _("Write your comment first."),
-    "not_published": _("Comments are taken only while a version is published for comment."),
     "state_changed": _("This plan version changed a moment ago (it is now “%(now)s”). Reload the page."),
+    "not_published": _("Comments are taken only while a version is published for comment."),
 }
 
 
-def _lock_version(version: PlanVersion, expected: str) -> PlanVersion:
-    locked = PlanVersion.objects.select_for_update().select_related("project__estate").get(pk=version.pk)
+def _lock_version(version: PlanVersion, expected: str, actor: User, may) -> PlanVersion:
+    """The version as it is now, locked; permissions are decided on it, never on what the caller
+    loaded. Someone who could have acted in the `expected` state but finds it moved on (a double
+    click, a second tab) is told so; anyone else is refused."""
+    locked = PlanVersion.objects.select_for_update(of=("self",)).select_related("project__estate").get(pk=version.pk)
     if locked.status != expected:
-        raise ValidationError(
-            PLAN_ERRORS["state_changed"], code="state_changed", params={"now": locked.get_status_display()}
-        )
+        as_expected = copy.copy(locked)
+        as_expected.status = expected
+        if may(actor, as_expected):
+            raise ValidationError(
+                PLAN_ERRORS["state_changed"], code="state_changed", params={"now": locked.get_status_display()}
+            )
+        raise PermissionDenied(PLAN_ERRORS["not_allowed"])
+    if not may(actor, locked):
+        raise PermissionDenied(PLAN_ERRORS["not_allowed"])
     return locked
 
 
@@ -658,9 +668,7 @@ def plan_version_start(*, project: Project, actor: User) -> PlanVersion:
 
 @transaction.atomic
 def plan_version_edit(*, version: PlanVersion, actor: User, summary: str) -> PlanVersion:
-    if not permissions.can_edit_plan_version(actor, version):
-        raise PermissionDenied(PLAN_ERRORS["not_allowed"])
-    locked = _lock_version(version, PlanVersion.Status.DRAFT)
+    locked = _lock_version(version, PlanVersion.Status.DRAFT, actor, permissions.can_edit_plan_version)
     locked.summary = (summary or "").strip()
     locked.full_clean()
     locked.save(update_fields=["summary"])
@@ -674,9 +682,7 @@ def plan_item_add(
 ) -> PlanItem:
     """An item with its funding split; the lines must add up to the cost exactly. Included needs
     for the same catalog item are linked to it."""
-    if not permissions.can_edit_plan_version(actor, version):
-        raise PermissionDenied(PLAN_ERRORS["not_allowed"])
-    locked = _lock_version(version, PlanVersion.Status.DRAFT)
+    locked = _lock_version(version, PlanVersion.Status.DRAFT, actor, permissions.can_edit_plan_version)
     lines = {source: Decimal(amount) for source, amount in funding.items() if amount}
     total = sum(lines.values(), Decimal("0"))
     if total != Decimal(estimated_cost):
@@ -701,18 +707,14 @@ def plan_item_add(
 
 @transaction.atomic
 def plan_item_remove(*, item: PlanItem, actor: User) -> None:
-    if not permissions.can_edit_plan_version(actor, item.version):
-        raise PermissionDenied(PLAN_ERRORS["not_allowed"])
-    _lock_version(item.version, PlanVersion.Status.DRAFT)
+    _lock_version(item.version, PlanVersion.Status.DRAFT, actor, permissions.can_edit_plan_version)
     item.delete()
 
 
 @transaction.atomic
 def plan_version_publish(*, version: PlanVersion, actor: User) -> PlanVersion:
     """The street approver publishes the draft for comment; the estate's owners are told."""
-    if not permissions.can_publish_plan_version(actor, version):
-        raise PermissionDenied(PLAN_ERRORS["not_allowed"])
-    locked = _lock_version(version, PlanVersion.Status.DRAFT)
+    locked = _lock_version(version, PlanVersion.Status.DRAFT, actor, permissions.can_publish_plan_version)
     if not locked.items.exists():
         raise ValidationError(PLAN_ERRORS["empty_plan"], code="empty_plan")
     locked.status, locked.published_at = PlanVersion.Status.PUBLISHED, timezone.now()
@@ -728,6 +730,7 @@ def plan_version_publish(*, version: PlanVersion, actor: User) -> PlanVersion:
 
 @transaction.atomic
 def plan_comment_add(*, version: PlanVersion, actor: User, text: str) -> PlanComment:
+    version = PlanVersion.objects.select_related("project__estate").get(pk=version.pk)  # as it is now
     if not permissions.can_comment_plan(actor, version):
         raise ValidationError(PLAN_ERRORS["not_published"], code="not_published")
     text = (text or "").strip()
@@ -743,9 +746,7 @@ def plan_comment_add(*, version: PlanVersion, actor: User, text: str) -> PlanCom
 def plan_vote_call(*, version: PlanVersion, actor: User) -> Vote:
     """The street approver puts the published version to the owners as a special matter (改建 and
     fund raising: Civil Code art. 278 items 6–8); the project moves to plan_voting."""
-    if not permissions.can_call_plan_vote(actor, version):
-        raise PermissionDenied(PLAN_ERRORS["not_allowed"])
-    locked = _lock_version(version, PlanVersion.Status.PUBLISHED)
+    locked = _lock_version(version, PlanVersion.Status.PUBLISHED, actor, permissions.can_call_plan_vote)
     project = locked.project
     now = timezone.now()
     with translation.override(settings.LANGUAGE_CODE):

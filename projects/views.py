@@ -381,6 +381,7 @@ def _render_needs(request, project, *, form=None, triage_failed=None, status=200
     plan_items = list(live.items.order_by("id")) if live is not None and live.status == PlanVersion.Status.DRAFT else []
     rows = []
     for need in page.object_list:
+        need.project = project  # loaded once for the permission checks below
         triage = None
         if can_triage and need.status == Need.Status.OPEN:
             triage = triage_failed[1] if triage_failed and triage_failed[0] == need.pk else TriageForm(plan_items=plan_items)
