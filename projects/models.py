@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from stakeholders.files import ballot_scan_path, need_photo_path, private_storage
@@ -166,9 +167,9 @@ class Vote(models.Model):
         OTHER = "other", _("Other matter (e.g. an elevator for one entrance)")
 
     class Result(models.TextChoices):
-        PASSED = "passed", _("Passed")
-        REJECTED = "rejected", _("Rejected")
-        NO_QUORUM = "no_quorum", _("No quorum")
+        PASSED = "passed", pgettext_lazy("vote result", "Passed")
+        REJECTED = "rejected", pgettext_lazy("vote result", "Rejected")
+        NO_QUORUM = "no_quorum", pgettext_lazy("vote result", "No quorum")
 
     code = models.SlugField(_("public code"), max_length=50, unique=True)
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="votes", verbose_name=_("project"))
