@@ -1,52 +1,17 @@
-"""The renovation item catalog: the three classes of the State Council's 2020 guidance
-(国办发〔2020〕23号《关于全面推进城镇老旧小区改造工作的指导意见》), DESIGN §3."""
+"""Load the renovation item catalog (projects/catalog.py)."""
 
 from django.db import migrations
 
-CATALOG = [
-    # code, class, Chinese, English
-    ("water-supply", "basic", "供水设施改造", "Water supply"),
-    ("drainage", "basic", "排水设施改造（雨污分流）", "Drainage and sewers"),
-    ("power", "basic", "供电设施改造", "Power supply"),
-    ("telecom", "basic", "弱电及通信设施改造", "Weak current and telecoms"),
-    ("gas", "basic", "燃气管道改造", "Gas supply"),
-    ("heating", "basic", "供热设施改造", "Heating"),
-    ("lines-into-ducts", "basic", "架空线缆规整入地", "Overhead lines into ducts"),
-    ("roads", "basic", "小区道路修缮", "Roads"),
-    ("roof", "basic", "屋面防水修缮", "Roof repairs"),
-    ("exterior-wall", "basic", "外墙修缮", "Exterior wall repairs"),
-    ("stairwell", "basic", "楼道修缮", "Stairwell repairs"),
-    ("fire-safety", "basic", "消防设施改造", "Fire safety"),
-    ("lighting", "improvement", "照明设施", "Lighting"),
-    ("charging", "improvement", "电动自行车及汽车充电设施", "EV and car charging"),
-    ("parking", "improvement", "停车设施", "Parking"),
-    ("energy-saving", "improvement", "建筑节能改造", "Energy-saving retrofit"),
-    ("elevator", "improvement", "加装电梯", "Elevator installation"),
-    ("barrier-free", "improvement", "无障碍及适老化改造", "Barrier-free and age-friendly"),
-    ("greening", "improvement", "绿化提升", "Greening"),
-    ("property-rooms", "improvement", "物业用房", "Property-management rooms"),
-    ("service-centre", "enhancement", "社区综合服务中心", "Community service centre"),
-    ("health-station", "enhancement", "卫生服务站", "Health station"),
-    ("kindergarten", "enhancement", "幼儿园", "Kindergarten"),
-    ("smart-perimeter", "enhancement", "智慧安防感知", "Smart perimeter sensing"),
-    ("elderly-care", "enhancement", "养老服务设施", "Elderly care"),
-    ("childcare", "enhancement", "托育服务设施", "Childcare"),
-    ("meal-assistance", "enhancement", "助餐设施", "Meal assistance"),
-    ("housekeeping", "enhancement", "家政保洁服务设施", "Housekeeping"),
-    ("convenience-store", "enhancement", "便民市场及便利店", "Convenience market and store"),
-    ("postal-station", "enhancement", "邮政快递站点", "Postal and express station"),
-]
-
 
 def load(apps, schema_editor):
-    CatalogItem = apps.get_model("projects", "CatalogItem")
-    for position, (code, klass, zh, en) in enumerate(CATALOG, start=1):
-        CatalogItem.objects.update_or_create(
-            code=code, defaults={"klass": klass, "name_zh": zh, "name_en": en, "position": position}
-        )
+    from projects.catalog import ensure_catalog
+
+    ensure_catalog(apps.get_model("projects", "CatalogItem"), using=schema_editor.connection.alias)
 
 
 def unload(apps, schema_editor):
+    from projects.catalog import CATALOG
+
     apps.get_model("projects", "CatalogItem").objects.filter(code__in=[row[0] for row in CATALOG]).delete()
 
 
