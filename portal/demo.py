@@ -67,6 +67,7 @@ STREETS = [
             ]),
             ("yinshan", "银杉社区", [
                 ("yinshan-yuan", "银杉苑", "兴宁区银杉路3号", 1999, "22.826100", "108.331700", [7, 7]),
+                ("yinshan-bei", "银杉北苑", "兴宁区银杉路9号", 1997, "22.827300", "108.332400", [6]),
             ]),
         ],
     ),
@@ -92,10 +93,11 @@ ORGANIZATIONS = [
 # username, display name, organization, role, what the account shows
 STAFF_ACCOUNTS = [
     ("bureau", "黄建国", "南宁市住房和城乡建设局", Membership.Role.STAFF, "housing bureau (city-wide, read + reports)"),
-    ("street_manager", "陆秀梅", "新竹街道办事处", Membership.Role.MANAGER, "street office approver (新竹街道)"),
+    ("street_manager", "陆秀梅", "新竹街道办事处", Membership.Role.MANAGER, "street office approver (新竹街道): decide 园湖南路's petition, publish plans, call votes"),
     ("street_staff", "韦志强", "新竹街道办事处", Membership.Role.STAFF, "street office staff (新竹街道)"),
+    ("minsheng_manager", "甘立新", "民生街道办事处", Membership.Role.MANAGER, "street office approver (民生街道)"),
     ("minsheng_staff", "蒙丽华", "民生街道办事处", Membership.Role.STAFF, "street office staff (民生街道)"),
-    ("community_staff", "覃晓燕", "桃源社区居民委员会", Membership.Role.STAFF, "community committee staff (桃源社区)"),
+    ("community_staff", "覃晓燕", "桃源社区居民委员会", Membership.Role.STAFF, "community committee staff (桃源社区): paper ballots, needs, plan drafts"),
     ("gucheng_staff", "梁志明", "古城社区居民委员会", Membership.Role.STAFF, "community committee staff (古城社区)"),
     ("jiefang_staff", "农海燕", "解放路社区居民委员会", Membership.Role.MANAGER, "community committee manager (解放路社区)"),
     ("yinshan_staff", "莫小红", "银杉社区居民委员会", Membership.Role.STAFF, "community committee staff (银杉社区)"),
@@ -245,6 +247,9 @@ def seed_demo_city(report: Report | None = None) -> Report:
         report.accounts.append((username, DEMO_PASSWORD, what))
 
     _seed_residents(report, estates, rng, admin)
+    from .demo_projects import seed_projects
+
+    seed_projects(report, admin=admin)
     return report
 
 
@@ -300,11 +305,11 @@ def _seed_residents(report: Report, estates: dict[str, Estate], rng: random.Rand
             report.add("council members")
 
     report.accounts += [
-        (plan[0][0], DEMO_PASSWORD, "resident: verified voting owner, Party member, council chair (桃源小区)"),
+        (plan[0][0], DEMO_PASSWORD, "resident: Party member, council chair (桃源小区); can still vote on the open plan vote"),
         (plan[3][0], DEMO_PASSWORD, "resident: verified owner of two units (桃源小区)"),
         (plan[20][0], DEMO_PASSWORD, "resident: claim pending verification (桃源小区)"),
         (plan[23][0], DEMO_PASSWORD, "resident: claim rejected with a reason (桃源小区)"),
-        (plan[24][0], DEMO_PASSWORD, "resident: verified voting owner (解放路北小区)"),
+        (plan[24][0], DEMO_PASSWORD, "resident: verified voting owner (解放路北小区); can still vote on the open willingness vote"),
     ]
     _resident_new, created = _resident("13900000000", "新住户", party=False)
     report.add("residents", created)

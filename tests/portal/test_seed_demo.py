@@ -77,3 +77,35 @@ def test_city_scale_seed_reaches_exact_targets_with_bulk_inserts(django_assert_m
     # every street has its office and every community its committee, so every estate has staff
     assert not Estate.objects.filter(community__organizations__isnull=True).exists()
     assert not Estate.objects.filter(community__street__organizations__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_demo_projects_cover_every_stage_up_to_plan_adopted(client):
+    import json
+
+    from django.urls import reverse
+
+    from projects import selectors
+    from projects.models import Ballot, Need, PlanComment, PlanVersion, Project, Vote
+
+    demo.seed_demo_city()
+    statuses = set(Project.objects.values_list("status", flat=True))
+    assert statuses == {"petitioning", "submitted", "accepted", "rejected", "planning", "plan_voting", "plan_adopted"}
+    closed = set(Vote.objects.filter(status="closed").values_list("result", flat=True))
+    assert closed == {"passed", "rejected", "no_quorum"}
+    assert Ballot.objects.filter(channel="paper").exists() and Ballot.objects.filter(channel="online").exists()
+    assert Need.objects.filter(status="declined").exclude(decline_reason="").exists()
+    assert PlanComment.objects.exists() and PlanVersion.objects.filter(status="adopted").exists()
+    # every closed vote's public JSON recomputes its own result
+    for vote in Vote.objects.filter(status="closed"):
+        doc = json.loads(client.get(f"/disclosure/votes/{vote.code}.json").content)
+        assert doc["result"] == vote.result
+    # the demo resident can still vote in the open plan vote, and the 解放路 owner in the willingness vote
+    for phone, purpose in [("13807710001", "plan"), ("13807710025", "willingness")]:
+        vote = Vote.objects.get(status="open", purpose=purpose)
+        client.login(username=phone, password=demo.DEMO_PASSWORD)
+        voter = selectors.voter_of(Resident.objects.get(phone=phone).user, vote)
+        assert voter is not None and not hasattr(voter, "ballot")
+        page = client.get(reverse("projects:vote", args=[vote.code])).content.decode()
+        assert 'data-testid="ballot-form"' in page
+        client.logout()
