@@ -38,7 +38,8 @@ def test_pages_have_no_serious_accessibility_violations(live_server, browser, ax
     base = live_server.url
     found = {}
     page = browser.new_page(**PHONE)
-    for path in ["/", "/accounts/login/", "/accounts/signup/", "/disclosure/", "/accounts/password_reset/"]:
+    for path in ["/", "/accounts/login/", "/accounts/signup/", "/disclosure/", "/accounts/password_reset/",
+                 "/disclosure/votes/", f"/disclosure/votes/{vote.code}/", f"/disclosure/votes/{vote.code}/receipt?receipt=XXXX"]:
         page.goto(base + path)
         found[path] = axe_violations(page)
     page.goto(base + "/accounts/signup/")
@@ -48,9 +49,10 @@ def test_pages_have_no_serious_accessibility_violations(live_server, browser, ax
 
     for username, paths in {
         city.plain_resident.user.username: ["/", "/accounts/claims/new/"],
-        city.comm_a1_staff.username: ["/", "/accounts/reviews/", f"/accounts/reviews/{city.pending_a1.pk}/"],
+        city.comm_a1_staff.username: ["/", "/accounts/reviews/", f"/accounts/reviews/{city.pending_a1.pk}/",
+                                      f"/projects/votes/{vote.code}/paper/", "/accounts/notifications/"],
         city.street_a_staff.username: ["/"],
-        city.street_a_manager.username: [f"/projects/{project.code}/", "/projects/"],
+        city.street_a_manager.username: [f"/projects/{project.code}/", "/projects/", f"/projects/{project.code}/votes/new"],
         city.owner_a1.user.username: [f"/projects/votes/{vote.code}/"],
         city.bureau.username: ["/"],
     }.items():
@@ -59,7 +61,9 @@ def test_pages_have_no_serious_accessibility_violations(live_server, browser, ax
         for path in paths:
             page.goto(base + path)
             found[f"{username} {path}"] = axe_violations(page)
-            if path.startswith("/projects/votes/"):
+            if path.endswith("/paper/"):
+                shot(page, "24-paper-ballots-phone")
+            elif path.startswith("/projects/votes/"):
                 shot(page, "12-vote-page-owner-phone")
             elif path.startswith("/projects/") and path != "/projects/":
                 shot(page, "09-project-page-approver-phone")
