@@ -77,3 +77,50 @@ class BallotAdmin(ReadOnlyAdmin):
     list_filter = ["channel", "choice"]
     search_fields = ["vote__code"]
     list_select_related = ["vote"]
+
+
+from .models import CatalogItem, Need, PlanItem, PlanVersion  # noqa: E402
+
+
+@admin.register(CatalogItem)
+class CatalogItemAdmin(admin.ModelAdmin):
+    """The catalog can be extended by admins (new item types); codes stay stable."""
+
+    list_display = ["position", "code", "name_zh", "name_en", "klass"]
+    list_display_links = ["code"]
+    list_filter = ["klass"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # needs and plan items refer to it
+
+
+@admin.register(Need)
+class NeedAdmin(ReadOnlyAdmin):
+    list_display = ["project", "catalog_item", "status", "created_at"]
+    list_filter = ["status", "catalog_item__klass"]
+    search_fields = ["project__code", "text"]
+    list_select_related = ["project", "catalog_item"]
+    exclude = ["photo"]
+
+
+class PlanItemInline(admin.TabularInline):
+    model = PlanItem
+    extra = 0
+    fields = ["catalog_item", "description", "quantity", "unit", "estimated_cost"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(ReadOnlyAdmin):
+    list_display = ["project", "number", "status", "published_at"]
+    list_filter = ["status"]
+    search_fields = ["project__code", "project__estate__name"]
+    list_select_related = ["project"]
+    inlines = [PlanItemInline]

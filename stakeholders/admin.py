@@ -163,3 +163,18 @@ class CouncilAdmin(admin.ModelAdmin):
     list_select_related = ["estate", "registered_by"]
     inlines = [CouncilMemberInline]
     raw_id_fields = ["estate"]
+
+
+from .models import Notification  # noqa: E402
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "created_at", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "kind", "params", "url", "created_at", "read_at"]
+
+    def has_add_permission(self, request):
+        return False
