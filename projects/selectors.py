@@ -162,6 +162,15 @@ def live_plan_version(versions):
     return next((v for v in versions if v.status in live), None)
 
 
+def draft_plan_items(project) -> list:
+    """Items of the version being drafted (what a need can be linked to); none if no draft."""
+    from .models import PlanItem, PlanVersion
+
+    return list(
+        PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.DRAFT).order_by("id")
+    )
+
+
 def plan_items(version):
     from .models import PlanItemFunding
 

@@ -157,9 +157,14 @@ PETITION_ERRORS = {
 }
 
 
-def _petition_error(code: str, field: str | None = None) -> ValidationError:
-    error = ValidationError(PETITION_ERRORS[code], code=code)
+def _coded_error(messages: dict, code: str, field: str | None = None) -> ValidationError:
+    """A ValidationError with its code, on `field` (shown next to it) or on the whole form."""
+    error = ValidationError(messages[code], code=code)
     return ValidationError({field: error}) if field else error
+
+
+def _petition_error(code: str, field: str | None = None) -> ValidationError:
+    return _coded_error(PETITION_ERRORS, code, field)
 
 
 @transaction.atomic
@@ -538,8 +543,7 @@ NEED_ERRORS = {
 
 
 def _need_error(code: str, field: str | None = None) -> ValidationError:
-    error = ValidationError(NEED_ERRORS[code], code=code)
-    return ValidationError({field: error}) if field else error
+    return _coded_error(NEED_ERRORS, code, field)
 
 
 @transaction.atomic

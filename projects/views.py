@@ -26,7 +26,7 @@ from .forms import (
     TriageForm,
     VoteForm,
 )
-from .models import Ballot, Need, PlanItem, PlanVersion, Project, Sponsorship, Vote, Voter
+from .models import Ballot, Need, PlanItem, Project, Sponsorship, Vote, Voter
 
 PROJECTS_PER_PAGE = 50
 NEEDS_PER_PAGE = 30
@@ -377,8 +377,7 @@ def needs(request, code: str):
 def _render_needs(request, project, *, form=None, triage_failed=None, status=200):
     page = Paginator(selectors.needs_ranked(project, request.user), NEEDS_PER_PAGE).get_page(request.GET.get("page"))
     can_triage = permissions.can_triage_needs(request.user, project)
-    live = selectors.live_plan_version(list(selectors.plan_versions(project)))
-    plan_items = list(live.items.order_by("id")) if live is not None and live.status == PlanVersion.Status.DRAFT else []
+    plan_items = selectors.draft_plan_items(project)
     rows = []
     for need in page.object_list:
         need.project = project  # loaded once for the permission checks below
@@ -419,8 +418,7 @@ def need_triage(request, pk: int):
     need = _need_in_scope(request, pk)
     if not permissions.can_triage_needs(request.user, need.project):
         raise PermissionDenied(services.NEED_ERRORS["cannot_triage"])
-    live = selectors.live_plan_version(list(selectors.plan_versions(need.project)))
-    plan_items = list(live.items.order_by("id")) if live is not None and live.status == PlanVersion.Status.DRAFT else []
+    plan_items = selectors.draft_plan_items(need.project)
     form = TriageForm(request.POST, plan_items=plan_items)
     if form.is_valid():
         item = next((i for i in plan_items if i.pk == form.cleaned_data["plan_item"]), None)
