@@ -125,7 +125,7 @@ def test_public_vote_pages_query_budget_flat(client, city, django_assert_max_num
 
     def closed(n_households):
         estate = f.EstateFactory(community=city.comm_a1)
-        homes = f.households(f.BuildingFactory(estate=estate), n_households)
+        f.households(f.BuildingFactory(estate=estate), n_households)
         project = services.project_create(estate=estate, title="改造", actor=None)
         vote = services.vote_create(
             project=project, purpose=Vote.Purpose.OTHER, title="表决", matter="ordinary",
