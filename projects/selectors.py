@@ -162,6 +162,20 @@ def live_plan_version(versions):
     return next((v for v in versions if v.status in live), None)
 
 
+def needs_to_plan(project):
+    """Included needs not yet linked to a plan item, most supported first: what a draft starts from."""
+    from django.db.models import Count
+
+    from .models import Need
+
+    return (
+        Need.objects.filter(project=project, status=Need.Status.INCLUDED, plan_item__isnull=True)
+        .select_related("catalog_item")
+        .annotate(support_count=Count("supports"))
+        .order_by("-support_count", "created_at", "id")
+    )
+
+
 def draft_plan_items(project) -> list:
     """Items of the version being drafted (what a need can be linked to); none if no draft."""
     from .models import PlanItem, PlanVersion

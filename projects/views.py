@@ -465,9 +465,15 @@ def plan_version(request, code: str, number: int):
     project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
     version = get_object_or_404(selectors.plan_versions(project).select_related("project__estate"), number=number)
     user = request.user
+    can_edit = permissions.can_edit_plan_version(user, version)
+    to_plan = list(selectors.needs_to_plan(project)) if can_edit else []
+    from_need = next((n for n in to_plan if str(n.pk) == request.GET.get("from_need")), None)
     forms_ = {
         "summary": SummaryForm(initial={"summary": version.summary}),
-        "item": PlanItemForm(catalog=selectors.catalog()),
+        "item": PlanItemForm(
+            catalog=selectors.catalog(),
+            initial={"catalog_item": from_need.catalog_item_id, "description": from_need.text[:300]} if from_need else None,
+        ),
         "comment": CommentForm(),
     }
     status = 200
@@ -524,7 +530,9 @@ def plan_version(request, code: str, number: int):
     context = {
         "project": project, "version": version, "items": items, "totals": selectors.plan_totals(items),
         "comments": selectors.plan_comments(version), "forms": forms_,
-        "can_edit": permissions.can_edit_plan_version(user, version),
+        "can_edit": can_edit,
+        "needs_to_plan": to_plan,
+        "from_need": from_need,
         "can_publish": permissions.can_publish_plan_version(user, version),
         "can_comment": permissions.can_comment_plan(user, version),
         "can_call_vote": permissions.can_call_plan_vote(user, version),

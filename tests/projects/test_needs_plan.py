@@ -341,3 +341,23 @@ def test_needs_and_plan_pages_query_budget_flat(city, owners, client, django_ass
             with django_assert_max_num_queries(small[(viewer.pk, url)]):
                 assert client.get(url).status_code == 200
     assert max(small.values()) <= 25
+
+
+def test_draft_starts_from_ranked_included_needs(city, owners, client):
+    project = project_at(city, S.PLANNING)
+    roof, lights = file_need(project, city.owner_a1), file_need(project, owners[0], "lighting", "楼道无灯")
+    services.need_support(need=lights, actor=owners[1].user)
+    for need in (roof, lights):
+        services.need_triage(need=need, actor=city.comm_a1_staff, include=True)
+    version = services.plan_version_start(project=project, actor=city.comm_a1_staff)
+    url = reverse("projects:plan", args=[project.code, version.number])
+    client.force_login(city.comm_a1_staff)
+    listed = client.get(url).content.decode()
+    assert listed.index("楼道无灯") < listed.index("3栋屋面漏水")  # 2 supports before 1
+    prefilled = client.get(url, {"from_need": lights.pk}).content.decode()
+    assert f'<option value="{item("lighting").pk}" selected>' in prefilled and "楼道无灯</textarea>" not in prefilled
+    assert 'value="楼道无灯"' in prefilled
+    add_item(version, city.comm_a1_staff, "lighting", "20000.00")
+    assert "楼道无灯" not in client.get(url).content.decode().split('data-testid="plan-items"')[0]
+    client.force_login(owners[0].user)  # owners do not draft
+    assert 'data-testid="needs-to-plan"' not in client.get(url).content.decode()
