@@ -120,6 +120,9 @@ def test_petition_actions_by_role_and_state(city, owners, state):
     assert who(lambda u: p.can_invite_sponsors(u, petition)) == ({"owner_a1"} if collecting else set())
     assert who(lambda u: p.can_answer_invitation(u, invite)) == ({"invitee"} if collecting else set())
     assert who(lambda u: p.can_withdraw_sponsorship(u, mine)) == ({"owner_a1"} if collecting else set())
+    # submitting to the willingness vote: a confirmed sponsor, while collecting, once complete
+    assert who(lambda u: p.can_submit_petition(u, petition, complete=True)) == ({"owner_a1"} if collecting else set())
+    assert who(lambda u: p.can_submit_petition(u, petition, complete=False)) == set()
 
 
 @pytest.mark.postgres
