@@ -4,14 +4,22 @@ from guardian.admin import GuardedModelAdmin
 from .models import Project, ProjectEvent
 
 
-class ProjectEventInline(admin.TabularInline):
-    model = ProjectEvent
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under their parent; they change only through services."""
+
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "actor", "from_status", "to_status", "note"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class ProjectEventInline(ReadOnlyInline):
+    model = ProjectEvent
+    fields = ["at", "actor", "from_status", "to_status", "note"]
 
 
 @admin.register(Project)
@@ -44,14 +52,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class SponsorshipInline(admin.TabularInline):
+class SponsorshipInline(ReadOnlyInline):
     model = Sponsorship
-    extra = 0
     fields = ["resident", "household", "status", "invited_by", "responded_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Petition)
@@ -107,14 +110,9 @@ class NeedAdmin(ReadOnlyAdmin):
     exclude = ["photo"]
 
 
-class PlanItemInline(admin.TabularInline):
+class PlanItemInline(ReadOnlyInline):
     model = PlanItem
-    extra = 0
     fields = ["catalog_item", "description", "quantity", "unit", "estimated_cost"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PlanVersion)

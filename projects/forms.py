@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from stakeholders.forms import StyledFormMixin
 
+from .models import Ballot
+
 
 class TransitionForm(StyledFormMixin, forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)
@@ -52,7 +54,7 @@ class BallotForm(StyledFormMixin, forms.Form):
     choice = forms.ChoiceField(
         label=_("Your choice"),
         widget=forms.RadioSelect,
-        choices=[("agree", _("Agree")), ("disagree", _("Disagree")), ("abstain", _("Abstain"))],
+        choices=Ballot.Choice.choices,
         error_messages={"required": _("Choose agree, disagree or abstain.")},
     )
 
@@ -184,7 +186,7 @@ class PaperBallotForm(StyledFormMixin, forms.Form):
     voter = forms.IntegerField(widget=forms.HiddenInput)
     choice = forms.ChoiceField(
         label=_("Choice on the signed ballot"), widget=forms.RadioSelect,
-        choices=[("agree", _("Agree")), ("disagree", _("Disagree")), ("abstain", _("Abstain"))],
+        choices=Ballot.Choice.choices,
         error_messages={"required": _("Choose agree, disagree or abstain.")},
     )
     scan = forms.FileField(
