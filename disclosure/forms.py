@@ -1,7 +1,13 @@
 from django import forms
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects.forms import money_field
+from projects.models import FundingSource, PlanItem
 from stakeholders.forms import StyledFormMixin
+
+from .models import LedgerEntry, Milestone
 
 
 class ReceiptForm(StyledFormMixin, forms.Form):
@@ -15,3 +21,138 @@ class ReceiptForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+# --- the street office's budget and ledger desk, the contractor's progress desk ------------------
+
+
+
+class BudgetForm(StyledFormMixin, forms.Form):
+    total = money_field(_("Total budget (CNY)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for source in FundingSource:
+            self.fields[f"fund_{source.value}"] = money_field(source.label, required=False)
+        self._style()
+
+    def funding_fields(self):
+        return [self[name] for name in self.fields if name.startswith("fund_")]
+
+    def funding(self) -> dict:
+        return {name[5:]: value for name, value in self.cleaned_data.items() if name.startswith("fund_")}
+
+
+class PublishForm(StyledFormMixin, forms.Form):
+    notice_days = forms.IntegerField(
+        label=_("Public notice period (days)"), min_value=5, max_value=60,
+        help_text=_("How long the budget is on public notice (公示) before work may be contracted."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"notice_days": settings.BUDGET_NOTICE_DAYS})
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class LedgerEntryForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), widget=forms.RadioSelect,
+        choices=[(LedgerEntry.Kind.INCOME, LedgerEntry.Kind.INCOME.label), (LedgerEntry.Kind.EXPENSE, LedgerEntry.Kind.EXPENSE.label)],
+        error_messages={"required": _("Choose income or expense.")},
+    )
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(
+        label=_("Amount (CNY)"), max_digits=14, decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    counterparty = forms.CharField(
+        label=_("Paid by / paid to"), max_length=200,
+        help_text=_("An organization, or a description such as “residents' contributions (46 households)”. Never a resident's name: the ledger is public."),
+    )
+    source = forms.ChoiceField(label=_("Funding source (income)"), required=False, choices=[("", "—")] + list(FundingSource.choices))
+    plan_item = forms.ModelChoiceField(label=_("Plan item (expense)"), required=False, queryset=None, empty_label="—")
+    memo = forms.CharField(label=_("Memo (public)"), max_length=500, required=False)
+    voucher = forms.FileField(
+        label=_("Voucher (invoice or receipt)"), required=False,
+        help_text=_("PDF or photo. Kept by the street office; not published."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
+    )
+
+    def __init__(self, *args, items=(), **kwargs):
+        kwargs.setdefault("initial", {"date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["plan_item"].queryset = PlanItem.objects.filter(pk__in=[i.pk for i in items])
+        labels = {i.pk: f"{i.catalog_item.name} · {i.description}" for i in items}
+        self.fields["plan_item"].label_from_instance = lambda item: labels.get(item.pk, str(item))
+        self._style()
+
+
+class ReverseForm(StyledFormMixin, forms.Form):
+    memo = forms.CharField(label=_("Why is this entry reversed?"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class ProgressForm(StyledFormMixin, forms.Form):
+    plan_item = forms.ModelChoiceField(
+        label=_("Plan item"), required=False, queryset=None, empty_label=_("The whole project"),
+    )
+    percent = forms.IntegerField(
+        label=_("Percent complete"), min_value=0, max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"max_value": _("The percent complete is a whole number from 0 to 100."),
+                        "min_value": _("The percent complete is a whole number from 0 to 100.")},
+    )
+    text = forms.CharField(label=_("What was done"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultipleFileField(
+        label=_("Photos"), required=False,
+    )
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_item"].queryset = PlanItem.objects.filter(pk__in=[i.pk for i in items])
+        labels = {i.pk: f"{i.catalog_item.name} · {i.description}" for i in items}
+        self.fields["plan_item"].label_from_instance = lambda item: labels.get(item.pk, str(item))
+        self.fields["photos"].help_text = _(
+            "JPEG, PNG or WebP, up to %(n)s per post. Location and camera data are removed before publication."
+        ) % {"n": settings.PROGRESS_PHOTOS_MAX}
+        self._style()
+
+
+class MilestoneForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    type = forms.ChoiceField(label=_("Type"), choices=Milestone.Type.choices, initial=Milestone.Type.DELIVERY)
+    due_date = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class MilestoneStatusForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
+    date_met = forms.DateField(label=_("Date met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+

@@ -20,7 +20,7 @@ from .forms import ReceiptForm
 ESTATES_PER_PAGE = 50
 
 
-def index(request):
+def estates(request):
     streets = list(selectors.streets_with_estates())
     street_code = request.GET.get("street", "")
     estates = selectors.public_estates().order_by(
@@ -31,7 +31,7 @@ def index(request):
     page = Paginator(estates, ESTATES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "disclosure/index.html",
+        "disclosure/estates.html",
         {
             "page": page,
             "estates": page.object_list,
@@ -122,3 +122,436 @@ def vote_receipt(request, code: str):
         request, "disclosure/receipt.html", {"vote": vote, "form": form, "ballot": ballot},
         status=404 if form.is_bound and ballot is None else 200,
     )
+
+
+# --- projects: the money and the works in the open (DESIGN §5) -------------------------------------
+
+import csv  # noqa: E402
+import io  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+from django.contrib import messages  # noqa: E402
+from django.contrib.auth.decorators import login_required  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
+from django.db.models import Sum  # noqa: E402
+from django.http import FileResponse, StreamingHttpResponse  # noqa: E402
+from django.shortcuts import redirect  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import translation  # noqa: E402
+from django.views.decorators.http import require_POST  # noqa: E402
+
+from projects.models import Project  # noqa: E402
+from projects.views import _form_errors  # noqa: E402
+from stakeholders.files import private_file_response  # noqa: E402
+
+from . import ledger, opendata, permissions, services  # noqa: E402
+from . import selectors as pub  # noqa: E402
+from .forms import (  # noqa: E402
+    BudgetForm,
+    LedgerEntryForm,
+    MilestoneForm,
+    MilestoneStatusForm,
+    ProgressForm,
+    PublishForm,
+    ReverseForm,
+)
+from .models import Budget, LedgerEntry, Milestone, ProgressPhoto  # noqa: E402
+
+PROJECTS_PER_PAGE = 30
+LEDGER_PER_PAGE = 100
+
+
+def _cached(key: str, build) -> str:
+    """A rendered fragment from the cache (Redis in production), built on a miss. Keys carry the
+    language and the data's revision, so a changed project is never served stale."""
+    key = f"disclosure:{translation.get_language()}:{key}"
+    html = cache.get(key)
+    if html is None:
+        html = build()
+        cache.set(key, html, settings.DISCLOSURE_CACHE_SECONDS)
+    return html
+
+
+def _city_revision() -> str:
+    """Changes whenever any project's public revision does (revisions only grow)."""
+    figures = Project.objects.aggregate(rev=Sum("public_revision"))
+    return str(figures["rev"] or 0)
+
+
+def index(request):
+    street = request.GET.get("street", "")
+    status = request.GET.get("status", "")
+    status = status if status in pub.PUBLIC_STATUSES else ""
+    q = request.GET.get("q", "").strip()[:100]
+    try:
+        year = int(request.GET.get("year", "") or 0) or None
+    except ValueError:
+        year = None
+    page_number = request.GET.get("page", "1")
+    query = urlencode({k: v for k, v in {"street": street, "status": status, "year": year or "", "q": q}.items() if v})
+
+    def build() -> str:
+        projects = pub.public_projects(street=street, status=status, year=year, q=q)
+        page = Paginator(projects, PROJECTS_PER_PAGE).get_page(page_number)
+        return render_to_string(
+            "disclosure/_index_body.html",
+            {
+                "page": page,
+                "projects": page.object_list,
+                "totals": pub.city_totals(projects),
+                "streets": list(selectors.streets_with_estates()),
+                "statuses": [(s, Project.Status(s).label) for s in pub.PUBLIC_STATUSES],
+                "years": pub.public_years(),
+                "street_code": street,
+                "status": status,
+                "year": year,
+                "q": q,
+                "page_query": query,
+            },
+        )
+
+    body = _cached(f"index:{_city_revision()}:{query}:{page_number}", build)
+    return render(request, "disclosure/index.html", {"body": body})
+
+
+def _public_project_or_404(code: str) -> Project:
+    project = pub.public_project(code)
+    if project is None:
+        raise Http404(_("No published project has this code."))
+    return project
+
+
+def _project_body(project: Project) -> str:
+    budget = pub.published_budget(project)
+    documents = pub.ledger_documents(project)
+    check = ledger.verify_chain(documents)
+    items = pub.adopted_plan_items(project)
+    item_money = pub.items_plan_vs_spent(items, documents, project)
+    rows = pub.with_running_totals(documents)
+    sources = pub.sources_of(budget)
+    context = {
+        "project": project,
+        "events": pub.public_events(project),
+        "budget": budget,
+        "sources": sources,
+        "item_money": item_money,
+        "plan_total": sum((i.planned for i in item_money), Decimal("0")),
+        "ledger_rows": list(reversed(rows))[: pub.LEDGER_ON_PAGE],
+        "ledger_count": len(rows),
+        "totals": ledger.totals(documents),
+        "check": check,
+        "updates": pub.progress_updates(project),
+        "progress": pub.current_progress(project),
+        "milestones": pub.milestones(project),
+        "awards": pub.current_awards(project),
+        "signatures": pub.acceptance_signatures(project),
+        "votes": pub.closed_votes(project),
+        "chart": {
+            "sources": {"labels": [str(label) for _s, label, _a in sources], "values": [float(a) for *_x, a in sources]},
+            "items": {
+                "labels": [i.item.catalog_item.name for i in item_money],
+                "planned": [float(i.planned) for i in item_money],
+                "spent": [float(i.spent) for i in item_money],
+            },
+        },
+    }
+    return render_to_string("disclosure/_project_body.html", context)
+
+
+def project(request, code: str):
+    project = _public_project_or_404(code)
+    body = _cached(f"project:{project.pk}:{project.public_revision}", lambda: _project_body(project))
+    return render(request, "disclosure/project.html", {"project": project, "body": body})
+
+
+def ledger_json(request, code: str):
+    project = _public_project_or_404(code)
+    return _json(ledger.ledger_document(project.code, pub.ledger_documents(project)), cache_seconds=60)
+
+
+# --- the ledger page: public, with the street office's desk ------------------------------------------
+
+
+def _acting_project(request, code: str) -> Project:
+    """For actions: the project as the signed-in user may see it (404 outside their scope)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied(_("Sign in first."))
+    return get_object_or_404(project_selectors.projects_visible_to(request.user), code=code)
+
+
+def ledger_page(request, code: str):
+    project = _public_project_or_404(code)
+    budget = pub.budget_of(project)
+    can_record = permissions.can_record_ledger(request.user, project, budget)
+    items = pub.adopted_plan_items(project)
+    form = LedgerEntryForm(items=items) if can_record else None
+    reverse_form = ReverseForm() if can_record else None
+    status = 200
+    if request.method == "POST":
+        project = _acting_project(request, code)
+        budget = pub.budget_of(project)
+        if not permissions.can_record_ledger(request.user, project, budget):
+            raise PermissionDenied(services.LEDGER_ERRORS["not_allowed"])
+        form = LedgerEntryForm(request.POST, request.FILES, items=items)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                entry = services.ledger_record(
+                    project=project, actor=request.user, date=data["date"], kind=data["kind"], amount=data["amount"],
+                    counterparty=data["counterparty"], source=data["source"], plan_item=data["plan_item"],
+                    memo=data["memo"], voucher=data["voucher"],
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Entry %(seq)s recorded and published.") % {"seq": entry.seq})
+                return redirect("disclosure:ledger", code=project.code)
+        status = 400
+    documents = pub.ledger_documents(project)
+    rows = pub.with_running_totals(documents)
+    page = Paginator(list(reversed(rows)), LEDGER_PER_PAGE).get_page(request.GET.get("page"))
+    reversed_seqs = {d["reverses"] for d in documents if d["reverses"]}
+    context = {
+        "project": project,
+        "page": page,
+        "rows": page.object_list,
+        "totals": ledger.totals(documents),
+        "check": ledger.verify_chain(documents),
+        "form": form,
+        "reverse_form": reverse_form,
+        "can_record": can_record,
+        "reversed_seqs": reversed_seqs,
+        "can_view_vouchers": permissions.can_view_voucher(request.user, project) if request.user.is_authenticated else False,
+        "vouchers": set(LedgerEntry.objects.filter(project=project).exclude(voucher="").values_list("seq", flat=True))
+        if request.user.is_authenticated and permissions.can_view_voucher(request.user, project) else set(),
+        "page_query": "",
+    }
+    return render(request, "disclosure/ledger.html", context, status=status)
+
+
+@require_POST
+def ledger_reverse(request, code: str, seq: int):
+    project = _acting_project(request, code)
+    entry = get_object_or_404(LedgerEntry.objects.select_related("project"), project=project, seq=seq)
+    form = ReverseForm(request.POST)
+    if not permissions.can_record_ledger(request.user, project, pub.budget_of(project)):
+        raise PermissionDenied(services.LEDGER_ERRORS["not_allowed"])
+    if form.is_valid():
+        try:
+            reversal = services.ledger_reverse(entry=entry, actor=request.user, memo=form.cleaned_data["memo"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Entry %(seq)s reverses entry %(target)s.") % {"seq": reversal.seq, "target": entry.seq})
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("disclosure:ledger", code=project.code)
+
+
+def ledger_voucher(request, code: str, seq: int):
+    project = _acting_project(request, code)
+    if not permissions.can_view_voucher(request.user, project):
+        raise PermissionDenied(_("Vouchers are kept by the street office."))
+    entry = get_object_or_404(LedgerEntry, project=project, seq=seq)
+    if not entry.voucher:
+        raise Http404
+    return private_file_response(entry.voucher, content_type=entry.voucher_content_type, download_name=f"{project.code}-{seq}")
+
+
+# --- budget desk (street office) --------------------------------------------------------------------
+
+
+def _budget_initial(project: Project, budget: Budget | None) -> dict:
+    if budget is not None:
+        initial = {"total": budget.total}
+        initial.update({f"fund_{line.source}": line.amount for line in budget.lines.all()})
+        return initial
+    items = pub.adopted_plan_items(project)
+    from projects.models import PlanItemFunding
+
+    initial = {"total": sum((i.estimated_cost for i in items), Decimal("0.00"))}
+    for source, amount in (
+        PlanItemFunding.objects.filter(item__in=items).values("source").annotate(s=Sum("amount")).values_list("source", "s")
+    ):
+        initial[f"fund_{source}"] = amount
+    return initial
+
+
+@login_required
+def budget(request, code: str):
+    project = get_object_or_404(project_selectors.projects_visible_to(request.user), code=code)
+    budget = pub.budget_of(project)
+    can_draft = permissions.can_draft_budget(request.user, project, budget)
+    can_approve = budget is not None and permissions.can_approve_budget(request.user, budget)
+    can_publish = budget is not None and permissions.can_publish_budget(request.user, budget)
+    form = BudgetForm(initial=_budget_initial(project, budget)) if can_draft else None
+    publish_form = PublishForm() if can_publish else None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "draft":
+                if not can_draft:
+                    raise PermissionDenied(services.BUDGET_ERRORS["not_allowed"])
+                form = BudgetForm(request.POST)
+                if form.is_valid():
+                    services.budget_save_draft(project=project, actor=request.user, total=form.cleaned_data["total"], lines=form.funding())
+                    messages.success(request, _("Budget draft saved."))
+                    return redirect("disclosure:budget", code=code)
+                status = 400
+            elif action == "approve":
+                if budget is None or not can_approve:
+                    raise PermissionDenied(services.BUDGET_ERRORS["not_allowed"])
+                services.budget_approve(budget=budget, actor=request.user)
+                messages.success(request, _("Budget approved. Publish it to start the public notice."))
+                return redirect("disclosure:budget", code=code)
+            elif action == "publish":
+                if budget is None or not can_publish:
+                    raise PermissionDenied(services.BUDGET_ERRORS["not_allowed"])
+                publish_form = PublishForm(request.POST)
+                if publish_form.is_valid():
+                    services.budget_publish(budget=budget, actor=request.user, notice_days=publish_form.cleaned_data["notice_days"])
+                    messages.success(request, _("Budget published (公示). The project may now be contracted."))
+                    return redirect("disclosure:budget", code=code)
+                status = 400
+            else:
+                raise PermissionDenied(services.BUDGET_ERRORS["not_allowed"])
+        except ValidationError as error:
+            if action == "draft" and form is not None:
+                _form_errors(form, error)
+            elif action == "publish" and publish_form is not None:
+                _form_errors(publish_form, error)
+            else:
+                messages.error(request, " ".join(error.messages))
+            status = 400
+    context = {
+        "project": project,
+        "budget": budget,
+        "sources": pub.sources_of(budget),
+        "form": form,
+        "publish_form": publish_form,
+        "can_approve": can_approve,
+        "share": pub.residents_share(request.user, project, budget if budget and budget.status == Budget.Status.PUBLISHED else None),
+    }
+    return render(request, "disclosure/budget.html", context, status=status)
+
+
+# --- progress and milestones (contractor) --------------------------------------------------------------
+
+
+def progress_page(request, code: str):
+    project = _public_project_or_404(code)
+    can_post = permissions.can_post_progress(request.user, project)
+    items = pub.adopted_plan_items(project)
+    form = ProgressForm(items=items) if can_post else None
+    milestone_form = MilestoneForm() if can_post else None
+    status = 200
+    if request.method == "POST":
+        project = _acting_project(request, code)
+        if not permissions.can_post_progress(request.user, project):
+            raise PermissionDenied(services.PROGRESS_ERRORS["not_allowed"])
+        if request.POST.get("action") == "milestone":
+            milestone_form = MilestoneForm(request.POST)
+            if milestone_form.is_valid():
+                try:
+                    services.milestone_add(project=project, actor=request.user, **milestone_form.cleaned_data)
+                except ValidationError as error:
+                    _form_errors(milestone_form, error)
+                else:
+                    messages.success(request, _("Milestone added."))
+                    return redirect("disclosure:progress", code=code)
+        else:
+            form = ProgressForm(request.POST, request.FILES, items=items)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.progress_post(
+                        project=project, actor=request.user, percent=data["percent"], text=data["text"],
+                        plan_item=data["plan_item"], photos=data["photos"],
+                    )
+                except ValidationError as error:
+                    _form_errors(form, error)
+                else:
+                    messages.success(request, _("Progress posted. It is public now."))
+                    return redirect("disclosure:progress", code=code)
+        status = 400
+    page = Paginator(pub.progress_updates(project, limit=None), 20).get_page(request.GET.get("page"))
+    context = {
+        "project": project,
+        "page": page,
+        "updates": page.object_list,
+        "progress": pub.current_progress(project),
+        "milestones": pub.milestones(project),
+        "form": form,
+        "milestone_form": milestone_form,
+        "status_form": MilestoneStatusForm() if can_post else None,
+        "page_query": "",
+    }
+    return render(request, "disclosure/progress.html", context, status=status)
+
+
+@require_POST
+def milestone_update(request, code: str, pk: int):
+    project = _acting_project(request, code)
+    milestone = get_object_or_404(Milestone, project=project, pk=pk)
+    if not permissions.can_manage_milestones(request.user, project):
+        raise PermissionDenied(services.PROGRESS_ERRORS["not_allowed"])
+    form = MilestoneStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.milestone_update(milestone=milestone, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Milestone updated."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("disclosure:progress", code=code)
+
+
+def photo(request, pk: int, size: str):
+    """A public progress photo (metadata stripped when stored). Photos never change, so they are
+    cached for a year by browsers and proxies."""
+    if size not in ("thumb", "full"):
+        raise Http404
+    photo = get_object_or_404(ProgressPhoto.objects.filter(update__project__status__in=pub.PUBLIC_STATUSES), pk=pk)
+    field = photo.thumb if size == "thumb" else photo.image
+    etag = f'"{photo.pk}-{size}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = FileResponse(field.open("rb"), content_type=photo.photo_content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- open data (DESIGN §6) -----------------------------------------------------------------------------
+
+
+def opendata_projects_csv(request):
+    """Every public project, one row each; UTF-8 with a BOM so Excel shows the Chinese names."""
+    rows = opendata.project_rows()
+
+    def stream():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        yield "\ufeff"
+        for row in rows:
+            writer.writerow(row)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="projects.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def opendata_oc4ids(request):
+    return _json(opendata.oc4ids_package(request.build_absolute_uri(reverse("disclosure:oc4ids"))), cache_seconds=300)

@@ -104,7 +104,7 @@ class TriageForm(StyledFormMixin, forms.Form):
         self._style()
 
 
-def _money_field(label, required=True):
+def money_field(label, required=True):
     return forms.DecimalField(
         label=label, required=required, min_value=0, max_digits=14, decimal_places=2,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
@@ -116,7 +116,7 @@ class PlanItemForm(StyledFormMixin, forms.Form):
     description = forms.CharField(label=_("What will be done"), max_length=300)
     quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
     unit = forms.CharField(label=_("Unit of measure"), max_length=20, help_text=_("m², m, pieces, buildings…"))
-    estimated_cost = _money_field(_("Estimated cost (CNY)"))
+    estimated_cost = money_field(_("Estimated cost (CNY)"))
 
     def __init__(self, *args, catalog, **kwargs):
         from .models import FundingSource
@@ -125,7 +125,7 @@ class PlanItemForm(StyledFormMixin, forms.Form):
         self.fields["catalog_item"].queryset = catalog
         self.fields["catalog_item"].label_from_instance = lambda item: f"{item.get_klass_display()} · {item.name}"
         for source in FundingSource:
-            self.fields[f"fund_{source.value}"] = _money_field(source.label, required=False)
+            self.fields[f"fund_{source.value}"] = money_field(source.label, required=False)
         self._style()
 
     def funding_fields(self):
@@ -193,6 +193,34 @@ class PaperBallotForm(StyledFormMixin, forms.Form):
         label=_("Scan or photo of the signed ballot"),
         help_text=_("JPEG, PNG, WebP or PDF; kept private, seen only by staff."),
         error_messages={"required": _("Attach a scan or photo of the signed paper ballot.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class AwardForm(StyledFormMixin, forms.Form):
+    contractor = forms.ModelChoiceField(label=_("Contractor (施工单位)"), queryset=None, required=False, empty_label=_("— keep as is —"))
+    supervisor = forms.ModelChoiceField(label=_("Supervisor (监理)"), queryset=None, required=False, empty_label=_("— keep as is —"))
+    contract_amount = money_field(_("Contract amount (CNY)"), required=False)
+    reason = forms.CharField(
+        label=_("Reason for a replacement"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when replacing an organization already awarded; shown on the public timeline."),
+    )
+
+    def __init__(self, *args, contractors, supervisors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contractor"].queryset = contractors
+        self.fields["supervisor"].queryset = supervisors
+        self._style()
+
+
+class AcceptanceForm(StyledFormMixin, forms.Form):
+    role = forms.CharField(widget=forms.HiddenInput)
+    opinion = forms.CharField(
+        label=_("Acceptance opinion"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: works checked on site against the plan; no outstanding defects."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -33,12 +33,22 @@ class Project(models.Model):
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.PETITIONING)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("status changed at"), auto_now_add=True)
+    # The day the completion acceptance (竣工验收) was signed by all three parties.
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    # Bumped (in the same transaction) by every service that changes what the public pages show;
+    # their cache keys include it, so a change is never served stale (DESIGN §9).
+    public_revision = models.PositiveIntegerField(_("public revision"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status"], name="project_status")]
+        # Granted per project (guardian) to the awarded organizations' groups, revoked on replacement.
+        permissions = [
+            ("report_progress", _("Post progress, photos and milestones")),
+            ("supervise_project", _("Supervise the works and sign their acceptance")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -461,3 +471,74 @@ class NeedSupport(models.Model):
         verbose_name = _("support")
         verbose_name_plural = _("supports")
         constraints = [models.UniqueConstraint(fields=["need", "resident"], name="one_support_per_owner")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Award (contractor and supervisor) and completion acceptance (竣工验收)
+
+
+class Award(models.Model):
+    """Who builds (contractor) and who supervises (监理) a project. Replacing one ends its award
+    (and its group's permissions); the history stays."""
+
+    class Role(models.TextChoices):
+        CONTRACTOR = "contractor", _("Contractor (施工单位)")
+        SUPERVISOR = "supervisor", _("Supervisor (监理)")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="awards", verbose_name=_("project"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    organization = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="awards", verbose_name=_("organization")
+    )
+    contract_amount = models.DecimalField(
+        _("contract amount (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("awarded by"),
+    )
+    awarded_at = models.DateTimeField(_("awarded at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+    end_reason = models.TextField(_("why it was replaced"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["project", "role", "awarded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "role"], condition=models.Q(ended_at__isnull=True), name="one_current_award_per_role"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(contract_amount__isnull=True) | models.Q(contract_amount__gt=0),
+                name="award_amount_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.get_role_display()} {self.organization}"
+
+
+class AcceptanceSignature(models.Model):
+    """竣工验收: the supervisor, the street approver and a council representative each sign once;
+    the third signature completes the project."""
+
+    class Role(models.TextChoices):
+        SUPERVISOR = "supervisor", _("Supervisor (监理)")
+        STREET = "street", _("Street office (街道办)")
+        COUNCIL = "council", _("Residents' council (老友议事会)")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="acceptance_signatures", verbose_name=_("project"))
+    role = models.CharField(_("signs as"), max_length=10, choices=Role.choices)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by"))
+    signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+    opinion = models.TextField(_("opinion"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("acceptance signature")
+        verbose_name_plural = _("acceptance signatures")
+        ordering = ["project", "signed_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "role"], name="one_acceptance_signature_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.get_role_display()}"

@@ -246,3 +246,49 @@ def can_call_plan_vote(user, version: PlanVersion) -> bool:
         and version.project.status == Project.Status.PLANNING
         and can_manage_votes(user, version.project)
     )
+
+
+# --- award (contractor, supervisor) and completion acceptance (竣工验收) ----------------------------
+
+REPORT_PROGRESS = "projects.report_progress"
+SUPERVISE = "projects.supervise_project"
+AWARD_STATUSES = {Project.Status.BUDGET_APPROVED, Project.Status.CONTRACTED, Project.Status.UNDER_CONSTRUCTION}
+WORKS_STATUSES = {Project.Status.CONTRACTED, Project.Status.UNDER_CONSTRUCTION}
+
+
+def can_award(user, project: Project) -> bool:
+    """The street approver awards the works once the budget is published, and may replace the
+    contractor or the supervisor until completion."""
+    return project.status in AWARD_STATUSES and (
+        people.is_platform_admin(user) or people.is_street_approver(user, project.estate)
+    )
+
+
+def is_project_contractor(user, project: Project) -> bool:
+    """A member of the organization currently awarded the works (its group holds the grant)."""
+    return _granted(user, REPORT_PROGRESS, project)
+
+
+def is_project_supervisor(user, project: Project) -> bool:
+    return _granted(user, SUPERVISE, project)
+
+
+def acceptance_roles(user, project: Project) -> list[str]:
+    """The roles in which the user may sign the completion acceptance of this project now."""
+    from .models import AcceptanceSignature
+
+    if project.status != Project.Status.UNDER_CONSTRUCTION:
+        return []
+    Role = AcceptanceSignature.Role
+    roles = []
+    if is_project_supervisor(user, project):
+        roles.append(Role.SUPERVISOR)
+    if people.is_street_approver(user, project.estate):
+        roles.append(Role.STREET)
+    if people.is_council_member(user, project.estate):
+        roles.append(Role.COUNCIL)
+    return roles
+
+
+def can_sign_acceptance(user, project: Project, role: str) -> bool:
+    return role in acceptance_roles(user, project)

@@ -224,3 +224,31 @@ def voters_for_paper(vote, query: str = ""):
     if query:
         qs = qs.filter(label__icontains=query)
     return qs
+
+
+# --- award ------------------------------------------------------------------------------------------
+
+
+def award_candidates(kind: str):
+    """Active organizations of `kind` with the projects they were awarded before (for the picker)."""
+    from stakeholders.models import Organization
+
+    from .models import Award
+
+    return (
+        Organization.objects.filter(kind=kind, is_active=True)
+        .prefetch_related(Prefetch("awards", queryset=Award.objects.select_related("project").order_by("-awarded_at"), to_attr="past_awards"))
+        .order_by("name")
+    )
+
+
+def awards_of(project: Project):
+    from .models import Award
+
+    return Award.objects.filter(project=project).select_related("organization").order_by("role", "awarded_at", "id")
+
+
+def acceptance_of(project: Project):
+    from .models import AcceptanceSignature
+
+    return AcceptanceSignature.objects.filter(project=project).select_related("signed_by__resident").order_by("signed_at", "id")

@@ -22,4 +22,6 @@ urlpatterns = [
     path("<slug:code>/needs/", views.needs, name="needs"),
     path("<slug:code>/plan/", views.plan_start, name="plan_start"),
     path("<slug:code>/plan/<int:number>/", views.plan_version, name="plan"),
+    path("<slug:code>/award/", views.award, name="award"),
+    path("<slug:code>/acceptance", views.acceptance_sign, name="acceptance_sign"),
 ]

@@ -98,9 +98,36 @@ def _detail_context(user, project, **extra) -> dict:
         "can_start_plan_version": permissions.can_start_plan_version(user, project, live),
         "live_plan": live,
         "can_manage_votes": permissions.can_manage_votes(user, project),
+        **_works_context(user, project),
         **_petition_context(user, project),
         **extra,
     }
+
+
+def _works_context(user, project) -> dict:
+    """Award, acceptance and links to the money and works pages (disclosure)."""
+    from .forms import AcceptanceForm
+    from .models import AcceptanceSignature
+
+    signed = list(selectors.acceptance_of(project))
+    signed_roles = {s.role for s in signed}
+    return {
+        "can_award": permissions.can_award(user, project),
+        "current_awards": [a for a in selectors.awards_of(project) if a.ended_at is None],
+        "acceptance": signed,
+        "acceptance_roles": [(AcceptanceSignature.Role(r), r in signed_roles) for r in AcceptanceSignature.Role.values],
+        "acceptance_forms": [
+            (AcceptanceSignature.Role(role), AcceptanceForm(initial={"role": role}, auto_id=f"id_accept_{role}_%s"))
+            for role in permissions.acceptance_roles(user, project) if role not in signed_roles
+        ],
+        "money_stage": project.status in MONEY_STATUSES,
+    }
+
+
+MONEY_STATUSES = {
+    Project.Status.PLAN_ADOPTED, Project.Status.BUDGET_APPROVED, Project.Status.CONTRACTED,
+    Project.Status.UNDER_CONSTRUCTION, Project.Status.COMPLETED, Project.Status.MAINTAINED,
+}
 
 
 def _petition_context(user, project, invite_form=None) -> dict:
@@ -540,3 +567,62 @@ def plan_version(request, code: str, number: int):
         "votes": version.votes.order_by("-opens_at"),
     }
     return render(request, "projects/plan.html", context, status=status)
+
+
+# --- award and completion acceptance -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def award(request, code: str):
+    from stakeholders.models import Organization
+
+    from .forms import AwardForm
+
+    project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
+    if not permissions.can_award(request.user, project):
+        raise PermissionDenied(services.AWARD_ERRORS["not_allowed"])
+    contractors = list(selectors.award_candidates(Organization.Kind.CONTRACTOR))
+    supervisors = list(selectors.award_candidates(Organization.Kind.SUPERVISOR))
+
+    def queryset(orgs):
+        return Organization.objects.filter(pk__in=[o.pk for o in orgs]).order_by("name")
+
+    form = AwardForm(request.POST or None, contractors=queryset(contractors), supervisors=queryset(supervisors))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.project_award(
+                project=project, actor=request.user, contractor=data["contractor"], supervisor=data["supervisor"],
+                contract_amount=data["contract_amount"], reason=data["reason"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Award saved. The organizations can now work on this project."))
+            return redirect(project)
+    current = {a.role: a for a in selectors.awards_of(project) if a.ended_at is None}
+    return render(
+        request, "projects/award.html",
+        {"project": project, "form": form, "contractors": contractors, "supervisors": supervisors,
+         "current": current, "history": selectors.awards_of(project)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def acceptance_sign(request, code: str):
+    from .forms import AcceptanceForm
+
+    project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
+    form = AcceptanceForm(request.POST)
+    if not form.is_valid() or not permissions.can_sign_acceptance(request.user, project, form.cleaned_data["role"]):
+        raise PermissionDenied(services.ACCEPTANCE_ERRORS["not_allowed"])
+    try:
+        services.acceptance_sign(project=project, role=form.cleaned_data["role"], actor=request.user, opinion=form.cleaned_data["opinion"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your signature on the completion acceptance is recorded."))
+    return redirect(project)

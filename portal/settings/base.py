@@ -119,6 +119,14 @@ PROOF_MAX_BYTES = env.int("PROOF_MAX_BYTES", default=10 * 1024 * 1024)
 # How long the owners' votes started by the portal stay open (days).
 WILLINGNESS_VOTE_DAYS = env.int("WILLINGNESS_VOTE_DAYS", default=14)
 PLAN_VOTE_DAYS = env.int("PLAN_VOTE_DAYS", default=14)
+# Budget publication (公示): how many days the approved budget is on public notice by default.
+BUDGET_NOTICE_DAYS = env.int("BUDGET_NOTICE_DAYS", default=7)
+# Progress photos: the size limit of one upload and how many one progress post may carry.
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+PROGRESS_PHOTOS_MAX = env.int("PROGRESS_PHOTOS_MAX", default=6)
+# Public disclosure pages are cached (Redis in production) for this many seconds; every service
+# that changes a project bumps its public revision, so a change shows at once.
+DISCLOSURE_CACHE_SECONDS = env.int("DISCLOSURE_CACHE_SECONDS", default=600)
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:

@@ -103,7 +103,7 @@ def test_community_dashboard_counts_only_its_estates(city, client):
 
 @pytest.mark.django_db
 def test_public_pages_show_no_personal_data(city, client):
-    for url in ["/", "/disclosure/"]:
+    for url in ["/", "/disclosure/", "/disclosure/estates/"]:
         html = client.get(url).content.decode()
         for resident in (city.owner_a1, city.claimant_a1, city.owner_b1):
             assert resident.name not in html
@@ -120,17 +120,17 @@ def test_disclosure_index_query_budget_is_flat(city, client, django_assert_max_n
 
 
 @pytest.mark.django_db
-def test_disclosure_index_paginates_and_filters_by_street(city, client):
+def test_estate_list_paginates_and_filters_by_street(city, client):
     from disclosure.views import ESTATES_PER_PAGE
 
     for _ in range(ESTATES_PER_PAGE):
         f.EstateFactory(community=city.comm_b1)
-    first = client.get("/disclosure/")
+    first = client.get("/disclosure/estates/")
     assert len(first.context["estates"]) == ESTATES_PER_PAGE
     assert first.context["page"].paginator.count == ESTATES_PER_PAGE + 4
     assert 'href="?street=&amp;page=2"' in first.content.decode()
-    second = client.get("/disclosure/", {"page": 2})
+    second = client.get("/disclosure/estates/", {"page": 2})
     assert len(second.context["estates"]) == 4
-    only_a = client.get("/disclosure/", {"street": city.street_a.code})
+    only_a = client.get("/disclosure/estates/", {"street": city.street_a.code})
     assert {e.pk for e in only_a.context["estates"]} == {city.estate_a1.pk, city.estate_a1b.pk, city.estate_a2.pk}
-    assert client.get("/disclosure/", {"page": "999"}).status_code == 200  # out of range: last page
+    assert client.get("/disclosure/estates/", {"page": "999"}).status_code == 200  # out of range: last page

@@ -23,7 +23,7 @@ PAGES = {
     "review queue": ("comm_a1_staff", lambda c: reverse("stakeholders:review_list"), 8),
     "review queue, verified": ("comm_a1_staff", lambda c: reverse("stakeholders:review_list") + "?status=verified", 8),
     "review detail": ("comm_a1_staff", lambda c: reverse("stakeholders:review_detail", args=[c.pending_a1.pk]), 9),
-    "public estates": (None, lambda c: reverse("disclosure:index"), 4),
+    "public estates": (None, lambda c: reverse("disclosure:estates"), 4),
 }
 
 

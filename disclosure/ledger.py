@@ -1,0 +1,105 @@
+"""The ledger's public format and its hash chain (DESIGN §6). Pure functions over plain values, so
+an outside verifier can repeat every step from ledger.json alone:
+
+    prev_hash(seq 1) = 64 zeros;  hash = H(entry without "hash");  prev_hash(n) = hash(n-1)
+
+where H is the lowercase hex SHA-256 of the canonical JSON (projects.canonical).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from projects.canonical import H, money
+
+from .models import ZERO_HASH
+
+HASHED_FIELDS = ("project", "seq", "date", "kind", "amount", "counterparty", "category", "memo", "reverses", "prev_hash")
+
+
+def entry_document(*, project: str, seq: int, date, kind: str, amount, counterparty: str, category: str,
+                   memo: str, reverses: int | None, prev_hash: str) -> dict:
+    """The entry as published, without its hash."""
+    return {
+        "project": project,
+        "seq": seq,
+        "date": date if isinstance(date, str) else date.isoformat(),
+        "kind": kind,
+        "amount": money(amount),
+        "counterparty": counterparty,
+        "category": category,
+        "memo": memo,
+        "reverses": reverses,
+        "prev_hash": prev_hash,
+    }
+
+
+def entry_hash(document: dict) -> str:
+    return H({key: document[key] for key in HASHED_FIELDS})
+
+
+def document_of(entry, *, project_code: str) -> dict:
+    """A LedgerEntry (with `reverses` loaded or its seq annotated) as published, hash included."""
+    reverses = getattr(entry, "reverses_seq", None)
+    if reverses is None and entry.reverses_id is not None:
+        reverses = entry.reverses.seq
+    document = entry_document(
+        project=project_code, seq=entry.seq, date=entry.date, kind=entry.kind, amount=entry.amount,
+        counterparty=entry.counterparty, category=entry.category, memo=entry.memo, reverses=reverses,
+        prev_hash=entry.prev_hash,
+    )
+    document["hash"] = entry.hash
+    return document
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    entries: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def verify_chain(documents: list[dict]) -> ChainCheck:
+    """Recompute the chain over published entries (in seq order). The first entry whose number,
+    link or hash does not match is reported."""
+    prev = ZERO_HASH
+    for expected_seq, document in enumerate(documents, start=1):
+        seq = document.get("seq")
+        if seq != expected_seq:
+            return ChainCheck(False, len(documents), seq if isinstance(seq, int) else expected_seq, "sequence")
+        if document.get("prev_hash") != prev:
+            return ChainCheck(False, len(documents), seq, "link")
+        if entry_hash(document) != document.get("hash"):
+            return ChainCheck(False, len(documents), seq, "hash")
+        prev = document["hash"]
+    return ChainCheck(True, len(documents))
+
+
+def totals(documents: list[dict]) -> dict:
+    """Income and expense, a reversal cancelling the entry it names in that entry's kind total."""
+    kinds = {d["seq"]: d["kind"] for d in documents}
+    amounts = {"income": Decimal("0"), "expense": Decimal("0")}
+    for d in documents:
+        if d["kind"] == "reversal":
+            reversed_kind = kinds.get(d["reverses"])
+            if reversed_kind in amounts:
+                amounts[reversed_kind] -= Decimal(d["amount"])
+        elif d["kind"] in amounts:
+            amounts[d["kind"]] += Decimal(d["amount"])
+    return {
+        "income": money(amounts["income"]),
+        "expense": money(amounts["expense"]),
+        "balance": money(amounts["income"] - amounts["expense"]),
+    }
+
+
+def ledger_document(project_code: str, documents: list[dict]) -> dict:
+    return {
+        "project": project_code,
+        "currency": "CNY",
+        "entries": documents,
+        "head": documents[-1]["hash"] if documents else ZERO_HASH,
+        "totals": totals(documents),
+    }

@@ -1,0 +1,237 @@
+"""The money and the work, in the open (DESIGN §5): the approved budget and its funding sources, the
+hash-chained ledger, milestones and progress with photos."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import FundingSource, PlanItem, Project
+from stakeholders.files import _UploadPath, private_storage
+
+ZERO_HASH = "0" * 64
+
+ledger_voucher_path = _UploadPath("ledger-vouchers")
+progress_photo_path = _UploadPath("progress-photos")
+progress_thumb_path = _UploadPath("progress-thumbs")
+
+
+class Budget(models.Model):
+    """The project's budget: drafted from the adopted plan, approved and published (公示) by the
+    street approver. Its funding lines add up to the total."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published (公示)")
+
+    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="budget", verbose_name=_("project"))
+    total = models.DecimalField(_("total (CNY)"), max_digits=14, decimal_places=2)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("drafted by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    notice_ends_on = models.DateField(_("public notice ends on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
+        constraints = [models.CheckConstraint(condition=models.Q(total__gt=0), name="budget_total_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.total}"
+
+
+class BudgetLine(models.Model):
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="lines", verbose_name=_("budget"))
+    source = models.CharField(_("funding source"), max_length=20, choices=FundingSource.choices)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("funding line")
+        verbose_name_plural = _("funding lines")
+        ordering = ["budget", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "source"], name="budget_one_line_per_source"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="budget_line_positive"),
+        ]
+
+
+class LedgerEntryQuerySet(models.QuerySet):
+    def chain(self, project_id: int):
+        return self.filter(project_id=project_id).order_by("seq")
+
+
+class LedgerEntry(models.Model):
+    """One line of the project's public ledger (DESIGN §6). Append-only: the database refuses
+    UPDATE and DELETE (a trigger); a mistake is corrected by a reversal entry."""
+
+    class Kind(models.TextChoices):
+        INCOME = "income", _("Income")
+        EXPENSE = "expense", _("Expense")
+        REVERSAL = "reversal", _("Reversal (correction)")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("project"))
+    seq = models.PositiveIntegerField(_("number"))
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+    counterparty = models.CharField(_("paid by / paid to"), max_length=200)
+    # Public category code: a funding source for income, the plan item's catalog code for expense.
+    category = models.CharField(_("category"), max_length=40)
+    plan_item = models.ForeignKey(
+        PlanItem, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries",
+        verbose_name=_("plan item"),
+    )
+    memo = models.CharField(_("memo"), max_length=500, blank=True)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by",
+        verbose_name=_("reverses entry"),
+    )
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Invoices and receipts may name people: private, served after a permission check.
+    voucher = models.FileField(_("voucher"), storage=private_storage, upload_to=ledger_voucher_path, blank=True)
+    voucher_content_type = models.CharField(_("voucher file type"), max_length=50, blank=True)
+
+    objects = LedgerEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["project", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "seq"], name="ledger_seq_unique_per_project"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="ledger_amount_positive"),
+            models.CheckConstraint(condition=models.Q(seq__gte=1), name="ledger_seq_from_one"),
+            models.CheckConstraint(
+                condition=models.Q(kind="reversal", reverses__isnull=False) | (~models.Q(kind="reversal") & models.Q(reverses__isnull=True)),
+                name="ledger_reversal_names_entry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} #{self.seq} {self.kind} {self.amount}"
+
+
+class Milestone(models.Model):
+    """A dated step of the works (OCDS/OC4IDS milestone type and status codelists)."""
+
+    class Type(models.TextChoices):
+        PRE_PROCUREMENT = "preProcurement", _("Preparation")
+        APPROVAL = "approval", _("Approval")
+        ENGAGEMENT = "engagement", _("Residents' engagement")
+        ASSESSMENT = "assessment", _("Inspection / acceptance")
+        DELIVERY = "delivery", _("Delivery of works")
+        REPORTING = "reporting", _("Reporting")
+        FINANCING = "financing", _("Financing")
+        PAYMENT = "payment", _("Payment")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        MET = "met", _("Met")
+        NOT_MET = "notMet", _("Not met")
+        PARTIALLY_MET = "partiallyMet", _("Partially met")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("project"))
+    title = models.CharField(_("title"), max_length=200)
+    type = models.CharField(_("type"), max_length=16, choices=Type.choices, default=Type.DELIVERY)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    due_date = models.DateField(_("planned date"))
+    date_met = models.DateField(_("date met"), null=True, blank=True)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["project", "due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["met", "partiallyMet"], date_met__isnull=False)
+                | (~models.Q(status__in=["met", "partiallyMet"]) & models.Q(date_met__isnull=True)),
+                name="milestone_met_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressUpdate(models.Model):
+    """The contractor's report: how far one plan item (or the whole project) has got."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_updates", verbose_name=_("project"))
+    plan_item = models.ForeignKey(
+        PlanItem, on_delete=models.PROTECT, null=True, blank=True, related_name="progress_updates",
+        verbose_name=_("plan item"), help_text=_("Leave empty for the whole project."),
+    )
+    percent = models.PositiveSmallIntegerField(_("percent complete"))
+    # The whole project's progress after this post (the item percents weighted by their cost), so
+    # lists read one indexed row per project.
+    project_percent = models.PositiveSmallIntegerField(_("project percent complete"))
+    text = models.TextField(_("what was done"), max_length=4000, blank=True)
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("posted by"))
+    organization = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("contractor")
+    )
+    posted_at = models.DateTimeField(_("posted at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-posted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(percent__lte=100), name="progress_percent_at_most_100"),
+            models.CheckConstraint(condition=models.Q(project_percent__lte=100), name="progress_project_percent_at_most_100"),
+        ]
+        indexes = [
+            models.Index(fields=["project", "plan_item", "-posted_at"], name="progress_latest"),
+            models.Index(fields=["project", "-posted_at"], name="progress_project_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.percent}%"
+
+
+class ProgressPhoto(models.Model):
+    """A photo of the works, stripped of its metadata (EXIF location, device) before it is stored;
+    public, so served with long cache headers from a view."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="photos", verbose_name=_("progress update"))
+    image = models.FileField(_("photo"), storage=private_storage, upload_to=progress_photo_path)
+    thumb = models.FileField(_("thumbnail"), storage=private_storage, upload_to=progress_thumb_path)
+    photo_content_type = models.CharField(_("file type"), max_length=50, default="image/jpeg")
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    thumb_width = models.PositiveIntegerField(_("thumbnail width"))
+    thumb_height = models.PositiveIntegerField(_("thumbnail height"))
+
+    class Meta:
+        verbose_name = _("progress photo")
+        verbose_name_plural = _("progress photos")
+        ordering = ["update", "id"]
+
+
+def share_of(amount: Decimal, area: Decimal, total_area: Decimal) -> Decimal:
+    """A household's share of an amount, in proportion to its area (Civil Code art. 283)."""
+    if not total_area:
+        return Decimal("0.00")
+    return (Decimal(amount) * Decimal(area) / Decimal(total_area)).quantize(Decimal("0.01"))

@@ -1,0 +1,188 @@
+"""Open data (DESIGN §6): the projects CSV and an OC4IDS 0.9 project package. Both are built from
+the same selectors as the public pages, so they show the same figures — and no personal data."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, time
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone, translation
+
+from projects.canonical import money
+from projects.models import Award, FundingSource, Project
+from stakeholders.models import Organization
+
+from .models import Budget, LedgerEntry, Milestone
+from .selectors import public_projects
+
+CSV_COLUMNS = ["code", "estate", "street", "status", "budget", "income", "expense", "progress_percent", "satisfaction"]
+
+
+def project_rows():
+    """The header, then one row per public project (streamed from a server-side cursor)."""
+    yield CSV_COLUMNS
+    for p in public_projects().iterator(chunk_size=500):
+        yield [
+            p.code, p.estate.name, p.estate.community.street.name, p.status,
+            money(p.budget_total) if p.budget_total is not None else "",
+            money(p.income), money(p.spent),
+            "" if p.progress is None else p.progress,
+            "",  # satisfaction: published with the surveys (feedback)
+        ]
+
+
+# --- OC4IDS ---------------------------------------------------------------------------------------
+
+S = Project.Status
+OC4IDS_STATUS = {
+    S.ACCEPTED: "preparation", S.PLANNING: "preparation", S.PLAN_VOTING: "preparation",
+    S.PLAN_ADOPTED: "preparation", S.BUDGET_APPROVED: "preparation", S.CONTRACTED: "implementation",
+    S.UNDER_CONSTRUCTION: "implementation", S.COMPLETED: "completion", S.MAINTAINED: "maintenance",
+    S.REJECTED: "cancelled",
+}
+PROCESS_STATUS = {S.CONTRACTED: "active", S.UNDER_CONSTRUCTION: "active", S.COMPLETED: "closed", S.MAINTAINED: "closed"}
+
+
+def _value(amount) -> dict:
+    return {"amount": float(Decimal(amount)), "currency": "CNY"}
+
+
+def _datetime(value) -> str:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat()
+    return timezone.make_aware(datetime.combine(value, time())).isoformat()
+
+
+def _org(organization: Organization, roles: list[str]) -> dict:
+    return {"id": f"org-{organization.pk}", "name": organization.name, "roles": roles}
+
+
+def _ref(organization: Organization) -> dict:
+    return {"id": f"org-{organization.pk}", "name": organization.name}
+
+
+def oc4ids_package(uri: str) -> dict:
+    """All public projects as an OC4IDS project package (schema 0.9)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _package(uri)
+
+
+def _package(uri: str) -> dict:
+    projects = list(
+        public_projects().prefetch_related(
+            Prefetch("budget", queryset=Budget.objects.filter(status=Budget.Status.PUBLISHED).prefetch_related("lines")),
+            Prefetch("awards", queryset=Award.objects.filter(ended_at__isnull=True).select_related("organization"), to_attr="current_awards"),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id"), to_attr="milestone_list"),
+        )
+    )
+    offices = {o.street_id: o for o in Organization.objects.filter(kind=Organization.Kind.STREET_OFFICE)}
+    expenses = defaultdict(list)
+    for entry in (
+        LedgerEntry.objects.filter(project__in=[p.pk for p in projects], kind=LedgerEntry.Kind.EXPENSE, reversed_by__isnull=True)
+        .order_by("project_id", "seq").values("project_id", "seq", "date", "amount", "counterparty")
+    ):
+        expenses[entry["project_id"]].append(entry)
+    return {
+        "uri": uri,
+        "version": "0.9",
+        "publishedDate": timezone.localtime().isoformat(),
+        "publisher": {"name": "城镇老旧小区改造公开平台 Old Estate Renovation Portal"},
+        "projects": [_project(p, offices.get(p.estate.community.street_id), expenses[p.pk]) for p in projects],
+    }
+
+
+def _project(p: Project, office: Organization | None, expenses: list[dict]) -> dict:
+    estate = p.estate
+    doc = {
+        "id": p.code,
+        "updated": _datetime(p.status_changed_at),
+        "language": "zh",
+        "title": p.title,
+        "description": f"{estate.name}（{estate.community.street.name}）城镇老旧小区改造",
+        "status": OC4IDS_STATUS[p.status],
+        "type": "rehabilitation",
+        "sector": ["socialHousing"],
+        "locations": [_location(estate)],
+        "parties": [],
+    }
+    if office is not None:
+        doc["publicAuthority"] = _ref(office)
+        doc["parties"].append(_org(office, ["publicAuthority", "buyer", "payer"]))
+    budget = getattr(p, "budget", None) if _has_budget(p) else None
+    if budget is not None:
+        doc["budget"] = {
+            "amount": _value(budget.total),
+            "approvalDate": _datetime(budget.approved_at or budget.published_at),
+            "budgetBreakdowns": [{
+                "id": "funding-sources",
+                "description": "资金来源 Funding sources",
+                "budgetBreakdown": [
+                    {"id": line.source, "description": str(FundingSource(line.source).label), "amount": _value(line.amount)}
+                    for line in budget.lines.all()
+                ],
+            }],
+        }
+    awards = {a.role: a for a in p.current_awards}
+    contractor, supervisor = awards.get(Award.Role.CONTRACTOR), awards.get(Award.Role.SUPERVISOR)
+    if contractor:
+        doc["parties"].append(_org(contractor.organization, ["supplier", "payee"]))
+    if supervisor:
+        doc["parties"].append(_org(supervisor.organization, ["independentMonitor"]))
+    if not doc["parties"]:
+        del doc["parties"]
+    milestones = [
+        {k: v for k, v in {
+            "id": f"m-{m.pk}", "title": m.title, "type": m.type, "status": m.status,
+            "dueDate": _datetime(m.due_date), "dateMet": _datetime(m.date_met) if m.date_met else None,
+            "description": m.description or None,
+        }.items() if v is not None}
+        for m in p.milestone_list
+    ]
+    if milestones:
+        doc["milestones"] = milestones
+    if contractor:
+        summary = {
+            "title": f"{p.title} 施工",
+            "status": PROCESS_STATUS.get(p.status, "pre-award"),
+            "suppliers": [_ref(contractor.organization)],
+        }
+        if contractor.contract_amount:
+            summary["contractValue"] = _value(contractor.contract_amount)
+        transactions = [
+            {
+                "id": f"{p.code}-{e['seq']}", "date": _datetime(e["date"]), "value": _value(e["amount"]),
+                **({"payer": _ref(office)} if office else {}),
+                "payee": {"name": e["counterparty"]},
+            }
+            for e in expenses
+        ]
+        if transactions:
+            summary["transactions"] = transactions
+        if milestones:
+            summary["milestones"] = [{"id": m["id"], "title": m["title"], "type": m["type"]} for m in milestones]
+        doc["contractingProcesses"] = [{"id": f"{p.code}-works", "summary": summary}]
+    if p.completed_on:
+        doc["completion"] = {"endDate": _datetime(p.completed_on), "finalValue": _value(sum((e["amount"] for e in expenses), Decimal("0")))}
+    return doc
+
+
+def _has_budget(p: Project) -> bool:
+    try:
+        p.budget
+    except Budget.DoesNotExist:
+        return False
+    return True
+
+
+def _location(estate) -> dict:
+    location = {"id": "1", "description": f"{estate.name} {estate.address}".strip()}
+    lat, lng = estate.latitude, estate.longitude
+    if lat is not None and lng is not None:
+        location["geometry"] = {"type": "Point", "coordinates": [float(lng), float(lat)]}
+    return location
+
+
+

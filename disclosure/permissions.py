@@ -1,0 +1,77 @@
+"""Who may change the money and the works (DESIGN §2): the street office drafts, approves and
+publishes the budget and keeps the ledger; the awarded contractor reports progress and milestones.
+Seeing is public (the disclosure pages); vouchers are not (they may name people)."""
+
+from __future__ import annotations
+
+from projects import permissions as project_permissions
+from projects.models import Project
+from stakeholders import permissions as people
+
+from .models import Budget
+
+S = Project.Status
+# The ledger is kept from the budget's publication until long-term maintenance.
+LEDGER_STATUSES = {S.BUDGET_APPROVED, S.CONTRACTED, S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED}
+
+
+def _street_staff(user, project: Project) -> bool:
+    return people.is_platform_admin(user) or people.is_street_staff(user, project.estate)
+
+
+def _street_approver(user, project: Project) -> bool:
+    return people.is_platform_admin(user) or people.is_street_approver(user, project.estate)
+
+
+def can_draft_budget(user, project: Project, budget: Budget | None) -> bool:
+    """Street staff draft the budget from the adopted plan, and correct it until it is approved."""
+    return (
+        project.status == S.PLAN_ADOPTED
+        and (budget is None or budget.status == Budget.Status.DRAFT)
+        and _street_staff(user, project)
+    )
+
+
+def can_approve_budget(user, budget: Budget) -> bool:
+    return (
+        budget.status == Budget.Status.DRAFT
+        and budget.project.status == S.PLAN_ADOPTED
+        and _street_approver(user, budget.project)
+    )
+
+
+def can_publish_budget(user, budget: Budget) -> bool:
+    """Publication (公示) moves the project to `budget_approved`."""
+    return (
+        budget.status == Budget.Status.APPROVED
+        and budget.project.status == S.PLAN_ADOPTED
+        and _street_approver(user, budget.project)
+    )
+
+
+def can_record_ledger(user, project: Project, budget: Budget | None) -> bool:
+    """Street staff (finance) record income and expense once the budget is published."""
+    return (
+        budget is not None
+        and budget.status == Budget.Status.PUBLISHED
+        and project.status in LEDGER_STATUSES
+        and _street_staff(user, project)
+    )
+
+
+def can_view_voucher(user, project: Project) -> bool:
+    """Vouchers (invoices, receipts) stay with the street office, the bureau and admins."""
+    return _street_staff(user, project) or people.is_bureau_staff(user)
+
+
+def can_post_progress(user, project: Project) -> bool:
+    """Staff of the contractor currently awarded the works, while they are under way."""
+    return project.status in project_permissions.WORKS_STATUSES and project_permissions.is_project_contractor(user, project)
+
+
+can_manage_milestones = can_post_progress
+
+
+def may_see_works_desk(user, project: Project) -> bool:
+    """The contractor's and supervisor's own view of a project (even after completion)."""
+    return project_permissions.is_project_contractor(user, project) or project_permissions.is_project_supervisor(user, project)

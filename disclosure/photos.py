@@ -1,0 +1,169 @@
+"""Progress photos: contractors upload them, and they are shown on PUBLIC pages.
+
+A photo as it comes off a phone carries much more than its pixels. Its EXIF block usually holds
+the GPS position where it was taken (often a contractor's or a resident's home), the time to the
+second, and the phone's make, model and sometimes serial number; XMP packets and JPEG comments can
+carry the same and more. Under the PIPL (个人信息保护法) location and device identifiers are
+personal information, and a public page is the widest disclosure there is. So nothing of the
+uploaded file is published: the photo is decoded, turned upright (the EXIF orientation is applied
+to the pixels, since the tag that said so is dropped), flattened to RGB, downscaled, and encoded
+again as a fresh JPEG with no metadata at all — no EXIF, no XMP, no comment, no ICC profile.
+
+Decoding untrusted images is also a denial-of-service risk: a few kilobytes of PNG can claim to be
+a gigapixel. The pixel count is checked from the header before anything is decoded, and Pillow's
+own decompression-bomb guard is turned into a form error rather than a server error.
+"""
+
+import io
+import struct
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from stakeholders.files import IMAGE_TYPES, UPLOAD_ERRORS, check_upload
+
+FULL_MAX_SIDE = 2048
+THUMB_MAX_SIDE = 480
+MAX_PIXELS = 40_000_000
+FULL_QUALITY = 85
+THUMB_QUALITY = 80
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+JPEG = "image/jpeg"
+
+PHOTO_ERRORS = {
+    "too_many_pixels": _(
+        "This photo is too large (%(width)s × %(height)s pixels). "
+        "Please upload one of at most %(megapixels)s megapixels."
+    ),
+    # Pillow refuses to even read the size of a truly huge image, so there is none to show.
+    "too_many_pixels_unknown": _("This photo is too large. Please upload one of at most %(megapixels)s megapixels."),
+}
+
+# What Pillow raises on a corrupt, truncated or unsupported file while decoding it.
+_DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error)
+_BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    full: ContentFile
+    thumb: ContentFile
+    width: int
+    height: int
+    thumb_width: int
+    thumb_height: int
+    content_type: str = JPEG
+
+
+def process_photo(uploaded) -> ProcessedPhoto:
+    """Check an uploaded photo and re-encode it, upright and without metadata, as a full-size JPEG
+    (longest side at most FULL_MAX_SIDE) and a thumbnail (at most THUMB_MAX_SIDE).
+
+    Raises ValidationError with code `empty`, `too_large`, `bad_image_type`, `broken_image`
+    (from stakeholders.files.check_upload, or when decoding fails) or `too_many_pixels`.
+    """
+    max_bytes = getattr(settings, "PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES)
+    try:
+        check_upload(uploaded, allowed=IMAGE_TYPES, max_bytes=max_bytes)
+    except _BOMB_ERRORS:
+        raise _too_many_pixels(None) from None
+
+    uploaded.seek(0)
+    try:
+        with Image.open(uploaded) as source:
+            _check_pixels(source.size)
+            if source.format == "JPEG":
+                # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that still leaves at least
+                # FULL_MAX_SIDE on each side: far less memory and time for big camera photos.
+                source.draft("RGB", (FULL_MAX_SIDE, FULL_MAX_SIDE))
+            source.load()
+            image = ImageOps.exif_transpose(source)
+            image = _to_rgb_or_rgba(image)
+            image = _fit(image, FULL_MAX_SIDE)
+            full = _flatten(image)
+    except ValidationError:
+        raise
+    except _BOMB_ERRORS:
+        raise _too_many_pixels(None) from None
+    except _DECODE_ERRORS:
+        raise ValidationError(UPLOAD_ERRORS["broken_image"], code="broken_image") from None
+    finally:
+        uploaded.seek(0)
+
+    thumb = _fit(full, THUMB_MAX_SIDE)
+    return ProcessedPhoto(
+        full=ContentFile(_encode(full, FULL_QUALITY), name="photo.jpg"),
+        thumb=ContentFile(_encode(thumb, THUMB_QUALITY), name="photo-thumb.jpg"),
+        width=full.width,
+        height=full.height,
+        thumb_width=thumb.width,
+        thumb_height=thumb.height,
+    )
+
+
+def _pixel_limit() -> int:
+    # Pillow warns above its own MAX_IMAGE_PIXELS; anything it would warn about is refused too,
+    # checked here rather than by turning the warning into an error (warning filters are global
+    # to the process, and so not safe to change in a threaded server).
+    pillow_limit = Image.MAX_IMAGE_PIXELS
+    return MAX_PIXELS if pillow_limit is None else min(MAX_PIXELS, pillow_limit)
+
+
+def _check_pixels(size: tuple[int, int]) -> None:
+    width, height = size
+    if width * height > _pixel_limit():
+        raise _too_many_pixels(size)
+
+
+def _too_many_pixels(size: tuple[int, int] | None) -> ValidationError:
+    megapixels = MAX_PIXELS // 1_000_000 if MAX_PIXELS >= 1_000_000 else round(MAX_PIXELS / 1_000_000, 2)
+    if size is None:
+        return ValidationError(
+            PHOTO_ERRORS["too_many_pixels_unknown"], code="too_many_pixels", params={"megapixels": megapixels}
+        )
+    width, height = size
+    return ValidationError(
+        PHOTO_ERRORS["too_many_pixels"],
+        code="too_many_pixels",
+        params={"width": width, "height": height, "megapixels": megapixels},
+    )
+
+
+def _to_rgb_or_rgba(image: Image.Image) -> Image.Image:
+    """RGBA if the image has any transparency (to be flattened later), RGB otherwise."""
+    if image.mode in ("I", "F") or image.mode.startswith("I;16"):
+        # 16-bit greyscale: a plain convert() would clip everything above 255 to white.
+        image = image.convert("I").point(lambda v: v * (1 / 257)).convert("L")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
+        return image.convert("RGBA")
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _fit(image: Image.Image, max_side: int) -> Image.Image:
+    """Scale down so the longest side is at most max_side; never scale up."""
+    width, height = image.size
+    longest = max(width, height)
+    if longest <= max_side:
+        return image
+    scale = max_side / longest
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """A brand-new RGB image holding only the pixels (transparency over white): a new Image has
+    an empty `info`, so no EXIF, XMP, comment or ICC profile can be carried over to the JPEG."""
+    canvas = Image.new("RGB", image.size, (255, 255, 255))
+    canvas.paste(image, mask=image.getchannel("A") if image.mode == "RGBA" else None)
+    return canvas
+
+
+def _encode(image: Image.Image, quality: int) -> bytes:
+    assert not image.info, "a published photo must not carry metadata"
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
+    return buffer.getvalue()

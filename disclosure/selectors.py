@@ -1,0 +1,276 @@
+"""Reads for the public pages and open data: a fixed number of queries whatever the size of the
+ledger or the number of progress posts, and never a resident's personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
+
+from projects.models import AcceptanceSignature, Award, FundingSource, PlanItem, PlanVersion, Project, Vote
+from stakeholders.models import Household, Ownership
+
+from . import ledger
+from .models import Budget, LedgerEntry, Milestone, ProgressUpdate, share_of
+
+S = Project.Status
+# What the public sees: every project the street office has taken on (accepted onwards), and those
+# it turned down. Petitions still collecting signatures are the owners' own business.
+PUBLIC_STATUSES = [
+    S.ACCEPTED, S.PLANNING, S.PLAN_VOTING, S.PLAN_ADOPTED, S.BUDGET_APPROVED, S.CONTRACTED,
+    S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED, S.REJECTED,
+]
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY)
+LEDGER_ON_PAGE = 20
+PROGRESS_ON_PAGE = 30
+
+
+def _kind_total(kind: str):
+    """Net total of one kind over a project's ledger: its entries minus the reversals of them."""
+    entries = LedgerEntry.objects.filter(project=OuterRef("pk")).order_by().values("project")
+    signed = entries.annotate(
+        net=Sum(
+            Case(
+                When(kind=kind, then=F("amount")),
+                When(kind=LedgerEntry.Kind.REVERSAL, reverses__kind=kind, then=-F("amount")),
+                default=ZERO, output_field=MONEY,
+            )
+        )
+    ).values("net")
+    return Coalesce(Subquery(signed, output_field=MONEY), ZERO)
+
+
+def public_projects(*, street: str = "", status: str = "", year: int | None = None, q: str = ""):
+    """Projects as the public index lists them, with budget, income, spent and progress."""
+    latest_progress = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-posted_at", "-id").values("project_percent")[:1]
+    qs = (
+        Project.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("estate__community__street")
+        .annotate(
+            budget_total=Subquery(
+                Budget.objects.filter(project=OuterRef("pk"), status=Budget.Status.PUBLISHED).values("total")[:1],
+                output_field=MONEY,
+            ),
+            income=_kind_total(LedgerEntry.Kind.INCOME),
+            spent=_kind_total(LedgerEntry.Kind.EXPENSE),
+            progress=Subquery(latest_progress),
+            year=ExtractYear("created_at"),
+        )
+    )
+    if street:
+        qs = qs.filter(estate__community__street__code=street)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(created_at__year=year)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(estate__name__icontains=q) | Q(code__icontains=q) | Q(estate__address__icontains=q))
+    return qs.order_by("-status_changed_at", "-id")
+
+
+def city_totals(projects) -> dict:
+    """Totals over the filtered projects (one query): count, published budgets, income, spent."""
+    ids = projects.order_by().values("pk")
+    budgets = Budget.objects.filter(project__in=ids, status=Budget.Status.PUBLISHED).aggregate(total=Sum("total"))
+    money = LedgerEntry.objects.filter(project__in=ids).aggregate(
+        income=Sum(Case(When(kind="income", then=F("amount")), When(kind="reversal", reverses__kind="income", then=-F("amount")), default=ZERO, output_field=MONEY)),
+        spent=Sum(Case(When(kind="expense", then=F("amount")), When(kind="reversal", reverses__kind="expense", then=-F("amount")), default=ZERO, output_field=MONEY)),
+    )
+    return {
+        "count": projects.count(),
+        "budget": budgets["total"] or Decimal("0.00"),
+        "income": money["income"] or Decimal("0.00"),
+        "spent": money["spent"] or Decimal("0.00"),
+    }
+
+
+def public_years() -> list[int]:
+    return sorted(
+        {d.year for d in Project.objects.filter(status__in=PUBLIC_STATUSES).dates("created_at", "year")}, reverse=True
+    )
+
+
+# --- one project -------------------------------------------------------------------------------------
+
+
+def public_project(code: str) -> Project | None:
+    return Project.objects.filter(status__in=PUBLIC_STATUSES, code=code).select_related("estate__community__street").first()
+
+
+def published_budget(project: Project) -> Budget | None:
+    return (
+        Budget.objects.filter(project=project, status=Budget.Status.PUBLISHED)
+        .prefetch_related("lines").first()
+    )
+
+
+def budget_of(project: Project) -> Budget | None:
+    """The budget in any state (for the street office's desk)."""
+    return Budget.objects.filter(project=project).prefetch_related("lines").select_related("approved_by").first()
+
+
+def adopted_plan_items(project: Project) -> list[PlanItem]:
+    return list(
+        PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
+        .select_related("catalog_item").order_by("catalog_item__position", "id")
+    )
+
+
+def ledger_documents(project: Project) -> list[dict]:
+    """Every entry as published (DESIGN §6), in seq order, from one query."""
+    rows = (
+        LedgerEntry.objects.chain(project.pk)
+        .annotate(reverses_seq=F("reverses__seq"))
+        .values("seq", "date", "kind", "amount", "counterparty", "category", "memo", "reverses_seq", "prev_hash", "hash")
+    )
+    documents = []
+    for row in rows:
+        document = ledger.entry_document(
+            project=project.code, seq=row["seq"], date=row["date"], kind=row["kind"], amount=row["amount"],
+            counterparty=row["counterparty"], category=row["category"], memo=row["memo"],
+            reverses=row["reverses_seq"], prev_hash=row["prev_hash"],
+        )
+        document["hash"] = row["hash"]
+        documents.append(document)
+    return documents
+
+
+def with_running_totals(documents: list[dict]) -> list[dict]:
+    """Each entry with the income, expense and balance after it (reversals netted)."""
+    kinds = {d["seq"]: d["kind"] for d in documents}
+    income = expense = Decimal("0")
+    rows = []
+    for d in documents:
+        amount = Decimal(d["amount"])
+        counts_as = kinds.get(d["reverses"]) if d["kind"] == "reversal" else d["kind"]
+        sign = -1 if d["kind"] == "reversal" else 1
+        if counts_as == "income":
+            income += sign * amount
+        elif counts_as == "expense":
+            expense += sign * amount
+        rows.append({**d, "amount_value": amount, "income": income, "expense": expense, "balance": income - expense,
+                     "counts_as": counts_as})
+    return rows
+
+
+@dataclass
+class ItemMoney:
+    item: PlanItem
+    planned: Decimal
+    spent: Decimal = Decimal("0.00")
+    percent: int | None = None
+
+    @property
+    def spent_share(self) -> int:
+        return int(self.spent * 100 / self.planned) if self.planned else 0
+
+
+def items_plan_vs_spent(items: list[PlanItem], documents: list[dict], project: Project) -> list[ItemMoney]:
+    """Planned cost and net spending per plan item, from the ledger (one extra query for the
+    entries' item ids) and each item's latest reported percent."""
+    by_item = {item.pk: ItemMoney(item=item, planned=item.estimated_cost) for item in items}
+    item_of_seq = dict(LedgerEntry.objects.filter(project=project, plan_item__isnull=False).values_list("seq", "plan_item_id"))
+    rows = with_running_totals(documents)
+    for row in rows:
+        item_id = item_of_seq.get(row["seq"])
+        if item_id in by_item and row["counts_as"] == "expense":
+            by_item[item_id].spent += (-1 if row["kind"] == "reversal" else 1) * row["amount_value"]
+    seen = set()
+    for item_id, percent in (
+        ProgressUpdate.objects.filter(project=project, plan_item__isnull=False)
+        .order_by("plan_item_id", "-posted_at", "-id").values_list("plan_item_id", "percent")
+    ):
+        if item_id not in seen and item_id in by_item:
+            by_item[item_id].percent = percent
+            seen.add(item_id)
+    return list(by_item.values())
+
+
+def progress_updates(project: Project, limit: int | None = PROGRESS_ON_PAGE):
+    qs = (
+        ProgressUpdate.objects.filter(project=project)
+        .select_related("plan_item__catalog_item", "organization")
+        .prefetch_related("photos")
+        .order_by("-posted_at", "-id")
+    )
+    return qs[:limit] if limit else qs
+
+
+def current_progress(project: Project) -> int | None:
+    return ProgressUpdate.objects.filter(project=project).order_by("-posted_at", "-id").values_list("project_percent", flat=True).first()
+
+
+def milestones(project: Project):
+    return Milestone.objects.filter(project=project).order_by("due_date", "id")
+
+
+def current_awards(project: Project) -> dict[str, Award]:
+    return {
+        a.role: a
+        for a in Award.objects.filter(project=project, ended_at__isnull=True).select_related("organization")
+    }
+
+
+def acceptance_signatures(project: Project) -> list[AcceptanceSignature]:
+    return list(AcceptanceSignature.objects.filter(project=project).order_by("signed_at", "id"))
+
+
+def closed_votes(project: Project):
+    return Vote.objects.filter(project=project, status=Vote.Status.CLOSED).order_by("closed_at", "id")
+
+
+def public_events(project: Project):
+    """The timeline without who clicked (residents may have): status, time and note only."""
+    events = list(project.events.order_by("at", "id").values("from_status", "to_status", "at", "note"))
+    for event in events:
+        event["label"] = Project.Status(event["to_status"]).label
+    return events
+
+
+def sources_of(budget: Budget | None) -> list[tuple[str, str, Decimal]]:
+    if budget is None:
+        return []
+    return [(line.source, FundingSource(line.source).label, line.amount) for line in budget.lines.all()]
+
+
+# --- residents' share (Civil Code art. 283) --------------------------------------------------------------
+
+
+@dataclass
+class HouseholdShare:
+    label: str
+    area: Decimal
+    amount: Decimal
+
+
+@dataclass
+class ResidentsShare:
+    residents_total: Decimal
+    estate_area: Decimal
+    households: list[HouseholdShare] = field(default_factory=list)
+
+
+def residents_share(user, project: Project, budget: Budget | None) -> ResidentsShare | None:
+    """What the residents' funding line means for each of the user's households in the estate:
+    the line × the household's area ÷ the estate's total area."""
+    if budget is None or not user.is_authenticated:
+        return None
+    residents_total = next((line.amount for line in budget.lines.all() if line.source == FundingSource.RESIDENTS), None)
+    if residents_total is None:
+        return None
+    owned = list(
+        Ownership.objects.verified()
+        .filter(resident__user=user, household__building__estate_id=project.estate_id)
+        .select_related("household__building")
+    )
+    if not owned:
+        return None
+    estate_area = Household.objects.filter(building__estate_id=project.estate_id).aggregate(a=Sum("area_m2"))["a"] or Decimal("0")
+    share = ResidentsShare(residents_total=residents_total, estate_area=estate_area)
+    for ownership in owned:
+        h = ownership.household
+        share.households.append(HouseholdShare(label=str(h), area=h.area_m2, amount=share_of(residents_total, h.area_m2, estate_area)))
+    return share

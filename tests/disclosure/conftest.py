@@ -1,0 +1,85 @@
+"""A project of estate a1 with an adopted plan, and helpers that take it through budget, award,
+ledger and works by the real services."""
+
+from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from disclosure import services
+from projects import services as project_services
+from projects.models import CatalogItem, PlanItem, PlanItemFunding, PlanVersion, Project
+from tests.projects.conftest import council_a1, owners, project_at  # noqa: F401
+
+
+def adopted_project(city) -> SimpleNamespace:
+    """A project in `plan_adopted` whose adopted plan has two items:
+    roof ¥60,000 (central 40,000 + local 20,000) and lighting ¥40,000 (local 30,000 + residents 10,000)."""
+    project = project_at(city, Project.Status.PLAN_ADOPTED)
+    version = PlanVersion.objects.create(project=project, number=1, status=PlanVersion.Status.ADOPTED)
+    roof = PlanItem.objects.create(
+        version=version, catalog_item=CatalogItem.objects.get(code="roof"), description="屋面防水",
+        quantity=Decimal("1200"), unit="m²", estimated_cost=Decimal("60000.00"),
+    )
+    light = PlanItem.objects.create(
+        version=version, catalog_item=CatalogItem.objects.get(code="lighting"), description="楼道照明",
+        quantity=Decimal("40"), unit="盏", estimated_cost=Decimal("40000.00"),
+    )
+    for item, source, amount in [
+        (roof, "central_subsidy", "40000.00"), (roof, "local_finance", "20000.00"),
+        (light, "local_finance", "30000.00"), (light, "residents", "10000.00"),
+    ]:
+        PlanItemFunding.objects.create(item=item, source=source, amount=Decimal(amount))
+    return SimpleNamespace(project=project, version=version, roof=roof, light=light)
+
+
+LINES = {"central_subsidy": Decimal("40000.00"), "local_finance": Decimal("50000.00"), "residents": Decimal("10000.00")}
+
+
+def publish_budget(city, p) -> None:
+    budget = services.budget_save_draft(project=p.project, actor=city.street_a_staff, total=Decimal("100000.00"), lines=dict(LINES))
+    services.budget_approve(budget=budget, actor=city.street_a_manager)
+    services.budget_publish(budget=budget, actor=city.street_a_manager)
+    p.project.refresh_from_db()
+    p.budget = budget
+
+
+def award(city, p) -> None:
+    project_services.project_award(
+        project=p.project, actor=city.street_a_manager, contractor=city.contractor_org, supervisor=city.supervisor_org,
+        contract_amount=Decimal("95000.00"),
+    )
+    p.project.refresh_from_db()
+
+
+def income(city, p, amount="40000.00", source="central_subsidy", **kw):
+    return services.ledger_record(
+        project=p.project, actor=city.street_a_staff, date=timezone.localdate() - timedelta(days=1), kind="income",
+        amount=Decimal(amount), counterparty="南宁市财政局", source=source, **kw,
+    )
+
+
+def expense(city, p, amount="12000.00", item=None, **kw):
+    return services.ledger_record(
+        project=p.project, actor=city.street_a_staff, date=timezone.localdate(), kind="expense",
+        amount=Decimal(amount), counterparty="施工公司", plan_item=item or p.roof, **kw,
+    )
+
+
+@pytest.fixture
+def adopted(city):
+    return adopted_project(city)
+
+
+@pytest.fixture
+def published(city, adopted):
+    publish_budget(city, adopted)
+    return adopted
+
+
+@pytest.fixture
+def contracted(city, published):
+    award(city, published)
+    return published
