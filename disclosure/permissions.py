@@ -32,6 +32,11 @@ def can_draft_budget(user, project: Project, budget: Budget | None) -> bool:
     )
 
 
+def is_budget_approver(user, project: Project) -> bool:
+    """The role (whatever the state): the street approver of the project's estate."""
+    return _street_approver(user, project)
+
+
 def can_approve_budget(user, budget: Budget) -> bool:
     return (
         budget.status == Budget.Status.DRAFT

@@ -115,9 +115,11 @@ def budget_save_draft(*, project: Project, actor: User, total: Decimal, lines: d
 
 
 def _lock_budget(budget: Budget, expected: str, actor: User, may) -> Budget:
+    """The budget as it is now, locked. Whoever holds the approver's role but finds it moved on (a
+    double click, a second tab) is told so; anyone else is refused."""
     locked = Budget.objects.select_for_update(of=("self",)).select_related("project__estate__community").get(pk=budget.pk)
     if locked.status != expected:
-        if may(actor, budget):
+        if permissions.is_budget_approver(actor, locked.project):
             raise _budget_error("state_changed", now=locked.get_status_display())
         raise PermissionDenied(BUDGET_ERRORS["not_allowed"])
     if not may(actor, locked):

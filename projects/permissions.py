@@ -264,13 +264,21 @@ def can_award(user, project: Project) -> bool:
     )
 
 
+def _granted_to_organization(user, perm: str, project: Project) -> bool:
+    """The grant held by one of the user's organizations. A superuser passes every guardian check,
+    but acts as contractor or supervisor only if they really are a member of that organization."""
+    if user.is_authenticated and user.is_superuser:
+        return perm.split(".", 1)[1] in set(ObjectPermissionChecker(user).get_group_perms(project))
+    return _granted(user, perm, project)
+
+
 def is_project_contractor(user, project: Project) -> bool:
     """A member of the organization currently awarded the works (its group holds the grant)."""
-    return _granted(user, REPORT_PROGRESS, project)
+    return _granted_to_organization(user, REPORT_PROGRESS, project)
 
 
 def is_project_supervisor(user, project: Project) -> bool:
-    return _granted(user, SUPERVISE, project)
+    return _granted_to_organization(user, SUPERVISE, project)
 
 
 def acceptance_roles(user, project: Project) -> list[str]:

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.urls import reverse
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -61,3 +63,172 @@ def test_ledger_chain_and_reversal(city, contracted):
             project=contracted.project, actor=city.contractor, date=first.date, kind="income",
             amount=Decimal("1.00"), counterparty="x", source="donation",
         )
+
+
+from datetime import timedelta  # noqa: E402
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from disclosure.models import Milestone, ProgressPhoto, ProgressUpdate  # noqa: E402
+from projects.models import AcceptanceSignature  # noqa: E402
+from tests.stakeholders.test_services import _race, codes  # noqa: E402
+
+from .test_public_pages import photo_upload, progress  # noqa: E402
+
+
+@pytest.mark.django_db
+def test_bad_budget_input_is_refused(city, adopted):
+    draft = lambda **kw: services.budget_save_draft(project=adopted.project, actor=city.street_a_staff, **kw)  # noqa: E731
+    with pytest.raises(ValidationError) as error:
+        draft(total=Decimal("0"), lines={"central_subsidy": Decimal("1")})
+    assert codes(error.value) == {"total_positive"}
+    with pytest.raises(ValidationError) as error:
+        draft(total=Decimal("10"), lines={"central_subsidy": Decimal("-10"), "donation": Decimal("20")})
+    assert codes(error.value) == {"line_positive"}
+    with pytest.raises(ValidationError) as error:
+        draft(total=Decimal("10"), lines={})
+    assert codes(error.value) == {"no_lines"}
+    with pytest.raises(PermissionDenied):
+        services.budget_save_draft(project=adopted.project, actor=city.street_b_staff, total=Decimal("1"), lines={"donation": Decimal("1")})
+    assert not Budget.objects.exists()
+
+
+@pytest.mark.django_db
+def test_no_ledger_before_the_budget_is_published(city, adopted):
+    budget = services.budget_save_draft(project=adopted.project, actor=city.street_a_staff, total=Decimal("10"), lines={"donation": Decimal("10")})
+    with pytest.raises(PermissionDenied):
+        income(city, adopted)
+    services.budget_approve(budget=budget, actor=city.street_a_manager)
+    with pytest.raises(PermissionDenied):
+        income(city, adopted)
+    assert not LedgerEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bad_ledger_input_is_refused(city, contracted):
+    cases = [
+        (dict(kind="income", amount=Decimal("0"), source="donation"), "amount_positive"),
+        (dict(kind="income", amount=Decimal("-5"), source="donation"), "amount_positive"),
+        (dict(kind="income", amount=Decimal("5"), source=""), "source_required"),
+        (dict(kind="expense", amount=Decimal("5")), "item_required"),
+        (dict(kind="reversal", amount=Decimal("5")), "bad_kind"),
+        (dict(kind="income", amount=Decimal("5"), source="donation", date=timezone.localdate() + timedelta(days=1)), "future_date"),
+        (dict(kind="income", amount=Decimal("5"), source="donation", counterparty=" "), "counterparty_required"),
+        (dict(kind="income", amount=Decimal("5"), source="donation", voucher=SimpleUploadedFile("v.pdf", b"hello", content_type="application/pdf")), "bad_type"),
+    ]
+    for kwargs, code in cases:
+        kwargs = {"date": timezone.localdate(), "counterparty": "某单位", **kwargs}
+        with pytest.raises(ValidationError) as error:
+            services.ledger_record(project=contracted.project, actor=city.street_a_staff, **kwargs)
+        assert codes(error.value) == {code}, kwargs
+    from tests.disclosure.conftest import adopted_project
+
+    foreign_item = adopted_project(city).roof  # an item of another project's plan
+    with pytest.raises(ValidationError) as error:
+        expense(city, contracted, item=foreign_item)
+    assert codes(error.value) == {"item_not_in_plan"}
+    assert not LedgerEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_progress_rules_and_first_post_starts_the_works(city, contracted):
+    assert contracted.project.status == Project.Status.CONTRACTED
+    with pytest.raises(ValidationError) as error:
+        progress(city, contracted, 101)
+    assert codes(error.value) == {"percent_range"}
+    first = progress(city, contracted, 40, item=contracted.roof, text="拆除旧防水层")
+    contracted.project.refresh_from_db()
+    assert contracted.project.status == Project.Status.UNDER_CONSTRUCTION
+    assert first.project_percent == 24  # 40% of the ¥60,000 item of ¥100,000 planned
+    with pytest.raises(ValidationError) as error:
+        progress(city, contracted, 30, item=contracted.roof)
+    assert codes(error.value) == {"backwards_needs_note"}
+    assert "40%" in error.value.messages[0]
+    back = progress(city, contracted, 30, item=contracted.roof, text="返工：一处防水层不合格")
+    assert back.percent == 30
+    overall = progress(city, contracted, 50)
+    assert overall.project_percent == 50
+
+
+@pytest.mark.django_db
+def test_bad_photos_save_nothing(city, contracted, settings):
+    text_file = SimpleUploadedFile("site.jpg", b"not an image at all", content_type="image/jpeg")
+    with pytest.raises(ValidationError) as error:
+        progress(city, contracted, 10, text="进场", photos=[photo_upload(), text_file])
+    assert codes(error.value) == {"bad_image_type"}
+    settings.PHOTO_MAX_BYTES = 1000
+    with pytest.raises(ValidationError) as error:
+        progress(city, contracted, 10, text="进场", photos=[photo_upload()])
+    assert codes(error.value) == {"too_large"}
+    settings.PHOTO_MAX_BYTES = 8 * 1024 * 1024
+    settings.PROGRESS_PHOTOS_MAX = 1
+    with pytest.raises(ValidationError) as error:
+        progress(city, contracted, 10, text="进场", photos=[photo_upload(), photo_upload()])
+    assert codes(error.value) == {"too_many_photos"}
+    assert not ProgressUpdate.objects.exists() and not ProgressPhoto.objects.exists()
+    contracted.project.refresh_from_db()
+    assert contracted.project.status == Project.Status.CONTRACTED
+
+
+@pytest.mark.django_db
+def test_milestones(city, contracted):
+    milestone = services.milestone_add(project=contracted.project, actor=city.contractor, title="进场", due_date=timezone.localdate())
+    with pytest.raises(ValidationError) as error:
+        services.milestone_update(milestone=milestone, actor=city.contractor, status="met")
+    assert codes(error.value) == {"date_met_required"}
+    services.milestone_update(milestone=milestone, actor=city.contractor, status="met", date_met=timezone.localdate())
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.MET
+    with pytest.raises(PermissionDenied):
+        services.milestone_add(project=contracted.project, actor=city.supervisor, title="x", due_date=timezone.localdate())
+
+
+@pytest.mark.django_db
+def test_acceptance_completes_the_project_after_three_signatures(city, council_a1, contracted):
+    progress(city, contracted, 100)
+    project = contracted.project
+    council_user = council_a1.user
+    project_services.acceptance_sign(project=project, role="supervisor", actor=city.supervisor, opinion="质量合格")
+    with pytest.raises(ValidationError) as error:
+        project_services.acceptance_sign(project=project, role="supervisor", actor=city.supervisor)
+    assert codes(error.value) == {"already_signed"}
+    with pytest.raises(PermissionDenied):
+        project_services.acceptance_sign(project=project, role="council", actor=city.street_a_manager)
+    project_services.acceptance_sign(project=project, role="street", actor=city.street_a_manager)
+    project.refresh_from_db()
+    assert project.status == Project.Status.UNDER_CONSTRUCTION
+    project_services.acceptance_sign(project=project, role="council", actor=council_user)
+    project.refresh_from_db()
+    assert project.status == Project.Status.COMPLETED
+    assert project.completed_on == timezone.localdate()
+    assert AcceptanceSignature.objects.filter(project=project).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_double_approval_gives_one_result_and_a_clear_answer(city, adopted):
+    budget = services.budget_save_draft(project=adopted.project, actor=city.street_a_staff, total=Decimal("10"), lines={"donation": Decimal("10")})
+    results = _race(4, lambda i: services.budget_approve(budget=budget, actor=city.street_a_manager))
+    assert sum(isinstance(r, Budget) for r in results) == 1
+    assert all(codes(r) == {"state_changed"} for r in results if not isinstance(r, Budget))
+    budget.refresh_from_db()
+    results = _race(4, lambda i: services.budget_publish(budget=budget, actor=city.street_a_manager))
+    assert sum(isinstance(r, Budget) for r in results) == 1
+    assert all(isinstance(r, ValidationError) for r in results if not isinstance(r, Budget)), results
+    assert adopted.project.events.filter(to_status=Project.Status.BUDGET_APPROVED).count() == 1
+
+
+@pytest.mark.django_db
+def test_residents_share_by_area(client, city, published):
+    from stakeholders.models import Household
+
+    homes = city.homes_a1
+    estate_area = sum(h.area_m2 for h in Household.objects.filter(building__estate=city.estate_a1))
+    mine = Household.objects.get(pk=homes[0].pk)
+    client.force_login(city.owner_a1.user)
+    html = client.get(reverse("disclosure:budget", args=[published.project.code])).content.decode()
+    expected = (Decimal("10000.00") * mine.area_m2 / estate_area).quantize(Decimal("0.01"))
+    assert 'data-testid="household-share"' in html
+    assert f"{expected:,.2f}" in html
+    client.force_login(city.owner_b1.user)  # not an owner here: the project is not in their scope
+    assert client.get(reverse("disclosure:budget", args=[published.project.code])).status_code == 404

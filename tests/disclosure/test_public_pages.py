@@ -71,3 +71,133 @@ def test_pages_render(client, city, busy):
     assert 'data-testid="progress-form"' in client.get(reverse("disclosure:progress", args=[code])).content.decode()
     client.force_login(city.street_a_staff)
     assert 'data-testid="ledger-form"' in client.get(reverse("disclosure:ledger", args=[code])).content.decode()
+
+
+def _bulk_ledger(p, n):
+    """n more income entries, chained correctly (what ledger_record would write, in bulk)."""
+    from django.utils import timezone
+
+    from disclosure import ledger
+    from disclosure.models import LedgerEntry
+
+    last = LedgerEntry.objects.filter(project=p.project).order_by("-seq").first()
+    seq, prev = (last.seq, last.hash) if last else (0, "0" * 64)
+    rows = []
+    for i in range(n):
+        seq += 1
+        doc = ledger.entry_document(project=p.project.code, seq=seq, date=timezone.localdate(), kind="income",
+                                    amount=Decimal("10.00"), counterparty="南宁市财政局", category="local_finance",
+                                    memo="", reverses=None, prev_hash=prev)
+        prev = ledger.entry_hash(doc)
+        rows.append(LedgerEntry(project=p.project, seq=seq, date=doc["date"], kind="income", amount=Decimal("10.00"),
+                                counterparty="南宁市财政局", category="local_finance", prev_hash=doc["prev_hash"], hash=prev,
+                                recorded_by_id=p.project.events.first().actor_id or _staff_id(p)))
+    LedgerEntry.objects.bulk_create(rows, batch_size=500)
+
+
+def _staff_id(p):
+    from stakeholders.models import User
+
+    return User.objects.get(username="street_a_staff").pk
+
+
+def _bulk_progress(city, p, n):
+    from disclosure.models import ProgressUpdate
+
+    ProgressUpdate.objects.bulk_create([
+        ProgressUpdate(project=p.project, percent=min(100, i), project_percent=min(100, i), text=f"第{i}天", posted_by=city.contractor,
+                       organization=city.contractor_org)
+        for i in range(n)
+    ])
+
+
+@pytest.mark.django_db
+def test_query_budgets_stay_flat_with_1000_entries_and_100_posts(client, city, busy, django_assert_max_num_queries):
+    code = busy.project.code
+    urls = [reverse("disclosure:project", args=[code]), reverse("disclosure:ledger", args=[code]),
+            reverse("disclosure:progress", args=[code]), reverse("disclosure:ledger_json", args=[code]), "/disclosure/"]
+    small = {}
+    for url in urls:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        small[url] = len(queries.captured_queries)
+    assert small[urls[0]] <= 15  # the cold public project page (DESIGN §9 target)
+    _bulk_ledger(busy, 1000)
+    _bulk_progress(city, busy, 100)
+    for i in range(3):  # more projects for the index
+        other = f.EstateFactory(community=city.comm_a2)
+        project_services.project_create(estate=other, title=f"改造{i}", actor=None)
+    from projects.models import Project
+
+    Project.objects.exclude(pk=busy.project.pk).update(status="accepted")
+    for url in urls:
+        cache.clear()
+        with django_assert_max_num_queries(small[url]):
+            assert client.get(url).status_code == 200
+    cache.clear()
+    html = client.get(urls[0]).content.decode()
+    assert 'data-chain="ok"' in html and "1003" in html  # every entry verified, the latest shown
+
+
+def _main(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<main"):html.index("</main>")]
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_pages_are_cached_in_redis_and_change_as_soon_as_a_service_changes_the_project(client, city, busy, settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": settings.REDIS_TEST_URL,
+                                   "KEY_PREFIX": "disclosure-test"}}
+    caches["default"].clear()
+    url = reverse("disclosure:project", args=[busy.project.code])
+    first = _main(client.get(url))
+    with CaptureQueriesContext(connection) as cached:
+        assert _main(client.get(url)) == first
+    assert len(cached.captured_queries) <= 2  # the project and its revision; the body comes from Redis
+    assert any(b"disclosure:" in key for key in caches["default"].client.get_client().keys("*disclosure-test*"))
+    expense(city, busy, amount="1234.00")
+    assert "1,234.00" in _main(client.get(url))
+    before = _main(client.get("/disclosure/"))
+    services.progress_post(project=busy.project, actor=city.contractor, percent=77)
+    after = _main(client.get("/disclosure/"))
+    assert "77%" in after and before != after
+    caches["default"].clear()
+
+
+def _public_urls(client, project):
+    code = project.code
+    urls = ["/", "/disclosure/", "/disclosure/estates/", "/disclosure/votes/", "/disclosure/votes.json",
+            "/disclosure/opendata/projects.csv", "/disclosure/opendata/oc4ids.json",
+            reverse("disclosure:project", args=[code]), reverse("disclosure:ledger", args=[code]),
+            reverse("disclosure:progress", args=[code]), reverse("disclosure:ledger_json", args=[code])]
+    for vote in Vote.objects.exclude(status="draft"):
+        urls += [reverse("disclosure:vote", args=[vote.code])]
+        if vote.status == "closed":
+            urls.append(reverse("disclosure:vote_json", args=[vote.code]))
+    return urls
+
+
+@pytest.mark.django_db
+def test_no_personal_data_on_any_public_response(client, city, council_a1, busy):
+    from stakeholders.models import Resident
+
+    project_services.acceptance_sign(project=busy.project, role="council", actor=council_a1.user, opinion="同意验收")
+    cache.clear()
+    residents = list(Resident.objects.select_related("user"))
+    assert len(residents) >= 8
+    for url in _public_urls(client, busy.project):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8-sig")
+        for resident in residents:
+            assert resident.name not in text, (url, resident.name)
+            if resident.phone:
+                assert resident.phone not in text, (url, resident.phone)
+            assert resident.user.username not in text, (url, resident.user.username)
+        if url.startswith("/disclosure/"):  # (the landing page explains the petition rule, naming no one)
+            assert "is_party_member" not in text and "党员" not in text, url
