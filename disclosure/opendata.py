@@ -98,7 +98,7 @@ def _project(p: Project, office: Organization | None, expenses: list[dict]) -> d
     estate = p.estate
     doc = {
         "id": p.code,
-        "updated": _datetime(p.status_changed_at),
+        "updated": _datetime(_updated(p)),
         "language": "zh",
         "title": p.title,
         "description": f"{estate.name}（{estate.community.street.name}）城镇老旧小区改造",
@@ -167,6 +167,18 @@ def _project(p: Project, office: Organization | None, expenses: list[dict]) -> d
     if p.completed_on:
         doc["completion"] = {"endDate": _datetime(p.completed_on), "finalValue": _value(sum((e["amount"] for e in expenses), Decimal("0")))}
     return doc
+
+
+def _updated(p: Project) -> datetime:
+    """When the project-level information last changed: its status, its published budget, its
+    current awards (the parties) or a milestone. Ledger entries change the contracting process,
+    which OC4IDS says does not update the project. From the prefetched rows: no extra query."""
+    moments = [p.status_changed_at]
+    if _has_budget(p):
+        moments.append(p.budget.published_at)
+    moments += [a.awarded_at for a in p.current_awards]
+    moments += [m.updated_at for m in p.milestone_list]
+    return max(m for m in moments if m is not None)
 
 
 def _has_budget(p: Project) -> bool:
