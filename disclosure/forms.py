@@ -61,7 +61,7 @@ class LedgerEntryForm(StyledFormMixin, forms.Form):
         choices=[(LedgerEntry.Kind.INCOME, LedgerEntry.Kind.INCOME.label), (LedgerEntry.Kind.EXPENSE, LedgerEntry.Kind.EXPENSE.label)],
         error_messages={"required": _("Choose income or expense.")},
     )
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     amount = forms.DecimalField(
         label=_("Amount (CNY)"), max_digits=14, decimal_places=2,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
@@ -140,7 +140,7 @@ class ProgressForm(StyledFormMixin, forms.Form):
 class MilestoneForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
     type = forms.ChoiceField(label=_("Type"), choices=Milestone.Type.choices, initial=Milestone.Type.DELIVERY)
-    due_date = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     description = forms.CharField(label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
@@ -150,7 +150,7 @@ class MilestoneForm(StyledFormMixin, forms.Form):
 
 class MilestoneStatusForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
-    date_met = forms.DateField(label=_("Date met"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_met = forms.DateField(label=_("Date met"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
