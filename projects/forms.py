@@ -209,10 +209,13 @@ class AwardForm(StyledFormMixin, forms.Form):
         help_text=_("Only when replacing an organization already awarded; shown on the public timeline."),
     )
 
-    def __init__(self, *args, contractors, supervisors, **kwargs):
+    def __init__(self, *args, contractors, supervisors, current_roles=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contractor"].queryset = contractors
         self.fields["supervisor"].queryset = supervisors
+        for role in ("contractor", "supervisor"):
+            if role not in current_roles:
+                self.fields[role].empty_label = _("— choose —")
         self._style()
 
 

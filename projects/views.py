@@ -588,7 +588,10 @@ def award(request, code: str):
     def queryset(orgs):
         return Organization.objects.filter(pk__in=[o.pk for o in orgs]).order_by("name")
 
-    form = AwardForm(request.POST or None, contractors=queryset(contractors), supervisors=queryset(supervisors))
+    current = {a.role: a for a in selectors.awards_of(project) if a.ended_at is None}
+    form = AwardForm(
+        request.POST or None, contractors=queryset(contractors), supervisors=queryset(supervisors), current_roles=set(current),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -601,7 +604,6 @@ def award(request, code: str):
         else:
             messages.success(request, _("Award saved. The organizations can now work on this project."))
             return redirect(project)
-    current = {a.role: a for a in selectors.awards_of(project) if a.ended_at is None}
     return render(
         request, "projects/award.html",
         {"project": project, "form": form, "contractors": contractors, "supervisors": supervisors,

@@ -201,3 +201,34 @@ def test_no_personal_data_on_any_public_response(client, city, council_a1, busy)
             assert resident.user.username not in text, (url, resident.user.username)
         if url.startswith("/disclosure/"):  # (the landing page explains the petition rule, naming no one)
             assert "is_party_member" not in text and "党员" not in text, url
+
+
+@pytest.mark.django_db
+def test_desk_pages_have_flat_query_budgets(client, city, busy, django_assert_max_num_queries):
+    code = busy.project.code
+    pages = {
+        city.street_a_manager: [reverse("projects:award", args=[code]), reverse("projects:detail", args=[code]),
+                                reverse("disclosure:budget", args=[code])],
+        city.street_a_staff: [reverse("disclosure:ledger", args=[code])],
+        city.contractor: [reverse("disclosure:progress", args=[code])],
+    }
+    small = {}
+    for user, urls in pages.items():
+        client.force_login(user)
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200, url
+            small[url] = len(queries.captured_queries)
+    for i in range(5):  # more contractors with past projects, more entries and posts
+        org = f.organization("contractor", f"第{i}建设公司")
+        other = project_services.project_create(estate=f.EstateFactory(community=city.comm_a2), title=f"改造{i}", actor=None)
+        from projects.models import Award
+
+        Award.objects.create(project=other, role="contractor", organization=org)
+    _bulk_ledger(busy, 50)
+    _bulk_progress(city, busy, 30)
+    for user, urls in pages.items():
+        client.force_login(user)
+        for url in urls:
+            with django_assert_max_num_queries(small[url]):
+                assert client.get(url).status_code == 200, url

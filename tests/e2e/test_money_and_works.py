@@ -36,11 +36,14 @@ def test_budget_award_progress_ledger_public(live_server, browser, shot, axe_vio
     # 1. The street approver approves and publishes the budget, then awards the works.
     approver = people.page(city.street_a_manager.username)
     approver.goto(f"{base}/disclosure/projects/{code}/budget/")
+    found = {"budget": axe_violations(approver)}
     approver.get_by_test_id("budget-approve").click()
     approver.get_by_test_id("budget-publish").click()
     approver.get_by_test_id("budget-status").filter(has_text="已公示").wait_for()
     approver.goto(f"{base}/projects/{code}/")
     approver.get_by_test_id("award-link").click()
+    found["award"] = axe_violations(approver)
+    shot(approver, "works-award-picker-phone")
     approver.locator("#id_contractor").select_option(label=city.contractor_org.name)
     approver.locator("#id_supervisor").select_option(label=city.supervisor_org.name)
     approver.locator("#id_contract_amount").fill("95000")
@@ -52,6 +55,7 @@ def test_budget_award_progress_ledger_public(live_server, browser, shot, axe_vio
     # 2. The contractor posts progress with a photo, on a phone.
     contractor = people.page(city.contractor.username)
     contractor.goto(f"{base}/disclosure/projects/{code}/progress/")
+    found["progress form"] = axe_violations(contractor)
     contractor.locator("#id_plan_item").select_option(index=1)
     contractor.locator("#id_percent").fill("40")
     contractor.locator("#id_text").fill("屋面旧防水层已拆除，开始铺设新卷材。")
@@ -66,6 +70,7 @@ def test_budget_award_progress_ledger_public(live_server, browser, shot, axe_vio
     staff = people.page(city.street_a_staff.username)
     for kind, amount, extra in [("收入", "40000", ("#id_source", "central_subsidy")), ("支出", "12000", ("#id_plan_item", None))]:
         staff.goto(f"{base}/disclosure/projects/{code}/ledger/")
+        found[f"ledger form {kind}"] = axe_violations(staff)
         staff.get_by_label(kind, exact=True).check()
         staff.locator("#id_amount").fill(amount)
         staff.locator("#id_counterparty").fill("南宁市财政局" if kind == "收入" else "施工公司")
@@ -91,7 +96,8 @@ def test_budget_award_progress_ledger_public(live_server, browser, shot, axe_vio
     thumb.wait_for()
     assert visitor.evaluate("img => img.complete && img.naturalWidth > 0", thumb.element_handle())
     shot(visitor, "works-public-project-phone")
-    assert axe_violations(visitor) == []
+    found["public project"] = axe_violations(visitor)
+    assert found == {name: [] for name in found}
     assert outside == []
     visitor.goto(f"{base}/disclosure/")
     assert p.project.estate.name in visitor.get_by_test_id("public-projects").inner_text()
