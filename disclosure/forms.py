@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import money_field
+from projects.forms import FundingFieldsMixin, money_field
 from projects.models import FundingSource, PlanItem
 from stakeholders.forms import StyledFormMixin
 
@@ -27,20 +27,13 @@ class ReceiptForm(StyledFormMixin, forms.Form):
 
 
 
-class BudgetForm(StyledFormMixin, forms.Form):
+class BudgetForm(FundingFieldsMixin, StyledFormMixin, forms.Form):
     total = money_field(_("Total budget (CNY)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for source in FundingSource:
-            self.fields[f"fund_{source.value}"] = money_field(source.label, required=False)
+        self._add_funding_fields()
         self._style()
-
-    def funding_fields(self):
-        return [self[name] for name in self.fields if name.startswith("fund_")]
-
-    def funding(self) -> dict:
-        return {name[5:]: value for name, value in self.cleaned_data.items() if name.startswith("fund_")}
 
 
 class PublishForm(StyledFormMixin, forms.Form):

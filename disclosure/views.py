@@ -332,23 +332,32 @@ def ledger_page(request, code: str):
     return render(request, "disclosure/ledger.html", context, status=status)
 
 
+def _act_and_report(request, form, act, success, back):
+    """A small POST form that calls one service: the outcome (or the errors) as a message."""
+    if form.is_valid():
+        try:
+            result = act(form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, success(result))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return back
+
+
 @require_POST
 def ledger_reverse(request, code: str, seq: int):
     project = _acting_project(request, code)
     entry = get_object_or_404(LedgerEntry.objects.select_related("project"), project=project, seq=seq)
-    form = ReverseForm(request.POST)
     if not permissions.can_record_ledger(request.user, project, pub.budget_of(project)):
         raise PermissionDenied(services.LEDGER_ERRORS["not_allowed"])
-    if form.is_valid():
-        try:
-            reversal = services.ledger_reverse(entry=entry, actor=request.user, memo=form.cleaned_data["memo"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Entry %(seq)s reverses entry %(target)s.") % {"seq": reversal.seq, "target": entry.seq})
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("disclosure:ledger", code=project.code)
+    return _act_and_report(
+        request, ReverseForm(request.POST),
+        lambda data: services.ledger_reverse(entry=entry, actor=request.user, memo=data["memo"]),
+        lambda reversal: _("Entry %(seq)s reverses entry %(target)s.") % {"seq": reversal.seq, "target": entry.seq},
+        redirect("disclosure:ledger", code=project.code),
+    )
 
 
 def ledger_voucher(request, code: str, seq: int):
@@ -499,17 +508,12 @@ def milestone_update(request, code: str, pk: int):
     milestone = get_object_or_404(Milestone, project=project, pk=pk)
     if not permissions.can_manage_milestones(request.user, project):
         raise PermissionDenied(services.PROGRESS_ERRORS["not_allowed"])
-    form = MilestoneStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.milestone_update(milestone=milestone, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Milestone updated."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("disclosure:progress", code=code)
+    return _act_and_report(
+        request, MilestoneStatusForm(request.POST),
+        lambda data: services.milestone_update(milestone=milestone, actor=request.user, **data),
+        lambda _milestone: _("Milestone updated."),
+        redirect("disclosure:progress", code=code),
+    )
 
 
 def photo(request, pk: int, size: str):

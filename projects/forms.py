@@ -111,7 +111,23 @@ def money_field(label, required=True):
     )
 
 
-class PlanItemForm(StyledFormMixin, forms.Form):
+class FundingFieldsMixin:
+    """One optional money field per funding source (fund_<source>), for a split that must add up."""
+
+    def _add_funding_fields(self):
+        from .models import FundingSource
+
+        for source in FundingSource:
+            self.fields[f"fund_{source.value}"] = money_field(source.label, required=False)
+
+    def funding_fields(self):
+        return [self[name] for name in self.fields if name.startswith("fund_")]
+
+    def funding(self) -> dict:
+        return {name[5:]: value for name, value in self.cleaned_data.items() if name.startswith("fund_") and value}
+
+
+class PlanItemForm(FundingFieldsMixin, StyledFormMixin, forms.Form):
     catalog_item = forms.ModelChoiceField(label=_("Catalog item"), queryset=None, empty_label=_("Choose an item"))
     description = forms.CharField(label=_("What will be done"), max_length=300)
     quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
@@ -119,20 +135,11 @@ class PlanItemForm(StyledFormMixin, forms.Form):
     estimated_cost = money_field(_("Estimated cost (CNY)"))
 
     def __init__(self, *args, catalog, **kwargs):
-        from .models import FundingSource
-
         super().__init__(*args, **kwargs)
         self.fields["catalog_item"].queryset = catalog
         self.fields["catalog_item"].label_from_instance = lambda item: f"{item.get_klass_display()} · {item.name}"
-        for source in FundingSource:
-            self.fields[f"fund_{source.value}"] = money_field(source.label, required=False)
+        self._add_funding_fields()
         self._style()
-
-    def funding_fields(self):
-        return [self[name] for name in self.fields if name.startswith("fund_")]
-
-    def funding(self) -> dict:
-        return {name[5:]: value for name, value in self.cleaned_data.items() if name.startswith("fund_") and value}
 
 
 class SummaryForm(StyledFormMixin, forms.Form):

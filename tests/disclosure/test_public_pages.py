@@ -232,3 +232,26 @@ def test_desk_pages_have_flat_query_budgets(client, city, busy, django_assert_ma
         for url in urls:
             with django_assert_max_num_queries(small[url]):
                 assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_reverse_and_milestone_forms(client, city, busy):
+    from disclosure.models import LedgerEntry, Milestone
+
+    code = busy.project.code
+    client.force_login(city.street_a_staff)
+    last = LedgerEntry.objects.filter(project=busy.project, kind="expense").order_by("-seq").first()
+    response = client.post(reverse("disclosure:ledger_reverse", args=[code, last.seq]), {"memo": ""}, follow=True)
+    assert "冲销原因" in response.content.decode() or "必填" in response.content.decode()
+    response = client.post(reverse("disclosure:ledger_reverse", args=[code, last.seq]), {"memo": "发票重复"}, follow=True)
+    assert f"冲销了第 {last.seq} 条记录" in response.content.decode()
+    assert LedgerEntry.objects.filter(reverses=last).count() == 1
+    response = client.post(reverse("disclosure:ledger_reverse", args=[code, last.seq]), {"memo": "再来一次"}, follow=True)
+    assert "已被冲销" in response.content.decode()
+    milestone = Milestone.objects.get(project=busy.project)
+    client.force_login(city.contractor)
+    response = client.post(reverse("disclosure:milestone_update", args=[code, milestone.pk]), {"status": "met"}, follow=True)
+    assert "请填写节点完成日期" in response.content.decode()
+    client.post(reverse("disclosure:milestone_update", args=[code, milestone.pk]), {"status": "met", "date_met": "2026-01-05"})
+    milestone.refresh_from_db()
+    assert milestone.status == "met" and str(milestone.date_met) == "2026-01-05"
