@@ -122,3 +122,22 @@ class PlanVersionAdmin(ReadOnlyAdmin):
     search_fields = ["project__code", "project__estate__name"]
     list_select_related = ["project"]
     inlines = [PlanItemInline]
+
+
+from .models import AcceptanceSignature, Award  # noqa: E402
+
+
+@admin.register(Award)
+class AwardAdmin(ReadOnlyAdmin):
+    list_display = ["project", "role", "organization", "contract_amount", "awarded_at", "ended_at"]
+    list_filter = ["role"]
+    search_fields = ["project__code", "organization__name"]
+    list_select_related = ["project", "organization"]
+
+
+@admin.register(AcceptanceSignature)
+class AcceptanceSignatureAdmin(ReadOnlyAdmin):
+    list_display = ["project", "role", "signed_by", "signed_at"]
+    list_filter = ["role"]
+    search_fields = ["project__code"]
+    list_select_related = ["project", "signed_by"]

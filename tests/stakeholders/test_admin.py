@@ -10,7 +10,7 @@ from stakeholders import models
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "model",
-    [m for m in admin.site._registry if m._meta.app_label in ("stakeholders", "projects")],
+    [m for m in admin.site._registry if m._meta.app_label in ("stakeholders", "projects", "disclosure")],
     ids=lambda m: m.__name__,
 )
 def test_admin_changelist_and_search(city, client, model, django_assert_max_num_queries):
