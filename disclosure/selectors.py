@@ -119,6 +119,22 @@ def adopted_plan_items(project: Project) -> list[PlanItem]:
     )
 
 
+def budget_prefill(project: Project, budget: Budget | None) -> dict:
+    """What the budget form starts from: the budget as drafted, or else the adopted plan's total
+    and its funding split summed per source (form field names fund_<source>)."""
+    if budget is not None:
+        return {"total": budget.total, **{f"fund_{line.source}": line.amount for line in budget.lines.all()}}
+    from projects.models import PlanItemFunding
+
+    items = adopted_plan_items(project)
+    initial = {"total": sum((i.estimated_cost for i in items), Decimal("0.00"))}
+    for source, amount in (
+        PlanItemFunding.objects.filter(item__in=items).values("source").annotate(s=Sum("amount")).values_list("source", "s")
+    ):
+        initial[f"fund_{source}"] = amount
+    return initial
+
+
 def ledger_documents(project: Project) -> list[dict]:
     """Every entry as published (DESIGN §6), in seq order, from one query."""
     rows = (
@@ -269,6 +285,7 @@ def residents_share(user, project: Project, budget: Budget | None) -> ResidentsS
     if not owned:
         return None
     estate_area = Household.objects.filter(building__estate_id=project.estate_id).aggregate(a=Sum("area_m2"))["a"] or Decimal("0")
+    estate_area = Decimal(estate_area).quantize(Decimal("0.01"))
     share = ResidentsShare(residents_total=residents_total, estate_area=estate_area)
     for ownership in owned:
         h = ownership.household

@@ -46,6 +46,7 @@ LEDGER_ERRORS = {
     "already_reversed": _("Entry %(seq)s has already been reversed."),
     "cannot_reverse_reversal": _("A reversal cannot itself be reversed; record a new entry instead."),
     "memo_required": _("Say why the entry is reversed: it is published with the correction."),
+    "before_reversed": _("A reversal cannot be dated before entry %(seq)s, which it reverses."),
     "other_project": _("That entry belongs to another project."),
 }
 
@@ -245,8 +246,13 @@ def ledger_reverse(*, entry: LedgerEntry, actor: User, memo: str, date: Date | N
     memo = (memo or "").strip()
     if not memo:
         raise _ledger_error("memo_required", "memo")
+    date = date or timezone.localdate()
+    if date > timezone.localdate():
+        raise _ledger_error("future_date", "date")
+    if date < target.date:
+        raise _ledger_error("before_reversed", "date", seq=target.seq)
     return _append(
-        budget=budget, actor=actor, date=date or timezone.localdate(), kind=LedgerEntry.Kind.REVERSAL,
+        budget=budget, actor=actor, date=date, kind=LedgerEntry.Kind.REVERSAL,
         amount=target.amount, counterparty=target.counterparty, category=target.category, memo=memo,
         plan_item=target.plan_item, reverses=target,
     )
@@ -275,11 +281,16 @@ def _lock_works(project: Project, actor: User) -> Project:
 
 
 def _project_percent(project: Project, plan_item: PlanItem | None, percent: int) -> int:
-    """The whole project's progress once this post counts: an overall figure as given; otherwise
-    the latest percent of every item of the adopted plan, weighted by its estimated cost (items
-    with no report yet count as 0)."""
+    """The whole project's progress once this post counts: an overall figure as given; after an
+    item's report, the latest percent of every item of the adopted plan weighted by its estimated
+    cost (items with no report yet count as 0) — but never below the latest overall figure the
+    contractor stated, which stands until the item reports overtake it."""
     if plan_item is None:
         return percent
+    stated = (
+        ProgressUpdate.objects.filter(project=project, plan_item__isnull=True).order_by("-posted_at", "-id")
+        .values_list("percent", flat=True).first()
+    ) or 0
     plan = adopted_plan(project)
     items = list(plan.items.values_list("pk", "estimated_cost")) if plan else []
     latest = {}
@@ -291,9 +302,10 @@ def _project_percent(project: Project, plan_item: PlanItem | None, percent: int)
     latest[plan_item.pk] = percent
     total = sum((cost for _pk, cost in items), Decimal("0"))
     if not total:
-        return round(sum(latest.get(pk, 0) for pk, _cost in items) / len(items)) if items else percent
-    weighted = sum((cost * latest.get(pk, 0) for pk, cost in items), Decimal("0")) / total
-    return int(weighted.quantize(Decimal("1")))
+        by_items = round(sum(latest.get(pk, 0) for pk, _cost in items) / len(items)) if items else percent
+    else:
+        by_items = int((sum((cost * latest.get(pk, 0) for pk, cost in items), Decimal("0")) / total).quantize(Decimal("1")))
+    return max(by_items, stated)
 
 
 @transaction.atomic

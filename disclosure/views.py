@@ -373,22 +373,6 @@ def ledger_voucher(request, code: str, seq: int):
 # --- budget desk (street office) --------------------------------------------------------------------
 
 
-def _budget_initial(project: Project, budget: Budget | None) -> dict:
-    if budget is not None:
-        initial = {"total": budget.total}
-        initial.update({f"fund_{line.source}": line.amount for line in budget.lines.all()})
-        return initial
-    items = pub.adopted_plan_items(project)
-    from projects.models import PlanItemFunding
-
-    initial = {"total": sum((i.estimated_cost for i in items), Decimal("0.00"))}
-    for source, amount in (
-        PlanItemFunding.objects.filter(item__in=items).values("source").annotate(s=Sum("amount")).values_list("source", "s")
-    ):
-        initial[f"fund_{source}"] = amount
-    return initial
-
-
 @login_required
 def budget(request, code: str):
     project = get_object_or_404(project_selectors.projects_visible_to(request.user), code=code)
@@ -396,7 +380,7 @@ def budget(request, code: str):
     can_draft = permissions.can_draft_budget(request.user, project, budget)
     can_approve = budget is not None and permissions.can_approve_budget(request.user, budget)
     can_publish = budget is not None and permissions.can_publish_budget(request.user, budget)
-    form = BudgetForm(initial=_budget_initial(project, budget)) if can_draft else None
+    form = BudgetForm(initial=pub.budget_prefill(project, budget)) if can_draft else None
     publish_form = PublishForm() if can_publish else None
     status = 200
     if request.method == "POST":

@@ -50,9 +50,11 @@ STREETS = [
             ("taoyuan", "桃源社区", [
                 ("taoyuan-xq", "桃源小区", "青秀区桃源路12号", 1988, "22.817000", "108.336000", [6, 6, 7]),
                 ("yuanhu-nan", "园湖南路住宅区", "青秀区园湖南路8号", 1995, "22.812500", "108.341200", [5, 6]),
+                ("taoyuan-youdian", "桃源路邮电宿舍", "青秀区桃源路30号", 1994, "22.815600", "108.338100", [6, 7]),
             ]),
             ("gucheng", "古城社区", [
                 ("xinzhu-gongdian", "新竹路供电局宿舍", "青秀区新竹路17号", 1993, "22.819400", "108.333900", [6, 7]),
+                ("gucheng-liangshi", "古城路粮食局宿舍", "青秀区古城路21号", 1990, "22.818700", "108.330600", [6, 6, 5]),
             ]),
         ],
     ),
@@ -64,6 +66,7 @@ STREETS = [
             ("jiefanglu", "解放路社区", [
                 ("jiefang-bei", "解放路北小区", "兴宁区解放路45号", 1985, "22.815800", "108.318900", [5, 6]),
                 ("minsheng-jixie", "民生路机械厂宿舍", "兴宁区民生路102号", 1991, "22.816900", "108.322100", [6, 6]),
+                ("jiefang-fangzhi", "解放路纺织厂宿舍", "兴宁区解放路61号", 1987, "22.814700", "108.317200", [5, 6]),
             ]),
             ("yinshan", "银杉社区", [
                 ("yinshan-yuan", "银杉苑", "兴宁区银杉路3号", 1999, "22.826100", "108.331700", [7, 7]),
@@ -93,17 +96,17 @@ ORGANIZATIONS = [
 # username, display name, organization, role, what the account shows
 STAFF_ACCOUNTS = [
     ("bureau", "黄建国", "南宁市住房和城乡建设局", Membership.Role.STAFF, "housing bureau (city-wide, read + reports)"),
-    ("street_manager", "陆秀梅", "新竹街道办事处", Membership.Role.MANAGER, "street office approver (新竹街道): decide 园湖南路's petition, publish plans, call votes"),
-    ("street_staff", "韦志强", "新竹街道办事处", Membership.Role.STAFF, "street office staff (新竹街道)"),
-    ("minsheng_manager", "甘立新", "民生街道办事处", Membership.Role.MANAGER, "street office approver (民生街道)"),
-    ("minsheng_staff", "蒙丽华", "民生街道办事处", Membership.Role.STAFF, "street office staff (民生街道)"),
+    ("street_manager", "陆秀梅", "新竹街道办事处", Membership.Role.MANAGER, "street office approver (新竹街道): decide 园湖南路's petition, publish plans, call votes, award works"),
+    ("street_staff", "韦志强", "新竹街道办事处", Membership.Role.STAFF, "street office staff (新竹街道): keeps the ledger of 古城路粮食局宿舍 (under construction)"),
+    ("minsheng_manager", "甘立新", "民生街道办事处", Membership.Role.MANAGER, "street office approver (民生街道): approves the budget of 民生路机械厂宿舍 once drafted"),
+    ("minsheng_staff", "蒙丽华", "民生街道办事处", Membership.Role.STAFF, "street office staff (民生街道): drafts the budget of 民生路机械厂宿舍 (plan adopted)"),
     ("community_staff", "覃晓燕", "桃源社区居民委员会", Membership.Role.STAFF, "community committee staff (桃源社区): paper ballots, needs, plan drafts"),
     ("gucheng_staff", "梁志明", "古城社区居民委员会", Membership.Role.STAFF, "community committee staff (古城社区)"),
     ("jiefang_staff", "农海燕", "解放路社区居民委员会", Membership.Role.MANAGER, "community committee manager (解放路社区)"),
     ("yinshan_staff", "莫小红", "银杉社区居民委员会", Membership.Role.STAFF, "community committee staff (银杉社区)"),
-    ("contractor", "李建军", "邕城建设工程有限公司", Membership.Role.MANAGER, "contractor"),
-    ("contractor2", "罗国平", "绿城建筑安装有限公司", Membership.Role.MANAGER, "second contractor"),
-    ("supervisor", "谢文斌", "南宁诚信工程监理有限公司", Membership.Role.STAFF, "supervisor"),
+    ("contractor", "李建军", "邕城建设工程有限公司", Membership.Role.MANAGER, "contractor: posts progress and milestones on 古城路粮食局宿舍 (under construction); a first post starts 桃源路邮电宿舍 (contracted)"),
+    ("contractor2", "罗国平", "绿城建筑安装有限公司", Membership.Role.MANAGER, "second contractor: built 解放路纺织厂宿舍 (completed)"),
+    ("supervisor", "谢文斌", "南宁诚信工程监理有限公司", Membership.Role.STAFF, "supervisor of the three works: may sign 古城路粮食局宿舍's completion acceptance"),
     ("designer", "潘雅琴", "八桂城市规划设计院", Membership.Role.STAFF, "designer"),
     ("property", "唐永福", "邕江物业服务有限公司", Membership.Role.STAFF, "property manager"),
     ("utility", "钟伟", "邕州燃气有限公司", Membership.Role.STAFF, "utility (gas)"),
@@ -125,13 +128,19 @@ class Report:
 
 def _proof_file(name: str) -> SimpleUploadedFile:
     """A small generated "scan" (the demo has no real certificates)."""
+    return SimpleUploadedFile(name, _proof_png(), content_type="image/png")
+
+
+@functools.cache
+def _proof_png() -> bytes:
+    # Drawn once: the demo stores some 650 of them (claims, paper ballots).
     buffer = io.BytesIO()
     image = Image.new("RGB", (480, 320), (250, 245, 235))
     for x in range(40, 440):
         image.putpixel((x, 60), (157, 29, 32))
         image.putpixel((x, 260), (157, 29, 32))
     image.save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+    return buffer.getvalue()
 
 
 def _area(rng: random.Random) -> Decimal:

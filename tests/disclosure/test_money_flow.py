@@ -232,3 +232,17 @@ def test_residents_share_by_area(client, city, published):
     assert f"{expected:,.2f}" in html
     client.force_login(city.owner_b1.user)  # not an owner here: the project is not in their scope
     assert client.get(reverse("disclosure:budget", args=[published.project.code])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_reversal_dates_and_overall_progress_stands(city, contracted):
+    spent = expense(city, contracted)
+    for day, code in [(timezone.localdate() + timedelta(days=1), "future_date"), (spent.date - timedelta(days=1), "before_reversed")]:
+        with pytest.raises(ValidationError) as error:
+            services.ledger_reverse(entry=spent, actor=city.street_a_staff, memo="x", date=day)
+        assert codes(error.value) == {code}
+    overall = progress(city, contracted, 50)
+    item = progress(city, contracted, 10, item=contracted.roof, text="屋面开工")
+    assert (overall.project_percent, item.project_percent) == (50, 50)  # the stated 50% stands
+    later = progress(city, contracted, 100, item=contracted.roof, text="屋面完成")
+    assert later.project_percent == 60  # ¥60,000 of ¥100,000 done overtakes it

@@ -1,5 +1,7 @@
 """seed_demo: the demo city has what the issue asks for, and running it twice changes nothing."""
 
+import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -7,6 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Count
 
+from disclosure.models import LedgerEntry, ProgressPhoto, ProgressUpdate
 from portal import demo
 from stakeholders.models import Building, Council, Estate, Household, Organization, Ownership, Resident
 
@@ -20,9 +23,12 @@ def test_seed_demo_is_idempotent_and_prints_accounts():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     first = counts()
+    works = (LedgerEntry.objects.count(), ProgressUpdate.objects.count(), ProgressPhoto.objects.count())
+    assert all(works)
     out2 = StringIO()
     call_command("seed_demo", stdout=out2)
     assert counts() == first
+    assert (LedgerEntry.objects.count(), ProgressUpdate.objects.count(), ProgressPhoto.objects.count()) == works
     assert "nothing (already seeded)" in out2.getvalue()
     text = out.getvalue()
     for username in ["admin", "bureau", "street_manager", "street_staff", "community_staff", "contractor", "supervisor"]:
@@ -80,9 +86,7 @@ def test_city_scale_seed_reaches_exact_targets_with_bulk_inserts(django_assert_m
 
 
 @pytest.mark.django_db
-def test_demo_projects_cover_every_stage_up_to_plan_adopted(client):
-    import json
-
+def test_demo_projects_cover_every_stage(client):
     from django.urls import reverse
 
     from projects import selectors
@@ -90,7 +94,10 @@ def test_demo_projects_cover_every_stage_up_to_plan_adopted(client):
 
     demo.seed_demo_city()
     statuses = set(Project.objects.values_list("status", flat=True))
-    assert statuses == {"petitioning", "submitted", "accepted", "rejected", "planning", "plan_voting", "plan_adopted"}
+    assert statuses == {
+        "petitioning", "submitted", "accepted", "rejected", "planning", "plan_voting", "plan_adopted",
+        "contracted", "under_construction", "completed",
+    }
     closed = set(Vote.objects.filter(status="closed").values_list("result", flat=True))
     assert closed == {"passed", "rejected", "no_quorum"}
     assert Ballot.objects.filter(channel="paper").exists() and Ballot.objects.filter(channel="online").exists()
@@ -109,3 +116,74 @@ def test_demo_projects_cover_every_stage_up_to_plan_adopted(client):
         page = client.get(reverse("projects:vote", args=[vote.code])).content.decode()
         assert 'data-testid="ballot-form"' in page
         client.logout()
+
+
+@pytest.mark.django_db
+def test_demo_works_have_budget_ledger_milestones_progress_and_acceptance(client):
+    from django.utils import timezone
+
+    from disclosure import ledger
+    from disclosure import permissions as works
+    from disclosure import selectors as pub
+    from disclosure.models import Budget, Milestone
+    from projects import permissions as project_permissions
+    from projects.models import AcceptanceSignature, Project
+    from stakeholders.models import User
+
+    demo.seed_demo_city()
+    # the street office's "draft the budget" example is still waiting for its budget
+    jixie = Project.objects.get(estate__code="minsheng-jixie")
+    assert jixie.status == "plan_adopted" and not Budget.objects.filter(project=jixie).exists()
+    building = Project.objects.get(status="under_construction")
+    done = Project.objects.get(status="completed")
+    contracted = Project.objects.get(status="contracted")
+    names = set(Resident.objects.values_list("name", flat=True))
+
+    for project in (building, done, contracted):
+        assert Budget.objects.get(project=project).status == "published"
+        documents = pub.ledger_documents(project)
+        assert documents and ledger.verify_chain(documents).ok
+        assert Decimal(ledger.totals(documents)["balance"]) >= 0
+        # a public ledger never names a resident
+        assert not [d["counterparty"] for d in documents if any(name in d["counterparty"] for name in names)]
+    for project in (building, done):
+        entries = LedgerEntry.objects.filter(project=project)
+        assert entries.count() >= 30
+        sources = set(entries.filter(kind="income").values_list("category", flat=True))
+        assert {"central_subsidy", "local_finance", "residents"} <= sources
+        assert entries.filter(kind="expense").values("counterparty").distinct().count() >= 4
+        assert entries.filter(kind="expense").values("plan_item").distinct().count() >= 3
+        reversals = list(entries.filter(kind="reversal"))
+        assert reversals and all(r.memo for r in reversals)
+        # and the public sees it: the project page, the ledger anyone can re-verify, the photos
+        assert client.get(f"/disclosure/projects/{project.code}/").status_code == 200
+        published = json.loads(client.get(f"/disclosure/projects/{project.code}/ledger.json").content)
+        assert ledger.verify_chain(published["entries"]).ok and len(published["entries"]) == entries.count()
+        photo = ProgressPhoto.objects.filter(update__project=project).first()
+        assert photo is not None and (photo.width, photo.height) == (800, 600)
+        response = client.get(f"/disclosure/photos/{photo.pk}/thumb.jpg")
+        assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+        # progress only rises, overall and item by item
+        posts = list(ProgressUpdate.objects.filter(project=project).order_by("posted_at", "id"))
+        assert [u.project_percent for u in posts] == sorted(u.project_percent for u in posts)
+        for item in {u.plan_item_id for u in posts}:
+            mine = [u.percent for u in posts if u.plan_item_id == item]
+            assert mine == sorted(mine)
+        assert len({u.plan_item_id for u in posts}) >= 3 and any(u.text for u in posts)
+
+    milestones = Milestone.objects.filter(project=building)
+    assert 4 <= milestones.count() <= 6
+    assert milestones.filter(status="met", date_met__isnull=False).exists() and milestones.filter(status="scheduled").exists()
+    assert 0 < pub.current_progress(building) < 100
+    # the demo contractor works on the project under construction (and may start the contracted one)
+    contractor = User.objects.get(username="contractor")
+    assert works.can_post_progress(contractor, building) and works.can_post_progress(contractor, contracted)
+    # and the three who sign its completion acceptance are demo accounts
+    for username, role in [("supervisor", "supervisor"), ("street_manager", "street"), ("13807710101", "council")]:
+        assert project_permissions.acceptance_roles(User.objects.get(username=username), building) == [role]
+    assert not ProgressUpdate.objects.filter(project=contracted).exists()
+
+    assert done.completed_on == timezone.localdate()
+    assert set(AcceptanceSignature.objects.filter(project=done).values_list("role", flat=True)) == {"supervisor", "street", "council"}
+    assert pub.current_progress(done) == 100
+    assert not Milestone.objects.filter(project=done).exclude(status="met").exists()
