@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.forms import FundingFieldsMixin, money_field
 from projects.models import FundingSource, PlanItem
-from stakeholders.forms import StyledFormMixin
+from stakeholders.forms import IsoDateInput, StyledFormMixin
 
 from .models import LedgerEntry, Milestone
 
@@ -54,7 +54,7 @@ class LedgerEntryForm(StyledFormMixin, forms.Form):
         choices=[(LedgerEntry.Kind.INCOME, LedgerEntry.Kind.INCOME.label), (LedgerEntry.Kind.EXPENSE, LedgerEntry.Kind.EXPENSE.label)],
         error_messages={"required": _("Choose income or expense.")},
     )
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(label=_("Date"), widget=IsoDateInput())
     amount = forms.DecimalField(
         label=_("Amount (CNY)"), max_digits=14, decimal_places=2,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
@@ -133,7 +133,7 @@ class ProgressForm(StyledFormMixin, forms.Form):
 class MilestoneForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
     type = forms.ChoiceField(label=_("Type"), choices=Milestone.Type.choices, initial=Milestone.Type.DELIVERY)
-    due_date = forms.DateField(label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    due_date = forms.DateField(label=_("Planned date"), widget=IsoDateInput())
     description = forms.CharField(label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
@@ -143,7 +143,7 @@ class MilestoneForm(StyledFormMixin, forms.Form):
 
 class MilestoneStatusForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
-    date_met = forms.DateField(label=_("Date met"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_met = forms.DateField(label=_("Date met"), required=False, widget=IsoDateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

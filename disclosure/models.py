@@ -1,8 +1,6 @@
 """The money and the work, in the open (DESIGN §5): the approved budget and its funding sources, the
 hash-chained ledger, milestones and progress with photos."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -229,9 +227,3 @@ class ProgressPhoto(models.Model):
         verbose_name_plural = _("progress photos")
         ordering = ["update", "id"]
 
-
-def share_of(amount: Decimal, area: Decimal, total_area: Decimal) -> Decimal:
-    """A household's share of an amount, in proportion to its area (Civil Code art. 283)."""
-    if not total_area:
-        return Decimal("0.00")
-    return (Decimal(amount) * Decimal(area) / Decimal(total_area)).quantize(Decimal("0.01"))

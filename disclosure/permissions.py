@@ -5,6 +5,7 @@ Seeing is public (the disclosure pages); vouchers are not (they may name people)
 from __future__ import annotations
 
 from projects import permissions as project_permissions
+from projects.lifecycle import BUDGET_PUBLISHED_STATUSES
 from projects.models import Project
 from stakeholders import permissions as people
 
@@ -12,7 +13,7 @@ from .models import Budget
 
 S = Project.Status
 # The ledger is kept from the budget's publication until long-term maintenance.
-LEDGER_STATUSES = {S.BUDGET_APPROVED, S.CONTRACTED, S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED}
+LEDGER_STATUSES = BUDGET_PUBLISHED_STATUSES
 
 
 def _street_staff(user, project: Project) -> bool:
@@ -61,6 +62,15 @@ def can_record_ledger(user, project: Project, budget: Budget | None) -> bool:
         and budget.status == Budget.Status.PUBLISHED
         and project.status in LEDGER_STATUSES
         and _street_staff(user, project)
+    )
+
+
+def can_reverse_entry(user, project: Project, budget: Budget | None, entry: dict, reversed_seqs: set[int]) -> bool:
+    """A published income or expense that nothing has reversed yet (`entry` as published)."""
+    return (
+        entry["kind"] != "reversal"
+        and entry["seq"] not in reversed_seqs
+        and can_record_ledger(user, project, budget)
     )
 
 

@@ -13,7 +13,7 @@ from projects.models import AcceptanceSignature, Award, FundingSource, PlanItem,
 from stakeholders.models import Household, Ownership
 
 from . import ledger
-from .models import Budget, LedgerEntry, Milestone, ProgressUpdate, share_of
+from .models import Budget, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
 
 S = Project.Status
 # What the public sees: every project the street office has taken on (accepted onwards), and those
@@ -205,6 +205,14 @@ def items_plan_vs_spent(items: list[PlanItem], documents: list[dict], project: P
     return list(by_item.values())
 
 
+def seqs_with_voucher(project: Project) -> set[int]:
+    return set(LedgerEntry.objects.filter(project=project).exclude(voucher="").values_list("seq", flat=True))
+
+
+def public_photo(pk: int) -> ProgressPhoto | None:
+    return ProgressPhoto.objects.filter(pk=pk, update__project__status__in=PUBLIC_STATUSES).first()
+
+
 def progress_updates(project: Project, limit: int | None = PROGRESS_ON_PAGE):
     qs = (
         ProgressUpdate.objects.filter(project=project)
@@ -253,6 +261,13 @@ def sources_of(budget: Budget | None) -> list[tuple[str, str, Decimal]]:
 
 
 # --- residents' share (Civil Code art. 283) --------------------------------------------------------------
+
+
+def share_of(amount: Decimal, area: Decimal, total_area: Decimal) -> Decimal:
+    """A household's share of an amount, in proportion to its area (Civil Code art. 283)."""
+    if not total_area:
+        return Decimal("0.00")
+    return (Decimal(amount) * Decimal(area) / Decimal(total_area)).quantize(Decimal("0.01"))
 
 
 @dataclass

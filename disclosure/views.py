@@ -158,7 +158,7 @@ from .forms import (  # noqa: E402
     PublishForm,
     ReverseForm,
 )
-from .models import Budget, LedgerEntry, Milestone, ProgressPhoto  # noqa: E402
+from .models import Budget, LedgerEntry, Milestone  # noqa: E402
 
 PROJECTS_PER_PAGE = 30
 LEDGER_PER_PAGE = 100
@@ -288,7 +288,6 @@ def ledger_page(request, code: str):
     can_record = permissions.can_record_ledger(request.user, project, budget)
     items = pub.adopted_plan_items(project)
     form = LedgerEntryForm(items=items) if can_record else None
-    reverse_form = ReverseForm() if can_record else None
     status = 200
     if request.method == "POST":
         project = _acting_project(request, code)
@@ -314,6 +313,7 @@ def ledger_page(request, code: str):
     rows = pub.with_running_totals(documents)
     page = Paginator(list(reversed(rows)), LEDGER_PER_PAGE).get_page(request.GET.get("page"))
     reversed_seqs = {d["reverses"] for d in documents if d["reverses"]}
+    sees_vouchers = permissions.can_view_voucher(request.user, project)
     context = {
         "project": project,
         "page": page,
@@ -321,12 +321,12 @@ def ledger_page(request, code: str):
         "totals": ledger.totals(documents),
         "check": ledger.verify_chain(documents),
         "form": form,
-        "reverse_form": reverse_form,
-        "can_record": can_record,
-        "reversed_seqs": reversed_seqs,
-        "can_view_vouchers": permissions.can_view_voucher(request.user, project) if request.user.is_authenticated else False,
-        "vouchers": set(LedgerEntry.objects.filter(project=project).exclude(voucher="").values_list("seq", flat=True))
-        if request.user.is_authenticated and permissions.can_view_voucher(request.user, project) else set(),
+        "reversible": {
+            row["seq"] for row in page.object_list
+            if permissions.can_reverse_entry(request.user, project, budget, row, reversed_seqs)
+        },
+        "can_view_vouchers": sees_vouchers,
+        "vouchers": pub.seqs_with_voucher(project) if sees_vouchers else set(),
         "page_query": "",
     }
     return render(request, "disclosure/ledger.html", context, status=status)
@@ -505,7 +505,9 @@ def photo(request, pk: int, size: str):
     cached for a year by browsers and proxies."""
     if size not in ("thumb", "full"):
         raise Http404
-    photo = get_object_or_404(ProgressPhoto.objects.filter(update__project__status__in=pub.PUBLIC_STATUSES), pk=pk)
+    photo = pub.public_photo(pk)
+    if photo is None:
+        raise Http404
     field = photo.thumb if size == "thumb" else photo.image
     etag = f'"{photo.pk}-{size}"'
     if request.headers.get("If-None-Match") == etag:

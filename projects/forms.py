@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stakeholders.forms import StyledFormMixin
+from stakeholders.forms import IsoDateTimeInput, StyledFormMixin
 
 from .models import Ballot
 
@@ -169,8 +169,8 @@ class VoteForm(StyledFormMixin, forms.Form):
     scope = forms.ChoiceField(label=_("Who votes"))
     building = forms.TypedChoiceField(label=_("Building"), required=False, coerce=int, empty_value=None)
     unit = forms.CharField(label=_("Entrance (单元)"), required=False, max_length=10)
-    opens_at = forms.DateTimeField(label=_("Opens at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    closes_at = forms.DateTimeField(label=_("Closes at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    opens_at = forms.DateTimeField(label=_("Opens at"), widget=IsoDateTimeInput())
+    closes_at = forms.DateTimeField(label=_("Closes at"), widget=IsoDateTimeInput())
 
     def __init__(self, *args, buildings=(), **kwargs):
         from .models import Vote

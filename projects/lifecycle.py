@@ -30,6 +30,10 @@ TRANSITIONS: dict[tuple[str, str], By] = {
     (S.COMPLETED, S.MAINTAINED): By.STREET_APPROVER,  # handed over to long-term management
 }
 
+# Stages of the money and the works (disclosure keeps the budget, ledger and progress).
+BUDGET_PUBLISHED_STATUSES = frozenset({S.BUDGET_APPROVED, S.CONTRACTED, S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED})
+PLAN_ADOPTED_STATUSES = BUDGET_PUBLISHED_STATUSES | {S.PLAN_ADOPTED}
+
 # Transitions whose note is shown to residents as the reason.
 NOTE_REQUIRED = {(S.SUBMITTED, S.REJECTED)}
 

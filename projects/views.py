@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import permissions, selectors, services
+from .lifecycle import BUDGET_PUBLISHED_STATUSES, PLAN_ADOPTED_STATUSES
 from stakeholders.files import private_file_response
 
 from .forms import (
@@ -120,14 +121,9 @@ def _works_context(user, project) -> dict:
             (AcceptanceSignature.Role(role), AcceptanceForm(initial={"role": role}, auto_id=f"id_accept_{role}_%s"))
             for role in permissions.acceptance_roles(user, project) if role not in signed_roles
         ],
-        "money_stage": project.status in MONEY_STATUSES,
+        "money_stage": project.status in PLAN_ADOPTED_STATUSES,
+        "works_pages": project.status in BUDGET_PUBLISHED_STATUSES,
     }
-
-
-MONEY_STATUSES = {
-    Project.Status.PLAN_ADOPTED, Project.Status.BUDGET_APPROVED, Project.Status.CONTRACTED,
-    Project.Status.UNDER_CONSTRUCTION, Project.Status.COMPLETED, Project.Status.MAINTAINED,
-}
 
 
 def _petition_context(user, project, invite_form=None) -> dict:

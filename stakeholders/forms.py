@@ -16,6 +16,24 @@ from .files import check_upload
 from .models import Building, Estate, Household, User
 
 
+class IsoDateInput(forms.DateInput):
+    """<input type=date> needs YYYY-MM-DD whatever the language's date format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class IsoDateTimeInput(forms.DateTimeInput):
+    """<input type=datetime-local> needs YYYY-MM-DDTHH:MM whatever the language's format."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class StyledFormMixin:
     """Bootstrap classes and ARIA state on every widget; one place for every form in the portal."""
 

@@ -71,6 +71,10 @@ def test_ledger_and_voucher(city, council_a1, status):
         assert allowed(found, lambda u: dp.can_record_ledger(u, project, unpublished)) == set()
     assert allowed(found, lambda u: dp.can_record_ledger(u, project, None)) == set()
     assert allowed(found, lambda u: dp.can_view_voucher(u, project)) == STREET_A | {"bureau"}
+    income, reversal = {"seq": 1, "kind": "income"}, {"seq": 2, "kind": "reversal"}
+    assert allowed(found, lambda u: dp.can_reverse_entry(u, project, published, income, set())) == (STREET_A if keeps_ledger else set())
+    assert allowed(found, lambda u: dp.can_reverse_entry(u, project, published, income, {1})) == set()
+    assert allowed(found, lambda u: dp.can_reverse_entry(u, project, published, reversal, set())) == set()
 
 
 @pytest.mark.django_db

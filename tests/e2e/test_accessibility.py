@@ -38,7 +38,7 @@ def test_pages_have_no_serious_accessibility_violations(live_server, browser, ax
     base = live_server.url
     found = {}
     page = browser.new_page(**PHONE)
-    for path in ["/", "/accounts/login/", "/accounts/signup/", "/disclosure/", "/accounts/password_reset/",
+    for path in ["/", "/accounts/login/", "/accounts/signup/", "/disclosure/", "/disclosure/estates/", "/accounts/password_reset/",
                  "/disclosure/votes/", f"/disclosure/votes/{vote.code}/", f"/disclosure/votes/{vote.code}/receipt?receipt=XXXX"]:
         page.goto(base + path)
         found[path] = axe_violations(page)
