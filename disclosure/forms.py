@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.forms import FundingFieldsMixin, money_field
 from projects.models import FundingSource, PlanItem
-from stakeholders.forms import IsoDateInput, StyledFormMixin
+from stakeholders.forms import IsoDateInput, MultipleFileField, StyledFormMixin
 
 from .models import LedgerEntry, Milestone
 
@@ -87,21 +87,6 @@ class ReverseForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class ProgressForm(StyledFormMixin, forms.Form):

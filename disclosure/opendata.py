@@ -16,6 +16,8 @@ from projects.models import Award, FundingSource, Project
 from stakeholders.models import Organization
 
 from .models import Budget, LedgerEntry, Milestone
+from feedback.selectors import satisfaction_by_project
+
 from .selectors import public_projects
 
 CSV_COLUMNS = ["code", "estate", "street", "status", "budget", "income", "expense", "progress_percent", "satisfaction"]
@@ -24,13 +26,14 @@ CSV_COLUMNS = ["code", "estate", "street", "status", "budget", "income", "expens
 def project_rows():
     """The header, then one row per public project (streamed from a server-side cursor)."""
     yield CSV_COLUMNS
+    satisfaction = satisfaction_by_project()
     for p in public_projects().iterator(chunk_size=500):
         yield [
             p.code, p.estate.name, p.estate.community.street.name, p.status,
             money(p.budget_total) if p.budget_total is not None else "",
             money(p.income), money(p.spent),
             "" if p.progress is None else p.progress,
-            "",  # satisfaction: published with the surveys (feedback)
+            money(satisfaction[p.pk]) if p.pk in satisfaction else "",  # overall 1–5, latest closed survey
         ]
 
 

@@ -135,15 +135,18 @@ def budget_prefill(project: Project, budget: Budget | None) -> dict:
     return initial
 
 
-def ledger_documents(project: Project) -> list[dict]:
-    """Every entry as published (DESIGN §6), in seq order, from one query."""
+def ledger_documents(project: Project, *, item_of_seq: dict | None = None) -> list[dict]:
+    """Every entry as published (DESIGN §6), in seq order, from one query. Given a dict,
+    `item_of_seq` is filled with seq → plan item id (for plan vs spent, without a second query)."""
     rows = (
         LedgerEntry.objects.chain(project.pk)
         .annotate(reverses_seq=F("reverses__seq"))
-        .values("seq", "date", "kind", "amount", "counterparty", "category", "memo", "reverses_seq", "prev_hash", "hash")
+        .values("seq", "date", "kind", "amount", "counterparty", "category", "memo", "reverses_seq", "prev_hash", "hash", "plan_item_id")
     )
     documents = []
     for row in rows:
+        if item_of_seq is not None and row["plan_item_id"]:
+            item_of_seq[row["seq"]] = row["plan_item_id"]
         document = ledger.entry_document(
             project=project.code, seq=row["seq"], date=row["date"], kind=row["kind"], amount=row["amount"],
             counterparty=row["counterparty"], category=row["category"], memo=row["memo"],
@@ -184,11 +187,12 @@ class ItemMoney:
         return int(self.spent * 100 / self.planned) if self.planned else 0
 
 
-def items_plan_vs_spent(items: list[PlanItem], documents: list[dict], project: Project) -> list[ItemMoney]:
-    """Planned cost and net spending per plan item, from the ledger (one extra query for the
-    entries' item ids) and each item's latest reported percent."""
+def items_plan_vs_spent(items: list[PlanItem], documents: list[dict], project: Project, item_of_seq: dict | None = None) -> list[ItemMoney]:
+    """Planned cost and net spending per plan item, from the ledger (the entries' item ids from
+    ledger_documents, or one extra query) and each item's latest reported percent."""
     by_item = {item.pk: ItemMoney(item=item, planned=item.estimated_cost) for item in items}
-    item_of_seq = dict(LedgerEntry.objects.filter(project=project, plan_item__isnull=False).values_list("seq", "plan_item_id"))
+    if item_of_seq is None:
+        item_of_seq = dict(LedgerEntry.objects.filter(project=project, plan_item__isnull=False).values_list("seq", "plan_item_id"))
     rows = with_running_totals(documents)
     for row in rows:
         item_id = item_of_seq.get(row["seq"])
@@ -306,3 +310,43 @@ def residents_share(user, project: Project, budget: Budget | None) -> ResidentsS
         h = ownership.household
         share.households.append(HouseholdShare(label=str(h), area=h.area_m2, amount=share_of(residents_total, h.area_m2, estate_area)))
     return share
+
+
+# --- contractors ------------------------------------------------------------------------------------------
+
+
+def public_contractors():
+    """Contractors that have built at least one public project, best rated first (unrated last)."""
+    from django.db.models import Count
+
+    from stakeholders.models import Organization
+
+    return (
+        Organization.objects.filter(kind=Organization.Kind.CONTRACTOR, awards__project__status__in=PUBLIC_STATUSES)
+        .annotate(project_count=Count("awards__project", distinct=True))
+        .order_by(F("rating_overall").desc(nulls_last=True), "name")
+    )
+
+
+def public_contractor(pk: int):
+    from stakeholders.models import Organization
+
+    return Organization.objects.filter(kind=Organization.Kind.CONTRACTOR, pk=pk).first()
+
+
+def contractor_projects(organization) -> list[Project]:
+    """The public projects the organization was awarded (current or replaced), newest first."""
+    return list(
+        Project.objects.filter(status__in=PUBLIC_STATUSES, awards__organization=organization, awards__role=Award.Role.CONTRACTOR)
+        .select_related("estate__community__street").distinct().order_by("-created_at", "-id")
+    )
+
+
+def rating_details(organization) -> list[tuple[str, str]]:
+    """(question label, average) from the figures feedback wrote onto the organization."""
+    from feedback.models import Response
+
+    return [
+        (str(Response._meta.get_field(q).verbose_name), organization.rating_details[q])
+        for q in Response.QUESTIONS if q in (organization.rating_details or {})
+    ]

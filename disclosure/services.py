@@ -22,7 +22,7 @@ from stakeholders.models import Organization, User
 from . import permissions
 from .ledger import entry_document, entry_hash
 from .models import ZERO_HASH, Budget, BudgetLine, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
-from .photos import process_photo
+from stakeholders.photos import process_photo
 
 BUDGET_ERRORS = {
     "not_allowed": _("You may not change this budget."),

@@ -147,6 +147,8 @@ from projects.models import Project  # noqa: E402
 from projects.views import _form_errors  # noqa: E402
 from stakeholders.files import private_file_response  # noqa: E402
 
+from feedback import selectors as feedback_selectors  # noqa: E402
+
 from . import ledger, opendata, permissions, services  # noqa: E402
 from . import selectors as pub  # noqa: E402
 from .forms import (  # noqa: E402
@@ -226,10 +228,13 @@ def _public_project_or_404(code: str) -> Project:
 
 def _project_body(project: Project) -> str:
     budget = pub.published_budget(project)
-    documents = pub.ledger_documents(project)
+    item_of_seq: dict[int, int] = {}
+    documents = pub.ledger_documents(project, item_of_seq=item_of_seq)
     check = ledger.verify_chain(documents)
     items = pub.adopted_plan_items(project)
-    item_money = pub.items_plan_vs_spent(items, documents, project)
+    item_money = pub.items_plan_vs_spent(items, documents, project, item_of_seq)
+    updates = list(pub.progress_updates(project))
+    surveys = feedback_selectors.surveys_of_project(project)
     rows = pub.with_running_totals(documents)
     sources = pub.sources_of(budget)
     context = {
@@ -243,12 +248,17 @@ def _project_body(project: Project) -> str:
         "ledger_count": len(rows),
         "totals": ledger.totals(documents),
         "check": check,
-        "updates": pub.progress_updates(project),
-        "progress": pub.current_progress(project),
+        "updates": updates,
+        # The newest post carries the project's current percent (the same order as current_progress).
+        "progress": updates[0].project_percent if updates else None,
         "milestones": pub.milestones(project),
         "awards": pub.current_awards(project),
         "signatures": pub.acceptance_signatures(project),
         "votes": pub.closed_votes(project),
+        "complaints": feedback_selectors.public_complaint_stats(project),
+        "surveys": [feedback_selectors.survey_results(s) for s in surveys if s.status == "closed"],
+        "open_survey": next((s for s in surveys if s.status == "open"), None),
+        "min_responses": settings.SURVEY_MIN_RESPONSES,
         "chart": {
             "sources": {"labels": [str(label) for _s, label, _a in sources], "values": [float(a) for *_x, a in sources]},
             "items": {
@@ -545,3 +555,27 @@ def opendata_projects_csv(request):
 
 def opendata_oc4ids(request):
     return _json(opendata.oc4ids_package(request.build_absolute_uri(reverse("disclosure:oc4ids"))), cache_seconds=300)
+
+
+# --- contractors: the residents' ratings that follow them to the next bid ------------------------------
+
+
+def contractors(request):
+    page = Paginator(pub.public_contractors(), 50).get_page(request.GET.get("page"))
+    return render(request, "disclosure/contractors.html", {
+        "page": page, "organizations": page.object_list, "page_query": "", "min_responses": settings.SURVEY_MIN_RESPONSES,
+    })
+
+
+def contractor(request, pk: int):
+    organization = pub.public_contractor(pk)
+    if organization is None:
+        raise Http404(_("No contractor has this number."))
+    projects = pub.contractor_projects(organization)
+    satisfaction = feedback_selectors.satisfaction_by_project([p.pk for p in projects])
+    return render(request, "disclosure/contractor.html", {
+        "organization": organization,
+        "projects": [(p, satisfaction.get(p.pk)) for p in projects],
+        "details": pub.rating_details(organization),
+        "min_responses": settings.SURVEY_MIN_RESPONSES,
+    })

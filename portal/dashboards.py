@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from feedback import selectors as feedback_selectors
 from projects import selectors as project_selectors
 from stakeholders import permissions, selectors
 from stakeholders.models import Building, Estate, Household, Organization, Ownership
@@ -19,6 +20,7 @@ def resident_block(user) -> dict:
         "claims": claims,
         "estates": sorted({c.household.building.estate for c in claims if c.status != Ownership.Status.REJECTED}, key=str),
         "has_verified": any(c.status == Ownership.Status.VERIFIED for c in claims),
+        "surveys": list(feedback_selectors.invitations_for(user)),
     }
 
 
@@ -66,4 +68,7 @@ def build(user) -> dict:
         context["street"] = street_block(user)
     if "bureau" in roles or "admin" in roles:
         context["city"] = city_block()
+    if roles:
+        # Complaints the user filed or must answer, open and overdue (one query).
+        context["complaints"] = feedback_selectors.complaint_counts(user)
     return context

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
@@ -238,7 +239,8 @@ def award_candidates(kind: str):
     return (
         Organization.objects.filter(kind=kind, is_active=True)
         .prefetch_related(Prefetch("awards", queryset=Award.objects.select_related("project").order_by("-awarded_at"), to_attr="past_awards"))
-        .order_by("name")
+        # Residents' ratings (written onto the organization by feedback) first: best rated on top.
+        .order_by(models.F("rating_overall").desc(nulls_last=True), "name")
     )
 
 

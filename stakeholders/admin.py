@@ -178,3 +178,31 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from .models import Delivery, NotificationPreference  # noqa: E402
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The e-mail/SMS outbox: what was sent, what failed, what is `unknown` (its sender died
+    mid-call; check the gateway's records before sending it again by hand)."""
+
+    list_display = ["created_at", "channel", "kind", "status", "attempts", "sent_at", "user"]
+    list_filter = ["status", "channel", "kind"]
+    search_fields = ["user__username", "key"]
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "updated_at"]
+    search_fields = ["user__username"]
+    readonly_fields = ["user", "enabled", "disabled", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -34,6 +34,23 @@ class IsoDateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several photos in one field (the input's `multiple`); cleans to a list of files."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
 class StyledFormMixin:
     """Bootstrap classes and ARIA state on every widget; one place for every form in the portal."""
 
@@ -250,3 +267,31 @@ class VerifyForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class NotificationPreferencesForm(StyledFormMixin, forms.Form):
+    """One checkbox per notice kind and channel (e-mail, SMS); in-app notices are always kept."""
+
+    def __init__(self, *args, user=None, preference=None, **kwargs):
+        from .models import Notification
+        from .notifications import CHANNELS, wanted_channels
+
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for kind, label in Notification.Kind.choices:
+            chosen = wanted_channels(kind, preference)
+            names = []
+            for channel in CHANNELS:
+                name = f"{channel}__{kind}"
+                self.fields[name] = forms.BooleanField(label=f"{label}: {channel}", required=False, initial=channel in chosen)
+                names.append(name)
+            self.rows.append((label, [self[name] for name in names]))
+        self._style()
+
+    def channels(self) -> dict[str, set[str]]:
+        chosen: dict[str, set[str]] = {}
+        for name, on in self.cleaned_data.items():
+            channel, kind = name.split("__", 1)
+            if on:
+                chosen.setdefault(kind, set()).add(channel)
+        return chosen

@@ -289,6 +289,15 @@ class Organization(models.Model):
     )
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Contractors' satisfaction rating, computed by feedback from residents' surveys after each
+    # project and written here, so the award picker (projects) can sort by it (DESIGN §1).
+    rating_overall = models.DecimalField(
+        _("residents' rating (1–5)"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    rating_responses = models.PositiveIntegerField(_("survey answers rated"), default=0, editable=False)
+    rating_projects = models.PositiveIntegerField(_("projects rated"), default=0, editable=False)
+    rating_details = models.JSONField(_("rating by question"), default=dict, blank=True, editable=False)
+    rating_updated_at = models.DateTimeField(_("rating computed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("organization")
@@ -415,6 +424,12 @@ class Notification(models.Model):
         PETITION_DECIDED = "petition_decided", _("Petition decision")
         NEED_TRIAGED = "need_triaged", _("Need answered")
         PLAN_PUBLISHED = "plan_published", _("Plan published for comment")
+        COMPLAINT_FILED = "complaint_filed", _("New complaint to answer")
+        COMPLAINT_UPDATED = "complaint_updated", _("Your complaint was answered")
+        COMPLAINT_REPLY = "complaint_reply", _("The resident wrote on a complaint")
+        COMPLAINT_ESCALATED = "complaint_escalated", _("Overdue complaint escalated")
+        SURVEY_INVITED = "survey_invited", _("Satisfaction survey")
+        SURVEY_REMINDER = "survey_reminder", _("Satisfaction survey reminder")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -422,6 +437,9 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    # Set by senders that may run twice (a re-delivered Celery task): the same key never makes a
+    # second notice (a unique constraint), so a retried job cannot notify anyone twice.
+    key = models.CharField(_("idempotency key"), max_length=120, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -433,6 +451,7 @@ class Notification(models.Model):
             models.Index(fields=["user", "-created_at"], name="notification_user_recent"),
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
         ]
+        constraints = [models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="notification_key_unique")]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_kind_display()}"
@@ -444,7 +463,7 @@ class Notification(models.Model):
         if template is None:
             return self.get_kind_display()
         params = {
-            key: str(OUTCOME_LABELS.get(value, value)) if key in ("result", "decision") else value
+            key: str(PARAM_LABELS[key].get(value, value)) if key in PARAM_LABELS else value
             for key, value in self.params.items()
         }
         try:
@@ -463,6 +482,15 @@ OUTCOME_LABELS = {
     "included": _("included in the plan"),
 }
 
+# Parameters stored as codes and translated when shown, by parameter name. Later apps add their own
+# (feedback registers complaint statuses and categories in its AppConfig.ready).
+PARAM_LABELS: dict[str, dict] = {"result": OUTCOME_LABELS, "decision": OUTCOME_LABELS}
+
+
+def register_param_labels(name: str, labels: dict) -> None:
+    PARAM_LABELS.setdefault(name, {}).update(labels)
+
+
 NOTIFICATION_TEXTS = {
     Notification.Kind.SPONSOR_INVITED: _("%(inviter)s invited you to sign the renovation petition of %(estate)s."),
     Notification.Kind.VOTE_OPENED: _("A vote is open: “%(title)s”. It closes on %(closes)s."),
@@ -470,4 +498,76 @@ NOTIFICATION_TEXTS = {
     Notification.Kind.PETITION_DECIDED: _("The street office decided on the petition of %(estate)s: %(decision)s."),
     Notification.Kind.NEED_TRIAGED: _("Your need “%(item)s” was answered: %(decision)s."),
     Notification.Kind.PLAN_PUBLISHED: _("Version %(number)s of the renovation plan of %(estate)s is published for comment."),
+    Notification.Kind.COMPLAINT_FILED: _("A resident of %(estate)s filed complaint no. %(number)s (%(category)s). Please acknowledge it by %(due)s."),
+    Notification.Kind.COMPLAINT_UPDATED: _("There is news on your complaint about %(estate)s (%(category)s): it is “%(status)s”."),
+    Notification.Kind.COMPLAINT_REPLY: _("The resident wrote on complaint no. %(number)s in %(estate)s (%(category)s): it is “%(status)s”."),
+    Notification.Kind.COMPLAINT_ESCALATED: _("A complaint in %(estate)s is overdue (%(reason)s) and has been escalated to the street office."),
+    Notification.Kind.SURVEY_INVITED: _("The renovation of %(estate)s is finished. How did it go? Please rate it by %(closes)s."),
+    Notification.Kind.SURVEY_REMINDER: _("Reminder: the satisfaction survey on the renovation of %(estate)s closes on %(closes)s."),
 }
+
+
+class NotificationPreference(models.Model):
+    """Which notices a user also wants by e-mail or SMS (in-app notices are always kept). Only
+    the choices that differ from the defaults of stakeholders.notifications are stored."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference",
+        verbose_name=_("user"),
+    )
+    # "<channel>:<kind>" pairs, e.g. "sms:vote_closed", switched on or off against the default.
+    enabled = models.JSONField(_("switched on"), default=list, blank=True)
+    disabled = models.JSONField(_("switched off"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Delivery(models.Model):
+    """One e-mail or SMS to send (an outbox row). Rows are written in the transaction that causes
+    them and sent after it commits, each claimed once: a crashed or re-delivered sending task never
+    sends a message twice (see stakeholders.notifications)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        UNKNOWN = "unknown", _("Unknown (the sender stopped while sending)")
+
+    key = models.CharField(_("idempotency key"), max_length=140, unique=True)
+    batch = models.UUIDField(_("batch"), db_index=True)
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Notification.Kind.choices)
+    # The address is personal data: shown in the admin only.
+    address = models.CharField(_("address"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail or SMS")
+        verbose_name_plural = _("e-mails and SMS")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} · {self.get_kind_display()} · {self.get_status_display()}"

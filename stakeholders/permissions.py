@@ -59,6 +59,17 @@ def verified_estate_ids(user) -> frozenset[int]:
     return user._portal_verified_estates
 
 
+def claimed_estate_ids(user) -> frozenset[int]:
+    """Estates in which the user's claim to a household stands (pending or verified)."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_portal_claimed_estates"):
+        user._portal_claimed_estates = frozenset(
+            Ownership.objects.open().filter(resident__user=user).values_list("household__building__estate_id", flat=True)
+        )
+    return user._portal_claimed_estates
+
+
 def council_estate_ids(user) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()

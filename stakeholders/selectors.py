@@ -120,3 +120,9 @@ def notifications_of(user):
     from .models import Notification
 
     return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def notification_preference(user):
+    from .models import NotificationPreference
+
+    return NotificationPreference.objects.filter(user=user).first()

@@ -3,11 +3,16 @@ keyword-only typed arguments, full_clean() before saving, errors as coded consta
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db import models
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -17,16 +22,19 @@ from .models import (
     Community,
     Council,
     CouncilMember,
+    Delivery,
     Estate,
     Household,
     Membership,
     Notification,
+    NotificationPreference,
     Organization,
     Ownership,
     Resident,
     Street,
     User,
 )
+from .notifications import Notice, message_text, preference_pairs, send_one, wanted_channels
 from .text import PHONE_RE, normalize_phone
 
 ERRORS = {
@@ -257,14 +265,133 @@ def council_member_add(
 # Notifications: the one way every app tells people something (the bell in the header).
 
 
-def notify(*, users, kind: str, url: str = "", **params) -> int:
-    """Send one in-app notice of `kind` to each of `users` (users or user ids; duplicates and
-    None are dropped). `params` fill the kind's text, which is translated when read."""
-    ids = {getattr(u, "pk", u) for u in users} - {None}
-    Notification.objects.bulk_create(
-        [Notification(user_id=pk, kind=kind, params=params, url=url) for pk in sorted(ids)], batch_size=1000
-    )
+def notify(*, users, kind: str, url: str = "", key: str = "", **params) -> int:
+    """Send one notice of `kind` to each of `users` (users or user ids; duplicates and None are
+    dropped): in-app, plus e-mail and SMS as each user prefers. `params` fill the kind's text,
+    which is translated when read. With `key`, a repeated call notifies nobody twice."""
+    ids = sorted({getattr(u, "pk", u) for u in users} - {None})
+    notify_each(notices=[
+        Notice(user_id=pk, kind=kind, params=params, url=url, key=f"{key}:u{pk}" if key else "") for pk in ids
+    ])
     return len(ids)
+
+
+def notify_each(*, notices: list[Notice], send: bool = True, batch: uuid.UUID | None = None) -> uuid.UUID | None:
+    """Write the in-app notices and the e-mails/SMS they call for (idempotent by each notice's key)
+    in the caller's transaction. With `send`, the messages are sent by Celery after the commit;
+    without it the caller sends them (stakeholders.services.deliveries_send(batch=...)).
+    Returns the batch of the messages written (None if there were none)."""
+    if not notices:
+        return None
+    users = {
+        u.pk: u
+        for u in User.objects.filter(pk__in={n.user_id for n in notices})
+        .select_related("resident", "notification_preference")
+    }
+    Notification.objects.bulk_create(
+        [Notification(user_id=n.user_id, kind=n.kind, params=n.params, url=n.url, key=n.key) for n in notices if n.user_id in users],
+        batch_size=1000, ignore_conflicts=True,
+    )
+    batch = batch or uuid.uuid4()
+    deliveries = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for n in notices:
+            user = users.get(n.user_id)
+            if user is None:
+                continue
+            preference = getattr(user, "notification_preference", None)
+            addresses = {Delivery.Channel.EMAIL: user.email, Delivery.Channel.SMS: _phone_of(user)}
+            for channel in sorted(wanted_channels(n.kind, preference)):
+                if not addresses[channel]:
+                    continue
+                deliveries.append(Delivery(
+                    key=f"{n.key}:{channel}" if n.key else f"{uuid.uuid4().hex}:{channel}",
+                    batch=batch, channel=channel, user_id=user.pk, kind=n.kind, address=addresses[channel],
+                    subject=str(Notification.Kind(n.kind).label),
+                    body=message_text(n.kind, n.params, n.external_url or n.url),
+                ))
+    Delivery.objects.bulk_create(deliveries, batch_size=1000, ignore_conflicts=True)
+    if not deliveries:
+        return None
+    if send:
+        from .tasks import send_deliveries
+
+        transaction.on_commit(lambda: send_deliveries.delay(str(batch)))
+    return batch
+
+
+def _phone_of(user) -> str:
+    try:
+        return user.resident.phone or ""
+    except Resident.DoesNotExist:
+        return ""
+
+
+def deliveries_send(*, batch: uuid.UUID | str | None = None, ids=None, now=None) -> dict[str, int]:
+    """Send the pending messages of a batch (or the given ids), each claimed by a conditional
+    UPDATE first: a second run, a concurrent worker or a re-delivered task finds it claimed and
+    skips it. A channel error puts the row back for a later try (up to DELIVERY_MAX_ATTEMPTS)."""
+    qs = Delivery.objects.filter(status=Delivery.Status.PENDING)
+    if batch is not None:
+        qs = qs.filter(batch=batch)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    for delivery in qs.order_by("id"):
+        claimed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.SENDING, claimed_at=timezone.now(), attempts=models.F("attempts") + 1
+        )
+        if not claimed:
+            counts["skipped"] += 1
+            continue
+        try:
+            send_one(delivery)
+        except Exception as error:  # a channel's own failure: try again later, or give up
+            give_up = delivery.attempts + 1 >= settings.DELIVERY_MAX_ATTEMPTS
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.FAILED if give_up else Delivery.Status.PENDING, error=str(error)[:500]
+            )
+            counts["failed"] += 1
+            continue
+        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+            status=Delivery.Status.SENT, sent_at=timezone.now(), error=""
+        )
+        counts["sent"] += 1
+    return counts
+
+
+def deliveries_sweep(*, now=None) -> dict[str, int]:
+    """The beat job: send what is still pending a minute after it was written (a lost task, a
+    broker outage), and mark messages stuck in `sending` (their sender died mid-call) `unknown`."""
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=settings.DELIVERY_STALE_MINUTES)
+    unknown = Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=stale).update(status=Delivery.Status.UNKNOWN)
+    due = Delivery.objects.filter(status=Delivery.Status.PENDING, created_at__lt=now - timedelta(minutes=1)).values_list("pk", flat=True)
+    counts = deliveries_send(ids=list(due[:5000]))
+    return {**counts, "unknown": unknown}
+
+
+@transaction.atomic
+def notification_preferences_save(*, user: User, channels: dict[str, set[str]]) -> NotificationPreference:
+    """Store the channels the user chose per kind (only what differs from the defaults)."""
+    enabled, disabled = preference_pairs(channels)
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"enabled": enabled, "disabled": disabled}
+    )
+    return preference
+
+
+# ---------------------------------------------------------------------------------------------
+# Contractor ratings (computed by feedback, stored here for the award picker)
+
+
+def organization_set_rating(
+    *, organization_id: int, overall, responses: int, projects: int, details: dict
+) -> None:
+    Organization.objects.filter(pk=organization_id).update(
+        rating_overall=overall, rating_responses=responses, rating_projects=projects,
+        rating_details=details, rating_updated_at=timezone.now(),
+    )
 
 
 def notifications_mark_read(*, user: User, pk: int | None = None) -> int:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
 ]

@@ -18,6 +18,7 @@ from . import permissions, selectors, services
 from .files import private_file_response
 from .forms import ClaimForm, RejectForm, SignUpForm, VerifyForm
 from .models import Ownership
+from .text import mask_phone
 
 REVIEWS_PER_PAGE = 50
 
@@ -184,3 +185,23 @@ def notification_open(request, pk: int):
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
         return redirect(notification.url)
     return redirect("stakeholders:notifications")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    """Which notices also come by e-mail or SMS (each to the address the portal has)."""
+    from .forms import NotificationPreferencesForm
+
+    preference = selectors.notification_preference(request.user)
+    form = NotificationPreferencesForm(request.POST or None, preference=preference)
+    if request.method == "POST" and form.is_valid():
+        services.notification_preferences_save(user=request.user, channels=form.channels())
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("stakeholders:notification_settings")
+    resident = permissions.resident_profile(request.user)
+    return render(request, "stakeholders/notification_settings.html", {
+        "form": form,
+        "email": request.user.email,
+        "phone": mask_phone(resident.phone) if resident is not None and resident.phone else "",
+    })

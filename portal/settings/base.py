@@ -152,12 +152,50 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
-    # Close votes at their deadline and count them (idempotent; a late or repeated run is harmless).
+    # Every job is idempotent: a late, repeated or re-delivered run is harmless.
+    # Close votes at their deadline and count them.
     "close-due-votes": {"task": "projects.tasks.close_due_votes", "schedule": 60.0},
+    # Open satisfaction surveys for projects completed SURVEY_AFTER_DAYS ago (and the one-year
+    # follow-up), send invitations and reminders in batches, close surveys and rate contractors.
+    "dispatch-surveys": {"task": "feedback.tasks.dispatch_surveys", "schedule": 15 * 60.0},
+    # Escalate complaints past their deadlines; close resolved ones after the reopening window.
+    "sweep-complaints": {"task": "feedback.tasks.sweep_complaints", "schedule": 5 * 60.0},
+    # Send e-mails/SMS a lost task left behind.
+    "sweep-deliveries": {"task": "stakeholders.tasks.sweep_deliveries", "schedule": 60.0},
 }
 
+# --- Notifications: in-app always; e-mail and SMS as each user prefers ----------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@renovation.example.cn")
+# A gateway adapter implements stakeholders.notifications.SmsBackend; the console and file
+# backends print or append one JSON line per message.
+SMS_BACKEND = env("SMS_BACKEND", default="stakeholders.notifications.ConsoleSmsBackend")
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / "var" / "sms.jsonl")
+SMS_SIGNATURE = env("SMS_SIGNATURE", default="老旧小区改造")
+# Links in e-mails, SMS and printed invitations point here.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
+DELIVERY_STALE_MINUTES = env.int("DELIVERY_STALE_MINUTES", default=10)
+
+# --- Residents' voice (feedback) -------------------------------------------------------------------
+# Complaint deadlines: acknowledge within COMPLAINT_ACK_HOURS, resolve within COMPLAINT_RESOLVE_DAYS
+# (overdue complaints escalate to the street office); the filer may reopen a resolved complaint
+# for COMPLAINT_REOPEN_DAYS, after which it closes.
+COMPLAINT_ACK_HOURS = env.int("COMPLAINT_ACK_HOURS", default=48)
+COMPLAINT_RESOLVE_DAYS = env.int("COMPLAINT_RESOLVE_DAYS", default=15)
+COMPLAINT_REOPEN_DAYS = env.int("COMPLAINT_REOPEN_DAYS", default=14)
+COMPLAINT_PHOTOS_MAX = env.int("COMPLAINT_PHOTOS_MAX", default=4)
+# Satisfaction surveys: opened SURVEY_AFTER_DAYS after completion (and SURVEY_FOLLOW_UP_DAYS after
+# it for the durability follow-up), a reminder SURVEY_REMIND_DAYS after the invitation, closed
+# SURVEY_CLOSE_DAYS after opening. Results are shown only from SURVEY_MIN_RESPONSES answers on.
+SURVEY_AFTER_DAYS = env.int("SURVEY_AFTER_DAYS", default=30)
+SURVEY_FOLLOW_UP_DAYS = env.int("SURVEY_FOLLOW_UP_DAYS", default=365)
+SURVEY_REMIND_DAYS = env.int("SURVEY_REMIND_DAYS", default=7)
+SURVEY_CLOSE_DAYS = env.int("SURVEY_CLOSE_DAYS", default=21)
+SURVEY_MIN_RESPONSES = env.int("SURVEY_MIN_RESPONSES", default=5)
+SURVEY_BATCH_SIZE = env.int("SURVEY_BATCH_SIZE", default=500)
+# A survey link stops working when the survey closes, and at the latest this long after it was made.
+SURVEY_LINK_MAX_AGE_DAYS = env.int("SURVEY_LINK_MAX_AGE_DAYS", default=60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

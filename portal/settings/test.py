@@ -54,11 +54,15 @@ else:
 
 # The broker is real when Redis answers; tasks still run eagerly unless a test is about Celery.
 CELERY_BROKER_URL = REDIS_TEST_URL if TEST_SERVICES["redis"] else ""
-CELERY_TASK_ALWAYS_EAGER = True
+# A test that starts a real worker runs it with CELERY_TASK_ALWAYS_EAGER=false in its environment.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The SMS gateway lies outside: tests in one process read LocmemSmsBackend.outbox; a real worker's
+# messages are read back from SMS_FILE_PATH (tests/feedback/test_celery.py sets both).
+SMS_BACKEND = env("SMS_BACKEND", default="stakeholders.notifications.LocmemSmsBackend")
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
 PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-private-")
 LANGUAGE_CODE = "zh-hans"

@@ -1,4 +1,5 @@
-"""Progress photos: contractors upload them, and they are shown on PUBLIC pages.
+"""Photos that may be shown widely (progress photos on public pages, complaint photos to the
+organizations that answer them).
 
 A photo as it comes off a phone carries much more than its pixels. Its EXIF block usually holds
 the GPS position where it was taken (often a contractor's or a resident's home), the time to the

@@ -1,0 +1,49 @@
+"""Complaints declared in one place (adhocracy4's phases): where each category goes, which status
+may follow which and who moves it. Views, services and permissions read these tables."""
+
+import enum
+
+from .models import Complaint
+
+C = Complaint.Category
+R = Complaint.Route
+S = Complaint.Status
+
+# Works problems go to the builder and its supervisor; money and misconduct to the street office,
+# never to the contractor (an integrity tip may be about them); the rest to the community committee.
+# Noise and dust come from the site, so they go with the works.
+ROUTES: dict[str, str] = {
+    C.QUALITY: R.WORKS,
+    C.SAFETY: R.WORKS,
+    C.NUISANCE: R.WORKS,
+    C.SCHEDULE: R.WORKS,
+    C.FUND_USE: R.STREET,
+    C.INTEGRITY: R.STREET,
+    C.OTHER: R.COMMUNITY,
+}
+# Routes the contractor and supervisor never see.
+CONFIDENTIAL_ROUTES = frozenset({R.STREET})
+
+
+class By(enum.Enum):
+    RESPONDER = "responder"  # the organization the complaint is routed to (or the street office once escalated)
+    FILER = "filer"  # the resident who filed it
+    SERVICE = "service"  # the portal's own job (closing after the reopening window)
+
+
+TRANSITIONS: dict[tuple[str, str], By] = {
+    (S.SUBMITTED, S.ACKNOWLEDGED): By.RESPONDER,
+    (S.SUBMITTED, S.IN_PROGRESS): By.RESPONDER,  # acknowledges it too
+    (S.ACKNOWLEDGED, S.IN_PROGRESS): By.RESPONDER,
+    (S.ACKNOWLEDGED, S.RESOLVED): By.RESPONDER,
+    (S.IN_PROGRESS, S.RESOLVED): By.RESPONDER,
+    (S.RESOLVED, S.CLOSED): By.FILER,  # the filer confirms; the sweep closes it after the window
+    (S.RESOLVED, S.IN_PROGRESS): By.FILER,  # reopened within COMPLAINT_REOPEN_DAYS
+}
+# The message is required: residents must be told what was done, responders why it was reopened.
+NOTE_REQUIRED = {(S.ACKNOWLEDGED, S.RESOLVED), (S.IN_PROGRESS, S.RESOLVED), (S.RESOLVED, S.IN_PROGRESS)}
+OPEN_STATUSES = frozenset({S.SUBMITTED, S.ACKNOWLEDGED, S.IN_PROGRESS})
+
+
+def next_statuses(status: str, by: By) -> list[str]:
+    return [to for (frm, to), who in TRANSITIONS.items() if frm == status and who is by]

@@ -1,0 +1,264 @@
+"""Residents' voice during and after the works (DESIGN §7): complaints with deadlines, satisfaction
+surveys with one invitation and at most one answer per household."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Project
+from stakeholders.files import _UploadPath, private_storage
+
+complaint_photo_path = _UploadPath("complaint-photos")
+complaint_thumb_path = _UploadPath("complaint-thumbs")
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=[Complaint.Status.RESOLVED, Complaint.Status.CLOSED])
+
+    def overdue(self, now):
+        """Not acknowledged by its deadline, or not resolved by its deadline."""
+        S = Complaint.Status
+        return self.filter(
+            Q(status=S.SUBMITTED, acknowledge_due__lt=now)
+            | Q(status__in=[S.SUBMITTED, S.ACKNOWLEDGED, S.IN_PROGRESS], resolve_due__lt=now)
+        )
+
+
+class Complaint(models.Model):
+    """A resident's complaint about a project. Routed by its category (feedback/routing.py) to the
+    organization that must answer it; the filer sees every update; the public sees only counts."""
+
+    class Category(models.TextChoices):
+        QUALITY = "quality", _("Quality of the works")
+        SAFETY = "safety", _("Safety")
+        NUISANCE = "nuisance", _("Noise or dust")
+        SCHEDULE = "schedule", _("Schedule")
+        FUND_USE = "fund_use", _("Use of the funds")
+        INTEGRITY = "integrity", _("Integrity tip (misconduct)")
+        OTHER = "other", _("Other")
+
+    class Route(models.TextChoices):
+        WORKS = "works", _("Contractor and supervisor")
+        STREET = "street", _("Street office")
+        COMMUNITY = "community", _("Community committee")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        IN_PROGRESS = "in_progress", _("Being dealt with")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    class Escalation(models.TextChoices):
+        ACKNOWLEDGE = "acknowledge", _("not acknowledged in time")
+        RESOLVE = "resolve", _("not resolved in time")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("project"))
+    filed_by = models.ForeignKey(
+        "stakeholders.Resident", on_delete=models.PROTECT, related_name="complaints", verbose_name=_("filed by")
+    )
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    route = models.CharField(_("routed to"), max_length=10, choices=Route.choices)
+    # The organization answerable when it was filed (shown in lists; Open311's agency_responsible).
+    agency = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="complaints", verbose_name=_("organization")
+    )
+    text = models.TextField(_("what is wrong"), max_length=4000)
+    building = models.ForeignKey(
+        "stakeholders.Building", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("building"),
+    )
+    location = models.CharField(_("where in the estate"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True, db_index=True)
+    acknowledge_due = models.DateTimeField(_("acknowledge by"))
+    resolve_due = models.DateTimeField(_("resolve by"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    escalation = models.CharField(_("escalated because"), max_length=12, choices=Escalation.choices, blank=True)
+    reopened = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-filed_at", "-id"]
+        indexes = [
+            models.Index(fields=["project", "status"], name="complaint_project_status"),
+            models.Index(fields=["status", "acknowledge_due"], name="complaint_ack_due"),
+            models.Index(fields=["status", "resolve_due"], name="complaint_resolve_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(resolve_due__gte=models.F("acknowledge_due")), name="complaint_resolve_after_ack"),
+            models.CheckConstraint(
+                condition=Q(escalated_at__isnull=True, escalation="") | Q(escalated_at__isnull=False) & ~Q(escalation=""),
+                name="complaint_escalation_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_category_display()} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("feedback:complaint", args=[self.pk])
+
+
+class ComplaintUpdate(models.Model):
+    """One step of a complaint's history: a status change or a message, by whom (and for which
+    organization). The filer sees them all."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="updates", verbose_name=_("complaint"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("author"), help_text=_("Empty for the portal's own steps (escalation, closing)."),
+    )
+    organization = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("for organization"),
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=Complaint.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Complaint.Status.choices, blank=True)
+    text = models.TextField(_("message"), max_length=4000, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("complaint update")
+        verbose_name_plural = _("complaint updates")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.complaint_id}: {self.from_status or '—'} → {self.to_status or '—'}"
+
+
+class ComplaintPhoto(models.Model):
+    """A photo with the complaint, re-encoded without metadata (stakeholders.photos). Not public:
+    shown only to those who may see the complaint."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos", verbose_name=_("complaint"))
+    image = models.FileField(_("photo"), storage=private_storage, upload_to=complaint_photo_path)
+    thumb = models.FileField(_("thumbnail"), storage=private_storage, upload_to=complaint_thumb_path)
+    photo_content_type = models.CharField(_("file type"), max_length=50, default="image/jpeg")
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    thumb_width = models.PositiveIntegerField(_("thumbnail width"))
+    thumb_height = models.PositiveIntegerField(_("thumbnail height"))
+
+    class Meta:
+        verbose_name = _("complaint photo")
+        verbose_name_plural = _("complaint photos")
+        ordering = ["complaint", "id"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Satisfaction surveys
+
+
+class Survey(models.Model):
+    """A satisfaction survey of one project's households: after completion, and a year later."""
+
+    class Kind(models.TextChoices):
+        COMPLETION = "completion", _("After completion")
+        FOLLOW_UP = "follow_up", _("One-year follow-up")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("project"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=6, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("opened at"))
+    remind_at = models.DateTimeField(_("reminders from"))
+    closes_at = models.DateTimeField(_("closes at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("households invited"), default=0)
+
+    class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            # One survey of each kind per project: a re-run of the job cannot open a second one.
+            models.UniqueConstraint(fields=["project", "kind"], name="one_survey_per_kind_per_project"),
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opened_at")), name="survey_closes_after_opening"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.get_kind_display()}"
+
+
+class Invitation(models.Model):
+    """One household's invitation to a survey. Its link carries a signed token (feedback/tokens.py)
+    made from the id and `nonce`; it works without signing in, once."""
+
+    class Delivery(models.TextChoices):
+        MESSAGE = "message", _("Sent to the voting owner")
+        PRINT = "print", _("To be printed (no portal account)")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("survey"))
+    household = models.ForeignKey(
+        "stakeholders.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("household")
+    )
+    nonce = models.CharField(_("token nonce"), max_length=32, editable=False)
+    delivery = models.CharField(_("how it reaches the household"), max_length=8, choices=Delivery.choices, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        ordering = ["survey", "id"]
+        constraints = [
+            # One invitation per household per survey, whatever re-runs.
+            models.UniqueConstraint(fields=["survey", "household"], name="one_invitation_per_household"),
+        ]
+        indexes = [models.Index(fields=["survey", "sent_at"], name="invitation_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} · {self.household_id}"
+
+
+class Response(models.Model):
+    """A household's answer (at most one: the invitation is unique). Scores 1 (very dissatisfied)
+    to 5 (very satisfied); the free text is shown to the street office and the bureau only."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        PAPER = "paper", _("Paper (entered by the community committee)")
+
+    QUESTIONS = ("overall", "quality", "schedule", "communication", "conduct", "transparency")
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.PROTECT, related_name="response", verbose_name=_("invitation"))
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey"))
+    overall = models.PositiveSmallIntegerField(_("Overall, how satisfied are you with the renovation?"))
+    quality = models.PositiveSmallIntegerField(_("Quality of the works"))
+    schedule = models.PositiveSmallIntegerField(_("Keeping to the schedule"))
+    communication = models.PositiveSmallIntegerField(_("Information and communication"))
+    conduct = models.PositiveSmallIntegerField(_("Conduct on site (noise, dust, tidiness, safety)"))
+    transparency = models.PositiveSmallIntegerField(_("Openness about money and decisions"))
+    text = models.TextField(_("Anything else you want to tell us?"), max_length=2000, blank=True)
+    channel = models.CharField(_("channel"), max_length=6, choices=Channel.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("entered by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        ordering = ["survey", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(**{f"{q}__gte": 1, f"{q}__lte": 5}), name=f"response_{q}_1_to_5")
+            for q in ("overall", "quality", "schedule", "communication", "conduct", "transparency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey}: {self.overall}"

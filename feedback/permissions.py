@@ -1,0 +1,168 @@
+"""Who may do what with complaints and surveys — the only place that decides (Zulip's access
+functions; each condition on its own line). Views, templates, services and tests call these.
+
+Complaints: any resident with a claim in the estate files one; the organization it is routed to
+answers (the project's current contractor and supervisor for works problems — through their
+guardian grants, so a replaced contractor loses them —, the street office for money and integrity,
+the community committee for the rest); the street office sees every complaint of its street and
+answers escalated ones; the contractor and supervisor never see money or integrity complaints.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from projects import permissions as project_permissions
+from projects.models import Project
+from stakeholders import permissions as people
+
+from .lifecycle import CONFIDENTIAL_ROUTES, TRANSITIONS, By
+from .models import Complaint, Invitation, Survey
+
+S = Project.Status
+R = Complaint.Route
+# From the street office taking the project on until long-term maintenance.
+COMPLAINT_PROJECT_STATUSES = frozenset({
+    S.ACCEPTED, S.PLANNING, S.PLAN_VOTING, S.PLAN_ADOPTED, S.BUDGET_APPROVED, S.CONTRACTED,
+    S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED,
+})
+
+
+# --- complaints --------------------------------------------------------------------------------------
+
+
+def is_estate_resident(user, estate) -> bool:
+    """A resident whose claim to a household of the estate stands (pending or verified)."""
+    return estate.pk in people.claimed_estate_ids(user)
+
+
+def may_file_complaints(user) -> bool:
+    return people.is_resident(user)
+
+
+def can_file_complaint(user, project: Project) -> bool:
+    return project.status in COMPLAINT_PROJECT_STATUSES and is_estate_resident(user, project.estate)
+
+
+def is_filer(user, complaint: Complaint) -> bool:
+    resident = people.resident_profile(user)
+    return resident is not None and complaint.filed_by_id == resident.pk
+
+
+def _works_party(user, project: Project) -> bool:
+    return project_permissions.is_project_contractor(user, project) or project_permissions.is_project_supervisor(user, project)
+
+
+def is_responder(user, complaint: Complaint) -> bool:
+    """The organization the complaint is routed to answers it; once escalated, the street office too."""
+    estate = complaint.project.estate
+    if people.is_platform_admin(user):
+        return True
+    if complaint.route == R.WORKS and _works_party(user, complaint.project):
+        return True
+    if complaint.route == R.COMMUNITY and people.is_community_staff(user, estate):
+        return True
+    if complaint.route == R.STREET or complaint.escalated_at is not None:
+        return people.is_street_staff(user, estate)
+    return False
+
+
+def can_view_complaint(user, complaint: Complaint) -> bool:
+    estate = complaint.project.estate
+    return (
+        is_filer(user, complaint)
+        or people.is_platform_admin(user)
+        or people.is_bureau_staff(user)
+        or people.is_street_staff(user, estate)
+        or (complaint.route not in CONFIDENTIAL_ROUTES and people.is_community_staff(user, estate))
+        or (complaint.route == R.WORKS and _works_party(user, complaint.project))
+    )
+
+
+def may_list_complaints(user) -> bool:
+    return user.is_authenticated
+
+
+def reopen_window_open(complaint: Complaint, now=None) -> bool:
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    now = now or timezone.now()
+    return complaint.resolved_at is not None and now < complaint.resolved_at + timedelta(days=settings.COMPLAINT_REOPEN_DAYS)
+
+
+def can_transition_complaint(user, complaint: Complaint, to: str, now=None) -> bool:
+    by = TRANSITIONS.get((complaint.status, to))
+    if by is By.RESPONDER:
+        return is_responder(user, complaint)
+    if by is By.FILER:
+        if to == Complaint.Status.IN_PROGRESS:  # reopening: only within the window
+            return is_filer(user, complaint) and reopen_window_open(complaint, now)
+        return is_filer(user, complaint)
+    return False
+
+
+def available_complaint_transitions(user, complaint: Complaint, now=None) -> list[str]:
+    return [to for (frm, to) in TRANSITIONS if frm == complaint.status and can_transition_complaint(user, complaint, to, now)]
+
+
+def can_message_complaint(user, complaint: Complaint) -> bool:
+    """The filer and the responders talk on the complaint until it is closed."""
+    return complaint.status != Complaint.Status.CLOSED and (is_filer(user, complaint) or is_responder(user, complaint))
+
+
+can_view_complaint_photo = can_view_complaint
+
+
+# --- surveys ---------------------------------------------------------------------------------------
+
+
+def survey_accepts_answers(survey: Survey, now=None) -> bool:
+    now = now or timezone.now()
+    return survey.status == Survey.Status.OPEN and survey.opened_at <= now < survey.closes_at
+
+
+def can_answer_by_link(invitation: Invitation, *, answered: bool, now=None) -> bool:
+    """Whoever holds the invitation's valid link answers for its household, once, while open."""
+    return not answered and survey_accepts_answers(invitation.survey, now)
+
+
+def can_answer_as_owner(user, invitation: Invitation, *, answered: bool, voting_owner_user_id: int | None, now=None) -> bool:
+    """Signed in: the household's voting owner answers from their dashboard."""
+    return (
+        user.is_authenticated
+        and voting_owner_user_id is not None
+        and voting_owner_user_id == user.pk
+        and can_answer_by_link(invitation, answered=answered, now=now)
+    )
+
+
+def can_manage_survey(user, survey: Survey) -> bool:
+    """The survey desk (counts, printing, paper answers): the estate's committee and street office."""
+    estate = survey.project.estate
+    return people.is_platform_admin(user) or people.is_community_staff(user, estate) or people.is_street_staff(user, estate)
+
+
+def can_print_invitations(user, survey: Survey, now=None) -> bool:
+    """Community staff print invitations (link + QR code) for households without an account."""
+    return survey_accepts_answers(survey, now) and (
+        people.is_platform_admin(user) or people.is_community_staff(user, survey.project.estate)
+    )
+
+
+can_record_paper_response = can_print_invitations
+
+
+def can_view_survey_results(user, survey: Survey) -> bool:
+    """Averages and distributions (also public after close, from SURVEY_MIN_RESPONSES answers)."""
+    return can_manage_survey(user, survey) or people.is_bureau_staff(user)
+
+
+def can_view_survey_text(user, survey: Survey) -> bool:
+    """Residents' free text: the street office and the bureau (and admins), nobody else."""
+    return (
+        people.is_platform_admin(user)
+        or people.is_bureau_staff(user)
+        or people.is_street_staff(user, survey.project.estate)
+    )

@@ -1,0 +1,34 @@
+"""Celery tasks: thin — load, call the service, retry on transient database errors. Every task is
+idempotent and acknowledged late (a worker that dies mid-task has it re-delivered): invitations,
+notices and messages are keyed, so a re-run adds and sends nothing twice."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from . import services
+
+RETRY = {"acks_late": True, "autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(**RETRY)
+def dispatch_surveys() -> dict:
+    """Beat: open due surveys, close ended ones (rating contractors), and queue one task per batch
+    of SURVEY_BATCH_SIZE invitations or reminders (not one task per household)."""
+    plan = services.surveys_dispatch()
+    for survey_id, kind, first_id, last_id in plan.batches:
+        send_survey_batch.delay(survey_id, kind, first_id, last_id)
+    return {"opened": plan.opened, "closed": plan.closed, "batches": len(plan.batches)}
+
+
+@shared_task(**RETRY)
+def send_survey_batch(survey_id: int, kind: str, first_id: int, last_id: int) -> dict:
+    return services.survey_send_and_deliver(survey_id=survey_id, kind=kind, first_id=first_id, last_id=last_id)
+
+
+@shared_task(**RETRY)
+def sweep_complaints() -> dict:
+    """Beat: escalate overdue complaints (once each) and close resolved ones after the window."""
+    return {
+        "escalated": services.complaints_escalate_overdue(),
+        "closed": services.complaints_close_resolved(),
+    }
