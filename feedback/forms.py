@@ -90,7 +90,11 @@ class SurveyAnswerForm(StyledFormMixin, forms.Form):
             widget=forms.Textarea(attrs={"rows": 3}),
             help_text=_("Only the street office and the housing bureau read this; it is never published."),
         )
-        self._style()
+        self.prepare()
+        self._style()  # (reads self.errors on a bound form: every field must be ready by now)
+
+    def prepare(self) -> None:
+        """Subclasses finish their own fields here."""
 
     def answers(self) -> dict:
         return {q: self.cleaned_data[q] for q in Response.QUESTIONS}
@@ -107,8 +111,10 @@ class PaperResponseForm(SurveyAnswerForm):
     )
 
     def __init__(self, *args, invitations=None, **kwargs):
+        self._invitations = invitations
         super().__init__(*args, **kwargs)
-        self.fields["invitation"].queryset = invitations
+
+    def prepare(self) -> None:
+        self.fields["invitation"].queryset = self._invitations
         self.fields["invitation"].label_from_instance = lambda inv: str(inv.household)
         self.order_fields(["invitation"])
-        self._style()

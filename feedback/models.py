@@ -4,6 +4,7 @@ surveys with one invitation and at most one answer per household."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
@@ -72,7 +73,7 @@ class Complaint(models.Model):
     )
     location = models.CharField(_("where in the estate"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
-    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True, db_index=True)
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now, db_index=True)
     acknowledge_due = models.DateTimeField(_("acknowledge by"))
     resolve_due = models.DateTimeField(_("resolve by"))
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from projects.models import Project, ProjectGroupObjectPermission
 from stakeholders import permissions as people
@@ -205,14 +205,13 @@ def surveys_of_project(project: Project) -> list[Survey]:
 def survey_desk_figures(survey: Survey) -> dict[str, int]:
     """Invited, sent, to print, answered online and on paper (one query)."""
     D = Invitation.Delivery
-    answered = Response.objects.filter(invitation=OuterRef("pk"))
-    figures = survey.invitations.annotate(answered=Exists(answered)).aggregate(
+    figures = survey.invitations.aggregate(
         invited=Count("id"),
         messaged=Count("id", filter=Q(delivery=D.MESSAGE)),
         to_print=Count("id", filter=Q(delivery=D.PRINT)),
         unsent=Count("id", filter=Q(sent_at__isnull=True)),
         reminded=Count("id", filter=Q(reminded_at__isnull=False)),
-        answered=Count("id", filter=Q(answered=True)),
+        answered=Count("id", filter=Q(response__isnull=False)),
     )
     by_channel = dict(survey.responses.values_list("channel").annotate(n=Count("id")).values_list("channel", "n"))
     return {**figures, "online": by_channel.get("online", 0), "paper": by_channel.get("paper", 0)}

@@ -126,7 +126,7 @@ def complaint_file(
     now = timezone.now()
     complaint = Complaint(
         project=project, filed_by=actor.resident, category=category, route=route, agency=agency, text=text,
-        location=(location or "").strip(), building=building,
+        location=(location or "").strip(), building=building, filed_at=now,
         acknowledge_due=now + timedelta(hours=settings.COMPLAINT_ACK_HOURS),
         resolve_due=now + timedelta(days=settings.COMPLAINT_RESOLVE_DAYS),
     )

@@ -16,6 +16,7 @@ import fcntl
 import json
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -116,7 +117,7 @@ class FileSmsBackend(SmsBackend):
 
     def send(self, *, to: str, text: str, key: str) -> None:
         line = json.dumps({"key": key, "to": to, "text": text, "at": timezone.now().isoformat()}, ensure_ascii=False)
-        path = settings.SMS_FILE_PATH
+        path = Path(str(settings.SMS_FILE_PATH))
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)

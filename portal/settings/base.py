@@ -151,6 +151,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# An unacknowledged task (its worker died) goes back to the queue after this long (Redis broker).
+# The worker looks for such tasks every interval × throttle seconds (kombu's defaults: 10 × 10).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
 CELERY_BEAT_SCHEDULE: dict = {
     # Every job is idempotent: a late, repeated or re-delivered run is harmless.
     # Close votes at their deadline and count them.
