@@ -259,6 +259,9 @@ def seed_demo_city(report: Report | None = None) -> Report:
     from .demo_projects import seed_projects
 
     seed_projects(report, admin=admin)
+    from .demo_feedback import seed_feedback
+
+    seed_feedback(report)
     return report
 
 

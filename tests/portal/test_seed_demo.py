@@ -183,7 +183,47 @@ def test_demo_works_have_budget_ledger_milestones_progress_and_acceptance(client
         assert project_permissions.acceptance_roles(User.objects.get(username=username), building) == [role]
     assert not ProgressUpdate.objects.filter(project=contracted).exists()
 
-    assert done.completed_on == timezone.localdate()
+    from datetime import timedelta
+
+    from portal.demo_projects import FANGZHI_AGO
+
+    assert done.completed_on == timezone.localdate() - timedelta(days=FANGZHI_AGO)
     assert set(AcceptanceSignature.objects.filter(project=done).values_list("role", flat=True)) == {"supervisor", "street", "council"}
     assert pub.current_progress(done) == 100
     assert not Milestone.objects.filter(project=done).exclude(status="met").exists()
+
+
+@pytest.mark.django_db
+def test_demo_residents_voice_closed_survey_rating_and_complaints(client):
+    from django.utils import timezone
+
+    from feedback import selectors as voice
+    from feedback.models import Complaint, Survey
+    from projects.models import Project
+    from stakeholders.models import User
+
+    demo.seed_demo_city()
+    done = Project.objects.get(status="completed")
+    survey = Survey.objects.get(project=done)
+    results = voice.survey_results(survey)
+    assert survey.status == "closed" and results.shown and results.responses >= 20
+    assert results.households == survey.invitations.count() > results.responses
+    assert {"online", "paper"} == set(survey.responses.values_list("channel", flat=True))
+    page = client.get(f"/disclosure/projects/{done.code}/").content.decode()
+    assert 'data-testid="average-overall">' in page
+    builder = Organization.objects.get(memberships__user__username="contractor2")
+    assert builder.rating_overall == results.overall and builder.rating_responses == results.responses
+    assert client.get(f"/disclosure/contractors/{builder.pk}/").status_code == 200
+
+    building = Project.objects.get(status="under_construction")
+    complaints = Complaint.objects.filter(project=building)
+    assert {"submitted", "acknowledged", "in_progress", "resolved", "closed"} <= set(complaints.values_list("status", flat=True))
+    overdue = complaints.overdue(timezone.now())
+    assert overdue.count() == 1 and overdue.get().escalated_at is not None
+    assert complaints.filter(route="street").exists() and complaints.filter(route="community").exists()
+    # The contractor's list: works complaints only; the street office sees all of them.
+    client.force_login(User.objects.get(username="contractor"))
+    listed = client.get("/feedback/complaints/").content.decode()
+    assert listed.count('data-testid="complaint-') - listed.count('data-testid="complaint-list"') == complaints.filter(route="works").count()
+    client.force_login(User.objects.get(username="street_staff"))
+    assert client.get("/").context["complaints"]["overdue"] == 1
