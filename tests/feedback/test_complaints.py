@@ -71,7 +71,7 @@ def test_bad_input_keeps_the_form_and_says_what_is_wrong(client, city, works):
     response = client.post(url, {"category": "quality", "text": "  ", "location": "3栋门口"})
     html = response.content.decode()
     assert response.status_code == 400
-    assert "说清楚哪里有问题" in html or "Say what is wrong" in html
+    assert "请说清楚哪里有问题" in html
     assert 'value="3栋门口"' in html  # nothing typed is lost
     other_building = f.BuildingFactory(estate=city.estate_b1)
     response = client.post(url, {"category": "quality", "text": "漏水", "building": other_building.pk})
