@@ -22,7 +22,7 @@ from stakeholders.models import Organization, User
 from . import permissions
 from .ledger import entry_document, entry_hash
 from .models import ZERO_HASH, Budget, BudgetLine, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
-from stakeholders.photos import process_photo
+from stakeholders.photos import process_photos, store_photo
 
 BUDGET_ERRORS = {
     "not_allowed": _("You may not change this budget."),
@@ -334,24 +334,13 @@ def progress_post(
         raise _progress_error("backwards_needs_note", "text", before=previous, now=percent)
     if previous is not None and percent == previous and not text and not photos:
         raise _progress_error("nothing_to_post", "text")
-    processed = []
-    for photo in photos:
-        try:
-            processed.append(process_photo(photo))
-        except ValidationError as error:
-            raise ValidationError({"photos": error}) from None
+    processed = process_photos(photos)
     update = ProgressUpdate.objects.create(
         project=locked, plan_item=plan_item, percent=percent, text=text, posted_by=actor,
         organization=_contractor_of(locked), project_percent=_project_percent(locked, plan_item, percent),
     )
     for result in processed:
-        photo = ProgressPhoto(
-            update=update, photo_content_type=result.content_type, width=result.width, height=result.height,
-            thumb_width=result.thumb_width, thumb_height=result.thumb_height,
-        )
-        photo.image.save("photo.jpg", result.full, save=False)
-        photo.thumb.save("thumb.jpg", result.thumb, save=False)
-        photo.save()
+        store_photo(ProgressPhoto(update=update), result)
     if locked.status == Project.Status.CONTRACTED:
         project_transition(project=locked, to=Project.Status.UNDER_CONSTRUCTION, actor=actor, by_service=True)
     project_touch(project=locked)

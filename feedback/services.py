@@ -24,7 +24,7 @@ from projects.services import project_touch
 from stakeholders import permissions as people
 from stakeholders.models import Household, Membership, Notification, Organization, Ownership, User
 from stakeholders.notifications import Notice
-from stakeholders.photos import process_photo
+from stakeholders.photos import process_photos, store_photo
 from stakeholders.services import deliveries_send, notify, notify_each, organization_set_rating
 
 from . import permissions, tokens
@@ -117,12 +117,7 @@ def complaint_file(
     route, agency, supervisor_id = complaint_route(project=project, category=category)
     if agency is None:
         raise _error(ERRORS, "no_agency")
-    processed = []
-    for photo in photos:
-        try:
-            processed.append(process_photo(photo))
-        except ValidationError as error:
-            raise ValidationError({"photos": error}) from None
+    processed = process_photos(photos)
     now = timezone.now()
     complaint = Complaint(
         project=project, filed_by=actor.resident, category=category, route=route, agency=agency, text=text,
@@ -133,13 +128,7 @@ def complaint_file(
     complaint.full_clean()
     complaint.save()
     for photo in processed:
-        stored = ComplaintPhoto(
-            complaint=complaint, width=photo.width, height=photo.height,
-            thumb_width=photo.thumb_width, thumb_height=photo.thumb_height, photo_content_type=photo.content_type,
-        )
-        stored.image.save(photo.full.name, photo.full, save=False)
-        stored.thumb.save(photo.thumb.name, photo.thumb, save=False)
-        stored.save()
+        store_photo(ComplaintPhoto(complaint=complaint), photo)
     ComplaintUpdate.objects.create(complaint=complaint, author=actor, to_status=complaint.status)
     notify(
         users=_member_ids(agency.pk, supervisor_id), kind=Notification.Kind.COMPLAINT_FILED, url=complaint.get_absolute_url(),

@@ -170,6 +170,31 @@ def _link_problem(request, code: str, *, survey: Survey | None = None):
     return render(request, "feedback/link_problem.html", {"code": code, "message": services.SURVEY_ERRORS[code], "survey": survey}, status=status)
 
 
+LINK_PROBLEMS = ("already_answered", "closed", "forged", "expired")
+
+
+def _answer_page(request, invitation, submit):
+    """The survey form for `invitation`; `submit(answers, text)` stores the answer (one service)."""
+    survey = invitation.survey
+    if selectors.has_response(invitation):
+        return _link_problem(request, "already_answered", survey=survey)
+    if not permissions.survey_accepts_answers(survey):
+        return _link_problem(request, "closed", survey=survey)
+    form = SurveyAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submit(form.answers(), form.cleaned_data["text"])
+        except ValidationError as error:
+            code = getattr(error, "code", None)
+            if code in LINK_PROBLEMS:
+                return _link_problem(request, code, survey=survey)
+            _form_errors(form, error)
+        else:
+            return render(request, "feedback/thanks.html", {"survey": survey})
+    return render(request, "feedback/answer.html", {"survey": survey, "invitation": invitation, "form": form},
+                  status=400 if form.errors else 200)
+
+
 @require_http_methods(["GET", "POST"])
 def answer(request, pk: int, token: str):
     """The invitation link: no sign-in needed; the token is the household's key, once."""
@@ -177,26 +202,9 @@ def answer(request, pk: int, token: str):
         invitation = services.invitation_by_token(invitation_id=pk, token=token)
     except ValidationError as error:
         return _link_problem(request, error.code)
-    survey = invitation.survey
-    if selectors.has_response(invitation):
-        return _link_problem(request, "already_answered", survey=survey)
-    if not permissions.can_answer_by_link(invitation, answered=False):
-        return _link_problem(request, "closed", survey=survey)
-    form = SurveyAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.response_submit_by_link(
-                invitation_id=pk, token=token, answers=form.answers(), text=form.cleaned_data["text"], actor=request.user,
-            )
-        except ValidationError as error:
-            code = getattr(error, "code", None)
-            if code in ("already_answered", "closed", "forged", "expired"):
-                return _link_problem(request, code, survey=survey)
-            _form_errors(form, error)
-        else:
-            return render(request, "feedback/thanks.html", {"survey": survey})
-    return render(request, "feedback/answer.html", {"survey": survey, "invitation": invitation, "form": form},
-                  status=400 if form.errors else 200)
+    return _answer_page(request, invitation, lambda answers, text: services.response_submit_by_link(
+        invitation_id=pk, token=token, answers=answers, text=text, actor=request.user,
+    ))
 
 
 @login_required
@@ -206,23 +214,9 @@ def my_invitation(request, pk: int):
     invitation = selectors.invitation_of_owner(request.user, pk)
     if invitation is None:
         raise Http404
-    survey = invitation.survey
-    if selectors.has_response(invitation):
-        return _link_problem(request, "already_answered", survey=survey)
-    if not permissions.survey_accepts_answers(survey):
-        return _link_problem(request, "closed", survey=survey)
-    form = SurveyAnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.response_submit_as_owner(invitation=invitation, actor=request.user, answers=form.answers(), text=form.cleaned_data["text"])
-        except ValidationError as error:
-            if getattr(error, "code", None) in ("already_answered", "closed"):
-                return _link_problem(request, error.code, survey=survey)
-            _form_errors(form, error)
-        else:
-            return render(request, "feedback/thanks.html", {"survey": survey})
-    return render(request, "feedback/answer.html", {"survey": survey, "invitation": invitation, "form": form},
-                  status=400 if form.errors else 200)
+    return _answer_page(request, invitation, lambda answers, text: services.response_submit_as_owner(
+        invitation=invitation, actor=request.user, answers=answers, text=text,
+    ))
 
 
 # --- the survey desk (community committee, street office, bureau) -----------------------------------------

@@ -168,3 +168,26 @@ def _encode(image: Image.Image, quality: int) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
     return buffer.getvalue()
+
+
+def process_photos(uploads, *, field: str = "photos") -> list[ProcessedPhoto]:
+    """Process every upload before anything is stored; a bad one is an error on `field`."""
+    processed = []
+    for upload in uploads:
+        try:
+            processed.append(process_photo(upload))
+        except ValidationError as error:
+            raise ValidationError({field: error}) from None
+    return processed
+
+
+def store_photo(row, processed: ProcessedPhoto):
+    """Fill and save a photo row (image, thumb, photo_content_type, width, height, thumb_width,
+    thumb_height — ProgressPhoto, ComplaintPhoto) from a processed photo."""
+    row.photo_content_type = processed.content_type
+    row.width, row.height = processed.width, processed.height
+    row.thumb_width, row.thumb_height = processed.thumb_width, processed.thumb_height
+    row.image.save("photo.jpg", processed.full, save=False)
+    row.thumb.save("thumb.jpg", processed.thumb, save=False)
+    row.save()
+    return row
