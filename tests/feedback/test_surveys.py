@@ -416,3 +416,56 @@ def test_open_data_csv_carries_the_satisfaction(client, city, surveyed):
     body = b"".join(client.get("/disclosure/opendata/projects.csv").streaming_content).decode("utf-8-sig")
     row = next(r for r in csv.DictReader(io.StringIO(body)) if r["code"] == surveyed.project.code)
     assert row["satisfaction"] == "4.00"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+def test_two_answers_for_one_household_at_once_store_one(city):
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection as conn
+
+    built = bulk_estate(city, 3)
+    survey = services.survey_open(project=completed_project(city, built.estate), kind="completion")
+    invitation = Invitation.objects.filter(survey=survey).order_by("pk").first()
+    token, outcomes, barrier = tokens.make_token(invitation), [], threading.Barrier(4)
+
+    def submit(score):
+        try:
+            barrier.wait()
+            services.response_submit_by_link(invitation_id=invitation.pk, token=token, answers=answers(score))
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(error.code)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=submit, args=(s,)) for s in (1, 2, 4, 5)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(outcomes) == ["already_answered"] * 3 + ["ok"]
+    assert Response.objects.filter(invitation=invitation).count() == 1
+
+
+@pytest.mark.django_db
+def test_contractor_pages_query_budgets_stay_flat(client, city):
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def grow(n):
+        for _ in range(n):
+            built = bulk_estate(city, 5)
+            survey = services.survey_open(project=completed_project(city, built.estate), kind="completion")
+            answer_n(survey, 5)
+            services.survey_close(survey=survey)
+            f.organization("contractor")
+
+    grow(1)
+    urls = [reverse("disclosure:contractors"), reverse("disclosure:contractor", args=[city.contractor_org.pk])]
+    small = [count(u) for u in urls]
+    grow(5)
+    assert [count(u) for u in urls] == small
+    assert max(small) <= 6
