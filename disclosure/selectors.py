@@ -43,23 +43,26 @@ def _kind_total(kind: str):
     return Coalesce(Subquery(signed, output_field=MONEY), ZERO)
 
 
+def projects_with_money(qs):
+    """Projects annotated with their published budget, net income and spending (from the ledger)
+    and latest progress percent — one correlated subquery each, evaluated per row shown."""
+    latest_progress = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-posted_at", "-id").values("project_percent")[:1]
+    return qs.annotate(
+        budget_total=Subquery(
+            Budget.objects.filter(project=OuterRef("pk"), status=Budget.Status.PUBLISHED).values("total")[:1],
+            output_field=MONEY,
+        ),
+        income=_kind_total(LedgerEntry.Kind.INCOME),
+        spent=_kind_total(LedgerEntry.Kind.EXPENSE),
+        progress=Subquery(latest_progress),
+    )
+
+
 def public_projects(*, street: str = "", status: str = "", year: int | None = None, q: str = ""):
     """Projects as the public index lists them, with budget, income, spent and progress."""
-    latest_progress = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-posted_at", "-id").values("project_percent")[:1]
-    qs = (
-        Project.objects.filter(status__in=PUBLIC_STATUSES)
-        .select_related("estate__community__street")
-        .annotate(
-            budget_total=Subquery(
-                Budget.objects.filter(project=OuterRef("pk"), status=Budget.Status.PUBLISHED).values("total")[:1],
-                output_field=MONEY,
-            ),
-            income=_kind_total(LedgerEntry.Kind.INCOME),
-            spent=_kind_total(LedgerEntry.Kind.EXPENSE),
-            progress=Subquery(latest_progress),
-            year=ExtractYear("created_at"),
-        )
-    )
+    qs = projects_with_money(
+        Project.objects.filter(status__in=PUBLIC_STATUSES).select_related("estate__community__street")
+    ).annotate(year=ExtractYear("created_at"))
     if street:
         qs = qs.filter(estate__community__street__code=street)
     if status:

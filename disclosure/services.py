@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import FundingSource, PlanItem, PlanVersion, Project
 from projects.services import project_touch, project_transition
+from stakeholders.audit import by_actor
 from stakeholders.files import DOCUMENT_TYPES, check_upload
 from stakeholders.models import Organization, User
 
@@ -95,6 +96,7 @@ def _clean_lines(total: Decimal, lines: dict[str, Decimal | None]) -> dict[str, 
     return clean
 
 
+@by_actor
 @transaction.atomic
 def budget_save_draft(*, project: Project, actor: User, total: Decimal, lines: dict[str, Decimal | None]) -> Budget:
     """Create or correct the draft budget: a total and its funding lines, which must add up."""
@@ -128,6 +130,7 @@ def _lock_budget(budget: Budget, expected: str, actor: User, may) -> Budget:
     return locked
 
 
+@by_actor
 @transaction.atomic
 def budget_approve(*, budget: Budget, actor: User) -> Budget:
     locked = _lock_budget(budget, Budget.Status.DRAFT, actor, permissions.can_approve_budget)
@@ -136,6 +139,7 @@ def budget_approve(*, budget: Budget, actor: User) -> Budget:
     return locked
 
 
+@by_actor
 @transaction.atomic
 def budget_publish(*, budget: Budget, actor: User, notice_days: int | None = None) -> Budget:
     """公示: the approved budget goes public with a notice period; the project is `budget_approved`."""
@@ -193,6 +197,7 @@ def _lock_ledger(project: Project, actor: User) -> Budget:
     return budget
 
 
+@by_actor
 @transaction.atomic
 def ledger_record(
     *, project: Project, actor: User, date: Date, kind: str, amount: Decimal, counterparty: str,
@@ -232,6 +237,7 @@ def ledger_record(
     )
 
 
+@by_actor
 @transaction.atomic
 def ledger_reverse(*, entry: LedgerEntry, actor: User, memo: str, date: Date | None = None) -> LedgerEntry:
     """Correct a mistake: a reversal entry cancels `entry` (same amount, same category)."""
@@ -308,6 +314,7 @@ def _project_percent(project: Project, plan_item: PlanItem | None, percent: int)
     return max(by_items, stated)
 
 
+@by_actor
 @transaction.atomic
 def progress_post(
     *, project: Project, actor: User, percent: int, text: str = "", plan_item: PlanItem | None = None, photos=(),
@@ -347,6 +354,7 @@ def progress_post(
     return update
 
 
+@by_actor
 @transaction.atomic
 def milestone_add(
     *, project: Project, actor: User, title: str, due_date: Date, type: str = Milestone.Type.DELIVERY, description: str = "",
@@ -364,6 +372,7 @@ def milestone_add(
     return milestone
 
 
+@by_actor
 @transaction.atomic
 def milestone_update(*, milestone: Milestone, actor: User, status: str, date_met: Date | None = None) -> Milestone:
     """Mark a milestone met (with its date), partially met, not met, or scheduled again."""

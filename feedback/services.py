@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Award, Project
 from projects.services import project_touch
+from stakeholders.audit import by_actor
 from stakeholders import permissions as people
 from stakeholders.models import Household, Membership, Notification, Organization, Ownership, User
 from stakeholders.notifications import Notice
@@ -98,6 +99,7 @@ def complaint_route(*, project: Project, category: str) -> tuple[str, Organizati
     return Complaint.Route.STREET, _street_office(project), None
 
 
+@by_actor
 @transaction.atomic
 def complaint_file(
     *, project: Project, actor: User, category: str, text: str, location: str = "", building=None, photos=(),
@@ -191,6 +193,7 @@ def _locked(complaint: Complaint, expected: str) -> Complaint:
     return locked
 
 
+@by_actor
 @transaction.atomic
 def complaint_transition(
     *, complaint: Complaint, to: str, actor: User | None, note: str = "", by_service: bool = False, now=None,
@@ -240,6 +243,7 @@ def complaint_transition(
     return locked
 
 
+@by_actor
 @transaction.atomic
 def complaint_message(*, complaint: Complaint, actor: User, text: str) -> ComplaintUpdate:
     """A message on the complaint without changing its status (a question, a date for a visit)."""
@@ -256,8 +260,8 @@ def complaint_message(*, complaint: Complaint, actor: User, text: str) -> Compla
 
 
 def complaints_escalate_overdue(*, now=None) -> list[int]:
-    """Escalate each complaint past a deadline to the street office — once: the conditional UPDATE
-    on `escalated_at IS NULL` lets only one run (or one of two concurrent runs) do it."""
+    """Escalate each complaint past a deadline to the street office — once: under the row lock only
+    the first run (of two concurrent ones too) finds `escalated_at` empty."""
     now = now or timezone.now()
     escalated = []
     due = Complaint.objects.overdue(now).filter(escalated_at__isnull=True).select_related("project__estate__community", "filed_by")
@@ -269,8 +273,13 @@ def complaints_escalate_overdue(*, now=None) -> list[int]:
             else Complaint.Escalation.RESOLVE
         )
         with transaction.atomic():
-            if not Complaint.objects.filter(pk=complaint.pk, escalated_at__isnull=True).update(escalated_at=now, escalation=reason):
+            # The row lock makes it once even when two sweeps run at the same time; save() (not
+            # update()) so the audit trail records it.
+            locked = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+            if locked.escalated_at is not None:
                 continue
+            locked.escalated_at, locked.escalation = now, reason
+            locked.save(update_fields=["escalated_at", "escalation"])
             complaint.escalated_at, complaint.escalation = now, reason
             with translation.override(settings.LANGUAGE_CODE):
                 note = str(_("Escalated to the street office: %(reason)s.") % {"reason": Complaint.Escalation(reason).label})
@@ -516,6 +525,7 @@ def invitation_by_token(*, invitation_id: int, token: str) -> Invitation:
     return invitation
 
 
+@by_actor
 @transaction.atomic
 def response_submit_by_link(*, invitation_id: int, token: str, answers: dict, text: str = "", actor: User | None = None, now=None) -> Response:
     invitation = invitation_by_token(invitation_id=invitation_id, token=token)
@@ -523,6 +533,7 @@ def response_submit_by_link(*, invitation_id: int, token: str, answers: dict, te
     return _store_response(invitation=invitation, answers=answers, text=text, channel=Response.Channel.ONLINE, entered_by=user, now=now)
 
 
+@by_actor
 @transaction.atomic
 def response_submit_as_owner(*, invitation: Invitation, actor: User, answers: dict, text: str = "", now=None) -> Response:
     owner = voting_owner_users([invitation.household_id]).get(invitation.household_id)
@@ -536,6 +547,7 @@ def response_submit_as_owner(*, invitation: Invitation, actor: User, answers: di
     return _store_response(invitation=invitation, answers=answers, text=text, channel=Response.Channel.ONLINE, entered_by=actor, now=now)
 
 
+@by_actor
 @transaction.atomic
 def response_record_paper(*, invitation: Invitation, actor: User, answers: dict, text: str = "", now=None) -> Response:
     """Community staff enter a household's signed paper answer — once (the household's only answer)."""

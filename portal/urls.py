@@ -10,6 +10,12 @@ from django.contrib.auth import views as auth_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/audit/", views.audit, name="audit"),
+    path("reports/exports/<uuid:pk>/", views.export_job, name="export_job"),
+    path("reports/exports/<uuid:pk>/download", views.export_download, name="export_download"),
+    path("reports/<slug:code>.csv", views.report_csv, name="report_csv"),
+    path("reports/<slug:code>.xlsx", views.report_xlsx, name="report_xlsx"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),

@@ -1,6 +1,22 @@
-from django.shortcuts import render
+from urllib.parse import urlencode
 
-from . import dashboards
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from stakeholders.files import private_file_response
+
+from . import dashboards, permissions, selectors, services
+from .forms import AuditFilterForm, ReportFilterForm
+from .models import ExportJob
+from .reports import REPORTS, Filters
 
 
 def home(request):
@@ -8,3 +24,118 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "portal/landing.html")
     return render(request, "portal/dashboard.html", dashboards.build(request.user))
+
+
+# --- reports (/reports/) --------------------------------------------------------------------------------
+
+
+def _may_export_or_403(user):
+    if not permissions.may_export(user):
+        raise PermissionDenied(services.ERRORS["not_allowed"])
+
+
+def _filters(request) -> tuple[ReportFilterForm, Filters]:
+    """The filter form and, when valid, the filters within the user's scope. A street outside the
+    scope is a 404, like any object the user may not see."""
+    scope = permissions.export_street_ids(request.user)
+    form = ReportFilterForm(request.GET or None, street_ids=scope)
+    if form.is_bound and not form.is_valid():
+        if "street" in form.errors:
+            raise Http404(_("No street of yours has this number."))
+        return form, None
+    data = form.cleaned_data if form.is_bound else {}
+    street = data.get("street")
+    return form, Filters(
+        streets=scope, street=street.pk if street else None, status=data.get("status") or "",
+        date_from=data.get("date_from"), date_to=data.get("date_to"),
+    )
+
+
+@login_required
+def reports(request):
+    _may_export_or_403(request.user)
+    form, filters = _filters(request)
+    query = request.GET.urlencode()
+    return render(request, "portal/reports.html", {
+        "form": form, "valid": filters is not None, "reports": list(REPORTS.values()), "query": query,
+        "jobs": selectors.export_jobs_of(request.user), "city_wide": permissions.export_street_ids(request.user) is None,
+    }, status=200 if filters is not None else 400)
+
+
+def _report_or_404(code: str):
+    report = REPORTS.get(code)
+    if report is None:
+        raise Http404(services.ERRORS["unknown_report"])
+    return report
+
+
+@login_required
+def report_csv(request, code: str):
+    """Stream the report as CSV, straight from a server-side cursor (constant memory)."""
+    _may_export_or_403(request.user)
+    report = _report_or_404(code)
+    form, filters = _filters(request)
+    if filters is None:  # the reports page shows what is wrong with the filters
+        return redirect(f"{reverse('reports')}?{request.GET.urlencode()}")
+    from .exports import csv_stream
+
+    header = [str(h) for _c, h in report.columns]
+    response = StreamingHttpResponse(csv_stream(header, report.rows(filters)), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{report.code}-{stamp}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def report_xlsx(request, code: str):
+    _may_export_or_403(request.user)
+    report = _report_or_404(code)
+    request.GET = request.POST  # the filters travel in the form
+    form, filters = _filters(request)
+    if filters is None:
+        return redirect("reports")
+    job = services.export_job_start(actor=request.user, report=report.code, filters=filters, language=translation.get_language())
+    return redirect("export_job", pk=job.pk)
+
+
+@login_required
+def export_job(request, pk):
+    job = selectors.export_job_for(request.user, pk)
+    if job is None:
+        raise Http404
+    context = {"job": job, "report": REPORTS.get(job.report)}
+    if request.headers.get("HX-Request"):
+        return render(request, "portal/_export_job.html", context)
+    return render(request, "portal/export_job.html", context)
+
+
+@login_required
+def export_download(request, pk):
+    job = selectors.export_job_for(request.user, pk)
+    if job is None:
+        raise Http404
+    if job.status != ExportJob.Status.DONE or not job.file:
+        return HttpResponse(_("This file is not ready, or its kept time is over."), status=410)
+    name = f"{job.report}-{timezone.localtime(job.finished_at).strftime('%Y%m%d-%H%M')}.xlsx"
+    response = private_file_response(job.file, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", download_name=name)
+    response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment", 1)
+    return response
+
+
+# --- the audit trail --------------------------------------------------------------------------------------
+
+AUDIT_PER_PAGE = 50
+
+
+@login_required
+def audit(request):
+    if not permissions.may_view_audit(request.user):
+        raise PermissionDenied(_("The audit trail is for admins and the housing bureau."))
+    form = AuditFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.audit_entries(project_code=data.get("project", ""), username=data.get("user", ""))
+    page = Paginator(entries, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in data.items() if v})
+    return render(request, "portal/audit.html", {"form": form, "page": page, "entries": page.object_list, "page_query": query})

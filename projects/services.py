@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from stakeholders.audit import by_actor
 from stakeholders.files import IMAGE_TYPES, check_upload
 from stakeholders.models import Estate, Household, Notification, Organization, Ownership, Resident, User
 from stakeholders.services import notify, organization_grant, organization_revoke
@@ -79,6 +80,7 @@ def _save_with_fresh_code(build, attempts: int = 5):
                 raise
 
 
+@by_actor
 @transaction.atomic
 def project_create(*, estate: Estate, title: str, actor: User | None) -> Project:
     """A project in `petitioning`; the estate's street office gets its object permissions."""
@@ -92,6 +94,7 @@ def project_create(*, estate: Estate, title: str, actor: User | None) -> Project
     return project
 
 
+@by_actor
 @transaction.atomic
 def project_transition(*, project: Project, to: str, actor: User | None, note: str = "", by_service: bool = False) -> Project:
     """Move `project` (as the caller last saw it) to `to`.
@@ -170,6 +173,7 @@ def _petition_error(code: str, field: str | None = None) -> ValidationError:
     return _coded_error(PETITION_ERRORS, code, field)
 
 
+@by_actor
 @transaction.atomic
 def petition_start(*, resident: Resident, estate: Estate, reason: str) -> Petition:
     """A verified owner starts a petition: a project in `petitioning`, the owner its first sponsor."""
@@ -197,6 +201,7 @@ def petition_start(*, resident: Resident, estate: Estate, reason: str) -> Petiti
     return petition
 
 
+@by_actor
 @transaction.atomic
 def sponsor_invite(*, petition: Petition, actor: User, phone: str) -> Sponsorship:
     """A confirmed sponsor invites a verified owner of the estate, by their registered mobile number."""
@@ -225,6 +230,7 @@ def sponsor_invite(*, petition: Petition, actor: User, phone: str) -> Sponsorshi
     return sponsorship
 
 
+@by_actor
 @transaction.atomic
 def sponsor_answer(*, sponsorship: Sponsorship, actor: User, confirm: bool) -> Sponsorship:
     """The invitee confirms (signs) or declines. A double click gets "already answered", not a change."""
@@ -239,6 +245,7 @@ def sponsor_answer(*, sponsorship: Sponsorship, actor: User, confirm: bool) -> S
     return locked
 
 
+@by_actor
 @transaction.atomic
 def sponsor_withdraw(*, sponsorship: Sponsorship, actor: User) -> Sponsorship:
     locked = Sponsorship.objects.select_for_update().select_related("petition").get(pk=sponsorship.pk)
@@ -278,6 +285,7 @@ def receipt_hash(code: str) -> str:
     return H(code.strip().upper())
 
 
+@by_actor
 @transaction.atomic
 def vote_create(
     *,
@@ -325,6 +333,7 @@ def _households_in_scope(vote: Vote):
     return qs.select_related("building")
 
 
+@by_actor
 @transaction.atomic
 def vote_open(*, vote: Vote, actor: User | None, by_service: bool = False) -> Vote:
     """Open the vote and snapshot its electorate: every household in scope, registered or not."""
@@ -389,6 +398,7 @@ def _store_ballot(*, vote: Vote, voter: Voter, choice: str, channel: str, actor:
     return ballot, code
 
 
+@by_actor
 @transaction.atomic
 def ballot_cast(*, vote: Vote, actor: User, choice: str) -> tuple[Ballot, str]:
     """An online ballot. Returns the ballot and its receipt code, shown to the voter once."""
@@ -406,6 +416,7 @@ def ballot_cast(*, vote: Vote, actor: User, choice: str) -> tuple[Ballot, str]:
     )
 
 
+@by_actor
 @transaction.atomic
 def ballot_record_paper(*, vote: Vote, voter: Voter, choice: str, scan, actor: User) -> tuple[Ballot, str]:
     """Community staff enter a signed paper ballot, with its scan, once per owner."""
@@ -483,6 +494,7 @@ def _apply_result(vote: Vote) -> None:
     project_transition(project=project, to=to, actor=None, note=note, by_service=True)
 
 
+@by_actor
 @transaction.atomic
 def vote_close_now(*, vote: Vote, actor: User) -> Vote:
     """The street approver counts a vote whose deadline has passed without waiting for the beat job."""
@@ -504,6 +516,7 @@ def votes_close_due(*, now=None) -> list[str]:
 # Petition → willingness vote (意愿表决)
 
 
+@by_actor
 @transaction.atomic
 def petition_submit(*, petition: Petition, actor: User) -> Vote:
     """A confirmed sponsor sends the complete petition to all owners: an ordinary-matter vote over
@@ -550,6 +563,7 @@ def _need_error(code: str, field: str | None = None) -> ValidationError:
     return _coded_error(NEED_ERRORS, code, field)
 
 
+@by_actor
 @transaction.atomic
 def need_file(*, project: Project, actor: User, catalog_item: CatalogItem, text: str, photo=None) -> Need:
     if not permissions.can_file_need(actor, project):
@@ -570,6 +584,7 @@ def need_file(*, project: Project, actor: User, catalog_item: CatalogItem, text:
     return need
 
 
+@by_actor
 @transaction.atomic
 def need_support(*, need: Need, actor: User) -> NeedSupport:
     """One support per owner (a database constraint): a double click gets "already supported"."""
@@ -582,6 +597,7 @@ def need_support(*, need: Need, actor: User) -> NeedSupport:
         raise _need_error("already_supported") from None
 
 
+@by_actor
 @transaction.atomic
 def need_triage(*, need: Need, actor: User, include: bool, reason: str = "", plan_item: PlanItem | None = None) -> Need:
     """The council or community staff include a need (optionally linked to an item of the plan
@@ -642,6 +658,7 @@ def _lock_version(version: PlanVersion, expected: str, actor: User, may) -> Plan
     return locked
 
 
+@by_actor
 @transaction.atomic
 def plan_version_start(*, project: Project, actor: User) -> PlanVersion:
     """Version 1, or the next revision: it starts as a copy of the latest version's items (a
@@ -674,6 +691,7 @@ def plan_version_start(*, project: Project, actor: User) -> PlanVersion:
     return version
 
 
+@by_actor
 @transaction.atomic
 def plan_version_edit(*, version: PlanVersion, actor: User, summary: str) -> PlanVersion:
     locked = _lock_version(version, PlanVersion.Status.DRAFT, actor, permissions.can_edit_plan_version)
@@ -683,6 +701,7 @@ def plan_version_edit(*, version: PlanVersion, actor: User, summary: str) -> Pla
     return locked
 
 
+@by_actor
 @transaction.atomic
 def plan_item_add(
     *, version: PlanVersion, actor: User, catalog_item: CatalogItem, description: str, quantity: Decimal,
@@ -713,12 +732,14 @@ def plan_item_add(
     return item
 
 
+@by_actor
 @transaction.atomic
 def plan_item_remove(*, item: PlanItem, actor: User) -> None:
     _lock_version(item.version, PlanVersion.Status.DRAFT, actor, permissions.can_edit_plan_version)
     item.delete()
 
 
+@by_actor
 @transaction.atomic
 def plan_version_publish(*, version: PlanVersion, actor: User) -> PlanVersion:
     """The street approver publishes the draft for comment; the estate's owners are told."""
@@ -736,6 +757,7 @@ def plan_version_publish(*, version: PlanVersion, actor: User) -> PlanVersion:
     return locked
 
 
+@by_actor
 @transaction.atomic
 def plan_comment_add(*, version: PlanVersion, actor: User, text: str) -> PlanComment:
     version = PlanVersion.objects.select_related("project__estate").get(pk=version.pk)  # as it is now
@@ -750,6 +772,7 @@ def plan_comment_add(*, version: PlanVersion, actor: User, text: str) -> PlanCom
     return comment
 
 
+@by_actor
 @transaction.atomic
 def plan_vote_call(*, version: PlanVersion, actor: User) -> Vote:
     """The street approver puts the published version to the owners as a special matter (改建 and
@@ -798,6 +821,7 @@ AWARD_PERMS = {
 AWARD_KINDS = {Award.Role.CONTRACTOR: Organization.Kind.CONTRACTOR, Award.Role.SUPERVISOR: Organization.Kind.SUPERVISOR}
 
 
+@by_actor
 @transaction.atomic
 def project_award(
     *, project: Project, actor: User, contractor: Organization | None = None, supervisor: Organization | None = None,
@@ -864,6 +888,7 @@ ACCEPTANCE_ERRORS = {
 }
 
 
+@by_actor
 @transaction.atomic
 def acceptance_sign(*, project: Project, role: str, actor: User, opinion: str = "") -> AcceptanceSignature:
     """竣工验收: the supervisor, the street approver and a council representative sign; the third

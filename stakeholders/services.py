@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from . import permissions
+from .audit import by_actor
 from .files import check_upload
 from .models import (
     Community,
@@ -143,6 +144,7 @@ def _lock_pending(ownership: Ownership, actor: User) -> Ownership:
     return locked
 
 
+@by_actor
 @transaction.atomic
 def ownership_verify(*, ownership: Ownership, actor: User, voting: bool | None = None) -> Ownership:
     """Verify a claim. `voting=None` makes the owner the household's voting owner if it has none yet;
@@ -167,6 +169,7 @@ def ownership_verify(*, ownership: Ownership, actor: User, voting: bool | None =
     return locked
 
 
+@by_actor
 @transaction.atomic
 def ownership_reject(*, ownership: Ownership, actor: User, reason: str) -> Ownership:
     reason = (reason or "").strip()
@@ -239,6 +242,7 @@ def organization_revoke(*, organization: Organization, perm: str, obj: Model) ->
 # Councils (老友议事会)
 
 
+@by_actor
 @transaction.atomic
 def council_register(*, estate: Estate, actor: User) -> Council:
     if not permissions.can_register_council(actor, estate):
@@ -247,6 +251,7 @@ def council_register(*, estate: Estate, actor: User) -> Council:
     return council
 
 
+@by_actor
 @transaction.atomic
 def council_member_add(
     *, council: Council, resident: Resident, actor: User, role: str = CouncilMember.Role.MEMBER

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.forms",
     "rest_framework",
     "guardian",
+    "auditlog",
     # Our apps, in dependency order: each imports only the apps before it.
     "stakeholders",
     "projects",
@@ -41,6 +42,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every change to an audited record (portal/audit.py) is logged with the signed-in user.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -170,6 +173,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-complaints": {"task": "feedback.tasks.sweep_complaints", "schedule": 5 * 60.0},
     # Send e-mails/SMS a lost task left behind.
     "sweep-deliveries": {"task": "stakeholders.tasks.sweep_deliveries", "schedule": 60.0},
+    # Delete export files past EXPORT_KEEP_HOURS.
+    "purge-exports": {"task": "portal.tasks.purge_exports", "schedule": 3600.0},
 }
 
 # --- Notifications: in-app always; e-mail and SMS as each user prefers ----------------------------
@@ -223,3 +228,9 @@ LOGGING = {
 }
 
 PORTAL_SITE_NAME = _("Old Estate Renovation Portal")
+
+# --- Oversight: audit trail and report exports ---------------------------------------------------------
+AUDITLOG_DISABLE_REMOTE_ADDR = env.bool("AUDITLOG_DISABLE_REMOTE_ADDR", default=False)
+AUDITLOG_STORE_JSON_CHANGES = True
+# XLSX exports built by a Celery job are kept this long for their requester, then deleted.
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=72)

@@ -1,0 +1,254 @@
+"""/reports/: scoping (a street never sees another's rows), CSV equal to the database, XLSX built by
+the job (progress, re-run after a crash), downloads only for the requester; the audit trail."""
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from disclosure.models import LedgerEntry
+from portal import services
+from portal.models import ExportJob
+from portal.reports import REPORTS, Filters
+from projects.models import Project
+from stakeholders.models import User
+from tests import factories as f
+from tests.disclosure.conftest import adopted_project, award, expense, income, publish_budget
+from tests.projects.conftest import owners  # noqa: F401
+
+
+def read_csv(response) -> list[dict]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+@pytest.fixture
+def two_streets(city):
+    """A contracted project with a ledger in street A (estate a1) and one in street B (b1)."""
+    a = adopted_project(city)
+    publish_budget(city, a)
+    award(city, a)
+    for k in range(5):
+        income(city, a, amount=f"{1000 + k}.50")
+    expense(city, a, amount="700.25")
+    from projects import services as project_services
+
+    b_project = project_services.project_create(estate=city.estate_b1, title="乙一小区改造", actor=None)
+    return a.project, b_project
+
+
+@pytest.mark.django_db
+def test_street_staff_export_only_their_street(client, city, two_streets):
+    a_project, b_project = two_streets
+    client.force_login(city.street_a_staff)
+    rows = read_csv(client.get(reverse("report_csv", args=["projects"])))
+    codes = {r[0] for r in rows[1:]}
+    assert a_project.code in codes and b_project.code not in codes
+    # Direct URL attempts at street B: 404, never B's rows.
+    assert client.get(reverse("report_csv", args=["projects"]) + f"?street={city.street_b.pk}").status_code == 404
+    assert client.get(reverse("reports") + f"?street={city.street_b.pk}").status_code == 404
+    assert client.post(reverse("report_xlsx", args=["ledger"]), {"street": city.street_b.pk}).status_code == 404
+    client.force_login(city.street_b_staff)
+    rows = read_csv(client.get(reverse("report_csv", args=["ledger"])))
+    assert rows[1:] == []  # street B has no ledger; A's 6 entries never appear
+    client.force_login(city.bureau)
+    codes = {r[0] for r in read_csv(client.get(reverse("report_csv", args=["projects"])))[1:]}
+    assert {a_project.code, b_project.code} <= codes
+
+
+@pytest.mark.django_db
+def test_who_may_open_reports(client, city):
+    for user, status in [(city.comm_a1_staff, 403), (city.contractor, 403), (city.owner_a1.user, 403),
+                         (city.street_a_staff, 200), (city.bureau, 200), (city.admin, 200)]:
+        client.force_login(user)
+        assert client.get(reverse("reports")).status_code == status, user
+        assert client.get(reverse("report_csv", args=["ledger"])).status_code == status, user
+    client.logout()
+    assert client.get(reverse("reports")).status_code == 302
+    client.force_login(city.bureau)
+    assert client.get(reverse("report_csv", args=["nope"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_csv_equals_the_database(client, city, two_streets):
+    client.force_login(city.bureau)
+    rows = read_csv(client.get(reverse("report_csv", args=["ledger"])))
+    header, data = rows[0], rows[1:]
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert header == [str(label) for _code, label in REPORTS["ledger"].columns]
+    assert len(data) == LedgerEntry.objects.count() == 6
+    amount = [code for code, _label in REPORTS["ledger"].columns].index("amount")
+    assert sum(Decimal(r[amount]) for r in data) == LedgerEntry.objects.aggregate(s=Sum("amount"))["s"]
+    assert {r[-1] for r in data} == set(LedgerEntry.objects.values_list("hash", flat=True))
+    # Filters: a date range and a status.
+    today = timezone.localdate()
+    only_today = read_csv(client.get(reverse("report_csv", args=["ledger"]) + f"?date_from={today}&date_to={today}"))
+    assert len(only_today) - 1 == LedgerEntry.objects.filter(date=today).count() == 1
+    none = read_csv(client.get(reverse("report_csv", args=["ledger"]) + "?status=completed"))
+    assert none[1:] == []
+    bad = client.get(reverse("report_csv", args=["ledger"]) + f"?date_from={today}&date_to={today - timedelta(days=1)}")
+    assert bad.status_code == 302
+    assert client.get(bad["Location"]).status_code == 400
+    for code in REPORTS:
+        response = client.get(reverse("report_csv", args=[code]))
+        assert response.status_code == 200 and read_csv(response)[0], code
+
+
+@pytest.mark.django_db
+def test_xlsx_job_builds_a_file_only_its_requester_downloads(client, city, two_streets, django_capture_on_commit_callbacks):
+    client.force_login(city.street_a_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("report_xlsx", args=["ledger"]), {"status": ""})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("export_job", args=[job.pk])
+    assert (job.status, job.rows_done, job.rows_total, job.percent) == ("done", 6, 6, 100)
+    page = client.get(reverse("export_job", args=[job.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert 'data-status="done"' in page and "hx-trigger" not in page
+    download = client.get(reverse("export_download", args=[job.pk]))
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert len(values) == 7 and values[0][0] == "改造项目"
+    assert round(sum(Decimal(str(v[4])) for v in values[1:]), 2) == LedgerEntry.objects.aggregate(s=Sum("amount"))["s"]
+    csv_rows = read_csv(client.get(reverse("report_csv", args=["ledger"])))
+    assert [r[1] for r in csv_rows[1:]] == [str(v[1]) for v in values[1:]]
+    # Another user — even of the same street office — gets a 404; an admin may.
+    client.force_login(city.street_a_manager)
+    assert client.get(reverse("export_job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("export_download", args=[job.pk])).status_code == 404
+    client.force_login(city.admin)
+    assert client.get(reverse("export_download", args=[job.pk])).status_code == 200
+    # After its kept time the file is deleted.
+    assert services.exports_purge(now=timezone.now() + timedelta(days=30)) == 1
+    client.force_login(city.street_a_staff)
+    assert client.get(reverse("export_download", args=[job.pk])).status_code == 410
+
+
+@pytest.mark.django_db
+def test_an_export_interrupted_by_a_worker_crash_is_rebuilt_the_same(city, two_streets, tmp_path):
+    from portal.tasks import build_export
+
+    job = ExportJob.objects.create(requested_by=city.bureau, report="ledger", filters=Filters().as_json())
+    # What a worker killed half-way leaves behind: the job running, part of the rows counted.
+    ExportJob.objects.filter(pk=job.pk).update(status="running", rows_total=6, rows_done=3, attempts=1, started_at=timezone.now())
+    assert build_export.apply(args=(str(job.pk),), throw=True).get() == "done"
+    job.refresh_from_db()
+    with job.file.open("rb") as handle:
+        first = handle.read()
+    assert (job.rows_done, job.attempts) == (6, 2)
+    # Re-delivered once more: a finished job is left as it is.
+    assert build_export.apply(args=(str(job.pk),), throw=True).get() == "done"
+    job.refresh_from_db()
+    assert job.attempts == 2
+    with job.file.open("rb") as handle:
+        assert handle.read() == first
+    rows = list(load_workbook(io.BytesIO(first), read_only=True).active.iter_rows(values_only=True))
+    assert len(rows) == 7
+
+
+@pytest.mark.django_db
+def test_reports_and_audit_pages_query_budgets_stay_flat(client, city, two_streets, django_assert_max_num_queries):
+    client.force_login(city.bureau)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = [reverse("reports"), reverse("audit"), reverse("audit") + f"?project={two_streets[0].code}"]
+    small = [count(u) for u in urls]
+    a_project = two_streets[0]
+    for k in range(10):
+        income(city, type("P", (), {"project": a_project})(), amount=f"{k + 1}.00")
+        ExportJob.objects.create(requested_by=city.bureau, report="ledger", filters={})
+    assert [count(u) for u in urls] == small
+    for url in urls:
+        with django_assert_max_num_queries(10):
+            client.get(url)
+
+
+# --- the audit trail ---------------------------------------------------------------------------------------
+
+
+def entries_of(model, user=None):
+    qs = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model))
+    return qs.filter(actor=user) if user is not None else qs
+
+
+@pytest.mark.django_db
+def test_audit_records_each_listed_change_with_its_actor(client, city, two_streets):
+    from disclosure.models import Budget
+    from feedback import services as voice
+    from feedback.models import Complaint
+    from projects.models import AcceptanceSignature, Award, ProjectGroupObjectPermission
+    from stakeholders.models import Ownership
+
+    a_project, _b = two_streets
+    # ownership verification (in the test setup, by the verifying admin)
+    assert entries_of(Ownership, city.admin).filter(changes__icontains="verified").exists()
+    # budget approval, award (with its permission grants), ledger
+    budget = Budget.objects.get(project=a_project)
+    assert entries_of(Budget, city.street_a_manager).filter(object_pk=str(budget.pk)).exists()
+    assert entries_of(Award, city.street_a_manager).count() == 2
+    assert entries_of(ProjectGroupObjectPermission, city.street_a_manager).count() >= 4
+    assert entries_of(LedgerEntry, city.street_a_staff).count() == 6
+    # project status, by service
+    assert entries_of(Project, city.street_a_manager).filter(changes__icontains="contracted").exists()
+    # a complaint's status
+    Project.objects.filter(pk=a_project.pk).update(status=Project.Status.UNDER_CONSTRUCTION)
+    a_project.refresh_from_db()
+    complaint = voice.complaint_file(project=a_project, actor=User.objects.get(pk=city.owner_a1.user_id), category="quality", text="漏水")
+    voice.complaint_transition(complaint=complaint, to="acknowledged", actor=User.objects.get(pk=city.contractor.pk))
+    assert entries_of(Complaint, city.contractor).filter(changes__icontains="acknowledged").exists()
+    # acceptance, through the browser (the middleware records the signed-in user)
+    client.force_login(city.supervisor)
+    client.post(reverse("projects:acceptance_sign", args=[a_project.code]), {"role": "supervisor", "opinion": "合格"})
+    assert entries_of(AcceptanceSignature, city.supervisor).count() == 1
+    # admin actions are recorded too
+    client.force_login(city.admin)
+    org = city.contractor_org
+    response = client.post(reverse("admin:stakeholders_organization_change", args=[org.pk]), {
+        "kind": org.kind, "name": "施工公司（更名）", "group": org.group_id, "credit_code": "", "is_active": "on",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    from stakeholders.models import Organization
+
+    assert entries_of(Organization, city.admin).filter(changes__icontains="更名").exists()
+    # Every entry about the project carries it, so the audit page filters by it.
+    page = client.get(reverse("audit") + f"?project={a_project.code}").content.decode()
+    assert "street_a_manager" in page and "supervisor" in page
+    by_user = client.get(reverse("audit") + "?user=street_a_staff").content.decode()
+    assert "street_a_manager" not in by_user and "street_a_staff" in by_user
+    client.force_login(city.street_a_staff)
+    assert client.get(reverse("audit")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_votes_plans_and_petitions_are_audited(city, owners):
+    from projects import services as p
+    from projects.models import Petition, PlanVersion, Vote
+    from tests.projects.conftest import project_at
+
+    petition = p.petition_start(resident=city.owner_a1, estate=city.estate_a1, reason="屋面漏水")
+    assert entries_of(Petition, city.owner_a1.user).count() == 1
+    project = project_at(city, Project.Status.PLANNING)
+    version = p.plan_version_start(project=project, actor=User.objects.get(pk=city.comm_a1_staff.pk))
+    assert entries_of(PlanVersion, city.comm_a1_staff).count() == 1
+    vote = p.vote_create(project=project, purpose="other", title="加装电梯", matter="special", opens_at=timezone.now(),
+                         closes_at=timezone.now() + timedelta(days=7), actor=User.objects.get(pk=city.street_a_manager.pk))
+    p.vote_open(vote=vote, actor=User.objects.get(pk=city.street_a_manager.pk))
+    assert entries_of(Vote, city.street_a_manager).filter(changes__icontains="open").exists()
+    assert petition.pk and version.pk
