@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from feedback import selectors as feedback_selectors
+from . import oversight
 from projects import selectors as project_selectors
 from stakeholders import permissions, selectors
 from stakeholders.models import Building, Estate, Household, Organization, Ownership
@@ -68,7 +69,17 @@ def build(user) -> dict:
         context["street"] = street_block(user)
     if "bureau" in roles or "admin" in roles:
         context["city"] = city_block()
+    if "street" in roles:
+        context["street_desk"] = oversight.street_desk(user)
+    if "bureau" in roles or "admin" in roles:
+        context["overview"] = oversight.city_overview()
+    if "contractor" in roles or "supervisor" in roles:
+        context["works"] = oversight.contractor_work(user)
+    if "resident" in roles:
+        context["resident"]["work"] = oversight.resident_work(user)
     if roles:
         # Complaints the user filed or must answer, open and overdue (one query).
         context["complaints"] = feedback_selectors.complaint_counts(user)
+    context["charts"] = [c for block in (context.get("street_desk"), context.get("overview")) if block
+                         for c in vars(block).values() if isinstance(c, oversight.Chart) and c.labels]
     return context

@@ -1,0 +1,210 @@
+"""The figures of the role dashboards (reads across the apps; portal may import them all). Every
+function runs a fixed number of aggregate queries, whatever the number of projects: grouping and
+counting happen in the database, lists are cut to a few rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from disclosure.models import Budget, BudgetLine, LedgerEntry, Milestone, ProgressUpdate
+from disclosure.selectors import projects_with_money
+from feedback.lifecycle import OPEN_STATUSES
+from feedback.models import Complaint
+from projects.models import Award, FundingSource, Need, PlanVersion, Project, Vote, Voter
+from stakeholders import permissions as people
+from stakeholders.models import Organization
+
+LIST = 8  # rows of each "waiting for you" list
+PROGRESS_BUCKETS = [(0, 24), (25, 49), (50, 74), (75, 99), (100, 100)]
+
+
+@dataclass
+class Chart:
+    """A chart and the table beside it: labels and one or more series of numbers."""
+
+    id: str
+    kind: str  # bar | doughnut
+    labels: list[str]
+    series: list[tuple[str, list]]  # (label, values)
+    horizontal: bool = False
+
+    def data(self) -> dict:
+        return {"type": self.kind, "horizontal": self.horizontal, "labels": [str(x) for x in self.labels],
+                "series": [{"label": str(name), "data": [float(v) for v in values]} for name, values in self.series]}
+
+    @property
+    def data_id(self) -> str:
+        return f"{self.id}-data"
+
+    @property
+    def rows(self):
+        return [(label, [values[i] for _n, values in self.series]) for i, label in enumerate(self.labels)]
+
+
+def _status_chart(projects, chart_id: str, title) -> Chart:
+    counts = dict(projects.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    labels = [s for s in Project.Status.values if counts.get(s)]
+    return Chart(chart_id, "bar", [Project.Status(s).label for s in labels], [(title, [counts[s] for s in labels])], horizontal=True)
+
+
+def _complaint_times(complaints) -> dict:
+    hours = ExpressionWrapper(F("acknowledged_at") - F("filed_at"), output_field=DurationField())
+    days = ExpressionWrapper(F("resolved_at") - F("filed_at"), output_field=DurationField())
+    figures = complaints.aggregate(
+        total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
+        acknowledged_on_time=Count("id", filter=Q(acknowledged_at__lte=F("acknowledge_due"))),
+        resolved=Count("id", filter=Q(resolved_at__isnull=False)),
+        resolved_on_time=Count("id", filter=Q(resolved_at__lte=F("resolve_due"))),
+        escalated=Count("id", filter=Q(escalated_at__isnull=False)),
+        ack=Avg(hours), resolve=Avg(days),
+    )
+    figures["ack_hours"] = round(figures.pop("ack").total_seconds() / 3600, 1) if figures["ack"] else None
+    figures["resolve_days"] = round(figures.pop("resolve").total_seconds() / 86400, 1) if figures["resolve"] else None
+    for key in ("acknowledged", "resolved"):
+        done = figures[key]
+        figures[f"{key}_on_time_percent"] = round(100 * figures[f"{key}_on_time"] / done) if done else None
+    return figures
+
+
+@dataclass
+class CityOverview:
+    projects: int = 0
+    by_status: Chart | None = None
+    by_street: Chart | None = None
+    by_source: Chart | None = None
+    progress: Chart | None = None
+    contractors: Chart | None = None
+    complaints: dict = field(default_factory=dict)
+    budget_total: Decimal = Decimal("0")
+    received: Decimal = Decimal("0")
+
+
+def city_overview() -> CityOverview:
+    """The bureau's city (7 queries)."""
+    from django.utils.translation import gettext as _
+
+    projects = Project.objects.all()
+    overview = CityOverview(projects=projects.count())
+    overview.by_status = _status_chart(projects, "chart-city-status", _("Projects"))
+    streets = list(
+        projects.order_by().values("estate__community__street__name").annotate(n=Count("id")).order_by("-n", "estate__community__street__name")[:15]
+    )
+    overview.by_street = Chart("chart-city-streets", "bar", [s["estate__community__street__name"] for s in streets],
+                               [(_("Projects"), [s["n"] for s in streets])], horizontal=True)
+    budgeted = dict(
+        BudgetLine.objects.filter(budget__status=Budget.Status.PUBLISHED).order_by().values_list("source").annotate(s=Sum("amount"))
+        .values_list("source", "s")
+    )
+    received = dict(
+        LedgerEntry.objects.filter(kind=LedgerEntry.Kind.INCOME).order_by().values_list("category").annotate(s=Sum("amount"))
+        .values_list("category", "s")
+    )
+    sources = [s for s in FundingSource.values if budgeted.get(s) or received.get(s)]
+    overview.by_source = Chart("chart-city-sources", "bar", [FundingSource(s).label for s in sources], [
+        (_("Budgeted (¥)"), [budgeted.get(s) or Decimal("0") for s in sources]),
+        (_("Received (¥)"), [received.get(s) or Decimal("0") for s in sources]),
+    ], horizontal=True)
+    overview.budget_total = sum(budgeted.values(), Decimal("0"))
+    overview.received = sum(received.values(), Decimal("0"))
+    latest = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-posted_at", "-id").values("project_percent")[:1]
+    percents = projects.annotate(p=Subquery(latest)).filter(p__isnull=False).order_by().values("p")
+    buckets = percents.aggregate(**{f"b{lo}": Count("pk", filter=Q(p__gte=lo, p__lte=hi)) for lo, hi in PROGRESS_BUCKETS})
+    overview.progress = Chart("chart-city-progress", "bar", [f"{lo}–{hi}%" if lo != hi else f"{lo}%" for lo, hi in PROGRESS_BUCKETS],
+                              [(_("Projects"), [buckets[f"b{lo}"] for lo, _hi in PROGRESS_BUCKETS])])
+    rated = list(
+        Organization.objects.filter(kind=Organization.Kind.CONTRACTOR, rating_overall__isnull=False)
+        .order_by(F("rating_overall").desc(), "name").values_list("name", "rating_overall", "rating_responses")[:12]
+    )
+    overview.contractors = Chart("chart-city-contractors", "bar", [name for name, _r, _n in rated],
+                                 [(_("Residents' rating (1–5)"), [r for _n, r, _c in rated])], horizontal=True)
+    overview.complaints = _complaint_times(Complaint.objects.all())
+    return overview
+
+
+@dataclass
+class StreetDesk:
+    petitions: list = field(default_factory=list)
+    plans: list = field(default_factory=list)
+    budgets: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+    by_status: Chart | None = None
+    money: Chart | None = None
+    money_rows: list = field(default_factory=list)
+    complaints: dict = field(default_factory=dict)
+
+
+def street_desk(user) -> StreetDesk:
+    """What waits for a street office, and its projects at a glance (7 queries)."""
+    from django.utils.translation import gettext as _
+
+    streets = people.street_ids_staffed(user)
+    projects = Project.objects.filter(estate__community__street_id__in=streets)
+    desk = StreetDesk()
+    desk.petitions = list(projects.filter(status=Project.Status.SUBMITTED).select_related("estate").order_by("status_changed_at")[:LIST])
+    desk.plans = list(
+        PlanVersion.objects.filter(project__in=projects, status=PlanVersion.Status.DRAFT, project__status=Project.Status.PLANNING)
+        .select_related("project__estate").order_by("created_at")[:LIST]
+    )
+    desk.budgets = list(
+        Budget.objects.filter(project__in=projects, status__in=[Budget.Status.DRAFT, Budget.Status.APPROVED], project__status=Project.Status.PLAN_ADOPTED)
+        .select_related("project__estate").order_by("created_at")[:LIST]
+    )
+    now = timezone.now()
+    complaints = Complaint.objects.filter(project__in=projects)
+    desk.overdue = list(complaints.overdue(now).select_related("project__estate").order_by("acknowledge_due")[:LIST])
+    desk.by_status = _status_chart(projects, "chart-street-status", _("Projects"))
+    money = list(
+        projects_with_money(projects.filter(budget__status=Budget.Status.PUBLISHED)).select_related("estate").order_by("-budget_total")[:12]
+    )
+    desk.money_rows = money
+    desk.money = Chart("chart-street-money", "bar", [p.estate.name for p in money], [
+        (_("Budget (¥)"), [p.budget_total or 0 for p in money]), (_("Spent (¥)"), [p.spent or 0 for p in money]),
+    ], horizontal=True)
+    desk.complaints = _complaint_times(complaints)
+    return desk
+
+
+def contractor_work(user) -> dict:
+    """The projects the user's organization holds the works of, with what is due (3 queries)."""
+    orgs = [m.organization_id for m in people.memberships(user)]
+    awards = list(
+        Award.objects.filter(organization_id__in=orgs, ended_at__isnull=True).select_related("project__estate").order_by("project__estate__name")
+    )
+    project_ids = [a.project_id for a in awards]
+    soon = timezone.localdate() + timedelta(days=14)
+    due = list(
+        Milestone.objects.filter(project_id__in=project_ids, status=Milestone.Status.SCHEDULED, due_date__lte=soon)
+        .select_related("project__estate").order_by("due_date")[:LIST]
+    )
+    open_complaints = dict(
+        Complaint.objects.filter(project_id__in=project_ids, route=Complaint.Route.WORKS, status__in=OPEN_STATUSES)
+        .order_by().values_list("project_id").annotate(n=Count("id")).values_list("project_id", "n")
+    )
+    today = timezone.localdate()
+    return {
+        "awards": [(a, open_complaints.get(a.project_id, 0)) for a in awards],
+        "milestones": [(m, m.due_date < today) for m in due],
+    }
+
+
+def resident_work(user) -> dict:
+    """Open votes the user has not voted in yet, their needs and their open complaints (3 queries)."""
+    resident = people.resident_profile(user)
+    if resident is None:
+        return {}
+    now = timezone.now()
+    votes = list(
+        Voter.objects.filter(resident=resident, vote__status=Vote.Status.OPEN, vote__closes_at__gt=now, ballot__isnull=True)
+        .select_related("vote__project__estate").order_by("vote__closes_at")[:LIST]
+    )
+    needs = list(Need.objects.filter(filed_by=resident).select_related("catalog_item", "project__estate").order_by("-created_at")[:LIST])
+    complaints = list(
+        Complaint.objects.filter(filed_by=resident, status__in=OPEN_STATUSES).select_related("project__estate").order_by("-filed_at")[:LIST]
+    )
+    return {"votes": [v.vote for v in votes], "needs": needs, "complaints": complaints}
