@@ -331,7 +331,7 @@ def _seed_residents(report: Report, estates: dict[str, Estate], rng: random.Rand
 # ---------------------------------------------------------------------------------------------
 # Nanning scale: 911 estates, 4,915 buildings, 113,900 households (the 2019 stock)
 
-NANNING = {"estates": 911, "buildings": 4915, "households": 113_900}
+NANNING = {"estates": 911, "buildings": 4915, "households": 113_900, "projects": 514, "ledger_entries": 40}
 DISTRICTS = ["青秀区", "兴宁区", "江南区", "西乡塘区", "良庆区", "邕宁区", "武鸣区"]
 ROADS = ["民族", "朝阳", "七星", "友爱", "北湖", "明秀", "衡阳", "星光", "江北", "白沙", "壮锦", "亭洪", "那洪", "大学", "秀厢",
          "安吉", "长堽", "望州", "新阳", "石柱岭", "桃源", "园湖", "竹溪", "滨湖", "古城", "人民", "共和", "水街", "金湖", "津头"]
@@ -347,8 +347,13 @@ def _spread(total: int, parts: int) -> list[int]:
 
 def seed_nanning(report: Report | None = None, *, targets: dict[str, int] | None = None) -> Report:
     """The demo city, then filled up to Nanning's 2019 figures."""
+    from .demo_scale import fill_projects_to_city_scale
+
     report = seed_demo_city(report)
-    return fill_to_city_scale(report, targets=targets or NANNING)
+    report = fill_to_city_scale(report, targets=targets or NANNING)
+    fill_projects_to_city_scale(report, projects=(targets or NANNING).get("projects", 514),
+                                ledger_entries=(targets or NANNING).get("ledger_entries", 40))
+    return report
 
 
 @transaction.atomic

@@ -252,3 +252,63 @@ def test_votes_plans_and_petitions_are_audited(city, owners):
     p.vote_open(vote=vote, actor=User.objects.get(pk=city.street_a_manager.pk))
     assert entries_of(Vote, city.street_a_manager).filter(changes__icontains="open").exists()
     assert petition.pk and version.pk
+
+
+def _bulk_chain(project, clerk, first_seq: int, n: int, prev: str) -> str:
+    """n more income entries on `project`, hash-chained as ledger_record would write them."""
+    from disclosure import ledger
+
+    rows, day = [], timezone.localdate()
+    for seq in range(first_seq, first_seq + n):
+        document = ledger.entry_document(project=project.code, seq=seq, date=day, kind="income", amount=Decimal("12.34"),
+                                         counterparty="南宁市财政局", category="central_subsidy", memo="", reverses=None, prev_hash=prev)
+        prev = ledger.entry_hash(document)
+        rows.append(LedgerEntry(project=project, seq=seq, date=day, kind="income", amount=Decimal("12.34"), counterparty="南宁市财政局",
+                                category="central_subsidy", prev_hash=document["prev_hash"], hash=prev, recorded_by=clerk))
+    LedgerEntry.objects.bulk_create(rows, batch_size=5000)
+    return prev
+
+
+@pytest.mark.django_db
+def test_ledger_csv_streams_in_constant_memory(client, city, two_streets):
+    import tracemalloc
+
+    from disclosure import ledger
+
+    project = two_streets[0]
+    head = LedgerEntry.objects.filter(project=project).order_by("-seq").values_list("hash", flat=True).first() or ledger.ZERO_HASH
+    client.force_login(city.bureau)
+
+    def stream_peak() -> tuple[int, int]:
+        response = client.get(reverse("report_csv", args=["ledger"]))
+        tracemalloc.start()
+        lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return lines, peak
+
+    head = _bulk_chain(project, city.street_a_staff, 7, 2_994, head)  # 3,000 entries
+    small_lines, small_peak = stream_peak()
+    _bulk_chain(project, city.street_a_staff, 3_001, 27_000, head)  # 30,000 entries
+    big_lines, big_peak = stream_peak()
+    assert (small_lines, big_lines) == (3_001, 30_001)
+    assert big_peak - small_peak < 1_500_000, (small_peak, big_peak)  # 10× the rows, not 10× the memory
+
+
+@pytest.mark.django_db
+def test_city_scale_bureau_dashboard_and_reports_stay_within_budget(client, city, django_assert_max_num_queries):
+    from portal import demo
+    from portal.demo_scale import fill_projects_to_city_scale
+
+    report = demo.Report()
+    demo.fill_to_city_scale(report, targets={"estates": 120, "buildings": 600, "households": 12_000})
+    fill_projects_to_city_scale(report, projects=100, ledger_entries=20)
+    client.force_login(city.bureau)
+    with django_assert_max_num_queries(20):
+        page = client.get("/")
+    html = page.content.decode()
+    assert 'id="chart-city-status"' in html and 'id="chart-city-sources"' in html
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("reports")).status_code == 200
+    rows = read_csv(client.get(reverse("report_csv", args=["projects"])))
+    assert len(rows) - 1 == Project.objects.count()

@@ -12,6 +12,7 @@ from django.db.models import Count
 from disclosure.models import LedgerEntry, ProgressPhoto, ProgressUpdate
 from portal import demo
 from stakeholders.models import Building, Council, Estate, Household, Organization, Ownership, Resident
+from tests import factories as f
 
 
 def counts():
@@ -70,10 +71,14 @@ def test_demo_city_has_every_role_and_realistic_places(client):
 @pytest.mark.django_db
 def test_city_scale_seed_reaches_exact_targets_with_bulk_inserts(django_assert_max_num_queries):
     """The --scale nanning path, at a tenth of the size so the suite stays quick."""
-    targets = {"estates": 91, "buildings": 491, "households": 11_390}
+    targets = {"estates": 91, "buildings": 491, "households": 11_390, "projects": 51, "ledger_entries": 10}
     report = demo.seed_demo_city()
     with django_assert_max_num_queries(40):  # bulk inserts: not one query per row
         demo.fill_to_city_scale(report, targets=targets)
+    from portal.demo_scale import fill_projects_to_city_scale
+
+    with django_assert_max_num_queries(120):  # bulk again (the contractor ratings write one row per contractor)
+        fill_projects_to_city_scale(report, projects=targets["projects"], ledger_entries=targets["ledger_entries"])
     assert Estate.objects.count() == targets["estates"]
     assert Building.objects.count() == targets["buildings"]
     assert Household.objects.count() == targets["households"]
@@ -83,6 +88,21 @@ def test_city_scale_seed_reaches_exact_targets_with_bulk_inserts(django_assert_m
     # every street has its office and every community its committee, so every estate has staff
     assert not Estate.objects.filter(community__organizations__isnull=True).exists()
     assert not Estate.objects.filter(community__street__organizations__isnull=True).exists()
+    # the generated projects: every stage, chained ledgers that verify, grants for their offices
+    from disclosure import ledger
+    from disclosure import selectors as pub
+    from projects.models import Project
+    from projects.selectors import projects_visible_to
+
+    generated = Project.objects.filter(estate__code__startswith="nn-e")
+    assert generated.count() == targets["projects"]
+    assert {"planning", "under_construction", "completed"} <= set(generated.values_list("status", flat=True))
+    built = generated.filter(status="under_construction").first()
+    documents = pub.ledger_documents(built)
+    assert len(documents) == targets["ledger_entries"] and ledger.verify_chain(documents).ok
+    office = Organization.objects.get(kind="street_office", street=built.estate.community.street)
+    staff_user = f.staff(office, "nn-street-staff")
+    assert projects_visible_to(staff_user).filter(pk=built.pk).exists()
 
 
 @pytest.mark.django_db

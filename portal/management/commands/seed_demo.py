@@ -9,9 +9,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=["demo", "nanning"], default="demo")
         parser.add_argument("--quiet-accounts", action="store_true", help="Do not print the demo accounts.")
+        parser.add_argument(
+            "--ledger-entries", type=int, default=demo.NANNING["ledger_entries"],
+            help="With --scale nanning: ledger entries per project with a published budget (≈2,700 for a million).",
+        )
 
-    def handle(self, *args, scale, quiet_accounts, **options):
-        report = demo.seed_nanning() if scale == "nanning" else demo.seed_demo_city()
+    def handle(self, *args, scale, quiet_accounts, ledger_entries, **options):
+        if scale == "nanning":
+            report = demo.seed_nanning(targets={**demo.NANNING, "ledger_entries": ledger_entries})
+        else:
+            report = demo.seed_demo_city()
         created = ", ".join(f"{n} {what}" for what, n in report.created.items() if n) or "nothing (already seeded)"
         self.stdout.write(self.style.SUCCESS(f"seed_demo --scale {scale}: created {created}."))
         if quiet_accounts:
