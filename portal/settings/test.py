@@ -63,8 +63,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The SMS gateway lies outside: tests in one process read LocmemSmsBackend.outbox; a real worker's
 # messages are read back from SMS_FILE_PATH (tests/feedback/test_celery.py sets both).
 SMS_BACKEND = env("SMS_BACKEND", default="stakeholders.notifications.LocmemSmsBackend")
-MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
-PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-private-")
+# A worker started by a test shares the test process's folders (tests/celery_worker.py passes them).
+MEDIA_ROOT = env("TEST_MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="portal-test-media-")
+PRIVATE_MEDIA_ROOT = env("TEST_PRIVATE_MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="portal-test-private-")
 LANGUAGE_CODE = "zh-hans"
 
 # Static files from the app folders, without collectstatic (as in local development).
