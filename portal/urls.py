@@ -4,7 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from stakeholders.forms import SignInForm
 
-from . import health, views
+from . import api_urls, health, views
 from django.contrib.auth import views as auth_views
 
 urlpatterns = [
@@ -29,4 +29,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include(api_urls.api_v1)),
+    path("api/", include(api_urls.schema)),
+    path("open311/v2/", include(api_urls.open311_v2)),
 ]
+handler404 = "portal.views.not_found"

@@ -139,3 +139,13 @@ def audit(request):
     page = Paginator(entries, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in data.items() if v})
     return render(request, "portal/audit.html", {"form": form, "page": page, "entries": page.object_list, "page_query": query})
+
+
+def not_found(request, exception=None):
+    """404: the API's error body under /api/ and /open311/, the portal's page elsewhere."""
+    from django.http import JsonResponse
+
+    if request.path.startswith(("/api/", "/open311/")):
+        return JsonResponse({"code": "not_found", "message": _("Not found."), "fields": {}}, status=404,
+                            json_dumps_params={"ensure_ascii": False})
+    return render(request, "404.html", status=404)

@@ -23,6 +23,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "auditlog",
     # Our apps, in dependency order: each imports only the apps before it.
@@ -210,9 +214,37 @@ SURVEY_BATCH_SIZE = env.int("SURVEY_BATCH_SIZE", default=500)
 # A survey link stops working when the survey closes, and at the latest this long after it was made.
 SURVEY_LINK_MAX_AGE_DAYS = env.int("SURVEY_LINK_MAX_AGE_DAYS", default=60)
 
+# The API (/api/v1/, docs/api.md): the same services and permissions.py as the pages.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",  # with CSRF, for the browser
+        "rest_framework.authentication.TokenAuthentication",  # "Authorization: Token <key>", for apps
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],  # each view asks permissions.py
+    "DEFAULT_PAGINATION_CLASS": "stakeholders.api_base.CursorPage",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "stakeholders.api_base.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser", "rest_framework.parsers.FormParser"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Old Estate Renovation Portal API",
+    "DESCRIPTION": "Every action of the portal, through the same services and permission rules. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "stakeholders.api_base.document_errors"],
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.models.Project.Status",
+        "VoteStatusEnum": "projects.models.Vote.Status",
+        "NeedStatusEnum": "projects.models.Need.Status",
+        "ComplaintStatusEnum": "feedback.models.Complaint.Status",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,92 @@
+"""API of the money and the works: the public ledger and progress (anyone may read), the street
+office's ledger entries and the contractor's progress posts (multipart photos)."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions as drf_permissions
+from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from projects import selectors as project_selectors
+from stakeholders.api_base import errors, CursorPage, service_error
+
+from . import selectors as pub
+from . import services
+from .serializers import LedgerEntryDocumentSerializer, LedgerInSerializer, ProgressInSerializer, ProgressSerializer
+
+ERRORS = errors(400, 401, 403, 404)
+
+
+def _public(code):
+    project = pub.public_project(code)
+    if project is None:
+        raise Http404
+    return project
+
+
+def _acting(request, code):
+    if not request.user.is_authenticated:
+        from rest_framework.exceptions import NotAuthenticated
+
+        raise NotAuthenticated()
+    return get_object_or_404(project_selectors.projects_visible_to(request.user), code=code)
+
+
+def _item(project, pk):
+    if pk is None:
+        return None
+    item = next((i for i in pub.adopted_plan_items(project) if i.pk == pk), None)
+    if item is None:
+        raise Http404
+    return item
+
+
+class Ledger(APIView):
+    permission_classes = [drf_permissions.AllowAny]
+
+    @extend_schema(responses={200: LedgerEntryDocumentSerializer(many=True)}, summary="The project's ledger, as published (public)")
+    def get(self, request, code: str):
+        return Response(pub.ledger_documents(_public(code)))
+
+    @extend_schema(request=LedgerInSerializer, responses={201: LedgerEntryDocumentSerializer, **ERRORS}, summary="Record income or expense (street staff)")
+    def post(self, request, code: str):
+        project = _acting(request, code)
+        data = LedgerInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        try:
+            entry = services.ledger_record(project=project, actor=request.user, date=d["date"], kind=d["kind"], amount=d["amount"],
+                                           counterparty=d["counterparty"], source=d["source"], plan_item=_item(project, d["plan_item"]), memo=d["memo"])
+        except services.ValidationError as error:
+            return service_error(error)
+        document = next(doc for doc in pub.ledger_documents(project) if doc["seq"] == entry.seq)
+        return Response(document, status=status.HTTP_201_CREATED)
+
+
+class Progress(APIView):
+    permission_classes = [drf_permissions.AllowAny]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(responses={200: ProgressSerializer(many=True)}, summary="Progress posts, newest first (public)")
+    def get(self, request, code: str):
+        paginator = CursorPage()
+        paginator.ordering = ("-posted_at", "-id")
+        page = paginator.paginate_queryset(pub.progress_updates(_public(code), limit=None), request, view=self)
+        return paginator.get_paginated_response(ProgressSerializer(page, many=True).data)
+
+    @extend_schema(request={"multipart/form-data": ProgressInSerializer}, responses={201: ProgressSerializer, **ERRORS},
+                   summary="Post progress with photos (the awarded contractor)")
+    def post(self, request, code: str):
+        project = _acting(request, code)
+        data = ProgressInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        try:
+            update = services.progress_post(project=project, actor=request.user, percent=d["percent"], text=d["text"],
+                                            plan_item=_item(project, d["plan_item"]), photos=request.FILES.getlist("photos"))
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response(ProgressSerializer(update).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,53 @@
+from rest_framework import serializers
+
+from projects.models import FundingSource
+
+from .models import LedgerEntry, ProgressUpdate
+
+
+class LedgerEntryDocumentSerializer(serializers.Serializer):
+    """An entry exactly as published (DESIGN §6)."""
+
+    project = serializers.CharField()
+    seq = serializers.IntegerField()
+    date = serializers.CharField()
+    kind = serializers.CharField()
+    amount = serializers.CharField()
+    counterparty = serializers.CharField()
+    category = serializers.CharField()
+    memo = serializers.CharField(allow_blank=True)
+    reverses = serializers.IntegerField(allow_null=True)
+    prev_hash = serializers.CharField()
+    hash = serializers.CharField()
+
+
+class LedgerInSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=[(LedgerEntry.Kind.INCOME, "income"), (LedgerEntry.Kind.EXPENSE, "expense")])
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    counterparty = serializers.CharField(max_length=200)
+    source = serializers.ChoiceField(choices=FundingSource.choices, required=False, allow_blank=True, default="", help_text="Income: the funding source")
+    plan_item = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="Expense: the adopted plan item's id")
+    memo = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    plan_item = serializers.CharField(source="plan_item.catalog_item.code", read_only=True, allow_null=True, default=None)
+    organization = serializers.CharField(source="organization.name", read_only=True)
+    photos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["id", "plan_item", "percent", "project_percent", "text", "organization", "posted_at", "photos"]
+
+    def get_photos(self, update) -> list[str]:
+        from django.urls import reverse
+
+        return [reverse("disclosure:photo", args=[p.pk, "full"]) for p in update.photos.all()]
+
+
+class ProgressInSerializer(serializers.Serializer):
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+    text = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    plan_item = serializers.IntegerField(required=False, allow_null=True, default=None)
+    photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list, max_length=10)

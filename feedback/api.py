@@ -1,0 +1,125 @@
+"""API of complaints and surveys (the same selectors, services and permissions as the pages)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from projects.models import Project
+from stakeholders import permissions as people
+from stakeholders.api_base import errors, service_error
+
+from . import selectors, services
+from .serializers import (
+    AnswerInSerializer,
+    ComplaintDetailSerializer,
+    ComplaintInSerializer,
+    ComplaintSerializer,
+    InvitationSerializer,
+    MessageInSerializer,
+    TransitionInSerializer,
+)
+
+ERRORS = errors(400, 401, 403, 404, 409)
+
+
+class ComplaintListCreate(generics.ListAPIView):
+    """Complaints you filed or must answer (GET); file one (POST, multipart for photos)."""
+
+    serializer_class = ComplaintSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filterset_fields = ["status", "category", "route"]
+
+    def get_queryset(self):
+        return selectors.complaints_visible_to(self.request.user)
+
+    @extend_schema(request={"multipart/form-data": ComplaintInSerializer},
+                   responses={201: ComplaintSerializer, **ERRORS}, summary="File a complaint")
+    def post(self, request):
+        data = ComplaintInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = get_object_or_404(Project.objects.filter(estate_id__in=people.claimed_estate_ids(request.user)).select_related("estate__community"),
+                                    code=data.validated_data["project"])
+        try:
+            complaint = services.complaint_file(
+                project=project, actor=request.user, category=data.validated_data["category"], text=data.validated_data["text"],
+                location=data.validated_data["location"], photos=request.FILES.getlist("photos"),
+            )
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
+
+
+class ComplaintDetail(generics.RetrieveAPIView):
+    serializer_class = ComplaintDetailSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        return selectors.complaints_visible_to(self.request.user)
+
+    def get_object(self):
+        complaint = super().get_object()
+        complaint.update_list = list(selectors.complaint_updates(complaint))
+        return complaint
+
+
+class ComplaintTransition(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=TransitionInSerializer, responses={200: ComplaintSerializer, **ERRORS}, summary="Acknowledge, resolve, close or reopen")
+    def post(self, request, pk: int):
+        complaint = get_object_or_404(selectors.complaints_visible_to(request.user), pk=pk)
+        data = TransitionInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            complaint = services.complaint_transition(complaint=complaint, to=data.validated_data["to"], actor=request.user, note=data.validated_data["note"])
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response(ComplaintSerializer(complaint).data)
+
+
+class ComplaintMessage(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=MessageInSerializer, responses={201: OpenApiResponse(description="Sent"), **ERRORS}, summary="Write on a complaint")
+    def post(self, request, pk: int):
+        complaint = get_object_or_404(selectors.complaints_visible_to(request.user), pk=pk)
+        data = MessageInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.complaint_message(complaint=complaint, actor=request.user, text=data.validated_data["text"])
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response({"complaint": complaint.pk, "sent": True}, status=status.HTTP_201_CREATED)
+
+
+class MyInvitations(generics.ListAPIView):
+    """Open survey invitations of the households you are the voting owner of."""
+
+    serializer_class = InvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None
+    queryset = InvitationSerializer.Meta.model.objects.none()  # for the schema; get_queryset scopes it
+
+    def get_queryset(self):
+        return selectors.invitations_for(self.request.user)
+
+
+class InvitationAnswer(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=AnswerInSerializer, responses={201: OpenApiResponse(description="Recorded"), **ERRORS}, summary="Answer a survey for your household")
+    def post(self, request, pk: int):
+        invitation = selectors.invitation_of_owner(request.user, pk)
+        if invitation is None:
+            return Response({"code": "not_found", "message": "No invitation of yours has this number.", "fields": {}}, status=404)
+        data = AnswerInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.response_submit_as_owner(invitation=invitation, actor=request.user, answers=data.answers(), text=data.validated_data["text"])
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response({"invitation": invitation.pk, "recorded": True}, status=status.HTTP_201_CREATED)

@@ -1,0 +1,43 @@
+"""/api/v1/ (each app's api.py), the OpenAPI schema and its docs page, and Open311 GeoReport v2."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from disclosure import api as disclosure_api
+from feedback import api as feedback_api
+from feedback import open311
+from projects import api as projects_api
+from stakeholders import api as stakeholders_api
+
+api_v1 = [
+    path("auth/token/", stakeholders_api.TokenView.as_view(), name="api-token"),
+    path("estates/", stakeholders_api.EstateList.as_view(), name="api-estates"),
+    path("notifications/", stakeholders_api.NotificationList.as_view(), name="api-notifications"),
+    path("projects/", projects_api.ProjectList.as_view(), name="api-projects"),
+    path("projects/<slug:code>/", projects_api.ProjectDetail.as_view(), name="api-project"),
+    path("projects/<slug:code>/needs/", projects_api.NeedListCreate.as_view(), name="api-needs"),
+    path("projects/<slug:code>/ledger/", disclosure_api.Ledger.as_view(), name="api-ledger"),
+    path("projects/<slug:code>/progress/", disclosure_api.Progress.as_view(), name="api-progress"),
+    path("needs/<int:pk>/support/", projects_api.NeedSupport.as_view(), name="api-need-support"),
+    path("votes/", projects_api.VoteList.as_view(), name="api-votes"),
+    path("votes/<slug:code>/", projects_api.VoteDetail.as_view(), name="api-vote"),
+    path("votes/<slug:code>/ballots/", projects_api.BallotCast.as_view(), name="api-ballot"),
+    path("complaints/", feedback_api.ComplaintListCreate.as_view(), name="api-complaints"),
+    path("complaints/<int:pk>/", feedback_api.ComplaintDetail.as_view(), name="api-complaint"),
+    path("complaints/<int:pk>/transitions/", feedback_api.ComplaintTransition.as_view(), name="api-complaint-transition"),
+    path("complaints/<int:pk>/messages/", feedback_api.ComplaintMessage.as_view(), name="api-complaint-message"),
+    path("surveys/invitations/", feedback_api.MyInvitations.as_view(), name="api-invitations"),
+    path("surveys/invitations/<int:pk>/answer/", feedback_api.InvitationAnswer.as_view(), name="api-invitation-answer"),
+]
+
+open311_v2 = [
+    re_path(r"^services\.(?P<fmt>json|xml)$", open311.services_list, name="open311-services"),
+    re_path(r"^services/(?P<code>[a-z_]+)\.(?P<fmt>json|xml)$", open311.service_definition, name="open311-service"),
+    re_path(r"^requests\.(?P<fmt>json|xml)$", open311.requests_view, name="open311-requests"),
+    re_path(r"^requests/(?P<pk>\d+)\.(?P<fmt>json|xml)$", open311.request_detail, name="open311-request"),
+]
+
+schema = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

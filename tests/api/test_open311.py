@@ -1,0 +1,85 @@
+"""Open311 GeoReport v2: the spec's fields in JSON and XML, filters, POST with a token, and no
+personal data in public reads."""
+
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from feedback.models import Complaint
+from stakeholders.models import User
+
+from .test_api import world  # noqa: F401
+
+SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
+REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name", "service_code", "agency_responsible",
+                  "service_notice", "requested_datetime", "updated_datetime", "expected_datetime", "address", "address_id",
+                  "zipcode", "lat", "long", "media_url"}
+
+
+def xml_items(response, item: str) -> list[dict]:
+    root = ElementTree.fromstring(response.content)
+    return [{child.tag: child.text for child in node} for node in root.findall(item)]
+
+
+@pytest.mark.django_db
+def test_services_in_json_and_xml(client):
+    services = client.get("/open311/v2/services.json").json()
+    assert {s["service_code"] for s in services} == set(Complaint.Category.values)
+    assert all(set(s) == SERVICE_FIELDS and s["metadata"] is False and s["type"] == "realtime" for s in services)
+    xml = client.get("/open311/v2/services.xml")
+    assert xml["Content-Type"].startswith("text/xml")
+    assert [s["service_code"] for s in xml_items(xml, "service")] == [s["service_code"] for s in services]
+    definition = client.get("/open311/v2/services/quality.json").json()
+    assert definition == {"service_code": "quality", "attributes": []}
+    assert ElementTree.fromstring(client.get("/open311/v2/services/quality.xml").content).find("service_code").text == "quality"
+    assert client.get("/open311/v2/services/nope.json").status_code == 404
+
+
+@pytest.mark.django_db
+def test_requests_public_reads_filters_and_window(client, city, world):
+    from feedback import services as voice
+
+    tip = voice.complaint_file(project=world.project, actor=User.objects.get(pk=city.owner_a1.user_id), category="integrity", text="项目经理索要好处费")
+    listed = client.get("/open311/v2/requests.json").json()
+    assert [r["service_request_id"] for r in listed] == [str(world.complaint.pk)]  # the integrity tip is not public
+    item = listed[0]
+    assert set(item) == REQUEST_FIELDS and item["status"] == "open" and item["agency_responsible"] == city.contractor_org.name
+    assert item["address_id"] == world.project.code
+    body = client.get("/open311/v2/requests.json").content.decode()
+    for private in ("墙皮脱落", "好处费", city.owner_a1.name, city.owner_a1.phone):
+        assert private not in body
+    xml = xml_items(client.get("/open311/v2/requests.xml"), "request")
+    assert xml[0]["service_request_id"] == item["service_request_id"] and set(xml[0]) == REQUEST_FIELDS
+    assert client.get("/open311/v2/requests.json?status=closed").json() == []
+    assert len(client.get("/open311/v2/requests.json?status=open&service_code=quality").json()) == 1
+    too_long = client.get("/open311/v2/requests.json?start_date=2026-01-01T00:00:00%2B08:00&end_date=2026-06-01T00:00:00%2B08:00")
+    assert too_long.status_code == 400 and too_long.json()[0]["code"] == 400
+    assert client.get("/open311/v2/requests.json?status=maybe").status_code == 400
+    one = client.get(f"/open311/v2/requests/{world.complaint.pk}.json").json()
+    assert one[0]["service_request_id"] == str(world.complaint.pk)
+    assert client.get(f"/open311/v2/requests/{tip.pk}.json").status_code == 404
+    assert ElementTree.fromstring(client.get(f"/open311/v2/requests/{tip.pk}.xml").content).tag == "errors"
+
+
+@pytest.mark.django_db
+def test_post_request_needs_a_token_and_files_a_complaint(city, world):
+    token, _ = Token.objects.get_or_create(user=User.objects.get(pk=city.owner_a1.user_id))
+    client = Client()
+    fields = {"service_code": "nuisance", "description": "夜里十点还在切割钢管", "address_id": world.project.code, "address_string": "3栋"}
+    assert client.post("/open311/v2/requests.json", fields).status_code == 403
+    created = client.post("/open311/v2/requests.json", {**fields, "api_key": token.key})
+    assert created.status_code == 201 and set(created.json()[0]) == {"service_request_id", "service_notice", "account_id"}
+    complaint = Complaint.objects.get(pk=created.json()[0]["service_request_id"])
+    assert (complaint.category, complaint.route, complaint.location) == ("nuisance", "works", "3栋")
+    xml = client.post("/open311/v2/requests.xml", fields, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert xml.status_code == 201 and xml_items(xml, "request")[0]["service_request_id"]
+    assert client.post("/open311/v2/requests.json", {**fields, "api_key": token.key, "description": "长" * 4001}).status_code == 400
+    assert client.post("/open311/v2/requests.json", {**fields, "api_key": token.key, "service_code": "x"}).status_code == 400
+    other, _ = Token.objects.get_or_create(user=User.objects.get(pk=city.owner_b1.user_id))
+    assert client.post("/open311/v2/requests.json", {**fields, "api_key": other.key}).status_code == 400  # not their estate
+    recent = client.get("/open311/v2/requests.json", {"start_date": (timezone.now() - timedelta(hours=1)).isoformat()}).json()
+    assert str(complaint.pk) in {r["service_request_id"] for r in recent}
