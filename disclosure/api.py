@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from projects import selectors as project_selectors
-from stakeholders.api_base import errors, CursorPage, service_error
+from stakeholders.api_base import CursorPage, errors, service_error
 
 from . import selectors as pub
 from . import services
@@ -90,3 +90,81 @@ class Progress(APIView):
         except services.ValidationError as error:
             return service_error(error)
         return Response(ProgressSerializer(update).data, status=status.HTTP_201_CREATED)
+
+
+# --- budget and milestones ----------------------------------------------------------------------------
+
+from rest_framework import serializers  # noqa: E402
+
+
+class BudgetSerializer(serializers.Serializer):
+    project = serializers.CharField(source="project.code")
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    status = serializers.CharField()
+    approved_at = serializers.DateTimeField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    notice_ends_on = serializers.DateField(allow_null=True)
+    lines = serializers.SerializerMethodField()
+
+    def get_lines(self, budget) -> dict[str, str]:
+        return {line.source: f"{line.amount:.2f}" for line in budget.lines.all()}
+
+
+class MilestoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    type = serializers.CharField()
+    status = serializers.CharField()
+    due_date = serializers.DateField()
+    date_met = serializers.DateField(allow_null=True)
+    description = serializers.CharField()
+
+
+class PublishInSerializer(serializers.Serializer):
+    notice_days = serializers.IntegerField(min_value=5, max_value=60, required=False, allow_null=True, default=None)
+
+
+class BudgetDetail(APIView):
+    """The published budget is public; a draft or approved one only for those who see the project."""
+
+    permission_classes = [drf_permissions.AllowAny]
+
+    @extend_schema(responses={200: BudgetSerializer, **ERRORS}, summary="The project's budget and its funding lines")
+    def get(self, request, code: str):
+        budget = pub.published_budget(_public(code)) if pub.public_project(code) else None
+        if budget is None and request.user.is_authenticated:
+            budget = pub.budget_of(get_object_or_404(project_selectors.projects_visible_to(request.user), code=code))
+        if budget is None:
+            raise Http404
+        return Response(BudgetSerializer(budget).data)
+
+
+class BudgetAction(APIView):
+    permission_classes = [drf_permissions.IsAuthenticated]
+    action = ""
+
+    @extend_schema(request=PublishInSerializer, responses={200: BudgetSerializer, **ERRORS, **errors(409)},
+                   summary="Approve the drafted budget, or publish (公示) the approved one (street approver)")
+    def post(self, request, code: str):
+        project = _acting(request, code)
+        budget = pub.budget_of(project)
+        if budget is None:
+            raise Http404
+        try:
+            if self.action == "approve":
+                budget = services.budget_approve(budget=budget, actor=request.user)
+            else:
+                data = PublishInSerializer(data=request.data)
+                data.is_valid(raise_exception=True)
+                budget = services.budget_publish(budget=budget, actor=request.user, notice_days=data.validated_data["notice_days"])
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response(BudgetSerializer(pub.budget_of(project)).data)
+
+
+class MilestoneList(APIView):
+    permission_classes = [drf_permissions.AllowAny]
+
+    @extend_schema(responses={200: MilestoneSerializer(many=True), **ERRORS}, summary="The project's milestones (public)")
+    def get(self, request, code: str):
+        return Response(MilestoneSerializer(pub.milestones(_public(code)), many=True).data)

@@ -70,3 +70,64 @@ class NeedSerializer(serializers.ModelSerializer):
 class NeedInSerializer(serializers.Serializer):
     item = serializers.SlugField(help_text="Catalog item code, e.g. roof")
     text = serializers.CharField(max_length=2000)
+
+
+class SponsorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="Masked (张*)")
+    status = serializers.CharField()
+
+
+class PetitionSerializer(serializers.Serializer):
+    project = serializers.CharField()
+    status = serializers.CharField()
+    reason = serializers.CharField()
+    sponsors = SponsorSerializer(many=True)
+    complete = serializers.BooleanField()
+    missing = serializers.ListField(child=serializers.CharField(), help_text="Codes: sponsors, households, party_member")
+
+
+class InviteInSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=20)
+
+
+class AnswerInSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField()
+
+
+class TransitionInSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Project.Status.choices)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class PlanItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    item = serializers.CharField(source="catalog_item.code")
+    description = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=2)
+    unit = serializers.CharField()
+    estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class PlanVersionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    status = serializers.CharField()
+    summary = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    items = PlanItemSerializer(many=True, source="item_list")
+
+
+class TextInSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)
+
+
+class PaperBallotInSerializer(serializers.Serializer):
+    voter = serializers.IntegerField(help_text="The voter's id in the vote's electorate (the paper-ballot desk lists them)")
+    choice = serializers.ChoiceField(choices=Ballot.Choice.choices)
+    scan = serializers.FileField()
+
+
+class AcceptanceInSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=[("supervisor", "supervisor"), ("street", "street"), ("council", "council")])
+    opinion = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

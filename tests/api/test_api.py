@@ -46,10 +46,17 @@ def world(city):
     vote = p.vote_create(project=w.project, purpose="other", title="加装电梯", matter="special", opens_at=timezone.now() - timedelta(minutes=1),
                          closes_at=timezone.now() + timedelta(days=7), actor=User.objects.get(pk=city.street_a_manager.pk))
     w.vote = p.vote_open(vote=vote, actor=User.objects.get(pk=city.street_a_manager.pk))
+    from projects.models import PlanVersion
+
+    w.version = PlanVersion.objects.get(project=w.project)
     w.need = Need.objects.create(project=w.project, catalog_item=CatalogItem.objects.get(code="roof"), filed_by=city.owner_a1, text="屋顶漏水")
     w.complaint = voice.complaint_file(project=w.project, actor=User.objects.get(pk=city.owner_a1.user_id), category="quality", text="墙皮脱落")
     survey = voice.survey_open(project=w.project, kind="completion")
     w.invitation = Invitation.objects.get(survey=survey, household=city.homes_a1[0])
+    from projects.models import Petition, Sponsorship
+
+    petition = Petition.objects.create(project=w.project, started_by=city.owner_a1, reason="屋面漏水")
+    w.sponsorship = Sponsorship.objects.create(petition=petition, resident=city.owner_a1, household=city.homes_a1[0], status="invited")
     return w
 
 
@@ -60,11 +67,17 @@ def kwargs_for(name: str, w) -> dict:
         "api-progress": {"code": w.project.code}, "api-need-support": {"pk": w.need.pk}, "api-vote": {"code": w.vote.code},
         "api-ballot": {"code": w.vote.code}, "api-complaint": {"pk": w.complaint.pk}, "api-complaint-transition": {"pk": w.complaint.pk},
         "api-complaint-message": {"pk": w.complaint.pk}, "api-invitation-answer": {"pk": w.invitation.pk},
+        "api-petition": {"code": w.project.code}, "api-petition-invite": {"code": w.project.code},
+        "api-project-transition": {"code": w.project.code}, "api-plans": {"code": w.project.code},
+        "api-budget": {"code": w.project.code}, "api-budget-approve": {"code": w.project.code},
+        "api-budget-publish": {"code": w.project.code}, "api-milestones": {"code": w.project.code},
+        "api-acceptance": {"code": w.project.code}, "api-sponsorship-answer": {"pk": w.sponsorship.pk},
+        "api-plan-comment": {"pk": w.version.pk}, "api-plan-publish": {"pk": w.version.pk}, "api-paper-ballot": {"code": w.vote.code},
     }[name]
 
 
 # Reads that are public by design (the disclosure pages' data): anyone gets 200.
-PUBLIC_READS = {"api-ledger", "api-progress"}
+PUBLIC_READS = {"api-ledger", "api-progress", "api-budget", "api-milestones"}
 OBJECT_ENDPOINTS = [u.name for u in api_urls.api_v1 if isinstance(u, URLPattern) and u.pattern.converters]
 
 
@@ -87,7 +100,7 @@ def test_idor_sweep_other_estate_street_or_contractor_gets_404(city, world, name
 @pytest.mark.django_db
 def test_every_object_endpoint_is_in_the_sweep():
     assert set(OBJECT_ENDPOINTS) >= {"api-project", "api-vote", "api-ballot", "api-complaint"}
-    assert len(OBJECT_ENDPOINTS) == 11  # a new one must get a line in kwargs_for
+    assert len(OBJECT_ENDPOINTS) == 24  # a new one must get a line in kwargs_for
 
 
 @pytest.mark.django_db(transaction=True)
@@ -190,3 +203,60 @@ def test_list_endpoints_have_flat_query_counts(city, world):
         p.project_create(estate=f.EstateFactory(community=city.comm_a1), title="又一个", actor=None)
     assert counts() == small
     assert max(small) <= 10
+
+
+@pytest.mark.django_db
+def test_petitions_decisions_plans_budget_acceptance_through_the_api(city, world, owners):
+    from disclosure import services as money
+    from projects.models import PlanVersion
+    from tests.disclosure.conftest import LINES
+    from tests.stakeholders.test_permissions import actor
+
+    owner = api(city.owner_a1.user)
+    petition = owner.get(reverse("api-petition", kwargs={"code": world.project.code})).json()
+    assert petition["sponsors"][0]["name"].endswith("*") and city.owner_a1.name not in str(petition)
+    answered = owner.post(reverse("api-sponsorship-answer", kwargs={"pk": world.sponsorship.pk}), {"confirm": True}, content_type="application/json")
+    assert answered.status_code == 200 and answered.json()["status"] == "confirmed"
+    # A project decision by the street approver; a resident may not.
+    submitted = project_at(city, Project.Status.SUBMITTED)
+    url = reverse("api-project-transition", kwargs={"code": submitted.code})
+    assert owner.post(url, {"to": "accepted"}, content_type="application/json").status_code in (403, 404)
+    moved = api(city.street_a_manager).post(url, {"to": "accepted", "note": "纳入计划"}, content_type="application/json")
+    assert moved.status_code == 200 and moved.json()["status"] == "accepted"
+    again = api(city.street_a_manager).post(url, {"to": "accepted"}, content_type="application/json")
+    assert again.status_code == 400 and again.json()["code"] == "bad_transition"
+    # Plans: list with items.
+    plans = api(city.street_a_staff).get(reverse("api-plans", kwargs={"code": world.project.code})).json()
+    assert plans[0]["status"] == "adopted" and {i["item"] for i in plans[0]["items"]} == {"roof", "lighting"}
+    # A budget drafted by street staff, approved and published by the approver through the API.
+    adopted = adopted_project(city)
+    Project.objects.filter(pk=world.project.pk).update(status=Project.Status.COMPLETED)  # one open project per estate is not enforced here
+    money.budget_save_draft(project=adopted.project, actor=city.street_a_staff, total=__import__("decimal").Decimal("100000.00"), lines=dict(LINES))
+    approver = api(city.street_a_manager)
+    code = adopted.project.code
+    assert api(city.street_a_staff).post(reverse("api-budget-approve", kwargs={"code": code})).status_code == 403
+    assert approver.post(reverse("api-budget-approve", kwargs={"code": code})).json()["status"] == "approved"
+    published = approver.post(reverse("api-budget-publish", kwargs={"code": code}), {"notice_days": 9}, content_type="application/json").json()
+    assert published["status"] == "published" and published["lines"]["central_subsidy"] == "40000.00"
+    assert Client().get(reverse("api-budget", kwargs={"code": code})).json()["total"] == "100000.00"
+    # Acceptance: the supervisor signs once.
+    Project.objects.filter(pk=world.project.pk).update(status=Project.Status.UNDER_CONSTRUCTION)
+    sign = api(city.supervisor).post(reverse("api-acceptance", kwargs={"code": world.project.code}), {"role": "supervisor", "opinion": "合格"}, content_type="application/json")
+    assert sign.status_code == 201
+    twice = api(city.supervisor).post(reverse("api-acceptance", kwargs={"code": world.project.code}), {"role": "supervisor"}, content_type="application/json")
+    assert twice.status_code == 409 and twice.json()["code"] == "already_signed"
+    assert Client().get(reverse("api-milestones", kwargs={"code": world.project.code})).status_code == 200
+
+
+@pytest.mark.django_db
+def test_paper_ballot_through_the_api(city, world):
+    from projects.models import Voter
+
+    voter = Voter.objects.filter(vote=world.vote).exclude(resident=city.owner_a1).first()
+    url = reverse("api-paper-ballot", kwargs={"code": world.vote.code})
+    staff = api(city.comm_a1_staff)
+    recorded = staff.post(url, {"voter": voter.pk, "choice": "agree", "scan": f.proof_file("ballot.png")})
+    assert recorded.status_code == 201 and recorded.json()["receipt"]
+    twice = staff.post(url, {"voter": voter.pk, "choice": "disagree", "scan": f.proof_file("ballot.png")})
+    assert twice.status_code == 409
+    assert api(city.street_a_staff).post(url, {"voter": voter.pk, "choice": "agree", "scan": f.proof_file("b.png")}).status_code == 403
