@@ -141,13 +141,13 @@ from rest_framework.parsers import FormParser, MultiPartParser  # noqa: E402
 from .models import PlanVersion, Sponsorship, Voter  # noqa: E402
 from .serializers import (  # noqa: E402
     AcceptanceInSerializer,
-    AnswerInSerializer,
+    SponsorAnswerInSerializer,
     InviteInSerializer,
     PaperBallotInSerializer,
     PetitionSerializer,
     PlanVersionSerializer,
     TextInSerializer,
-    TransitionInSerializer,
+    ProjectTransitionInSerializer,
 )
 
 DONE = OpenApiResponse(description="Done")
@@ -200,10 +200,10 @@ class PetitionInvite(APIView):
 class SponsorshipAnswer(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=AnswerInSerializer, responses={200: DONE, **ERRORS_SCHEMA}, summary="Sign (or decline) a petition you were invited to")
+    @extend_schema(request=SponsorAnswerInSerializer, responses={200: DONE, **ERRORS_SCHEMA}, summary="Sign (or decline) a petition you were invited to")
     def post(self, request, pk: int):
         sponsorship = get_object_or_404(Sponsorship.objects.filter(resident__user=request.user).select_related("petition__project"), pk=pk)
-        data = AnswerInSerializer(data=request.data)
+        data = SponsorAnswerInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result, failed = _call(services.sponsor_answer, sponsorship=sponsorship, actor=request.user, confirm=data.validated_data["confirm"])
         return failed or Response({"sponsorship": result.pk, "status": result.status})
@@ -212,11 +212,11 @@ class SponsorshipAnswer(APIView):
 class ProjectTransition(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=TransitionInSerializer, responses={200: ProjectSerializer, **ERRORS_SCHEMA, **errors(409)},
+    @extend_schema(request=ProjectTransitionInSerializer, responses={200: ProjectSerializer, **ERRORS_SCHEMA, **errors(409)},
                    summary="Decide: accept or reject a petition, start planning, hand over to maintenance (street office)")
     def post(self, request, code: str):
         project = _visible_project(request, code)
-        data = TransitionInSerializer(data=request.data)
+        data = ProjectTransitionInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result, failed = _call(services.project_transition, project=project, to=data.validated_data["to"], actor=request.user,
                                note=data.validated_data["note"])

@@ -91,11 +91,11 @@ class InviteInSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=20)
 
 
-class AnswerInSerializer(serializers.Serializer):
+class SponsorAnswerInSerializer(serializers.Serializer):
     confirm = serializers.BooleanField()
 
 
-class TransitionInSerializer(serializers.Serializer):
+class ProjectTransitionInSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Project.Status.choices)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
