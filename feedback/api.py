@@ -1,6 +1,7 @@
 """API of complaints and surveys (the same selectors, services and permissions as the pages)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -115,7 +116,7 @@ class InvitationAnswer(APIView):
     def post(self, request, pk: int):
         invitation = selectors.invitation_of_owner(request.user, pk)
         if invitation is None:
-            return Response({"code": "not_found", "message": "No invitation of yours has this number.", "fields": {}}, status=404)
+            return Response({"code": "not_found", "message": _("No invitation of yours has this number."), "fields": {}}, status=404)
         data = AnswerInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -2,6 +2,7 @@
 the services (which ask permissions.py)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
@@ -111,7 +112,7 @@ class NeedListCreate(APIView):
         data.is_valid(raise_exception=True)
         item = CatalogItem.objects.filter(code=data.validated_data["item"]).first()
         if item is None:
-            return Response({"code": "unknown_item", "message": "No catalog item has this code.", "fields": {}}, status=400)
+            return Response({"code": "unknown_item", "message": _("No catalog item has this code."), "fields": {"item": []}}, status=400)
         try:
             need = services.need_file(project=project, actor=request.user, catalog_item=item, text=data.validated_data["text"])
         except services.ValidationError as error:
