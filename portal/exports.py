@@ -51,7 +51,7 @@ def xlsx_write(path: str, *, title: str, header: list[str], rows, progress=None)
     sheet.append(header)
     n = 0
     for n, row in enumerate(rows, 1):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        sheet.append(row)  # Decimal stays Decimal: openpyxl writes it as an exact number
         if progress and n % FLUSH_EVERY == 0:
             progress(n)
     workbook.save(path)

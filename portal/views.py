@@ -34,11 +34,13 @@ def _may_export_or_403(user):
         raise PermissionDenied(services.ERRORS["not_allowed"])
 
 
-def _filters(request) -> tuple[ReportFilterForm, Filters]:
-    """The filter form and, when valid, the filters within the user's scope. A street outside the
-    scope is a 404, like any object the user may not see."""
+def _filters(request, data=None) -> tuple[ReportFilterForm, Filters]:
+    """The filter form (from `data`, the query string by default) and, when valid, the filters
+    within the user's scope. A street outside the scope is a 404, like any object the user may
+    not see."""
     scope = permissions.export_street_ids(request.user)
-    form = ReportFilterForm(request.GET or None, street_ids=scope)
+    data = request.GET if data is None else data
+    form = ReportFilterForm(data or None, street_ids=scope)
     if form.is_bound and not form.is_valid():
         if "street" in form.errors:
             raise Http404(_("No street of yours has this number."))
@@ -92,8 +94,7 @@ def report_csv(request, code: str):
 def report_xlsx(request, code: str):
     _may_export_or_403(request.user)
     report = _report_or_404(code)
-    request.GET = request.POST  # the filters travel in the form
-    form, filters = _filters(request)
+    form, filters = _filters(request, request.POST)  # the filters travel in the form
     if filters is None:
         return redirect("reports")
     job = services.export_job_start(actor=request.user, report=report.code, filters=filters, language=translation.get_language())

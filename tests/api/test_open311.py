@@ -83,3 +83,22 @@ def test_post_request_needs_a_token_and_files_a_complaint(city, world):
     assert client.post("/open311/v2/requests.json", {**fields, "api_key": other.key}).status_code == 400  # not their estate
     recent = client.get("/open311/v2/requests.json", {"start_date": (timezone.now() - timedelta(hours=1)).isoformat()}).json()
     assert str(complaint.pk) in {r["service_request_id"] for r in recent}
+
+
+@pytest.mark.django_db
+def test_open311_lists_keep_their_query_count(client, city, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from feedback import services as voice
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = ["/open311/v2/requests.json", "/open311/v2/requests.xml", "/open311/v2/services.json"]
+    small = [count(u) for u in urls]
+    for k in range(10):
+        voice.complaint_file(project=world.project, actor=User.objects.get(pk=city.owner_a1.user_id), category="quality", text=f"问题{k}")
+    assert [count(u) for u in urls] == small and max(small) <= 3

@@ -62,6 +62,9 @@ def test_bureau_dashboard_charts_and_an_xlsx_export_built_by_a_worker(live_serve
         job = ExportJob.objects.get()
         assert job.status == "done" and job.requested_by_id == city.bureau.pk
         assert "succeeded" in worker.log.read_text().split("portal.tasks.build_export", 2)[-1]  # built by the worker
+        bureau.goto(base + "/reports/audit/")
+        bureau.get_by_test_id("audit-entries").wait_for()
+        found["audit"] = axe_violations(bureau)
         assert outside == []
         assert {k: v for k, v in found.items() if v} == {}
     finally:
