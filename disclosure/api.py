@@ -3,7 +3,7 @@ office's ledger entries and the contractor's progress posts (multipart photos)."
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -51,7 +51,13 @@ class Ledger(APIView):
     def get(self, request, code: str):
         return Response(pub.ledger_documents(_public(code)))
 
-    @extend_schema(request=LedgerInSerializer, responses={201: LedgerEntryDocumentSerializer, **ERRORS}, summary="Record income or expense (street staff)")
+    @extend_schema(
+        request=LedgerInSerializer, responses={201: LedgerEntryDocumentSerializer, **ERRORS}, summary="Record income or expense (street staff)",
+        examples=[OpenApiExample("Income", request_only=True, value={"date": "2026-04-02", "kind": "income", "amount": "500000.00",
+                                                                     "counterparty": "南宁市财政局", "source": "local_finance"}),
+                  OpenApiExample("Expense", request_only=True, value={"date": "2026-05-10", "kind": "expense", "amount": "120000.00",
+                                                                      "counterparty": "广西某建设有限公司", "plan_item": 12, "memo": "屋面防水进度款"})],
+    )
     def post(self, request, code: str):
         project = _acting(request, code)
         data = LedgerInSerializer(data=request.data)
@@ -78,7 +84,8 @@ class Progress(APIView):
         return paginator.get_paginated_response(ProgressSerializer(page, many=True).data)
 
     @extend_schema(request={"multipart/form-data": ProgressInSerializer}, responses={201: ProgressSerializer, **ERRORS},
-                   summary="Post progress with photos (the awarded contractor)")
+                   summary="Post progress with photos (the awarded contractor)",
+                   examples=[OpenApiExample("Half the roofs", request_only=True, value={"percent": 50, "text": "屋面防水完成一半", "plan_item": 12})])
     def post(self, request, code: str):
         project = _acting(request, code)
         data = ProgressInSerializer(data=request.data)
@@ -168,3 +175,75 @@ class MilestoneList(APIView):
     @extend_schema(responses={200: MilestoneSerializer(many=True), **ERRORS}, summary="The project's milestones (public)")
     def get(self, request, code: str):
         return Response(MilestoneSerializer(pub.milestones(_public(code)), many=True).data)
+
+
+# --- ledger reversals, milestones added and updated -----------------------------------------------------
+
+from django.core.exceptions import PermissionDenied  # noqa: E402
+
+from . import permissions  # noqa: E402
+from .models import LedgerEntry, Milestone  # noqa: E402
+from .serializers import LedgerReverseInSerializer, MilestoneInSerializer, MilestoneStatusInSerializer  # noqa: E402
+
+
+class LedgerReverse(APIView):
+    permission_classes = [drf_permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=LedgerReverseInSerializer, responses={201: LedgerEntryDocumentSerializer, **ERRORS, **errors(409)},
+        summary="Reverse a mistaken entry: a new entry cancels it (street staff)",
+        description="An entry is reversed once (409 `already_reversed`); a reversal cannot be reversed (400).",
+        examples=[OpenApiExample("Wrong amount", request_only=True, value={"memo": "金额录入错误，重新登记"})],
+    )
+    def post(self, request, code: str, seq: int):
+        project = _acting(request, code)
+        entry = get_object_or_404(LedgerEntry.objects.select_related("project"), project=project, seq=seq)
+        if not permissions.can_record_ledger(request.user, project, pub.budget_of(project)):
+            raise PermissionDenied(services.LEDGER_ERRORS["not_allowed"])
+        data = LedgerReverseInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            reversal = services.ledger_reverse(entry=entry, actor=request.user, memo=data.validated_data["memo"])
+        except services.ValidationError as error:
+            return service_error(error)
+        document = next(doc for doc in pub.ledger_documents(project) if doc["seq"] == reversal.seq)
+        return Response(document, status=status.HTTP_201_CREATED)
+
+
+class MilestoneAdd(MilestoneList):
+    @extend_schema(
+        request=MilestoneInSerializer, responses={201: MilestoneSerializer, **ERRORS}, summary="Add a milestone (the awarded contractor)",
+        examples=[OpenApiExample("Scaffolding down", request_only=True, value={"title": "外架拆除", "type": "delivery", "due_date": "2026-08-31"})],
+    )
+    def post(self, request, code: str):
+        project = _acting(request, code)
+        if not permissions.can_post_progress(request.user, project):
+            raise PermissionDenied(services.PROGRESS_ERRORS["not_allowed"])
+        data = MilestoneInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            milestone = services.milestone_add(project=project, actor=request.user, **data.validated_data)
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
+
+
+class MilestoneStatus(APIView):
+    permission_classes = [drf_permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=MilestoneStatusInSerializer, responses={200: MilestoneSerializer, **ERRORS}, summary="Mark a milestone met, partially met, not met or scheduled (the awarded contractor)",
+        examples=[OpenApiExample("Met", request_only=True, value={"status": "met", "date_met": "2026-08-28"})],
+    )
+    def post(self, request, code: str, pk: int):
+        project = _acting(request, code)
+        milestone = get_object_or_404(Milestone.objects.select_related("project"), project=project, pk=pk)
+        if not permissions.can_manage_milestones(request.user, project):
+            raise PermissionDenied(services.PROGRESS_ERRORS["not_allowed"])
+        data = MilestoneStatusInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            milestone = services.milestone_update(milestone=milestone, actor=request.user, **data.validated_data)
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response(MilestoneSerializer(milestone).data)

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from projects.models import FundingSource
 
-from .models import LedgerEntry, ProgressUpdate
+from .models import LedgerEntry, Milestone, ProgressUpdate
 
 
 class LedgerEntryDocumentSerializer(serializers.Serializer):
@@ -51,3 +51,19 @@ class ProgressInSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     plan_item = serializers.IntegerField(required=False, allow_null=True, default=None)
     photos = serializers.ListField(child=serializers.ImageField(), required=False, default=list, max_length=10)
+
+
+class LedgerReverseInSerializer(serializers.Serializer):
+    memo = serializers.CharField(max_length=500, help_text="Why the entry is reversed (published with the reversal)")
+
+
+class MilestoneInSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    type = serializers.ChoiceField(choices=Milestone.Type.choices, default=Milestone.Type.DELIVERY)
+    due_date = serializers.DateField()
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class MilestoneStatusInSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Milestone.Status.choices)
+    date_met = serializers.DateField(required=False, allow_null=True, default=None, help_text="Required when met or partially met")

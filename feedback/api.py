@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -38,7 +38,9 @@ class ComplaintListCreate(generics.ListAPIView):
         return selectors.complaints_visible_to(self.request.user)
 
     @extend_schema(request={"multipart/form-data": ComplaintInSerializer},
-                   responses={201: ComplaintSerializer, **ERRORS}, summary="File a complaint")
+                   responses={201: ComplaintSerializer, **ERRORS}, summary="File a complaint",
+                   examples=[OpenApiExample("Scaffolding", request_only=True, value={
+                       "project": "taoyuan-xq-2026", "category": "safety", "text": "脚手架没有围挡，孩子放学经过", "location": "3栋东侧"})])
     def post(self, request):
         data = ComplaintInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -112,7 +114,9 @@ class MyInvitations(generics.ListAPIView):
 class InvitationAnswer(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=AnswerInSerializer, responses={201: OpenApiResponse(description="Recorded"), **ERRORS}, summary="Answer a survey for your household")
+    @extend_schema(request=AnswerInSerializer, responses={201: OpenApiResponse(description="Recorded"), **ERRORS}, summary="Answer a survey for your household",
+                   examples=[OpenApiExample("Satisfied", request_only=True, value={
+                       "overall": 5, "quality": 4, "schedule": 4, "communication": 5, "conduct": 5, "transparency": 4, "text": "楼道亮了"})])
     def post(self, request, pk: int):
         invitation = selectors.invitation_of_owner(request.user, pk)
         if invitation is None:
@@ -121,6 +125,75 @@ class InvitationAnswer(APIView):
         data.is_valid(raise_exception=True)
         try:
             services.response_submit_as_owner(invitation=invitation, actor=request.user, answers=data.answers(), text=data.validated_data["text"])
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response({"invitation": invitation.pk, "recorded": True}, status=status.HTTP_201_CREATED)
+
+
+# --- the survey desk (community committee staff): printed letters, paper answers -----------------------
+
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402
+
+from stakeholders.api_base import CursorPage  # noqa: E402
+from stakeholders.notifications import absolute  # noqa: E402
+
+from . import permissions as rules  # noqa: E402
+from .serializers import LetterSerializer, PaperAnswerInSerializer  # noqa: E402
+
+
+class LetterPage(CursorPage):
+    ordering = ("household_id",)  # one invitation per household and survey
+
+
+class SurveyLetters(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses={200: LetterSerializer(many=True), **ERRORS}, summary="The letters to print: households and their answer links (community staff)",
+        description="Unanswered households the portal cannot message (all unanswered ones with `all=1`), cursor-paginated. "
+                    "The links are secrets: print them, do not publish them.",
+        parameters=[OpenApiParameter("all", bool, description="Every unanswered household, not only those without an account"),
+                    OpenApiParameter("building", str, description="Only this building number")],
+    )
+    def get(self, request, pk: int):
+        survey = get_object_or_404(selectors.surveys_visible_to(request.user), pk=pk)
+        if not rules.can_print_invitations(request.user, survey):
+            raise PermissionDenied(_("Community committee staff print invitations while the survey is open."))
+        everyone = request.query_params.get("all") in ("1", "true", "True")
+        building = request.query_params.get("building", "")[:20]
+        paginator = LetterPage()
+        page = paginator.paginate_queryset(selectors.invitations_to_print(survey, only_without_account=not everyone, building=building),
+                                           request, view=self)
+        for invitation in page:
+            invitation.survey = survey
+            invitation.url = absolute(services.answer_path(invitation))
+        return paginator.get_paginated_response(LetterSerializer(page, many=True).data)
+
+
+class SurveyPaperAnswer(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=PaperAnswerInSerializer, responses={201: OpenApiResponse(description="Recorded"), **ERRORS},
+        summary="Enter a household's signed paper answer (community staff)",
+        description="Once per household: a household that has answered (online or on paper) is 409 `already_answered`.",
+        examples=[OpenApiExample("From the paper form", request_only=True, value={
+            "invitation": 4711, "overall": 4, "quality": 4, "schedule": 3, "communication": 4, "conduct": 5, "transparency": 4, "text": ""})],
+    )
+    def post(self, request, pk: int):
+        survey = get_object_or_404(selectors.surveys_visible_to(request.user), pk=pk)
+        if not rules.can_record_paper_response(request.user, survey):
+            raise PermissionDenied(_("Community committee staff enter paper answers while the survey is open."))
+        data = PaperAnswerInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = survey.invitations.select_related("household__building").filter(pk=data.validated_data["invitation"]).first()
+        if invitation is None:
+            raise DjangoValidationError({"invitation": DjangoValidationError(
+                _("This household has already answered, or is not in this survey."), code="invalid_choice")})
+        invitation.survey = survey
+        try:
+            services.response_record_paper(invitation=invitation, actor=request.user, answers=data.answers(), text=data.validated_data["text"])
         except services.ValidationError as error:
             return service_error(error)
         return Response({"invitation": invitation.pk, "recorded": True}, status=status.HTTP_201_CREATED)

@@ -67,3 +67,16 @@ class AnswerInSerializer(serializers.Serializer):
 
     def answers(self) -> dict:
         return {q: self.validated_data[q] for q in Response.QUESTIONS}
+
+
+class PaperAnswerInSerializer(AnswerInSerializer):
+    invitation = serializers.IntegerField(help_text="The household's invitation id (from the letters list)")
+
+
+class LetterSerializer(serializers.Serializer):
+    """One printed letter: the household and its personal answer link (a secret: staff only)."""
+
+    invitation = serializers.IntegerField(source="pk")
+    household = serializers.CharField()
+    delivery = serializers.CharField()
+    url = serializers.CharField(help_text="The household's signed answer link, for the printed letter and its QR code")

@@ -24,6 +24,7 @@ from .serializers import (
 )
 
 ERRORS_SCHEMA = errors(400, 401, 403, 404)
+CONFLICT = errors(409)
 
 
 class ProjectList(generics.ListAPIView):
@@ -234,6 +235,13 @@ class PlanList(APIView):
             version.item_list = list(selectors.plan_items(version))
         return Response(PlanVersionSerializer(versions, many=True).data)
 
+    @extend_schema(request=None, responses={201: PlanVersionSerializer, **ERRORS_SCHEMA, **CONFLICT},
+                   summary="Start the plan's next version, a copy of the latest one's items (council, community committee)",
+                   description="409 `version_busy` while a version is being drafted or voted on.")
+    def post(self, request, code: str):
+        result, failed = _call(services.plan_version_start, project=_visible_project(request, code), actor=request.user)
+        return failed or Response(_version_out(result), status=status.HTTP_201_CREATED)
+
 
 def _version(request, pk):
     return get_object_or_404(PlanVersion.objects.filter(project__in=selectors.projects_visible_to(request.user)).select_related("project__estate__community"), pk=pk)
@@ -290,3 +298,235 @@ class AcceptanceSign(APIView):
         result, failed = _call(services.acceptance_sign, project=project, role=data.validated_data["role"], actor=request.user,
                                opinion=data.validated_data["opinion"])
         return failed or Response({"signature": result.pk, "role": result.role}, status=status.HTTP_201_CREATED)
+
+
+# --- petition start and submit, votes by hand, need triage, plan drafting, award -------------------------
+
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402
+from django.http import Http404  # noqa: E402
+from drf_spectacular.utils import OpenApiExample  # noqa: E402
+
+from stakeholders import permissions as people  # noqa: E402
+from stakeholders.models import Estate, Organization  # noqa: E402
+
+from . import permissions as rules  # noqa: E402
+from .models import PlanItem  # noqa: E402
+from .serializers import (  # noqa: E402
+    AwardInSerializer,
+    AwardOutSerializer,
+    NeedTriageInSerializer,
+    PetitionStartInSerializer,
+    PlanItemInSerializer,
+    PlanItemSerializer,
+    PlanSummaryInSerializer,
+    VoteCreateInSerializer,
+)
+
+
+
+def _petition_body(petition, code: str) -> dict:
+    missing = selectors.petition_shortfalls(petition)
+    return {
+        "project": code, "status": petition.status, "reason": petition.reason, "complete": not missing, "missing": missing,
+        "sponsors": [{"id": s.pk, "name": s.resident.masked_name, "status": s.status} for s in petition.sponsorships.all()],
+    }
+
+
+class PetitionStart(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=PetitionStartInSerializer, responses={201: PetitionSerializer, **ERRORS_SCHEMA}, summary="Start a petition (a verified owner)",
+        description="Creates the project in `petitioning` with you as its first sponsor; 403 if a project is already under way in the estate.",
+        examples=[OpenApiExample("Leaking roofs", value={"estate": "taoyuan-xq", "reason": "屋面漏水，楼道没有照明"}, request_only=True)],
+    )
+    def post(self, request):
+        if not people.verified_estate_ids(request.user):
+            raise PermissionDenied(services.PETITION_ERRORS["cannot_start"])
+        data = PetitionStartInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        estate = get_object_or_404(Estate.objects.filter(pk__in=people.verified_estate_ids(request.user)), code=data.validated_data["estate"])
+        result, failed = _call(services.petition_start, resident=request.user.resident, estate=estate, reason=data.validated_data["reason"])
+        if failed:
+            return failed
+        return Response(_petition_body(selectors.petition_of(result.project), result.project.code), status=status.HTTP_201_CREATED)
+
+
+class PetitionSubmit(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: VoteSerializer, **ERRORS_SCHEMA, **CONFLICT},
+                   summary="Send the complete petition to the owners' willingness vote (a confirmed sponsor)",
+                   description="400 lists what is missing (sponsors, households, party_member); 409 `already_submitted`.")
+    def post(self, request, code: str):
+        petition = selectors.petition_of(_visible_project(request, code))
+        if petition is None:
+            raise Http404
+        result, failed = _call(services.petition_submit, petition=petition, actor=request.user)
+        return failed or Response(VoteSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class VoteCreate(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=VoteCreateInSerializer, responses={201: VoteSerializer, **ERRORS_SCHEMA},
+        summary="Call a vote by hand, as a draft (street approver)",
+        description="Open it with POST /api/v1/votes/{code}/open/: its electorate is fixed at that moment.",
+        examples=[OpenApiExample("An elevator for one entrance", request_only=True, value={
+            "title": "3栋2单元加装电梯", "matter": "special", "scope": "unit", "building": "3", "unit": "2",
+            "opens_at": "2026-05-01T09:00:00+08:00", "closes_at": "2026-05-15T18:00:00+08:00"})],
+    )
+    def post(self, request, code: str):
+        project = _visible_project(request, code)
+        if not rules.can_manage_votes(request.user, project):
+            raise PermissionDenied(services.VOTE_ERRORS["not_allowed"])
+        data = VoteCreateInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        building = project.estate.buildings.filter(number=d["building"]).first() if d["building"] else None
+        result, failed = _call(services.vote_create, project=project, purpose=Vote.Purpose.OTHER, title=d["title"], matter=d["matter"],
+                               scope=d["scope"], building=building, unit=d["unit"], opens_at=d["opens_at"], closes_at=d["closes_at"],
+                               actor=request.user)
+        return failed or Response(VoteSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class VoteAction(APIView):
+    """Open a draft vote (its electorate is fixed), or count an open one whose deadline has passed."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    action = ""
+
+    @extend_schema(request=None, responses={200: VoteSerializer, **ERRORS_SCHEMA, **CONFLICT},
+                   summary="Open a draft vote, or close (count) one past its deadline (street approver)",
+                   description="Opening a vote that is already open is 409 `not_draft`; closing before the deadline is 403.")
+    def post(self, request, code: str):
+        vote = get_object_or_404(selectors.votes_visible_to(request.user).select_related("project__estate"), code=code)
+        service = services.vote_open if self.action == "open" else services.vote_close_now
+        result, failed = _call(service, vote=vote, actor=request.user)
+        if failed:
+            return failed
+        return Response(VoteSerializer(Vote.objects.select_related("project").get(pk=result.pk)).data)
+
+
+class NeedTriage(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=NeedTriageInSerializer, responses={200: NeedSerializer, **ERRORS_SCHEMA, **CONFLICT},
+        summary="Include a need in the plan, or decline it with a reason (council, community committee)",
+        description="Each need is answered once: a second answer is 409 `already_triaged`.",
+        examples=[OpenApiExample("Decline", request_only=True, value={"decision": "decline", "reason": "不属于本次改造范围，已转物业"}),
+                  OpenApiExample("Include", request_only=True, value={"decision": "include", "plan_item": 12})],
+    )
+    def post(self, request, pk: int):
+        need = get_object_or_404(Need.objects.filter(project__in=selectors.projects_visible_to(request.user)).select_related("project__estate"), pk=pk)
+        if not rules.can_triage_needs(request.user, need.project):
+            raise PermissionDenied(services.NEED_ERRORS["cannot_triage"])
+        data = NeedTriageInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        item = None
+        if d["plan_item"] is not None:
+            item = next((i for i in selectors.draft_plan_items(need.project) if i.pk == d["plan_item"]), None)
+            if item is None:
+                raise DjangoValidationError({"plan_item": DjangoValidationError(services.NEED_ERRORS["bad_plan_item"], code="bad_plan_item")})
+        result, failed = _call(services.need_triage, need=need, actor=request.user, include=d["decision"] == "include", reason=d["reason"], plan_item=item)
+        if failed:
+            return failed
+        return Response(NeedSerializer(selectors.needs_ranked(result.project, request.user).get(pk=result.pk)).data)
+
+
+def _version_out(version) -> dict:
+    version.item_list = list(selectors.plan_items(version))
+    return PlanVersionSerializer(version).data
+
+
+class PlanDetail(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: PlanVersionSerializer, **ERRORS_SCHEMA}, summary="One plan version with its items")
+    def get(self, request, pk: int):
+        return Response(_version_out(_version(request, pk)))
+
+    @extend_schema(request=PlanSummaryInSerializer, responses={200: PlanVersionSerializer, **ERRORS_SCHEMA, **CONFLICT},
+                   summary="Edit a draft version's summary (its drafters)",
+                   examples=[OpenApiExample("Summary", request_only=True, value={"summary": "根据居民意见增加楼道照明"})])
+    def patch(self, request, pk: int):
+        version = _version(request, pk)
+        data = PlanSummaryInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result, failed = _call(services.plan_version_edit, version=version, actor=request.user, summary=data.validated_data["summary"])
+        return failed or Response(_version_out(result))
+
+
+class PlanItemAdd(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=PlanItemInSerializer, responses={201: PlanItemSerializer, **ERRORS_SCHEMA, **CONFLICT},
+        summary="Add an item with its funding split to a draft version (its drafters)",
+        description="The funding amounts must add up to the estimated cost exactly (400 `funding_sum`).",
+        examples=[OpenApiExample("Roof waterproofing", request_only=True, value={
+            "item": "roof", "description": "1-6栋屋面防水", "quantity": "1800.00", "unit": "m²", "estimated_cost": "270000.00",
+            "funding": {"central_subsidy": "150000.00", "local_finance": "90000.00", "residents": "30000.00"}})],
+    )
+    def post(self, request, pk: int):
+        version = _version(request, pk)
+        data = PlanItemInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        catalog_item = CatalogItem.objects.filter(code=d["item"]).first()
+        if catalog_item is None:
+            return Response({"code": "unknown_item", "message": _("No catalog item has this code."), "fields": {"item": []}}, status=400)
+        result, failed = _call(services.plan_item_add, version=version, actor=request.user, catalog_item=catalog_item, description=d["description"],
+                               quantity=d["quantity"], unit=d["unit"], estimated_cost=d["estimated_cost"], funding=d["funding"])
+        return failed or Response(PlanItemSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class PlanItemRemove(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None, **ERRORS_SCHEMA, **CONFLICT}, summary="Remove an item from a draft version (its drafters)")
+    def delete(self, request, pk: int, item: int):
+        version = _version(request, pk)
+        plan_item = get_object_or_404(PlanItem.objects.filter(version=version).select_related("version"), pk=item)
+        _result, failed = _call(services.plan_item_remove, item=plan_item, actor=request.user)
+        return failed or Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PlanVote(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: VoteSerializer, **ERRORS_SCHEMA, **CONFLICT},
+                   summary="Put a published version to the owners' vote, a special matter (street approver)")
+    def post(self, request, pk: int):
+        result, failed = _call(services.plan_vote_call, version=_version(request, pk), actor=request.user)
+        return failed or Response(VoteSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class AwardCreate(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=AwardInSerializer, responses={201: AwardOutSerializer(many=True), **ERRORS_SCHEMA, **CONFLICT},
+        summary="Award the works and their supervision (street approver, after the budget is published)",
+        description="Answers the project's awards, current and replaced. Replacing an organization needs a `reason`.",
+        examples=[OpenApiExample("Both at once", request_only=True, value={"contractor": 7, "supervisor": 9, "contract_amount": "812000.00"})],
+    )
+    def post(self, request, code: str):
+        project = _visible_project(request, code)
+        if not rules.can_award(request.user, project):
+            raise PermissionDenied(services.AWARD_ERRORS["not_allowed"])
+        data = AwardInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        chosen = {}
+        for role in ("contractor", "supervisor"):
+            chosen[role] = Organization.objects.filter(pk=d[role]).first() if d[role] is not None else None
+            if d[role] is not None and chosen[role] is None:
+                raise DjangoValidationError({role: DjangoValidationError(services.AWARD_ERRORS[f"wrong_kind_{role}"], code=f"wrong_kind_{role}")})
+        _result, failed = _call(services.project_award, project=project, actor=request.user, contract_amount=d["contract_amount"],
+                                reason=d["reason"], **chosen)
+        return failed or Response(AwardOutSerializer(selectors.awards_of(project), many=True).data, status=status.HTTP_201_CREATED)

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from .models import Ballot, Need, Project, ProjectEvent, Vote
@@ -131,3 +133,75 @@ class PaperBallotInSerializer(serializers.Serializer):
 class AcceptanceInSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=[("supervisor", "supervisor"), ("street", "street"), ("council", "council")])
     opinion = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+# --- petition start, votes by hand, need triage, plan drafting, award ----------------------------------
+
+
+class PetitionStartInSerializer(serializers.Serializer):
+    estate = serializers.SlugField(help_text="The estate's code (one where you are a verified owner and no project is under way)")
+    reason = serializers.CharField(max_length=4000)
+
+
+class VoteCreateInSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, help_text="The question put to the owners")
+    matter = serializers.ChoiceField(choices=Vote.Matter.choices)
+    scope = serializers.ChoiceField(choices=Vote.Scope.choices, default=Vote.Scope.ESTATE)
+    building = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
+                                     help_text="Building number, for a building or entrance vote")
+    unit = serializers.CharField(max_length=10, required=False, allow_blank=True, default="", help_text="Entrance (单元), for an entrance vote")
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+
+    def validate(self, data):
+        from django.utils.translation import gettext as _
+
+        if data["closes_at"] <= data["opens_at"]:
+            raise serializers.ValidationError({"closes_at": [_("The vote must close after it opens.")]}, code="invalid")
+        return data
+
+
+class NeedTriageInSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("include", "include"), ("decline", "decline")])
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="", help_text="Required to decline; the owner sees it")
+    plan_item = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="An item of the current plan draft (optional)")
+
+
+class PlanSummaryInSerializer(serializers.Serializer):
+    summary = serializers.CharField(max_length=4000, allow_blank=True)
+
+
+class PlanItemInSerializer(serializers.Serializer):
+    item = serializers.SlugField(help_text="Catalog item code, e.g. roof")
+    description = serializers.CharField(max_length=300)
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    unit = serializers.CharField(max_length=20)
+    estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    funding = serializers.DictField(child=serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0),
+                                    help_text="Funding source → amount; the amounts must add up to the estimated cost")
+
+    def validate_funding(self, value):
+        from django.utils.translation import gettext as _
+
+        from .models import FundingSource
+
+        unknown = sorted(set(value) - set(FundingSource.values))
+        if unknown:
+            raise serializers.ValidationError(_("Unknown funding source: %(sources)s.") % {"sources": ", ".join(unknown)}, code="invalid_choice")
+        return value
+
+
+class AwardInSerializer(serializers.Serializer):
+    contractor = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="The contractor organization's id")
+    supervisor = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="The supervisor organization's id")
+    contract_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="", help_text="Required when replacing an organization")
+
+
+class AwardOutSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    organization = serializers.IntegerField(source="organization_id")
+    organization_name = serializers.CharField(source="organization.name")
+    contract_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    awarded_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)

@@ -1,4 +1,4 @@
-"""/api/v1/: the IDOR sweep over every object endpoint (generated from the URL list), 50 concurrent
+"""/api/v1/: the IDOR sweep over every object endpoint and method (generated from the URL list), 50 concurrent
 ballots, the error body, tokens, multipart uploads, query budgets with 10× data."""
 
 import threading
@@ -57,6 +57,10 @@ def world(city):
 
     petition = Petition.objects.create(project=w.project, started_by=city.owner_a1, reason="屋面漏水")
     w.sponsorship = Sponsorship.objects.create(petition=petition, resident=city.owner_a1, household=city.homes_a1[0], status="invited")
+    from disclosure.models import Milestone
+
+    w.milestone = Milestone.objects.create(project=w.project, title="外架拆除", due_date=timezone.localdate() + timedelta(days=30))
+    w.plan_item = w.version.items.first()
     return w
 
 
@@ -73,6 +77,12 @@ def kwargs_for(name: str, w) -> dict:
         "api-budget-publish": {"code": w.project.code}, "api-milestones": {"code": w.project.code},
         "api-acceptance": {"code": w.project.code}, "api-sponsorship-answer": {"pk": w.sponsorship.pk},
         "api-plan-comment": {"pk": w.version.pk}, "api-plan-publish": {"pk": w.version.pk}, "api-paper-ballot": {"code": w.vote.code},
+        "api-milestone-status": {"code": w.project.code, "pk": w.milestone.pk}, "api-ledger-reverse": {"code": w.project.code, "seq": 1},
+        "api-petition-submit": {"code": w.project.code}, "api-vote-create": {"code": w.project.code}, "api-award": {"code": w.project.code},
+        "api-plan": {"pk": w.version.pk}, "api-plan-items": {"pk": w.version.pk},
+        "api-plan-item": {"pk": w.version.pk, "item": w.plan_item.pk}, "api-plan-vote": {"pk": w.version.pk},
+        "api-need-triage": {"pk": w.need.pk}, "api-vote-open": {"code": w.vote.code}, "api-vote-close": {"code": w.vote.code},
+        "api-survey-letters": {"pk": w.invitation.survey_id}, "api-survey-paper": {"pk": w.invitation.survey_id},
     }[name]
 
 
@@ -91,16 +101,17 @@ def test_idor_sweep_other_estate_street_or_contractor_gets_404(city, world, name
         client = api(user)
         if name not in PUBLIC_READS:
             assert client.get(url).status_code in (404, 405), (name, user)
-        response = client.post(url, {}, content_type="application/json")
-        assert response.status_code in (404, 405), (name, user, response.status_code, response.content[:200])
-        if response.status_code == 404:
-            assert set(response.json()) == {"code", "message", "fields"}
+        for method in ("post", "patch", "delete"):
+            response = getattr(client, method)(url, {}, content_type="application/json")
+            assert response.status_code in (404, 405), (name, user, method, response.status_code, response.content[:200])
+            if response.status_code == 404:
+                assert set(response.json()) == {"code", "message", "fields"}
 
 
 @pytest.mark.django_db
 def test_every_object_endpoint_is_in_the_sweep():
     assert set(OBJECT_ENDPOINTS) >= {"api-project", "api-vote", "api-ballot", "api-complaint"}
-    assert len(OBJECT_ENDPOINTS) == 24  # a new one must get a line in kwargs_for
+    assert len(OBJECT_ENDPOINTS) == 38  # a new one must get a line in kwargs_for
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,283 @@
+"""/api/v1/ actions the pages offer (petition start/submit, votes by hand, need triage, plan drafting,
+award, ledger reversals, milestones, the survey desk), each as roles × states: the right role 2xx,
+a wrong role 403, another estate or street 404, a wrong state 400/409."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback.models import Invitation, Response
+from projects.models import Need, PlanVersion, Project, Sponsorship, Vote
+from stakeholders.models import User
+from tests import factories as f
+from tests.disclosure.conftest import adopted_project, publish_budget
+from tests.feedback.conftest import answers
+
+from .test_api import api, world  # noqa: F401
+from tests.projects.conftest import council_a1, owners, project_at  # noqa: F401
+
+JSON = "application/json"
+
+
+def post(user, name, data=None, **kwargs):
+    return api(user).post(reverse(name, kwargs=kwargs), data or {}, content_type=JSON)
+
+
+@pytest.mark.django_db
+def test_petition_start_and_submit(city, owners):
+    # Wrong role: no verified household anywhere.
+    assert post(city.plain_resident, "api-petition-start", {"estate": city.estate_a1.code, "reason": "漏水"}).status_code == 403
+    assert post(city.street_a_staff, "api-petition-start", {"estate": city.estate_a1.code, "reason": "漏水"}).status_code == 403
+    # Another estate: not one of yours.
+    assert post(city.owner_a1.user, "api-petition-start", {"estate": city.estate_b1.code, "reason": "漏水"}).status_code == 404
+    blank = post(city.owner_a1.user, "api-petition-start", {"estate": city.estate_a1.code, "reason": ""})
+    assert blank.status_code == 400 and "reason" in blank.json()["fields"]
+    started = post(city.owner_a1.user, "api-petition-start", {"estate": city.estate_a1.code, "reason": "屋面漏水，楼道没有照明"})
+    assert started.status_code == 201, started.content
+    body = started.json()
+    assert body["status"] == "collecting" and body["complete"] is False and body["sponsors"][0]["status"] == "confirmed"
+    code = body["project"]
+    # A second petition while one is under way: refused.
+    assert post(city.owner_a1.user, "api-petition-start", {"estate": city.estate_a1.code, "reason": "又一次"}).status_code == 403
+    # Submit: incomplete is 400 with what is missing; outsiders 404; a non-sponsor owner 403.
+    incomplete = post(city.owner_a1.user, "api-petition-submit", code=code)
+    assert incomplete.status_code == 400, incomplete.content
+    assert post(city.owner_b1.user, "api-petition-submit", code=code).status_code == 404
+    project = Project.objects.get(code=code)
+    petition = project.petition
+    for owner, home in zip(owners[:2], city.homes_a1[2:4]):
+        Sponsorship.objects.create(petition=petition, resident=owner, household=home, status=Sponsorship.Status.CONFIRMED,
+                                   responded_at=timezone.now())
+    assert post(owners[2].user, "api-petition-submit", code=code).status_code == 403
+    submitted = post(city.owner_a1.user, "api-petition-submit", code=code)
+    assert submitted.status_code == 201, submitted.content
+    assert submitted.json()["status"] == "open" and submitted.json()["purpose"] == "willingness"
+    twice = post(owners[0].user, "api-petition-submit", code=code)
+    assert twice.status_code == 409 and twice.json()["code"] == "already_submitted"
+
+
+@pytest.mark.django_db
+def test_votes_created_opened_and_closed_by_hand(city, world):
+    now = timezone.now()
+    draft = {"title": "1栋加装电梯", "matter": "special", "scope": "building", "building": "1",
+             "opens_at": (now + timedelta(hours=1)).isoformat(), "closes_at": (now + timedelta(days=7)).isoformat()}
+    code = world.project.code
+    assert post(city.street_a_staff, "api-vote-create", draft, code=code).status_code == 403  # staff, not the approver
+    assert post(city.owner_a1.user, "api-vote-create", draft, code=code).status_code == 403
+    assert post(city.street_b_staff, "api-vote-create", draft, code=code).status_code == 404
+    backwards = post(city.street_a_manager, "api-vote-create", {**draft, "closes_at": draft["opens_at"]}, code=code)
+    assert backwards.status_code == 400 and "closes_at" in backwards.json()["fields"]
+    no_building = post(city.street_a_manager, "api-vote-create", {**draft, "building": "99"}, code=code)
+    assert no_building.status_code == 400 and no_building.json()["code"] == "scope"
+    created = post(city.street_a_manager, "api-vote-create", draft, code=code)
+    assert created.status_code == 201, created.content
+    vote = created.json()["code"]
+    assert created.json()["status"] == "draft" and created.json()["scope"] == "building"
+    # Open: the approver once (409 after), nobody else.
+    assert post(city.owner_a1.user, "api-vote-open", code=vote).status_code == 403
+    assert post(city.street_b_staff, "api-vote-open", code=vote).status_code == 404
+    opened = post(city.street_a_manager, "api-vote-open", code=vote)
+    assert opened.status_code == 200 and opened.json()["status"] == "open" and opened.json()["electorate_owners"] >= 1
+    again = post(city.street_a_manager, "api-vote-open", code=vote)
+    assert again.status_code == 409 and again.json()["code"] == "not_draft"
+    # Close: not before the announced deadline; then the approver counts it.
+    assert post(city.street_a_manager, "api-vote-close", code=vote).status_code == 403
+    Vote.objects.filter(code=vote).update(opens_at=timezone.now() - timedelta(hours=2), closes_at=timezone.now() - timedelta(minutes=1))
+    assert post(city.owner_a1.user, "api-vote-close", code=vote).status_code == 403
+    closed = post(city.street_a_manager, "api-vote-close", code=vote)
+    assert closed.status_code == 200 and closed.json()["status"] == "closed" and closed.json()["result"]
+
+
+@pytest.fixture
+def planning(city, council_a1):
+    project = project_at(city, Project.Status.PLANNING)
+    from projects.models import CatalogItem
+
+    roof = CatalogItem.objects.get(code="roof")
+    needs = [Need.objects.create(project=project, catalog_item=roof, filed_by=city.owner_a1, text=f"屋顶漏水{k}") for k in range(2)]
+    return project, needs
+
+
+@pytest.mark.django_db
+def test_need_triage(city, world, planning, council_a1):
+    project, (first, second) = planning
+    include = {"decision": "include"}
+    assert post(city.owner_a1.user, "api-need-triage", include, pk=first.pk).status_code == 403
+    assert post(city.comm_b1_staff, "api-need-triage", include, pk=first.pk).status_code == 404
+    assert post(city.comm_a1_staff, "api-need-triage", {"decision": "include", "plan_item": 999999}, pk=first.pk).status_code == 400
+    answered = post(city.comm_a1_staff, "api-need-triage", include, pk=first.pk)
+    assert answered.status_code == 200 and answered.json()["status"] == "included" and answered.json()["supports"] == 0
+    twice = post(council_a1.user, "api-need-triage", {"decision": "decline", "reason": "x"}, pk=first.pk)
+    assert twice.status_code == 409 and twice.json()["code"] == "already_triaged"
+    no_reason = post(council_a1.user, "api-need-triage", {"decision": "decline"}, pk=second.pk)
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["fields"]
+    declined = post(council_a1.user, "api-need-triage", {"decision": "decline", "reason": "不属于本次改造范围"}, pk=second.pk)
+    assert declined.status_code == 200 and declined.json()["decline_reason"] == "不属于本次改造范围"
+    # Wrong state: needs are no longer reviewed once the works have begun.
+    assert post(city.comm_a1_staff, "api-need-triage", include, pk=world.need.pk).status_code == 403
+
+
+@pytest.mark.django_db
+def test_plan_drafting_through_the_api(city, planning, council_a1):
+    project, _needs = planning
+    code = project.code
+    assert post(city.owner_a1.user, "api-plans", code=code).status_code == 403
+    assert post(city.comm_b1_staff, "api-plans", code=code).status_code == 404
+    started = post(city.comm_a1_staff, "api-plans", code=code)
+    assert started.status_code == 201 and started.json()["number"] == 1 and started.json()["status"] == "draft"
+    busy = post(council_a1.user, "api-plans", code=code)
+    assert busy.status_code == 409 and busy.json()["code"] == "version_busy"
+    pk = started.json()["id"]
+    drafter = api(council_a1.user)
+    url = reverse("api-plan", kwargs={"pk": pk})
+    assert api(city.owner_a1.user).patch(url, {"summary": "x"}, content_type=JSON).status_code == 403
+    assert api(city.comm_b1_staff).patch(url, {"summary": "x"}, content_type=JSON).status_code == 404
+    edited = drafter.patch(url, {"summary": "屋面与照明"}, content_type=JSON)
+    assert edited.status_code == 200 and edited.json()["summary"] == "屋面与照明"
+    item = {"item": "roof", "description": "屋面防水", "quantity": "1200.00", "unit": "m²", "estimated_cost": "60000.00",
+            "funding": {"central_subsidy": "40000.00", "local_finance": "20000.00"}}
+    uneven = post(council_a1.user, "api-plan-items", {**item, "funding": {"central_subsidy": "1.00"}}, pk=pk)
+    assert uneven.status_code == 400 and uneven.json()["code"] == "funding_sum" and "estimated_cost" in uneven.json()["fields"]
+    unknown = post(council_a1.user, "api-plan-items", {**item, "funding": {"lottery": "60000.00"}}, pk=pk)
+    assert unknown.status_code == 400 and "funding" in unknown.json()["fields"]
+    assert post(council_a1.user, "api-plan-items", {**item, "item": "nope"}, pk=pk).json()["code"] == "unknown_item"
+    assert post(city.owner_a1.user, "api-plan-items", item, pk=pk).status_code == 403
+    added = post(council_a1.user, "api-plan-items", item, pk=pk)
+    assert added.status_code == 201 and added.json()["item"] == "roof" and added.json()["estimated_cost"] == "60000.00"
+    extra = post(council_a1.user, "api-plan-items", {**item, "item": "lighting", "description": "楼道灯"}, pk=pk).json()["id"]
+    remove = reverse("api-plan-item", kwargs={"pk": pk, "item": extra})
+    assert api(city.owner_a1.user).delete(remove).status_code == 403
+    assert api(city.comm_b1_staff).delete(remove).status_code == 404
+    assert drafter.delete(remove).status_code == 204
+    assert drafter.delete(remove).status_code == 404
+    assert [i["item"] for i in api(council_a1.user).get(url).json()["items"]] == ["roof"]
+    # Published for comment: drafting stops (409), and the approver may call the owners' vote.
+    assert post(city.street_a_manager, "api-plan-publish", pk=pk).status_code == 200
+    late = post(council_a1.user, "api-plan-items", item, pk=pk)
+    assert late.status_code == 409 and late.json()["code"] == "state_changed"
+    assert post(council_a1.user, "api-plan-vote", pk=pk).status_code == 403
+    called = post(city.street_a_manager, "api-plan-vote", pk=pk)
+    assert called.status_code == 201 and called.json()["purpose"] == "plan" and called.json()["status"] == "open"
+    assert PlanVersion.objects.get(pk=pk).status == "voting"
+    assert post(city.street_a_manager, "api-plan-vote", pk=pk).status_code == 403  # the project is in plan_voting now
+
+
+@pytest.mark.django_db
+def test_award_through_the_api(city):
+    p = adopted_project(city)
+    code = p.project.code
+    body = {"contractor": city.contractor_org.pk, "supervisor": city.supervisor_org.pk, "contract_amount": "95000.00"}
+    # Wrong state: the budget is not published yet.
+    assert post(city.street_a_manager, "api-award", body, code=code).status_code == 403
+    publish_budget(city, p)
+    assert post(city.street_a_staff, "api-award", body, code=code).status_code == 403
+    assert post(city.street_b_staff, "api-award", body, code=code).status_code == 404
+    wrong_kind = post(city.street_a_manager, "api-award", {"contractor": city.supervisor_org.pk}, code=code)
+    assert wrong_kind.status_code == 400 and "contractor" in wrong_kind.json()["fields"]
+    assert post(city.street_a_manager, "api-award", {"contractor": 999999}, code=code).status_code == 400
+    awarded = post(city.street_a_manager, "api-award", body, code=code)
+    assert awarded.status_code == 201, awarded.content
+    assert {(a["role"], a["organization"]) for a in awarded.json()} == {("contractor", city.contractor_org.pk), ("supervisor", city.supervisor_org.pk)}
+    same = post(city.street_a_manager, "api-award", {"contractor": city.contractor_org.pk}, code=code)
+    assert same.status_code == 400 and same.json()["code"] == "same_organization"
+    other = f.organization("contractor", "二号施工")
+    no_reason = post(city.street_a_manager, "api-award", {"contractor": other.pk}, code=code)
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["fields"]
+    replaced = post(city.street_a_manager, "api-award", {"contractor": other.pk, "reason": "工期严重滞后"}, code=code)
+    assert replaced.status_code == 201 and len(replaced.json()) == 3
+
+
+@pytest.mark.django_db
+def test_ledger_reversal(city, world):
+    code = world.project.code
+    memo = {"memo": "金额录入错误"}
+    assert post(city.owner_a1.user, "api-ledger-reverse", memo, code=code, seq=1).status_code == 403
+    assert post(city.contractor, "api-ledger-reverse", memo, code=code, seq=1).status_code == 403
+    assert post(city.street_b_staff, "api-ledger-reverse", memo, code=code, seq=1).status_code == 404
+    assert post(city.street_a_staff, "api-ledger-reverse", memo, code=code, seq=99).status_code == 404
+    assert post(city.street_a_staff, "api-ledger-reverse", {"memo": ""}, code=code, seq=1).status_code == 400
+    reversed_ = post(city.street_a_staff, "api-ledger-reverse", memo, code=code, seq=1)
+    assert reversed_.status_code == 201, reversed_.content
+    assert reversed_.json()["seq"] == 2 and reversed_.json()["reverses"] == 1 and reversed_.json()["kind"] == "reversal"
+    twice = post(city.street_a_staff, "api-ledger-reverse", memo, code=code, seq=1)
+    assert twice.status_code == 409 and twice.json()["code"] == "already_reversed"
+    of_reversal = post(city.street_a_staff, "api-ledger-reverse", memo, code=code, seq=2)
+    assert of_reversal.status_code == 400 and of_reversal.json()["code"] == "cannot_reverse_reversal"
+
+
+@pytest.mark.django_db
+def test_milestones_added_and_updated(city, world):
+    code = world.project.code
+    new = {"title": "外墙涂料完成", "type": "delivery", "due_date": str(timezone.localdate() + timedelta(days=20))}
+    assert post(city.owner_a1.user, "api-milestones", new, code=code).status_code == 403
+    assert post(city.street_a_staff, "api-milestones", new, code=code).status_code == 403
+    assert api().post(reverse("api-milestones", kwargs={"code": code}), new, content_type=JSON).status_code in (401, 403)
+    assert post(f.staff(f.organization("contractor", "别家施工"), "other_c"), "api-milestones", new, code=code).status_code == 404
+    added = post(city.contractor, "api-milestones", new, code=code)
+    assert added.status_code == 201 and added.json()["status"] == "scheduled"
+    pk = added.json()["id"]
+    assert post(city.owner_a1.user, "api-milestone-status", {"status": "met"}, code=code, pk=pk).status_code == 403
+    no_date = post(city.contractor, "api-milestone-status", {"status": "met"}, code=code, pk=pk)
+    assert no_date.status_code == 400 and "date_met" in no_date.json()["fields"]
+    met = post(city.contractor, "api-milestone-status", {"status": "met", "date_met": str(timezone.localdate())}, code=code, pk=pk)
+    assert met.status_code == 200 and met.json()["status"] == "met"
+    assert post(city.contractor, "api-milestone-status", {"status": "met"}, code=code, pk=999999).status_code == 404
+    # Wrong state: once the works are completed the contractor's desk is closed.
+    Project.objects.filter(pk=world.project.pk).update(status=Project.Status.COMPLETED)
+    assert post(city.contractor, "api-milestones", new, code=code).status_code == 403
+
+
+@pytest.mark.django_db
+def test_survey_desk_letters_and_paper_answers(city, world):
+    survey = world.invitation.survey
+    letters = api(city.comm_a1_staff).get(reverse("api-survey-letters", kwargs={"pk": survey.pk}), {"all": "1"})
+    assert letters.status_code == 200, letters.content
+    rows = letters.json()["results"]
+    assert {r["invitation"] for r in rows} == set(Invitation.objects.filter(survey=survey).values_list("pk", flat=True))
+    assert all(r["url"].startswith("http") and "/answer/" in r["url"] for r in rows)
+    assert api(city.owner_a1.user).get(reverse("api-survey-letters", kwargs={"pk": survey.pk})).status_code == 404
+    assert api(city.street_a_staff).get(reverse("api-survey-letters", kwargs={"pk": survey.pk})).status_code == 403
+    assert api(city.comm_b1_staff).get(reverse("api-survey-letters", kwargs={"pk": survey.pk})).status_code == 404
+    paper = {"invitation": world.invitation.pk, **answers(4)}
+    assert post(city.street_a_staff, "api-survey-paper", paper, pk=survey.pk).status_code == 403
+    assert post(city.comm_b1_staff, "api-survey-paper", paper, pk=survey.pk).status_code == 404
+    assert post(city.comm_a1_staff, "api-survey-paper", {**paper, "invitation": 999999}, pk=survey.pk).status_code == 400
+    assert post(city.comm_a1_staff, "api-survey-paper", {**paper, "overall": 9}, pk=survey.pk).status_code == 400
+    recorded = post(city.comm_a1_staff, "api-survey-paper", paper, pk=survey.pk)
+    assert recorded.status_code == 201, recorded.content
+    assert Response.objects.get(invitation=world.invitation).channel == Response.Channel.PAPER
+    twice = post(city.comm_a1_staff, "api-survey-paper", paper, pk=survey.pk)
+    assert twice.status_code == 409 and twice.json()["code"] == "already_answered"
+    # The answered household is no longer among the letters; a closed survey takes no more.
+    again = api(city.comm_a1_staff).get(reverse("api-survey-letters", kwargs={"pk": survey.pk}), {"all": "1"}).json()["results"]
+    assert world.invitation.pk not in {r["invitation"] for r in again}
+    type(survey).objects.filter(pk=survey.pk).update(opened_at=timezone.now() - timedelta(days=2), closes_at=timezone.now() - timedelta(minutes=1))
+    other = Invitation.objects.filter(survey=survey, response__isnull=True).first()
+    assert post(city.comm_a1_staff, "api-survey-paper", {**paper, "invitation": other.pk}, pk=survey.pk).status_code == 403
+
+
+@pytest.mark.django_db
+def test_survey_letters_query_count_is_flat(city, world):
+    from tests.feedback.conftest import bulk_estate, completed_project
+    from feedback import services as voice
+
+    estate = bulk_estate(city, 5, community=city.comm_a1)
+    survey = voice.survey_open(project=completed_project(city, estate.estate), kind="completion")
+    url = reverse("api-survey-letters", kwargs={"pk": survey.pk})
+    client = api(city.comm_a1_staff)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, {"all": "1"}).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    big = bulk_estate(city, 50, community=city.comm_a1)
+    survey = voice.survey_open(project=completed_project(city, big.estate), kind="completion")
+    url = reverse("api-survey-letters", kwargs={"pk": survey.pk})
+    assert count() == small <= 8
+    assert len(client.get(url, {"all": "1"}).json()["results"]) == 50
