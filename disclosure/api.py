@@ -44,12 +44,28 @@ def _item(project, pk):
     return item
 
 
+def _document(project, seq: int) -> dict:
+    return pub.entry_documents(project, pub.ledger_rows(project).filter(seq=seq))[0]
+
+
+class LedgerPage(CursorPage):
+    ordering = ("seq",)  # the chain's order: oldest first, as published
+    page_size = 100
+    max_page_size = 500
+
+
 class Ledger(APIView):
     permission_classes = [drf_permissions.AllowAny]
+    pagination_class = LedgerPage
 
-    @extend_schema(responses={200: LedgerEntryDocumentSerializer(many=True)}, summary="The project's ledger, as published (public)")
+    @extend_schema(responses={200: LedgerEntryDocumentSerializer(many=True)}, summary="The project's ledger, as published (public)",
+                   description="Oldest entry first (the hash chain's order), cursor-paginated; the whole chain is at "
+                               "/disclosure/projects/{code}/ledger.json.")
     def get(self, request, code: str):
-        return Response(pub.ledger_documents(_public(code)))
+        project = _public(code)
+        paginator = self.pagination_class()
+        rows = paginator.paginate_queryset(pub.ledger_rows(project), request, view=self)
+        return paginator.get_paginated_response(pub.entry_documents(project, rows))
 
     @extend_schema(
         request=LedgerInSerializer, responses={201: LedgerEntryDocumentSerializer, **ERRORS}, summary="Record income or expense (street staff)",
@@ -68,18 +84,21 @@ class Ledger(APIView):
                                            counterparty=d["counterparty"], source=d["source"], plan_item=_item(project, d["plan_item"]), memo=d["memo"])
         except services.ValidationError as error:
             return service_error(error)
-        document = next(doc for doc in pub.ledger_documents(project) if doc["seq"] == entry.seq)
-        return Response(document, status=status.HTTP_201_CREATED)
+        return Response(_document(project, entry.seq), status=status.HTTP_201_CREATED)
+
+
+class ProgressPage(CursorPage):
+    ordering = ("-posted_at", "-id")
 
 
 class Progress(APIView):
     permission_classes = [drf_permissions.AllowAny]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    pagination_class = ProgressPage  # also tells the schema the list is paginated
 
     @extend_schema(responses={200: ProgressSerializer(many=True)}, summary="Progress posts, newest first (public)")
     def get(self, request, code: str):
-        paginator = CursorPage()
-        paginator.ordering = ("-posted_at", "-id")
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(pub.progress_updates(_public(code), limit=None), request, view=self)
         return paginator.get_paginated_response(ProgressSerializer(page, many=True).data)
 
@@ -206,8 +225,7 @@ class LedgerReverse(APIView):
             reversal = services.ledger_reverse(entry=entry, actor=request.user, memo=data.validated_data["memo"])
         except services.ValidationError as error:
             return service_error(error)
-        document = next(doc for doc in pub.ledger_documents(project) if doc["seq"] == reversal.seq)
-        return Response(document, status=status.HTTP_201_CREATED)
+        return Response(_document(project, reversal.seq), status=status.HTTP_201_CREATED)
 
 
 class MilestoneAdd(MilestoneList):

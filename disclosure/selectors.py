@@ -138,14 +138,24 @@ def budget_prefill(project: Project, budget: Budget | None) -> dict:
     return initial
 
 
-def ledger_documents(project: Project, *, item_of_seq: dict | None = None) -> list[dict]:
-    """Every entry as published (DESIGN §6), in seq order, from one query. Given a dict,
-    `item_of_seq` is filled with seq → plan item id (for plan vs spent, without a second query)."""
-    rows = (
+def ledger_rows(project: Project):
+    """The project's entries as rows (dicts) in seq order — what `entry_documents` publishes; the
+    API pages through them with a cursor on seq."""
+    return (
         LedgerEntry.objects.chain(project.pk)
         .annotate(reverses_seq=F("reverses__seq"))
         .values("seq", "date", "kind", "amount", "counterparty", "category", "memo", "reverses_seq", "prev_hash", "hash", "plan_item_id")
     )
+
+
+def ledger_documents(project: Project, *, item_of_seq: dict | None = None) -> list[dict]:
+    """Every entry as published (DESIGN §6), in seq order, from one query. Given a dict,
+    `item_of_seq` is filled with seq → plan item id (for plan vs spent, without a second query)."""
+    return entry_documents(project, ledger_rows(project), item_of_seq=item_of_seq)
+
+
+def entry_documents(project: Project, rows, *, item_of_seq: dict | None = None) -> list[dict]:
+    """Rows of `ledger_rows` (all, a page, or one) as published documents."""
     documents = []
     for row in rows:
         if item_of_seq is not None and row["plan_item_id"]:

@@ -148,6 +148,7 @@ class LetterPage(CursorPage):
 
 class SurveyLetters(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = LetterPage  # also tells the schema the list is paginated
 
     @extend_schema(
         responses={200: LetterSerializer(many=True), **ERRORS}, summary="The letters to print: households and their answer links (community staff)",
@@ -162,7 +163,7 @@ class SurveyLetters(APIView):
             raise PermissionDenied(_("Community committee staff print invitations while the survey is open."))
         everyone = request.query_params.get("all") in ("1", "true", "True")
         building = request.query_params.get("building", "")[:20]
-        paginator = LetterPage()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.invitations_to_print(survey, only_without_account=not everyone, building=building),
                                            request, view=self)
         for invitation in page:

@@ -3,12 +3,12 @@ the services (which ask permissions.py)."""
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from stakeholders.api_base import errors, service_error
+from stakeholders.api_base import CursorPage, errors, service_error
 
 from . import published, selectors, services
 from .models import CatalogItem, Need, Vote
@@ -83,7 +83,8 @@ class BallotCast(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(request=BallotInSerializer, responses={201: BallotOutSerializer, **ERRORS_SCHEMA, **errors(409)},
-                   summary="Cast your ballot", description="Once per owner; a second ballot (or a concurrent one) is 409 `already_voted`.")
+                   summary="Cast your ballot", description="Once per owner; a second ballot (or a concurrent one) is 409 `already_voted`.",
+                   examples=[OpenApiExample("Agree", request_only=True, value={"choice": "agree"})])
     def post(self, request, code: str):
         vote = get_object_or_404(selectors.votes_visible_to(request.user), code=code)
         data = BallotInSerializer(data=request.data)
@@ -95,18 +96,25 @@ class BallotCast(APIView):
         return Response({"vote": vote.code, "receipt": receipt, "choice": data.validated_data["choice"]}, status=status.HTTP_201_CREATED)
 
 
+class NeedPage(CursorPage):
+    ordering = ("-support_count", "created_at", "id")  # as needs_ranked: most supported first
+
+
 class NeedListCreate(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = NeedPage  # also tells the schema the list is paginated
 
     def _project(self, request, code):
         return get_object_or_404(selectors.projects_visible_to(request.user), code=code)
 
-    @extend_schema(responses={200: NeedSerializer(many=True)}, summary="The project's needs, most supported first")
+    @extend_schema(responses={200: NeedSerializer(many=True)}, summary="The project's needs, most supported first (cursor-paginated)")
     def get(self, request, code: str):
-        needs = selectors.needs_ranked(self._project(request, code), request.user)[:200]
-        return Response(NeedSerializer(needs, many=True).data)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(selectors.needs_ranked(self._project(request, code), request.user), request, view=self)
+        return paginator.get_paginated_response(NeedSerializer(page, many=True).data)
 
-    @extend_schema(request=NeedInSerializer, responses={201: NeedSerializer, **ERRORS_SCHEMA}, summary="File a need (点单)")
+    @extend_schema(request=NeedInSerializer, responses={201: NeedSerializer, **ERRORS_SCHEMA}, summary="File a need (点单)",
+                   examples=[OpenApiExample("Roof", request_only=True, value={"item": "roof", "text": "3栋顶楼下雨渗水"})])
     def post(self, request, code: str):
         project = self._project(request, code)
         data = NeedInSerializer(data=request.data)
@@ -305,7 +313,6 @@ class AcceptanceSign(APIView):
 from django.core.exceptions import PermissionDenied  # noqa: E402
 from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402
 from django.http import Http404  # noqa: E402
-from drf_spectacular.utils import OpenApiExample  # noqa: E402
 
 from stakeholders import permissions as people  # noqa: E402
 from stakeholders.models import Estate, Organization  # noqa: E402

@@ -281,3 +281,40 @@ def test_survey_letters_query_count_is_flat(city, world):
     url = reverse("api-survey-letters", kwargs={"pk": survey.pk})
     assert count() == small <= 8
     assert len(client.get(url, {"all": "1"}).json()["results"]) == 50
+
+
+def _walk(client, url, **query) -> list[dict]:
+    """Every row of a cursor-paginated list, following `next`."""
+    rows, seen_urls = [], set()
+    response = client.get(url, query).json()
+    while True:
+        assert set(response) == {"next", "previous", "results"}
+        rows += response["results"]
+        if not response["next"]:
+            return rows
+        assert response["next"] not in seen_urls
+        seen_urls.add(response["next"])
+        response = client.get(response["next"]).json()
+
+
+@pytest.mark.django_db
+def test_needs_and_ledger_lists_are_cursor_paginated_in_their_order(city, world, owners):
+    from projects.models import CatalogItem, NeedSupport
+    from projects import selectors
+    from tests.disclosure.conftest import income
+
+    lighting = CatalogItem.objects.get(code="lighting")
+    for k in range(6):
+        need = Need.objects.create(project=world.project, catalog_item=lighting, filed_by=city.owner_a1, text=f"灯{k}")
+        for owner in owners[: k % 4]:  # ties in the support count: the cursor must not skip or repeat
+            NeedSupport.objects.create(need=need, resident=owner)
+    client = api(city.owner_a1.user)
+    rows = _walk(client, reverse("api-needs", kwargs={"code": world.project.code}), page_size=2)
+    expected = [n.pk for n in selectors.needs_ranked(world.project, city.owner_a1.user)]
+    assert [r["id"] for r in rows] == expected and len(expected) == 7
+    assert [r["supports"] for r in rows] == sorted((r["supports"] for r in rows), reverse=True)
+    for k in range(4):
+        income(city, world, amount=f"{k + 1}.00")
+    entries = _walk(api(), reverse("api-ledger", kwargs={"code": world.project.code}), page_size=2)
+    assert [e["seq"] for e in entries] == [1, 2, 3, 4, 5]
+    assert all(e["prev_hash"] == before["hash"] for before, e in zip(entries, entries[1:]))  # the chain, across pages

@@ -61,3 +61,40 @@ def test_docs_page_uses_vendored_assets(client):
     assert {"/api/v1/votes/{code}/ballots/", "/api/v1/complaints/", "/api/v1/projects/{code}/progress/"} <= paths
     ballot = schema["paths"]["/api/v1/votes/{code}/ballots/"]["post"]
     assert {"201", "400", "403", "404", "409"} <= set(ballot["responses"])
+
+
+def _token(user) -> str:
+    return Token.objects.get_or_create(user=User.objects.get(pk=user.pk))[0].key
+
+
+def test_real_objects_answers_match_the_schema(city, world):
+    """Generated requests mostly miss real objects (random codes are 404s): these hit them — lists
+    with data, and the new actions' success answers — and each answer must match the schema."""
+    from django.utils import timezone
+
+    code, now = world.project.code, timezone.now()
+    calls = [
+        (None, "GET", "/api/v1/projects/{code}/ledger/", {"code": code}, None),
+        (None, "GET", "/api/v1/projects/{code}/progress/", {"code": code}, None),
+        (None, "GET", "/api/v1/projects/{code}/milestones/", {"code": code}, None),
+        (city.owner_a1.user, "GET", "/api/v1/projects/{code}/needs/", {"code": code}, None),
+        (city.owner_a1.user, "GET", "/api/v1/projects/{code}/plans/", {"code": code}, None),
+        (city.owner_a1.user, "GET", "/api/v1/plans/{id}/", {"id": world.version.pk}, None),
+        (city.comm_a1_staff, "GET", "/api/v1/surveys/{id}/letters/", {"id": world.invitation.survey_id}, None),
+        (city.street_a_manager, "POST", "/api/v1/projects/{code}/votes/", {"code": code},
+         {"title": "加装电梯", "matter": "special", "opens_at": now.isoformat(), "closes_at": (now + timezone.timedelta(days=3)).isoformat()}),
+        (city.street_a_manager, "POST", "/api/v1/votes/{code}/open/", {"code": f"{code}-v2"}, None),
+        (city.street_a_staff, "POST", "/api/v1/projects/{code}/ledger/{seq}/reverse/", {"code": code, "seq": 1}, {"memo": "录入错误"}),
+        (city.contractor, "POST", "/api/v1/projects/{code}/milestones/", {"code": code}, {"title": "外架拆除", "due_date": "2027-01-31"}),
+        (city.contractor, "POST", "/api/v1/projects/{code}/milestones/{id}/status/", {"code": code, "id": world.milestone.pk},
+         {"status": "met", "date_met": str(timezone.localdate())}),
+        (city.comm_a1_staff, "POST", "/api/v1/surveys/{id}/paper-answers/", {"id": world.invitation.survey_id},
+         {"invitation": world.invitation.pk, "overall": 4, "quality": 4, "schedule": 4, "communication": 4, "conduct": 4, "transparency": 4}),
+    ]
+    for user, method, path, params, body in calls:
+        operation = schema[path][method]
+        case = operation.Case(path_parameters=params, **({"body": body, "media_type": "application/json"} if body is not None else {}))
+        headers = {"Accept-Language": "zh-hans", **({"Authorization": f"Token {_token(user)}"} if user else {})}
+        response = case.call_and_validate(headers=headers, checks=[not_a_server_error, status_code_conformance,
+                                                                   content_type_conformance, response_schema_conformance])
+        assert 200 <= response.status_code < 300, (path, response.status_code, response.text[:300])
