@@ -44,6 +44,29 @@ def csv_stream(header: list[str], rows):
     yield buffer.getvalue()
 
 
+COPY_CHUNK = 64 * 1024
+
+
+def copy_stream(header: list[str], sql: str, params):
+    """Yield the CSV as PostgreSQL writes it (`COPY (sql) TO STDOUT`), after the BOM and the header,
+    in chunks of about COPY_CHUNK bytes: no Python object per row, memory flat."""
+    from django.db import connection
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(header)
+    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+            chunk = bytearray()
+            for data in copy:
+                chunk += data
+                if len(chunk) >= COPY_CHUNK:
+                    yield bytes(chunk)
+                    chunk.clear()
+            if chunk:
+                yield bytes(chunk)
+
+
 def xlsx_write(path: str, *, title: str, header: list[str], rows, progress=None) -> int:
     """Write `rows` under `header` to an .xlsx at `path`; call progress(n) every FLUSH_EVERY rows."""
     workbook = Workbook(write_only=True)

@@ -108,6 +108,37 @@ def test_csv_equals_the_database(client, city, two_streets):
 
 
 @pytest.mark.django_db
+def test_ledger_csv_from_copy_is_the_same_csv_as_the_cursor_path(client, city, two_streets, settings):
+    """On PostgreSQL the ledger CSV is COPY's output; parsed, it is cell for cell what the
+    server-side-cursor writer gives — quotes, commas, line breaks, Chinese, empty memos, reversals."""
+    from disclosure import services as money
+    from portal.exports import copy_stream, csv_stream
+
+    project = two_streets[0]
+    w = type("W", (), {"project": project})
+    tricky = income(city, w, amount="88.80", memo='他说："屋顶, 漏水"\n第二行')
+    money.ledger_reverse(entry=tricky, actor=city.street_a_staff, memo="录入错误，冲销")
+    income(city, w, amount="0.10", memo="tab\there")
+    report, filters = REPORTS["ledger"], Filters()
+    header = [str(h) for _c, h in report.columns]
+    sql = report.copy_sql(filters)
+    if connection.vendor != "postgresql":
+        assert sql is None
+        pytest.skip("COPY is PostgreSQL's")
+    via_copy = b"".join(copy_stream(header, *sql)).decode("utf-8")
+    via_cursor = "".join(csv_stream(header, report.rows(filters)))
+    assert via_copy.startswith("\ufeff") and via_cursor.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(via_copy[1:])))
+    assert rows == list(csv.reader(io.StringIO(via_cursor[1:])))
+    assert len(rows) - 1 == LedgerEntry.objects.count() == 9
+    memo = [code for code, _label in report.columns].index("memo")
+    assert {r[memo] for r in rows[1:]} >= {'他说："屋顶, 漏水"\n第二行', "录入错误，冲销", "tab\there", ""}
+    # and the view serves the COPY path
+    client.force_login(city.bureau)
+    assert read_csv(client.get(reverse("report_csv", args=["ledger"]))) == rows
+
+
+@pytest.mark.django_db
 def test_xlsx_job_builds_a_file_only_its_requester_downloads(client, city, two_streets, django_capture_on_commit_callbacks):
     client.force_login(city.street_a_staff)
     with django_capture_on_commit_callbacks(execute=True):
