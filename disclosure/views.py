@@ -138,12 +138,14 @@ from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E4
 from django.db.models import Sum  # noqa: E402
 from django.http import FileResponse, StreamingHttpResponse  # noqa: E402
 from django.shortcuts import redirect  # noqa: E402
+from django.middleware.csrf import get_token  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import translation  # noqa: E402
 from django.views.decorators.http import require_POST  # noqa: E402
 
 from projects.models import Project  # noqa: E402
+from projects.services import public_revision_keys  # noqa: E402
 from projects.views import _form_errors  # noqa: E402
 from stakeholders.files import private_file_response  # noqa: E402
 
@@ -177,10 +179,43 @@ def _cached(key: str, build) -> str:
     return html
 
 
+# A cached whole page carries this instead of the CSRF token; each visitor's own token replaces it.
+CSRF_PLACEHOLDER = "__portal-csrf-token__"
+
+
+def _same_for_everyone(request) -> bool:
+    """A visitor without a session or pending messages sees exactly what every such visitor sees
+    (in their language): the whole page may come from the cache."""
+    return request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+
+
+def _revision(key: str, read) -> str:
+    """A public revision from the cache; on a miss from the database (`read`), kept for
+    DISCLOSURE_REVISION_SECONDS. project_touch deletes it, so a change shows on the next visit
+    (at worst after DISCLOSURE_REVISION_SECONDS, for a reader that raced the commit)."""
+    value = cache.get(key)
+    if value is None:
+        value = read()
+        cache.set(key, value, settings.DISCLOSURE_REVISION_SECONDS)
+    return value
+
+
+def _whole_page(request, key: str, render_page) -> HttpResponse:
+    key = f"disclosure:page:{translation.get_language()}:{key}"
+    html = cache.get(key)
+    if html is None:
+        html = render_page({"csrf_token": CSRF_PLACEHOLDER})
+        cache.set(key, html, settings.DISCLOSURE_CACHE_SECONDS)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
 def _city_revision() -> str:
     """Changes whenever any project's public revision does (revisions only grow)."""
-    figures = Project.objects.aggregate(rev=Sum("public_revision"))
-    return str(figures["rev"] or 0)
+    def read() -> str:
+        figures = Project.objects.aggregate(rev=Sum("public_revision"))
+        return str(figures["rev"] or 0)
+
+    return _revision(public_revision_keys("")[1], read)
 
 
 def index(request):
@@ -215,8 +250,11 @@ def index(request):
             },
         )
 
-    body = _cached(f"index:{_city_revision()}:{query}:{page_number}", build)
-    return render(request, "disclosure/index.html", {"body": body})
+    key = f"index:{_city_revision()}:{query}:{page_number}"
+    if _same_for_everyone(request):
+        return _whole_page(request, key, lambda extra: render_to_string(
+            "disclosure/index.html", {"body": _cached(key, build), **extra}, request=request))
+    return render(request, "disclosure/index.html", {"body": _cached(key, build)})
 
 
 def _public_project_or_404(code: str) -> Project:
@@ -271,10 +309,25 @@ def _project_body(project: Project) -> str:
     return render_to_string("disclosure/_project_body.html", context)
 
 
-def project(request, code: str):
-    project = _public_project_or_404(code)
+def _project_page(request, project: Project, extra: dict | None = None) -> str:
     body = _cached(f"project:{project.pk}:{project.public_revision}", lambda: _project_body(project))
-    return render(request, "disclosure/project.html", {"project": project, "body": body})
+    return render_to_string("disclosure/project.html", {"project": project, "body": body, **(extra or {})}, request=request)
+
+
+def project(request, code: str):
+    """Anonymous visitors get the whole page from the cache (no query: the revision is cached too);
+    signed-in users the cached body inside their own header."""
+    found = None
+    if _same_for_everyone(request):
+        def read() -> str:
+            nonlocal found
+            found = pub.public_project(code)  # kept for the page, should it need building
+            return f"{found.pk}.{found.public_revision}" if found else "-"
+
+        revision = _revision(public_revision_keys(code)[0], read)
+        if revision != "-":
+            return _whole_page(request, f"project:{revision}", lambda extra: _project_page(request, found or _public_project_or_404(code), extra))
+    return HttpResponse(_project_page(request, found or _public_project_or_404(code)))
 
 
 def ledger_json(request, code: str):

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.core.cache import cache
+from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -797,10 +798,26 @@ def plan_vote_call(*, version: PlanVersion, actor: User) -> Vote:
 # Public revision, award, completion acceptance
 
 
+def public_revision_keys(code: str) -> list[str]:
+    """The cache keys holding a project's public revision and the city's (disclosure reads them so
+    a cached public page costs no query; project_touch deletes them)."""
+    return [f"disclosure:rev:{code}", "disclosure:rev:city"]
+
+
 def project_touch(*, project: Project) -> None:
     """Record that what the public pages show about `project` changed (their cache keys include
     the revision, so the next visitor gets a fresh page). Call inside the changing transaction."""
-    Project.objects.filter(pk=project.pk).update(public_revision=models.F("public_revision") + 1)
+    with connection.cursor() as cursor:  # one statement, whether or not `project` has its code loaded
+        cursor.execute(
+            f"UPDATE {Project._meta.db_table} SET public_revision = public_revision + 1 WHERE id = %s RETURNING code", [project.pk]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return
+    keys = public_revision_keys(row[0])
+    # Now (this process's next read) and after the commit (a reader that looked in between).
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 AWARD_ERRORS = {

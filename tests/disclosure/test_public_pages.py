@@ -175,6 +175,38 @@ def test_pages_are_cached_in_redis_and_change_as_soon_as_a_service_changes_the_p
     caches["default"].clear()
 
 
+@pytest.mark.django_db
+def test_anonymous_visitors_get_the_whole_page_from_the_cache_with_their_own_csrf_token(city, busy, settings):
+    """No query for a cached public page; each visitor's own CSRF token (their language switch
+    works); a service's change shows at once; a signed-in user still gets their own header."""
+    import re
+
+    from django.test import Client
+
+    url = reverse("disclosure:project", args=[busy.project.code])
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page = first.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = second.get(url)
+    assert len(queries.captured_queries) == 0
+    tokens = {re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1) for html in (page, again.content.decode())}
+    assert len(tokens) == 2 and "__portal-csrf-token__" not in again.content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', again.content.decode()).group(1)
+    switched = second.post(reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302
+    assert 'lang="en"' in second.get(url).content.decode()  # its own language's page, not the Chinese one
+    first.get("/disclosure/")  # builds it
+    with CaptureQueriesContext(connection) as queries:
+        assert first.get("/disclosure/").status_code == 200
+    assert len(queries.captured_queries) == 0
+    expense(city, busy, amount="4321.00")
+    assert "4,321.00" in Client().get(url).content.decode()
+    client = Client()
+    client.force_login(city.street_a_staff)
+    assert 'data-testid="signed-in-as"' in client.get(url).content.decode()
+    assert 'data-testid="signed-in-as"' not in Client().get(url).content.decode()
+
+
 def _public_urls(client, project):
     code = project.code
     urls = ["/", "/disclosure/", "/disclosure/estates/", "/disclosure/votes/", "/disclosure/votes.json",
