@@ -122,6 +122,8 @@ class Progress(APIView):
 
 from rest_framework import serializers  # noqa: E402
 
+from .serializers import BudgetDraftInSerializer  # noqa: E402
+
 
 class BudgetSerializer(serializers.Serializer):
     project = serializers.CharField(source="project.code")
@@ -163,6 +165,24 @@ class BudgetDetail(APIView):
         if budget is None:
             raise Http404
         return Response(BudgetSerializer(budget).data)
+
+    @extend_schema(
+        request=BudgetDraftInSerializer, responses={201: BudgetSerializer, 200: BudgetSerializer, **ERRORS, **errors(409)},
+        summary="Draft the budget, or correct the draft (street staff)",
+        description="201 when the draft is created, 200 when corrected; once approved it is 409 `state_changed`.",
+        examples=[OpenApiExample("Three sources", request_only=True, value={
+            "total": "100000.00", "lines": {"central_subsidy": "40000.00", "local_finance": "50000.00", "residents": "10000.00"}})],
+    )
+    def post(self, request, code: str):
+        project = _acting(request, code)
+        existing = pub.budget_of(project)  # the service decides who may (403) and whether it may still change (409)
+        data = BudgetDraftInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.budget_save_draft(project=project, actor=request.user, total=data.validated_data["total"], lines=data.validated_data["lines"])
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response(BudgetSerializer(pub.budget_of(project)).data, status=status.HTTP_200_OK if existing else status.HTTP_201_CREATED)
 
 
 class BudgetAction(APIView):

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from projects.models import FundingSource
+from projects.serializers import FundingSplitField
 
 from .models import LedgerEntry, Milestone, ProgressUpdate
 
@@ -67,3 +68,8 @@ class MilestoneInSerializer(serializers.Serializer):
 class MilestoneStatusInSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Milestone.Status.choices)
     date_met = serializers.DateField(required=False, allow_null=True, default=None, help_text="Required when met or partially met")
+
+
+class BudgetDraftInSerializer(serializers.Serializer):
+    total = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    lines = FundingSplitField(help_text="Funding source → amount; the lines must add up to the total")

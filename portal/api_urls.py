@@ -33,6 +33,7 @@ api_v1 = [
     path("projects/<slug:code>/award/", projects_api.AwardCreate.as_view(), name="api-award"),
     path("projects/<slug:code>/acceptance/", projects_api.AcceptanceSign.as_view(), name="api-acceptance"),
     path("sponsorships/<int:pk>/answer/", projects_api.SponsorshipAnswer.as_view(), name="api-sponsorship-answer"),
+    path("sponsorships/<int:pk>/withdraw/", projects_api.SponsorshipWithdraw.as_view(), name="api-sponsorship-withdraw"),
     path("plans/<int:pk>/comments/", projects_api.PlanComment.as_view(), name="api-plan-comment"),
     path("plans/<int:pk>/publish/", projects_api.PlanPublish.as_view(), name="api-plan-publish"),
     path("plans/<int:pk>/", projects_api.PlanDetail.as_view(), name="api-plan"),

@@ -86,7 +86,9 @@ class BallotCast(APIView):
                    summary="Cast your ballot", description="Once per owner; a second ballot (or a concurrent one) is 409 `already_voted`.",
                    examples=[OpenApiExample("Agree", request_only=True, value={"choice": "agree"})])
     def post(self, request, code: str):
-        vote = get_object_or_404(selectors.votes_visible_to(request.user), code=code)
+        vote = selectors.vote_visible_to(request.user, code)
+        if vote is None:
+            raise Http404
         data = BallotInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -537,3 +539,14 @@ class AwardCreate(APIView):
         _result, failed = _call(services.project_award, project=project, actor=request.user, contract_amount=d["contract_amount"],
                                 reason=d["reason"], **chosen)
         return failed or Response(AwardOutSerializer(selectors.awards_of(project), many=True).data, status=status.HTTP_201_CREATED)
+
+
+class SponsorshipWithdraw(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: DONE, **ERRORS_SCHEMA},
+                   summary="Withdraw your confirmed signature, before the petition is submitted")
+    def post(self, request, pk: int):
+        sponsorship = get_object_or_404(Sponsorship.objects.filter(resident__user=request.user).select_related("petition__project"), pk=pk)
+        result, failed = _call(services.sponsor_withdraw, sponsorship=sponsorship, actor=request.user)
+        return failed or Response({"sponsorship": result.pk, "status": result.status})

@@ -138,6 +138,23 @@ class AcceptanceInSerializer(serializers.Serializer):
 # --- petition start, votes by hand, need triage, plan drafting, award ----------------------------------
 
 
+class FundingSplitField(serializers.DictField):
+    """Funding source → amount (plan items, budgets): only the known sources."""
+
+    child = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+
+    def to_internal_value(self, data):
+        from django.utils.translation import gettext as _
+
+        from .models import FundingSource
+
+        value = super().to_internal_value(data)
+        unknown = sorted(set(value) - set(FundingSource.values))
+        if unknown:
+            raise serializers.ValidationError(_("Unknown funding source: %(sources)s.") % {"sources": ", ".join(unknown)}, code="invalid_choice")
+        return value
+
+
 class PetitionStartInSerializer(serializers.Serializer):
     estate = serializers.SlugField(help_text="The estate's code (one where you are a verified owner and no project is under way)")
     reason = serializers.CharField(max_length=4000)
@@ -177,18 +194,7 @@ class PlanItemInSerializer(serializers.Serializer):
     quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     unit = serializers.CharField(max_length=20)
     estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    funding = serializers.DictField(child=serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0),
-                                    help_text="Funding source → amount; the amounts must add up to the estimated cost")
-
-    def validate_funding(self, value):
-        from django.utils.translation import gettext as _
-
-        from .models import FundingSource
-
-        unknown = sorted(set(value) - set(FundingSource.values))
-        if unknown:
-            raise serializers.ValidationError(_("Unknown funding source: %(sources)s.") % {"sources": ", ".join(unknown)}, code="invalid_choice")
-        return value
+    funding = FundingSplitField(help_text="Funding source → amount; the amounts must add up to the estimated cost")
 
 
 class AwardInSerializer(serializers.Serializer):

@@ -318,3 +318,40 @@ def test_needs_and_ledger_lists_are_cursor_paginated_in_their_order(city, world,
     entries = _walk(api(), reverse("api-ledger", kwargs={"code": world.project.code}), page_size=2)
     assert [e["seq"] for e in entries] == [1, 2, 3, 4, 5]
     assert all(e["prev_hash"] == before["hash"] for before, e in zip(entries, entries[1:]))  # the chain, across pages
+
+
+@pytest.mark.django_db
+def test_budget_drafted_and_corrected_through_the_api(city, world):
+    p = adopted_project(city)
+    code = p.project.code
+    url = reverse("api-budget", kwargs={"code": code})
+    draft = {"total": "100000.00", "lines": {"central_subsidy": "40000.00", "local_finance": "50000.00", "residents": "10000.00"}}
+    assert post(city.owner_a1.user, "api-budget", draft, code=code).status_code == 403
+    assert post(city.comm_a1_staff, "api-budget", draft, code=code).status_code == 403  # the street office drafts
+    assert post(city.street_b_staff, "api-budget", draft, code=code).status_code == 404
+    assert api().post(url, draft, content_type=JSON).status_code in (401, 403)
+    uneven = post(city.street_a_staff, "api-budget", {**draft, "total": "99999.00"}, code=code)
+    assert uneven.status_code == 400 and uneven.json()["code"] == "lines_mismatch"
+    unknown = post(city.street_a_staff, "api-budget", {**draft, "lines": {"lottery": "100000.00"}}, code=code)
+    assert unknown.status_code == 400 and "lines" in unknown.json()["fields"]
+    created = post(city.street_a_staff, "api-budget", draft, code=code)
+    assert created.status_code == 201 and created.json()["status"] == "draft" and created.json()["total"] == "100000.00"
+    corrected = post(city.street_a_staff, "api-budget", {"total": "90000.00", "lines": {"central_subsidy": "90000.00"}}, code=code)
+    assert corrected.status_code == 200 and corrected.json()["lines"] == {"central_subsidy": "90000.00"}
+    assert post(city.street_a_manager, "api-budget-approve", code=code).status_code == 200
+    late = post(city.street_a_staff, "api-budget", draft, code=code)
+    assert late.status_code == 409 and late.json()["code"] == "state_changed"
+    # Wrong state: a project under construction has its budget.
+    assert post(city.street_a_staff, "api-budget", draft, code=world.project.code).status_code in (403, 409)
+
+
+@pytest.mark.django_db
+def test_sponsorship_withdrawn_through_the_api(city, world):
+    url = "api-sponsorship-withdraw"
+    assert post(city.owner_b1.user, url, pk=world.sponsorship.pk).status_code == 404  # not yours
+    invited = post(city.owner_a1.user, url, pk=world.sponsorship.pk)
+    assert invited.status_code == 400 and invited.json()["code"] == "cannot_withdraw"  # only a confirmed signature
+    Sponsorship.objects.filter(pk=world.sponsorship.pk).update(status=Sponsorship.Status.CONFIRMED)
+    withdrawn = post(city.owner_a1.user, url, pk=world.sponsorship.pk)
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert post(city.owner_a1.user, url, pk=world.sponsorship.pk).status_code == 400

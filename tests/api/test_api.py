@@ -83,6 +83,7 @@ def kwargs_for(name: str, w) -> dict:
         "api-plan-item": {"pk": w.version.pk, "item": w.plan_item.pk}, "api-plan-vote": {"pk": w.version.pk},
         "api-need-triage": {"pk": w.need.pk}, "api-vote-open": {"code": w.vote.code}, "api-vote-close": {"code": w.vote.code},
         "api-survey-letters": {"pk": w.invitation.survey_id}, "api-survey-paper": {"pk": w.invitation.survey_id},
+        "api-sponsorship-withdraw": {"pk": w.sponsorship.pk},
     }[name]
 
 
@@ -101,7 +102,7 @@ def test_idor_sweep_other_estate_street_or_contractor_gets_404(city, world, name
         client = api(user)
         if name not in PUBLIC_READS:
             assert client.get(url).status_code in (404, 405), (name, user)
-        for method in ("post", "patch", "delete"):
+        for method in ("post", "put", "patch", "delete"):
             response = getattr(client, method)(url, {}, content_type="application/json")
             assert response.status_code in (404, 405), (name, user, method, response.status_code, response.content[:200])
             if response.status_code == 404:
@@ -111,7 +112,7 @@ def test_idor_sweep_other_estate_street_or_contractor_gets_404(city, world, name
 @pytest.mark.django_db
 def test_every_object_endpoint_is_in_the_sweep():
     assert set(OBJECT_ENDPOINTS) >= {"api-project", "api-vote", "api-ballot", "api-complaint"}
-    assert len(OBJECT_ENDPOINTS) == 38  # a new one must get a line in kwargs_for
+    assert len(OBJECT_ENDPOINTS) == 39  # a new one must get a line in kwargs_for
 
 
 @pytest.mark.django_db(transaction=True)
