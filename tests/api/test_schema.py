@@ -98,3 +98,22 @@ def test_real_objects_answers_match_the_schema(city, world):
         response = case.call_and_validate(headers=headers, checks=[not_a_server_error, status_code_conformance,
                                                                    content_type_conformance, response_schema_conformance])
         assert 200 <= response.status_code < 300, (path, response.status_code, response.text[:300])
+
+
+@pytest.mark.parametrize("role", ["owner_a1", "street_a_manager", "contractor"])
+def test_stateful_workflows_conform_to_the_schema(city, world, role):
+    """Stateful schemathesis: chains of calls along the links it infers from the schema (a project
+    listed → its needs, ledger, plans; a plan → its items …), as a resident, the street approver and
+    the contractor — no server error and every answer as documented, whatever came before."""
+    user = city.owner_a1.user if role == "owner_a1" else getattr(city, role)
+    headers = {"Authorization": f"Token {_token(user)}", "Accept-Language": "zh-hans"}
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+    class Workflow(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=checks, transport_kwargs=kwargs or None)
+
+    Workflow.run(settings=settings(max_examples=12, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck)))
