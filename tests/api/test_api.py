@@ -195,7 +195,9 @@ def test_list_endpoints_have_flat_query_counts(city, world):
              (None, reverse("api-ledger", kwargs={"code": world.project.code})),
              (None, reverse("api-progress", kwargs={"code": world.project.code})),
              (city.owner_a1.user, reverse("api-needs", kwargs={"code": world.project.code})),
-             (city.owner_a1.user, reverse("api-invitations")), (city.street_a_staff, reverse("api-project", kwargs={"code": world.project.code}))]
+             (city.owner_a1.user, reverse("api-invitations")), (city.street_a_staff, reverse("api-project", kwargs={"code": world.project.code})),
+             (city.comm_a1_staff, reverse("api-survey-letters", kwargs={"pk": world.invitation.survey_id}) + "?all=1"),
+             (city.owner_a1.user, reverse("api-plan", kwargs={"pk": world.version.pk}))]
 
     def counts():
         measured = []
