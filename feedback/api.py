@@ -139,7 +139,7 @@ from stakeholders.api_base import CursorPage  # noqa: E402
 from stakeholders.notifications import absolute  # noqa: E402
 
 from . import permissions as rules  # noqa: E402
-from .serializers import LetterSerializer, PaperAnswerInSerializer  # noqa: E402
+from .serializers import LetterSerializer, LinkAnswerInSerializer, PaperAnswerInSerializer  # noqa: E402
 
 
 class LetterPage(CursorPage):
@@ -198,3 +198,27 @@ class SurveyPaperAnswer(APIView):
         except services.ValidationError as error:
             return service_error(error)
         return Response({"invitation": invitation.pk, "recorded": True}, status=status.HTTP_201_CREATED)
+
+
+class LinkAnswer(APIView):
+    """What the printed letter's QR code opens, for an app: no account needed, the link is the key."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=LinkAnswerInSerializer, responses={201: OpenApiResponse(description="Recorded"), **ERRORS},
+        summary="Answer a survey with a household's link (no sign-in)",
+        description="400 `forged` or `expired` for a bad link, `closed` after the survey; 409 `already_answered`.",
+        examples=[OpenApiExample("From a scanned letter", request_only=True, value={
+            "invitation": 4711, "token": "…from the link…", "overall": 5, "quality": 5, "schedule": 4, "communication": 4,
+            "conduct": 5, "transparency": 4})],
+    )
+    def post(self, request):
+        data = LinkAnswerInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.response_submit_by_link(invitation_id=data.validated_data["invitation"], token=data.validated_data["token"],
+                                             answers=data.answers(), text=data.validated_data["text"], actor=request.user)
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response({"invitation": data.validated_data["invitation"], "recorded": True}, status=status.HTTP_201_CREATED)

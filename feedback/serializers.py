@@ -80,3 +80,8 @@ class LetterSerializer(serializers.Serializer):
     household = serializers.CharField()
     delivery = serializers.CharField()
     url = serializers.CharField(help_text="The household's signed answer link, for the printed letter and its QR code")
+
+
+class LinkAnswerInSerializer(AnswerInSerializer):
+    invitation = serializers.IntegerField(help_text="The invitation id in the link /feedback/answer/<id>/<token>/")
+    token = serializers.CharField(max_length=200, help_text="The token in the link (its QR code)")

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -104,6 +105,7 @@ class NeedPage(CursorPage):
 
 class NeedListCreate(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
     pagination_class = NeedPage  # also tells the schema the list is paginated
 
     def _project(self, request, code):
@@ -115,7 +117,8 @@ class NeedListCreate(APIView):
         page = paginator.paginate_queryset(selectors.needs_ranked(self._project(request, code), request.user), request, view=self)
         return paginator.get_paginated_response(NeedSerializer(page, many=True).data)
 
-    @extend_schema(request=NeedInSerializer, responses={201: NeedSerializer, **ERRORS_SCHEMA}, summary="File a need (点单)",
+    @extend_schema(request={"application/json": NeedInSerializer, "multipart/form-data": NeedInSerializer},
+                   responses={201: NeedSerializer, **ERRORS_SCHEMA}, summary="File a need (点单), with a photo if multipart",
                    examples=[OpenApiExample("Roof", request_only=True, value={"item": "roof", "text": "3栋顶楼下雨渗水"})])
     def post(self, request, code: str):
         project = self._project(request, code)
@@ -125,7 +128,8 @@ class NeedListCreate(APIView):
         if item is None:
             return Response({"code": "unknown_item", "message": _("No catalog item has this code."), "fields": {"item": []}}, status=400)
         try:
-            need = services.need_file(project=project, actor=request.user, catalog_item=item, text=data.validated_data["text"])
+            need = services.need_file(project=project, actor=request.user, catalog_item=item, text=data.validated_data["text"],
+                                      photo=data.validated_data["photo"])
         except services.ValidationError as error:
             return service_error(error)
         need.support_count = 1
@@ -148,7 +152,6 @@ class NeedSupport(APIView):
 
 # --- petitions, decisions, plans, paper ballots, acceptance -------------------------------------------
 
-from rest_framework.parsers import FormParser, MultiPartParser  # noqa: E402
 
 from .models import PlanVersion, Sponsorship, Voter  # noqa: E402
 from .serializers import (  # noqa: E402

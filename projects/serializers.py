@@ -72,6 +72,8 @@ class NeedSerializer(serializers.ModelSerializer):
 class NeedInSerializer(serializers.Serializer):
     item = serializers.SlugField(help_text="Catalog item code, e.g. roof")
     text = serializers.CharField(max_length=2000)
+    photo = serializers.FileField(required=False, allow_null=True, default=None,
+                                  help_text="Optional, multipart: JPEG, PNG or WebP; seen by the council, staff and the estate's owners")
 
 
 class SponsorSerializer(serializers.Serializer):

@@ -41,3 +41,119 @@ class NotificationList(generics.ListAPIView):
 @extend_schema(summary="Get an API token", description="POST username (or phone) and password; use the token as `Authorization: Token <key>`.")
 class TokenView(ObtainAuthToken):
     pass
+
+
+# --- notices read and their channels; the committee's claim reviews ---------------------------------------
+
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.shortcuts import get_object_or_404  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter  # noqa: E402
+from rest_framework import status  # noqa: E402
+from rest_framework.response import Response  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
+
+from . import permissions as people  # noqa: E402
+from . import services  # noqa: E402
+from .api_base import CursorPage, errors, service_error  # noqa: E402
+from .models import Notification, Ownership  # noqa: E402
+from .notifications import CHANNELS, wanted_channels  # noqa: E402
+from .serializers import ClaimRejectInSerializer, ClaimReviewSerializer, ClaimVerifyInSerializer, NotificationChannelsSerializer  # noqa: E402
+
+ERRORS = errors(400, 401, 403, 404, 409)
+
+
+class NotificationRead(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: NotificationSerializer, **ERRORS}, summary="Mark one of your notices read")
+    def post(self, request, pk: int):
+        notification = get_object_or_404(selectors.notifications_of(request.user), pk=pk)
+        services.notifications_mark_read(user=request.user, pk=notification.pk)
+        return Response(NotificationSerializer(get_object_or_404(selectors.notifications_of(request.user), pk=pk)).data)
+
+
+def _channels(user) -> dict:
+    preference = selectors.notification_preference(user)
+    return {"channels": {kind: sorted(wanted_channels(kind, preference)) for kind in Notification.Kind.values}}
+
+
+class NotificationSettings(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: NotificationChannelsSerializer, **ERRORS}, summary="Which notices also come by e-mail or SMS")
+    def get(self, request):
+        return Response(_channels(request.user))
+
+    @extend_schema(
+        request=NotificationChannelsSerializer, responses={200: NotificationChannelsSerializer, **ERRORS},
+        summary="Choose which notices also come by e-mail or SMS (kinds left out: none)",
+        examples=[OpenApiExample("Votes by SMS", request_only=True, value={"channels": {"vote_opened": ["sms"], "need_triaged": []}})],
+    )
+    def put(self, request):
+        data = NotificationChannelsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        chosen = {kind: set(channels) & set(CHANNELS) for kind, channels in data.validated_data["channels"].items()}
+        services.notification_preferences_save(user=request.user, channels=chosen)
+        return Response(_channels(request.user))
+
+
+class ClaimPage(CursorPage):
+    ordering = ("submitted_at", "id")  # oldest first: claims are handled in the order residents sent them
+
+
+class ClaimReviewList(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = ClaimPage  # also tells the schema the list is paginated
+
+    @extend_schema(responses={200: ClaimReviewSerializer(many=True), **ERRORS}, summary="Household claims to review (community committee staff)",
+                   parameters=[OpenApiParameter("status", str, enum=list(Ownership.Status.values), description="Default: pending")])
+    def get(self, request):
+        if not people.may_review_ownerships(request.user):
+            raise PermissionDenied(_("Only community committee staff verify ownership claims."))
+        wanted = request.query_params.get("status", Ownership.Status.PENDING)
+        if wanted not in Ownership.Status.values:
+            wanted = Ownership.Status.PENDING
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(selectors.ownerships_for_review(request.user).filter(status=wanted), request, view=self)
+        return paginator.get_paginated_response(ClaimReviewSerializer(page, many=True).data)
+
+
+class ClaimReview(APIView):
+    """Verify a claim (as the voting owner if the household has none, or as a co-owner), or reject it."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    action = ""
+
+    @extend_schema(
+        request={"application/json": ClaimVerifyInSerializer}, responses={200: ClaimReviewSerializer, **ERRORS},
+        summary="Verify a household claim (community committee staff)",
+        description="Without `co_owner` the claimant becomes the household's voting owner if it has none yet. 409 `already_reviewed`.",
+        examples=[OpenApiExample("Co-owner", request_only=True, value={"co_owner": True})],
+    )
+    def post(self, request, pk: int):
+        ownership = get_object_or_404(selectors.ownerships_for_review(request.user), pk=pk)  # outside your communities: 404
+        try:
+            if self.action == "verify":
+                data = ClaimVerifyInSerializer(data=request.data)
+                data.is_valid(raise_exception=True)
+                services.ownership_verify(ownership=ownership, actor=request.user, voting=False if data.validated_data["co_owner"] else None)
+            else:
+                data = ClaimRejectInSerializer(data=request.data)
+                data.is_valid(raise_exception=True)
+                services.ownership_reject(ownership=ownership, actor=request.user, reason=data.validated_data["reason"])
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response(ClaimReviewSerializer(selectors.ownerships_for_review(request.user).get(pk=pk)).data, status=status.HTTP_200_OK)
+
+
+class ClaimReject(ClaimReview):
+    action = "reject"
+
+    @extend_schema(
+        request={"application/json": ClaimRejectInSerializer}, responses={200: ClaimReviewSerializer, **ERRORS},
+        summary="Reject a household claim with a reason (community committee staff)",
+        examples=[OpenApiExample("Unreadable", request_only=True, value={"reason": "产权证照片看不清，请重新上传"})],
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)

@@ -18,7 +18,8 @@ from rest_framework.views import exception_handler as drf_handler
 
 # Coded service errors that are a conflict with the current state, not bad input.
 CONFLICTS = {"already_voted", "paper_already_voted", "already_supported", "already_recorded", "already_answered", "status_changed", "already_signed", "duplicate_claim",
-             "already_submitted", "already_triaged", "already_reversed", "not_draft", "version_busy", "state_changed"}
+             "already_submitted", "already_triaged", "already_reversed", "not_draft", "version_busy", "state_changed",
+             "already_reviewed"}
 
 
 class FieldErrorSerializer(serializers.Serializer):

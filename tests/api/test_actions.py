@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from feedback.models import Invitation, Response
 from projects.models import Need, PlanVersion, Project, Sponsorship, Vote
-from stakeholders.models import User
+from stakeholders.models import Notification, User  # noqa: F401
 from tests import factories as f
 from tests.disclosure.conftest import adopted_project, publish_budget
 from tests.feedback.conftest import answers
@@ -356,3 +356,78 @@ def test_sponsorship_withdrawn_through_the_api(city, world):
     withdrawn = post(city.owner_a1.user, url, pk=world.sponsorship.pk)
     assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
     assert post(city.owner_a1.user, url, pk=world.sponsorship.pk).status_code == 400
+
+
+@pytest.mark.django_db
+def test_survey_answered_with_a_households_link(city, world):
+    from feedback import tokens
+
+    invitation = world.invitation
+    body = {"invitation": invitation.pk, "token": tokens.make_token(invitation), **answers(5)}
+    anonymous = api()
+    forged = anonymous.post(reverse("api-link-answer"), {**body, "token": body["token"][:-3] + "abc"}, content_type=JSON)
+    assert forged.status_code == 400 and forged.json()["code"] in ("forged", "expired")
+    other = Invitation.objects.filter(survey=invitation.survey).exclude(pk=invitation.pk).first()
+    assert anonymous.post(reverse("api-link-answer"), {**body, "invitation": other.pk}, content_type=JSON).json()["code"] == "forged"
+    recorded = anonymous.post(reverse("api-link-answer"), body, content_type=JSON)
+    assert recorded.status_code == 201 and Response.objects.get(invitation=invitation).channel == Response.Channel.ONLINE
+    twice = anonymous.post(reverse("api-link-answer"), body, content_type=JSON)
+    assert twice.status_code == 409 and twice.json()["code"] == "already_answered"
+
+
+@pytest.mark.django_db
+def test_need_filed_with_a_photo(city, planning):
+    from tests.disclosure.test_public_pages import photo_upload
+
+    project, _needs = planning
+    url = reverse("api-needs", kwargs={"code": project.code})
+    filed = api(city.owner_a1.user).post(url, {"item": "lighting", "text": "楼道灯坏了", "photo": photo_upload()})
+    assert filed.status_code == 201, filed.content
+    assert Need.objects.get(pk=filed.json()["id"]).photo
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text_file = SimpleUploadedFile("notes.jpg", b"not an image at all", content_type="image/jpeg")
+    not_an_image = api(city.owner_a1.user).post(url, {"item": "lighting", "text": "x", "photo": text_file})
+    assert not_an_image.status_code == 400 and "photo" in not_an_image.json()["fields"]
+    assert api(city.owner_b1.user).post(url, {"item": "lighting", "text": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_notices_read_and_their_channels(city, world):
+    owner = api(city.owner_a1.user)
+    read = owner.post(reverse("api-notification-read", kwargs={"pk": world.notification.pk}))
+    assert read.status_code == 200 and read.json()["read_at"]
+    assert api(city.owner_b1.user).post(reverse("api-notification-read", kwargs={"pk": world.notification.pk})).status_code == 404
+    url = reverse("api-notification-settings")
+    before = owner.get(url).json()["channels"]
+    assert set(before) == set(Notification.Kind.values)
+    saved = owner.put(url, {"channels": {"vote_opened": ["sms", "email"], "need_triaged": []}}, content_type=JSON)
+    assert saved.status_code == 200 and saved.json()["channels"]["vote_opened"] == ["email", "sms"]
+    assert saved.json()["channels"]["need_triaged"] == []
+    assert owner.put(url, {"channels": {"lottery": ["sms"]}}, content_type=JSON).status_code == 400
+    assert owner.put(url, {"channels": {"vote_opened": ["pigeon"]}}, content_type=JSON).status_code == 400
+    assert api().get(url).status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_household_claims_reviewed_by_the_committee(city):
+    from stakeholders.models import Ownership
+
+    staff = api(city.comm_a1_staff)
+    queue = staff.get(reverse("api-claim-reviews"))
+    assert queue.status_code == 200 and [c["id"] for c in queue.json()["results"]] == [city.pending_a1.pk]
+    assert api(city.owner_a1.user).get(reverse("api-claim-reviews")).status_code == 403
+    assert api(city.comm_b1_staff).get(reverse("api-claim-reviews")).json()["results"][0]["id"] == city.pending_b1.pk
+    pk = city.pending_a1.pk
+    assert api(city.comm_b1_staff).post(reverse("api-claim-verify", kwargs={"pk": pk}), {}, content_type=JSON).status_code == 404
+    assert api(city.owner_a1.user).post(reverse("api-claim-verify", kwargs={"pk": pk}), {}, content_type=JSON).status_code == 404
+    no_reason = staff.post(reverse("api-claim-reject", kwargs={"pk": pk}), {"reason": ""}, content_type=JSON)
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["fields"]
+    verified = staff.post(reverse("api-claim-verify", kwargs={"pk": pk}), {}, content_type=JSON)
+    assert verified.status_code == 200 and verified.json()["status"] == "verified" and verified.json()["is_voting_owner"] is True
+    again = staff.post(reverse("api-claim-reject", kwargs={"pk": pk}), {"reason": "x"}, content_type=JSON)
+    assert again.status_code == 409 and again.json()["code"] == "already_reviewed"
+    assert Ownership.objects.get(pk=pk).status == Ownership.Status.VERIFIED
+    rejected = api(city.comm_b1_staff).post(reverse("api-claim-reject", kwargs={"pk": city.pending_b1.pk}), {"reason": "照片看不清"}, content_type=JSON)
+    assert rejected.status_code == 200 and rejected.json()["rejection_reason"] == "照片看不清"
+    assert staff.get(reverse("api-claim-reviews"), {"status": "verified"}).json()["results"][-1]["id"] == pk

@@ -61,6 +61,11 @@ def world(city):
 
     w.milestone = Milestone.objects.create(project=w.project, title="外架拆除", due_date=timezone.localdate() + timedelta(days=30))
     w.plan_item = w.version.items.first()
+    from stakeholders.models import Notification
+
+    w.notification = Notification.objects.filter(user_id=city.owner_a1.user_id).first() or Notification.objects.create(
+        user_id=city.owner_a1.user_id, kind=Notification.Kind.VOTE_OPENED, url="/")
+    w.claim = city.pending_a1
     return w
 
 
@@ -84,6 +89,7 @@ def kwargs_for(name: str, w) -> dict:
         "api-need-triage": {"pk": w.need.pk}, "api-vote-open": {"code": w.vote.code}, "api-vote-close": {"code": w.vote.code},
         "api-survey-letters": {"pk": w.invitation.survey_id}, "api-survey-paper": {"pk": w.invitation.survey_id},
         "api-sponsorship-withdraw": {"pk": w.sponsorship.pk},
+        "api-notification-read": {"pk": w.notification.pk}, "api-claim-verify": {"pk": w.claim.pk}, "api-claim-reject": {"pk": w.claim.pk},
     }[name]
 
 
@@ -112,7 +118,7 @@ def test_idor_sweep_other_estate_street_or_contractor_gets_404(city, world, name
 @pytest.mark.django_db
 def test_every_object_endpoint_is_in_the_sweep():
     assert set(OBJECT_ENDPOINTS) >= {"api-project", "api-vote", "api-ballot", "api-complaint"}
-    assert len(OBJECT_ENDPOINTS) == 39  # a new one must get a line in kwargs_for
+    assert len(OBJECT_ENDPOINTS) == 42  # a new one must get a line in kwargs_for
 
 
 @pytest.mark.django_db(transaction=True)
