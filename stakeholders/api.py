@@ -157,3 +157,61 @@ class ClaimReject(ClaimReview):
     )
     def post(self, request, pk: int):
         return super().post(request, pk)
+
+
+# --- registering and claiming a household ------------------------------------------------------------
+
+from rest_framework.authtoken.models import Token  # noqa: E402
+from rest_framework.parsers import FormParser, MultiPartParser  # noqa: E402
+
+from .models import Household  # noqa: E402
+from .serializers import ClaimInSerializer, RegisterInSerializer, TokenOutSerializer  # noqa: E402
+
+
+class Register(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=RegisterInSerializer, responses={201: TokenOutSerializer, **ERRORS}, summary="Register a resident account; answers its token",
+        description="Then claim your household (POST /api/v1/claims/); 400 `identifier_taken` if the phone or e-mail has an account.",
+        examples=[OpenApiExample("By phone", request_only=True, value={
+            "name": "张三", "identifier": "13800000000", "password": "a long passphrase 2026", "consent": True})],
+    )
+    def post(self, request):
+        data = RegisterInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        try:
+            user = services.resident_register(name=d["name"], identifier=d["identifier"], password=d["password"], is_party_member=d["is_party_member"])
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response({"token": Token.objects.create(user=user).key}, status=status.HTTP_201_CREATED)
+
+
+class Claims(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses={200: ClaimReviewSerializer(many=True), **ERRORS}, summary="Your household claims and how they were reviewed")
+    def get(self, request):
+        return Response(ClaimReviewSerializer(selectors.ownerships_of_user(request.user).order_by("-submitted_at", "-id")[:100], many=True).data)
+
+    @extend_schema(request={"multipart/form-data": ClaimInSerializer}, responses={201: ClaimReviewSerializer, **ERRORS},
+                   summary="Claim a household with a proof of ownership (a resident)",
+                   description="The community committee verifies it; 409 `duplicate_claim` if you have claimed it already.")
+    def post(self, request):
+        if not people.may_claim_households(request.user):
+            raise PermissionDenied(_("Only residents can claim a household. Register a resident account to do so."))
+        data = ClaimInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        household = Household.objects.filter(building__estate__code=d["estate"], building__number=d["building"], unit=d["unit"],
+                                             room=d["room"]).select_related("building__estate__community").first()
+        if household is None:
+            raise services.ValidationError({"household": services.ValidationError(
+                _("This room is not in the chosen building and entrance. Pick the room again."), code="mismatch")})
+        try:
+            ownership = services.ownership_claim(resident=request.user.resident, household=household, proof=d["proof"])
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response(ClaimReviewSerializer(selectors.ownerships_of_user(request.user).get(pk=ownership.pk)).data, status=status.HTTP_201_CREATED)

@@ -55,3 +55,43 @@ class NotificationChannelsSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(_("Unknown kind of notice: %(kinds)s.") % {"kinds": ", ".join(unknown)}, code="invalid_choice")
         return value
+
+
+class RegisterInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50, help_text="Real name, as on the property certificate (never public)")
+    identifier = serializers.CharField(max_length=254, help_text="Mainland mobile number or e-mail: you sign in with it")
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    is_party_member = serializers.BooleanField(default=False, help_text="Petitions need one Party member among their sponsors; never shown")
+    consent = serializers.BooleanField(help_text="Your community committee may check your ownership documents")
+
+    def validate_consent(self, value):
+        from django.utils.translation import gettext as _
+
+        if not value:
+            raise serializers.ValidationError(_("Tick this box to register: without it we cannot verify your ownership."), code="required")
+        return value
+
+    def validate(self, data):
+        from django.contrib.auth import password_validation
+        from django.core.exceptions import ValidationError
+
+        from .models import User
+
+        try:
+            password_validation.validate_password(data["password"], User(username=data["identifier"], first_name=data["name"]))
+        except ValidationError as error:
+            raise serializers.ValidationError({"password": [serializers.ErrorDetail(m, code=e.code or "invalid")
+                                                            for e in error.error_list for m in e.messages]}) from None
+        return data
+
+
+class TokenOutSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ClaimInSerializer(serializers.Serializer):
+    estate = serializers.SlugField(help_text="The estate's code")
+    building = serializers.CharField(max_length=20, help_text="Building number (楼栋)")
+    unit = serializers.CharField(max_length=10, help_text="Entrance (单元)")
+    room = serializers.CharField(max_length=20)
+    proof = serializers.FileField(help_text="Property certificate or purchase contract: JPEG, PNG, WebP or PDF (kept private)")

@@ -431,3 +431,40 @@ def test_household_claims_reviewed_by_the_committee(city):
     rejected = api(city.comm_b1_staff).post(reverse("api-claim-reject", kwargs={"pk": city.pending_b1.pk}), {"reason": "照片看不清"}, content_type=JSON)
     assert rejected.status_code == 200 and rejected.json()["rejection_reason"] == "照片看不清"
     assert staff.get(reverse("api-claim-reviews"), {"status": "verified"}).json()["results"][-1]["id"] == pk
+
+
+@pytest.mark.django_db
+def test_register_then_claim_a_household_through_the_api(city):
+    from stakeholders.models import Ownership
+
+    anonymous = api()
+    body = {"name": "王五", "identifier": "13912345678", "password": "lychee-market-2026", "consent": True}
+    assert anonymous.post(reverse("api-register"), {**body, "consent": False}, content_type=JSON).json()["fields"].keys() == {"consent"}
+    weak = anonymous.post(reverse("api-register"), {**body, "password": "123"}, content_type=JSON)
+    assert weak.status_code == 400 and "password" in weak.json()["fields"]
+    assert anonymous.post(reverse("api-register"), {**body, "identifier": "nope"}, content_type=JSON).status_code == 400
+    registered = anonymous.post(reverse("api-register"), body, content_type=JSON)
+    assert registered.status_code == 201, registered.content
+    taken = anonymous.post(reverse("api-register"), body, content_type=JSON)
+    assert taken.status_code == 400 and taken.json()["code"] == "identifier_taken"
+    resident = token_client(registered.json()["token"])
+    home = city.homes_a1[3]
+    claim = {"estate": city.estate_a1.code, "building": home.building.number, "unit": home.unit, "room": home.room}
+    nowhere = resident.post(reverse("api-claims"), {**claim, "room": "9999", "proof": f.proof_file("deed.png")})
+    assert nowhere.status_code == 400 and nowhere.json()["code"] == "mismatch"
+    claimed = resident.post(reverse("api-claims"), {**claim, "proof": f.proof_file("deed.png")})
+    assert claimed.status_code == 201 and claimed.json()["status"] == "pending", claimed.content
+    twice = resident.post(reverse("api-claims"), {**claim, "proof": f.proof_file("deed.png")})
+    assert twice.status_code == 409 and twice.json()["code"] == "duplicate_claim"
+    assert [c["status"] for c in resident.get(reverse("api-claims")).json()] == ["pending"]
+    assert api(city.street_a_staff).post(reverse("api-claims"), {**claim, "proof": f.proof_file("deed.png")}).status_code == 403
+    # The committee sees it in its queue, the other community's does not.
+    assert claimed.json()["id"] in [c["id"] for c in api(city.comm_a1_staff).get(reverse("api-claim-reviews")).json()["results"]]
+    assert claimed.json()["id"] not in [c["id"] for c in api(city.comm_b1_staff).get(reverse("api-claim-reviews")).json()["results"]]
+    assert Ownership.objects.get(pk=claimed.json()["id"]).resident.user.username == "13912345678"
+
+
+def token_client(token):
+    from django.test import Client
+
+    return Client(HTTP_AUTHORIZATION=f"Token {token}")
