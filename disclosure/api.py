@@ -68,7 +68,8 @@ class Ledger(APIView):
         return paginator.get_paginated_response(pub.entry_documents(project, rows))
 
     @extend_schema(
-        request=LedgerInSerializer, responses={201: LedgerEntryDocumentSerializer, **ERRORS}, summary="Record income or expense (street staff)",
+        request={"application/json": LedgerInSerializer, "multipart/form-data": LedgerInSerializer},
+        responses={201: LedgerEntryDocumentSerializer, **ERRORS}, summary="Record income or expense, with its voucher if multipart (street staff)",
         examples=[OpenApiExample("Income", request_only=True, value={"date": "2026-04-02", "kind": "income", "amount": "500000.00",
                                                                      "counterparty": "南宁市财政局", "source": "local_finance"}),
                   OpenApiExample("Expense", request_only=True, value={"date": "2026-05-10", "kind": "expense", "amount": "120000.00",
@@ -81,7 +82,8 @@ class Ledger(APIView):
         d = data.validated_data
         try:
             entry = services.ledger_record(project=project, actor=request.user, date=d["date"], kind=d["kind"], amount=d["amount"],
-                                           counterparty=d["counterparty"], source=d["source"], plan_item=_item(project, d["plan_item"]), memo=d["memo"])
+                                           counterparty=d["counterparty"], source=d["source"], plan_item=_item(project, d["plan_item"]), memo=d["memo"],
+                                           voucher=d["voucher"])
         except services.ValidationError as error:
             return service_error(error)
         return Response(_document(project, entry.seq), status=status.HTTP_201_CREATED)

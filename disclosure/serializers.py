@@ -30,6 +30,8 @@ class LedgerInSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=FundingSource.choices, required=False, allow_blank=True, default="", help_text="Income: the funding source")
     plan_item = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="Expense: the adopted plan item's id")
     memo = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    voucher = serializers.FileField(required=False, allow_null=True, default=None,
+                                    help_text="Optional, multipart: the invoice or receipt (PDF or photo); kept by the street office, not published")
 
 
 class ProgressSerializer(serializers.ModelSerializer):

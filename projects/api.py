@@ -3,7 +3,7 @@ the services (which ask permissions.py)."""
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -152,9 +152,12 @@ class NeedSupport(APIView):
 
 # --- petitions, decisions, plans, paper ballots, acceptance -------------------------------------------
 
+from django.core.exceptions import PermissionDenied  # noqa: E402
 
+from . import permissions as rules  # noqa: E402
 from .models import PlanVersion, Sponsorship, Voter  # noqa: E402
 from .serializers import (  # noqa: E402
+    PaperDeskVoterSerializer,
     AcceptanceInSerializer,
     SponsorAnswerInSerializer,
     InviteInSerializer,
@@ -281,9 +284,27 @@ class PlanPublish(APIView):
         return failed or Response({"version": result.pk, "status": result.status})
 
 
+class VoterPage(CursorPage):
+    ordering = ("id",)
+
+
 class PaperBallot(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
+    pagination_class = VoterPage  # also tells the schema the list is paginated
+
+    @extend_schema(responses={200: PaperDeskVoterSerializer(many=True), **ERRORS_SCHEMA},
+                   summary="The paper-ballot desk: the vote's electorate by units, and who has voted (community staff, approver)",
+                   parameters=[OpenApiParameter("q", str, description="Units containing this text, e.g. 2栋1单元")])
+    def get(self, request, code: str):
+        vote = get_object_or_404(selectors.votes_visible_to(request.user), code=code)
+        if not rules.may_see_paper_ballots(request.user, vote):
+            raise PermissionDenied(services.VOTE_ERRORS["not_allowed"])
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(selectors.voters_for_paper(vote, request.query_params.get("q", "").strip()[:40]), request, view=self)
+        rows = [{"id": v.pk, "label": v.label, "area": v.area, "has_account": v.resident_id is not None,
+                 "voted": getattr(getattr(v, "ballot", None), "channel", None)} for v in page]
+        return paginator.get_paginated_response(PaperDeskVoterSerializer(rows, many=True).data)
 
     @extend_schema(request={"multipart/form-data": PaperBallotInSerializer}, responses={201: BallotOutSerializer, **ERRORS_SCHEMA, **errors(409)},
                    summary="Record a signed paper ballot with its scan (community staff)")
@@ -315,14 +336,12 @@ class AcceptanceSign(APIView):
 
 # --- petition start and submit, votes by hand, need triage, plan drafting, award -------------------------
 
-from django.core.exceptions import PermissionDenied  # noqa: E402
 from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402
 from django.http import Http404  # noqa: E402
 
 from stakeholders import permissions as people  # noqa: E402
 from stakeholders.models import Estate, Organization  # noqa: E402
 
-from . import permissions as rules  # noqa: E402
 from .models import PlanItem  # noqa: E402
 from .serializers import (  # noqa: E402
     AwardInSerializer,

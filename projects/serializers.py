@@ -213,3 +213,13 @@ class AwardOutSerializer(serializers.Serializer):
     contract_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     awarded_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
+
+
+class PaperDeskVoterSerializer(serializers.Serializer):
+    """One line of the paper-ballot desk: units, not names (staff only)."""
+
+    id = serializers.IntegerField()
+    label = serializers.CharField(help_text="The units this voter votes for")
+    area = serializers.DecimalField(max_digits=12, decimal_places=2)
+    has_account = serializers.BooleanField(help_text="Whether the owner can vote online")
+    voted = serializers.CharField(allow_null=True, help_text="online, paper, or null")

@@ -468,3 +468,31 @@ def token_client(token):
     from django.test import Client
 
     return Client(HTTP_AUTHORIZATION=f"Token {token}")
+
+
+@pytest.mark.django_db
+def test_paper_ballot_desk_lists_the_electorate(city, world):
+    url = reverse("api-paper-ballot", kwargs={"code": world.vote.code})
+    desk = api(city.comm_a1_staff).get(url)
+    assert desk.status_code == 200, desk.content
+    rows = desk.json()["results"]
+    assert len(rows) == world.vote.electorate_owners and {"id", "label", "area", "has_account", "voted"} == set(rows[0])
+    assert all(r["voted"] is None for r in rows)
+    assert api(city.owner_a1.user).get(url).status_code == 403  # names and units are for staff
+    assert api(city.comm_b1_staff).get(url).status_code == 404
+    assert api(city.owner_a1.user).post(reverse("api-ballot", kwargs={"code": world.vote.code}), {"choice": "agree"}, content_type=JSON).status_code == 201
+    voted = api(city.street_a_manager).get(url, {"q": city.homes_a1[0].room}).json()["results"]
+    assert [r["voted"] for r in voted] == ["online"]
+
+
+@pytest.mark.django_db
+def test_ledger_entry_with_its_voucher(city, world):
+    from disclosure.models import LedgerEntry
+
+    url = reverse("api-ledger", kwargs={"code": world.project.code})
+    entry = {"date": str(timezone.localdate()), "kind": "income", "amount": "800.00", "counterparty": "南宁市财政局", "source": "local_finance"}
+    recorded = api(city.street_a_staff).post(url, {**entry, "voucher": f.proof_file("invoice.pdf")})
+    assert recorded.status_code == 201, recorded.content
+    assert LedgerEntry.objects.get(project=world.project, seq=recorded.json()["seq"]).voucher
+    assert "voucher" not in recorded.json()  # kept by the street office, not published
+    assert api(city.street_a_staff).post(url, entry, content_type=JSON).status_code == 201  # JSON still works
