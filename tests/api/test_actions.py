@@ -496,3 +496,46 @@ def test_ledger_entry_with_its_voucher(city, world):
     assert LedgerEntry.objects.get(project=world.project, seq=recorded.json()["seq"]).voucher
     assert "voucher" not in recorded.json()  # kept by the street office, not published
     assert api(city.street_a_staff).post(url, entry, content_type=JSON).status_code == 201  # JSON still works
+
+
+@pytest.mark.django_db
+def test_new_lists_keep_their_query_counts_with_10x_data_and_any_page_size(city):
+    """The paper-ballot desk and the claim queue: the same number of queries for 5 or 50 rows, and
+    for a page of 2 or of 50."""
+    from projects import services as p
+    from stakeholders.models import Ownership, Resident
+    from tests.feedback.conftest import bulk_estate
+
+    manager = User.objects.get(pk=city.street_a_manager.pk)
+
+    def desk_of(n):
+        estate = bulk_estate(city, n, community=city.comm_a1).estate
+        project = p.project_create(estate=estate, title="加装电梯", actor=None)
+        vote = p.vote_create(project=project, purpose="other", title="加装电梯", matter="special", opens_at=timezone.now(),
+                             closes_at=timezone.now() + timedelta(days=3), actor=manager)
+        p.vote_open(vote=vote, actor=manager)
+        return reverse("api-paper-ballot", kwargs={"code": vote.code})
+
+    def claims(n):
+        estate = bulk_estate(city, n, community=city.comm_a1, with_accounts=0)
+        users = User.objects.bulk_create([User(username=f"claimant{estate.estate.pk}-{k}") for k in range(n)])
+        residents = Resident.objects.bulk_create([Resident(user=u, name=f"申请人{k}") for k, u in enumerate(users)])
+        Ownership.objects.bulk_create([Ownership(resident=r, household=h, proof="x.png") for r, h in zip(residents, estate.homes)])
+
+    def count(url, **query):
+        with CaptureQueriesContext(connection) as ctx:
+            response = api(city.comm_a1_staff).get(url, query)
+            assert response.status_code == 200, response.content
+        return len(ctx.captured_queries), len(response.json()["results"])
+
+    small_desk = desk_of(5)
+    claims(5)
+    count(small_desk)  # warm the process-wide caches
+    measured_small = [count(small_desk), count(reverse("api-claim-reviews"))]
+    big_desk = desk_of(50)
+    claims(45)
+    measured_big = [count(big_desk), count(reverse("api-claim-reviews"))]
+    paged = [count(big_desk, page_size=2), count(reverse("api-claim-reviews"), page_size=2)]
+    assert [q for q, _rows in measured_small] == [q for q, _rows in measured_big] == [q for q, _rows in paged]
+    assert [rows for _q, rows in measured_big] == [50, 50] and [rows for _q, rows in paged] == [2, 2]
+    assert max(q for q, _rows in measured_big) <= 8
