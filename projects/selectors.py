@@ -99,6 +99,20 @@ def votes_visible_to(user) -> QuerySet:
     return Vote.objects.filter(project__in=projects_visible_to(user)).select_related("project__estate__community")
 
 
+def vote_visible_to(user, code: str, related: tuple[str, ...] = ("project__estate",)):
+    """One vote by its code, if `user` may see its project (None otherwise: a 404). Cheaper than
+    filtering votes_visible_to for the hot path of casting: the vote by its unique code, then the
+    same decision as the list (permissions.can_view_project) on that one project."""
+    from . import permissions
+    from .models import Vote
+
+    vote = Vote.objects.select_related(*related).filter(code=code).order_by()[:1]  # unique code: no sort, few joins
+    vote = vote[0] if vote else None
+    if vote is None or not permissions.can_view_project(user, vote.project):
+        return None
+    return vote
+
+
 def voter_of(user, vote):
     from .models import Voter
 

@@ -214,7 +214,9 @@ def sponsorship_answer(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def vote_detail(request, code: str):
-    vote = get_object_or_404(selectors.votes_visible_to(request.user), code=code)
+    vote = selectors.vote_visible_to(request.user, code, related=("project__estate__community__street",))
+    if vote is None:
+        raise Http404
     voter = selectors.voter_of(request.user, vote)
     form, receipt, status = BallotForm(), None, 200
     if request.method == "POST":
