@@ -373,27 +373,40 @@ def _chunks(ids: list[int], size: int) -> list[tuple[int, int]]:
     return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
 
 
-def surveys_dispatch(*, now=None) -> DispatchPlan:
+def surveys_dispatch(*, now=None, on_batch=None) -> DispatchPlan:
     """The periodic job's plan: open due surveys, close those past their end, and list the
-    batches of invitations and reminders still to send (the caller sends each batch as one task)."""
+    batches of invitations and reminders still to send (the caller sends each batch as one task).
+    With `on_batch`, each batch is handed over as soon as it is known — a newly opened survey's
+    invitations start going out while the next surveys are still being opened."""
     now = now or timezone.now()
     plan = DispatchPlan()
+    size = settings.SURVEY_BATCH_SIZE
+
+    def add(batches):
+        plan.batches.extend(batches)
+        for batch in batches if on_batch else ():
+            on_batch(batch)
+
+    planned = set()
     for project, kind in surveys_due(now=now):
-        plan.opened.append(survey_open(project=project, kind=kind, now=now).pk)
+        survey = survey_open(project=project, kind=kind, now=now)  # committed: its batch tasks find the rows
+        plan.opened.append(survey.pk)
+        unsent = list(survey.invitations.filter(sent_at__isnull=True).order_by("pk").values_list("pk", flat=True))
+        add([(survey.pk, INVITE, a, b) for a, b in _chunks(unsent, size)])
+        planned.add(survey.pk)  # a new survey has nothing to remind yet
     for survey in Survey.objects.filter(status=Survey.Status.OPEN, closes_at__lte=now).select_related("project"):
         survey_close(survey=survey, now=now)
         plan.closed.append(survey.pk)
-    size = settings.SURVEY_BATCH_SIZE
-    for survey in Survey.objects.filter(status=Survey.Status.OPEN, closes_at__gt=now).order_by("id"):
+    for survey in Survey.objects.filter(status=Survey.Status.OPEN, closes_at__gt=now).exclude(pk__in=planned).order_by("id"):
         unsent = list(survey.invitations.filter(sent_at__isnull=True).order_by("pk").values_list("pk", flat=True))
-        plan.batches += [(survey.pk, INVITE, a, b) for a, b in _chunks(unsent, size)]
+        add([(survey.pk, INVITE, a, b) for a, b in _chunks(unsent, size)])
         if now >= survey.remind_at:
             unreminded = list(
                 survey.invitations.filter(
                     delivery=Invitation.Delivery.MESSAGE, reminded_at__isnull=True, response__isnull=True
                 ).order_by("pk").values_list("pk", flat=True)
             )
-            plan.batches += [(survey.pk, REMIND, a, b) for a, b in _chunks(unreminded, size)]
+            add([(survey.pk, REMIND, a, b) for a, b in _chunks(unreminded, size)])
     return plan
 
 
@@ -445,13 +458,15 @@ def survey_send_batch(*, survey_id: int, kind: str, first_id: int, last_id: int,
         for r in rows if r.household_id in owners
     ]
     notify_each(notices=notices, send=False, batch=batch)
-    for r in rows:
-        if kind == INVITE:
-            r.sent_at = now
-            r.delivery = Invitation.Delivery.MESSAGE if r.household_id in owners else Invitation.Delivery.PRINT
-        else:
-            r.reminded_at = now
-    Invitation.objects.bulk_update(rows, ["sent_at", "delivery"] if kind == INVITE else ["reminded_at"], batch_size=1000)
+    # Two plain UPDATEs (same values for many rows), not a bulk_update's CASE per row.
+    if kind == INVITE:
+        by_message = [r.pk for r in rows if r.household_id in owners]
+        by_print = [r.pk for r in rows if r.household_id not in owners]
+        for pks, delivery in ((by_message, Invitation.Delivery.MESSAGE), (by_print, Invitation.Delivery.PRINT)):
+            if pks:
+                Invitation.objects.filter(pk__in=pks).update(sent_at=now, delivery=delivery)
+    else:
+        Invitation.objects.filter(pk__in=[r.pk for r in rows]).update(reminded_at=now)
     return batch
 
 

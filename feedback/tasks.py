@@ -14,9 +14,7 @@ RETRY = {"acks_late": True, "autoretry_for": (OperationalError,), "retry_backoff
 def dispatch_surveys() -> dict:
     """Beat: open due surveys, close ended ones (rating contractors), and queue one task per batch
     of SURVEY_BATCH_SIZE invitations or reminders (not one task per household)."""
-    plan = services.surveys_dispatch()
-    for survey_id, kind, first_id, last_id in plan.batches:
-        send_survey_batch.delay(survey_id, kind, first_id, last_id)
+    plan = services.surveys_dispatch(on_batch=lambda batch: send_survey_batch.delay(*batch))
     return {"opened": plan.opened, "closed": plan.closed, "batches": len(plan.batches)}
 
 

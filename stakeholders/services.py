@@ -333,35 +333,60 @@ def _phone_of(user) -> str:
 
 
 def deliveries_send(*, batch: uuid.UUID | str | None = None, ids=None, now=None) -> dict[str, int]:
-    """Send the pending messages of a batch (or the given ids), each claimed by a conditional
-    UPDATE first: a second run, a concurrent worker or a re-delivered task finds it claimed and
-    skips it. A channel error puts the row back for a later try (up to DELIVERY_MAX_ATTEMPTS)."""
+    """Send the pending messages of a batch (or the given ids), at most once each.
+
+    Messages are claimed DELIVERY_CLAIM_CHUNK at a time (locked rows skipped, marked `sending` and
+    committed before any is handed to its channel), sent, then marked `sent` together: two commits
+    per chunk instead of two per message. A second run, a concurrent worker or a re-delivered task
+    finds them claimed and skips them. If the sender stops with an exception (SIGTERM, SystemExit)
+    the chunk is settled on the way out: what was sent is marked sent, what was never tried goes
+    back to pending, the one message in the channel's hands stays `sending` (the sweep marks it
+    `unknown`, never resent). Only a SIGKILL mid-chunk leaves the whole chunk `sending`: at most
+    DELIVERY_CLAIM_CHUNK messages held back, none sent twice. A channel error puts the row back for
+    a later run (up to DELIVERY_MAX_ATTEMPTS)."""
     qs = Delivery.objects.filter(status=Delivery.Status.PENDING)
     if batch is not None:
         qs = qs.filter(batch=batch)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     counts = {"sent": 0, "failed": 0, "skipped": 0}
-    for delivery in qs.order_by("id"):
-        claimed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(
-            status=Delivery.Status.SENDING, claimed_at=timezone.now(), attempts=models.F("attempts") + 1
-        )
-        if not claimed:
-            counts["skipped"] += 1
-            continue
-        try:
-            send_one(delivery)
-        except Exception as error:  # a channel's own failure: try again later, or give up
-            give_up = delivery.attempts + 1 >= settings.DELIVERY_MAX_ATTEMPTS
-            Delivery.objects.filter(pk=delivery.pk).update(
-                status=Delivery.Status.FAILED if give_up else Delivery.Status.PENDING, error=str(error)[:500]
+    after = 0  # one pass: a row that failed and went back to pending waits for the next run
+    while True:
+        with transaction.atomic():
+            rows = list(qs.filter(pk__gt=after).select_for_update(skip_locked=True).order_by("id")[: settings.DELIVERY_CLAIM_CHUNK])
+            if not rows:
+                break
+            Delivery.objects.filter(pk__in=[r.pk for r in rows]).update(
+                status=Delivery.Status.SENDING, claimed_at=timezone.now(), attempts=models.F("attempts") + 1
             )
-            counts["failed"] += 1
-            continue
-        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
-            status=Delivery.Status.SENT, sent_at=timezone.now(), error=""
-        )
-        counts["sent"] += 1
+        after = rows[-1].pk
+        sent, failed, tried = [], [], 0
+        try:
+            for delivery in rows:
+                tried += 1
+                try:
+                    send_one(delivery)
+                except Exception as error:  # a channel's own failure: try again later, or give up
+                    failed.append((delivery, str(error)[:500]))
+                else:
+                    sent.append(delivery.pk)
+        finally:  # also on the way out of a dying worker: settle what is known
+            if sent:
+                Delivery.objects.filter(pk__in=sent, status=Delivery.Status.SENDING).update(
+                    status=Delivery.Status.SENT, sent_at=timezone.now(), error=""
+                )
+            untried = [r.pk for r in rows[tried:]]
+            if untried:
+                Delivery.objects.filter(pk__in=untried, status=Delivery.Status.SENDING).update(
+                    status=Delivery.Status.PENDING, attempts=models.F("attempts") - 1
+                )
+            for delivery, error in failed:
+                give_up = delivery.attempts + 1 >= settings.DELIVERY_MAX_ATTEMPTS
+                Delivery.objects.filter(pk=delivery.pk).update(
+                    status=Delivery.Status.FAILED if give_up else Delivery.Status.PENDING, error=error
+                )
+        counts["sent"] += len(sent)
+        counts["failed"] += len(failed)
     return counts
 
 

@@ -195,6 +195,9 @@ SMS_SIGNATURE = env("SMS_SIGNATURE", default="老旧小区改造")
 # Links in e-mails, SMS and printed invitations point here.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
+# Messages are claimed this many at a time (two commits per chunk, not per message); a worker
+# killed with SIGKILL mid-chunk leaves at most this many `sending` (then `unknown`), never resent.
+DELIVERY_CLAIM_CHUNK = env.int("DELIVERY_CLAIM_CHUNK", default=50)
 DELIVERY_STALE_MINUTES = env.int("DELIVERY_STALE_MINUTES", default=10)
 
 # --- Residents' voice (feedback) -------------------------------------------------------------------
