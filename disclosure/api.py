@@ -11,7 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from projects import selectors as project_selectors
-from stakeholders.api_base import CursorPage, errors, service_error
+from stakeholders.api_base import CursorPage, errors, file_responses, service_error
+from stakeholders.files import DOCUMENT_TYPES, private_file_response
 
 from . import selectors as pub
 from . import services
@@ -287,3 +288,19 @@ class MilestoneStatus(APIView):
         except services.ValidationError as error:
             return service_error(error)
         return Response(MilestoneSerializer(milestone).data)
+
+
+class LedgerVoucher(APIView):
+    permission_classes = [drf_permissions.IsAuthenticated]
+
+    @extend_schema(responses=file_responses(DOCUMENT_TYPES), summary="An entry's voucher (the street office)")
+    def get(self, request, code: str, seq: int):
+        from django.utils.translation import gettext as _
+
+        project = _acting(request, code)
+        if not permissions.can_view_voucher(request.user, project):
+            raise PermissionDenied(_("Vouchers are kept by the street office."))
+        entry = get_object_or_404(LedgerEntry, project=project, seq=seq)
+        if not entry.voucher:
+            raise Http404
+        return private_file_response(entry.voucher, content_type=entry.voucher_content_type, download_name=f"{project.code}-{seq}")

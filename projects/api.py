@@ -572,3 +572,34 @@ class SponsorshipWithdraw(APIView):
         sponsorship = get_object_or_404(Sponsorship.objects.filter(resident__user=request.user).select_related("petition__project"), pk=pk)
         result, failed = _call(services.sponsor_withdraw, sponsorship=sponsorship, actor=request.user)
         return failed or Response({"sponsorship": result.pk, "status": result.status})
+
+
+# --- private files: a need's photo, a paper ballot's scan (the pages' checks) ----------------------------
+
+from stakeholders.api_base import file_responses  # noqa: E402
+from stakeholders.files import DOCUMENT_TYPES, IMAGE_TYPES, private_file_response  # noqa: E402
+
+from .models import Ballot  # noqa: E402
+
+
+class NeedPhoto(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=file_responses(IMAGE_TYPES), summary="A need's photo (the council, staff and the estate's owners)")
+    def get(self, request, pk: int):
+        need = get_object_or_404(Need.objects.filter(project__in=selectors.projects_visible_to(request.user)), pk=pk)
+        if not need.photo:
+            raise Http404
+        return private_file_response(need.photo, content_type=need.photo_content_type, download_name=f"need-{need.pk}")
+
+
+class BallotScan(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=file_responses(DOCUMENT_TYPES), summary="A paper ballot's scan (community staff, the approver)")
+    def get(self, request, code: str, pk: int):
+        vote = get_object_or_404(selectors.votes_visible_to(request.user), code=code)
+        ballot = get_object_or_404(Ballot.objects.filter(vote=vote, channel=Ballot.Channel.PAPER).exclude(scan=""), pk=pk)
+        if not rules.can_view_ballot_scan(request.user, ballot):
+            raise PermissionDenied(services.VOTE_ERRORS["not_allowed"])
+        return private_file_response(ballot.scan, content_type=ballot.scan_content_type, download_name=f"ballot-{ballot.pk}")

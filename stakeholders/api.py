@@ -55,7 +55,8 @@ from rest_framework.views import APIView  # noqa: E402
 
 from . import permissions as people  # noqa: E402
 from . import services  # noqa: E402
-from .api_base import CursorPage, errors, service_error  # noqa: E402
+from .api_base import CursorPage, errors, file_responses, service_error  # noqa: E402
+from .files import DOCUMENT_TYPES, private_file_response  # noqa: E402
 from .models import Notification, Ownership  # noqa: E402
 from .notifications import CHANNELS, wanted_channels  # noqa: E402
 from .serializers import ClaimRejectInSerializer, ClaimReviewSerializer, ClaimVerifyInSerializer, NotificationChannelsSerializer  # noqa: E402
@@ -215,3 +216,15 @@ class Claims(APIView):
         except services.ValidationError as error:
             return service_error(error)
         return Response(ClaimReviewSerializer(selectors.ownerships_of_user(request.user).get(pk=ownership.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class ClaimProof(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=file_responses(DOCUMENT_TYPES), summary="A claim's proof of ownership (the claimant, the committee)")
+    def get(self, request, pk: int):
+        ownership = get_object_or_404(selectors.ownerships_visible(request.user), pk=pk)
+        if not people.can_view_ownership_proof(request.user, ownership):
+            raise PermissionDenied
+        extension = ownership.proof.name[ownership.proof.name.rfind("."):] if "." in ownership.proof.name else ""
+        return private_file_response(ownership.proof, content_type=ownership.proof_content_type, download_name=f"proof-{ownership.pk}{extension}")

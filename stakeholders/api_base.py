@@ -44,6 +44,13 @@ def errors(*statuses: int) -> dict:
     return {s: OpenApiResponse(response=ErrorSerializer, description=described[s]) for s in statuses}
 
 
+def file_responses(types) -> dict:
+    """The documented answers of a private-file download: the file in one of `types`, or an error."""
+    from drf_spectacular.types import OpenApiTypes
+
+    return {**{(200, t): OpenApiTypes.BINARY for t in types}, **errors(401, 403, 404)}
+
+
 class CursorPage(CursorPagination):
     """Cursor pagination: no COUNT(*) over large tables, stable under inserts."""
 

@@ -30,7 +30,7 @@ def post(user, name, data=None, **kwargs):
 @pytest.mark.django_db
 def test_petition_start_and_submit(city, owners):
     # Wrong role: no verified household anywhere.
-    assert post(city.plain_resident, "api-petition-start", {"estate": city.estate_a1.code, "reason": "漏水"}).status_code == 403
+    assert post(city.plain_resident.user, "api-petition-start", {"estate": city.estate_a1.code, "reason": "漏水"}).status_code == 403
     assert post(city.street_a_staff, "api-petition-start", {"estate": city.estate_a1.code, "reason": "漏水"}).status_code == 403
     # Another estate: not one of yours.
     assert post(city.owner_a1.user, "api-petition-start", {"estate": city.estate_b1.code, "reason": "漏水"}).status_code == 404
@@ -539,3 +539,25 @@ def test_new_lists_keep_their_query_counts_with_10x_data_and_any_page_size(city)
     assert [q for q, _rows in measured_small] == [q for q, _rows in measured_big] == [q for q, _rows in paged]
     assert [rows for _q, rows in measured_big] == [50, 50] and [rows for _q, rows in paged] == [2, 2]
     assert max(q for q, _rows in measured_big) <= 8
+
+
+@pytest.mark.django_db
+def test_private_files_through_the_api(city, world):
+    from .test_api import with_private_files
+
+    w = with_private_files(city, world)
+    photo = reverse("api-need-photo", kwargs={"pk": w.need.pk})
+    got = api(city.owner_a1.user).get(photo)
+    assert got.status_code == 200 and got["Content-Type"] == "image/jpeg" and got["Cache-Control"] == "private, no-store"
+    assert api().get(photo).status_code in (401, 403)
+    scan = reverse("api-ballot-scan", kwargs={"code": w.vote.code, "pk": w.paper_ballot.pk})
+    assert api(city.comm_a1_staff).get(scan).status_code == 200
+    assert api(city.owner_a1.user).get(scan).status_code == 403
+    voucher = reverse("api-ledger-voucher", kwargs={"code": w.project.code, "seq": w.voucher_seq})
+    assert api(city.street_a_staff).get(voucher).status_code == 200
+    assert api(city.owner_a1.user).get(voucher).status_code == 403
+    assert api(city.street_a_staff).get(reverse("api-ledger-voucher", kwargs={"code": w.project.code, "seq": 1})).status_code == 404  # none
+    proof = reverse("api-claim-proof", kwargs={"pk": city.pending_a1.pk})
+    assert api(city.comm_a1_staff).get(proof).status_code == 200
+    assert api(city.claimant_a1.user).get(proof).status_code == 200  # their own
+    assert api(city.owner_a1.user).get(proof).status_code == 404

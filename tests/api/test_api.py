@@ -69,6 +69,21 @@ def world(city):
     return w
 
 
+def with_private_files(city, w):
+    """A need photo, a paper ballot's scan and a voucher exist, so that the sweep's 404s are the
+    scope's, not a missing file's."""
+    from projects.models import Voter
+    from tests.disclosure.test_public_pages import photo_upload
+
+    w.need.photo, w.need.photo_content_type = photo_upload(), "image/jpeg"
+    w.need.save()
+    voter = Voter.objects.filter(vote=w.vote).exclude(resident=city.owner_a1).first()
+    w.paper_ballot = p.ballot_record_paper(vote=w.vote, voter=voter, choice="agree", scan=f.proof_file("ballot.png"),
+                                           actor=User.objects.get(pk=city.comm_a1_staff.pk))[0]
+    w.voucher_seq = income(city, w, amount="1.00", voucher=f.proof_file("invoice.png")).seq
+    return w
+
+
 def kwargs_for(name: str, w) -> dict:
     """How to fill each object endpoint's URL with street A's object (a new endpoint needs a line)."""
     return {
@@ -90,6 +105,8 @@ def kwargs_for(name: str, w) -> dict:
         "api-survey-letters": {"pk": w.invitation.survey_id}, "api-survey-paper": {"pk": w.invitation.survey_id},
         "api-sponsorship-withdraw": {"pk": w.sponsorship.pk},
         "api-notification-read": {"pk": w.notification.pk}, "api-claim-verify": {"pk": w.claim.pk}, "api-claim-reject": {"pk": w.claim.pk},
+        "api-claim-proof": {"pk": w.claim.pk}, "api-need-photo": {"pk": w.need.pk}, "api-ballot-scan": {"code": w.vote.code, "pk": w.paper_ballot.pk},
+        "api-ledger-voucher": {"code": w.project.code, "seq": w.voucher_seq},
     }[name]
 
 
@@ -101,7 +118,7 @@ OBJECT_ENDPOINTS = [u.name for u in api_urls.api_v1 if isinstance(u, URLPattern)
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", OBJECT_ENDPOINTS)
 def test_idor_sweep_other_estate_street_or_contractor_gets_404(city, world, name):
-    url = reverse(name, kwargs=kwargs_for(name, world))
+    url = reverse(name, kwargs=kwargs_for(name, with_private_files(city, world)))
     outsiders = [city.owner_b1.user, city.street_b_staff, f.staff(f.organization("contractor", "别家施工"), "other_contractor"),
                  city.comm_b1_staff]
     for user in outsiders:
@@ -118,7 +135,7 @@ def test_idor_sweep_other_estate_street_or_contractor_gets_404(city, world, name
 @pytest.mark.django_db
 def test_every_object_endpoint_is_in_the_sweep():
     assert set(OBJECT_ENDPOINTS) >= {"api-project", "api-vote", "api-ballot", "api-complaint"}
-    assert len(OBJECT_ENDPOINTS) == 42  # a new one must get a line in kwargs_for
+    assert len(OBJECT_ENDPOINTS) == 46  # a new one must get a line in kwargs_for
 
 
 @pytest.mark.django_db(transaction=True)
