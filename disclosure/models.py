@@ -39,6 +39,12 @@ class Budget(models.Model):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     notice_ends_on = models.DateField(_("public notice ends on"), null=True, blank=True)
+    # The ledger's net totals (entries minus their reversals), kept by disclosure.services._append
+    # in the same transaction as each entry, under the same lock: the city index adds up a few
+    # hundred of these instead of a million entries. tests/disclosure/test_ledger.py checks them
+    # against the entries; disclosure.services.ledger_totals_refresh recomputes them.
+    ledger_income = models.DecimalField(_("received per the ledger (CNY)"), max_digits=16, decimal_places=2, default=0, editable=False)
+    ledger_spent = models.DecimalField(_("spent per the ledger (CNY)"), max_digits=16, decimal_places=2, default=0, editable=False)
 
     class Meta:
         verbose_name = _("budget")

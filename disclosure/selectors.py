@@ -28,32 +28,26 @@ LEDGER_ON_PAGE = 20
 PROGRESS_ON_PAGE = 30
 
 
-def _kind_total(kind: str):
-    """Net total of one kind over a project's ledger: its entries minus the reversals of them."""
-    entries = LedgerEntry.objects.filter(project=OuterRef("pk")).order_by().values("project")
-    signed = entries.annotate(
-        net=Sum(
-            Case(
-                When(kind=kind, then=F("amount")),
-                When(kind=LedgerEntry.Kind.REVERSAL, reverses__kind=kind, then=-F("amount")),
-                default=ZERO, output_field=MONEY,
-            )
-        )
-    ).values("net")
-    return Coalesce(Subquery(signed, output_field=MONEY), ZERO)
+def ledger_net(kind: str):
+    """The net amount of one kind over ledger rows: entries of that kind minus reversals of them."""
+    return Coalesce(Sum(Case(
+        When(kind=kind, then=F("amount")),
+        When(kind=LedgerEntry.Kind.REVERSAL, reverses__kind=kind, then=-F("amount")),
+        default=ZERO, output_field=MONEY,
+    )), ZERO, output_field=MONEY)
 
 
 def projects_with_money(qs):
-    """Projects annotated with their published budget, net income and spending (from the ledger)
-    and latest progress percent — one correlated subquery each, evaluated per row shown."""
+    """Projects annotated with their published budget, net income and spending (the ledger's
+    totals, kept on the budget row by each entry) and latest progress percent."""
     latest_progress = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-posted_at", "-id").values("project_percent")[:1]
     return qs.annotate(
         budget_total=Subquery(
             Budget.objects.filter(project=OuterRef("pk"), status=Budget.Status.PUBLISHED).values("total")[:1],
             output_field=MONEY,
         ),
-        income=_kind_total(LedgerEntry.Kind.INCOME),
-        spent=_kind_total(LedgerEntry.Kind.EXPENSE),
+        income=Coalesce(F("budget__ledger_income"), ZERO, output_field=MONEY),
+        spent=Coalesce(F("budget__ledger_spent"), ZERO, output_field=MONEY),
         progress=Subquery(latest_progress),
     )
 
@@ -75,16 +69,15 @@ def public_projects(*, street: str = "", status: str = "", year: int | None = No
 
 
 def city_totals(projects) -> dict:
-    """Totals over the filtered projects (one query): count, published budgets, income, spent."""
+    """Totals over the filtered projects: count, published budgets, income, spent — from the budget
+    rows (the ledger's totals live there), so a city of a million entries adds up a few hundred."""
     ids = projects.order_by().values("pk")
-    budgets = Budget.objects.filter(project__in=ids, status=Budget.Status.PUBLISHED).aggregate(total=Sum("total"))
-    money = LedgerEntry.objects.filter(project__in=ids).aggregate(
-        income=Sum(Case(When(kind="income", then=F("amount")), When(kind="reversal", reverses__kind="income", then=-F("amount")), default=ZERO, output_field=MONEY)),
-        spent=Sum(Case(When(kind="expense", then=F("amount")), When(kind="reversal", reverses__kind="expense", then=-F("amount")), default=ZERO, output_field=MONEY)),
+    money = Budget.objects.filter(project__in=ids).aggregate(
+        total=Sum("total", filter=Q(status=Budget.Status.PUBLISHED)), income=Sum("ledger_income"), spent=Sum("ledger_spent"),
     )
     return {
         "count": projects.count(),
-        "budget": budgets["total"] or Decimal("0.00"),
+        "budget": money["total"] or Decimal("0.00"),
         "income": money["income"] or Decimal("0.00"),
         "spent": money["spent"] or Decimal("0.00"),
     }

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,7 @@ from stakeholders.audit import by_actor
 from stakeholders.files import DOCUMENT_TYPES, check_upload
 from stakeholders.models import Organization, User
 
-from . import permissions
+from . import permissions, selectors
 from .ledger import entry_document, entry_hash
 from .models import ZERO_HASH, Budget, BudgetLine, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
 from stakeholders.photos import process_photos, store_photo
@@ -183,8 +184,28 @@ def _append(*, budget: Budget, actor: User, date: Date, kind: str, amount: Decim
     if voucher:
         entry.voucher.save("voucher", voucher, save=False)
     entry.save()
+    side, delta = (reverses.kind, -amount) if reverses is not None else (kind, amount)
+    total = "ledger_income" if side == LedgerEntry.Kind.INCOME else "ledger_spent"
+    Budget.objects.filter(pk=budget.pk).update(**{total: F(total) + delta})
     project_touch(project=project)
     return entry
+
+
+def ledger_totals_refresh(*, project_ids=None) -> int:
+    """Recompute the budgets' ledger totals from the entries (after a bulk load; migration 0003
+    did the same for the rows it found). Returns the number of budgets written."""
+    entries = LedgerEntry.objects.order_by()
+    budgets = Budget.objects.all()
+    if project_ids is not None:
+        entries, budgets = entries.filter(project_id__in=list(project_ids)), budgets.filter(project_id__in=list(project_ids))
+    sums = {row["project"]: row for row in entries.values("project").annotate(
+        income=selectors.ledger_net(LedgerEntry.Kind.INCOME), spent=selectors.ledger_net(LedgerEntry.Kind.EXPENSE))}
+    budgets = list(budgets)
+    for budget in budgets:
+        row = sums.get(budget.project_id, {})
+        budget.ledger_income, budget.ledger_spent = row.get("income", Decimal("0.00")), row.get("spent", Decimal("0.00"))
+    Budget.objects.bulk_update(budgets, ["ledger_income", "ledger_spent"], batch_size=500)
+    return len(budgets)
 
 
 def _lock_ledger(project: Project, actor: User) -> Budget:

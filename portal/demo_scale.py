@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from disclosure import ledger
+from disclosure.services import ledger_totals_refresh
 from disclosure.models import Budget, BudgetLine, LedgerEntry, ProgressUpdate
 from feedback.models import Complaint, Invitation, Response, Survey
 from projects.models import Award, Project, ProjectEvent, ProjectGroupObjectPermission
@@ -118,6 +119,7 @@ def fill_projects_to_city_scale(report, *, projects: int = 514, ledger_entries: 
     by_project = {b.project_id: b for b in budgets}
     builder_of = {a.project_id: a.organization_id for a in awards if a.role == Award.Role.CONTRACTOR}
     entries = _ledgers(created, by_project, ledger_entries, clerk, rng)
+    ledger_totals_refresh(project_ids=[p.pk for p in created])  # what each entry's service would have added up
     report.add("ledger entries", entries)
     updates = [
         ProgressUpdate(project=p, percent=pc, project_percent=pc, posted_by=clerk, organization_id=builder_of[p.pk], text="")

@@ -164,3 +164,30 @@ def test_concurrent_entries_get_a_gapless_chain(city, adopted):
     assert ledger.verify_chain(documents["entries"]).ok
     expected = sum(Decimal(f"{n + 1}.{i:02d}") for n in range(workers) for i in range(per_worker))
     assert Decimal(documents["totals"]["income"]) == expected
+
+
+@pytest.mark.django_db
+def test_budget_keeps_the_ledger_totals_of_entries_and_reversals(city, contracted):
+    """The totals the city index adds up are the ledger's own: every entry and reversal moves them
+    in its transaction, and a recomputation from the entries gives the same figures."""
+    from disclosure.models import Budget
+
+    first = income(city, contracted, amount="50000.00")
+    income(city, contracted, amount="1234.56", source="local_finance")
+    spent = expense(city, contracted, amount="12000.00")
+    expense(city, contracted, amount="700.25")
+    services.ledger_reverse(entry=first, actor=city.street_a_staff, memo="重复入账")
+    services.ledger_reverse(entry=spent, actor=city.street_a_staff, memo="录错金额")
+    budget = Budget.objects.get(project=contracted.project)
+    documents = selectors.ledger_documents(contracted.project)
+    figures = ledger.totals(documents)
+    assert (budget.ledger_income, budget.ledger_spent) == (Decimal("1234.56"), Decimal("700.25"))
+    assert (budget.ledger_income, budget.ledger_spent) == (Decimal(figures["income"]), Decimal(figures["expense"]))
+    Budget.objects.filter(pk=budget.pk).update(ledger_income=0, ledger_spent=0)
+    assert services.ledger_totals_refresh(project_ids=[contracted.project.pk]) == 1
+    budget.refresh_from_db()
+    assert (budget.ledger_income, budget.ledger_spent) == (Decimal("1234.56"), Decimal("700.25"))
+    row = selectors.projects_with_money(type(contracted.project).objects.filter(pk=contracted.project.pk)).get()
+    assert (row.income, row.spent) == (Decimal("1234.56"), Decimal("700.25"))
+    totals = selectors.city_totals(type(contracted.project).objects.filter(pk=contracted.project.pk))
+    assert (totals["income"], totals["spent"], totals["budget"]) == (Decimal("1234.56"), Decimal("700.25"), budget.total)
