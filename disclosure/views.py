@@ -145,7 +145,7 @@ from django.utils import translation  # noqa: E402
 from django.views.decorators.http import require_POST  # noqa: E402
 
 from projects.models import Project  # noqa: E402
-from projects.services import public_revision_keys  # noqa: E402
+from projects.services import public_page_key, public_revision_keys  # noqa: E402
 from projects.views import _form_errors  # noqa: E402
 from stakeholders.files import private_file_response  # noqa: E402
 
@@ -315,19 +315,17 @@ def _project_page(request, project: Project, extra: dict | None = None) -> str:
 
 
 def project(request, code: str):
-    """Anonymous visitors get the whole page from the cache (no query: the revision is cached too);
-    signed-in users the cached body inside their own header."""
-    found = None
+    """Anonymous visitors get the whole page from the cache in one round trip and no query (kept
+    DISCLOSURE_REVISION_SECONDS, deleted by project_touch); signed-in users the cached body inside
+    their own header."""
     if _same_for_everyone(request):
-        def read() -> str:
-            nonlocal found
-            found = pub.public_project(code)  # kept for the page, should it need building
-            return f"{found.pk}.{found.public_revision}" if found else "-"
-
-        revision = _revision(public_revision_keys(code)[0], read)
-        if revision != "-":
-            return _whole_page(request, f"project:{revision}", lambda extra: _project_page(request, found or _public_project_or_404(code), extra))
-    return HttpResponse(_project_page(request, found or _public_project_or_404(code)))
+        key = public_page_key(code, translation.get_language())
+        html = cache.get(key)
+        if html is None:
+            html = _project_page(request, _public_project_or_404(code), {"csrf_token": CSRF_PLACEHOLDER})
+            cache.set(key, html, settings.DISCLOSURE_REVISION_SECONDS)
+        return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    return HttpResponse(_project_page(request, _public_project_or_404(code)))
 
 
 def ledger_json(request, code: str):

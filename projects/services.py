@@ -807,10 +807,17 @@ def plan_vote_call(*, version: PlanVersion, actor: User) -> Vote:
 # Public revision, award, completion acceptance
 
 
+def public_page_key(code: str, language: str) -> str:
+    """The cache key of a project's whole public page in one language (for anonymous visitors)."""
+    return f"disclosure:page:{language}:project:{code}"
+
+
 def public_revision_keys(code: str) -> list[str]:
-    """The cache keys holding a project's public revision and the city's (disclosure reads them so
-    a cached public page costs no query; project_touch deletes them)."""
-    return [f"disclosure:rev:{code}", "disclosure:rev:city"]
+    """The cache keys that hold what the public sees of a project: its revision, the city's, and its
+    whole page per language (disclosure reads them so a cached public page costs no query and one
+    cache round trip; project_touch deletes them)."""
+    pages = [public_page_key(code, language) for language, _name in settings.LANGUAGES]
+    return [f"disclosure:rev:{code}", "disclosure:rev:city", *pages]
 
 
 def project_touch(*, project: Project) -> None:

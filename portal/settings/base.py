@@ -134,8 +134,8 @@ PROGRESS_PHOTOS_MAX = env.int("PROGRESS_PHOTOS_MAX", default=6)
 # Public disclosure pages are cached (Redis in production) for this many seconds; every service
 # that changes a project bumps its public revision, so a change shows at once.
 DISCLOSURE_CACHE_SECONDS = env.int("DISCLOSURE_CACHE_SECONDS", default=600)
-# Anonymous visitors get whole pages from the cache, found by the project's revision, itself cached
-# this long (project_touch deletes it at once; this bounds a reader that raced a commit).
+# Anonymous visitors get whole pages from the cache (a project's page, and the revisions the index is
+# keyed by) kept this long: project_touch deletes them at once; this bounds a reader that raced a commit.
 DISCLOSURE_REVISION_SECONDS = env.int("DISCLOSURE_REVISION_SECONDS", default=30)
 
 REDIS_URL = env("REDIS_URL", default="")
