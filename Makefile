@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.local
 
-.PHONY: run test install install-dev messages migrate seed check clean
+.PHONY: run test bench install install-dev messages migrate seed check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ run: messages seed
 ## list of what was skipped. With CI=true a missing PostgreSQL, Redis or Chromium is a failure.
 test: install-dev messages
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make bench: the performance harness (PostgreSQL + Redis): seeds demo and Nanning scale once,
+## measures each figure against its raw baseline, prints the table, writes bench/results/<date>.json.
+bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || { echo "bench: installing wrk (Debian's package)"; \
+		(apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)) >/dev/null 2>&1; }
+	@command -v wrk >/dev/null 2>&1 || echo "bench: wrk is not installed (apt-get install wrk): pages are loaded by the Python client instead"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 check: install
 	$(BIN)/python manage.py check

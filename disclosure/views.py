@@ -145,7 +145,7 @@ from django.utils import translation  # noqa: E402
 from django.views.decorators.http import require_POST  # noqa: E402
 
 from projects.models import Project  # noqa: E402
-from projects.services import public_page_key, public_revision_keys  # noqa: E402
+from projects.services import near_cache, public_page_key, public_revision_keys  # noqa: E402
 from projects.views import _form_errors  # noqa: E402
 from stakeholders.files import private_file_response  # noqa: E402
 
@@ -320,10 +320,15 @@ def project(request, code: str):
     their own header."""
     if _same_for_everyone(request):
         key = public_page_key(code, translation.get_language())
-        html = cache.get(key)
+        near = near_cache()
+        html = near.get(key) if near is not None else None
         if html is None:
-            html = _project_page(request, _public_project_or_404(code), {"csrf_token": CSRF_PLACEHOLDER})
-            cache.set(key, html, settings.DISCLOSURE_REVISION_SECONDS)
+            html = cache.get(key)
+            if html is None:
+                html = _project_page(request, _public_project_or_404(code), {"csrf_token": CSRF_PLACEHOLDER})
+                cache.set(key, html, settings.DISCLOSURE_REVISION_SECONDS)
+            if near is not None:
+                near.set(key, html)
         return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
     return HttpResponse(_project_page(request, _public_project_or_404(code)))
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -807,6 +807,11 @@ def plan_vote_call(*, version: PlanVersion, actor: User) -> Vote:
 # Public revision, award, completion acceptance
 
 
+def near_cache():
+    """This process's own short-lived cache in front of Redis (settings CACHES["near"]), if any."""
+    return caches["near"] if "near" in settings.CACHES else None
+
+
 def public_page_key(code: str, language: str) -> str:
     """The cache key of a project's whole public page in one language (for anonymous visitors)."""
     return f"disclosure:page:{language}:project:{code}"
@@ -831,9 +836,12 @@ def project_touch(*, project: Project) -> None:
     if row is None:
         return
     keys = public_revision_keys(row[0])
-    # Now (this process's next read) and after the commit (a reader that looked in between).
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    # Now (this process's next read) and after the commit (a reader that looked in between); the
+    # near cache of this process too (other processes' expire within DISCLOSURE_NEAR_SECONDS).
+    stores = [cache] + ([near] if (near := near_cache()) is not None else [])
+    for store in stores:
+        store.delete_many(keys)
+    transaction.on_commit(lambda: [store.delete_many(keys) for store in stores])
 
 
 AWARD_ERRORS = {

@@ -97,9 +97,10 @@ def _chinese_by_default(settings):
 def _empty_cache():
     """Each test starts with an empty cache: cached public pages are keyed by project code, and
     codes repeat from test to test."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "near"):
+        caches[alias].clear()
 
 
 @pytest.fixture

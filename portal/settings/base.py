@@ -149,6 +149,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process keeps the hottest public pages a moment in its own memory, in front of Redis (one
+# round trip less per visit); project_touch clears them in its own process, others within this long.
+DISCLOSURE_NEAR_SECONDS = env.int("DISCLOSURE_NEAR_SECONDS", default=2)
+CACHES["near"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "near",
+                  "TIMEOUT": DISCLOSURE_NEAR_SECONDS, "OPTIONS": {"MAX_ENTRIES": 500}}
 
 # Celery reads every CELERY_* setting (portal/celery.py). Without a broker, tasks run eagerly
 # in-process: the zero-setup default of `make run`.
