@@ -164,18 +164,24 @@ def rows_and_targets(results: dict) -> tuple[list[tuple], list[tuple]]:
     demo, nanning = results["scales"].get("demo"), results["scales"].get("nanning")
     if demo and nanning:
         flat = {}
-        for case in ("project cold", "project cached", "index cold", "index cached"):
+        informative = {}
+        for case in ("project cold", "project cached", "street index cold", "street index cached", "index cold", "index cached"):
             a, b = _get(demo, "pages", "cases", case, "p50_ms"), _get(nanning, "pages", "cases", case, "p50_ms")
             if a and b:
-                flat[f"page {case} p50"] = b / a
+                # The whole-city index lists 30 projects at Nanning scale and the demo city's 10: not
+                # the same page. The flatness target applies to pages with the same content.
+                (informative if case.startswith("index") else flat)[f"page {case} p50"] = b / a
         for who in ("street staff", "contractor"):
             a, b = _get(demo, "lists", who, "median_ms"), _get(nanning, "lists", who, "median_ms")
             if a and b:
                 flat[f"project list ({who})"] = b / a
         results["flatness"] = {k: round(v, 3) for k, v in flat.items()}
+        results["flatness_informative"] = {k: round(v, 3) for k, v in informative.items()}
         for name, value in flat.items():
-            rows.append(("nanning/demo", f"flatness: {name}", f"{value:.2f}×", "", ""))
+            rows.append(("nanning/demo", f"flatness: {name}", f"{value:.2f}×", "same content at both scales", ""))
             targets.append((f"Nanning within 1.5× of demo: {name}", f"{value:.2f}×", value <= 1.5))
+        for name, value in informative.items():
+            rows.append(("nanning/demo", f"(city index) {name}", f"{value:.2f}×", "30 rows vs the demo city's 10", ""))
     return rows, targets
 
 
