@@ -412,6 +412,13 @@ def _fanout_reset() -> tuple[list, int]:
         Survey.objects.filter(pk__in=surveys).delete()
     Project.objects.filter(pk__in=[p.pk for p in done]).update(
         completed_on=timezone.localdate() - timedelta(days=settings.SURVEY_AFTER_DAYS + 10))
+    # The previous run's deleted rows would otherwise slow this one (a fresh database ran at 2,454/s,
+    # the same database after ten runs at 1,300/s): clean the tables the fan-out writes.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for model in (Survey, Invitation, Response, Notification, Delivery):
+            cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
     homes = list(Household.objects.filter(building__estate__projects__in=done).values_list("pk", flat=True))
     return done, len(homes), homes
 

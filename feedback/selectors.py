@@ -156,14 +156,21 @@ class SurveyResults:
         return round(100 * self.responses / self.households) if self.households else 0
 
 
+def _result_aggregates(prefix: str = "") -> dict:
+    """Count of answers and of each score 1–5 of each question (over Response, or via `prefix`)."""
+    aggregates = {"n": Count(f"{prefix}id")}
+    for q in Response.QUESTIONS:
+        for score in range(1, 6):
+            aggregates[f"{q}_{score}"] = Count(f"{prefix}id", filter=Q(**{f"{prefix}{q}": score}))
+    return aggregates
+
+
 def survey_results(survey: Survey, *, with_text: bool = False) -> SurveyResults:
     """Averages and the 1–5 distribution of each question (one aggregate query), hidden below
     SURVEY_MIN_RESPONSES answers; free text (one more query) only when asked for."""
-    aggregates = {"n": Count("id")}
-    for q in Response.QUESTIONS:
-        for score in range(1, 6):
-            aggregates[f"{q}_{score}"] = Count("id", filter=Q(**{q: score}))
-    figures = Response.objects.filter(survey=survey).aggregate(**aggregates)
+    figures = getattr(survey, "result_figures", None)  # surveys_of_project counted them already
+    if figures is None:
+        figures = Response.objects.filter(survey=survey).aggregate(**_result_aggregates())
     n = figures["n"]
     result = SurveyResults(survey=survey, responses=n, households=survey.households, shown=n >= settings.SURVEY_MIN_RESPONSES)
     if result.shown:
@@ -196,9 +203,13 @@ def satisfaction_by_project(project_ids=None) -> dict[int, Decimal]:
 
 
 def surveys_of_project(project: Project) -> list[Survey]:
-    surveys = list(Survey.objects.filter(project=project).order_by("opened_at"))
+    """The project's surveys with their answer counts (one query, whatever the number of surveys):
+    survey_results reads the counts from them."""
+    aggregates = _result_aggregates("responses__")
+    surveys = list(Survey.objects.filter(project=project).annotate(**{f"rf_{k}": v for k, v in aggregates.items()}).order_by("opened_at"))
     for survey in surveys:
         survey.project = project  # already loaded
+        survey.result_figures = {k: getattr(survey, f"rf_{k}") for k in aggregates}
     return surveys
 
 
