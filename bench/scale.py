@@ -202,6 +202,9 @@ def measure_pages(quick: bool) -> dict:
             for name, path in pages.items():
                 request = load.get(path, {"Accept-Language": "zh-hans"})
                 assert load.warm(request, 5) == 200, path
+                # One client, one request at a time: the page's own time, for the flatness pair.
+                alone = load.hammer(request, concurrency=1, max_requests=300 if mode == "cached" else 40, seconds=4).summary()
+                out.setdefault("one_client", {})[f"{name} {mode}"] = alone
                 result = run(request, n if mode == "cached" else n // 4)
                 result["ratio_to_trivial"] = ratio(result["rps"], base["rps"])
                 out["cases"][f"{name} {mode}"] = result
