@@ -1,9 +1,10 @@
 """API of the money and the works: the public ledger and progress (anyone may read), the street
 office's ledger entries and the contractor's progress posts (multipart photos)."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -12,11 +13,24 @@ from rest_framework.views import APIView
 
 from projects import selectors as project_selectors
 from stakeholders.api_base import CursorPage, errors, file_responses, service_error
-from stakeholders.files import DOCUMENT_TYPES, private_file_response
+from stakeholders.files import DOCUMENT_TYPES
 
+from . import permissions, services
 from . import selectors as pub
-from . import services
-from .serializers import LedgerEntryDocumentSerializer, LedgerInSerializer, ProgressInSerializer, ProgressSerializer
+from .models import LedgerEntry, Milestone
+from .serializers import (
+    BudgetDraftInSerializer,
+    BudgetSerializer,
+    LedgerEntryDocumentSerializer,
+    LedgerInSerializer,
+    LedgerReverseInSerializer,
+    MilestoneInSerializer,
+    MilestoneSerializer,
+    MilestoneStatusInSerializer,
+    ProgressInSerializer,
+    ProgressSerializer,
+    PublishInSerializer,
+)
 
 ERRORS = errors(400, 401, 403, 404)
 
@@ -123,37 +137,6 @@ class Progress(APIView):
 
 # --- budget and milestones ----------------------------------------------------------------------------
 
-from rest_framework import serializers  # noqa: E402
-
-from .serializers import BudgetDraftInSerializer  # noqa: E402
-
-
-class BudgetSerializer(serializers.Serializer):
-    project = serializers.CharField(source="project.code")
-    total = serializers.DecimalField(max_digits=14, decimal_places=2)
-    status = serializers.CharField()
-    approved_at = serializers.DateTimeField(allow_null=True)
-    published_at = serializers.DateTimeField(allow_null=True)
-    notice_ends_on = serializers.DateField(allow_null=True)
-    lines = serializers.SerializerMethodField()
-
-    def get_lines(self, budget) -> dict[str, str]:
-        return {line.source: f"{line.amount:.2f}" for line in budget.lines.all()}
-
-
-class MilestoneSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    type = serializers.CharField()
-    status = serializers.CharField()
-    due_date = serializers.DateField()
-    date_met = serializers.DateField(allow_null=True)
-    description = serializers.CharField()
-
-
-class PublishInSerializer(serializers.Serializer):
-    notice_days = serializers.IntegerField(min_value=5, max_value=60, required=False, allow_null=True, default=None)
-
 
 class BudgetDetail(APIView):
     """The published budget is public; a draft or approved one only for those who see the project."""
@@ -220,12 +203,6 @@ class MilestoneList(APIView):
 
 
 # --- ledger reversals, milestones added and updated -----------------------------------------------------
-
-from django.core.exceptions import PermissionDenied  # noqa: E402
-
-from . import permissions  # noqa: E402
-from .models import LedgerEntry, Milestone  # noqa: E402
-from .serializers import LedgerReverseInSerializer, MilestoneInSerializer, MilestoneStatusInSerializer  # noqa: E402
 
 
 class LedgerReverse(APIView):
@@ -295,12 +272,6 @@ class LedgerVoucher(APIView):
 
     @extend_schema(responses=file_responses(DOCUMENT_TYPES), summary="An entry's voucher (the street office)")
     def get(self, request, code: str, seq: int):
-        from django.utils.translation import gettext as _
+        from .views import voucher_response  # the page's own answer, after the API's scope check
 
-        project = _acting(request, code)
-        if not permissions.can_view_voucher(request.user, project):
-            raise PermissionDenied(_("Vouchers are kept by the street office."))
-        entry = get_object_or_404(LedgerEntry, project=project, seq=seq)
-        if not entry.voucher:
-            raise Http404
-        return private_file_response(entry.voucher, content_type=entry.voucher_content_type, download_name=f"{project.code}-{seq}")
+        return voucher_response(request.user, _acting(request, code), seq)

@@ -75,3 +75,30 @@ class MilestoneStatusInSerializer(serializers.Serializer):
 class BudgetDraftInSerializer(serializers.Serializer):
     total = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     lines = FundingSplitField(help_text="Funding source → amount; the lines must add up to the total")
+
+
+class BudgetSerializer(serializers.Serializer):
+    project = serializers.CharField(source="project.code")
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    status = serializers.CharField()
+    approved_at = serializers.DateTimeField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    notice_ends_on = serializers.DateField(allow_null=True)
+    lines = serializers.SerializerMethodField()
+
+    def get_lines(self, budget) -> dict[str, str]:
+        return {line.source: f"{line.amount:.2f}" for line in budget.lines.all()}
+
+
+class MilestoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    type = serializers.CharField()
+    status = serializers.CharField()
+    due_date = serializers.DateField()
+    date_met = serializers.DateField(allow_null=True)
+    description = serializers.CharField()
+
+
+class PublishInSerializer(serializers.Serializer):
+    notice_days = serializers.IntegerField(min_value=5, max_value=60, required=False, allow_null=True, default=None)

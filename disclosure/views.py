@@ -427,8 +427,12 @@ def ledger_reverse(request, code: str, seq: int):
 
 
 def ledger_voucher(request, code: str, seq: int):
-    project = _acting_project(request, code)
-    if not permissions.can_view_voucher(request.user, project):
+    return voucher_response(request.user, _acting_project(request, code), seq)
+
+
+def voucher_response(user, project: Project, seq: int):
+    """An entry's private voucher, for the street office (the page and the API)."""
+    if not permissions.can_view_voucher(user, project):
         raise PermissionDenied(_("Vouchers are kept by the street office."))
     entry = get_object_or_404(LedgerEntry, project=project, seq=seq)
     if not entry.voucher:

@@ -1,5 +1,7 @@
 """API of complaints and surveys (the same selectors, services and permissions as the pages)."""
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -10,8 +12,10 @@ from rest_framework.views import APIView
 
 from projects.models import Project
 from stakeholders import permissions as people
-from stakeholders.api_base import errors, service_error
+from stakeholders.api_base import CursorPage, errors, service_error
+from stakeholders.notifications import absolute
 
+from . import permissions as rules
 from . import selectors, services
 from .serializers import (
     AnswerInSerializer,
@@ -19,7 +23,10 @@ from .serializers import (
     ComplaintInSerializer,
     ComplaintSerializer,
     InvitationSerializer,
+    LetterSerializer,
+    LinkAnswerInSerializer,
     MessageInSerializer,
+    PaperAnswerInSerializer,
     TransitionInSerializer,
 )
 
@@ -131,15 +138,6 @@ class InvitationAnswer(APIView):
 
 
 # --- the survey desk (community committee staff): printed letters, paper answers -----------------------
-
-from django.core.exceptions import PermissionDenied  # noqa: E402
-from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402
-
-from stakeholders.api_base import CursorPage  # noqa: E402
-from stakeholders.notifications import absolute  # noqa: E402
-
-from . import permissions as rules  # noqa: E402
-from .serializers import LetterSerializer, LinkAnswerInSerializer, PaperAnswerInSerializer  # noqa: E402
 
 
 class LetterPage(CursorPage):

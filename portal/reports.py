@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from disclosure.models import BudgetLine, LedgerEntry, ProgressUpdate
 from disclosure.selectors import projects_with_money
 from feedback.models import Complaint, Response, Survey
-from projects.models import Award, Ballot, FundingSource, Project, Vote
+from projects.models import Award, FundingSource, Project, Vote
 from stakeholders.models import Organization
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)

@@ -1,6 +1,9 @@
 """API of projects and votes: reads through selectors (scoped: out of scope is 404), actions through
 the services (which ask permissions.py)."""
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -9,17 +12,38 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from stakeholders.api_base import CursorPage, errors, service_error
+from stakeholders import permissions as people
+from stakeholders.api_base import CursorPage, errors, file_responses, service_error
+from stakeholders.files import DOCUMENT_TYPES, IMAGE_TYPES, private_file_response
+from stakeholders.models import Estate, Organization
 
+from . import permissions as rules
 from . import published, selectors, services
-from .models import CatalogItem, Need, Vote
+from .models import Ballot, CatalogItem, Need, PlanItem, PlanVersion, Sponsorship, Vote, Voter
 from .serializers import (
+    AcceptanceInSerializer,
+    AwardInSerializer,
+    AwardOutSerializer,
     BallotInSerializer,
     BallotOutSerializer,
+    InviteInSerializer,
     NeedInSerializer,
     NeedSerializer,
+    NeedTriageInSerializer,
+    PaperBallotInSerializer,
+    PaperDeskVoterSerializer,
+    PetitionSerializer,
+    PetitionStartInSerializer,
+    PlanItemInSerializer,
+    PlanItemSerializer,
+    PlanSummaryInSerializer,
+    PlanVersionSerializer,
     ProjectDetailSerializer,
     ProjectSerializer,
+    ProjectTransitionInSerializer,
+    SponsorAnswerInSerializer,
+    TextInSerializer,
+    VoteCreateInSerializer,
     VoteDetailSerializer,
     VoteSerializer,
 )
@@ -152,21 +176,6 @@ class NeedSupport(APIView):
 
 # --- petitions, decisions, plans, paper ballots, acceptance -------------------------------------------
 
-from django.core.exceptions import PermissionDenied  # noqa: E402
-
-from . import permissions as rules  # noqa: E402
-from .models import PlanVersion, Sponsorship, Voter  # noqa: E402
-from .serializers import (  # noqa: E402
-    PaperDeskVoterSerializer,
-    AcceptanceInSerializer,
-    SponsorAnswerInSerializer,
-    InviteInSerializer,
-    PaperBallotInSerializer,
-    PetitionSerializer,
-    PlanVersionSerializer,
-    TextInSerializer,
-    ProjectTransitionInSerializer,
-)
 
 DONE = OpenApiResponse(description="Done")
 
@@ -335,25 +344,6 @@ class AcceptanceSign(APIView):
 
 
 # --- petition start and submit, votes by hand, need triage, plan drafting, award -------------------------
-
-from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402
-from django.http import Http404  # noqa: E402
-
-from stakeholders import permissions as people  # noqa: E402
-from stakeholders.models import Estate, Organization  # noqa: E402
-
-from .models import PlanItem  # noqa: E402
-from .serializers import (  # noqa: E402
-    AwardInSerializer,
-    AwardOutSerializer,
-    NeedTriageInSerializer,
-    PetitionStartInSerializer,
-    PlanItemInSerializer,
-    PlanItemSerializer,
-    PlanSummaryInSerializer,
-    VoteCreateInSerializer,
-)
-
 
 
 def _petition_body(petition, code: str) -> dict:
@@ -575,11 +565,6 @@ class SponsorshipWithdraw(APIView):
 
 
 # --- private files: a need's photo, a paper ballot's scan (the pages' checks) ----------------------------
-
-from stakeholders.api_base import file_responses  # noqa: E402
-from stakeholders.files import DOCUMENT_TYPES, IMAGE_TYPES, private_file_response  # noqa: E402
-
-from .models import Ballot  # noqa: E402
 
 
 class NeedPhoto(APIView):

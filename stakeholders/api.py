@@ -1,12 +1,34 @@
 """API of people and places: public estates, the user's own notifications, tokens."""
 
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from . import selectors
-from .serializers import EstateSerializer, NotificationSerializer
+from . import permissions as people
+from . import selectors, services
+from .api_base import CursorPage, errors, file_responses, service_error
+from .files import DOCUMENT_TYPES, private_file_response
+from .models import Household, Notification, Ownership
+from .notifications import CHANNELS, wanted_channels
+from .serializers import (
+    ClaimInSerializer,
+    ClaimRejectInSerializer,
+    ClaimReviewSerializer,
+    ClaimVerifyInSerializer,
+    EstateSerializer,
+    NotificationChannelsSerializer,
+    NotificationSerializer,
+    RegisterInSerializer,
+    TokenOutSerializer,
+)
 
 
 class EstateFilter(filters.FilterSet):
@@ -45,21 +67,6 @@ class TokenView(ObtainAuthToken):
 
 # --- notices read and their channels; the committee's claim reviews ---------------------------------------
 
-from django.core.exceptions import PermissionDenied  # noqa: E402
-from django.shortcuts import get_object_or_404  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter  # noqa: E402
-from rest_framework import status  # noqa: E402
-from rest_framework.response import Response  # noqa: E402
-from rest_framework.views import APIView  # noqa: E402
-
-from . import permissions as people  # noqa: E402
-from . import services  # noqa: E402
-from .api_base import CursorPage, errors, file_responses, service_error  # noqa: E402
-from .files import DOCUMENT_TYPES, private_file_response  # noqa: E402
-from .models import Notification, Ownership  # noqa: E402
-from .notifications import CHANNELS, wanted_channels  # noqa: E402
-from .serializers import ClaimRejectInSerializer, ClaimReviewSerializer, ClaimVerifyInSerializer, NotificationChannelsSerializer  # noqa: E402
 
 ERRORS = errors(400, 401, 403, 404, 409)
 
@@ -161,12 +168,6 @@ class ClaimReject(ClaimReview):
 
 
 # --- registering and claiming a household ------------------------------------------------------------
-
-from rest_framework.authtoken.models import Token  # noqa: E402
-from rest_framework.parsers import FormParser, MultiPartParser  # noqa: E402
-
-from .models import Household  # noqa: E402
-from .serializers import ClaimInSerializer, RegisterInSerializer, TokenOutSerializer  # noqa: E402
 
 
 class Register(APIView):

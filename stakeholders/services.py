@@ -349,6 +349,7 @@ def deliveries_send(*, batch: uuid.UUID | str | None = None, ids=None, now=None)
         qs = qs.filter(batch=batch)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
+    # "skipped" stays 0: rows another sender holds are invisible here (SKIP LOCKED), kept for callers.
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     after = 0  # one pass: a row that failed and went back to pending waits for the next run
     while True:
