@@ -1,10 +1,12 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else is a helper of those.
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.local
+# Links in SMS, e-mails and printed survey letters point at the address that serves the portal.
+export PORTAL_BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 .PHONY: run test bench install install-dev messages migrate seed check clean
 
@@ -32,7 +34,9 @@ messages: install
 		echo "msgfmt not found (apt-get install gettext): using the committed .mo files"; \
 	fi
 
+# A DATABASE_URL naming a PostgreSQL database that does not exist yet: it is created first.
 migrate: install
+	$(BIN)/python manage.py ensure_database
 	$(BIN)/python manage.py migrate --noinput -v1
 
 seed: migrate

@@ -23,3 +23,35 @@ class ChineseFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PortalNotFoundMiddleware:
+    """Under `make run` (DEBUG on, for tracebacks) a 404 is still the portal's own page.
+
+    With DEBUG, Django answers an unknown URL or a view's Http404 with its English technical page
+    that lists every URL pattern; a resident trying the demo should see what production shows.
+    Only local settings install this; production has DEBUG off and uses handler404 directly.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # No resolver match: the URL itself is unknown (a slash redirect would be a 301, not a 404).
+        if response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+            return self._page(request)
+        return response
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        if isinstance(exception, Http404):
+            return self._page(request, exception)
+        return None
+
+    @staticmethod
+    def _page(request, exception=None):
+        from portal.views import not_found
+
+        return not_found(request, exception)

@@ -8,3 +8,6 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-only-insecure-key-do-not-us
 
 # Eager tasks (no broker) would log every run at INFO; a worker's log keeps them.
 LOGGING = {**LOGGING, "loggers": {"celery.app.trace": {"level": "WARNING"}}}  # noqa: F405
+
+# DEBUG keeps tracebacks for developers, but an unknown URL shows the portal's own 404 page.
+MIDDLEWARE = [*MIDDLEWARE, "portal.middleware.PortalNotFoundMiddleware"]  # noqa: F405
