@@ -1,4 +1,4 @@
-"""The ledger's public format and its hash chain (DESIGN §6). Pure functions over plain values, so
+"""The ledger's public format and its hash chain (architecture §6). Pure functions over plain values, so
 an outside verifier can repeat every step from ledger.json alone:
 
     prev_hash(seq 1) = 64 zeros;  hash = H(entry without "hash");  prev_hash(n) = hash(n-1)

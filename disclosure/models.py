@@ -1,4 +1,4 @@
-"""The money and the work, in the open (DESIGN §5): the approved budget and its funding sources, the
+"""The money and the work, in the open (architecture §5): the approved budget and its funding sources, the
 hash-chained ledger, milestones and progress with photos."""
 
 from django.conf import settings
@@ -76,7 +76,7 @@ class LedgerEntryQuerySet(models.QuerySet):
 
 
 class LedgerEntry(models.Model):
-    """One line of the project's public ledger (DESIGN §6). Append-only: the database refuses
+    """One line of the project's public ledger (architecture §6). Append-only: the database refuses
     UPDATE and DELETE (a trigger); a mistake is corrected by a reversal entry."""
 
     class Kind(models.TextChoices):

@@ -1,4 +1,4 @@
-"""Open data (DESIGN §6): the projects CSV and an OC4IDS 0.9 project package. Both are built from
+"""Open data (architecture §6): the projects CSV and an OC4IDS 0.9 project package. Both are built from
 the same selectors as the public pages, so they show the same figures — and no personal data."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Who may change the money and the works (DESIGN §2): the street office drafts, approves and
+"""Who may change the money and the works (architecture §2): the street office drafts, approves and
 publishes the budget and keeps the ledger; the awarded contractor reports progress and milestones.
 Seeing is public (the disclosure pages); vouchers are not (they may name people)."""
 

@@ -142,7 +142,7 @@ def ledger_rows(project: Project):
 
 
 def ledger_documents(project: Project, *, item_of_seq: dict | None = None) -> list[dict]:
-    """Every entry as published (DESIGN §6), in seq order, from one query. Given a dict,
+    """Every entry as published (architecture §6), in seq order, from one query. Given a dict,
     `item_of_seq` is filled with seq → plan item id (for plan vs spent, without a second query)."""
     return entry_documents(project, ledger_rows(project), item_of_seq=item_of_seq)
 

@@ -7,7 +7,7 @@ from .models import LedgerEntry, Milestone, ProgressUpdate
 
 
 class LedgerEntryDocumentSerializer(serializers.Serializer):
-    """An entry exactly as published (DESIGN §6)."""
+    """An entry exactly as published (architecture §6)."""
 
     project = serializers.CharField()
     seq = serializers.IntegerField()

@@ -42,7 +42,7 @@ def estates(request):
     )
 
 
-# --- votes: results anyone can check (DESIGN §6) ---------------------------------------------------
+# --- votes: results anyone can check (architecture §6) ---------------------------------------------------
 
 VOTES_PER_PAGE = 50
 
@@ -124,7 +124,7 @@ def vote_receipt(request, code: str):
     )
 
 
-# --- projects: the money and the works in the open (DESIGN §5) -------------------------------------
+# --- projects: the money and the works in the open (architecture §5) -------------------------------------
 
 import csv  # noqa: E402
 import io  # noqa: E402
@@ -590,7 +590,7 @@ def photo(request, pk: int, size: str):
     return response
 
 
-# --- open data (DESIGN §6) -----------------------------------------------------------------------------
+# --- open data (architecture §6) -----------------------------------------------------------------------------
 
 
 def opendata_projects_csv(request):

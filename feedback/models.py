@@ -1,4 +1,4 @@
-"""Residents' voice during and after the works (DESIGN §7): complaints with deadlines, satisfaction
+"""Residents' voice during and after the works (architecture §7): complaints with deadlines, satisfaction
 surveys with one invitation and at most one answer per household."""
 
 from django.conf import settings

@@ -1,4 +1,4 @@
-"""Demo projects in every stage (DESIGN §3), made through the real services — petitions, sponsors,
+"""Demo projects in every stage (architecture §3), made through the real services — petitions, sponsors,
 owners' votes (online and paper), needs, plan rounds, then budgets, awards, the hash-chained ledger,
 milestones, progress with photos and the completion acceptance — so what a newcomer sees after
 `make run` is exactly what the portal produces. Idempotent: an estate that already has a project

@@ -1,4 +1,4 @@
-"""Who may see the city's numbers: report exports and the audit trail (DESIGN §2: bureau staff the
+"""Who may see the city's numbers: report exports and the audit trail (architecture §2: bureau staff the
 whole city, street staff their own street, admins everything)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Canonical JSON and its hash (DESIGN §6): the contract outside verifiers rely on."""
+"""Canonical JSON and its hash (architecture §6): the contract outside verifiers rely on."""
 
 import hashlib
 import json

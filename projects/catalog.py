@@ -1,5 +1,5 @@
 """The renovation item catalog: the three classes of the State Council's 2020 guidance
-(国办发〔2020〕23号《关于全面推进城镇老旧小区改造工作的指导意见》), DESIGN §3. Loaded by migration
+(国办发〔2020〕23号《关于全面推进城镇老旧小区改造工作的指导意见》), architecture §3. Loaded by migration
 0005 and re-ensured after every `migrate`/`flush` (like content types), so a flushed test database
 or a restored dump never lacks it."""
 

@@ -11,7 +11,7 @@ from stakeholders.models import Estate
 
 
 class Project(models.Model):
-    """One estate's renovation, from petition to long-term maintenance (DESIGN §3)."""
+    """One estate's renovation, from petition to long-term maintenance (architecture §3)."""
 
     class Status(models.TextChoices):
         PETITIONING = "petitioning", _("Petitioning (改造申请)")
@@ -36,7 +36,7 @@ class Project(models.Model):
     # The day the completion acceptance (竣工验收) was signed by all three parties.
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     # Bumped (in the same transaction) by every service that changes what the public pages show;
-    # their cache keys include it, so a change is never served stale (DESIGN §9).
+    # their cache keys include it, so a change is never served stale (architecture §9).
     public_revision = models.PositiveIntegerField(_("public revision"), default=0, editable=False)
 
     class Meta:
@@ -85,7 +85,7 @@ class ProjectEvent(models.Model):
         return f"{self.project.code}: {self.from_status or '—'} → {self.to_status}"
 
 
-# django-guardian with direct foreign keys (DESIGN §2): grants on projects are joins on an indexed
+# django-guardian with direct foreign keys (architecture §2): grants on projects are joins on an indexed
 # integer column, not generic (content type, text object id) lookups.
 class ProjectUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
@@ -284,7 +284,7 @@ class Ballot(models.Model):
 
 
 class FundingSource(models.TextChoices):
-    """Where renovation money comes from (DESIGN §5); plan items and budgets split by these."""
+    """Where renovation money comes from (architecture §5); plan items and budgets split by these."""
 
     CENTRAL_SUBSIDY = "central_subsidy", _("Central subsidy")
     LOCAL_FINANCE = "local_finance", _("Local finance")

@@ -1,6 +1,6 @@
 """Who may see and move a project. Street offices (and later contractors and supervisors) reach a
 project through guardian grants to their organization's group; residents and community staff
-through predicates on the estate (DESIGN §2)."""
+through predicates on the estate (architecture §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The public vote documents of DESIGN §6, built from the stored ballots (never retyped). An
+"""The public vote documents of architecture §6, built from the stored ballots (never retyped). An
 outside verifier recomputes `ballots_digest` and the tally from `ballots` alone."""
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def votes_index() -> dict:
 
 
 def checks(document: dict) -> list[rules.Check]:
-    """The four thresholds of DESIGN §4 recomputed from the document, for the human result page."""
+    """The four thresholds of architecture §4 recomputed from the document, for the human result page."""
 
     def figures(d: dict) -> rules.Figures:
         return rules.Figures(d["owners"], Decimal(d["area"]))

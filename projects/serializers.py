@@ -44,7 +44,7 @@ class VoteSerializer(serializers.ModelSerializer):
 
 class VoteDetailSerializer(VoteSerializer):
     turnout = FiguresSerializer(read_only=True, allow_null=True, help_text="While open: who has voted so far (owners, area).")
-    results = serializers.JSONField(read_only=True, allow_null=True, help_text="After close: the published result document (DESIGN §6).")
+    results = serializers.JSONField(read_only=True, allow_null=True, help_text="After close: the published result document (architecture §6).")
 
     class Meta(VoteSerializer.Meta):
         fields = VoteSerializer.Meta.fields + ["turnout", "results"]

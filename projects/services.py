@@ -259,7 +259,7 @@ def sponsor_withdraw(*, sponsorship: Sponsorship, actor: User) -> Sponsorship:
 
 
 # ---------------------------------------------------------------------------------------------
-# Votes (DESIGN §4)
+# Votes (architecture §4)
 
 
 VOTE_ERRORS = {

@@ -290,7 +290,7 @@ class Organization(models.Model):
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     # Contractors' satisfaction rating, computed by feedback from residents' surveys after each
-    # project and written here, so the award picker (projects) can sort by it (DESIGN §1).
+    # project and written here, so the award picker (projects) can sort by it (architecture §1).
     rating_overall = models.DecimalField(
         _("residents' rating (1–5)"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
     )
@@ -402,7 +402,7 @@ class CouncilMember(models.Model):
         return f"{self.resident} ({self.get_role_display()})"
 
     def clean(self):
-        # Representatives are drawn from the estate's verified owners (DESIGN §2).
+        # Representatives are drawn from the estate's verified owners (architecture §2).
         if self.council_id and self.resident_id:
             owns = Ownership.objects.verified().filter(
                 resident_id=self.resident_id, household__building__estate_id=self.council.estate_id

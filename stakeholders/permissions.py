@@ -89,7 +89,7 @@ def _orgs(user, kind: str, *, managers_only: bool = False) -> list[Organization]
 
 
 # ---------------------------------------------------------------------------------------------
-# Roles (DESIGN §2)
+# Roles (architecture §2)
 
 
 def is_platform_admin(user) -> bool:
@@ -224,7 +224,7 @@ def can_manage_members(user, organization: Organization) -> bool:
 
 
 def role_names(user: User) -> list[str]:
-    """The roles a user holds, for the dashboard (DESIGN §2 names)."""
+    """The roles a user holds, for the dashboard (architecture §2 names)."""
     names = []
     if is_platform_admin(user):
         names.append("admin")

@@ -1,4 +1,4 @@
-"""The ledger's hash chain (DESIGN §6), its append-only table, and concurrent recording."""
+"""The ledger's hash chain (architecture §6), its append-only table, and concurrent recording."""
 
 import threading
 from decimal import Decimal

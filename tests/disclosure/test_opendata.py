@@ -1,4 +1,4 @@
-"""Open data (DESIGN §6): the OC4IDS project package passes the Open Contracting Partnership's
+"""Open data (architecture §6): the OC4IDS project package passes the Open Contracting Partnership's
 validator and says what the ledger says; the CSV shows the public figures; neither carries personal data."""
 
 import copy

@@ -137,7 +137,7 @@ def test_query_budgets_stay_flat_with_1000_entries_and_100_posts(client, city, b
         with CaptureQueriesContext(connection) as queries:
             fetch(url)
         small[url] = len(queries.captured_queries)
-    assert small[urls[0]] <= 15  # the cold public project page (DESIGN §9 target)
+    assert small[urls[0]] <= 15  # the cold public project page (architecture §9 target)
     _bulk_ledger(busy, 1000)
     _bulk_progress(city, busy, 100)
     for i in range(3):  # more projects for the index

@@ -1,4 +1,4 @@
-"""Published vote results (DESIGN §6): the JSON recomputes from its own ballots, receipts check,
+"""Published vote results (architecture §6): the JSON recomputes from its own ballots, receipts check,
 nothing personal is shown, nothing is shown before the close."""
 
 import hashlib
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def canonical_hash(obj) -> str:
-    """Written out again from DESIGN §6, not imported: this is what an outside verifier does."""
+    """Written out again from architecture §6, not imported: this is what an outside verifier does."""
     text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

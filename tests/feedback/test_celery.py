@@ -52,17 +52,22 @@ def test_fan_out_of_1000_households_through_a_real_worker(city, tmp_path, to_wor
 def test_a_killed_worker_task_is_redelivered_and_sends_nothing_twice(city, tmp_path, to_worker, settings):
     """SIGKILL the worker in the middle of sending; the broker re-delivers the unacknowledged batch
     (acks_late) to the next worker, which sends only what was not sent."""
-    built = bulk_estate(city, 600)
+    # Big enough that a fast machine cannot send everything between two polls (0.05 s) of the SMS file.
+    households = 2400
+    built = bulk_estate(city, households)
     completed_project(city, built.estate)
     first = Worker(tmp_path, visibility_timeout=5).start()
     to_worker.conf.task_default_queue = first.queue
     try:
         dispatch_surveys.delay()
-        wait_for(lambda: 50 <= len(first.sms()), worker=first, timeout=120)
+        deadline = time.monotonic() + 120
+        while len(first.sms()) < 50:
+            assert time.monotonic() < deadline, first.log.read_text()[-3000:]
+            time.sleep(0.05)
     finally:
         first.stop(signal.SIGKILL)
     sent_before = len(first.sms())
-    assert sent_before < 600, "the worker finished before it could be killed; make the estate bigger"
+    assert sent_before < households, "the worker finished before it could be killed; make the estate bigger"
     second = Worker(tmp_path, visibility_timeout=5)
     second.queue, second.sms_file = first.queue, first.sms_file
     second.env.update({"CELERY_TASK_DEFAULT_QUEUE": first.queue})
@@ -71,7 +76,7 @@ def test_a_killed_worker_task_is_redelivered_and_sends_nothing_twice(city, tmp_p
         # Done when nothing is pending and every message is either sent or held back (`sending`: the
         # chunk the SIGKILL caught).
         wait_for(lambda: Delivery.objects.filter(status="pending").count() == 0
-                 and len(second.sms()) + Delivery.objects.filter(status="sending").count() >= 600, worker=second, timeout=180)
+                 and len(second.sms()) + Delivery.objects.filter(status="sending").count() >= households, worker=second, timeout=180)
         wait_for(second.idle, worker=second)
         sms = second.sms()
         keys = [m["key"] for m in sms]
@@ -81,7 +86,7 @@ def test_a_killed_worker_task_is_redelivered_and_sends_nothing_twice(city, tmp_p
         stuck = set(Delivery.objects.filter(status=Delivery.Status.SENDING).values_list("key", flat=True))
         assert len(stuck) <= settings.DELIVERY_CLAIM_CHUNK  # the chunk the SIGKILL caught, at most
         every = set(Delivery.objects.filter(key__contains=":invite:", channel="sms").values_list("key", flat=True))
-        assert len(every) == 600
+        assert len(every) == households
         assert set(keys) | stuck == every, "a message was neither sent nor held back"
         assert set(keys) - stuck == set(Delivery.objects.filter(status=Delivery.Status.SENT, key__in=every).values_list("key", flat=True))
     finally:

@@ -91,3 +91,16 @@ def test_debug_404_is_the_portals_page_not_djangos_pattern_list(client):
         assert "URLconf" not in body and "Using the URLconf" not in body
     assert api.status_code == 404
     assert api.json()["code"] == "not_found"
+
+
+def test_the_projects_docs_stand_alone():
+    """A clone has no ../shared: README and docs/ link only to files inside the project."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for page in pages:
+        text = page.read_text()
+        assert "../shared" not in text and "DESIGN.md" not in text, page
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if target.startswith(("http://", "https://", "/")):
+                continue
+            assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
+    assert (ROOT / "docs" / "architecture.md").exists()

@@ -1,5 +1,5 @@
 """Petition → willingness vote → street office; the vote's result moves the project, everyone
-concerned is notified (DESIGN §3)."""
+concerned is notified (architecture §3)."""
 
 from datetime import timedelta
 
