@@ -4,7 +4,8 @@ the demo is):
 - 解放路纺织厂宿舍 (completed FANGZHI_AGO days ago): its satisfaction survey opened 30 days after
   completion, invited every household (the owners with an account by SMS and in-app, the others
   on printed letters), reminded, and closed with 26 answers — public results, and a rating for
-  绿城建筑 (contractor2) that the award picker sorts by;
+  绿城建筑 (contractor2) that the award picker sorts by; its one-year follow-up survey opened three
+  days ago (invitations sent, a few paper answers in, the owners' own still open to answer);
 - 古城路粮食局宿舍 (under construction): complaints in every state — one overdue and escalated to
   the street office, one acknowledged, one being dealt with, one resolved (its filer may still
   reopen it), one closed, a fund-use question for the street office, one for the committee.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -65,7 +67,7 @@ ANSWERS = [
 
 def _survey_fangzhi(report) -> None:
     project = Project.objects.filter(estate__code="jiefang-fangzhi", status=Project.Status.COMPLETED).first()
-    if project is None or Survey.objects.filter(project=project).exists():
+    if project is None or Survey.objects.filter(project=project, kind=Survey.Kind.COMPLETION).exists():
         return
     opened = _ago(FANGZHI_AGO - 30)
     survey = voice.survey_open(project=project, kind=Survey.Kind.COMPLETION, now=opened)
@@ -96,6 +98,26 @@ def _survey_fangzhi(report) -> None:
     report.add("rated contractors", Organization.objects.filter(rating_overall__isnull=False).count())
     report.add("satisfaction surveys")
     report.add("survey answers", len(chosen))
+    _follow_up_fangzhi(report, project, paper_clerk=clerk, owners=owners)
+
+
+def _follow_up_fangzhi(report, project: Project, *, paper_clerk: User, owners: dict) -> None:
+    """The one-year follow-up, opened when the periodic job would have opened it (three days ago):
+    invitations sent, three paper answers entered; every owner with an account can still answer."""
+    opened = timezone.now() - timedelta(days=FANGZHI_AGO - settings.SURVEY_FOLLOW_UP_DAYS)
+    survey = voice.survey_open(project=project, kind=Survey.Kind.FOLLOW_UP, now=opened)
+    ids = list(survey.invitations.order_by("pk").values_list("pk", flat=True))
+    voice.survey_send_batch(survey_id=survey.pk, kind=voice.INVITE, first_id=ids[0], last_id=ids[-1], now=opened)
+    Delivery.objects.filter(key__startswith=f"survey{survey.pk}:").update(created_at=opened)
+    Notification.objects.filter(key__startswith=f"survey{survey.pk}:").update(created_at=opened)
+    paper = [i for i in survey.invitations.select_related("survey").order_by("pk") if i.household_id not in owners][:3]
+    for n, (invitation, row) in enumerate(zip(paper, ANSWERS[:3])):
+        *scores, text = row
+        when = opened + timedelta(hours=6 + n * 5)
+        response = voice.response_record_paper(invitation=invitation, actor=paper_clerk, answers=dict(zip(Response.QUESTIONS, scores)), text=text, now=when)
+        Response.objects.filter(pk=response.pk).update(submitted_at=when)
+    report.add("satisfaction surveys")
+    report.add("survey answers", len(paper))
 
 
 # --- complaints in every state -----------------------------------------------------------------------------

@@ -30,7 +30,8 @@ S = Project.Status
 FIRST_EXTRA_PHONE = 37  # 13807710037…0099: owners of the estates the resident seed does not cover
 # 13807710101…: owners of the estates whose works are under way, in fixed blocks per estate (their
 # numbers are printed as demo accounts, so they must not depend on which stages ran before).
-WORKS_PHONES = {"gucheng-liangshi": 101, "jiefang-fangzhi": 111, "taoyuan-youdian": 121}
+WORKS_PHONES = {"gucheng-liangshi": 101, "jiefang-fangzhi": 111, "taoyuan-youdian": 121, "yinshan-yuan": 131,
+                "xinzhu-gongdian": 141}
 
 
 class _Ctx:
@@ -212,7 +213,7 @@ def _yuanhu(ctx: _Ctx, estate: Estate) -> None:
 def _gongdian(ctx: _Ctx, estate: Estate) -> None:
     """新竹路供电局宿舍: a willingness vote with too few owners (no quorum) closed the first petition;
     a new petition is collecting sponsors."""
-    owners = _owners(ctx, estate, ["韦国强", "莫秀兰", "陆建平", "农小燕"])
+    owners = _owners(ctx, estate, ["韦国强", "莫秀兰", "陆建平", "农小燕"], first_phone=WORKS_PHONES[estate.code])
     petition = _petition(owners[0], estate, owners[1:3], "供电局宿舍楼道破损，希望改造。")
     vote = p.petition_submit(petition=petition, actor=owners[0].user)
     _ballots(ctx, vote, online=owners, paper=8, clerk=ctx.u("gucheng_staff"))
@@ -252,7 +253,7 @@ def _jixie(ctx: _Ctx, estate: Estate) -> None:
 
 def _yinshan(ctx: _Ctx, estate: Estate) -> None:
     """银杉苑: planning — needs filed and supported, version 1 of the plan published for comment."""
-    owners = _owners(ctx, estate, ["钟海涛", "罗美玲", "潘建军", "黄小平"])
+    owners = _owners(ctx, estate, ["钟海涛", "罗美玲", "潘建军", "黄小平"], first_phone=WORKS_PHONES[estate.code])
     project = _willingness_passed(ctx, estate, owners, clerk=ctx.u("yinshan_staff"), paper=55, days_ago=50)
     project = _accept_and_plan(project, ctx.u("minsheng_manager"), ctx.u("minsheng_staff"))
     staff = ctx.u("yinshan_staff")
@@ -587,8 +588,9 @@ def _liangshi(ctx: _Ctx, estate: Estate) -> None:
 
 
 # 解放路纺织厂宿舍 was completed this many days ago: its survey opened SURVEY_AFTER_DAYS (30) days
-# after, ran SURVEY_CLOSE_DAYS (21) and is closed, with results.
-FANGZHI_AGO = 75
+# after, ran SURVEY_CLOSE_DAYS (21) and is closed, with results; its one-year follow-up
+# (SURVEY_FOLLOW_UP_DAYS, 365) opened three days ago and can be answered by the estate's owners.
+FANGZHI_AGO = 368
 
 
 def _earlier(days: int, rows: list[tuple]) -> list[tuple]:
@@ -719,12 +721,15 @@ def _youdian(ctx: _Ctx, estate: Estate) -> None:
 
 
 def _works_accounts(report) -> None:
-    """The residents who show the works from the owners' side."""
+    """The residents whose accounts play the journeys README lists (their numbers are fixed blocks)."""
     from .demo import DEMO_PASSWORD
 
     for code, k, what in [
-        ("gucheng-liangshi", 0, "resident: council chair of 古城路粮食局宿舍 (under construction): ledger, progress, own share on the budget page; signs the acceptance when done"),
-        ("jiefang-fangzhi", 0, "resident: council chair of 解放路纺织厂宿舍; signed its completion acceptance"),
+        ("xinzhu-gongdian", 1, "resident: started 新竹路供电局宿舍's new petition; invites sponsors (13807710141 is a Party member), then opens the willingness vote"),
+        ("xinzhu-gongdian", 3, "resident: invited to sponsor 新竹路供电局宿舍's petition; signs or declines it"),
+        ("yinshan-yuan", 2, "resident: verified owner in 银杉苑 (planning): files and supports needs, comments on plan v1"),
+        ("gucheng-liangshi", 0, "resident: council chair of 古城路粮食局宿舍 (under construction): ledger, progress, own share on the budget page, complaints; signs the acceptance when done"),
+        ("jiefang-fangzhi", 0, "resident: council chair of 解放路纺织厂宿舍; signed its acceptance; answers its open one-year follow-up survey on the home page"),
     ]:
         phone = f"1380771{WORKS_PHONES[code] + k:04d}"
         if Resident.objects.filter(phone=phone).exists():

@@ -224,7 +224,7 @@ def test_demo_residents_voice_closed_survey_rating_and_complaints(client):
 
     demo.seed_demo_city()
     done = Project.objects.get(status="completed")
-    survey = Survey.objects.get(project=done)
+    survey = Survey.objects.get(project=done, kind=Survey.Kind.COMPLETION)
     results = voice.survey_results(survey)
     assert survey.status == "closed" and results.shown and results.responses >= 20
     assert results.households == survey.invitations.count() > results.responses
@@ -247,3 +247,44 @@ def test_demo_residents_voice_closed_survey_rating_and_complaints(client):
     assert listed.count('data-testid="complaint-') - listed.count('data-testid="complaint-list"') == complaints.filter(route="works").count()
     client.force_login(User.objects.get(username="street_staff"))
     assert client.get("/").context["complaints"]["overdue"] == 1
+
+
+@pytest.mark.django_db
+def test_every_readme_journey_is_playable_from_a_listed_account():
+    """README's "what works" journeys, each from an account README's table lists (the field test
+    found needs, plan comments and surveys unplayable without editing settings or the database)."""
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from feedback import selectors as voice_selectors
+    from projects import permissions as project_permissions
+    from projects.models import Petition, PlanVersion, Project, Sponsorship
+    from stakeholders.models import User
+
+    call_command("seed_demo", stdout=StringIO())
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    listed = lambda account: f"`{account}`" in readme  # noqa: E731
+
+    def user(account):
+        assert listed(account), f"{account} plays a journey but README does not list it"
+        return User.objects.get(username=account) if not account.isdigit() else Resident.objects.get(phone=account).user
+
+    planning = Project.objects.get(estate__code="yinshan-yuan")
+    owner = user("13807710133")
+    assert planning.status == Project.Status.PLANNING
+    assert project_permissions.can_file_need(owner, planning)
+    version = PlanVersion.objects.get(project=planning, number=1)
+    assert project_permissions.can_comment_plan(owner, version)
+
+    petition = Petition.objects.filter(project__estate__code="xinzhu-gongdian").order_by("-pk").first()
+    assert project_permissions.can_invite_sponsors(user("13807710142"), petition)
+    invited = Sponsorship.objects.get(petition=petition, resident__phone="13807710144")
+    assert project_permissions.can_answer_invitation(user("13807710144"), invited)
+    assert Resident.objects.get(phone="13807710141").is_party_member  # the sponsor who completes the rule
+
+    chair = user("13807710111")
+    open_invitations = list(voice_selectors.invitations_for(chair, now=timezone.now()))
+    assert open_invitations, "the completed estate's owners have a survey they can answer"
+    for account in ("community_staff", "jiefang_staff", "street_staff", "contractor", "13807710101", "13900000000"):
+        user(account)
