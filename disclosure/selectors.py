@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 
+from projects import selectors as project_selectors
 from projects.models import AcceptanceSignature, Award, FundingSource, PlanItem, PlanVersion, Project, Vote
 from stakeholders.models import Household, Ownership
 
@@ -163,6 +164,20 @@ def entry_documents(project: Project, rows, *, item_of_seq: dict | None = None) 
     return documents
 
 
+def ledger_category_label(code: str) -> str:
+    """A ledger category as people read it: the funding source of an income, the renovation item of
+    an expense (the public JSON keeps the code: architecture §6)."""
+    sources = dict(FundingSource.choices)
+    if code in sources:
+        return str(sources[code])
+    return project_selectors.catalog_name(code) or code
+
+
+def ledger_category_labels() -> dict[str, str]:
+    """Every category code → its label (for reports that translate in SQL)."""
+    return {**project_selectors.catalog_names(), **{code: str(label) for code, label in FundingSource.choices}}
+
+
 def with_running_totals(documents: list[dict]) -> list[dict]:
     """Each entry with the income, expense and balance after it (reversals netted)."""
     kinds = {d["seq"]: d["kind"] for d in documents}
@@ -177,7 +192,7 @@ def with_running_totals(documents: list[dict]) -> list[dict]:
         elif counts_as == "expense":
             expense += sign * amount
         rows.append({**d, "amount_value": amount, "income": income, "expense": expense, "balance": income - expense,
-                     "counts_as": counts_as})
+                     "counts_as": counts_as, "category_label": ledger_category_label(d["category"])})
     return rows
 
 

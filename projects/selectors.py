@@ -163,6 +163,33 @@ def catalog():
     return CatalogItem.objects.order_by("position", "id")
 
 
+# The catalog is reference data (loaded by a migration): its names are read once per process and
+# again only when a code turns up that the process has not seen.
+_CATALOG_NAMES: dict[str, tuple[str, str]] = {}
+
+
+def catalog_names() -> dict[str, str]:
+    """code → the item's name in the active language (Chinese unless English is chosen)."""
+    from django.utils.translation import get_language
+
+    if not _CATALOG_NAMES:
+        _load_catalog_names()
+    chinese = (get_language() or "zh-hans").startswith("zh")
+    return {code: zh if chinese else en for code, (zh, en) in _CATALOG_NAMES.items()}
+
+
+def catalog_name(code: str) -> str | None:
+    if code not in _CATALOG_NAMES:
+        _load_catalog_names()
+    return catalog_names().get(code)
+
+
+def _load_catalog_names() -> None:
+    from .models import CatalogItem
+
+    _CATALOG_NAMES.update({c: (zh, en) for c, zh, en in CatalogItem.objects.values_list("code", "name_zh", "name_en")})
+
+
 def plan_versions(project):
     from .models import PlanVersion
 
@@ -252,7 +279,7 @@ def award_candidates(kind: str):
 
     return (
         Organization.objects.filter(kind=kind, is_active=True)
-        .prefetch_related(Prefetch("awards", queryset=Award.objects.select_related("project").order_by("-awarded_at"), to_attr="past_awards"))
+        .prefetch_related(Prefetch("awards", queryset=Award.objects.select_related("project__estate").order_by("-awarded_at"), to_attr="past_awards"))
         # Residents' ratings (written onto the organization by feedback) first: best rated on top.
         .order_by(models.F("rating_overall").desc(nulls_last=True), "name")
     )

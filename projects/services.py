@@ -884,6 +884,16 @@ def project_award(
     if contract_amount is not None and contract_amount <= 0:
         raise _coded_error(AWARD_ERRORS, "amount_positive", "contract_amount")
     current = {a.role: a for a in Award.objects.select_for_update().filter(project=locked, ended_at__isnull=True)}
+    # Choosing the organization that already holds a role again, beside a real change of the other
+    # role, means "keep it": only the change is made (the field test's whole form was refused).
+    unchanged = [
+        role for role, organization in chosen.items()
+        if organization is not None and role in current and current[role].organization_id == organization.pk
+        and not (role == Award.Role.CONTRACTOR and contract_amount is not None and contract_amount != current[role].contract_amount)
+    ]
+    if unchanged and len(unchanged) < sum(1 for o in chosen.values() if o is not None):
+        for role in unchanged:
+            chosen[role] = None
     reason = (reason or "").strip()
     made = []
     for role, organization in chosen.items():

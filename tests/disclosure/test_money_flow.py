@@ -50,6 +50,26 @@ def test_award_grants_and_replacement_revokes(city, published):
 
 
 @pytest.mark.django_db
+def test_choosing_the_awarded_contractor_again_beside_a_new_supervisor_keeps_it(city, published):
+    """Field test: the already-awarded contractor chosen again together with a supervisor refused the
+    whole form. The unchanged choice is kept; only the supervisor is awarded."""
+    project_services.project_award(
+        project=published.project, actor=city.street_a_manager, contractor=city.contractor_org, contract_amount=Decimal("95000.00"),
+    )
+    made = project_services.project_award(
+        project=published.project, actor=city.street_a_manager, contractor=city.contractor_org, supervisor=city.supervisor_org,
+    )
+    assert [a.role for a in made] == ["supervisor"]
+    assert Award.objects.filter(project=published.project, role="contractor").count() == 1
+    published.project.refresh_from_db()
+    assert published.project.status == Project.Status.CONTRACTED
+    # the same contractor alone is still refused, with the reason
+    with pytest.raises(ValidationError) as error:
+        project_services.project_award(project=published.project, actor=city.street_a_manager, contractor=city.contractor_org)
+    assert error.value.error_dict["contractor"][0].code == "same_organization"
+
+
+@pytest.mark.django_db
 def test_ledger_chain_and_reversal(city, contracted):
     first = income(city, contracted)
     second = expense(city, contracted)
