@@ -18,15 +18,27 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 
+PRIVATE_FILE_SALT = "stakeholders.private-file"
+
+
 class PrivateFileStorage(FileSystemStorage):
-    """File storage with no public URL; its folder comes from settings.PRIVATE_MEDIA_ROOT."""
+    """File storage with no public URL; its folder comes from settings.PRIVATE_MEDIA_ROOT.
+
+    Pages serve these files through their own permission-checked views. Generic code that asks a
+    file for its URL — Django's admin on every change page — gets the admins' endpoint instead: a
+    signed name that answers only to platform admins (404 to anyone else), so nothing generic can
+    500 on a private file or hand it to the wrong person.
+    """
 
     @cached_property
     def base_location(self):
         return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
 
     def url(self, name):
-        raise ValueError("Private files have no public URL; serve them with private_file_response().")
+        from django.core import signing
+        from django.urls import reverse
+
+        return reverse("stakeholders:private_file", args=[signing.dumps(name, salt=PRIVATE_FILE_SALT)])
 
 
 _private_storage = PrivateFileStorage()

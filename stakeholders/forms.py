@@ -194,7 +194,7 @@ class ClaimForm(StyledFormMixin, forms.Form):
             if building_id and any(b.pk == building_id for b in buildings):
                 self.selection["building"] = building_id
                 units = selectors.units_of(building_id)
-                self.fields["unit"].choices = [("", _("Choose…"))] + [(u, u) for u in units]
+                self.fields["unit"].choices = [("", _("Choose…"))] + [(u, _("Entrance %(unit)s") % {"unit": u}) for u in units]
                 unit = (source.get("unit") or "").strip()
                 if unit in units:
                     self.selection["unit"] = unit

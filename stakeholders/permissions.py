@@ -96,6 +96,11 @@ def is_platform_admin(user) -> bool:
     return user.is_authenticated and user.is_active and user.is_superuser
 
 
+def can_open_any_private_file(user) -> bool:
+    """The admin's file links (proofs, scans, vouchers, photos): platform admins only."""
+    return is_platform_admin(user)
+
+
 def is_resident(user) -> bool:
     return resident_profile(user) is not None
 

@@ -102,7 +102,9 @@ def buildings_of(estate_id) -> QuerySet[Building]:
 
 
 def units_of(building_id) -> list[str]:
-    units = Household.objects.filter(building_id=building_id).values_list("unit", flat=True).distinct()
+    """The building's entrances, each once. (Household's default ordering would add its fields to
+    DISTINCT and repeat every entrance once per room: the field test saw "1" twelve times.)"""
+    units = Household.objects.filter(building_id=building_id).order_by("unit").values_list("unit", flat=True).distinct()
     return sorted(units, key=lambda u: (len(u), u))
 
 

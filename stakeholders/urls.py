@@ -8,6 +8,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("claims/new/", views.claim_create, name="claim_create"),
     path("claims/<int:pk>/proof", views.claim_proof, name="claim_proof"),
+    path("files/<str:token>", views.private_file_for_admin, name="private_file"),
     path("reviews/", views.review_list, name="review_list"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("notifications/", views.notification_list, name="notifications"),

@@ -99,6 +99,31 @@ def _extension(name: str) -> str:
 
 
 @login_required
+def private_file_for_admin(request, token: str):
+    """A private file by its signed stored name, for platform admins only (the admin's links)."""
+    import logging
+    import mimetypes
+
+    from django.core import signing
+    from django.http import Http404
+
+    from .files import PRIVATE_FILE_SALT, private_storage
+
+    if not permissions.can_open_any_private_file(request.user):
+        raise Http404
+    try:
+        name = signing.loads(token, salt=PRIVATE_FILE_SALT)
+    except signing.BadSignature:
+        raise Http404 from None
+    storage = private_storage()
+    if not isinstance(name, str) or not storage.exists(name):
+        raise Http404
+    logging.getLogger("portal.private_files").info("admin %s opened private file %s", request.user.pk, name)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return private_file_response(storage.open(name), content_type=content_type, download_name=name.rsplit("/", 1)[-1])
+
+
+@login_required
 def review_list(request):
     if not permissions.may_review_ownerships(request.user):
         raise PermissionDenied(_("Only community committee staff verify ownership claims."))

@@ -54,3 +54,57 @@ def test_creating_an_organization_in_the_admin_gives_it_a_group(city, client):
     assert response.status_code == 302
     org = models.Organization.objects.get(name="新建施工公司")
     assert org.group.name == "org:contractor:新建施工公司"
+
+
+@pytest.mark.django_db
+def test_every_admin_changelist_and_change_page_of_the_demo_opens(client):
+    """Field test: every ownership change page answered 500 ("Private files have no public URL").
+    Walk every registered model's changelist and the change page of its first demo object."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from stakeholders.models import User
+
+    call_command("seed_demo", stdout=StringIO())
+    client.force_login(User.objects.get(username="admin"))
+    opened = 0
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        assert client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200, info
+        first = model_admin.get_queryset(_request()).order_by("pk").first()
+        if first is None:
+            continue
+        response = client.get(reverse("admin:%s_%s_change" % info, args=[first.pk]))
+        assert response.status_code == 200, info
+        opened += 1
+    assert opened >= 20
+
+
+def _request():
+    from django.test import RequestFactory
+
+    from stakeholders.models import User
+
+    request = RequestFactory().get("/admin/")
+    request.user = User.objects.get(username="admin")
+    return request
+
+
+@pytest.mark.django_db
+def test_private_file_links_in_the_admin_open_for_admins_only(city, client):
+    from tests import factories as f
+
+    ownership = f.claim(f.ResidentFactory(), city.homes_a1[3])
+    client.force_login(city.admin)
+    page = client.get(reverse("admin:stakeholders_ownership_change", args=[ownership.pk]))
+    assert page.status_code == 200
+    url = ownership.proof.url
+    assert url in page.content.decode()
+    opened = client.get(url)
+    assert opened.status_code == 200 and opened["Cache-Control"] == "private, no-store"
+    for someone in (city.street_a_manager, city.comm_a1_staff, ownership.resident.user):
+        client.force_login(someone)
+        assert client.get(url).status_code == 404
+    client.force_login(city.admin)
+    assert client.get(url[:-3] + "xyz").status_code == 404  # a forged signature

@@ -64,8 +64,8 @@ def test_claim_creates_pending_ownership_with_private_proof(city, settings):
     assert ownership.proof_content_type == "image/png"
     assert ownership.proof.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
     assert "certificate" not in ownership.proof.name  # stored name carries nothing the user typed
-    with pytest.raises(ValueError):
-        ownership.proof.url  # no public URL exists
+    url = ownership.proof.url  # no public URL: the admins' signed link, not a path under MEDIA_URL
+    assert url.startswith("/accounts/files/") and not url.startswith(settings.MEDIA_URL)
 
 
 def test_duplicate_claim_is_refused_but_a_rejected_claim_can_be_filed_again(city):

@@ -120,6 +120,20 @@ def test_claim_form_narrows_choices_step_by_step(city, client):
     assert rooms == city.homes_a1  # only that building and entrance
 
 
+def test_claim_form_offers_each_entrance_once_as_a_word(city, client):
+    """Field test: after 桃源小区 and 1栋 the 单元 list offered "1" twelve times and "2" twelve times."""
+    from tests import factories as f
+
+    building = city.homes_a1[0].building
+    f.households(building, 6, unit="2")
+    client.force_login(city.plain_resident.user)
+    partial = client.get(CLAIM, {"estate": building.estate_id, "building": building.pk}, headers={"HX-Request": "true"})
+    choices = partial.context["form"].fields["unit"].choices
+    assert [str(label) for value, label in choices if value] == ["1单元", "2单元"]
+    html = partial.content.decode()
+    assert html.count('value="1"') == 1 and ">1单元<" in html
+
+
 def test_claim_succeeds_and_shows_pending_on_home(city, client):
     client.force_login(city.plain_resident.user)
     response = client.post(CLAIM, claim_data(city))
