@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -219,6 +220,7 @@ def vote_detail(request, code: str):
         raise Http404
     voter = selectors.voter_of(request.user, vote)
     form, receipt, status = BallotForm(), None, 200
+    receipt_key = f"ballot-receipt:{vote.code}"
     if request.method == "POST":
         form = BallotForm(request.POST)
         if form.is_valid():
@@ -228,10 +230,14 @@ def vote_detail(request, code: str):
                 form.add_error(None, error)
                 status = 409 if error.code == "already_voted" else 400
             else:
-                status = 201
-                voter = selectors.voter_of(request.user, vote)
+                # Post/redirect/get: the receipt waits in the session for the one GET that shows it,
+                # so a refresh neither re-posts the ballot nor shows the form again.
+                request.session[receipt_key] = receipt
+                return redirect(reverse("projects:vote", args=[vote.code]) + "#receipt")
         else:
             status = 400
+    else:
+        receipt = request.session.pop(receipt_key, None)
     now = timezone.now()
     context = {
         "vote": vote,
@@ -244,7 +250,10 @@ def vote_detail(request, code: str):
         "can_close": permissions.can_close_vote_now(request.user, vote, now),
         "may_see_paper": permissions.may_see_paper_ballots(request.user, vote),
     }
-    return render(request, "projects/vote.html", context, status=status)
+    response = render(request, "projects/vote.html", context, status=status)
+    if receipt:
+        patch_cache_control(response, private=True, no_store=True)  # the back button never shows it again
+    return response
 
 
 @login_required

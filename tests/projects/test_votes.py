@@ -219,8 +219,11 @@ def test_cast_shows_the_receipt_once_then_already_voted(city, client):
     missing = client.post(url, {})
     assert missing.status_code == 400 and "请选择" in missing.content.decode()
     cast = client.post(url, {"choice": "agree"})
-    assert cast.status_code == 201
-    code = cast.context["receipt"]
+    # post/redirect/get: the receipt is shown on the GET after the POST, once; a refresh re-posts nothing
+    assert cast.status_code == 302 and cast["Location"] == url + "#receipt"
+    shown = client.get(url)
+    code = shown.context["receipt"]
+    assert code and code in shown.content.decode() and "no-store" in shown["Cache-Control"]
     assert Ballot.objects.get(vote=vote).receipt_hash == services.receipt_hash(code)
     later = client.get(url)
     assert code not in later.content.decode() and not later.context["can_cast"]
