@@ -128,7 +128,7 @@ class LedgerEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project.code} #{self.seq} {self.kind} {self.amount}"
+        return f"{self.project.code} #{self.seq} {self.get_kind_display()} {self.amount}"
 
 
 class Milestone(models.Model):

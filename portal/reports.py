@@ -17,13 +17,13 @@ from typing import Callable, Iterator
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, CharField, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disclosure.models import BudgetLine, LedgerEntry, ProgressUpdate
-from disclosure.selectors import projects_with_money
+from disclosure.selectors import ledger_category_labels, projects_with_money
 from feedback.models import Complaint, Response, Survey
 from projects.models import Award, FundingSource, Project, Vote
 from stakeholders.models import Organization
@@ -113,7 +113,18 @@ def _local(dt: datetime | None):
 
 
 def _label(choices, value) -> str:
+    """A stored code as people read it (reports are for people; open data keeps the codes)."""
     return str(dict(choices).get(value, value)) if value else ""
+
+
+def _label_in_sql(field: str, labels: dict[str, str]):
+    """The same translation done by the database, for reports PostgreSQL writes itself (COPY)."""
+    return Case(*[When(**{field: code}, then=Value(str(label))) for code, label in labels.items()],
+                default=F(field), output_field=CharField())
+
+
+def _money(value) -> Decimal:
+    return (value or Decimal("0")).quantize(Decimal("0.01"))
 
 
 # --- the reports ---------------------------------------------------------------------------------------
@@ -129,9 +140,10 @@ def _projects(filters: Filters):
 
 
 def _project_row(p) -> list:
-    balance = (p.income or 0) - (p.spent or 0)
+    balance = _money(p.income) - _money(p.spent)
+    # The day in Asia/Shanghai: a project created at 01:45 Beijing time belongs to that day, not UTC's.
     return [p.code, p.title, p.estate.name, p.estate.community.street.name, _label(Project.Status.choices, p.status),
-            p.created_at.date() if p.created_at else None, p.budget_total, p.income, p.spent, balance, p.progress,
+            timezone.localdate(p.created_at) if p.created_at else None, p.budget_total, p.income, p.spent, balance, p.progress,
             p.contractor_name or "", p.completed_on]
 
 
@@ -140,7 +152,8 @@ def _ledger(filters: Filters):
     # on PostgreSQL it is COPY's own CSV (copyable), another 10× — an empty memo as NULL, so both
     # writers leave the cell empty.
     return LedgerEntry.objects.order_by("project_id", "seq").values_list(
-        "project__code", "seq", "date", "kind", "amount", "counterparty", "category", NullIf("memo", Value("")), "reverses__seq", "hash"
+        "project__code", "seq", "date", _label_in_sql("kind", dict(LedgerEntry.Kind.choices)), "amount", "counterparty",
+        _label_in_sql("category", ledger_category_labels()), NullIf("memo", Value("")), "reverses__seq", "hash",
     )
 
 
@@ -168,7 +181,7 @@ def _funding(filters: Filters):
 
 def _funding_row(line) -> list:
     project = line.budget.project
-    return [project.code, project.estate.name, project.estate.community.street.name, line.source,
+    return [project.code, project.estate.name, project.estate.community.street.name,
             _label(FundingSource.choices, line.source), line.amount, line.received]
 
 
@@ -178,7 +191,7 @@ def _progress(filters: Filters):
 
 def _progress_row(u) -> list:
     item = u.plan_item
-    return [u.project.code, _local(u.posted_at), item.catalog_item.code if item else "", item.description if item else "",
+    return [u.project.code, _local(u.posted_at), item.catalog_item.name if item else "", item.description if item else "",
             u.percent, u.project_percent, u.organization.name, u.text]
 
 
@@ -195,9 +208,10 @@ def _votes(filters: Filters):
 
 
 def _vote_row(v) -> list:
-    return [v.code, v.project.code, v.title, v.purpose, v.matter, v.scope, _local(v.opened_at), _local(v.closed_at),
+    return [v.code, v.project.code, v.title, _label(Vote.Purpose.choices, v.purpose), _label(Vote.Matter.choices, v.matter),
+            _label(Vote.Scope.choices, v.scope), _local(v.opened_at), _local(v.closed_at),
             v.electorate_owners, v.electorate_area, v.participants_owners, v.participants_area, v.agree_owners, v.agree_area,
-            v.disagree_owners, v.disagree_area, v.abstain_owners, v.abstain_area, v.result]
+            v.disagree_owners, v.disagree_area, v.abstain_owners, v.abstain_area, _label(Vote.Result.choices, v.result)]
 
 
 def _complaints(filters: Filters):
@@ -210,10 +224,11 @@ def _on_time(done, due):
 
 def _complaint_row(c) -> list:
     return [c.pk, c.project.code, c.project.estate.name, c.project.estate.community.street.name,
-            _label(Complaint.Category.choices, c.category), c.route, c.agency.name, _label(Complaint.Status.choices, c.status),
+            _label(Complaint.Category.choices, c.category), _label(Complaint.Route.choices, c.route), c.agency.name,
+            _label(Complaint.Status.choices, c.status),
             _local(c.filed_at), _local(c.acknowledge_due), _local(c.acknowledged_at), _on_time(c.acknowledged_at, c.acknowledge_due),
             _local(c.resolve_due), _local(c.resolved_at), _on_time(c.resolved_at, c.resolve_due), _local(c.closed_at),
-            _local(c.escalated_at), c.escalation]
+            _local(c.escalated_at), _label(Complaint.Escalation.choices, c.escalation)]
 
 
 def _surveys(filters: Filters):
@@ -229,7 +244,8 @@ def _survey_row(s) -> list:
     shown = s.n >= settings.SURVEY_MIN_RESPONSES  # the privacy threshold holds in reports too
     averages = [(Decimal(getattr(s, f"sum_{q}")) / s.n).quantize(Decimal("0.01")) if shown else None for q in Response.QUESTIONS]
     return [s.project.code, s.project.estate.name, s.project.estate.community.street.name, s.contractor_name or "",
-            s.kind, s.status, _local(s.opened_at), _local(s.closed_at), s.households, s.n, *averages]
+            _label(Survey.Kind.choices, s.kind), _label(Survey.Status.choices, s.status), _local(s.opened_at), _local(s.closed_at),
+            s.households, s.n, *averages]
 
 
 def _contractors(filters: Filters):
@@ -267,11 +283,11 @@ REPORTS: dict[str, Report] = {r.code: r for r in [
             ("reverses", _("reverses entry")), ("hash", _("hash"))],
            _ledger, _ledger_row, "project__", "date", copyable=True),
     Report("funding", _("Funding sources"), _("Each published budget's lines by source, with what has been received."),
-           [("project", _("project")), ("estate", _("estate")), ("street", _("street")), ("source", _("source code")),
+           [("project", _("project")), ("estate", _("estate")), ("street", _("street")),
             ("source_name", _("funding source")), ("budgeted", _("budgeted (CNY)")), ("received", _("received (CNY)"))],
            _funding, _funding_row, "budget__project__", "budget__published_at"),
     Report("progress", _("Progress"), _("Every progress post: item, percent, the project's percent after it."),
-           [("project", _("project")), ("posted_at", _("posted at")), ("item_code", _("plan item code")), ("item", _("plan item")),
+           [("project", _("project")), ("posted_at", _("posted at")), ("item", _("plan item")), ("description", _("what the item covers")),
             ("percent", _("percent complete")), ("project_percent", _("project percent complete")),
             ("contractor", _("contractor")), ("text", _("what was done"))],
            _progress, _progress_row, "project__", "posted_at"),
@@ -297,7 +313,7 @@ REPORTS: dict[str, Report] = {r.code: r for r in [
             ("households", _("households invited")), ("responses", _("answers")), *QUESTION_HEADERS],
            _surveys, _survey_row, "project__", "opened_at"),
     Report("contractors", _("Survey results by contractor"), _("Each contractor with projects in scope and its residents' rating."),
-           [("contractor", _("contractor")), ("credit_code", _("unified social credit code")), ("projects", _("projects")),
+           [("contractor", _("contractor")), ("credit_code", _("unified social credit code")), ("projects", _("number of projects")),
             ("rating", _("rating (1–5)")), ("answers", _("answers")), ("rated_projects", _("projects rated")), *QUESTION_HEADERS],
            _contractors, _contractor_row, "", "created_at", scoped_by_queryset=True),
 ]}

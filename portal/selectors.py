@@ -22,6 +22,46 @@ def export_job_for(user, pk) -> ExportJob | None:
     return job if job is not None and permissions.can_download_export(user, job) else None
 
 
+def audit_display(entries) -> list:
+    """Each entry with `display_changes`: [(field label, before, after)] in words — verbose names,
+    choice labels, ledger categories and funding sources by name; a linked record by its number
+    (no query per row: auditlog's own display would fetch every foreign key)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from disclosure.selectors import ledger_category_label
+
+    from stakeholders.services import organization_group_label
+
+    entries = list(entries)
+    for entry in entries:
+        entry.object_repr = organization_group_label(entry.object_repr or "")
+        model = entry.content_type.model_class()
+        rows = []
+        for name, values in (entry.changes_dict or {}).items():
+            try:
+                field = model._meta.get_field(name) if model else None
+            except FieldDoesNotExist:
+                field = None
+            label = str(getattr(field, "verbose_name", name)) if field is not None else name
+            choices = dict(field.choices) if getattr(field, "choices", None) else None
+
+            def word(value, field=field, choices=choices):
+                if value in (None, "None", ""):
+                    return None
+                if choices is not None:
+                    return str(choices.get(value, value))
+                if field is not None and name in ("category", "source"):
+                    return ledger_category_label(str(value))
+                if field is not None and field.is_relation:
+                    return f"#{value}"
+                return str(value)
+
+            before, after = (list(values) + [None, None])[:2]
+            rows.append((label, word(before), word(after)))
+        entry.display_changes = rows
+    return entries
+
+
 def audit_entries(*, project_code: str = "", username: str = ""):
     """Log entries, newest first, optionally of one project (entries carry its id) or one actor."""
     qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")

@@ -142,7 +142,8 @@ def audit(request):
     entries = selectors.audit_entries(project_code=data.get("project", ""), username=data.get("user", ""))
     page = Paginator(entries, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in data.items() if v})
-    return render(request, "portal/audit.html", {"form": form, "page": page, "entries": page.object_list, "page_query": query})
+    return render(request, "portal/audit.html",
+                  {"form": form, "page": page, "entries": selectors.audit_display(page.object_list), "page_query": query})
 
 
 def not_found(request, exception=None):

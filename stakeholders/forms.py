@@ -270,20 +270,31 @@ class VerifyForm(StyledFormMixin, forms.Form):
 
 
 class NotificationPreferencesForm(StyledFormMixin, forms.Form):
-    """One checkbox per notice kind and channel (e-mail, SMS); in-app notices are always kept."""
+    """One checkbox per notice kind and channel (e-mail, SMS); in-app notices are always kept.
 
-    def __init__(self, *args, user=None, preference=None, **kwargs):
-        from .models import Notification
+    A channel the account has no address for (no e-mail, no mobile number) is shown unticked and
+    cannot be changed here; its stored choice is kept for when the address is added."""
+
+    def __init__(self, *args, user=None, preference=None, available=None, **kwargs):
+        from .models import Delivery, Notification
         from .notifications import CHANNELS, wanted_channels
 
         super().__init__(*args, **kwargs)
-        self.rows = []
+        available = set(CHANNELS if available is None else available)
+        channel_labels = dict(Delivery.Channel.choices)
+        self.rows, self.kept = [], {}
         for kind, label in Notification.Kind.choices:
             chosen = wanted_channels(kind, preference)
             names = []
             for channel in CHANNELS:
                 name = f"{channel}__{kind}"
-                self.fields[name] = forms.BooleanField(label=f"{label}: {channel}", required=False, initial=channel in chosen)
+                usable = channel in available
+                self.fields[name] = forms.BooleanField(
+                    label=f"{label}：{channel_labels[channel]}", required=False,
+                    initial=usable and channel in chosen, disabled=not usable,
+                )
+                if not usable:
+                    self.kept[name] = channel in chosen
                 names.append(name)
             self.rows.append((label, [self[name] for name in names]))
         self._style()
@@ -292,6 +303,6 @@ class NotificationPreferencesForm(StyledFormMixin, forms.Form):
         chosen: dict[str, set[str]] = {}
         for name, on in self.cleaned_data.items():
             channel, kind = name.split("__", 1)
-            if on:
+            if self.kept.get(name, on):
                 chosen.setdefault(kind, set()).add(channel)
         return chosen

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from . import permissions, selectors, services
 from .files import private_file_response
 from .forms import ClaimForm, RejectForm, SignUpForm, VerifyForm
-from .models import Ownership
+from .models import Delivery, Ownership
 from .text import mask_phone
 
 REVIEWS_PER_PAGE = 50
@@ -219,12 +219,15 @@ def notification_settings(request):
     from .forms import NotificationPreferencesForm
 
     preference = selectors.notification_preference(request.user)
-    form = NotificationPreferencesForm(request.POST or None, preference=preference)
+    resident = permissions.resident_profile(request.user)
+    available = {channel for channel, address in (
+        (Delivery.Channel.EMAIL, request.user.email), (Delivery.Channel.SMS, resident.phone if resident is not None else ""),
+    ) if address}
+    form = NotificationPreferencesForm(request.POST or None, preference=preference, available=available)
     if request.method == "POST" and form.is_valid():
         services.notification_preferences_save(user=request.user, channels=form.channels())
         messages.success(request, _("Your notification settings are saved."))
         return redirect("stakeholders:notification_settings")
-    resident = permissions.resident_profile(request.user)
     return render(request, "stakeholders/notification_settings.html", {
         "form": form,
         "email": request.user.email,

@@ -70,6 +70,26 @@ def test_users_choose_their_channels(client, person, django_capture_on_commit_ca
 
 
 @pytest.mark.django_db
+def test_a_channel_without_an_address_is_not_offered_ticked(client, person):
+    """Field test: e-mail was ticked for an account with no e-mail, and the screen reader read
+    "联名邀请: email". Without an address the channel is unticked and cannot be changed; the choice
+    stored for it is kept; every label is words."""
+    import re
+
+    person.email = ""
+    person.save(update_fields=["email"])
+    client.force_login(person)
+    page = client.get(reverse("stakeholders:notification_settings")).content.decode()
+    email_boxes = re.findall(r'<input[^>]*name="email__[^"]+"[^>]*>', page)
+    assert email_boxes and all("disabled" in box and "checked" not in box for box in email_boxes)
+    assert re.search(r'<input[^>]*name="sms__vote_opened"[^>]*checked', page)  # the phone is there: SMS stays offered
+    assert "联名邀请：电子邮件" in page and ": email" not in page and "：email" not in page
+    assert client.post(reverse("stakeholders:notification_settings"), {"sms__vote_opened": "on"}).status_code == 302
+    preference = NotificationPreference.objects.get(user=person)
+    assert wanted_channels(K.VOTE_OPENED, preference) == {"email", "sms"}  # e-mail's default kept for later
+
+
+@pytest.mark.django_db
 def test_a_key_never_notifies_twice(person, django_capture_on_commit_callbacks):
     for _ in range(3):
         with django_capture_on_commit_callbacks(execute=True):
