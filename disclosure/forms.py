@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import FundingFieldsMixin, money_field
+from projects.forms import FundingFieldsMixin, MoneyField, money_field
 from projects.models import FundingSource, PlanItem
 from stakeholders.forms import IsoDateInput, MultipleFileField, StyledFormMixin
 
@@ -55,10 +55,7 @@ class LedgerEntryForm(StyledFormMixin, forms.Form):
         error_messages={"required": _("Choose income or expense.")},
     )
     date = forms.DateField(label=_("Date"), widget=IsoDateInput())
-    amount = forms.DecimalField(
-        label=_("Amount (CNY)"), max_digits=14, decimal_places=2,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
-    )
+    amount = MoneyField(label=_("Amount (CNY)"), positive=True)
     counterparty = forms.CharField(
         label=_("Paid by / paid to"), max_length=200,
         help_text=_("An organization, or a description such as “residents' contributions (46 households)”. Never a resident's name: the ledger is public."),

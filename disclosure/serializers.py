@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from projects.forms import money_error_messages
+
 from projects.models import FundingSource
 from projects.serializers import FundingSplitField
 
@@ -25,7 +27,7 @@ class LedgerEntryDocumentSerializer(serializers.Serializer):
 class LedgerInSerializer(serializers.Serializer):
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=[(LedgerEntry.Kind.INCOME, "income"), (LedgerEntry.Kind.EXPENSE, "expense")])
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages())
     counterparty = serializers.CharField(max_length=200)
     source = serializers.ChoiceField(choices=FundingSource.choices, required=False, allow_blank=True, default="", help_text="Income: the funding source")
     plan_item = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="Expense: the adopted plan item's id")
@@ -73,13 +75,13 @@ class MilestoneStatusInSerializer(serializers.Serializer):
 
 
 class BudgetDraftInSerializer(serializers.Serializer):
-    total = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages())
     lines = FundingSplitField(help_text="Funding source → amount; the lines must add up to the total")
 
 
 class BudgetSerializer(serializers.Serializer):
     project = serializers.CharField(source="project.code")
-    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2, error_messages=money_error_messages())
     status = serializers.CharField()
     approved_at = serializers.DateTimeField(allow_null=True)
     published_at = serializers.DateTimeField(allow_null=True)

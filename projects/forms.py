@@ -104,11 +104,49 @@ class TriageForm(StyledFormMixin, forms.Form):
         self._style()
 
 
-def money_field(label, required=True):
-    return forms.DecimalField(
-        label=label, required=required, min_value=0, max_digits=14, decimal_places=2,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
-    )
+MONEY_DIGITS = 14  # as the models store money: Decimal(14, 2), up to 999,999,999,999.99 yuan
+
+
+def money_limit(max_digits: int = MONEY_DIGITS) -> str:
+    """The largest amount a money field takes, as people read it ("999,999,999,999.99")."""
+    whole = max_digits - 2
+    return f"{Decimal('9' * whole + '.99'):,.2f}"
+
+
+def money_error_messages(*, max_digits: int = MONEY_DIGITS, positive: bool = False) -> dict:
+    """What a money field says, in plain words (Django's stock "确认总共不超过 14 个数字" is not)."""
+    from django.utils.functional import lazy
+    from django.utils.translation import gettext
+
+    limit = {"limit": money_limit(max_digits)}
+    # Interpolated when shown, in the reader's language (not once, at import).
+    too_big = lazy(lambda: gettext("The amount cannot be more than %(limit)s yuan.") % limit, str)()
+    return {
+        "invalid": _("Enter an amount in yuan, for example 1280.50."),
+        "max_digits": too_big,
+        "max_whole_digits": too_big,
+        "max_value": too_big,
+        "max_decimal_places": _("An amount has at most two decimals (fen), for example 1280.50."),
+        "min_value": _("The amount must be more than 0 yuan.") if positive else _("The amount cannot be negative."),
+        "required": _("Enter the amount in yuan."),
+    }
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in yuan: two decimals, never negative (or more than 0), messages in plain words."""
+
+    def __init__(self, *, positive: bool = False, max_digits: int = MONEY_DIGITS, **kwargs):
+        messages = money_error_messages(max_digits=max_digits, positive=positive)
+        messages.update(kwargs.pop("error_messages", {}))
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
+        super().__init__(
+            max_digits=max_digits, decimal_places=2, min_value=Decimal("0.01") if positive else Decimal("0"),
+            error_messages=messages, **kwargs,
+        )
+
+
+def money_field(label, required=True, positive=False):
+    return MoneyField(label=label, required=required, positive=positive)
 
 
 class FundingFieldsMixin:

@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from projects.forms import money_error_messages
+
 from .models import Ballot, Need, Project, ProjectEvent, Vote
 
 
@@ -110,7 +112,7 @@ class PlanItemSerializer(serializers.Serializer):
     description = serializers.CharField()
     quantity = serializers.DecimalField(max_digits=12, decimal_places=2)
     unit = serializers.CharField()
-    estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=2)
+    estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=2, error_messages=money_error_messages())
 
 
 class PlanVersionSerializer(serializers.Serializer):
@@ -143,7 +145,7 @@ class AcceptanceInSerializer(serializers.Serializer):
 class FundingSplitField(serializers.DictField):
     """Funding source → amount (plan items, budgets): only the known sources."""
 
-    child = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    child = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages())
 
     def to_internal_value(self, data):
         from django.utils.translation import gettext as _
@@ -195,14 +197,14 @@ class PlanItemInSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=300)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     unit = serializers.CharField(max_length=20)
-    estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages())
     funding = FundingSplitField(help_text="Funding source → amount; the amounts must add up to the estimated cost")
 
 
 class AwardInSerializer(serializers.Serializer):
     contractor = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="The contractor organization's id")
     supervisor = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="The supervisor organization's id")
-    contract_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
+    contract_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None, error_messages=money_error_messages())
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="", help_text="Required when replacing an organization")
 
 
@@ -210,7 +212,7 @@ class AwardOutSerializer(serializers.Serializer):
     role = serializers.CharField()
     organization = serializers.IntegerField(source="organization_id")
     organization_name = serializers.CharField(source="organization.name")
-    contract_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    contract_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True, error_messages=money_error_messages())
     awarded_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
 

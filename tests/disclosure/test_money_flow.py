@@ -266,3 +266,27 @@ def test_reversal_dates_and_overall_progress_stands(city, contracted):
     assert (overall.project_percent, item.project_percent) == (50, 50)  # the stated 50% stands
     later = progress(city, contracted, 100, item=contracted.roof, text="屋面完成")
     assert later.project_percent == 60  # ¥60,000 of ¥100,000 done overtakes it
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("12345678901234.00", "金额不能超过 999,999,999,999.99 元。"),
+    ("-5", "金额必须大于 0 元。"),
+    ("12.345", "金额最多保留两位小数（到分），例如 1280.50。"),
+    ("十二块", "请输入以元为单位的金额，例如 1280.50。"),
+])
+def test_money_fields_say_what_is_wrong_in_plain_words(typed, message):
+    """Field test: "确认总共不超过 14 个数字." and "确保该值大于或等于0。" on money fields."""
+    from disclosure.forms import LedgerEntryForm
+
+    form = LedgerEntryForm({"kind": "income", "date": "2026-11-02", "amount": typed, "counterparty": "x", "source": "donation"})
+    assert not form.is_valid()
+    assert form.errors["amount"] == [message]
+
+
+def test_budget_lines_say_negative_amounts_in_plain_words():
+    from projects.forms import money_field
+
+    field = money_field("预算")
+    with pytest.raises(ValidationError) as error:
+        field.clean("-1")
+    assert error.value.messages == ["金额不能为负数。"]
