@@ -345,3 +345,27 @@ def test_city_scale_bureau_dashboard_and_reports_stay_within_budget(client, city
         assert client.get(reverse("reports")).status_code == 200
     rows = read_csv(client.get(reverse("report_csv", args=["projects"])))
     assert len(rows) - 1 == Project.objects.count()
+
+
+@pytest.mark.django_db
+def test_reports_read_in_beijing_days_one_money_format_and_words(client, city, two_streets):
+    """Field test: 创建日期 was the UTC date (2026-12-01 for 2026-12-02 01:45 Beijing time), 结余 "0"
+    beside "0.00", and codes (income, central_subsidy) where people read words."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    a, b = two_streets
+    beijing_night = datetime(2026, 12, 2, 1, 45, tzinfo=ZoneInfo("Asia/Shanghai"))
+    Project.objects.filter(pk=b.pk).update(created_at=beijing_night)
+    client.force_login(city.bureau)
+    rows = read_csv(client.get(reverse("report_csv", args=["projects"])))
+    columns = [code for code, _label in REPORTS["projects"].columns]
+    row_b = next(r for r in rows[1:] if r[0] == b.code)
+    assert row_b[columns.index("created")] == "2026-12-02"
+    assert row_b[columns.index("balance")] == "0.00"
+    ledger = read_csv(client.get(reverse("report_csv", args=["ledger"])))
+    kinds = {r[[c for c, _ in REPORTS["ledger"].columns].index("kind")] for r in ledger[1:]}
+    categories = {r[[c for c, _ in REPORTS["ledger"].columns].index("category")] for r in ledger[1:]}
+    assert kinds == {"收入", "支出"} and "中央补助资金" in categories and "central_subsidy" not in categories
+    contractors = read_csv(client.get(reverse("report_csv", args=["contractors"])))
+    assert "改造项目数" in contractors[0]
