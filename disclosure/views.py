@@ -142,6 +142,7 @@ from django.middleware.csrf import get_token  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import translation  # noqa: E402
+from django.utils.safestring import mark_safe  # noqa: E402
 from django.views.decorators.http import require_POST  # noqa: E402
 
 from projects.models import Project  # noqa: E402
@@ -277,6 +278,7 @@ def _project_body(project: Project) -> str:
     sources = pub.sources_of(budget)
     context = {
         "project": project,
+        "complaint_action_marker": mark_safe(COMPLAINT_ACTION_MARKER),
         "events": pub.public_events(project),
         "budget": budget,
         "sources": sources,
@@ -309,8 +311,32 @@ def _project_body(project: Project) -> str:
     return render_to_string("disclosure/_project_body.html", context)
 
 
+# The cached body is the same for everyone; the one action in it that depends on the viewer (report a
+# problem: residents of the estate only) is put in per viewer where this marker stands.
+COMPLAINT_ACTION_MARKER = "<!--portal:complaint-action-->"
+
+
+def _complaint_action(user, project: Project) -> str:
+    """Residents of the estate get the link; anonymous visitors a sign-in link for residents; staff,
+    contractors and residents of other estates nothing (they could only land on a 403)."""
+    from django.utils.html import format_html
+    from django.utils.http import urlencode
+
+    from feedback import permissions as voice_permissions
+
+    if not user.is_authenticated:
+        target = reverse("feedback:complaint_file", args=[project.code])
+        return format_html('<a href="{}?{}">{}</a>', reverse("login"), urlencode({"next": target}),
+                           _("Residents of this estate: sign in to report a problem"))
+    if voice_permissions.can_file_complaint(user, project):
+        return format_html('<a href="{}" data-testid="report-problem">{}</a>',
+                           reverse("feedback:complaint_file", args=[project.code]), _("Report a problem"))
+    return ""
+
+
 def _project_page(request, project: Project, extra: dict | None = None) -> str:
     body = _cached(f"project:{project.pk}:{project.public_revision}", lambda: _project_body(project))
+    body = mark_safe(str(body).replace(COMPLAINT_ACTION_MARKER, _complaint_action(request.user, project), 1))
     return render_to_string("disclosure/project.html", {"project": project, "body": body, **(extra or {})}, request=request)
 
 

@@ -57,7 +57,8 @@ def complaint_new(request):
     projects = selectors.projects_open_for_complaints(request.user)
     if len(projects) == 1:
         return redirect("feedback:complaint_file", code=projects[0].code)
-    return render(request, "feedback/complaint_choose.html", {"projects": projects})
+    return render(request, "feedback/complaint_choose.html",
+                  {"projects": projects, "has_home": bool(people.claimed_estate_ids(request.user))})
 
 
 def _filing_project(user, code: str) -> Project:

@@ -288,3 +288,36 @@ def test_query_budgets_of_complaint_pages_stay_flat(client, city, works, django_
         client.get(list_url + "?mine=1")
     with django_assert_max_num_queries(12):
         client.get(reverse("feedback:complaint_file", args=[works.code]))
+
+
+@pytest.mark.parametrize("who, shown", [
+    ("anonymous", "sign-in"), ("owner_a1", "link"), ("claimant_a1", "link"), ("owner_b1", None), ("plain_resident", None),
+    ("street_a_staff", None), ("street_a_manager", None), ("comm_a1_staff", None), ("contractor", None),
+    ("supervisor", None), ("bureau", None),
+])
+def test_the_public_page_offers_report_a_problem_only_to_whom_may_file(client, city, works, who, shown):
+    """Field test: staff saw "居民：反映问题" on the public project page and landed on a 403."""
+    from feedback import permissions as voice_permissions
+
+    user = None
+    if who != "anonymous":
+        user = getattr(city, who)
+        user = getattr(user, "user", user)
+        client.force_login(user)
+    page = client.get(reverse("disclosure:project", args=[works.code])).content.decode()
+    filing = reverse("feedback:complaint_file", args=[works.code])
+    if shown == "link":
+        assert voice_permissions.can_file_complaint(user, works)
+        assert f'href="{filing}" data-testid="report-problem"' in page
+        assert client.get(filing).status_code == 200
+    elif shown == "sign-in":
+        assert "/accounts/login/?next=" in page and "登录后反映问题" in page
+    else:
+        assert filing not in page and "反映问题" not in page.split('data-testid="public-complaints"')[1].split("</section>")[0]
+
+
+def test_a_resident_without_a_home_is_asked_to_claim_it_first(client, city):
+    """Field test: a resident with no household who opened 反映问题 was told there was no project."""
+    client.force_login(city.plain_resident.user)
+    page = client.get(reverse("feedback:complaint_new")).content.decode()
+    assert 'data-testid="claim-first"' in page and reverse("stakeholders:claim_create") in page

@@ -72,3 +72,19 @@ def test_no_page_or_report_shows_a_code_where_a_person_reads_a_word(client):
                 found.setdefault(path.split("?")[0], set()).update(words)
     assert pages > 150
     assert not found, "codes shown to people:\n" + "\n".join(f"  {p}: {sorted(w)}" for p, w in sorted(found.items()))
+
+
+@pytest.mark.django_db
+def test_no_role_is_shown_a_link_that_answers_forbidden(client):
+    """Field test: staff saw "居民：反映问题" on public project pages and landed on a 403. Every link a
+    person is shown, as every role of the demo, opens (permissions.py decides what is shown)."""
+    call_command("seed_demo", stdout=StringIO())
+    forbidden = {}
+    for role in ROLES:
+        client.logout()
+        if role != "-":
+            client.login(username=role, password=demo.DEMO_PASSWORD)
+        for path, response in crawl(client, limit=120):
+            if response.status_code == 403:
+                forbidden.setdefault(role, []).append(path)
+    assert not forbidden, forbidden
