@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from stakeholders.forms import MultipleFileField, StyledFormMixin
 from stakeholders.models import Building
 
-from .lifecycle import ROUTES
+from .lifecycle import FALLBACK_REASONS, ROUTES
 from .models import Complaint, Response
 
 ROUTE_HINTS = {
@@ -32,11 +32,18 @@ class ComplaintForm(StyledFormMixin, forms.Form):
     )
     photos = MultipleFileField(label=_("Photos (optional)"), required=False)
 
-    def __init__(self, *args, estate=None, **kwargs):
+    def __init__(self, *args, estate=None, routes=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [
-            (code, f"{label} — {ROUTE_HINTS[ROUTES[code]]}") for code, label in Complaint.Category.choices
-        ]
+        routes = routes or {}
+
+        def hint(code):
+            intended = ROUTES[code]
+            actual = routes.get(intended, intended)
+            if actual == intended:
+                return ROUTE_HINTS[intended]
+            return f"{ROUTE_HINTS[actual]}（{FALLBACK_REASONS[intended]}）"
+
+        self.fields["category"].choices = [(code, f"{label} — {hint(code)}") for code, label in Complaint.Category.choices]
         if estate is not None:
             self.fields["building"].queryset = Building.objects.filter(estate=estate).order_by("number")
         self.fields["building"].label_from_instance = lambda b: str(b)

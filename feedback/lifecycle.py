@@ -3,6 +3,8 @@ may follow which and who moves it. Views, services and permissions read these ta
 
 import enum
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import Complaint
 
 C = Complaint.Category
@@ -23,6 +25,21 @@ ROUTES: dict[str, str] = {
 }
 # Routes the contractor and supervisor never see.
 CONFIDENTIAL_ROUTES = frozenset({R.STREET})
+
+# When the intended organization is not there, the street office takes the complaint; the filer is
+# told where it went and why (the field test's works complaint "went silently" to the street office).
+FALLBACK_REASONS = {
+    R.WORKS: _("No contractor has been awarded on this project yet, so the street office deals with it."),
+    R.COMMUNITY: _("The community committee does not use the portal yet, so the street office deals with it."),
+}
+
+
+def route_note(complaint: Complaint) -> str:
+    """Why a complaint went elsewhere than its category says ("" when it went where it says)."""
+    intended = ROUTES.get(complaint.category)
+    if intended is None or intended == complaint.route:
+        return ""
+    return str(FALLBACK_REASONS.get(intended, ""))
 
 
 class By(enum.Enum):

@@ -297,3 +297,22 @@ def surveys_visible_to(user) -> QuerySet[Survey]:
         Q(project__estate__community_id__in=people.community_ids_staffed(user))
         | Q(project__estate__community__street_id__in=people.street_ids_staffed(user))
     )
+
+
+def effective_routes(project) -> dict[str, str]:
+    """Where a new complaint of each route would go on this project today: the works to the street
+    office while no contractor is awarded, the committee's to it while the community has none in the
+    portal (the same rule as services.complaint_route, read in two queries)."""
+    from projects.models import Award
+    from stakeholders.models import Organization
+
+    R = Complaint.Route
+    has_contractor = Award.objects.filter(project=project, role=Award.Role.CONTRACTOR, ended_at__isnull=True).exists()
+    has_committee = Organization.objects.filter(
+        kind=Organization.Kind.COMMUNITY_COMMITTEE, community_id=project.estate.community_id
+    ).exists()
+    return {
+        R.WORKS: R.WORKS if has_contractor else R.STREET,
+        R.COMMUNITY: R.COMMUNITY if has_committee else R.STREET,
+        R.STREET: R.STREET,
+    }

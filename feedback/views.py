@@ -24,6 +24,7 @@ from stakeholders.notifications import absolute
 
 from . import permissions, selectors, services
 from .forms import ComplaintActionForm, ComplaintForm, ComplaintMessageForm, PaperResponseForm, SurveyAnswerForm
+from .lifecycle import route_note
 from .models import Complaint, Survey
 
 COMPLAINTS_PER_PAGE = 30
@@ -74,7 +75,8 @@ def _filing_project(user, code: str) -> Project:
 @require_http_methods(["GET", "POST"])
 def complaint_file(request, code: str):
     project = _filing_project(request.user, code)
-    form = ComplaintForm(request.POST or None, request.FILES or None, estate=project.estate)
+    form = ComplaintForm(request.POST or None, request.FILES or None, estate=project.estate,
+                         routes=selectors.effective_routes(project))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,7 +87,10 @@ def complaint_file(request, code: str):
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, _("Complaint no. %(n)s filed. You will be told of every answer.") % {"n": complaint.pk})
+            messages.success(request, " ".join(filter(None, [
+                _("Complaint no. %(n)s filed. You will be told of every answer.") % {"n": complaint.pk},
+                _("It went to %(agency)s.") % {"agency": complaint.agency.name}, route_note(complaint),
+            ])))
             return redirect(complaint)
     return render(request, "feedback/complaint_form.html", {
         "project": project, "form": form,
@@ -144,6 +149,7 @@ def complaint_detail(request, pk: int):
         "message_form": message_form if permissions.can_message_complaint(request.user, complaint) else None,
         "is_filer": permissions.is_filer(request.user, complaint),
         "window_passed": window_passed,
+        "route_note": route_note(complaint),
         "now": timezone.now(),
     }
     failed = failed_action is not None or message_form.errors

@@ -55,6 +55,23 @@ def test_works_problems_before_a_contractor_go_to_the_street_office(city):
 
 
 @pytest.mark.django_db
+def test_the_filer_is_told_where_a_works_complaint_went_before_a_contractor_and_why(client, city):
+    """Field test: the category said "转施工单位和监理处理" but the complaint silently went to the
+    street office. The form says where it will go; the confirmation and the page say where and why."""
+    from tests.projects.conftest import project_at
+
+    project = project_at(city, Project.Status.PLANNING)
+    client.force_login(city.owner_a1.user)
+    form = client.get(reverse("feedback:complaint_file", args=[project.code])).content.decode()
+    assert "本项目尚未确定施工单位，由街道办事处处理" in form
+    response = client.post(reverse("feedback:complaint_file", args=[project.code]),
+                           {"category": "quality", "text": "楼道里堆着建材。"}, follow=True)
+    page = response.content.decode()
+    assert f"已转交{city.street_a_org.name}" in page
+    assert 'data-testid="route-note"' in page and "本项目尚未确定施工单位" in page
+
+
+@pytest.mark.django_db
 def test_the_routed_organization_and_supervisor_are_notified(city, works):
     complaint = file(works, city.owner_a1, "quality")
     told = set(Notification.objects.filter(kind=Notification.Kind.COMPLAINT_FILED).values_list("user_id", flat=True))
