@@ -17,7 +17,7 @@ from feedback.lifecycle import OPEN_STATUSES
 from feedback.models import Complaint
 from projects.models import Award, FundingSource, Need, PlanVersion, Project, Vote, Voter
 from stakeholders import permissions as people
-from stakeholders.models import Organization
+from stakeholders.models import Organization, Ownership
 
 LIST = 8  # rows of each "waiting for you" list
 PROGRESS_BUCKETS = [(0, 24), (25, 49), (50, 74), (75, 99), (100, 100)]
@@ -207,4 +207,15 @@ def resident_work(user) -> dict:
     complaints = list(
         Complaint.objects.filter(filed_by=resident, status__in=OPEN_STATUSES).select_related("project__estate").order_by("-filed_at")[:LIST]
     )
-    return {"votes": [v.vote for v in votes], "needs": needs, "complaints": complaints}
+    # Votes of the owner's estates that opened before their claim was verified: the electorate was
+    # fixed at opening (architecture §4), so they are not in it — the home page says so (one query).
+    ownership = "project__estate__buildings__households__ownerships__"
+    missed = list(
+        Vote.objects.filter(
+            status=Vote.Status.OPEN, closes_at__gt=now, **{
+                f"{ownership}resident": resident, f"{ownership}status": Ownership.Status.VERIFIED,
+                f"{ownership}is_voting_owner": True, "opened_at__lt": F(f"{ownership}reviewed_at"),
+            },
+        ).exclude(voters__resident=resident).select_related("project__estate").distinct().order_by("closes_at")[:LIST]
+    )
+    return {"votes": [v.vote for v in votes], "needs": needs, "complaints": complaints, "missed_votes": missed}

@@ -430,6 +430,7 @@ class Notification(models.Model):
         COMPLAINT_ESCALATED = "complaint_escalated", _("Overdue complaint escalated")
         SURVEY_INVITED = "survey_invited", _("Satisfaction survey")
         SURVEY_REMINDER = "survey_reminder", _("Satisfaction survey reminder")
+        OWNERSHIP_REVIEWED = "ownership_reviewed", _("Household claim reviewed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -480,6 +481,9 @@ OUTCOME_LABELS = {
     "accepted": _("accepted into the renovation plan"),
     "declined": _("declined"),
     "included": _("included in the plan"),
+    "verified": _("verified: you are the household's voting owner and take part in the owners' votes that open from now on"),
+    "verified_co_owner": _("verified as a co-owner (the household already has a voting owner)"),
+    "claim_rejected": _("not accepted; the reason is on your home page"),
 }
 
 # Parameters stored as codes and translated when shown, by parameter name. Later apps add their own
@@ -504,6 +508,7 @@ NOTIFICATION_TEXTS = {
     Notification.Kind.COMPLAINT_ESCALATED: _("A complaint in %(estate)s is overdue (%(reason)s) and has been escalated to the street office."),
     Notification.Kind.SURVEY_INVITED: _("The renovation of %(estate)s is finished. How did it go? Please rate it by %(closes)s."),
     Notification.Kind.SURVEY_REMINDER: _("Reminder: the satisfaction survey on the renovation of %(estate)s closes on %(closes)s."),
+    Notification.Kind.OWNERSHIP_REVIEWED: _("Your claim to %(home)s in %(estate)s was %(decision)s."),
 }
 
 

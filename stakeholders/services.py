@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db import models
 from django.db.models import Model
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -168,7 +169,19 @@ def ownership_verify(*, ownership: Ownership, actor: User, voting: bool | None =
             locked.save(update_fields=["status", "is_voting_owner", "reviewed_by", "reviewed_at", "rejection_reason"])
     except IntegrityError:
         raise _error("voting_owner_taken") from None
+    _notify_reviewed(locked, "verified" if voting else "verified_co_owner")
     return locked
+
+
+def _notify_reviewed(ownership: Ownership, decision: str) -> None:
+    household = Household.objects.select_related("building__estate").get(pk=ownership.household_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        home = str(household)  # residents' notices are in the portal's language (as SMS are)
+    notify(
+        users=[Resident.objects.values_list("user_id", flat=True).get(pk=ownership.resident_id)],
+        kind=Notification.Kind.OWNERSHIP_REVIEWED, url=reverse("home"), key=f"ownership{ownership.pk}:{ownership.status}",
+        home=home, estate=household.building.estate.name, decision=decision,
+    )
 
 
 @by_actor
@@ -184,6 +197,7 @@ def ownership_reject(*, ownership: Ownership, actor: User, reason: str) -> Owner
     locked.reviewed_at = timezone.now()
     locked.full_clean(exclude=["proof"])
     locked.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+    _notify_reviewed(locked, "claim_rejected")
     return locked
 
 

@@ -278,3 +278,30 @@ def test_votes_created_at_the_same_moment_get_distinct_codes():
     results = _race(4, create)
     assert all(isinstance(r, Vote) for r in results), results
     assert len({r.code for r in results}) == 4
+
+
+def test_an_owner_verified_after_a_vote_opened_is_told_and_told_why_not(city, client):
+    """Field test: a newly verified owner got no notification, and their home page did not say why
+    they could not vote in a vote that opened before they were verified (the electorate snapshot)."""
+    from stakeholders.models import Notification
+
+    vote = open_vote(city)
+    claimant = city.pending_a1  # a claim in estate a1, still pending when the vote opened
+    people_services.ownership_verify(ownership=claimant, actor=city.comm_a1_staff)
+    notice = Notification.objects.get(user=claimant.resident.user, kind=Notification.Kind.OWNERSHIP_REVIEWED)
+    assert "已通过核验" in notice.text and city.estate_a1.name in notice.text
+    client.force_login(claimant.resident.user)
+    home = client.get("/").content.decode()
+    assert 'data-testid="missed-votes"' in home and vote.title in home and "表决开始时确定" in home
+    # the owner who was verified before the vote opened is simply asked to vote
+    client.force_login(city.owner_a1.user)
+    home = client.get("/").content.decode()
+    assert 'data-testid="missed-votes"' not in home and 'data-testid="open-votes"' in home
+
+
+def test_a_rejected_claim_is_notified_with_where_to_read_the_reason(city):
+    from stakeholders.models import Notification
+
+    people_services.ownership_reject(ownership=city.pending_b1, actor=city.comm_b1_staff, reason="照片模糊")
+    notice = Notification.objects.get(user=city.pending_b1.resident.user, kind=Notification.Kind.OWNERSHIP_REVIEWED)
+    assert "未通过" in notice.text

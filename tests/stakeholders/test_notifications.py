@@ -9,6 +9,7 @@ from stakeholders.models import Notification
 
 def test_bell_counts_unread_and_opening_marks_read(city, client):
     user = city.owner_a1.user
+    Notification.objects.filter(user=user).delete()  # the city fixture's claim decision aside
     sent = services.notify(users=[user, user.pk, None], kind=Notification.Kind.VOTE_OPENED, url="/projects/",
                            title="是否申请改造", closes="2026-12-06 18:00")
     assert sent == 1  # duplicates and None dropped
@@ -32,7 +33,7 @@ def test_bell_counts_unread_and_opening_marks_read(city, client):
 def test_mark_all_read_and_others_notifications_are_404(city, client):
     services.notify(users=[city.owner_a1.user, city.owner_b1.user], kind=Notification.Kind.VOTE_CLOSED,
                     title="表决", result="passed")
-    theirs = Notification.objects.get(user=city.owner_b1.user)
+    theirs = Notification.objects.get(user=city.owner_b1.user, kind=Notification.Kind.VOTE_CLOSED)
     client.force_login(city.owner_a1.user)
     assert client.get(reverse("stakeholders:notification_open", args=[theirs.pk])).status_code == 404
     client.post(reverse("stakeholders:notifications"))
