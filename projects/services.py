@@ -282,8 +282,19 @@ def new_receipt_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
+def normalise_receipt(code: str) -> str:
+    """A receipt code as it was issued ("DKTW-5CAN-2G6Y"), however it was typed: lower case, no or
+    other dashes, spaces, full-width characters from a Chinese keyboard."""
+    import unicodedata
+
+    raw = "".join(ch for ch in unicodedata.normalize("NFKC", code or "").upper() if ch.isalnum())
+    if len(raw) == 12:
+        return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+    return (code or "").strip().upper()
+
+
 def receipt_hash(code: str) -> str:
-    return H(code.strip().upper())
+    return H(normalise_receipt(code))
 
 
 @by_actor

@@ -115,6 +115,11 @@ def test_receipt_check(client, closed_vote):
     assert found.status_code == 200 and "弃权" in found.content.decode()
     paper = client.get(url, {"receipt": receipts["paper"]})
     assert "纸质" in paper.content.decode() and "不同意" in paper.content.decode()
+    # Field test: "dktw5can2g6y" (lower case, no dashes) was refused. Typed any way, the code is found.
+    code = receipts[residents[3].pk]
+    for typed in (code.replace("-", "").lower(), f" {code.replace('-', ' ')} ", code.replace("-", "—"),
+                  "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in code)):  # full-width, from a Chinese keyboard
+        assert client.get(url, {"receipt": typed}).status_code == 200, typed
     missing = client.get(url, {"receipt": "AAAA-BBBB-CCCC"})
     assert missing.status_code == 404 and "没有与该回执码对应的选票" in missing.content.decode()
 
