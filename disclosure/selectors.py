@@ -10,6 +10,7 @@ from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, 
 from django.db.models.functions import Coalesce, ExtractYear
 
 from projects import selectors as project_selectors
+from projects.lifecycle import PUBLIC_STATUSES  # noqa: F401  (what the public sees; re-exported)
 from projects.models import AcceptanceSignature, Award, FundingSource, PlanItem, PlanVersion, Project, Vote
 from stakeholders.models import Household, Ownership
 
@@ -17,12 +18,6 @@ from . import ledger
 from .models import Budget, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
 
 S = Project.Status
-# What the public sees: every project the street office has taken on (accepted onwards), and those
-# it turned down. Petitions still collecting signatures are the owners' own business.
-PUBLIC_STATUSES = [
-    S.ACCEPTED, S.PLANNING, S.PLAN_VOTING, S.PLAN_ADOPTED, S.BUDGET_APPROVED, S.CONTRACTED,
-    S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED, S.REJECTED,
-]
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
 LEDGER_ON_PAGE = 20

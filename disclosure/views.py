@@ -14,6 +14,7 @@ from projects.canonical import canonical_json, money
 from projects.models import Ballot, Vote
 from projects.services import receipt_hash
 from stakeholders import selectors
+from stakeholders.care import visitor_chose_care
 
 from .forms import ReceiptForm
 
@@ -187,7 +188,10 @@ CSRF_PLACEHOLDER = "__portal-csrf-token__"
 def _same_for_everyone(request) -> bool:
     """A visitor without a session or pending messages sees exactly what every such visitor sees
     (in their language): the whole page may come from the cache."""
-    return request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+    return (
+        request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+        and not visitor_chose_care(request)  # 关怀模式 pages are their own
+    )
 
 
 def _revision(key: str, read) -> str:

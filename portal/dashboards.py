@@ -22,6 +22,10 @@ def resident_block(user) -> dict:
         "estates": sorted({c.household.building.estate for c in claims if c.status != Ownership.Status.REJECTED}, key=str),
         "has_verified": any(c.status == Ownership.Status.VERIFIED for c in claims),
         "surveys": list(feedback_selectors.invitations_for(user)),
+        # 关怀模式's simple home: the estate's renovation, for the "money and progress" tile (one query).
+        "care_projects": list(project_selectors.public_projects_of_estates(
+            [c.household.building.estate_id for c in claims if c.status != Ownership.Status.REJECTED]
+        )) if getattr(user, "care_mode", False) else [],
     }
 
 

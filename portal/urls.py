@@ -10,6 +10,8 @@ from django.contrib.auth import views as auth_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # Clients that ask for /favicon.ico without reading the page's <link rel="icon">.
+    path("favicon.ico", views.favicon),
     path("reports/", views.reports, name="reports"),
     path("reports/audit/", views.audit, name="audit"),
     path("reports/exports/<uuid:pk>/", views.export_job, name="export_job"),

@@ -146,6 +146,14 @@ def audit(request):
                   {"form": form, "page": page, "entries": selectors.audit_display(page.object_list), "page_query": query})
 
 
+def favicon(request):
+    """For clients that ask for /favicon.ico without reading the page's <link rel="icon">."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 def not_found(request, exception=None):
     """404: the API's error body under /api/ and /open311/, the portal's page elsewhere."""
     from django.http import JsonResponse

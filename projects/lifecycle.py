@@ -40,3 +40,11 @@ NOTE_REQUIRED = {(S.SUBMITTED, S.REJECTED)}
 
 def next_statuses(status: str) -> list[str]:
     return [to for (frm, to) in TRANSITIONS if frm == status]
+
+
+# What the public sees: every project the street office has taken on (accepted onwards), and those
+# it turned down. Petitions still collecting signatures are the owners' own business.
+PUBLIC_STATUSES = [
+    S.ACCEPTED, S.PLANNING, S.PLAN_VOTING, S.PLAN_ADOPTED, S.BUDGET_APPROVED, S.CONTRACTED,
+    S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED, S.REJECTED,
+]

@@ -295,3 +295,12 @@ def acceptance_of(project: Project):
     from .models import AcceptanceSignature
 
     return AcceptanceSignature.objects.filter(project=project).select_related("signed_by__resident").order_by("signed_at", "id")
+
+
+
+def public_projects_of_estates(estate_ids):
+    """The estates' projects that have a public page (the street office took them on), newest first."""
+    from .lifecycle import PUBLIC_STATUSES
+    from .models import Project
+
+    return Project.objects.filter(estate_id__in=estate_ids, status__in=PUBLIC_STATUSES).select_related("estate").order_by("-created_at")[:3]

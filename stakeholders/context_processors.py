@@ -1,4 +1,5 @@
 from . import selectors
+from .care import care_mode_of
 
 
 class _UnreadCount:
@@ -19,3 +20,8 @@ def notifications(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"unread_notifications": _UnreadCount(user)}
+
+
+def care_mode(request):
+    """关怀模式 for the page: the body's class, the header's switch."""
+    return {"care_mode": care_mode_of(request)}

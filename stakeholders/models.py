@@ -18,6 +18,9 @@ from .files import ownership_proof_path, private_storage
 class User(AbstractUser):
     """Everyone who signs in. Roles come from a Resident profile and/or Memberships."""
 
+    # 关怀模式 (适老化): larger text, higher contrast, bigger tap targets, the simple home page.
+    care_mode = models.BooleanField(_("care mode"), default=False)
+
     @property
     def display_name(self) -> str:
         """How others see this user: a resident's masked name (a resident's username is their

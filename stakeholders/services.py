@@ -459,3 +459,10 @@ def organization_group_label(text: str) -> str:
 
     kinds = dict(Organization.Kind.choices)
     return ORGANIZATION_GROUP.sub(lambda m: f"{m['name'].strip()}（{kinds.get(m['kind'], m['kind'])}）", text)
+
+
+def user_set_care_mode(*, user: User, on: bool) -> User:
+    """Switch 关怀模式 on or off for the account (every page, every device they sign in on)."""
+    user.care_mode = bool(on)
+    user.save(update_fields=["care_mode"])
+    return user

@@ -233,3 +233,21 @@ def notification_settings(request):
         "email": request.user.email,
         "phone": mask_phone(resident.phone) if resident is not None and resident.phone else "",
     })
+
+
+@require_http_methods(["POST"])
+def care_mode(request):
+    """The header's 关怀模式 switch: on the account when signed in, in a cookie in any case (so the
+    sign-in page keeps it too); back to the page the person was on."""
+    from .care import CARE_COOKIE, CARE_COOKIE_AGE
+
+    on = request.POST.get("on") == "1"
+    if request.user.is_authenticated:
+        services.user_set_care_mode(user=request.user, on=on)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(CARE_COOKIE, "1" if on else "0", max_age=CARE_COOKIE_AGE, samesite="Lax",
+                        secure=request.is_secure(), httponly=True)
+    return response

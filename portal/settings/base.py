@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "stakeholders.context_processors.notifications",
+                "stakeholders.context_processors.care_mode",
             ],
         },
     },
