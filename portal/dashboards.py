@@ -29,13 +29,27 @@ def resident_block(user) -> dict:
     }
 
 
+def _with_projects(estates: list[Estate]) -> list[Estate]:
+    """Each estate with `project_code`: its newest project's, for the link on its name (one query)."""
+    latest = {}
+    for estate_id, code in project_selectors.project_codes_of_estates([e.pk for e in estates]):
+        latest.setdefault(estate_id, code)
+    for estate in estates:
+        estate.project_code = latest.get(estate.pk)
+    return estates
+
+
 def community_block(user) -> dict:
-    estates = list(selectors.estates_for_community_staff(user))
-    return {"estates": estates, "pending": sum(e.pending_count for e in estates)}
+    estates = _with_projects(list(selectors.estates_for_community_staff(user)))
+    return {
+        "estates": estates, "pending": sum(e.pending_count for e in estates),
+        # The paper-ballot desk of every open vote in their estates (one query).
+        "open_votes": list(project_selectors.open_votes_of_estates([e.pk for e in estates])),
+    }
 
 
 def street_block(user) -> dict:
-    estates = list(selectors.estates_for_street_staff(user))
+    estates = _with_projects(list(selectors.estates_for_street_staff(user)))
     return {
         "estates": estates,
         "households": sum(e.household_count for e in estates),

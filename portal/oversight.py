@@ -32,9 +32,10 @@ class Chart:
     labels: list[str]
     series: list[tuple[str, list]]  # (label, values)
     horizontal: bool = False
+    unit: str = "count"  # count (whole-number ticks) | money (¥, thousands separators) | rating
 
     def data(self) -> dict:
-        return {"type": self.kind, "horizontal": self.horizontal, "labels": [str(x) for x in self.labels],
+        return {"type": self.kind, "horizontal": self.horizontal, "unit": self.unit, "labels": [str(x) for x in self.labels],
                 "series": [{"label": str(name), "data": [float(v) for v in values]} for name, values in self.series]}
 
     @property
@@ -109,7 +110,7 @@ def city_overview() -> CityOverview:
     overview.by_source = Chart("chart-city-sources", "bar", [FundingSource(s).label for s in sources], [
         (_("Budgeted (¥)"), [budgeted.get(s) or Decimal("0") for s in sources]),
         (_("Received (¥)"), [received.get(s) or Decimal("0") for s in sources]),
-    ], horizontal=True)
+    ], horizontal=True, unit="money")
     overview.budget_total = sum(budgeted.values(), Decimal("0"))
     overview.received = sum(received.values(), Decimal("0"))
     latest = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-posted_at", "-id").values("project_percent")[:1]
@@ -122,7 +123,7 @@ def city_overview() -> CityOverview:
         .order_by(F("rating_overall").desc(), "name").values_list("name", "rating_overall", "rating_responses")[:12]
     )
     overview.contractors = Chart("chart-city-contractors", "bar", [name for name, _r, _n in rated],
-                                 [(_("Residents' rating (1–5)"), [r for _n, r, _c in rated])], horizontal=True)
+                                 [(_("Residents' rating (1–5)"), [r for _n, r, _c in rated])], horizontal=True, unit="rating")
     overview.complaints = _complaint_times(Complaint.objects.all())
     return overview
 
@@ -151,10 +152,13 @@ def street_desk(user) -> StreetDesk:
         PlanVersion.objects.filter(project__in=projects, status=PlanVersion.Status.DRAFT, project__status=Project.Status.PLANNING)
         .select_related("project__estate").order_by("created_at")[:LIST]
     )
-    desk.budgets = list(
-        Budget.objects.filter(project__in=projects, status__in=[Budget.Status.DRAFT, Budget.Status.APPROVED], project__status=Project.Status.PLAN_ADOPTED)
-        .select_related("project__estate").order_by("created_at")[:LIST]
-    )
+    # Every adopted plan waits for its budget: to draft (none yet — the field test's "nothing to do"
+    # while a budget waited to be drafted), to approve, to publish. One query, the budget joined.
+    desk.budgets = []
+    for project in projects.filter(status=Project.Status.PLAN_ADOPTED).select_related("estate", "budget").order_by("status_changed_at")[:LIST]:
+        budget = getattr(project, "budget", None)
+        step = _("to draft") if budget is None else (_("to approve") if budget.status == Budget.Status.DRAFT else _("to publish"))
+        desk.budgets.append((project, step))
     now = timezone.now()
     complaints = Complaint.objects.filter(project__in=projects)
     desk.overdue = list(complaints.overdue(now).select_related("project__estate").order_by("acknowledge_due")[:LIST])
@@ -165,7 +169,7 @@ def street_desk(user) -> StreetDesk:
     desk.money_rows = money
     desk.money = Chart("chart-street-money", "bar", [p.estate.name for p in money], [
         (_("Budget (¥)"), [p.budget_total or 0 for p in money]), (_("Spent (¥)"), [p.spent or 0 for p in money]),
-    ], horizontal=True)
+    ], horizontal=True, unit="money")
     desk.complaints = _complaint_times(complaints)
     return desk
 

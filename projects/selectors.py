@@ -304,3 +304,22 @@ def public_projects_of_estates(estate_ids):
     from .models import Project
 
     return Project.objects.filter(estate_id__in=estate_ids, status__in=PUBLIC_STATUSES).select_related("estate").order_by("-created_at")[:3]
+
+
+def open_votes_of_estates(estate_ids):
+    """Votes open now in these estates (the community staff's paper-ballot desks)."""
+    from django.utils import timezone
+
+    from .models import Vote
+
+    return (
+        Vote.objects.filter(project__estate_id__in=estate_ids, status=Vote.Status.OPEN, closes_at__gt=timezone.now())
+        .select_related("project__estate").order_by("closes_at")[:20]
+    )
+
+
+def project_codes_of_estates(estate_ids):
+    """(estate id, project code) pairs, each estate's newest project first."""
+    from .models import Project
+
+    return Project.objects.filter(estate_id__in=estate_ids).order_by("estate_id", "-created_at", "-pk").values_list("estate_id", "code")

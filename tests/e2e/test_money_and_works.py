@@ -93,8 +93,8 @@ def test_budget_award_progress_ledger_public(live_server, browser, shot, axe_vio
     assert "12,000.00" in visitor.get_by_test_id("ledger").inner_text()
     assert city.contractor_org.name in visitor.get_by_test_id("parties").inner_text()
     thumb = visitor.locator("[data-testid=progress-updates] img").first
-    thumb.wait_for()
-    assert visitor.evaluate("img => img.complete && img.naturalWidth > 0", thumb.element_handle())
+    thumb.scroll_into_view_if_needed()  # lazy-loaded: below the fold on a phone it loads when reached
+    visitor.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
     shot(visitor, "works-public-project-phone")
     found["public project"] = axe_violations(visitor)
     assert found == {name: [] for name in found}

@@ -11,14 +11,15 @@ from tests import factories as f
 # role one query; residents' survey invitations, open votes, needs and complaints four more (and
 # one for the open votes that opened before their claim was verified, issue 14 item 18); the
 # street office's desk seven (queues, charts, response times); the city overview seven; the works
-# of contractors and supervisors three.
+# of contractors and supervisors three. Community staff and the street office one more each for
+# the link from every estate to its project, community staff one for the open votes' paper desks.
 DASHBOARDS = {
     "anonymous landing": (None, 2),
     "resident (no claims)": ("plain_resident", 16),
     "resident (pending claim)": ("claimant_a1", 16),
     "resident (verified owner)": ("owner_a1", 16),
-    "community staff": ("comm_a1_staff", 11),
-    "street staff": ("street_a_staff", 16),
+    "community staff": ("comm_a1_staff", 13),
+    "street staff": ("street_a_staff", 17),
     "bureau": ("bureau", 20),
     "contractor": ("contractor", 11),
     "supervisor": ("supervisor", 11),
@@ -175,3 +176,34 @@ def test_estate_list_paginates_and_filters_by_street(city, client):
     only_a = client.get("/disclosure/estates/", {"street": city.street_a.code})
     assert {e.pk for e in only_a.context["estates"]} == {city.estate_a1.pk, city.estate_a1b.pk, city.estate_a2.pk}
     assert client.get("/disclosure/estates/", {"page": "999"}).status_code == 200  # out of range: last page
+
+
+
+@pytest.mark.django_db
+def test_staff_homes_lead_to_their_work(city, client):
+    """Field test: the community home had no link to the paper-ballot desk; a street office saw 没有待办
+    while its budget waited to be drafted; estate names were not links; the contractor home said
+    "once a project is awarded to you" above the projects it holds."""
+    from projects.models import Project
+    from tests.disclosure.conftest import adopted_project
+    from tests.projects.test_votes import open_vote
+
+    vote = open_vote(city)
+    adopted = adopted_project(city)  # estate a1's plan adopted, no budget yet
+    client.force_login(city.comm_a1_staff)
+    home = client.get("/").content.decode()
+    assert f'href="/projects/votes/{vote.code}/paper/"' in home
+    client.force_login(city.street_a_staff)
+    home = client.get("/").content.decode()
+    queue = home.split('data-testid="budget-queue"')[1].split("</ul>")[0]
+    assert city.estate_a1.name in queue and "待编制" in queue
+    newest = Project.objects.filter(estate=city.estate_a1).order_by("-created_at", "-pk").first()
+    assert f'href="/projects/{newest.code}/">{city.estate_a1.name}</a>' in home
+    assert adopted.project.status == Project.Status.PLAN_ADOPTED
+    from tests.disclosure.conftest import award, publish_budget
+
+    publish_budget(city, adopted)
+    award(city, adopted)
+    client.force_login(city.contractor)
+    home = client.get("/").content.decode()
+    assert "项目确定由您承建后" not in home and 'data-testid="works-projects"' in home
