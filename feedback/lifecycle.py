@@ -25,6 +25,10 @@ ROUTES: dict[str, str] = {
 }
 # Routes the contractor and supervisor never see.
 CONFIDENTIAL_ROUTES = frozenset({R.STREET})
+# What is never published (not even as an Open311 request without its text): money and misconduct
+# tips, whoever answers them. A works complaint that went to the street office for want of a
+# contractor is an ordinary complaint and is public like the others.
+CONFIDENTIAL_CATEGORIES = frozenset({C.FUND_USE, C.INTEGRITY})
 
 # When the intended organization is not there, the street office takes the complaint; the filer is
 # told where it went and why (the field test's works complaint "went silently" to the street office).

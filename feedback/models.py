@@ -72,6 +72,11 @@ class Complaint(models.Model):
         verbose_name=_("building"),
     )
     location = models.CharField(_("where in the estate"), max_length=200, blank=True)
+    # Where the filer said it is (Open311 clients send a point; WGS 84) and a link to their photo
+    # elsewhere: for the people who answer, never published.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    media_url = models.URLField(_("photo link"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now, db_index=True)
     acknowledge_due = models.DateTimeField(_("acknowledge by"))

@@ -103,6 +103,7 @@ def complaint_route(*, project: Project, category: str) -> tuple[str, Organizati
 @transaction.atomic
 def complaint_file(
     *, project: Project, actor: User, category: str, text: str, location: str = "", building=None, photos=(),
+    latitude=None, longitude=None, media_url: str = "",
 ) -> Complaint:
     """A resident's complaint, routed by its category, with deadlines from the settings; the
     answering organization is notified."""
@@ -124,6 +125,7 @@ def complaint_file(
     complaint = Complaint(
         project=project, filed_by=actor.resident, category=category, route=route, agency=agency, text=text,
         location=(location or "").strip(), building=building, filed_at=now,
+        latitude=latitude, longitude=longitude, media_url=(media_url or "").strip(),
         acknowledge_due=now + timedelta(hours=settings.COMPLAINT_ACK_HOURS),
         resolve_due=now + timedelta(days=settings.COMPLAINT_RESOLVE_DAYS),
     )

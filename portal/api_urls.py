@@ -72,6 +72,7 @@ api_v1 = [
 ]
 
 open311_v2 = [
+    re_path(r"^discovery\.(?P<fmt>json|xml)$", open311.discovery, name="open311-discovery"),
     re_path(r"^services\.(?P<fmt>json|xml)$", open311.services_list, name="open311-services"),
     re_path(r"^services/(?P<code>[a-z_]+)\.(?P<fmt>json|xml)$", open311.service_definition, name="open311-service"),
     re_path(r"^requests\.(?P<fmt>json|xml)$", open311.requests_view, name="open311-requests"),

@@ -158,7 +158,11 @@ def not_found(request, exception=None):
     """404: the API's error body under /api/ and /open311/, the portal's page elsewhere."""
     from django.http import JsonResponse
 
-    if request.path.startswith(("/api/", "/open311/")):
+    if request.path.startswith("/open311/"):
+        from feedback.open311 import error_for_path
+
+        return error_for_path(request.path, 404, _("Not found."))
+    if request.path.startswith("/api/"):
         return JsonResponse({"code": "not_found", "message": _("Not found."), "fields": {}}, status=404,
                             json_dumps_params={"ensure_ascii": False})
     return render(request, "404.html", status=404)

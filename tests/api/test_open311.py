@@ -102,3 +102,68 @@ def test_open311_lists_keep_their_query_count(client, city, world):
     for k in range(10):
         voice.complaint_file(project=world.project, actor=User.objects.get(pk=city.owner_a1.user_id), category="quality", text=f"问题{k}")
     assert [count(u) for u in urls] == small and max(small) <= 3
+
+
+@pytest.mark.django_db
+def test_what_a_real_georeport_client_found(client, city, world):
+    """Field test with the `georeport` client: a status list refused, service_request_id still
+    filtered by status and the window, street-routed complaints hidden against the docs, lat/long as
+    strings, POST demanding address_id and ignoring lat/long and media_url, error bodies not the spec's."""
+    from feedback import services as voice
+    from projects import services as project_services
+    from projects.models import Project
+
+    from stakeholders.models import Estate
+
+    Estate.objects.filter(pk__in=[city.estate_a1.pk, city.estate_b1.pk]).update(latitude="22.817000", longitude="108.336000")
+    # a works complaint that went to the street office for want of a contractor is public
+    planning = project_services.project_create(estate=city.estate_b1, title="乙一小区改造", actor=None)
+    Project.objects.filter(pk=planning.pk).update(status=Project.Status.PLANNING)
+    planning.refresh_from_db()
+    street_routed = voice.complaint_file(project=planning, actor=User.objects.get(pk=city.owner_b1.user_id), category="quality", text="路面塌陷")
+    assert street_routed.route == "street"
+    both = client.get("/open311/v2/requests.json?status=open,closed").json()
+    assert {r["service_request_id"] for r in both} == {str(world.complaint.pk), str(street_routed.pk)}
+    assert all(isinstance(r["lat"], float) and isinstance(r["long"], float) for r in both)
+    old = timezone.now() - timedelta(days=200)
+    Complaint.objects.filter(pk=world.complaint.pk).update(filed_at=old, status="closed")
+    by_id = client.get(f"/open311/v2/requests.json?service_request_id={world.complaint.pk}&status=open").json()
+    assert [r["service_request_id"] for r in by_id] == [str(world.complaint.pk)]  # the id wins over status and window
+    # errors in the spec's shape, JSON and XML, for unknown URLs too
+    for url in ("/open311/v2/nothing.json", "/open311/v2/requests/999999999999999999999.json"):
+        response = client.get(url)
+        assert response.status_code == 404 and set(response.json()[0]) == {"code", "description"}, url
+    xml = client.get("/open311/v2/nothing.xml")
+    assert xml.status_code == 404 and ElementTree.fromstring(xml.content).tag == "errors"
+    discovery = client.get("/open311/v2/discovery.json").json()
+    assert discovery["endpoints"][0]["url"].endswith("/open311/v2/") and "application/json" in discovery["endpoints"][0]["formats"]
+    assert ElementTree.fromstring(client.get("/open311/v2/discovery.xml").content).tag == "discovery"
+
+
+@pytest.mark.django_db
+def test_post_by_point_or_address_keeps_the_point_and_the_photo_link(city, world):
+    token, _ = Token.objects.get_or_create(user=User.objects.get(pk=city.owner_a1.user_id))
+    estate = world.project.estate
+    estate.latitude, estate.longitude = "22.817000", "108.336000"
+    estate.save(update_fields=["latitude", "longitude"])
+    client = Client()
+    by_point = client.post("/open311/v2/requests.json", {
+        "api_key": token.key, "service_code": "safety", "description": "脚手架没有防护网", "lat": "22.8172", "long": "108.3361",
+        "media_url": "https://img.example.cn/p/123.jpg",
+    })
+    assert by_point.status_code == 201, by_point.content
+    complaint = Complaint.objects.get(pk=by_point.json()[0]["service_request_id"])
+    assert complaint.project == world.project and str(complaint.latitude) == "22.817200"
+    assert complaint.media_url == "https://img.example.cn/p/123.jpg"
+    public = Client().get(f"/open311/v2/requests/{complaint.pk}.json").json()[0]
+    assert public["media_url"] == "" and public["lat"] == 22.817  # the estate's point, not the filer's
+    by_address = client.post("/open311/v2/requests.json", {
+        "api_key": token.key, "service_code": "nuisance", "description": "夜间施工", "address_string": f"{estate.name}3栋",
+    })
+    assert by_address.status_code == 201
+    far = client.post("/open311/v2/requests.json", {
+        "api_key": token.key, "service_code": "nuisance", "description": "夜间施工", "lat": "39.9", "long": "116.4",
+    })
+    assert far.status_code == 400 and far.json()[0]["code"] == 400
+    bad = client.post("/open311/v2/requests.json", {"api_key": token.key, "service_code": "nuisance", "description": "x", "lat": "north"})
+    assert bad.status_code == 400
