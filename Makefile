@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE ?= portal.settings.local
 # Links in SMS, e-mails and printed survey letters point at the address that serves the portal.
 export PORTAL_BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: run test bench install install-dev messages migrate seed check clean
+.PHONY: run test bench lighthouse install install-dev messages migrate seed check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ bench: install-dev
 		(apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)) >/dev/null 2>&1; }
 	@command -v wrk >/dev/null 2>&1 || echo "bench: wrk is not installed (apt-get install wrk): pages are loaded by the Python client instead"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## make lighthouse: Lighthouse (mobile) on the public pages and a resident's home under production
+## settings (gunicorn + whitenoise); installs Lighthouse from npm into bench/lighthouse/ once.
+lighthouse: install
+	@[ -x bench/lighthouse/node_modules/.bin/lighthouse ] || npm install --prefix bench/lighthouse --no-audit --no-fund --silent
+	$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 check: install
 	$(BIN)/python manage.py check

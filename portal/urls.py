@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # Clients that ask for /favicon.ico without reading the page's <link rel="icon">.
     path("favicon.ico", views.favicon),
+    path("robots.txt", views.robots),
     path("reports/", views.reports, name="reports"),
     path("reports/audit/", views.audit, name="audit"),
     path("reports/exports/<uuid:pk>/", views.export_job, name="export_job"),

@@ -146,6 +146,15 @@ def audit(request):
                   {"form": form, "page": page, "entries": selectors.audit_display(page.object_list), "page_query": query})
 
 
+def robots(request):
+    """Search engines may read the public disclosure; accounts, the admin and the API are not for them."""
+    from django.http import HttpResponse
+
+    lines = ["User-agent: *", "Allow: /disclosure/", "Disallow: /accounts/", "Disallow: /admin/", "Disallow: /api/",
+             "Disallow: /reports/", "Disallow: /feedback/answer/", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
 def favicon(request):
     """For clients that ask for /favicon.ico without reading the page's <link rel="icon">."""
     from django.http import HttpResponsePermanentRedirect

@@ -104,3 +104,14 @@ def test_the_projects_docs_stand_alone():
                 continue
             assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
     assert (ROOT / "docs" / "architecture.md").exists()
+
+
+@pytest.mark.django_db
+def test_favicon_robots_and_description_are_there(client):
+    """Lighthouse flagged a favicon 404 on every page and no meta description."""
+    page = client.get("/disclosure/").content.decode()
+    assert 'rel="icon"' in page and '<meta name="description" content="' in page
+    favicon = client.get("/favicon.ico")
+    assert favicon.status_code == 301 and favicon["Location"].endswith(".svg")
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200 and "Disallow: /accounts/" in robots.content.decode()
