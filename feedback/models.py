@@ -2,6 +2,7 @@
 surveys with one invitation and at most one answer per household."""
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -76,7 +77,8 @@ class Complaint(models.Model):
     # elsewhere: for the people who answer, never published.
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    media_url = models.URLField(_("photo link"), max_length=500, blank=True)
+    # A CharField with the URL validator: the same check, without forms.URLField's scheme guessing.
+    media_url = models.CharField(_("photo link"), max_length=500, blank=True, validators=[URLValidator(schemes=["http", "https"])])
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now, db_index=True)
     acknowledge_due = models.DateTimeField(_("acknowledge by"))

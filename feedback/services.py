@@ -28,7 +28,7 @@ from stakeholders.notifications import Notice
 from stakeholders.photos import process_photos, store_photo
 from stakeholders.services import deliveries_send, notify, notify_each, organization_set_rating
 
-from . import permissions, tokens
+from . import permissions, selectors, tokens
 from .lifecycle import NOTE_REQUIRED, ROUTES, TRANSITIONS, By
 from .models import Complaint, ComplaintPhoto, ComplaintUpdate, Invitation, Response, Survey
 
@@ -78,24 +78,18 @@ def _street_office(project: Project) -> Organization | None:
 
 def complaint_route(*, project: Project, category: str) -> tuple[str, Organization | None, int | None]:
     """(route, the answering organization, the supervisor's organization id) for a new complaint.
-    Works problems on a project without a contractor yet go to the street office; a community
+    Where the category's route goes today is selectors.effective_routes (one rule, also shown on
+    the form): works problems go to the street office while no contractor is awarded, a community
     without a committee in the portal sends its complaints to the street office too."""
-    route = ROUTES[category]
+    route = selectors.effective_routes(project)[ROUTES[category]]
     if route == Complaint.Route.WORKS:
-        current = dict(
-            Award.objects.filter(project=project, ended_at__isnull=True).values_list("role", "organization_id")
-        )
-        contractor = current.get(Award.Role.CONTRACTOR)
-        if contractor:
-            return route, Organization.objects.get(pk=contractor), current.get(Award.Role.SUPERVISOR)
-        route = Complaint.Route.STREET
+        current = dict(Award.objects.filter(project=project, ended_at__isnull=True).values_list("role", "organization_id"))
+        return route, Organization.objects.get(pk=current[Award.Role.CONTRACTOR]), current.get(Award.Role.SUPERVISOR)
     if route == Complaint.Route.COMMUNITY:
         committee = Organization.objects.filter(
             kind=Organization.Kind.COMMUNITY_COMMITTEE, community_id=project.estate.community_id
         ).first()
-        if committee is not None:
-            return route, committee, None
-        route = Complaint.Route.STREET
+        return route, committee, None
     return Complaint.Route.STREET, _street_office(project), None
 
 
