@@ -5,6 +5,8 @@
   function draw() {
     var data = document.getElementById("chart-data");
     if (!data || typeof Chart === "undefined") { return; }
+    // Legends and axes follow the page's text size (关怀模式 makes it larger).
+    if (document.body.classList.contains("care")) { Chart.defaults.font.size = 16; }
     var figures = JSON.parse(data.textContent);
     var palette = ["#9d1d20", "#d9822b", "#2b7bb9", "#3c8d40", "#7b4fa0", "#888888", "#c4a000", "#1b998b"];
     var sources = document.getElementById("chart-sources");

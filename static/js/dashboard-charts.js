@@ -10,6 +10,8 @@
   function shorten(text, max) { text = String(text); return text.length > max ? text.slice(0, max - 1) + "…" : text; }
   function draw() {
     if (typeof Chart === "undefined") { return; }
+    // Legends and axes follow the page's text size (关怀模式 makes it larger).
+    if (document.body.classList.contains("care")) { Chart.defaults.font.size = 16; }
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var source = document.getElementById(canvas.id + "-data");
       if (!source) { return; }
