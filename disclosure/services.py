@@ -1,5 +1,5 @@
 """Every write about money and works. Permissions are decided on locked, fresh rows; every change
-bumps the project's public revision (projects.services.project_touch), so the cached public pages
+bumps the project's public revision (projects.revision.project_touch), so the cached public pages
 never show it stale."""
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import FundingSource, PlanItem, PlanVersion, Project
-from projects.services import project_touch, project_transition
+from projects.revision import project_touch
+from projects.services import project_transition
 from stakeholders.audit import by_actor
 from stakeholders.files import DOCUMENT_TYPES, check_upload
 from stakeholders.models import Organization, User

@@ -147,7 +147,7 @@ from django.utils.safestring import mark_safe  # noqa: E402
 from django.views.decorators.http import require_POST  # noqa: E402
 
 from projects.models import Project  # noqa: E402
-from projects.services import near_cache, public_page_key, public_revision_keys  # noqa: E402
+from projects.revision import CITY_REVISION_KEY, fragment_key, near_cache, public_page_key, whole_page_key  # noqa: E402
 from projects.views import _form_errors  # noqa: E402
 from stakeholders.files import private_file_response  # noqa: E402
 
@@ -173,7 +173,7 @@ LEDGER_PER_PAGE = 100
 def _cached(key: str, build) -> str:
     """A rendered fragment from the cache (Redis in production), built on a miss. Keys carry the
     language and the data's revision, so a changed project is never served stale."""
-    key = f"disclosure:{translation.get_language()}:{key}"
+    key = fragment_key(translation.get_language(), key)
     html = cache.get(key)
     if html is None:
         html = build()
@@ -206,7 +206,7 @@ def _revision(key: str, read) -> str:
 
 
 def _whole_page(request, key: str, render_page) -> HttpResponse:
-    key = f"disclosure:page:{translation.get_language()}:{key}"
+    key = whole_page_key(translation.get_language(), key)
     html = cache.get(key)
     if html is None:
         html = render_page({"csrf_token": CSRF_PLACEHOLDER})
@@ -220,7 +220,7 @@ def _city_revision() -> str:
         figures = Project.objects.aggregate(rev=Sum("public_revision"))
         return str(figures["rev"] or 0)
 
-    return _revision(public_revision_keys("")[1], read)
+    return _revision(CITY_REVISION_KEY, read)
 
 
 def index(request):

@@ -20,7 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Award, Project
-from projects.services import project_touch
+from projects.revision import project_touch
 from stakeholders.audit import by_actor
 from stakeholders import permissions as people
 from stakeholders.models import Household, Membership, Notification, Organization, Ownership, User

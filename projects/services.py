@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.cache import cache, caches
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +21,7 @@ from stakeholders.models import Estate, Household, Notification, Organization, O
 from stakeholders.services import notify, organization_grant, organization_revoke
 
 from . import permissions, rules, selectors
+from .revision import project_touch
 from .canonical import H
 from .lifecycle import NOTE_REQUIRED, TRANSITIONS, By
 from .models import (
@@ -815,44 +815,7 @@ def plan_vote_call(*, version: PlanVersion, actor: User) -> Vote:
 
 
 # ---------------------------------------------------------------------------------------------
-# Public revision, award, completion acceptance
-
-
-def near_cache():
-    """This process's own short-lived cache in front of Redis (settings CACHES["near"]), if any."""
-    return caches["near"] if "near" in settings.CACHES else None
-
-
-def public_page_key(code: str, language: str) -> str:
-    """The cache key of a project's whole public page in one language (for anonymous visitors)."""
-    return f"disclosure:page:{language}:project:{code}"
-
-
-def public_revision_keys(code: str) -> list[str]:
-    """The cache keys that hold what the public sees of a project: its revision, the city's, and its
-    whole page per language (disclosure reads them so a cached public page costs no query and one
-    cache round trip; project_touch deletes them)."""
-    pages = [public_page_key(code, language) for language, _name in settings.LANGUAGES]
-    return [f"disclosure:rev:{code}", "disclosure:rev:city", *pages]
-
-
-def project_touch(*, project: Project) -> None:
-    """Record that what the public pages show about `project` changed (their cache keys include
-    the revision, so the next visitor gets a fresh page). Call inside the changing transaction."""
-    with connection.cursor() as cursor:  # one statement, whether or not `project` has its code loaded
-        cursor.execute(
-            f"UPDATE {Project._meta.db_table} SET public_revision = public_revision + 1 WHERE id = %s RETURNING code", [project.pk]
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return
-    keys = public_revision_keys(row[0])
-    # Now (this process's next read) and after the commit (a reader that looked in between); the
-    # near cache of this process too (other processes' expire within DISCLOSURE_NEAR_SECONDS).
-    stores = [cache] + ([near] if (near := near_cache()) is not None else [])
-    for store in stores:
-        store.delete_many(keys)
-    transaction.on_commit(lambda: [store.delete_many(keys) for store in stores])
+# Award, completion acceptance (the public revision and its cache keys: projects/revision.py)
 
 
 AWARD_ERRORS = {

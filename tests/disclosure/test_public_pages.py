@@ -302,3 +302,16 @@ def test_reverse_and_milestone_forms(client, city, busy):
     client.post(reverse("disclosure:milestone_update", args=[code, milestone.pk]), {"status": "met", "date_met": "2026-01-05"})
     milestone.refresh_from_db()
     assert milestone.status == "met" and str(milestone.date_met) == "2026-01-05"
+
+
+def test_every_public_cache_key_has_one_home():
+    """The key shapes live in projects/revision.py; no other module spells a "disclosure:" key."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for path in [*root.glob("*/*.py"), *root.glob("*/services/*.py")]:
+        if path.parts[-2] in {"tests", ".venv", "bench", "migrations"} or path.name == "revision.py":
+            continue
+        text = path.read_text()
+        for spelled in ('"disclosure:page', '"disclosure:rev', 'f"disclosure:', "f'disclosure:"):
+            assert spelled not in text, f"{path.relative_to(root)} spells a public cache key: {spelled}"

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from projects import services as project_services
+from projects.revision import project_touch
 from projects.models import Project
 from tests import factories as f
 from tests.disclosure.conftest import adopted_project, award, expense, income, publish_budget
@@ -29,7 +30,7 @@ def works_city():
         income(city, p, amount=f"{1_234_567 + k}.50")
     expense(city, p, amount="98765.40", memo="外墙脚手架租赁（第一期）")
     Project.objects.filter(pk=p.project.pk).update(status=Project.Status.UNDER_CONSTRUCTION)
-    project_services.project_touch(project=p.project)
+    project_touch(project=p.project)
     return city, p.project
 
 
