@@ -331,7 +331,7 @@ def test_ledger_csv_streams_in_constant_memory(client, city, two_streets):
 @pytest.mark.django_db
 def test_city_scale_bureau_dashboard_and_reports_stay_within_budget(client, city, django_assert_max_num_queries):
     from portal import demo
-    from portal.demo_scale import fill_projects_to_city_scale
+    from portal.demo.scale import fill_projects_to_city_scale
 
     report = demo.Report()
     demo.fill_to_city_scale(report, targets={"estates": 120, "buildings": 600, "households": 12_000})

@@ -75,7 +75,7 @@ def test_city_scale_seed_reaches_exact_targets_with_bulk_inserts(django_assert_m
     report = demo.seed_demo_city()
     with django_assert_max_num_queries(40):  # bulk inserts: not one query per row
         demo.fill_to_city_scale(report, targets=targets)
-    from portal.demo_scale import fill_projects_to_city_scale
+    from portal.demo.scale import fill_projects_to_city_scale
 
     with django_assert_max_num_queries(120):  # bulk again (the contractor ratings write one row per contractor)
         fill_projects_to_city_scale(report, projects=targets["projects"], ledger_entries=targets["ledger_entries"])
@@ -205,7 +205,7 @@ def test_demo_works_have_budget_ledger_milestones_progress_and_acceptance(client
 
     from datetime import timedelta
 
-    from portal.demo_projects import FANGZHI_AGO
+    from portal.demo.projects import FANGZHI_AGO
 
     assert done.completed_on == timezone.localdate() - timedelta(days=FANGZHI_AGO)
     assert set(AcceptanceSignature.objects.filter(project=done).values_list("role", flat=True)) == {"supervisor", "street", "council"}

@@ -7,18 +7,12 @@ behaviour (organization groups, memberships, claims and their verification).
 
 from __future__ import annotations
 
-import functools
-import io
 import math
 import random
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from PIL import Image
 
 from stakeholders import services
 from stakeholders.models import (
@@ -36,7 +30,19 @@ from stakeholders.models import (
     User,
 )
 
-DEMO_PASSWORD = "demo-2026-pass"
+
+from .common import (
+    DEMO_PASSWORD,
+    GIVEN,
+    SURNAMES,
+    Report,
+    _households_for,
+    _proof_file,
+    _resident,
+    _user,
+)
+from .feedback import seed_feedback
+from .projects import seed_projects
 
 Kind = Organization.Kind
 
@@ -112,84 +118,6 @@ STAFF_ACCOUNTS = [
     ("utility", "钟伟", "邕州燃气有限公司", Membership.Role.STAFF, "utility (gas)"),
 ]
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韦覃蒙陆农莫".replace("", " ").split()
-GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞",
-         "平", "刚", "桂英", "建华", "志强", "海燕", "春梅", "国庆", "建国", "玉兰"]
-
-
-@dataclass
-class Report:
-    created: dict[str, int] = field(default_factory=dict)
-    accounts: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def add(self, what: str, n: int = 1) -> None:
-        self.created[what] = self.created.get(what, 0) + n
-
-
-def _proof_file(name: str) -> SimpleUploadedFile:
-    """A small generated "scan" (the demo has no real certificates)."""
-    return SimpleUploadedFile(name, _proof_png(), content_type="image/png")
-
-
-@functools.cache
-def _proof_png() -> bytes:
-    # Drawn once: the demo stores some 650 of them (claims, paper ballots).
-    buffer = io.BytesIO()
-    image = Image.new("RGB", (480, 320), (250, 245, 235))
-    for x in range(40, 440):
-        image.putpixel((x, 60), (157, 29, 32))
-        image.putpixel((x, 260), (157, 29, 32))
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def _area(rng: random.Random) -> Decimal:
-    return Decimal(rng.randint(4200, 11800)) / 100
-
-
-def _households_for(building: Building, count: int, rng: random.Random, *, per_floor: int = 2) -> list[Household]:
-    """`count` households laid out entrance by entrance, floor by floor, `per_floor` rooms each."""
-    rows, per_unit = [], building.floors * per_floor
-    for k in range(count):
-        unit, within = divmod(k, per_unit)
-        floor, door = divmod(within, per_floor)
-        rows.append(
-            Household(
-                building=building,
-                unit=str(unit + 1),
-                floor=floor + 1,
-                room=f"{floor + 1}{door + 1:02d}",
-                area_m2=_area(rng),
-            )
-        )
-    return rows
-
-
-@functools.cache
-def _demo_password_hash() -> str:
-    # Hashed once: PBKDF2 per account would make seeding take many seconds for one shared password.
-    return make_password(DEMO_PASSWORD)
-
-
-def _user(username: str, *, first_name: str = "", email: str = "", superuser: bool = False) -> tuple[User, bool]:
-    return User.objects.get_or_create(
-        username=username,
-        defaults={
-            "first_name": first_name,
-            "email": email,
-            "is_superuser": superuser,
-            "is_staff": superuser,
-            "password": _demo_password_hash(),
-        },
-    )
-
-
-def _resident(phone: str, name: str, *, party: bool) -> tuple[Resident, bool]:
-    """A registered resident, as resident_register makes them (username = phone), demo password."""
-    user, created = _user(phone, first_name=name)
-    if created:
-        Resident.objects.create(user=user, name=name, phone=phone, is_party_member=party)
-    return user.resident, created
 
 
 @transaction.atomic
@@ -256,11 +184,7 @@ def seed_demo_city(report: Report | None = None) -> Report:
         report.accounts.append((username, DEMO_PASSWORD, what))
 
     _seed_residents(report, estates, rng, admin)
-    from .demo_projects import seed_projects
-
     seed_projects(report, admin=admin)
-    from .demo_feedback import seed_feedback
-
     seed_feedback(report)
     return report
 
@@ -347,7 +271,7 @@ def _spread(total: int, parts: int) -> list[int]:
 
 def seed_nanning(report: Report | None = None, *, targets: dict[str, int] | None = None) -> Report:
     """The demo city, then filled up to Nanning's 2019 figures."""
-    from .demo_scale import fill_projects_to_city_scale
+    from .scale import fill_projects_to_city_scale  # scale builds on this city: imported when used
 
     report = seed_demo_city(report)
     report = fill_to_city_scale(report, targets=targets or NANNING)

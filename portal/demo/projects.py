@@ -26,6 +26,8 @@ from projects.models import AcceptanceSignature, Award, CatalogItem, PlanItem, P
 from stakeholders import services as people
 from stakeholders.models import CouncilMember, Estate, Household, Membership, Resident, User
 
+from .common import DEMO_PASSWORD, _proof_file, _resident
+
 S = Project.Status
 FIRST_EXTRA_PHONE = 37  # 13807710037…0099: owners of the estates the resident seed does not cover
 # 13807710101…: owners of the estates whose works are under way, in fixed blocks per estate (their
@@ -51,8 +53,6 @@ class _Ctx:
 def _owners(ctx: _Ctx, estate: Estate, names: list[str], *, first_phone: int | None = None) -> list[Resident]:
     """New verified voting owners of the estate's first households; the first is a Party member.
     Their phones follow on from 13807710037, or from 1380771<first_phone> when given."""
-    from .demo import _proof_file, _resident
-
     homes = list(
         Household.objects.filter(building__estate=estate, ownerships__isnull=True).order_by("building__number", "unit", "floor", "room")[: len(names)]
     )
@@ -81,8 +81,6 @@ def _petition(starter: Resident, estate: Estate, cosponsors: list[Resident], rea
 def _ballots(ctx: _Ctx, vote: Vote, *, online: list[Resident], paper: int, clerk: User, choices=("agree",)):
     """Online ballots by `online`, then `paper` signed paper ballots for households without a
     portal account (entered by `clerk` with a scan); choices cycle through `choices`."""
-    from .demo import _proof_file
-
     k = 0
     for resident in online:
         p.ballot_cast(vote=vote, actor=resident.user, choice=choices[k % len(choices)])
@@ -606,7 +604,7 @@ def _fangzhi(ctx: _Ctx, estate: Estate) -> None:
     """解放路纺织厂宿舍: COMPLETED — the works by 绿城建筑 (contractor2), a ledger of 33 entries (one
     reversal), every milestone met, progress to 100 %, and the acceptance signed by the supervisor,
     民生街道's approver and the chair of the estate's 老友议事会 (13807710111) FANGZHI_AGO days ago —
-    long enough for its satisfaction survey to have run and closed (portal/demo_feedback.py)."""
+    long enough for its satisfaction survey to have run and closed (portal/demo/feedback.py)."""
     ago = FANGZHI_AGO
     owners = _owners(ctx, estate, ["陆振邦", "覃桂兰", "蒙国华", "李淑芬", "周家明"], first_phone=WORKS_PHONES[estate.code])
     staff, approver, clerk = ctx.u("minsheng_staff"), ctx.u("minsheng_manager"), ctx.u("jiefang_staff")
@@ -722,8 +720,6 @@ def _youdian(ctx: _Ctx, estate: Estate) -> None:
 
 def _works_accounts(report) -> None:
     """The residents whose accounts play the journeys README lists (their numbers are fixed blocks)."""
-    from .demo import DEMO_PASSWORD
-
     for code, k, what in [
         ("xinzhu-gongdian", 1, "resident: started 新竹路供电局宿舍's new petition; invites sponsors (13807710141 is a Party member), then opens the willingness vote"),
         ("xinzhu-gongdian", 3, "resident: invited to sponsor 新竹路供电局宿舍's petition; signs or declines it"),
