@@ -118,7 +118,7 @@ class BallotCast(APIView):
         data.is_valid(raise_exception=True)
         try:
             _ballot, receipt = services.ballot_cast(vote=vote, actor=request.user, choice=data.validated_data["choice"])
-        except services.ValidationError as error:
+        except DjangoValidationError as error:
             return service_error(error)
         return Response({"vote": vote.code, "receipt": receipt, "choice": data.validated_data["choice"]}, status=status.HTTP_201_CREATED)
 
@@ -154,7 +154,7 @@ class NeedListCreate(APIView):
         try:
             need = services.need_file(project=project, actor=request.user, catalog_item=item, text=data.validated_data["text"],
                                       photo=data.validated_data["photo"])
-        except services.ValidationError as error:
+        except DjangoValidationError as error:
             return service_error(error)
         need.support_count = 1
         return Response(NeedSerializer(need).data, status=status.HTTP_201_CREATED)
@@ -169,7 +169,7 @@ class NeedSupport(APIView):
         need = get_object_or_404(Need.objects.filter(project__in=selectors.projects_visible_to(request.user)).select_related("project__estate"), pk=pk)
         try:
             services.need_support(need=need, actor=request.user)
-        except services.ValidationError as error:
+        except DjangoValidationError as error:
             return service_error(error)
         return Response({"need": need.pk, "supported": True}, status=status.HTTP_201_CREATED)
 
@@ -187,7 +187,7 @@ def _visible_project(request, code):
 def _call(service, **kwargs):
     try:
         return service(**kwargs), None
-    except services.ValidationError as error:
+    except DjangoValidationError as error:
         return None, service_error(error)
 
 

@@ -1,0 +1,69 @@
+"""Every write about projects, one module per subject (zulip's zerver/actions/, HackSoft's
+modules): lifecycle, petitions, votes, needs, plans, works. This package re-exports their names, so
+`from projects import services` keeps working; new code may import from the module itself."""
+
+from .lifecycle import (  # noqa: F401
+    ERRORS,
+    STREET_OFFICE_PERMS,
+    _code_for,
+    _notify_sponsors,
+    _save_with_fresh_code,
+    project_create,
+    project_transition,
+)
+from .needs import (  # noqa: F401
+    NEED_ERRORS,
+    _need_error,
+    need_file,
+    need_support,
+    need_triage,
+)
+from .petitions import (  # noqa: F401
+    PETITION_ERRORS,
+    _coded_error,
+    _petition_error,
+    petition_start,
+    petition_submit,
+    sponsor_answer,
+    sponsor_invite,
+    sponsor_withdraw,
+)
+from .plans import (  # noqa: F401
+    PLAN_ERRORS,
+    _lock_version,
+    plan_comment_add,
+    plan_item_add,
+    plan_item_remove,
+    plan_version_edit,
+    plan_version_publish,
+    plan_version_start,
+    plan_vote_call,
+)
+from .votes import (  # noqa: F401
+    RECEIPT_ALPHABET,
+    RESULT_NOTES,
+    VOTE_ERRORS,
+    _apply_result,
+    _households_in_scope,
+    _store_ballot,
+    _vote_url,
+    _voter_user_ids,
+    ballot_cast,
+    ballot_record_paper,
+    new_receipt_code,
+    normalise_receipt,
+    receipt_hash,
+    vote_close,
+    vote_close_now,
+    vote_create,
+    vote_open,
+    votes_close_due,
+)
+from .works import (  # noqa: F401
+    ACCEPTANCE_ERRORS,
+    AWARD_ERRORS,
+    AWARD_KINDS,
+    AWARD_PERMS,
+    acceptance_sign,
+    project_award,
+)

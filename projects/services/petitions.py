@@ -1,0 +1,164 @@
+"""Petitions (改造申请): starting one, inviting and answering sponsors, and submitting it to the owners'
+willingness vote (意愿表决)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from stakeholders.audit import by_actor
+from stakeholders.models import Estate, Notification, Resident, User
+from stakeholders.services import notify
+
+from .. import permissions, selectors
+from ..models import (
+    Petition,
+    Project,
+    Sponsorship,
+    Vote,
+)
+from .lifecycle import project_create
+from .votes import vote_create, vote_open
+
+PETITION_ERRORS = {
+    "cannot_start": _("Only verified owners of this estate can start a petition, and only while no renovation project is under way."),
+    "reason_required": _("Say why the estate needs renovation: residents and the street office read it."),
+    "not_an_owner": _("No verified owner of this estate has that mobile number. Ask your neighbour to register and claim their household first."),
+    "already_invited": _("This owner is already on the petition."),
+    "cannot_invite": _("Only confirmed sponsors can invite others, while the petition is collecting sponsors."),
+    "already_answered": _("You have already answered this invitation."),
+    "cannot_withdraw": _("You can withdraw only your own confirmed signature, before the petition is submitted."),
+    "sponsors": _("At least 3 owners must confirm as sponsors."),
+    "households": _("The sponsors must own 3 different households: co-owners of one household count once."),
+    "party_member": _("At least one sponsor must be a Party member."),
+    "already_submitted": _("The petition has already gone to the owners' vote."),
+}
+
+
+def _coded_error(messages: dict, code: str, field: str | None = None) -> ValidationError:
+    """A ValidationError with its code, on `field` (shown next to it) or on the whole form."""
+    error = ValidationError(messages[code], code=code)
+    return ValidationError({field: error}) if field else error
+
+
+def _petition_error(code: str, field: str | None = None) -> ValidationError:
+    return _coded_error(PETITION_ERRORS, code, field)
+
+
+@by_actor
+@transaction.atomic
+def petition_start(*, resident: Resident, estate: Estate, reason: str) -> Petition:
+    """A verified owner starts a petition: a project in `petitioning`, the owner its first sponsor."""
+    user = resident.user
+    busy = Project.objects.filter(estate=estate, status__in=permissions.OPEN_PROJECT_STATUSES).exists()
+    if not permissions.can_start_petition(user, estate, estate_has_open_project=busy):
+        raise PermissionDenied(PETITION_ERRORS["cannot_start"])
+    reason = (reason or "").strip()
+    if not reason:
+        raise _petition_error("reason_required", "reason")
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: in the portal's language
+        title = str(_("Renovation of %(estate)s") % {"estate": estate.name})
+    project = project_create(estate=estate, title=title, actor=user)
+    petition = Petition(project=project, started_by=resident, reason=reason)
+    petition.full_clean()
+    petition.save()
+    ownership = selectors.sponsor_household(resident.pk, estate.pk)
+    Sponsorship.objects.create(
+        petition=petition,
+        resident=resident,
+        household=ownership.household,
+        status=Sponsorship.Status.CONFIRMED,
+        responded_at=timezone.now(),
+    )
+    return petition
+
+
+@by_actor
+@transaction.atomic
+def sponsor_invite(*, petition: Petition, actor: User, phone: str) -> Sponsorship:
+    """A confirmed sponsor invites a verified owner of the estate, by their registered mobile number."""
+    from stakeholders.text import normalize_phone
+
+    if not permissions.can_invite_sponsors(actor, petition):
+        raise PermissionDenied(PETITION_ERRORS["cannot_invite"])
+    estate_id = petition.project.estate_id
+    invitee = Resident.objects.filter(phone=normalize_phone(phone)).first()
+    ownership = selectors.sponsor_household(invitee.pk, estate_id) if invitee else None
+    if ownership is None:
+        raise _petition_error("not_an_owner", "phone")
+    if Sponsorship.objects.filter(petition=petition, resident=invitee).exists():
+        raise _petition_error("already_invited", "phone")
+    try:
+        with transaction.atomic():
+            sponsorship = Sponsorship.objects.create(
+                petition=petition, resident=invitee, household=ownership.household, invited_by=actor.resident
+            )
+    except IntegrityError:  # invited twice at the same moment
+        raise _petition_error("already_invited", "phone") from None
+    notify(
+        users=[invitee.user_id], kind=Notification.Kind.SPONSOR_INVITED, url=petition.project.get_absolute_url(),
+        inviter=actor.display_name, estate=petition.project.estate.name,
+    )
+    return sponsorship
+
+
+@by_actor
+@transaction.atomic
+def sponsor_answer(*, sponsorship: Sponsorship, actor: User, confirm: bool) -> Sponsorship:
+    """The invitee confirms (signs) or declines. A double click gets "already answered", not a change."""
+    locked = Sponsorship.objects.select_for_update().select_related("petition").get(pk=sponsorship.pk)
+    if locked.status != Sponsorship.Status.INVITED:
+        raise _petition_error("already_answered")
+    if not permissions.can_answer_invitation(actor, locked):
+        raise PermissionDenied(PETITION_ERRORS["cannot_invite"])
+    locked.status = Sponsorship.Status.CONFIRMED if confirm else Sponsorship.Status.DECLINED
+    locked.responded_at = timezone.now()
+    locked.save(update_fields=["status", "responded_at"])
+    return locked
+
+
+@by_actor
+@transaction.atomic
+def sponsor_withdraw(*, sponsorship: Sponsorship, actor: User) -> Sponsorship:
+    locked = Sponsorship.objects.select_for_update().select_related("petition").get(pk=sponsorship.pk)
+    if not permissions.can_withdraw_sponsorship(actor, locked):
+        raise _petition_error("cannot_withdraw")
+    locked.status = Sponsorship.Status.WITHDRAWN
+    locked.responded_at = timezone.now()
+    locked.save(update_fields=["status", "responded_at"])
+    return locked
+
+
+
+
+@by_actor
+@transaction.atomic
+def petition_submit(*, petition: Petition, actor: User) -> Vote:
+    """A confirmed sponsor sends the complete petition to all owners: an ordinary-matter vote over
+    the whole estate opens now. Twice at once → one vote; the second gets "already submitted"."""
+    locked = Petition.objects.select_for_update().get(pk=petition.pk)
+    if locked.status != Petition.Status.COLLECTING:
+        raise ValidationError(PETITION_ERRORS["already_submitted"], code="already_submitted")
+    fresh = selectors.petition_of(locked.project)
+    shortfalls = selectors.petition_shortfalls(fresh)
+    if shortfalls:
+        raise ValidationError([ValidationError(PETITION_ERRORS[code], code=code) for code in shortfalls])
+    if not permissions.can_submit_petition(actor, fresh, complete=True):
+        raise PermissionDenied(PETITION_ERRORS["cannot_invite"])
+    project = fresh.project
+    now = timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(_("Willingness to renovate %(estate)s (意愿表决)") % {"estate": project.estate.name})
+    vote = vote_create(
+        project=project, purpose=Vote.Purpose.WILLINGNESS, title=title, matter=Vote.Matter.ORDINARY,
+        opens_at=now, closes_at=now + timedelta(days=settings.WILLINGNESS_VOTE_DAYS), actor=actor, by_service=True,
+    )
+    vote = vote_open(vote=vote, actor=actor, by_service=True)
+    locked.status = Petition.Status.VOTING
+    locked.save(update_fields=["status"])
+    return vote

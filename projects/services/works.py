@@ -1,0 +1,143 @@
+"""The works: award of the contractor and supervisor (with their object permissions), and the
+completion acceptance (竣工验收)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from stakeholders.audit import by_actor
+from stakeholders.models import Organization, User
+from stakeholders.services import organization_grant, organization_revoke
+
+from .. import permissions
+from ..models import (
+    AcceptanceSignature,
+    Award,
+    Project,
+    ProjectEvent,
+)
+from ..revision import project_touch
+from .lifecycle import project_transition
+from .petitions import _coded_error
+
+AWARD_ERRORS = {
+    "not_allowed": _("Only the street office's approver awards the works, after the budget is published."),
+    "wrong_kind_contractor": _("Choose a contractor (施工单位)."),
+    "wrong_kind_supervisor": _("Choose a supervisor (监理)."),
+    "nothing_to_award": _("Choose a contractor, a supervisor or both."),
+    "reason_required": _("Say why the current organization is replaced: residents will see it on the timeline."),
+    "same_organization": _("%(name)s already holds this award."),
+    "inactive": _("%(name)s is no longer active in the portal."),
+    "amount_positive": _("The contract amount must be more than zero."),
+    "status_changed": _("The project's status changed a moment ago (it is now “%(now)s”). Reload the page and check."),
+}
+AWARD_PERMS = {
+    Award.Role.CONTRACTOR: ("projects.view_project", permissions.REPORT_PROGRESS),
+    Award.Role.SUPERVISOR: ("projects.view_project", permissions.SUPERVISE),
+}
+AWARD_KINDS = {Award.Role.CONTRACTOR: Organization.Kind.CONTRACTOR, Award.Role.SUPERVISOR: Organization.Kind.SUPERVISOR}
+
+
+@by_actor
+@transaction.atomic
+def project_award(
+    *, project: Project, actor: User, contractor: Organization | None = None, supervisor: Organization | None = None,
+    contract_amount: Decimal | None = None, reason: str = "",
+) -> list[Award]:
+    """Award the works (施工) and their supervision (监理). The organizations' groups get the
+    project's permissions; a replaced organization loses them. Once both are awarded on a project
+    with a published budget, it is `contracted`."""
+    locked = Project.objects.select_for_update().select_related("estate__community").get(pk=project.pk)
+    if not permissions.can_award(actor, locked):
+        if permissions.can_award(actor, project):
+            raise ValidationError(
+                AWARD_ERRORS["status_changed"], code="status_changed", params={"now": locked.get_status_display()}
+            )
+        raise PermissionDenied(AWARD_ERRORS["not_allowed"])
+    chosen = {Award.Role.CONTRACTOR: contractor, Award.Role.SUPERVISOR: supervisor}
+    if not any(chosen.values()):
+        raise _coded_error(AWARD_ERRORS, "nothing_to_award")
+    if contract_amount is not None and contract_amount <= 0:
+        raise _coded_error(AWARD_ERRORS, "amount_positive", "contract_amount")
+    current = {a.role: a for a in Award.objects.select_for_update().filter(project=locked, ended_at__isnull=True)}
+    # Choosing the organization that already holds a role again, beside a real change of the other
+    # role, means "keep it": only the change is made (the field test's whole form was refused).
+    unchanged = [
+        role for role, organization in chosen.items()
+        if organization is not None and role in current and current[role].organization_id == organization.pk
+        and not (role == Award.Role.CONTRACTOR and contract_amount is not None and contract_amount != current[role].contract_amount)
+    ]
+    if unchanged and len(unchanged) < sum(1 for o in chosen.values() if o is not None):
+        for role in unchanged:
+            chosen[role] = None
+    reason = (reason or "").strip()
+    made = []
+    for role, organization in chosen.items():
+        if organization is None:
+            continue
+        if organization.kind != AWARD_KINDS[role]:
+            raise _coded_error(AWARD_ERRORS, f"wrong_kind_{role}", role)
+        if not organization.is_active:
+            raise ValidationError({role: ValidationError(AWARD_ERRORS["inactive"], code="inactive", params={"name": organization.name})})
+        previous = current.get(role)
+        if previous is not None:
+            if previous.organization_id == organization.pk:
+                raise ValidationError({role: ValidationError(AWARD_ERRORS["same_organization"], code="same_organization", params={"name": organization.name})})
+            if not reason:
+                raise _coded_error(AWARD_ERRORS, "reason_required", "reason")
+            previous.ended_at = timezone.now()
+            previous.end_reason = reason
+            previous.save(update_fields=["ended_at", "end_reason"])
+            for perm in AWARD_PERMS[role]:
+                organization_revoke(organization=previous.organization, perm=perm, obj=locked)
+        award = Award.objects.create(
+            project=locked, role=role, organization=organization, awarded_by=actor,
+            contract_amount=contract_amount if role == Award.Role.CONTRACTOR else None,
+        )
+        for perm in AWARD_PERMS[role]:
+            organization_grant(organization=organization, perm=perm, obj=locked)
+        current[role] = award
+        made.append(award)
+        with translation.override(settings.LANGUAGE_CODE):
+            note = (_("%(role)s: %(name)s") % {"role": award.get_role_display(), "name": organization.name})
+            if previous is not None:
+                note += " · " + str(_("replaces %(name)s: %(reason)s") % {"name": previous.organization.name, "reason": reason})
+        ProjectEvent.objects.create(project=locked, actor=actor, from_status=locked.status, to_status=locked.status, note=note)
+    if locked.status == Project.Status.BUDGET_APPROVED and len(current) == 2:
+        project_transition(project=locked, to=Project.Status.CONTRACTED, actor=actor, by_service=True)
+    project_touch(project=locked)
+    return made
+
+
+ACCEPTANCE_ERRORS = {
+    "not_allowed": _("You cannot sign this project's completion acceptance."),
+    "already_signed": _("The %(role)s has already signed this acceptance."),
+}
+
+
+@by_actor
+@transaction.atomic
+def acceptance_sign(*, project: Project, role: str, actor: User, opinion: str = "") -> AcceptanceSignature:
+    """竣工验收: the supervisor, the street approver and a council representative sign; the third
+    signature completes the project (with today's date)."""
+    locked = Project.objects.select_for_update().select_related("estate__community").get(pk=project.pk)
+    if not permissions.can_sign_acceptance(actor, locked, role):
+        raise PermissionDenied(ACCEPTANCE_ERRORS["not_allowed"])
+    if AcceptanceSignature.objects.filter(project=locked, role=role).exists():
+        raise ValidationError(
+            ACCEPTANCE_ERRORS["already_signed"], code="already_signed",
+            params={"role": AcceptanceSignature.Role(role).label},
+        )
+    signature = AcceptanceSignature.objects.create(project=locked, role=role, signed_by=actor, opinion=(opinion or "").strip())
+    if AcceptanceSignature.objects.filter(project=locked).count() == len(AcceptanceSignature.Role):
+        locked.completed_on = timezone.localdate()
+        locked.save(update_fields=["completed_on"])
+        project_transition(project=locked, to=Project.Status.COMPLETED, actor=actor, by_service=True)
+    project_touch(project=locked)
+    return signature
