@@ -130,12 +130,12 @@ def test_paper_desk_query_budget_flat(city, client, django_assert_max_num_querie
 
 def test_paper_desk_pages_say_next_page(city, client, monkeypatch):
     """Field test: the desk's pagination said 下一步 (next step) instead of 下一页."""
-    import projects.views
+    import projects.views.votes
 
     f.households(f.BuildingFactory(estate=city.estate_a1), 8)
     vote = open_vote(city)
     client.force_login(city.comm_a1_staff)
-    monkeypatch.setattr(projects.views, "VOTERS_PER_PAGE", 5)
+    monkeypatch.setattr(projects.views.votes, "VOTERS_PER_PAGE", 5)
     first = client.get(reverse("projects:paper_ballots", args=[vote.code])).content.decode()
     second = client.get(reverse("projects:paper_ballots", args=[vote.code]), {"page": 2}).content.decode()
     assert "下一页" in first and "下一步" not in first

@@ -1,0 +1,45 @@
+"""The pages about projects, one module per subject like projects/services/: projects (list, detail,
+timeline), petitions, votes (with the paper-ballot desk), needs, plans, works (award, acceptance).
+Re-exported here for projects/urls.py."""
+
+from .needs import (  # noqa: F401
+    NEEDS_PER_PAGE,
+    _need_in_scope,
+    _render_needs,
+    need_photo,
+    need_support,
+    need_triage,
+    needs,
+)
+from .petitions import (  # noqa: F401
+    petition_invite,
+    petition_start,
+    petition_submit,
+    sponsorship_answer,
+)
+from .plans import (  # noqa: F401
+    plan_start,
+    plan_version,
+)
+from .projects import (  # noqa: F401
+    NEEDS_ON_PROJECT_PAGE,
+    PROJECTS_PER_PAGE,
+    _detail_context,
+    _form_errors,
+    _petition_context,
+    _works_context,
+    project_detail,
+    project_list,
+)
+from .votes import (  # noqa: F401
+    VOTERS_PER_PAGE,
+    ballot_scan,
+    paper_ballots,
+    vote_detail,
+    vote_manage,
+    vote_new,
+)
+from .works import (  # noqa: F401
+    acceptance_sign,
+    award,
+)

@@ -1,0 +1,121 @@
+"""Needs (点单): filing, supporting, triaging, and a need's photo."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from stakeholders.files import private_file_response
+
+from .. import permissions, selectors, services
+from ..forms import (
+    NeedForm,
+    TriageForm,
+)
+from ..models import Need
+from .projects import _form_errors
+
+NEEDS_PER_PAGE = 30
+
+
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def needs(request, code: str):
+    project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
+    can_file = permissions.can_file_need(request.user, project)
+    form, status = None, 200
+    if request.method == "POST":
+        if not can_file:
+            raise PermissionDenied(services.NEED_ERRORS["cannot_file"])
+        form = NeedForm(request.POST, request.FILES, catalog=selectors.catalog())
+        if form.is_valid():
+            try:
+                services.need_file(
+                    project=project, actor=request.user, catalog_item=form.cleaned_data["catalog_item"],
+                    text=form.cleaned_data["text"], photo=form.cleaned_data["photo"],
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Your need is filed. Neighbours can now support it."))
+                return redirect("projects:needs", project.code)
+        status = 400
+    return _render_needs(request, project, form=form if form is not None else NeedForm(catalog=selectors.catalog()), status=status)
+
+
+def _render_needs(request, project, *, form=None, triage_failed=None, status=200):
+    page = Paginator(selectors.needs_ranked(project, request.user), NEEDS_PER_PAGE).get_page(request.GET.get("page"))
+    can_triage = permissions.can_triage_needs(request.user, project)
+    plan_items = selectors.draft_plan_items(project)
+    rows = []
+    for need in page.object_list:
+        need.project = project  # loaded once for the permission checks below
+        triage = None
+        if can_triage and need.status == Need.Status.OPEN:
+            triage = triage_failed[1] if triage_failed and triage_failed[0] == need.pk else TriageForm(plan_items=plan_items)
+            triage.auto_id = f"id_n{need.pk}_%s"
+        rows.append((need, triage, permissions.can_support_need(request.user, need) and not need.supported_by_me))
+    context = {
+        "project": project, "page": page, "rows": rows, "form": form, "page_query": "",
+        "can_file": permissions.can_file_need(request.user, project), "can_triage": can_triage,
+    }
+    return render(request, "projects/needs.html", context, status=status)
+
+
+def _need_in_scope(request, pk: int) -> Need:
+    return get_object_or_404(
+        Need.objects.filter(project__in=selectors.projects_visible_to(request.user)).select_related("project__estate"), pk=pk
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def need_support(request, pk: int):
+    need = _need_in_scope(request, pk)
+    try:
+        services.need_support(need=need, actor=request.user)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You support this need."))
+    return redirect(f"{reverse('projects:needs', args=[need.project.code])}#need-{need.pk}")
+
+
+@login_required
+@require_http_methods(["POST"])
+def need_triage(request, pk: int):
+    need = _need_in_scope(request, pk)
+    if not permissions.can_triage_needs(request.user, need.project):
+        raise PermissionDenied(services.NEED_ERRORS["cannot_triage"])
+    plan_items = selectors.draft_plan_items(need.project)
+    form = TriageForm(request.POST, plan_items=plan_items)
+    if form.is_valid():
+        item = next((i for i in plan_items if i.pk == form.cleaned_data["plan_item"]), None)
+        try:
+            services.need_triage(
+                need=need, actor=request.user, include=form.cleaned_data["decision"] == "include",
+                reason=form.cleaned_data["reason"], plan_item=item,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Answer saved; the owner who filed the need is notified."))
+            return redirect(f"{reverse('projects:needs', args=[need.project.code])}#need-{need.pk}")
+    return _render_needs(request, need.project, form=NeedForm(catalog=selectors.catalog()), triage_failed=(need.pk, form), status=400)
+
+
+@login_required
+def need_photo(request, pk: int):
+    need = _need_in_scope(request, pk)
+    if not need.photo:
+        raise Http404
+    return private_file_response(need.photo, content_type=need.photo_content_type, download_name=f"need-{need.pk}")

@@ -1,0 +1,71 @@
+"""Awarding the works and signing the completion acceptance."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .. import permissions, selectors, services
+from .projects import _form_errors
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def award(request, code: str):
+    from stakeholders.models import Organization
+
+    from ..forms import AwardForm
+
+    project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
+    if not permissions.can_award(request.user, project):
+        raise PermissionDenied(services.AWARD_ERRORS["not_allowed"])
+    contractors = list(selectors.award_candidates(Organization.Kind.CONTRACTOR))
+    supervisors = list(selectors.award_candidates(Organization.Kind.SUPERVISOR))
+
+    def queryset(orgs):
+        return Organization.objects.filter(pk__in=[o.pk for o in orgs]).order_by("name")
+
+    current = {a.role: a for a in selectors.awards_of(project) if a.ended_at is None}
+    form = AwardForm(
+        request.POST or None, contractors=queryset(contractors), supervisors=queryset(supervisors), current_roles=set(current),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.project_award(
+                project=project, actor=request.user, contractor=data["contractor"], supervisor=data["supervisor"],
+                contract_amount=data["contract_amount"], reason=data["reason"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Award saved. The organizations can now work on this project."))
+            return redirect(project)
+    return render(
+        request, "projects/award.html",
+        {"project": project, "form": form, "contractors": contractors, "supervisors": supervisors,
+         "current": current, "history": selectors.awards_of(project)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def acceptance_sign(request, code: str):
+    from ..forms import AcceptanceForm
+
+    project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
+    form = AcceptanceForm(request.POST)
+    if not form.is_valid() or not permissions.can_sign_acceptance(request.user, project, form.cleaned_data["role"]):
+        raise PermissionDenied(services.ACCEPTANCE_ERRORS["not_allowed"])
+    try:
+        services.acceptance_sign(project=project, role=form.cleaned_data["role"], actor=request.user, opinion=form.cleaned_data["opinion"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your signature on the completion acceptance is recorded."))
+    return redirect(project)
