@@ -1,0 +1,60 @@
+"""Public pages (no sign-in, no personal data) and the street office's and contractor's desks on
+them, one module per subject: projects (index, estates, a project's page, contractors), votes
+(results anyone can check), money (ledger and budget desks), works (progress, milestones, photos),
+open_data; cache holds how whole pages and fragments are kept (keys: projects/revision.py).
+Re-exported here for disclosure/urls.py."""
+
+from .cache import (  # noqa: F401
+    CSRF_PLACEHOLDER,
+    _cached,
+    _city_revision,
+    _json,
+    _revision,
+    _same_for_everyone,
+    _whole_page,
+)
+from .money import (  # noqa: F401
+    _act_and_report,
+    _acting_project,
+    budget,
+    ledger_page,
+    ledger_reverse,
+    ledger_voucher,
+    voucher_response,
+)
+from .open_data import (  # noqa: F401
+    opendata_oc4ids,
+    opendata_projects_csv,
+)
+from .projects import (  # noqa: F401
+    COMPLAINT_ACTION_MARKER,
+    ESTATES_PER_PAGE,
+    LEDGER_PER_PAGE,
+    PROJECTS_PER_PAGE,
+    _complaint_action,
+    _project_body,
+    _project_page,
+    _public_project_or_404,
+    contractor,
+    contractors,
+    estates,
+    index,
+    ledger_json,
+    project,
+)
+from .votes import (  # noqa: F401
+    CHECK_TEXTS,
+    VOTES_PER_PAGE,
+    _explained,
+    _public_vote,
+    vote,
+    vote_json,
+    vote_receipt,
+    votes,
+    votes_json,
+)
+from .works import (  # noqa: F401
+    milestone_update,
+    photo,
+    progress_page,
+)
