@@ -58,7 +58,7 @@ class ComplaintListCreate(generics.ListAPIView):
                 project=project, actor=request.user, category=data.validated_data["category"], text=data.validated_data["text"],
                 location=data.validated_data["location"], photos=request.FILES.getlist("photos"),
             )
-        except services.ValidationError as error:
+        except DjangoValidationError as error:
             return service_error(error)
         return Response(ComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
@@ -86,7 +86,7 @@ class ComplaintTransition(APIView):
         data.is_valid(raise_exception=True)
         try:
             complaint = services.complaint_transition(complaint=complaint, to=data.validated_data["to"], actor=request.user, note=data.validated_data["note"])
-        except services.ValidationError as error:
+        except DjangoValidationError as error:
             return service_error(error)
         return Response(ComplaintSerializer(complaint).data)
 
@@ -101,7 +101,7 @@ class ComplaintMessage(APIView):
         data.is_valid(raise_exception=True)
         try:
             services.complaint_message(complaint=complaint, actor=request.user, text=data.validated_data["text"])
-        except services.ValidationError as error:
+        except DjangoValidationError as error:
             return service_error(error)
         return Response({"complaint": complaint.pk, "sent": True}, status=status.HTTP_201_CREATED)
 
@@ -132,7 +132,7 @@ class InvitationAnswer(APIView):
         data.is_valid(raise_exception=True)
         try:
             services.response_submit_as_owner(invitation=invitation, actor=request.user, answers=data.answers(), text=data.validated_data["text"])
-        except services.ValidationError as error:
+        except DjangoValidationError as error:
             return service_error(error)
         return Response({"invitation": invitation.pk, "recorded": True}, status=status.HTTP_201_CREATED)
 
@@ -193,7 +193,7 @@ class SurveyPaperAnswer(APIView):
         invitation.survey = survey
         try:
             services.response_record_paper(invitation=invitation, actor=request.user, answers=data.answers(), text=data.validated_data["text"])
-        except services.ValidationError as error:
+        except DjangoValidationError as error:
             return service_error(error)
         return Response({"invitation": invitation.pk, "recorded": True}, status=status.HTTP_201_CREATED)
 
@@ -217,6 +217,6 @@ class LinkAnswer(APIView):
         try:
             services.response_submit_by_link(invitation_id=data.validated_data["invitation"], token=data.validated_data["token"],
                                              answers=data.answers(), text=data.validated_data["text"], actor=request.user)
-        except services.ValidationError as error:
+        except DjangoValidationError as error:
             return service_error(error)
         return Response({"invitation": data.validated_data["invitation"], "recorded": True}, status=status.HTTP_201_CREATED)

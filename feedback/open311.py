@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -236,9 +237,9 @@ def _create(request, fmt: str):
             project=project, actor=user, category=code, text=description, location=address, photos=request.FILES.getlist("media"),
             latitude=point[0] if point else None, longitude=point[1] if point else None, media_url=media_url,
         )
-    except services.PermissionDenied as denied:
+    except PermissionDenied as denied:
         return _error(fmt, 403, str(denied))
-    except services.ValidationError as error:
+    except ValidationError as error:
         return _error(fmt, 400, " ".join(error.messages))
     items = [{"service_request_id": str(complaint.pk), "service_notice": "", "account_id": ""}]
     return _respond(fmt, "service_requests", "request", items, status=201)

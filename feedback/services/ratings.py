@@ -1,0 +1,57 @@
+"""Contractor ratings, computed from the closed surveys and written onto the organization."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Sum
+
+from projects.models import Award
+from stakeholders.models import Organization
+from stakeholders.services import organization_set_rating
+
+from ..models import Response, Survey
+
+
+def _average(total, n) -> Decimal | None:
+    return (Decimal(total) / Decimal(n)).quantize(Decimal("0.01")) if n else None
+
+
+def contractor_ratings_recompute() -> dict[int, Decimal | None]:
+    """Each contractor's rating over all closed surveys (with at least SURVEY_MIN_RESPONSES answers,
+    the privacy threshold) of the projects it built, weighted by answers, written onto its
+    Organization (stakeholders), where the award picker reads it."""
+    eligible = (
+        Survey.objects.filter(status=Survey.Status.CLOSED).annotate(n=Count("responses"))
+        .filter(n__gte=settings.SURVEY_MIN_RESPONSES).values("pk")
+    )
+    builder_of = dict(
+        Award.objects.filter(role=Award.Role.CONTRACTOR, ended_at__isnull=True).values_list("project_id", "organization_id")
+    )
+    figures: dict[int, dict] = {}
+    rows = (
+        Response.objects.filter(survey__in=eligible).values("survey__project_id")
+        .annotate(n=Count("id"), **{q: Sum(q) for q in Response.QUESTIONS})
+    )
+    for row in rows:
+        org = builder_of.get(row["survey__project_id"])
+        if org is None:
+            continue
+        f = figures.setdefault(org, {"n": 0, "projects": set(), **{q: 0 for q in Response.QUESTIONS}})
+        f["n"] += row["n"]
+        f["projects"].add(row["survey__project_id"])
+        for q in Response.QUESTIONS:
+            f[q] += row[q]
+    result = {}
+    for org in Organization.objects.filter(kind=Organization.Kind.CONTRACTOR).values_list("pk", flat=True):
+        f = figures.get(org)
+        if f is None:
+            organization_set_rating(organization_id=org, overall=None, responses=0, projects=0, details={})
+            result[org] = None
+            continue
+        details = {q: str(_average(f[q], f["n"])) for q in Response.QUESTIONS}
+        overall = _average(f["overall"], f["n"])
+        organization_set_rating(organization_id=org, overall=overall, responses=f["n"], projects=len(f["projects"]), details=details)
+        result[org] = overall
+    return result
