@@ -16,7 +16,7 @@ from . import permissions as people
 from . import selectors, services
 from .api_base import CursorPage, errors, file_responses, service_error
 from .files import DOCUMENT_TYPES, private_file_response
-from .models import Household, Notification, Ownership
+from .models import Estate, Household, Notification, Ownership
 from .notifications import CHANNELS, wanted_channels
 from .serializers import (
     ClaimInSerializer,
@@ -35,13 +35,14 @@ class EstateFilter(filters.FilterSet):
     street = filters.CharFilter(field_name="community__street__code", help_text="Street code")
 
     class Meta:
-        model = selectors.Estate
+        model = Estate
         fields = ["street"]
 
 
 class EstateList(generics.ListAPIView):
     """Every estate in the portal (public: no personal data)."""
 
+    permission_classes = [permissions.AllowAny]
     serializer_class = EstateSerializer
     filterset_class = EstateFilter
 
@@ -53,8 +54,7 @@ class NotificationList(generics.ListAPIView):
     """The signed-in user's notices, newest first."""
 
     serializer_class = NotificationSerializer
-    permission_classes = [permissions.IsAuthenticated]
-    queryset = selectors.Notification.objects.none()  # for the schema; get_queryset scopes it
+    queryset = Notification.objects.none()  # for the schema; get_queryset scopes it
 
     def get_queryset(self):
         return selectors.notifications_of(self.request.user)
@@ -72,8 +72,6 @@ ERRORS = errors(400, 401, 403, 404, 409)
 
 
 class NotificationRead(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
     @extend_schema(request=None, responses={200: NotificationSerializer, **ERRORS}, summary="Mark one of your notices read")
     def post(self, request, pk: int):
         notification = get_object_or_404(selectors.notifications_of(request.user), pk=pk)
@@ -87,8 +85,6 @@ def _channels(user) -> dict:
 
 
 class NotificationSettings(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
     @extend_schema(responses={200: NotificationChannelsSerializer, **ERRORS}, summary="Which notices also come by e-mail or SMS")
     def get(self, request):
         return Response(_channels(request.user))
@@ -111,7 +107,6 @@ class ClaimPage(CursorPage):
 
 
 class ClaimReviewList(APIView):
-    permission_classes = [permissions.IsAuthenticated]
     pagination_class = ClaimPage  # also tells the schema the list is paginated
 
     @extend_schema(responses={200: ClaimReviewSerializer(many=True), **ERRORS}, summary="Household claims to review (community committee staff)",
@@ -130,7 +125,6 @@ class ClaimReviewList(APIView):
 class ClaimReview(APIView):
     """Verify a claim (as the voting owner if the household has none, or as a co-owner), or reject it."""
 
-    permission_classes = [permissions.IsAuthenticated]
     action = ""
 
     @extend_schema(
@@ -191,7 +185,6 @@ class Register(APIView):
 
 
 class Claims(APIView):
-    permission_classes = [permissions.IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(responses={200: ClaimReviewSerializer(many=True), **ERRORS}, summary="Your household claims and how they were reviewed")
@@ -220,8 +213,6 @@ class Claims(APIView):
 
 
 class ClaimProof(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
     @extend_schema(responses=file_responses(DOCUMENT_TYPES), summary="A claim's proof of ownership (the claimant, the committee)")
     def get(self, request, pk: int):
         ownership = get_object_or_404(selectors.ownerships_visible(request.user), pk=pk)

@@ -7,7 +7,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from . import permissions
-from .models import Building, Estate, Household, Notification, Ownership, Street
+from .models import Building, Estate, Household, Ownership, Street
 
 _OWNERSHIP_RELATED = ("resident__user", "household__building__estate__community", "reviewed_by")
 

@@ -232,7 +232,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",  # with CSRF, for the browser
         "rest_framework.authentication.TokenAuthentication",  # "Authorization: Token <key>", for apps
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],  # each view asks permissions.py
+    # Signed in unless a view says otherwise (the public ones are listed in docs/api.md and tested);
+    # what each person may do is still asked of the apps' permissions.py.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "stakeholders.api_base.CursorPage",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

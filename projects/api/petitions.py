@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import permissions, status
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -27,8 +27,6 @@ from .projects import CONFLICT, DONE, ERRORS_SCHEMA, _call, _visible_project
 
 
 class PetitionDetail(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
     @extend_schema(responses={200: PetitionSerializer, **ERRORS_SCHEMA}, summary="The petition and its sponsors (names masked)")
     def get(self, request, code: str):
         petition = selectors.petition_of(_visible_project(request, code))
@@ -44,8 +42,6 @@ class PetitionDetail(APIView):
 
 
 class PetitionInvite(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
     @extend_schema(request=InviteInSerializer, responses={201: DONE, **ERRORS_SCHEMA, **errors(409)}, summary="Invite a neighbour to sponsor")
     def post(self, request, code: str):
         petition = selectors.petition_of(_visible_project(request, code))
@@ -60,8 +56,6 @@ class PetitionInvite(APIView):
 
 
 class SponsorshipAnswer(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
     @extend_schema(request=SponsorAnswerInSerializer, responses={200: DONE, **ERRORS_SCHEMA}, summary="Sign (or decline) a petition you were invited to")
     def post(self, request, pk: int):
         sponsorship = get_object_or_404(Sponsorship.objects.filter(resident__user=request.user).select_related("petition__project"), pk=pk)
@@ -80,8 +74,6 @@ def _petition_body(petition, code: str) -> dict:
 
 
 class PetitionStart(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
     @extend_schema(
         request=PetitionStartInSerializer, responses={201: PetitionSerializer, **ERRORS_SCHEMA}, summary="Start a petition (a verified owner)",
         description="Creates the project in `petitioning` with you as its first sponsor; 403 if a project is already under way in the estate.",
@@ -100,8 +92,6 @@ class PetitionStart(APIView):
 
 
 class PetitionSubmit(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
     @extend_schema(request=None, responses={201: VoteSerializer, **ERRORS_SCHEMA, **CONFLICT},
                    summary="Send the complete petition to the owners' willingness vote (a confirmed sponsor)",
                    description="400 lists what is missing (sponsors, households, party_member); 409 `already_submitted`.")
@@ -114,8 +104,6 @@ class PetitionSubmit(APIView):
 
 
 class SponsorshipWithdraw(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
     @extend_schema(request=None, responses={200: DONE, **ERRORS_SCHEMA},
                    summary="Withdraw your confirmed signature, before the petition is submitted")
     def post(self, request, pk: int):
