@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import form_errors
 from projects.models import Project
-from projects.views import _form_errors
 from stakeholders import permissions as people
 from stakeholders.notifications import absolute
 
@@ -85,7 +85,7 @@ def complaint_file(request, code: str):
                 location=data["location"], building=data["building"], photos=data["photos"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, " ".join(filter(None, [
                 _("Complaint no. %(n)s filed. You will be told of every answer.") % {"n": complaint.pk},
@@ -112,7 +112,7 @@ def complaint_detail(request, pk: int):
                 try:
                     services.complaint_message(complaint=complaint, actor=request.user, text=message_form.cleaned_data["text"])
                 except ValidationError as error:
-                    _form_errors(message_form, error)
+                    form_errors(message_form, error)
                 else:
                     messages.success(request, _("Message sent."))
                     return redirect(complaint)
@@ -123,7 +123,7 @@ def complaint_detail(request, pk: int):
                 try:  # the service asks permissions.py: a wrong role is PermissionDenied (403)
                     services.complaint_transition(complaint=complaint, to=to, actor=request.user, note=form.cleaned_data["note"])
                 except ValidationError as error:
-                    _form_errors(form, error)
+                    form_errors(form, error)
                     failed_action = (to, form)
                 else:
                     messages.success(request, _("The complaint is now “%(status)s”.") % {"status": Complaint.Status(to).label})
@@ -195,7 +195,7 @@ def _answer_page(request, invitation, submit):
             code = getattr(error, "code", None)
             if code in LINK_PROBLEMS:
                 return _link_problem(request, code, survey=survey)
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             return render(request, "feedback/thanks.html", {"survey": survey})
     return render(request, "feedback/answer.html", {"survey": survey, "invitation": invitation, "form": form},
@@ -296,7 +296,7 @@ def survey_paper(request, pk: int):
         try:
             services.response_record_paper(invitation=invitation, actor=request.user, answers=form.answers(), text=form.cleaned_data["text"])
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Paper answer of %(household)s recorded.") % {"household": invitation.household})
             return redirect("feedback:survey_paper", pk=survey.pk)

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import form_errors
 from projects import selectors as project_selectors
 from projects.models import Project
-from projects.views import _form_errors
 from stakeholders.files import private_file_response
 
 from .. import ledger, permissions, services
@@ -57,7 +57,7 @@ def ledger_page(request, code: str):
                     memo=data["memo"], voucher=data["voucher"],
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, _("Entry %(seq)s recorded and published.") % {"seq": entry.seq})
                 return redirect("disclosure:ledger", code=project.code)
@@ -170,9 +170,9 @@ def budget(request, code: str):
                 raise PermissionDenied(services.BUDGET_ERRORS["not_allowed"])
         except ValidationError as error:
             if action == "draft" and form is not None:
-                _form_errors(form, error)
+                form_errors(form, error)
             elif action == "publish" and publish_form is not None:
-                _form_errors(publish_form, error)
+                form_errors(publish_form, error)
             else:
                 messages.error(request, " ".join(error.messages))
             status = 400

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects.views import _form_errors
+from core.forms import form_errors
 
 from .. import permissions, services
 from .. import selectors as pub
@@ -41,7 +41,7 @@ def progress_page(request, code: str):
                 try:
                     services.milestone_add(project=project, actor=request.user, **milestone_form.cleaned_data)
                 except ValidationError as error:
-                    _form_errors(milestone_form, error)
+                    form_errors(milestone_form, error)
                 else:
                     messages.success(request, _("Milestone added."))
                     return redirect("disclosure:progress", code=code)
@@ -55,7 +55,7 @@ def progress_page(request, code: str):
                         plan_item=data["plan_item"], photos=data["photos"],
                     )
                 except ValidationError as error:
-                    _form_errors(form, error)
+                    form_errors(form, error)
                 else:
                     messages.success(request, _("Progress posted. It is public now."))
                     return redirect("disclosure:progress", code=code)

@@ -25,7 +25,6 @@ from .projects import (  # noqa: F401
     NEEDS_ON_PROJECT_PAGE,
     PROJECTS_PER_PAGE,
     _detail_context,
-    _form_errors,
     _petition_context,
     _works_context,
     project_detail,

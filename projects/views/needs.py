@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import form_errors
 from stakeholders.files import private_file_response
 
 from .. import permissions, selectors, services
@@ -20,7 +21,6 @@ from ..forms import (
     TriageForm,
 )
 from ..models import Need
-from .projects import _form_errors
 
 NEEDS_PER_PAGE = 30
 
@@ -44,7 +44,7 @@ def needs(request, code: str):
                     text=form.cleaned_data["text"], photo=form.cleaned_data["photo"],
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, _("Your need is filed. Neighbours can now support it."))
                 return redirect("projects:needs", project.code)
@@ -106,7 +106,7 @@ def need_triage(request, pk: int):
                 reason=form.cleaned_data["reason"], plan_item=item,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Answer saved; the owner who filed the need is notified."))
             return redirect(f"{reverse('projects:needs', args=[need.project.code])}#need-{need.pk}")

@@ -11,13 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import form_errors
+
 from .. import permissions, selectors, services
 from ..forms import (
     InviteForm,
     PetitionForm,
 )
 from ..models import Sponsorship
-from .projects import _detail_context, _form_errors, _petition_context
+from .projects import _detail_context, _petition_context
 
 
 @login_required
@@ -34,7 +36,7 @@ def petition_start(request):
                 resident=request.user.resident, estate=estate, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Petition started. Invite at least two neighbours from other households to sign."))
             return redirect(petition.project)
@@ -53,7 +55,7 @@ def petition_invite(request, code: str):
         try:
             services.sponsor_invite(petition=petition, actor=request.user, phone=form.cleaned_data["phone"])
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Invitation sent. It counts once your neighbour confirms."))
             return redirect(project)

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import form_errors
+
 from .. import permissions, selectors, services
 from ..forms import (
     CommentForm,
@@ -17,7 +19,6 @@ from ..forms import (
     SummaryForm,
 )
 from ..models import PlanItem
-from .projects import _form_errors
 
 
 @login_required
@@ -95,7 +96,7 @@ def plan_version(request, code: str, number: int):
         except ValidationError as error:
             target = forms_.get({"add_item": "item", "summary": "summary", "comment": "comment"}.get(action, ""))
             if target is not None:
-                _form_errors(target, error)
+                form_errors(target, error)
             else:
                 messages.error(request, " ".join(error.messages))
                 return redirect("projects:plan", code, number)

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import form_errors
+
 from .. import permissions, selectors, services
 from ..forms import (
     InviteForm,
@@ -20,15 +22,6 @@ from ..lifecycle import BUDGET_PUBLISHED_STATUSES, PLAN_ADOPTED_STATUSES
 from ..models import Project, Sponsorship
 
 PROJECTS_PER_PAGE = 50
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the fields it names (or on top of the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -54,7 +47,7 @@ def project_detail(request, code: str):
                     project=project, to=to, actor=request.user, note=form.cleaned_data["note"]
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
                 failed = (to, form)
             else:
                 messages.success(request, _("Status changed to “%(status)s”.") % {"status": Project.Status(to).label})

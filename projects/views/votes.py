@@ -15,6 +15,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import form_errors
 from stakeholders.files import private_file_response
 
 from .. import permissions, selectors, services
@@ -24,7 +25,6 @@ from ..forms import (
     VoteForm,
 )
 from ..models import Ballot, Vote, Voter
-from .projects import _form_errors
 
 VOTERS_PER_PAGE = 50
 
@@ -93,7 +93,7 @@ def vote_new(request, code: str):
                 closes_at=data["closes_at"], actor=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Vote created as a draft. Check it, then open it: the electorate is fixed at that moment."))
             return redirect("projects:vote", vote.code)
@@ -142,7 +142,7 @@ def paper_ballots(request, code: str):
                     actor=request.user,
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
                 status = 409 if getattr(error, "code", None) == "paper_already_voted" else 400
             else:
                 status, recorded = 201, voter

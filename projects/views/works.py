@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import form_errors
+
 from .. import permissions, selectors, services
-from .projects import _form_errors
 
 
 @login_required
@@ -41,7 +42,7 @@ def award(request, code: str):
                 contract_amount=data["contract_amount"], reason=data["reason"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Award saved. The organizations can now work on this project."))
             return redirect(project)
