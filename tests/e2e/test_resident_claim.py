@@ -85,7 +85,11 @@ def test_language_switcher_and_keyboard_focus(live_server, browser, shot):
     page = browser.new_page(**PHONE)
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="打开菜单").click()
-    page.get_by_role("button", name="English").click()
+    # Bootstrap's collapse animates the menu open: click once it has finished moving, or the tap can
+    # land on its neighbour (简体中文) while the buttons slide.
+    page.wait_for_selector("#nav-main.show:not(.collapsing)")
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     page.wait_for_selector("text=Register as a resident")
     assert page.locator("html").get_attribute("lang") == "en"
     # The skip link is the first thing a keyboard reaches, and it is visible when focused.
