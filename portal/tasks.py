@@ -1,23 +1,23 @@
-"""Celery tasks: thin — call the service, retry on transient database errors."""
+"""Celery tasks: thin — call the export job, retry on transient database errors."""
 
 from celery import shared_task
 from django.db import OperationalError
 
-from . import services
+from . import export_jobs
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def build_export(self, job_id: str) -> str:
     """Build one XLSX export (idempotent: a re-delivered job rebuilds the same file)."""
     try:
-        return services.export_job_build(job_id=job_id).status
+        return export_jobs.export_job_build(job_id=job_id).status
     except OperationalError:
         raise
     except Exception as error:
-        services.export_job_fail(job_id=job_id, error=f"{error.__class__.__name__}: {error}")
+        export_jobs.export_job_fail(job_id=job_id, error=f"{error.__class__.__name__}: {error}")
         raise
 
 
 @shared_task(acks_late=True)
 def purge_exports() -> int:
-    return services.exports_purge()
+    return export_jobs.exports_purge()
