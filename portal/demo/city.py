@@ -30,7 +30,6 @@ from stakeholders.models import (
     User,
 )
 
-
 from .common import (
     DEMO_PASSWORD,
     GIVEN,

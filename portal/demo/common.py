@@ -20,7 +20,6 @@ from stakeholders.models import (
     User,
 )
 
-
 DEMO_PASSWORD = "demo-2026-pass"
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韦覃蒙陆农莫".replace("", " ").split()

@@ -18,8 +18,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from disclosure import ledger
-from disclosure.services import ledger_totals_refresh
 from disclosure.models import Budget, BudgetLine, LedgerEntry, ProgressUpdate
+from disclosure.services import ledger_totals_refresh
 from feedback.models import Complaint, Invitation, Response, Survey
 from projects.models import Award, Project, ProjectEvent, ProjectGroupObjectPermission
 from stakeholders.models import Estate, Household, Organization, User

@@ -205,7 +205,7 @@ def test_demo_works_have_budget_ledger_milestones_progress_and_acceptance(client
 
     from datetime import timedelta
 
-    from portal.demo.projects import FANGZHI_AGO
+    from portal.demo.works import FANGZHI_AGO
 
     assert done.completed_on == timezone.localdate() - timedelta(days=FANGZHI_AGO)
     assert set(AcceptanceSignature.objects.filter(project=done).values_list("role", flat=True)) == {"supervisor", "street", "council"}
