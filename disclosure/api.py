@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework import status
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,6 +32,7 @@ from .serializers import (
     ProgressSerializer,
     PublishInSerializer,
 )
+from .views import voucher_response
 
 ERRORS = errors(400, 401, 403, 404)
 
@@ -44,7 +46,6 @@ def _public(code):
 
 def _acting(request, code):
     if not request.user.is_authenticated:
-        from rest_framework.exceptions import NotAuthenticated
 
         raise NotAuthenticated()
     return get_object_or_404(project_selectors.projects_visible_to(request.user), code=code)
@@ -265,6 +266,5 @@ class MilestoneStatus(APIView):
 class LedgerVoucher(APIView):
     @extend_schema(responses=file_responses(DOCUMENT_TYPES), summary="An entry's voucher (the street office)")
     def get(self, request, code: str, seq: int):
-        from .views import voucher_response  # the page's own answer, after the API's scope check
 
         return voucher_response(request.user, _acting(request, code), seq)

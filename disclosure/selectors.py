@@ -6,13 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 
+from feedback.models import Response
 from projects import selectors as project_selectors
 from projects.lifecycle import PUBLIC_STATUSES  # noqa: F401  (what the public sees; re-exported)
-from projects.models import AcceptanceSignature, Award, FundingSource, PlanItem, PlanVersion, Project, Vote
-from stakeholders.models import Household, Ownership
+from projects.models import (
+    AcceptanceSignature,
+    Award,
+    FundingSource,
+    PlanItem,
+    PlanItemFunding,
+    PlanVersion,
+    Project,
+    Vote,
+)
+from stakeholders.models import Household, Organization, Ownership
 
 from . import ledger
 from .models import Budget, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
@@ -116,7 +126,6 @@ def budget_prefill(project: Project, budget: Budget | None) -> dict:
     and its funding split summed per source (form field names fund_<source>)."""
     if budget is not None:
         return {"total": budget.total, **{f"fund_{line.source}": line.amount for line in budget.lines.all()}}
-    from projects.models import PlanItemFunding
 
     items = adopted_plan_items(project)
     initial = {"total": sum((i.estimated_cost for i in items), Decimal("0.00"))}
@@ -333,9 +342,7 @@ def residents_share(user, project: Project, budget: Budget | None) -> ResidentsS
 
 def public_contractors():
     """Contractors that have built at least one public project, best rated first (unrated last)."""
-    from django.db.models import Count
 
-    from stakeholders.models import Organization
 
     return (
         Organization.objects.filter(kind=Organization.Kind.CONTRACTOR, awards__project__status__in=PUBLIC_STATUSES)
@@ -345,7 +352,6 @@ def public_contractors():
 
 
 def public_contractor(pk: int):
-    from stakeholders.models import Organization
 
     return Organization.objects.filter(kind=Organization.Kind.CONTRACTOR, pk=pk).first()
 
@@ -360,7 +366,6 @@ def contractor_projects(organization) -> list[Project]:
 
 def rating_details(organization) -> list[tuple[str, str]]:
     """(question label, average) from the figures feedback wrote onto the organization."""
-    from feedback.models import Response
 
     return [
         (str(Response._meta.get_field(q).verbose_name), organization.rating_details[q])

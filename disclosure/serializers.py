@@ -1,7 +1,7 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from projects.forms import money_error_messages
-
 from projects.models import FundingSource
 from projects.serializers import FundingSplitField
 
@@ -46,7 +46,6 @@ class ProgressSerializer(serializers.ModelSerializer):
         fields = ["id", "plan_item", "percent", "project_percent", "text", "organization", "posted_at", "photos"]
 
     def get_photos(self, update) -> list[str]:
-        from django.urls import reverse
 
         return [reverse("disclosure:photo", args=[p.pk, "full"]) for p in update.photos.all()]
 

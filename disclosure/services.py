@@ -15,17 +15,17 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import FundingSource, PlanItem, PlanVersion, Project
+from projects.models import Award, FundingSource, PlanItem, PlanVersion, Project
 from projects.revision import project_touch
 from projects.services import project_transition
 from stakeholders.audit import by_actor
 from stakeholders.files import DOCUMENT_TYPES, check_upload
 from stakeholders.models import Organization, User
+from stakeholders.photos import process_photos, store_photo
 
 from . import permissions, selectors
 from .ledger import entry_document, entry_hash
 from .models import ZERO_HASH, Budget, BudgetLine, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
-from stakeholders.photos import process_photos, store_photo
 
 BUDGET_ERRORS = {
     "not_allowed": _("You may not change this budget."),
@@ -295,7 +295,6 @@ def _progress_error(code: str, field: str | None = None, **params) -> Validation
 
 
 def _contractor_of(project: Project) -> Organization:
-    from projects.models import Award
 
     award = Award.objects.select_related("organization").get(project=project, role=Award.Role.CONTRACTOR, ended_at__isnull=True)
     return award.organization

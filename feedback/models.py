@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -113,7 +114,6 @@ class Complaint(models.Model):
         return f"#{self.pk} {self.get_category_display()} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
 
         return reverse("feedback:complaint", args=[self.pk])
 

@@ -10,6 +10,9 @@ answers escalated ones; the contractor and supervisor never see money or integri
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.utils import timezone
 
 from projects import permissions as project_permissions
@@ -84,9 +87,7 @@ def may_list_complaints(user) -> bool:
 
 
 def reopen_window_open(complaint: Complaint, now=None) -> bool:
-    from datetime import timedelta
 
-    from django.conf import settings
 
     now = now or timezone.now()
     return complaint.resolved_at is not None and now < complaint.resolved_at + timedelta(days=settings.COMPLAINT_REOPEN_DAYS)

@@ -11,12 +11,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
-from projects.models import Project, ProjectGroupObjectPermission
+
+from projects.models import Award, Project, ProjectGroupObjectPermission
 from stakeholders import permissions as people
-from stakeholders.models import Ownership
+from stakeholders.models import Organization, Ownership
 
 from .lifecycle import CONFIDENTIAL_ROUTES, OPEN_STATUSES
 from .models import Complaint, ComplaintUpdate, Invitation, Response, Survey
+from .permissions import COMPLAINT_PROJECT_STATUSES
 
 R = Complaint.Route
 
@@ -74,7 +76,6 @@ def complaint_photos(complaint: Complaint):
 
 def projects_open_for_complaints(user) -> list[Project]:
     """The projects of the estates where the user holds a claim, that take complaints now."""
-    from .permissions import COMPLAINT_PROJECT_STATUSES
 
     return list(
         Project.objects.filter(estate_id__in=people.claimed_estate_ids(user), status__in=COMPLAINT_PROJECT_STATUSES)
@@ -303,8 +304,6 @@ def effective_routes(project) -> dict[str, str]:
     """Where a new complaint of each route would go on this project today: the works to the street
     office while no contractor is awarded, the committee's to it while the community has none in the
     portal (the same rule as services.complaint_route, read in two queries)."""
-    from projects.models import Award
-    from stakeholders.models import Organization
 
     R = Complaint.Route
     has_contractor = Award.objects.filter(project=project, role=Award.Role.CONTRACTOR, ended_at__isnull=True).exists()

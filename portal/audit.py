@@ -9,6 +9,22 @@ from __future__ import annotations
 
 from auditlog.registry import auditlog
 
+from disclosure.models import Budget, BudgetLine, LedgerEntry
+from feedback.models import Complaint
+from projects.models import (
+    AcceptanceSignature,
+    Award,
+    Petition,
+    PlanItem,
+    PlanVersion,
+    Project,
+    ProjectGroupObjectPermission,
+    ProjectUserObjectPermission,
+    Sponsorship,
+    Vote,
+)
+from stakeholders.models import Membership, Organization, Ownership, User
+
 
 def _project_of(attr_path: str):
     """The project id reached from the instance along `attr_path` ("project_id", "version.project_id")."""
@@ -25,21 +41,6 @@ def _project_of(attr_path: str):
 
 
 def register() -> None:
-    from disclosure.models import Budget, BudgetLine, LedgerEntry
-    from feedback.models import Complaint
-    from projects.models import (
-        AcceptanceSignature,
-        Award,
-        Petition,
-        PlanItem,
-        PlanVersion,
-        Project,
-        ProjectGroupObjectPermission,
-        ProjectUserObjectPermission,
-        Sponsorship,
-        Vote,
-    )
-    from stakeholders.models import Membership, Organization, Ownership, User
 
     audited = [
         # model, project link, auditlog options

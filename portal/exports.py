@@ -8,6 +8,7 @@ import io
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db import connection
 from openpyxl import Workbook
 
 from projects.canonical import money
@@ -50,7 +51,6 @@ COPY_CHUNK = 64 * 1024
 def copy_stream(header: list[str], sql: str, params):
     """Yield the CSV as PostgreSQL writes it (`COPY (sql) TO STDOUT`), after the BOM and the header,
     in chunks of about COPY_CHUNK bytes: no Python object per row, memory flat."""
-    from django.db import connection
 
     buffer = io.StringIO()
     csv.writer(buffer).writerow(header)

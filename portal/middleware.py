@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.http import Http404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from portal.views import not_found
 
 
 class ChineseFirstLocaleMiddleware:
@@ -44,7 +47,6 @@ class PortalNotFoundMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        from django.http import Http404
 
         if isinstance(exception, Http404):
             return self._page(request, exception)
@@ -52,6 +54,5 @@ class PortalNotFoundMiddleware:
 
     @staticmethod
     def _page(request, exception=None):
-        from portal.views import not_found
 
         return not_found(request, exception)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from disclosure.models import Budget, BudgetLine, LedgerEntry, Milestone, ProgressUpdate
 from disclosure.selectors import projects_with_money
@@ -88,7 +89,6 @@ class CityOverview:
 
 def city_overview() -> CityOverview:
     """The bureau's city (7 queries)."""
-    from django.utils.translation import gettext as _
 
     projects = Project.objects.all()
     overview = CityOverview(projects=projects.count())
@@ -142,7 +142,6 @@ class StreetDesk:
 
 def street_desk(user) -> StreetDesk:
     """What waits for a street office, and its projects at a glance (7 queries)."""
-    from django.utils.translation import gettext as _
 
     streets = people.street_ids_staffed(user)
     projects = Project.objects.filter(estate__community__street_id__in=streets)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from auditlog.models import LogEntry
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 
+from disclosure.selectors import ledger_category_label
 from projects.models import Project
+from stakeholders.services import organization_group_label
 
+from . import permissions
 from .models import ExportJob
 
 
@@ -16,7 +20,6 @@ def export_jobs_of(user, *, limit: int = 10):
 
 def export_job_for(user, pk) -> ExportJob | None:
     """The job if the user may see it (requester or admin), else None (a 404)."""
-    from . import permissions
 
     job = ExportJob.objects.filter(pk=pk).select_related("requested_by").first()
     return job if job is not None and permissions.can_download_export(user, job) else None
@@ -26,11 +29,8 @@ def audit_display(entries) -> list:
     """Each entry with `display_changes`: [(field label, before, after)] in words — verbose names,
     choice labels, ledger categories and funding sources by name; a linked record by its number
     (no query per row: auditlog's own display would fetch every foreign key)."""
-    from django.core.exceptions import FieldDoesNotExist
 
-    from disclosure.selectors import ledger_category_label
 
-    from stakeholders.services import organization_group_label
 
     entries = list(entries)
     for entry in entries:

@@ -3,16 +3,19 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from feedback.open311 import error_for_path
 from stakeholders.files import private_file_response
 
 from . import dashboards, permissions, selectors, services
+from .exports import copy_stream, csv_stream
 from .forms import AuditFilterForm, ReportFilterForm
 from .models import ExportJob
 from .reports import REPORTS, Filters
@@ -79,7 +82,6 @@ def report_csv(request, code: str):
     form, filters = _filters(request)
     if filters is None:  # the reports page shows what is wrong with the filters
         return redirect(f"{reverse('reports')}?{request.GET.urlencode()}")
-    from .exports import copy_stream, csv_stream
 
     header = [str(h) for _c, h in report.columns]
     copy = report.copy_sql(filters)
@@ -147,7 +149,6 @@ def audit(request):
 
 def robots(request):
     """Search engines may read the public disclosure; accounts, the admin and the API are not for them."""
-    from django.http import HttpResponse
 
     lines = ["User-agent: *", "Allow: /disclosure/", "Disallow: /accounts/", "Disallow: /admin/", "Disallow: /api/",
              "Disallow: /reports/", "Disallow: /feedback/answer/", ""]
@@ -156,18 +157,14 @@ def robots(request):
 
 def favicon(request):
     """For clients that ask for /favicon.ico without reading the page's <link rel="icon">."""
-    from django.http import HttpResponsePermanentRedirect
-    from django.templatetags.static import static
 
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def not_found(request, exception=None):
     """404: the API's error body under /api/ and /open311/, the portal's page elsewhere."""
-    from django.http import JsonResponse
 
     if request.path.startswith("/open311/"):
-        from feedback.open311 import error_for_path
 
         return error_for_path(request.path, 404, _("Not found."))
     if request.path.startswith("/api/"):

@@ -1,7 +1,20 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from .models import Project, ProjectEvent
+from .models import (
+    AcceptanceSignature,
+    Award,
+    Ballot,
+    CatalogItem,
+    Need,
+    Petition,
+    PlanItem,
+    PlanVersion,
+    Project,
+    ProjectEvent,
+    Sponsorship,
+    Vote,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -36,7 +49,6 @@ class ProjectAdmin(GuardedModelAdmin):
         return False
 
 
-from .models import Ballot, Petition, Sponsorship, Vote  # noqa: E402
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -82,7 +94,6 @@ class BallotAdmin(ReadOnlyAdmin):
     list_select_related = ["vote"]
 
 
-from .models import CatalogItem, Need, PlanItem, PlanVersion  # noqa: E402
 
 
 @admin.register(CatalogItem)
@@ -124,7 +135,6 @@ class PlanVersionAdmin(ReadOnlyAdmin):
     inlines = [PlanItemInline]
 
 
-from .models import AcceptanceSignature, Award  # noqa: E402
 
 
 @admin.register(Award)

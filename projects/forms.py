@@ -1,11 +1,13 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.forms import IsoDateTimeInput, StyledFormMixin
 
-from .models import Ballot
+from .models import Ballot, FundingSource, Vote
 
 
 class TransitionForm(StyledFormMixin, forms.Form):
@@ -115,8 +117,6 @@ def money_limit(max_digits: int = MONEY_DIGITS) -> str:
 
 def money_error_messages(*, max_digits: int = MONEY_DIGITS, positive: bool = False) -> dict:
     """What a money field says, in plain words (Django's stock "确认总共不超过 14 个数字" is not)."""
-    from django.utils.functional import lazy
-    from django.utils.translation import gettext
 
     limit = {"limit": money_limit(max_digits)}
     # Interpolated when shown, in the reader's language (not once, at import).
@@ -153,7 +153,6 @@ class FundingFieldsMixin:
     """One optional money field per funding source (fund_<source>), for a split that must add up."""
 
     def _add_funding_fields(self):
-        from .models import FundingSource
 
         for source in FundingSource:
             self.fields[f"fund_{source.value}"] = money_field(source.label, required=False)
@@ -211,7 +210,6 @@ class VoteForm(StyledFormMixin, forms.Form):
     closes_at = forms.DateTimeField(label=_("Closes at"), widget=IsoDateTimeInput())
 
     def __init__(self, *args, buildings=(), **kwargs):
-        from .models import Vote
 
         super().__init__(*args, **kwargs)
         self.fields["matter"].choices = Vote.Matter.choices

@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from stakeholders.files import ballot_scan_path, need_photo_path, private_storage
@@ -54,7 +55,6 @@ class Project(models.Model):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
 
         return reverse("projects:detail", args=[self.code])
 
@@ -320,7 +320,6 @@ class CatalogItem(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
 
         return self.name_zh if (get_language() or "zh-hans").startswith("zh") else self.name_en
 

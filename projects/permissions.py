@@ -9,7 +9,7 @@ from guardian.core import ObjectPermissionChecker
 from stakeholders import permissions as people
 
 from .lifecycle import TRANSITIONS, By
-from .models import Project
+from .models import AcceptanceSignature, Need, Petition, PlanVersion, Project, Sponsorship, Vote, Voter
 
 VIEW = "projects.view_project"
 
@@ -54,7 +54,6 @@ def available_transitions(user, project: Project) -> list[str]:
 
 # --- petitions -----------------------------------------------------------------------------------
 
-from .models import Petition, Sponsorship  # noqa: E402
 
 OPEN_PROJECT_STATUSES = {
     Project.Status.PETITIONING,
@@ -112,7 +111,6 @@ def can_withdraw_sponsorship(user, sponsorship: Sponsorship) -> bool:
 
 # --- votes -----------------------------------------------------------------------------------------
 
-from .models import Vote, Voter  # noqa: E402
 
 
 def vote_accepts_ballots(vote: Vote, now) -> bool:
@@ -196,7 +194,6 @@ def can_file_need(user, project: Project) -> bool:
 
 def can_support_need(user, need) -> bool:
     """Verified owners support open or included needs of their estate while needs are collected."""
-    from .models import Need
 
     return need.status != Need.Status.DECLINED and can_file_need(user, need.project)
 
@@ -207,7 +204,6 @@ def can_triage_needs(user, project: Project) -> bool:
 
 # --- plan (三上三下) ---------------------------------------------------------------------------------
 
-from .models import PlanVersion  # noqa: E402
 
 
 def can_draft_plan(user, project: Project) -> bool:
@@ -284,7 +280,6 @@ def is_project_supervisor(user, project: Project) -> bool:
 
 def acceptance_roles(user, project: Project) -> list[str]:
     """The roles in which the user may sign the completion acceptance of this project now."""
-    from .models import AcceptanceSignature
 
     if project.status != Project.Status.UNDER_CONSTRUCTION:
         return []

@@ -5,15 +5,34 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.utils import timezone
+from django.utils.translation import get_language
 from guardian.shortcuts import get_objects_for_user
 
 from stakeholders import permissions as people
+from stakeholders.models import Estate, Organization, Ownership
 
-from stakeholders.models import Ownership
-
-from . import rules
-from .models import Petition, Project, ProjectEvent, Sponsorship
+from . import permissions, rules
+from .lifecycle import PUBLIC_STATUSES
+from .models import (
+    AcceptanceSignature,
+    Award,
+    CatalogItem,
+    FundingSource,
+    Need,
+    NeedSupport,
+    Petition,
+    PlanItem,
+    PlanItemFunding,
+    PlanVersion,
+    Project,
+    ProjectEvent,
+    Sponsorship,
+    Vote,
+    Voter,
+)
+from .permissions import OPEN_PROJECT_STATUSES, can_start_petition
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
@@ -73,7 +92,6 @@ def invitations_for(user) -> QuerySet[Sponsorship]:
 
 
 def estates_with_open_projects(estate_ids) -> set[int]:
-    from .permissions import OPEN_PROJECT_STATUSES
 
     return set(
         Project.objects.filter(estate_id__in=estate_ids, status__in=OPEN_PROJECT_STATUSES).values_list(
@@ -84,9 +102,7 @@ def estates_with_open_projects(estate_ids) -> set[int]:
 
 def petitionable_estates(user):
     """Estates where the user may start a petition (verified owner, no project under way)."""
-    from stakeholders.models import Estate
 
-    from .permissions import can_start_petition
 
     estates = list(Estate.objects.filter(pk__in=people.verified_estate_ids(user)).order_by("name"))
     busy = estates_with_open_projects([e.pk for e in estates])
@@ -94,7 +110,6 @@ def petitionable_estates(user):
 
 
 def votes_visible_to(user) -> QuerySet:
-    from .models import Vote
 
     return Vote.objects.filter(project__in=projects_visible_to(user)).select_related("project__estate__community")
 
@@ -103,8 +118,6 @@ def vote_visible_to(user, code: str, related: tuple[str, ...] = ("project__estat
     """One vote by its code, if `user` may see its project (None otherwise: a 404). Cheaper than
     filtering votes_visible_to for the hot path of casting: the vote by its unique code, then the
     same decision as the list (permissions.can_view_project) on that one project."""
-    from . import permissions
-    from .models import Vote
 
     vote = Vote.objects.select_related(*related).filter(code=code).order_by()[:1]  # unique code: no sort, few joins
     vote = vote[0] if vote else None
@@ -114,7 +127,6 @@ def vote_visible_to(user, code: str, related: tuple[str, ...] = ("project__estat
 
 
 def voter_of(user, vote):
-    from .models import Voter
 
     resident = people.resident_profile(user)
     if resident is None:
@@ -124,7 +136,6 @@ def voter_of(user, vote):
 
 def turnout(vote):
     """Owners and area that have voted so far — the only figure shown while a vote is open."""
-    from django.db.models import Count, Sum
 
     figures = vote.ballots.aggregate(owners=Count("id"), area=Sum("area"))
     return {"owners": figures["owners"], "area": figures["area"] or Decimal("0.00")}
@@ -139,9 +150,7 @@ def votes_of_project(project):
 
 def needs_ranked(project, user):
     """The project's needs, most supported first, with whether the user supports each."""
-    from django.db.models import Count, Exists, OuterRef, Value
 
-    from .models import Need, NeedSupport
 
     resident = people.resident_profile(user)
     mine = (
@@ -158,7 +167,6 @@ def needs_ranked(project, user):
 
 
 def catalog():
-    from .models import CatalogItem
 
     return CatalogItem.objects.order_by("position", "id")
 
@@ -170,7 +178,6 @@ _CATALOG_NAMES: dict[str, tuple[str, str]] = {}
 
 def catalog_names() -> dict[str, str]:
     """code → the item's name in the active language (Chinese unless English is chosen)."""
-    from django.utils.translation import get_language
 
     if not _CATALOG_NAMES:
         _load_catalog_names()
@@ -185,20 +192,17 @@ def catalog_name(code: str) -> str | None:
 
 
 def _load_catalog_names() -> None:
-    from .models import CatalogItem
 
     _CATALOG_NAMES.update({c: (zh, en) for c, zh, en in CatalogItem.objects.values_list("code", "name_zh", "name_en")})
 
 
 def plan_versions(project):
-    from .models import PlanVersion
 
     return PlanVersion.objects.filter(project=project).order_by("number")
 
 
 def live_plan_version(versions):
     """The version being drafted, commented on or voted on (at most one), from a list."""
-    from .models import PlanVersion
 
     live = (PlanVersion.Status.DRAFT, PlanVersion.Status.PUBLISHED, PlanVersion.Status.VOTING)
     return next((v for v in versions if v.status in live), None)
@@ -206,9 +210,7 @@ def live_plan_version(versions):
 
 def needs_to_plan(project):
     """Included needs not yet linked to a plan item, most supported first: what a draft starts from."""
-    from django.db.models import Count
 
-    from .models import Need
 
     return (
         Need.objects.filter(project=project, status=Need.Status.INCLUDED, plan_item__isnull=True)
@@ -220,7 +222,6 @@ def needs_to_plan(project):
 
 def draft_plan_items(project) -> list:
     """Items of the version being drafted (what a need can be linked to); none if no draft."""
-    from .models import PlanItem, PlanVersion
 
     return list(
         PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.DRAFT).order_by("id")
@@ -228,7 +229,6 @@ def draft_plan_items(project) -> list:
 
 
 def plan_items(version):
-    from .models import PlanItemFunding
 
     return (
         version.items.select_related("catalog_item")
@@ -239,7 +239,6 @@ def plan_items(version):
 
 def plan_totals(items) -> dict:
     """Total cost and the split by funding source, from already-fetched items."""
-    from .models import FundingSource
 
     by_source = {source: Decimal("0.00") for source in FundingSource.values}
     total = Decimal("0.00")
@@ -260,7 +259,6 @@ def plan_comments(version):
 
 def voters_for_paper(vote, query: str = ""):
     """The electorate for the paper-ballot desk, searchable by unit; ballot (if any) joined."""
-    from .models import Voter
 
     qs = Voter.objects.filter(vote=vote).select_related("ballot", "resident").order_by("id")
     if query:
@@ -273,9 +271,7 @@ def voters_for_paper(vote, query: str = ""):
 
 def award_candidates(kind: str):
     """Active organizations of `kind` with the projects they were awarded before (for the picker)."""
-    from stakeholders.models import Organization
 
-    from .models import Award
 
     return (
         Organization.objects.filter(kind=kind, is_active=True)
@@ -286,13 +282,11 @@ def award_candidates(kind: str):
 
 
 def awards_of(project: Project):
-    from .models import Award
 
     return Award.objects.filter(project=project).select_related("organization").order_by("role", "awarded_at", "id")
 
 
 def acceptance_of(project: Project):
-    from .models import AcceptanceSignature
 
     return AcceptanceSignature.objects.filter(project=project).select_related("signed_by__resident").order_by("signed_at", "id")
 
@@ -300,17 +294,13 @@ def acceptance_of(project: Project):
 
 def public_projects_of_estates(estate_ids):
     """The estates' projects that have a public page (the street office took them on), newest first."""
-    from .lifecycle import PUBLIC_STATUSES
-    from .models import Project
 
     return Project.objects.filter(estate_id__in=estate_ids, status__in=PUBLIC_STATUSES).select_related("estate").order_by("-created_at")[:3]
 
 
 def open_votes_of_estates(estate_ids):
     """Votes open now in these estates (the community staff's paper-ballot desks)."""
-    from django.utils import timezone
 
-    from .models import Vote
 
     return (
         Vote.objects.filter(project__estate_id__in=estate_ids, status=Vote.Status.OPEN, closes_at__gt=timezone.now())
@@ -320,6 +310,5 @@ def open_votes_of_estates(estate_ids):
 
 def project_codes_of_estates(estate_ids):
     """(estate id, project code) pairs, each estate's newest project first."""
-    from .models import Project
 
     return Project.objects.filter(estate_id__in=estate_ids).order_by("estate_id", "-created_at", "-pk").values_list("estate_id", "code")

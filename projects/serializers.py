@@ -1,10 +1,11 @@
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from projects.forms import money_error_messages
 
-from .models import Ballot, Need, Project, ProjectEvent, Vote
+from .models import Ballot, FundingSource, Need, Project, ProjectEvent, Vote
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -148,9 +149,7 @@ class FundingSplitField(serializers.DictField):
     child = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages())
 
     def to_internal_value(self, data):
-        from django.utils.translation import gettext as _
 
-        from .models import FundingSource
 
         value = super().to_internal_value(data)
         unknown = sorted(set(value) - set(FundingSource.values))
@@ -175,7 +174,6 @@ class VoteCreateInSerializer(serializers.Serializer):
     closes_at = serializers.DateTimeField()
 
     def validate(self, data):
-        from django.utils.translation import gettext as _
 
         if data["closes_at"] <= data["opens_at"]:
             raise serializers.ValidationError({"closes_at": [_("The vote must close after it opens.")]}, code="invalid")

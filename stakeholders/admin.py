@@ -8,15 +8,19 @@ from .models import (
     Community,
     Council,
     CouncilMember,
+    Delivery,
     Estate,
     Household,
     Membership,
+    Notification,
+    NotificationPreference,
     Organization,
     Ownership,
     Resident,
     Street,
     User,
 )
+from .services import membership_add, membership_remove, organization_create
 
 
 class MembershipInline(admin.TabularInline):
@@ -108,7 +112,6 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            from .services import organization_create
 
             created = organization_create(
                 kind=obj.kind, name=obj.name, street=obj.street, community=obj.community, credit_code=obj.credit_code
@@ -133,18 +136,15 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Through the service, so the user also joins the organization's permission group.
-        from .services import membership_add
 
         saved = membership_add(organization=obj.organization, user=obj.user, role=obj.role)
         obj.pk = saved.pk
 
     def delete_model(self, request, obj):
-        from .services import membership_remove
 
         membership_remove(membership=obj)
 
     def delete_queryset(self, request, queryset):
-        from .services import membership_remove
 
         for membership in queryset.select_related("user", "organization__group"):
             membership_remove(membership=membership)
@@ -165,7 +165,6 @@ class CouncilAdmin(admin.ModelAdmin):
     raw_id_fields = ["estate"]
 
 
-from .models import Notification  # noqa: E402
 
 
 @admin.register(Notification)
@@ -180,7 +179,6 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
 
-from .models import Delivery, NotificationPreference  # noqa: E402
 
 
 @admin.register(Delivery)

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -37,7 +39,6 @@ class ErrorSerializer(serializers.Serializer):
 
 def errors(*statuses: int) -> dict:
     """The documented error answers of a view (drf-spectacular `responses`)."""
-    from drf_spectacular.utils import OpenApiResponse
 
     described = {400: "Bad input", 401: "Not signed in", 403: "Wrong role", 404: "Not found, or outside your scope",
                  409: "Conflicts with the current state (already voted, changed meanwhile)"}
@@ -46,7 +47,6 @@ def errors(*statuses: int) -> dict:
 
 def file_responses(types) -> dict:
     """The documented answers of a private-file download: the file in one of `types`, or an error."""
-    from drf_spectacular.types import OpenApiTypes
 
     return {**{(200, t): OpenApiTypes.BINARY for t in types}, **errors(401, 403, 404)}
 

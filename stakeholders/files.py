@@ -8,15 +8,16 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
-
 
 PRIVATE_FILE_SALT = "stakeholders.private-file"
 
@@ -35,8 +36,6 @@ class PrivateFileStorage(FileSystemStorage):
         return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
 
     def url(self, name):
-        from django.core import signing
-        from django.urls import reverse
 
         return reverse("stakeholders:private_file", args=[signing.dumps(name, salt=PRIVATE_FILE_SALT)])
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import selectors, services
 from .files import check_upload
-from .models import Building, Estate, Household, User
+from .models import Building, Delivery, Estate, Household, Notification, User
+from .notifications import CHANNELS, wanted_channels
 
 
 class IsoDateInput(forms.DateInput):
@@ -276,8 +277,6 @@ class NotificationPreferencesForm(StyledFormMixin, forms.Form):
     cannot be changed here; its stored choice is kept for when the address is added."""
 
     def __init__(self, *args, user=None, preference=None, available=None, **kwargs):
-        from .models import Delivery, Notification
-        from .notifications import CHANNELS, wanted_channels
 
         super().__init__(*args, **kwargs)
         available = set(CHANNELS if available is None else available)

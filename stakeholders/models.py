@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from .files import ownership_proof_path, private_storage
+from .text import mask_name
 
 
 class User(AbstractUser):
@@ -174,7 +175,6 @@ class Resident(models.Model):
 
     @property
     def masked_name(self) -> str:
-        from .text import mask_name
 
         return mask_name(self.name)
 

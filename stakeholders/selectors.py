@@ -7,7 +7,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from . import permissions
-from .models import Building, Estate, Household, Ownership, Street
+from .models import Building, Estate, Household, Notification, NotificationPreference, Ownership, Street
 
 _OWNERSHIP_RELATED = ("resident__user", "household__building__estate__community", "reviewed_by")
 
@@ -113,18 +113,15 @@ def households_of(building_id, unit) -> QuerySet[Household]:
 
 
 def unread_notification_count(user) -> int:
-    from .models import Notification
 
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def notifications_of(user):
-    from .models import Notification
 
     return Notification.objects.filter(user=user).order_by("-created_at", "-id")
 
 
 def notification_preference(user):
-    from .models import NotificationPreference
 
     return NotificationPreference.objects.filter(user=user).first()

@@ -1,6 +1,9 @@
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from .models import Estate, Notification
+from .models import Estate, Notification, User
 
 
 class EstateSerializer(serializers.ModelSerializer):
@@ -49,7 +52,6 @@ class NotificationChannelsSerializer(serializers.Serializer):
                                      help_text="Notice kind → channels, e.g. {\"vote_opened\": [\"sms\"]}")
 
     def validate_channels(self, value):
-        from django.utils.translation import gettext as _
 
         unknown = sorted(set(value) - set(Notification.Kind.values))
         if unknown:
@@ -65,17 +67,13 @@ class RegisterInSerializer(serializers.Serializer):
     consent = serializers.BooleanField(help_text="Your community committee may check your ownership documents")
 
     def validate_consent(self, value):
-        from django.utils.translation import gettext as _
 
         if not value:
             raise serializers.ValidationError(_("Tick this box to register: without it we cannot verify your ownership."), code="required")
         return value
 
     def validate(self, data):
-        from django.contrib.auth import password_validation
-        from django.core.exceptions import ValidationError
 
-        from .models import User
 
         try:
             password_validation.validate_password(data["password"], User(username=data["identifier"], first_name=data["name"]))

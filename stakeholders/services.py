@@ -4,7 +4,6 @@ keyword-only typed arguments, full_clean() before saving, errors as coded consta
 from __future__ import annotations
 
 import re
-
 import uuid
 
 from django.conf import settings
@@ -383,7 +382,6 @@ ORGANIZATION_GROUP = re.compile(r"org:(?P<kind>[a-z_]+):(?P<name>[^|]+)")
 def organization_group_label(text: str) -> str:
     """An organization's permission group ("org:street_office:新竹街道办事处") as people read it
     ("新竹街道办事处（街道办事处）"), wherever it appears in a text (the audit trail's records)."""
-    from .models import Organization
 
     kinds = dict(Organization.Kind.choices)
     return ORGANIZATION_GROUP.sub(lambda m: f"{m['name'].strip()}（{kinds.get(m['kind'], m['kind'])}）", text)

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import mimetypes
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import permissions, selectors, services
-from .files import private_file_response
-from .forms import ClaimForm, RejectForm, SignUpForm, VerifyForm
+from .care import CARE_COOKIE, CARE_COOKIE_AGE
+from .files import PRIVATE_FILE_SALT, private_file_response, private_storage
+from .forms import ClaimForm, NotificationPreferencesForm, RejectForm, SignUpForm, VerifyForm
 from .models import Delivery, Ownership
 from .text import mask_phone
 
@@ -101,13 +106,8 @@ def _extension(name: str) -> str:
 @login_required
 def private_file_for_admin(request, token: str):
     """A private file by its signed stored name, for platform admins only (the admin's links)."""
-    import logging
-    import mimetypes
 
-    from django.core import signing
-    from django.http import Http404
 
-    from .files import PRIVATE_FILE_SALT, private_storage
 
     if not permissions.can_open_any_private_file(request.user):
         raise Http404
@@ -216,7 +216,6 @@ def notification_open(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
     """Which notices also come by e-mail or SMS (each to the address the portal has)."""
-    from .forms import NotificationPreferencesForm
 
     preference = selectors.notification_preference(request.user)
     resident = permissions.resident_profile(request.user)
@@ -239,7 +238,6 @@ def notification_settings(request):
 def care_mode(request):
     """The header's 关怀模式 switch: on the account when signed in, in a cookie in any case (so the
     sign-in page keeps it too); back to the page the person was on."""
-    from .care import CARE_COOKIE, CARE_COOKIE_AGE
 
     on = request.POST.get("on") == "1"
     if request.user.is_authenticated:

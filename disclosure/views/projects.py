@@ -15,9 +15,11 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from feedback import permissions as voice_permissions
 from feedback import selectors as feedback_selectors
 from projects.models import Project
 from projects.revision import near_cache, public_page_key
@@ -156,10 +158,7 @@ COMPLAINT_ACTION_MARKER = "<!--portal:complaint-action-->"
 def _complaint_action(user, project: Project) -> str:
     """Residents of the estate get the link; anonymous visitors a sign-in link for residents; staff,
     contractors and residents of other estates nothing (they could only land on a 403)."""
-    from django.utils.html import format_html
-    from django.utils.http import urlencode
 
-    from feedback import permissions as voice_permissions
 
     if not user.is_authenticated:
         target = reverse("feedback:complaint_file", args=[project.code])

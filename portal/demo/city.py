@@ -42,6 +42,7 @@ from .common import (
 )
 from .feedback import seed_feedback
 from .projects import seed_projects
+from .scale import fill_projects_to_city_scale
 
 Kind = Organization.Kind
 
@@ -270,7 +271,6 @@ def _spread(total: int, parts: int) -> list[int]:
 
 def seed_nanning(report: Report | None = None, *, targets: dict[str, int] | None = None) -> Report:
     """The demo city, then filled up to Nanning's 2019 figures."""
-    from .scale import fill_projects_to_city_scale  # scale builds on this city: imported when used
 
     report = seed_demo_city(report)
     report = fill_to_city_scale(report, targets=targets or NANNING)

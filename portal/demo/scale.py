@@ -13,6 +13,7 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
 from django.utils import timezone
@@ -21,8 +22,9 @@ from disclosure import ledger
 from disclosure.models import Budget, BudgetLine, LedgerEntry, ProgressUpdate
 from disclosure.services import ledger_totals_refresh
 from feedback.models import Complaint, Invitation, Response, Survey
+from feedback.services import contractor_ratings_recompute
 from projects.models import Award, Project, ProjectEvent, ProjectGroupObjectPermission
-from stakeholders.models import Estate, Household, Organization, User
+from stakeholders.models import Estate, Household, Organization, Resident, User
 
 S = Project.Status
 # 514 projects (Nanning's 2019–2021 programme), spread over every stage.
@@ -167,9 +169,7 @@ def _ledgers(projects, budgets, per_project: int, clerk, rng) -> int:
 
 def _complaints(projects, builder_of, offices, rng) -> int:
     """A few complaints on every project under construction, in every state."""
-    from django.contrib.auth.hashers import make_password
 
-    from stakeholders.models import Resident
 
     # One stand-in filer for the generated complaints (not a demo account: its lists would fill up).
     user, _created = User.objects.get_or_create(username="nn-scale-resident", defaults={"password": make_password(None)})
@@ -197,7 +197,6 @@ def _complaints(projects, builder_of, offices, rng) -> int:
 def _surveys(projects, rng) -> int:
     """A closed completion survey with invitations for every household of each completed project,
     and answers from about a third of them; contractor ratings recomputed."""
-    from feedback.services import contractor_ratings_recompute
 
     now = timezone.now()
     done = [p for p in projects if p.status in DONE]

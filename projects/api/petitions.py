@@ -31,7 +31,6 @@ class PetitionDetail(APIView):
     def get(self, request, code: str):
         petition = selectors.petition_of(_visible_project(request, code))
         if petition is None:
-            from django.http import Http404
 
             raise Http404
         missing = selectors.petition_shortfalls(petition)
@@ -46,7 +45,6 @@ class PetitionInvite(APIView):
     def post(self, request, code: str):
         petition = selectors.petition_of(_visible_project(request, code))
         if petition is None:
-            from django.http import Http404
 
             raise Http404
         data = InviteInSerializer(data=request.data)

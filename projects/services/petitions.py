@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from stakeholders.audit import by_actor
 from stakeholders.models import Estate, Notification, Resident, User
 from stakeholders.services import notify
+from stakeholders.text import normalize_phone
 
 from .. import permissions, selectors
 from ..models import (
@@ -82,7 +83,6 @@ def petition_start(*, resident: Resident, estate: Estate, reason: str) -> Petiti
 @transaction.atomic
 def sponsor_invite(*, petition: Petition, actor: User, phone: str) -> Sponsorship:
     """A confirmed sponsor invites a verified owner of the estate, by their registered mobile number."""
-    from stakeholders.text import normalize_phone
 
     if not permissions.can_invite_sponsors(actor, petition):
         raise PermissionDenied(PETITION_ERRORS["cannot_invite"])

@@ -4,6 +4,7 @@ online and paper ballots, closing and counting by projects/rules.py, and what a 
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from decimal import Decimal
 
 from django.conf import settings
@@ -54,7 +55,6 @@ def new_receipt_code() -> str:
 def normalise_receipt(code: str) -> str:
     """A receipt code as it was issued ("DKTW-5CAN-2G6Y"), however it was typed: lower case, no or
     other dashes, spaces, full-width characters from a Chinese keyboard."""
-    import unicodedata
 
     raw = "".join(ch for ch in unicodedata.normalize("NFKC", code or "").upper() if ch.isalnum())
     if len(raw) == 12:

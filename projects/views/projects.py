@@ -15,11 +15,12 @@ from core.forms import form_errors
 
 from .. import permissions, selectors, services
 from ..forms import (
+    AcceptanceForm,
     InviteForm,
     TransitionForm,
 )
 from ..lifecycle import BUDGET_PUBLISHED_STATUSES, PLAN_ADOPTED_STATUSES
-from ..models import Project, Sponsorship
+from ..models import AcceptanceSignature, Project, Sponsorship
 
 PROJECTS_PER_PAGE = 50
 
@@ -88,8 +89,6 @@ def _detail_context(user, project, **extra) -> dict:
 
 def _works_context(user, project) -> dict:
     """Award, acceptance and links to the money and works pages (disclosure)."""
-    from ..forms import AcceptanceForm
-    from ..models import AcceptanceSignature
 
     signed = list(selectors.acceptance_of(project))
     signed_roles = {s.role for s in signed}

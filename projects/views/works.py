@@ -10,16 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.forms import form_errors
+from stakeholders.models import Organization
 
 from .. import permissions, selectors, services
+from ..forms import AcceptanceForm, AwardForm
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def award(request, code: str):
-    from stakeholders.models import Organization
 
-    from ..forms import AwardForm
 
     project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
     if not permissions.can_award(request.user, project):
@@ -57,7 +57,6 @@ def award(request, code: str):
 @login_required
 @require_http_methods(["POST"])
 def acceptance_sign(request, code: str):
-    from ..forms import AcceptanceForm
 
     project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
     form = AcceptanceForm(request.POST)

@@ -5,8 +5,10 @@ A newcomer points DATABASE_URL at a server, not at a database someone made by ha
 credentials and issues CREATE DATABASE. SQLite needs nothing (the file appears on first use).
 """
 
+import psycopg
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from psycopg import sql
 
 
 class Command(BaseCommand):
@@ -20,8 +22,6 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             self.stdout.write(f"ensure_database: {connection.vendor}, nothing to create.")
             return
-        import psycopg
-        from psycopg import sql
 
         params = connection.get_connection_params()
         name = connection.settings_dict["NAME"]
