@@ -7,7 +7,8 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from portal.urls import handler404, urlpatterns as portal_urls  # noqa: F401
+from portal.urls import handler404  # noqa: F401
+from portal.urls import urlpatterns as portal_urls
 
 BASELINE_TABLE = "bench_baseline_row"
 

@@ -3,7 +3,7 @@ refuses UPDATE and DELETE in the database itself)."""
 
 from django.contrib import admin
 
-from projects.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Budget, BudgetLine, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
 

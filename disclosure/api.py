@@ -12,9 +12,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import CursorPage, errors, file_responses, service_error
+from core.files import DOCUMENT_TYPES
 from projects import selectors as project_selectors
-from stakeholders.api_base import CursorPage, errors, file_responses, service_error
-from stakeholders.files import DOCUMENT_TYPES
 
 from . import permissions, services
 from . import selectors as pub

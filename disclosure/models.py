@@ -5,14 +5,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.files import UploadPath, private_storage
+from core.models import StoredPhoto
 from projects.models import FundingSource, PlanItem, Project
-from stakeholders.files import _UploadPath, private_storage
 
 ZERO_HASH = "0" * 64
 
-ledger_voucher_path = _UploadPath("ledger-vouchers")
-progress_photo_path = _UploadPath("progress-photos")
-progress_thumb_path = _UploadPath("progress-thumbs")
 
 
 class Budget(models.Model):
@@ -108,7 +106,7 @@ class LedgerEntry(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     # Invoices and receipts may name people: private, served after a permission check.
-    voucher = models.FileField(_("voucher"), storage=private_storage, upload_to=ledger_voucher_path, blank=True)
+    voucher = models.FileField(_("voucher"), storage=private_storage, upload_to=UploadPath("ledger-vouchers"), blank=True)
     voucher_content_type = models.CharField(_("voucher file type"), max_length=50, blank=True)
 
     objects = LedgerEntryQuerySet.as_manager()
@@ -215,18 +213,13 @@ class ProgressUpdate(models.Model):
         return f"{self.project.code}: {self.percent}%"
 
 
-class ProgressPhoto(models.Model):
+class ProgressPhoto(StoredPhoto):
     """A photo of the works, stripped of its metadata (EXIF location, device) before it is stored;
     public, so served with long cache headers from a view."""
 
+    PHOTO_FOLDERS = ("progress-photos", "progress-thumbs")
+
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="photos", verbose_name=_("progress update"))
-    image = models.FileField(_("photo"), storage=private_storage, upload_to=progress_photo_path)
-    thumb = models.FileField(_("thumbnail"), storage=private_storage, upload_to=progress_thumb_path)
-    photo_content_type = models.CharField(_("file type"), max_length=50, default="image/jpeg")
-    width = models.PositiveIntegerField(_("width"))
-    height = models.PositiveIntegerField(_("height"))
-    thumb_width = models.PositiveIntegerField(_("thumbnail width"))
-    thumb_height = models.PositiveIntegerField(_("thumbnail height"))
 
     class Meta:
         verbose_name = _("progress photo")

@@ -11,13 +11,12 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone, translation
 
+from feedback.selectors import satisfaction_by_project
 from projects.canonical import money
 from projects.models import Award, FundingSource, Project
 from stakeholders.models import Organization
 
 from .models import Budget, LedgerEntry, Milestone
-from feedback.selectors import satisfaction_by_project
-
 from .selectors import public_projects
 
 CSV_COLUMNS = ["code", "estate", "street", "status", "budget", "income", "expense", "progress_percent", "satisfaction"]

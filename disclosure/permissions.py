@@ -5,9 +5,9 @@ Seeing is public (the disclosure pages); vouchers are not (they may name people)
 from __future__ import annotations
 
 from projects import permissions as project_permissions
-from projects.lifecycle import BUDGET_PUBLISHED_STATUSES
+from projects.lifecycle import BUDGET_PUBLISHED_STATUSES, WORKS_STATUSES
 from projects.models import Project
-from stakeholders import permissions as people
+from stakeholders import permissions as stakeholder_permissions
 
 from .models import Budget
 
@@ -17,11 +17,11 @@ LEDGER_STATUSES = BUDGET_PUBLISHED_STATUSES
 
 
 def _street_staff(user, project: Project) -> bool:
-    return people.is_platform_admin(user) or people.is_street_staff(user, project.estate)
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_staff(user, project.estate)
 
 
 def _street_approver(user, project: Project) -> bool:
-    return people.is_platform_admin(user) or people.is_street_approver(user, project.estate)
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_approver(user, project.estate)
 
 
 def can_draft_budget(user, project: Project, budget: Budget | None) -> bool:
@@ -76,12 +76,12 @@ def can_reverse_entry(user, project: Project, budget: Budget | None, entry: dict
 
 def can_view_voucher(user, project: Project) -> bool:
     """Vouchers (invoices, receipts) stay with the street office, the bureau and admins."""
-    return _street_staff(user, project) or people.is_bureau_staff(user)
+    return _street_staff(user, project) or stakeholder_permissions.is_bureau_staff(user)
 
 
 def can_post_progress(user, project: Project) -> bool:
     """Staff of the contractor currently awarded the works, while they are under way."""
-    return project.status in project_permissions.WORKS_STATUSES and project_permissions.is_project_contractor(user, project)
+    return project.status in WORKS_STATUSES and project_permissions.is_project_contractor(user, project)
 
 
 can_manage_milestones = can_post_progress

@@ -15,13 +15,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import errors_for
+from core.files import DOCUMENT_TYPES, check_upload
+from core.photos import process_photos, store_photo
 from projects.models import Award, FundingSource, PlanItem, PlanVersion, Project
 from projects.revision import project_touch
 from projects.services import project_transition
 from stakeholders.audit import by_actor
-from stakeholders.files import DOCUMENT_TYPES, check_upload
 from stakeholders.models import Organization, User
-from stakeholders.photos import process_photos, store_photo
 
 from . import permissions, selectors
 from .ledger import entry_document, entry_hash
@@ -66,9 +67,7 @@ PROGRESS_ERRORS = {
 }
 
 
-def _budget_error(code: str, field: str | None = None, **params) -> ValidationError:
-    error = ValidationError(BUDGET_ERRORS[code], code=code, params=params or None)
-    return ValidationError({field: error}) if field else error
+_budget_error = errors_for(BUDGET_ERRORS)
 
 
 # --- budget ------------------------------------------------------------------------------------
@@ -160,9 +159,7 @@ def budget_publish(*, budget: Budget, actor: User, notice_days: int | None = Non
 # --- ledger --------------------------------------------------------------------------------------
 
 
-def _ledger_error(code: str, field: str | None = None, **params) -> ValidationError:
-    error = ValidationError(LEDGER_ERRORS[code], code=code, params=params or None)
-    return ValidationError({field: error}) if field else error
+_ledger_error = errors_for(LEDGER_ERRORS)
 
 
 def _append(*, budget: Budget, actor: User, date: Date, kind: str, amount: Decimal, counterparty: str,
@@ -289,9 +286,7 @@ def ledger_reverse(*, entry: LedgerEntry, actor: User, memo: str, date: Date | N
 # --- progress and milestones ------------------------------------------------------------------------
 
 
-def _progress_error(code: str, field: str | None = None, **params) -> ValidationError:
-    error = ValidationError(PROGRESS_ERRORS[code], code=code, params=params or None)
-    return ValidationError({field: error}) if field else error
+_progress_error = errors_for(PROGRESS_ERRORS)
 
 
 def _contractor_of(project: Project) -> Organization:

@@ -5,18 +5,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, permissions, status
+from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import CursorPage, errors, service_error
 from projects.models import Project
-from stakeholders import permissions as people
-from stakeholders.api_base import CursorPage, errors, service_error
+from stakeholders import permissions as stakeholder_permissions
 from stakeholders.notifications import absolute
 
-from . import permissions as rules
-from . import selectors, services
+from . import permissions, selectors, services
 from .serializers import (
     AnswerInSerializer,
     ComplaintDetailSerializer,
@@ -50,7 +50,7 @@ class ComplaintListCreate(generics.ListAPIView):
     def post(self, request):
         data = ComplaintInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        project = get_object_or_404(Project.objects.filter(estate_id__in=people.claimed_estate_ids(request.user)).select_related("estate__community"),
+        project = get_object_or_404(Project.objects.filter(estate_id__in=stakeholder_permissions.claimed_estate_ids(request.user)).select_related("estate__community"),
                                     code=data.validated_data["project"])
         try:
             complaint = services.complaint_file(
@@ -147,7 +147,7 @@ class SurveyLetters(APIView):
     )
     def get(self, request, pk: int):
         survey = get_object_or_404(selectors.surveys_visible_to(request.user), pk=pk)
-        if not rules.can_print_invitations(request.user, survey):
+        if not permissions.can_print_invitations(request.user, survey):
             raise PermissionDenied(_("Community committee staff print invitations while the survey is open."))
         everyone = request.query_params.get("all") in ("1", "true", "True")
         building = request.query_params.get("building", "")[:20]
@@ -170,7 +170,7 @@ class SurveyPaperAnswer(APIView):
     )
     def post(self, request, pk: int):
         survey = get_object_or_404(selectors.surveys_visible_to(request.user), pk=pk)
-        if not rules.can_record_paper_response(request.user, survey):
+        if not permissions.can_record_paper_response(request.user, survey):
             raise PermissionDenied(_("Community committee staff enter paper answers while the survey is open."))
         data = PaperAnswerInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -189,7 +189,7 @@ class SurveyPaperAnswer(APIView):
 class LinkAnswer(APIView):
     """What the printed letter's QR code opens, for an app: no account needed, the link is the key."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [AllowAny]
 
     @extend_schema(
         request=LinkAnswerInSerializer, responses={201: OpenApiResponse(description="Recorded"), **ERRORS},

@@ -5,11 +5,20 @@ import enum
 
 from django.utils.translation import gettext_lazy as _
 
+from projects.models import Project
+
 from .models import Complaint
 
 C = Complaint.Category
 R = Complaint.Route
 S = Complaint.Status
+P = Project.Status
+
+# Complaints are taken from the street office taking the project on until long-term maintenance.
+COMPLAINT_PROJECT_STATUSES = frozenset({
+    P.ACCEPTED, P.PLANNING, P.PLAN_VOTING, P.PLAN_ADOPTED, P.BUDGET_APPROVED, P.CONTRACTED,
+    P.UNDER_CONSTRUCTION, P.COMPLETED, P.MAINTAINED,
+})
 
 # Works problems go to the builder and its supervisor; money and misconduct to the street office,
 # never to the contractor (an integrity tip may be about them); the rest to the community committee.

@@ -9,11 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StoredPhoto
 from projects.models import Project
-from stakeholders.files import _UploadPath, private_storage
-
-complaint_photo_path = _UploadPath("complaint-photos")
-complaint_thumb_path = _UploadPath("complaint-thumbs")
 
 
 class ComplaintQuerySet(models.QuerySet):
@@ -145,18 +142,13 @@ class ComplaintUpdate(models.Model):
         return f"#{self.complaint_id}: {self.from_status or '—'} → {self.to_status or '—'}"
 
 
-class ComplaintPhoto(models.Model):
-    """A photo with the complaint, re-encoded without metadata (stakeholders.photos). Not public:
+class ComplaintPhoto(StoredPhoto):
+    """A photo with the complaint, re-encoded without metadata (core.photos). Not public:
     shown only to those who may see the complaint."""
 
+    PHOTO_FOLDERS = ("complaint-photos", "complaint-thumbs")
+
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos", verbose_name=_("complaint"))
-    image = models.FileField(_("photo"), storage=private_storage, upload_to=complaint_photo_path)
-    thumb = models.FileField(_("thumbnail"), storage=private_storage, upload_to=complaint_thumb_path)
-    photo_content_type = models.CharField(_("file type"), max_length=50, default="image/jpeg")
-    width = models.PositiveIntegerField(_("width"))
-    height = models.PositiveIntegerField(_("height"))
-    thumb_width = models.PositiveIntegerField(_("thumbnail width"))
-    thumb_height = models.PositiveIntegerField(_("thumbnail height"))
 
     class Meta:
         verbose_name = _("complaint photo")

@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.authtoken.models import Token
 
 from projects.models import Project
-from stakeholders import permissions as people
+from stakeholders import permissions as stakeholder_permissions
 
 from . import services
 from .lifecycle import CONFIDENTIAL_CATEGORIES, OPEN_STATUSES, ROUTES
@@ -266,7 +266,7 @@ def _project_for(user, address_id: str, point, address: str) -> Project | None:
     (the nearest of their estates within NEAR_DEGREES), else by the estate's name or address in
     address_string, else their only one."""
     projects = list(
-        Project.objects.filter(estate_id__in=people.claimed_estate_ids(user)).select_related("estate__community")
+        Project.objects.filter(estate_id__in=stakeholder_permissions.claimed_estate_ids(user)).select_related("estate__community")
         .order_by("estate_id", "-created_at")
     )
     latest = {}

@@ -17,18 +17,13 @@ from django.utils import timezone
 
 from projects import permissions as project_permissions
 from projects.models import Project
-from stakeholders import permissions as people
+from stakeholders import permissions as stakeholder_permissions
 
-from .lifecycle import CONFIDENTIAL_ROUTES, TRANSITIONS, By
+from .lifecycle import COMPLAINT_PROJECT_STATUSES, CONFIDENTIAL_ROUTES, TRANSITIONS, By
 from .models import Complaint, Invitation, Survey
 
 S = Project.Status
 R = Complaint.Route
-# From the street office taking the project on until long-term maintenance.
-COMPLAINT_PROJECT_STATUSES = frozenset({
-    S.ACCEPTED, S.PLANNING, S.PLAN_VOTING, S.PLAN_ADOPTED, S.BUDGET_APPROVED, S.CONTRACTED,
-    S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED,
-})
 
 
 # --- complaints --------------------------------------------------------------------------------------
@@ -36,11 +31,11 @@ COMPLAINT_PROJECT_STATUSES = frozenset({
 
 def is_estate_resident(user, estate) -> bool:
     """A resident whose claim to a household of the estate stands (pending or verified)."""
-    return estate.pk in people.claimed_estate_ids(user)
+    return estate.pk in stakeholder_permissions.claimed_estate_ids(user)
 
 
 def may_file_complaints(user) -> bool:
-    return people.is_resident(user)
+    return stakeholder_permissions.is_resident(user)
 
 
 def can_file_complaint(user, project: Project) -> bool:
@@ -48,7 +43,7 @@ def can_file_complaint(user, project: Project) -> bool:
 
 
 def is_filer(user, complaint: Complaint) -> bool:
-    resident = people.resident_profile(user)
+    resident = stakeholder_permissions.resident_profile(user)
     return resident is not None and complaint.filed_by_id == resident.pk
 
 
@@ -59,14 +54,14 @@ def _works_party(user, project: Project) -> bool:
 def is_responder(user, complaint: Complaint) -> bool:
     """The organization the complaint is routed to answers it; once escalated, the street office too."""
     estate = complaint.project.estate
-    if people.is_platform_admin(user):
+    if stakeholder_permissions.is_platform_admin(user):
         return True
     if complaint.route == R.WORKS and _works_party(user, complaint.project):
         return True
-    if complaint.route == R.COMMUNITY and people.is_community_staff(user, estate):
+    if complaint.route == R.COMMUNITY and stakeholder_permissions.is_community_staff(user, estate):
         return True
     if complaint.route == R.STREET or complaint.escalated_at is not None:
-        return people.is_street_staff(user, estate)
+        return stakeholder_permissions.is_street_staff(user, estate)
     return False
 
 
@@ -74,10 +69,10 @@ def can_view_complaint(user, complaint: Complaint) -> bool:
     estate = complaint.project.estate
     return (
         is_filer(user, complaint)
-        or people.is_platform_admin(user)
-        or people.is_bureau_staff(user)
-        or people.is_street_staff(user, estate)
-        or (complaint.route not in CONFIDENTIAL_ROUTES and people.is_community_staff(user, estate))
+        or stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_bureau_staff(user)
+        or stakeholder_permissions.is_street_staff(user, estate)
+        or (complaint.route not in CONFIDENTIAL_ROUTES and stakeholder_permissions.is_community_staff(user, estate))
         or (complaint.route == R.WORKS and _works_party(user, complaint.project))
     )
 
@@ -142,13 +137,13 @@ def can_answer_as_owner(user, invitation: Invitation, *, answered: bool, voting_
 def can_manage_survey(user, survey: Survey) -> bool:
     """The survey desk (counts, printing, paper answers): the estate's committee and street office."""
     estate = survey.project.estate
-    return people.is_platform_admin(user) or people.is_community_staff(user, estate) or people.is_street_staff(user, estate)
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_community_staff(user, estate) or stakeholder_permissions.is_street_staff(user, estate)
 
 
 def can_print_invitations(user, survey: Survey, now=None) -> bool:
     """Community staff print invitations (link + QR code) for households without an account."""
     return survey_accepts_answers(survey, now) and (
-        people.is_platform_admin(user) or people.is_community_staff(user, survey.project.estate)
+        stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_community_staff(user, survey.project.estate)
     )
 
 
@@ -157,13 +152,13 @@ can_record_paper_response = can_print_invitations
 
 def can_view_survey_results(user, survey: Survey) -> bool:
     """Averages and distributions (also public after close, from SURVEY_MIN_RESPONSES answers)."""
-    return can_manage_survey(user, survey) or people.is_bureau_staff(user)
+    return can_manage_survey(user, survey) or stakeholder_permissions.is_bureau_staff(user)
 
 
 def can_view_survey_text(user, survey: Survey) -> bool:
     """Residents' free text: the street office and the bureau (and admins), nobody else."""
     return (
-        people.is_platform_admin(user)
-        or people.is_bureau_staff(user)
-        or people.is_street_staff(user, survey.project.estate)
+        stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_bureau_staff(user)
+        or stakeholder_permissions.is_street_staff(user, survey.project.estate)
     )

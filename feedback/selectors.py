@@ -13,12 +13,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from projects.models import Award, Project, ProjectGroupObjectPermission
-from stakeholders import permissions as people
+from stakeholders import permissions as stakeholder_permissions
 from stakeholders.models import Organization, Ownership
 
-from .lifecycle import CONFIDENTIAL_ROUTES, OPEN_STATUSES
+from .lifecycle import COMPLAINT_PROJECT_STATUSES, CONFIDENTIAL_ROUTES, OPEN_STATUSES
 from .models import Complaint, ComplaintUpdate, Invitation, Response, Survey
-from .permissions import COMPLAINT_PROJECT_STATUSES
 
 R = Complaint.Route
 
@@ -38,14 +37,14 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
     qs = Complaint.objects.select_related("project__estate__community", "agency", "filed_by")
     if not user.is_authenticated:
         return qs.none()
-    if people.is_platform_admin(user) or people.is_bureau_staff(user):
+    if stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user):
         return qs
-    resident = people.resident_profile(user)
-    visible = Q(project__estate__community__street_id__in=people.street_ids_staffed(user))
-    visible |= Q(project__estate__community_id__in=people.community_ids_staffed(user)) & ~Q(route__in=CONFIDENTIAL_ROUTES)
+    resident = stakeholder_permissions.resident_profile(user)
+    visible = Q(project__estate__community__street_id__in=stakeholder_permissions.street_ids_staffed(user))
+    visible |= Q(project__estate__community_id__in=stakeholder_permissions.community_ids_staffed(user)) & ~Q(route__in=CONFIDENTIAL_ROUTES)
     if resident is not None:
         visible |= Q(filed_by=resident)
-    if people.is_contractor_staff(user) or people.is_supervisor_staff(user):
+    if stakeholder_permissions.is_contractor_staff(user) or stakeholder_permissions.is_supervisor_staff(user):
         visible |= Q(route=R.WORKS, project__in=_works_project_ids(user))
     return qs.filter(visible)
 
@@ -61,7 +60,7 @@ def complaint_list(user, *, status: str = "", project_code: str = "", overdue: b
     if overdue:
         qs = qs.overdue(now or timezone.now())
     if mine:
-        resident = people.resident_profile(user)
+        resident = stakeholder_permissions.resident_profile(user)
         qs = qs.filter(filed_by=resident) if resident else qs.none()
     return qs.annotate(photo_count=Count("photos", distinct=True)).order_by("-filed_at", "-id")
 
@@ -78,7 +77,7 @@ def projects_open_for_complaints(user) -> list[Project]:
     """The projects of the estates where the user holds a claim, that take complaints now."""
 
     return list(
-        Project.objects.filter(estate_id__in=people.claimed_estate_ids(user), status__in=COMPLAINT_PROJECT_STATUSES)
+        Project.objects.filter(estate_id__in=stakeholder_permissions.claimed_estate_ids(user), status__in=COMPLAINT_PROJECT_STATUSES)
         .select_related("estate").order_by("estate__name", "-created_at")
     )
 
@@ -292,11 +291,11 @@ def surveys_visible_to(user) -> QuerySet[Survey]:
     qs = Survey.objects.select_related("project__estate__community__street")
     if not user.is_authenticated:
         return qs.none()
-    if people.is_platform_admin(user) or people.is_bureau_staff(user):
+    if stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user):
         return qs
     return qs.filter(
-        Q(project__estate__community_id__in=people.community_ids_staffed(user))
-        | Q(project__estate__community__street_id__in=people.street_ids_staffed(user))
+        Q(project__estate__community_id__in=stakeholder_permissions.community_ids_staffed(user))
+        | Q(project__estate__community__street_id__in=stakeholder_permissions.street_ids_staffed(user))
     )
 
 

@@ -3,11 +3,10 @@ idempotent and acknowledged late (a worker that dies mid-task has it re-delivere
 notices and messages are keyed, so a re-run adds and sends nothing twice."""
 
 from celery import shared_task
-from django.db import OperationalError
+
+from core.tasks import RETRY
 
 from . import services
-
-RETRY = {"acks_late": True, "autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
 
 
 @shared_task(**RETRY)

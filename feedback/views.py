@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.forms import form_errors
 from projects.models import Project
-from stakeholders import permissions as people
+from stakeholders import permissions as stakeholder_permissions
 from stakeholders.notifications import absolute
 
 from . import permissions, selectors, services
@@ -46,7 +46,7 @@ def complaint_list(request):
     return render(request, "feedback/complaint_list.html", {
         "page": page, "complaints": page.object_list, "page_query": query, "status": status, "overdue": overdue, "mine": mine,
         "statuses": Complaint.Status.choices, "now": timezone.now(),
-        "can_file": people.is_resident(request.user) and bool(selectors.projects_open_for_complaints(request.user)),
+        "can_file": stakeholder_permissions.is_resident(request.user) and bool(selectors.projects_open_for_complaints(request.user)),
     })
 
 
@@ -59,11 +59,11 @@ def complaint_new(request):
     if len(projects) == 1:
         return redirect("feedback:complaint_file", code=projects[0].code)
     return render(request, "feedback/complaint_choose.html",
-                  {"projects": projects, "has_home": bool(people.claimed_estate_ids(request.user))})
+                  {"projects": projects, "has_home": bool(stakeholder_permissions.claimed_estate_ids(request.user))})
 
 
 def _filing_project(user, code: str) -> Project:
-    project = Project.objects.filter(code=code, estate_id__in=people.claimed_estate_ids(user)).select_related("estate__community").first()
+    project = Project.objects.filter(code=code, estate_id__in=stakeholder_permissions.claimed_estate_ids(user)).select_related("estate__community").first()
     if project is None:
         raise Http404(_("No project of your estate has this code."))
     if not permissions.can_file_complaint(user, project):

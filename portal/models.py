@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from stakeholders.files import private_storage
+from core.files import private_storage
 
 
 def export_path(instance, filename: str) -> str:

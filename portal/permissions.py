@@ -3,18 +3,18 @@ whole city, street staff their own street, admins everything)."""
 
 from __future__ import annotations
 
-from stakeholders import permissions as people
+from stakeholders import permissions as stakeholder_permissions
 
 
 def may_export(user) -> bool:
-    return people.is_platform_admin(user) or people.is_bureau_staff(user) or people.is_any_street_staff(user)
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user) or stakeholder_permissions.is_any_street_staff(user)
 
 
 def export_street_ids(user) -> frozenset[int] | None:
     """The streets whose rows the user may export; None for the whole city."""
-    if people.is_platform_admin(user) or people.is_bureau_staff(user):
+    if stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user):
         return None
-    return frozenset(people.street_ids_staffed(user))
+    return frozenset(stakeholder_permissions.street_ids_staffed(user))
 
 
 def can_export_street(user, street_id: int) -> bool:
@@ -24,8 +24,8 @@ def can_export_street(user, street_id: int) -> bool:
 
 def can_download_export(user, job) -> bool:
     """Only the person who asked for the file (and admins): it may hold a street's figures."""
-    return people.is_platform_admin(user) or (user.is_authenticated and job.requested_by_id == user.pk)
+    return stakeholder_permissions.is_platform_admin(user) or (user.is_authenticated and job.requested_by_id == user.pk)
 
 
 def may_view_audit(user) -> bool:
-    return people.is_platform_admin(user) or people.is_bureau_staff(user)
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user)

@@ -45,7 +45,7 @@ def audit_display(entries) -> list:
             label = str(getattr(field, "verbose_name", name)) if field is not None else name
             choices = dict(field.choices) if getattr(field, "choices", None) else None
 
-            def word(value, field=field, choices=choices):
+            def word(value, field=field, choices=choices, name=name):
                 if value in (None, "None", ""):
                     return None
                 if choices is not None:

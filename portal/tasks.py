@@ -3,10 +3,12 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from core.tasks import RETRY
+
 from . import export_jobs
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **RETRY)
 def build_export(self, job_id: str) -> str:
     """Build one XLSX export (idempotent: a re-delivered job rebuilds the same file)."""
     try:

@@ -1,11 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from stakeholders.forms import SignInForm
 
 from . import api_urls, health, views
-from django.contrib.auth import views as auth_views
 
 urlpatterns = [
     path("", views.home, name="home"),

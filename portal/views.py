@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.files import private_file_response
 from feedback.open311 import error_for_path
-from stakeholders.files import private_file_response
 
 from . import dashboards, permissions, selectors, services
 from .exports import copy_stream, csv_stream
@@ -25,7 +25,7 @@ def home(request):
     """Anonymous visitors get the landing page; everyone else their role dashboard."""
     if not request.user.is_authenticated:
         return render(request, "portal/landing.html")
-    return render(request, "portal/dashboard.html", dashboards.build(request.user))
+    return render(request, "portal/dashboard.html", dashboards.build(request.viewer))
 
 
 # --- reports (/reports/) --------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     AcceptanceSignature,
     Award,
@@ -15,19 +17,6 @@ from .models import (
     Sponsorship,
     Vote,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Rows shown under their parent; they change only through services."""
-
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ProjectEventInline(ReadOnlyInline):
@@ -49,19 +38,6 @@ class ProjectAdmin(GuardedModelAdmin):
         return False
 
 
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Decisions change only through services (and are audited there); the admin reads them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SponsorshipInline(ReadOnlyInline):

@@ -34,6 +34,18 @@ TRANSITIONS: dict[tuple[str, str], By] = {
 BUDGET_PUBLISHED_STATUSES = frozenset({S.BUDGET_APPROVED, S.CONTRACTED, S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED})
 PLAN_ADOPTED_STATUSES = BUDGET_PUBLISHED_STATUSES | {S.PLAN_ADOPTED}
 
+# A project "under way": while one is, the estate cannot start another petition.
+OPEN_PROJECT_STATUSES = frozenset({
+    S.PETITIONING, S.SUBMITTED, S.ACCEPTED, S.PLANNING, S.PLAN_VOTING, S.PLAN_ADOPTED, S.BUDGET_APPROVED,
+    S.CONTRACTED, S.UNDER_CONSTRUCTION,
+})
+# Needs (点单) are filed, supported and triaged from acceptance until the plan vote is called.
+NEEDS_OPEN_STATUSES = frozenset({S.ACCEPTED, S.PLANNING})
+# The street approver awards (or replaces) the builders from the budget's approval until completion.
+AWARD_STATUSES = frozenset({S.BUDGET_APPROVED, S.CONTRACTED, S.UNDER_CONSTRUCTION})
+# The contractor posts milestones and progress while the works are contracted or under way.
+WORKS_STATUSES = frozenset({S.CONTRACTED, S.UNDER_CONSTRUCTION})
+
 # Transitions whose note is shown to residents as the reason.
 NOTE_REQUIRED = {(S.SUBMITTED, S.REJECTED)}
 

@@ -7,7 +7,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from stakeholders.files import ballot_scan_path, need_photo_path, private_storage
+from core.files import UploadPath, private_storage
 from stakeholders.models import Estate
 
 
@@ -267,7 +267,7 @@ class Ballot(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("recorded by"),
     )
-    scan = models.FileField(_("paper ballot scan"), storage=private_storage, upload_to=ballot_scan_path, blank=True)
+    scan = models.FileField(_("paper ballot scan"), storage=private_storage, upload_to=UploadPath("ballot-scans"), blank=True)
     scan_content_type = models.CharField(_("scan file type"), max_length=50, blank=True)
 
     class Meta:
@@ -432,7 +432,7 @@ class Need(models.Model):
         "stakeholders.Resident", on_delete=models.PROTECT, related_name="needs", verbose_name=_("filed by")
     )
     text = models.TextField(_("what is needed, and where"), max_length=2000)
-    photo = models.FileField(_("photo"), storage=private_storage, upload_to=need_photo_path, blank=True)
+    photo = models.FileField(_("photo"), storage=private_storage, upload_to=UploadPath("need-photos"), blank=True)
     photo_content_type = models.CharField(_("photo file type"), max_length=50, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     decline_reason = models.TextField(_("reason"), max_length=2000, blank=True)

@@ -6,30 +6,27 @@ from __future__ import annotations
 
 from guardian.core import ObjectPermissionChecker
 
-from stakeholders import permissions as people
+from stakeholders import permissions as stakeholder_permissions
+from stakeholders.viewer import viewer_of
 
-from .lifecycle import TRANSITIONS, By
+from .lifecycle import AWARD_STATUSES, NEEDS_OPEN_STATUSES, TRANSITIONS, By
 from .models import AcceptanceSignature, Need, Petition, PlanVersion, Project, Sponsorship, Vote, Voter
 
 VIEW = "projects.view_project"
 
 
 def _granted(user, perm: str, project: Project) -> bool:
-    if not user.is_authenticated:
-        return False
-    checker = getattr(user, "_portal_project_checker", None)
-    if checker is None:
-        checker = user._portal_project_checker = ObjectPermissionChecker(user)
-    return checker.has_perm(perm.split(".", 1)[1], project)
+    checker = viewer_of(user).object_permissions
+    return checker is not None and checker.has_perm(perm.split(".", 1)[1], project)
 
 
 def can_view_project(user, project: Project) -> bool:
     """The same people as selectors.projects_visible_to (owners first: the most common, one query)."""
     return (
-        people.is_platform_admin(user)
-        or people.is_verified_owner(user, project.estate)
-        or people.is_bureau_staff(user)
-        or people.is_community_staff(user, project.estate)
+        stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_verified_owner(user, project.estate)
+        or stakeholder_permissions.is_bureau_staff(user)
+        or stakeholder_permissions.is_community_staff(user, project.estate)
         or _granted(user, VIEW, project)
     )
 
@@ -42,9 +39,9 @@ def can_transition(user, project: Project, to: str) -> bool:
     """By hand, through the project page. SERVICE transitions are never available here."""
     by = TRANSITIONS.get((project.status, to))
     if by is By.STREET_APPROVER:
-        return people.is_platform_admin(user) or people.is_street_approver(user, project.estate)
+        return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_approver(user, project.estate)
     if by is By.STREET_STAFF:
-        return people.is_platform_admin(user) or people.is_street_staff(user, project.estate)
+        return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_staff(user, project.estate)
     return False
 
 
@@ -55,26 +52,15 @@ def available_transitions(user, project: Project) -> list[str]:
 # --- petitions -----------------------------------------------------------------------------------
 
 
-OPEN_PROJECT_STATUSES = {
-    Project.Status.PETITIONING,
-    Project.Status.SUBMITTED,
-    Project.Status.ACCEPTED,
-    Project.Status.PLANNING,
-    Project.Status.PLAN_VOTING,
-    Project.Status.PLAN_ADOPTED,
-    Project.Status.BUDGET_APPROVED,
-    Project.Status.CONTRACTED,
-    Project.Status.UNDER_CONSTRUCTION,
-}
 
 
 def can_start_petition(user, estate, *, estate_has_open_project: bool) -> bool:
     """A verified owner of the estate, while the estate has no project under way."""
-    return people.is_verified_owner(user, estate) and not estate_has_open_project
+    return stakeholder_permissions.is_verified_owner(user, estate) and not estate_has_open_project
 
 
 def _my_sponsorship(user, petition: Petition) -> Sponsorship | None:
-    resident = people.resident_profile(user)
+    resident = stakeholder_permissions.resident_profile(user)
     if resident is None:
         return None
     return next((s for s in petition.sponsorships.all() if s.resident_id == resident.pk), None)
@@ -90,7 +76,7 @@ def can_invite_sponsors(user, petition: Petition) -> bool:
 
 
 def _own_sponsorship_while_collecting(user, sponsorship: Sponsorship, status: str) -> bool:
-    resident = people.resident_profile(user)
+    resident = stakeholder_permissions.resident_profile(user)
     return (
         resident is not None
         and sponsorship.resident_id == resident.pk
@@ -119,7 +105,7 @@ def vote_accepts_ballots(vote: Vote, now) -> bool:
 
 def can_cast_ballot(user, vote: Vote, voter: Voter | None, now) -> bool:
     """A voting owner in the vote's electorate, online, while it is open."""
-    resident = people.resident_profile(user)
+    resident = stakeholder_permissions.resident_profile(user)
     return (
         vote_accepts_ballots(vote, now)
         and resident is not None
@@ -137,13 +123,13 @@ def can_cast_ballot_now(user, vote: Vote, voter: Voter | None, now) -> bool:
 def can_record_paper_ballot(user, vote: Vote, now) -> bool:
     """Community staff of the estate enter paper ballots (with a scan) while the vote is open."""
     return vote_accepts_ballots(vote, now) and (
-        people.is_platform_admin(user) or people.is_community_staff(user, vote.project.estate)
+        stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_community_staff(user, vote.project.estate)
     )
 
 
 def can_manage_votes(user, project: Project) -> bool:
     """The street approver creates, opens and closes votes by hand."""
-    return people.is_platform_admin(user) or people.is_street_approver(user, project.estate)
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_approver(user, project.estate)
 
 
 def can_close_vote_now(user, vote: Vote, now) -> bool:
@@ -160,9 +146,9 @@ def may_see_paper_ballots(user, vote: Vote) -> bool:
     """The voter list with units (personal data): community staff of the estate, the street
     office's approver, platform admins."""
     return (
-        people.is_platform_admin(user)
-        or people.is_community_staff(user, vote.project.estate)
-        or people.is_street_approver(user, vote.project.estate)
+        stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_community_staff(user, vote.project.estate)
+        or stakeholder_permissions.is_street_approver(user, vote.project.estate)
     )
 
 
@@ -180,16 +166,15 @@ def can_submit_petition(user, petition: Petition, *, complete: bool) -> bool:
 
 # --- needs (点单) ----------------------------------------------------------------------------------
 
-NEEDS_OPEN_STATUSES = {Project.Status.ACCEPTED, Project.Status.PLANNING}
 
 
 def _drafter(user, estate) -> bool:
     """Council members and community staff of the estate draft the plan and review needs."""
-    return people.is_platform_admin(user) or people.is_council_member(user, estate) or people.is_community_staff(user, estate)
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_council_member(user, estate) or stakeholder_permissions.is_community_staff(user, estate)
 
 
 def can_file_need(user, project: Project) -> bool:
-    return project.status in NEEDS_OPEN_STATUSES and people.is_verified_owner(user, project.estate)
+    return project.status in NEEDS_OPEN_STATUSES and stakeholder_permissions.is_verified_owner(user, project.estate)
 
 
 def can_support_need(user, need) -> bool:
@@ -224,7 +209,7 @@ def can_publish_plan_version(user, version: PlanVersion) -> bool:
     return (
         version.status == PlanVersion.Status.DRAFT
         and version.project.status == Project.Status.PLANNING
-        and (people.is_platform_admin(user) or people.is_street_approver(user, version.project.estate))
+        and (stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_approver(user, version.project.estate))
     )
 
 
@@ -232,7 +217,7 @@ def can_comment_plan(user, version: PlanVersion) -> bool:
     return (
         version.status == PlanVersion.Status.PUBLISHED
         and version.project.status == Project.Status.PLANNING
-        and (people.is_verified_owner(user, version.project.estate) or _drafter(user, version.project.estate))
+        and (stakeholder_permissions.is_verified_owner(user, version.project.estate) or _drafter(user, version.project.estate))
     )
 
 
@@ -249,15 +234,13 @@ def can_call_plan_vote(user, version: PlanVersion) -> bool:
 
 REPORT_PROGRESS = "projects.report_progress"
 SUPERVISE = "projects.supervise_project"
-AWARD_STATUSES = {Project.Status.BUDGET_APPROVED, Project.Status.CONTRACTED, Project.Status.UNDER_CONSTRUCTION}
-WORKS_STATUSES = {Project.Status.CONTRACTED, Project.Status.UNDER_CONSTRUCTION}
 
 
 def can_award(user, project: Project) -> bool:
     """The street approver awards the works once the budget is published, and may replace the
     contractor or the supervisor until completion."""
     return project.status in AWARD_STATUSES and (
-        people.is_platform_admin(user) or people.is_street_approver(user, project.estate)
+        stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_approver(user, project.estate)
     )
 
 
@@ -287,9 +270,9 @@ def acceptance_roles(user, project: Project) -> list[str]:
     roles = []
     if is_project_supervisor(user, project):
         roles.append(Role.SUPERVISOR)
-    if people.is_street_approver(user, project.estate):
+    if stakeholder_permissions.is_street_approver(user, project.estate):
         roles.append(Role.STREET)
-    if people.is_council_member(user, project.estate):
+    if stakeholder_permissions.is_council_member(user, project.estate):
         roles.append(Role.COUNCIL)
     return roles
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from guardian.shortcuts import get_objects_for_user
 
-from stakeholders import permissions as people
+from stakeholders import permissions as stakeholder_permissions
 from stakeholders.models import Estate, Organization, Ownership
 
 from . import permissions, rules
-from .lifecycle import PUBLIC_STATUSES
+from .lifecycle import OPEN_PROJECT_STATUSES, PUBLIC_STATUSES
 from .models import (
     AcceptanceSignature,
     Award,
@@ -32,21 +32,21 @@ from .models import (
     Vote,
     Voter,
 )
-from .permissions import OPEN_PROJECT_STATUSES, can_start_petition
+from .permissions import can_start_petition
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
     qs = Project.objects.select_related("estate__community__street")
     if not user.is_authenticated:
         return qs.none()
-    if people.is_platform_admin(user) or people.is_bureau_staff(user):
+    if stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user):
         return qs
     granted = get_objects_for_user(
         user, "projects.view_project", Project.objects.all(), accept_global_perms=False, with_superuser=False
     )
     return qs.filter(
-        Q(estate_id__in=people.verified_estate_ids(user))
-        | Q(estate__community_id__in=people.community_ids_staffed(user))
+        Q(estate_id__in=stakeholder_permissions.verified_estate_ids(user))
+        | Q(estate__community_id__in=stakeholder_permissions.community_ids_staffed(user))
         | Q(pk__in=granted.values("pk"))
     )
 
@@ -104,7 +104,7 @@ def petitionable_estates(user):
     """Estates where the user may start a petition (verified owner, no project under way)."""
 
 
-    estates = list(Estate.objects.filter(pk__in=people.verified_estate_ids(user)).order_by("name"))
+    estates = list(Estate.objects.filter(pk__in=stakeholder_permissions.verified_estate_ids(user)).order_by("name"))
     busy = estates_with_open_projects([e.pk for e in estates])
     return [e for e in estates if can_start_petition(user, e, estate_has_open_project=e.pk in busy)]
 
@@ -128,7 +128,7 @@ def vote_visible_to(user, code: str, related: tuple[str, ...] = ("project__estat
 
 def voter_of(user, vote):
 
-    resident = people.resident_profile(user)
+    resident = stakeholder_permissions.resident_profile(user)
     if resident is None:
         return None
     return Voter.objects.filter(vote=vote, resident=resident).select_related("ballot").first()
@@ -152,7 +152,7 @@ def needs_ranked(project, user):
     """The project's needs, most supported first, with whether the user supports each."""
 
 
-    resident = people.resident_profile(user)
+    resident = stakeholder_permissions.resident_profile(user)
     mine = (
         Exists(NeedSupport.objects.filter(need=OuterRef("pk"), resident=resident))
         if resident is not None
@@ -218,6 +218,23 @@ def needs_to_plan(project):
         .annotate(support_count=Count("supports"))
         .order_by("-support_count", "created_at", "id")
     )
+
+
+def needs_visible_to(user):
+    """Needs of the projects `user` may see (a need outside them is a 404, never a 403)."""
+    return Need.objects.filter(project__in=projects_visible_to(user)).select_related("project__estate")
+
+
+def draft_plan_item(project, pk: int | None):
+    """The item `pk` of the project's plan draft, or None (no such item, or no draft being written)."""
+    if pk is None:
+        return None
+    return next((item for item in draft_plan_items(project) if item.pk == pk), None)
+
+
+def version_items(version):
+    """The items of one plan version, for looking one up by id (another version's item is a 404)."""
+    return PlanItem.objects.filter(version=version).select_related("version")
 
 
 def draft_plan_items(project) -> list:

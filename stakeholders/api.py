@@ -12,10 +12,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import permissions as people
+from core.api import CursorPage, errors, file_responses, service_error
+from core.files import DOCUMENT_TYPES, private_file_response
+
+from . import permissions as stakeholder_permissions
 from . import selectors, services
-from .api_base import CursorPage, errors, file_responses, service_error
-from .files import DOCUMENT_TYPES, private_file_response
 from .models import Estate, Household, Notification, Ownership
 from .notifications import CHANNELS, wanted_channels
 from .serializers import (
@@ -112,7 +113,7 @@ class ClaimReviewList(APIView):
     @extend_schema(responses={200: ClaimReviewSerializer(many=True), **ERRORS}, summary="Household claims to review (community committee staff)",
                    parameters=[OpenApiParameter("status", str, enum=list(Ownership.Status.values), description="Default: pending")])
     def get(self, request):
-        if not people.may_review_ownerships(request.user):
+        if not stakeholder_permissions.may_review_ownerships(request.user):
             raise PermissionDenied(_("Only community committee staff verify ownership claims."))
         wanted = request.query_params.get("status", Ownership.Status.PENDING)
         if wanted not in Ownership.Status.values:
@@ -195,7 +196,7 @@ class Claims(APIView):
                    summary="Claim a household with a proof of ownership (a resident)",
                    description="The community committee verifies it; 409 `duplicate_claim` if you have claimed it already.")
     def post(self, request):
-        if not people.may_claim_households(request.user):
+        if not stakeholder_permissions.may_claim_households(request.user):
             raise PermissionDenied(_("Only residents can claim a household. Register a resident account to do so."))
         data = ClaimInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -216,7 +217,7 @@ class ClaimProof(APIView):
     @extend_schema(responses=file_responses(DOCUMENT_TYPES), summary="A claim's proof of ownership (the claimant, the committee)")
     def get(self, request, pk: int):
         ownership = get_object_or_404(selectors.ownerships_visible(request.user), pk=pk)
-        if not people.can_view_ownership_proof(request.user, ownership):
+        if not stakeholder_permissions.can_view_ownership_proof(request.user, ownership):
             raise PermissionDenied
         extension = ownership.proof.name[ownership.proof.name.rfind("."):] if "." in ownership.proof.name else ""
         return private_file_response(ownership.proof, content_type=ownership.proof_content_type, download_name=f"proof-{ownership.pk}{extension}")

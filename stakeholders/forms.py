@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.files import check_upload
+
 from . import selectors, services
-from .files import check_upload
 from .models import Building, Delivery, Estate, Household, Notification, User
 from .notifications import CHANNELS, wanted_channels
 

@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from .files import ownership_proof_path, private_storage
+from core.files import UploadPath, private_storage
+
 from .text import mask_name
 
 
@@ -208,7 +209,7 @@ class Ownership(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     is_voting_owner = models.BooleanField(_("voting owner"), default=False)
-    proof = models.FileField(_("proof document"), storage=private_storage, upload_to=ownership_proof_path)
+    proof = models.FileField(_("proof document"), storage=private_storage, upload_to=UploadPath("ownership-proofs"))
     proof_name = models.CharField(_("proof file name"), max_length=200, blank=True)
     proof_content_type = models.CharField(_("proof file type"), max_length=50, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)

@@ -7,15 +7,17 @@ Two kinds of answer, so views can tell the user the right thing:
 - object predicates (`can_*`) ask about one object — an object outside the user's scope is 404,
   which views get by looking objects up through the scoped selectors in selectors.py.
 
-Memberships, the resident profile and verified estates are read once per user object and cached
-on it, so a page asking many questions costs a fixed number of queries.
+What the predicates know about the user — memberships, resident profile, verified and claimed
+estates, councils — is read once per request by the user's Viewer (viewer.py), so a page asking
+many questions costs a fixed number of queries.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .models import Council, CouncilMember, Membership, Organization, Ownership, Resident
+from .models import Council, Membership, Organization, Ownership, Resident
+from .viewer import viewer_of
 
 if TYPE_CHECKING:
     from .models import Estate, User
@@ -24,68 +26,33 @@ Kind = Organization.Kind
 
 
 # ---------------------------------------------------------------------------------------------
-# Cached facts about a user
+# Facts about the user: read once per request by their Viewer (viewer.py).
 
 
 def memberships(user) -> list[Membership]:
-    if not user.is_authenticated:
-        return []
-    if not hasattr(user, "_portal_memberships"):
-        user._portal_memberships = list(
-            Membership.objects.filter(user=user, organization__is_active=True).select_related("organization")
-        )
-    return user._portal_memberships
+    return viewer_of(user).memberships
 
 
 def resident_profile(user) -> Resident | None:
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.resident
-    except Resident.DoesNotExist:
-        return None
+    return viewer_of(user).resident
 
 
 def verified_estate_ids(user) -> frozenset[int]:
     """Estates in which the user is a verified owner of at least one household."""
-    if not user.is_authenticated:
-        return frozenset()
-    if not hasattr(user, "_portal_verified_estates"):
-        user._portal_verified_estates = frozenset(
-            Ownership.objects.verified()
-            .filter(resident__user=user)
-            .values_list("household__building__estate_id", flat=True)
-        )
-    return user._portal_verified_estates
+    return viewer_of(user).verified_estate_ids
 
 
 def claimed_estate_ids(user) -> frozenset[int]:
     """Estates in which the user's claim to a household stands (pending or verified)."""
-    if not user.is_authenticated:
-        return frozenset()
-    if not hasattr(user, "_portal_claimed_estates"):
-        user._portal_claimed_estates = frozenset(
-            Ownership.objects.open().filter(resident__user=user).values_list("household__building__estate_id", flat=True)
-        )
-    return user._portal_claimed_estates
+    return viewer_of(user).claimed_estate_ids
 
 
 def council_estate_ids(user) -> frozenset[int]:
-    if not user.is_authenticated:
-        return frozenset()
-    if not hasattr(user, "_portal_council_estates"):
-        user._portal_council_estates = frozenset(
-            CouncilMember.objects.filter(resident__user=user).values_list("council__estate_id", flat=True)
-        )
-    return user._portal_council_estates
+    return viewer_of(user).council_estate_ids
 
 
 def _orgs(user, kind: str, *, managers_only: bool = False) -> list[Organization]:
-    return [
-        m.organization
-        for m in memberships(user)
-        if m.organization.kind == kind and (not managers_only or m.role == Membership.Role.MANAGER)
-    ]
+    return viewer_of(user).organizations(kind, managers_only=managers_only)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,7 +60,7 @@ def _orgs(user, kind: str, *, managers_only: bool = False) -> list[Organization]
 
 
 def is_platform_admin(user) -> bool:
-    return user.is_authenticated and user.is_active and user.is_superuser
+    return viewer_of(user).is_admin
 
 
 def can_open_any_private_file(user) -> bool:
@@ -113,12 +80,13 @@ def is_council_member(user, estate: Estate) -> bool:
     return estate.pk in council_estate_ids(user) and is_verified_owner(user, estate)
 
 
-def community_ids_staffed(user) -> set[int]:
-    return {org.community_id for org in _orgs(user, Kind.COMMUNITY_COMMITTEE)}
+def community_ids_staffed(user) -> frozenset[int]:
+    return viewer_of(user).community_ids
 
 
-def street_ids_staffed(user, *, managers_only: bool = False) -> set[int]:
-    return {org.street_id for org in _orgs(user, Kind.STREET_OFFICE, managers_only=managers_only)}
+def street_ids_staffed(user, *, managers_only: bool = False) -> frozenset[int]:
+    viewer = viewer_of(user)
+    return viewer.managed_street_ids if managers_only else viewer.street_ids
 
 
 def is_community_staff(user, estate: Estate) -> bool:
@@ -230,21 +198,4 @@ def can_manage_members(user, organization: Organization) -> bool:
 
 def role_names(user: User) -> list[str]:
     """The roles a user holds, for the dashboard (architecture §2 names)."""
-    names = []
-    if is_platform_admin(user):
-        names.append("admin")
-    if is_bureau_staff(user):
-        names.append("bureau")
-    if is_any_street_staff(user):
-        names.append("street")
-    if is_any_community_staff(user):
-        names.append("community")
-    if is_contractor_staff(user):
-        names.append("contractor")
-    if is_supervisor_staff(user):
-        names.append("supervisor")
-    if any(m.organization.kind in {Kind.DESIGNER, Kind.PROPERTY_MANAGER, Kind.UTILITY} for m in memberships(user)):
-        names.append("partner")
-    if is_resident(user):
-        names.append("resident")
-    return names
+    return viewer_of(user).roles

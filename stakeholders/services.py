@@ -16,10 +16,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from core.errors import errors_for
+from core.files import check_upload
+
 from . import permissions
 from .audit import by_actor
 from .deliveries import deliveries_send, deliveries_sweep  # noqa: F401  (re-exported: callers send through services)
-from .files import check_upload
 from .models import (
     Community,
     Council,
@@ -54,9 +56,7 @@ ERRORS = {
 }
 
 
-def _error(code: str, field: str | None = None, **params) -> ValidationError:
-    error = ValidationError(ERRORS[code], code=code, params=params or None)
-    return ValidationError({field: error}) if field else error
+_error = errors_for(ERRORS)
 
 
 # ---------------------------------------------------------------------------------------------

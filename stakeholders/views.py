@@ -18,23 +18,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.files import PRIVATE_FILE_SALT, private_file_response, private_storage
+from core.forms import form_errors
+
 from . import permissions, selectors, services
 from .care import CARE_COOKIE, CARE_COOKIE_AGE
-from .files import PRIVATE_FILE_SALT, private_file_response, private_storage
 from .forms import ClaimForm, NotificationPreferencesForm, RejectForm, SignUpForm, VerifyForm
 from .models import Delivery, Ownership
 from .text import mask_phone
 
 REVIEWS_PER_PAGE = 50
-
-
-def _apply_service_error(form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the field it names (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,7 +44,7 @@ def signup(request):
                 is_party_member=form.cleaned_data["is_party_member"],
             )
         except ValidationError as error:
-            _apply_service_error(form, error)
+            form_errors(form, error)
         else:
             login(request, user, backend="stakeholders.backends.IdentifierBackend")
             messages.success(request, _("Welcome! Next, claim your household so you can take part in decisions."))
@@ -74,7 +67,7 @@ def claim_create(request):
                     proof=form.cleaned_data["proof"],
                 )
             except ValidationError as error:
-                _apply_service_error(form, error)
+                form_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -172,7 +165,7 @@ def review_detail(request, pk: int):
                     messages.success(request, _("Claim rejected; the resident will see your reason."))
                     return redirect("stakeholders:review_list")
         except ValidationError as error:
-            _apply_service_error(reject_form if action == "reject" else verify_form, error)
+            form_errors(reject_form if action == "reject" else verify_form, error)
     other_claims = list(
         selectors.ownerships_for_review(request.user).filter(household=ownership.household).exclude(pk=ownership.pk)
     )

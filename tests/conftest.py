@@ -12,8 +12,16 @@ import shutil
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Property tests (tests/api/test_schema.py) explore at random on a developer's machine, where a
+# finding is a bug to fix; in CI they replay the same examples, so a red run always means a change
+# broke something, never that the dice found an old bug that day.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("dev", print_blob=True)
+hypothesis_settings.load_profile("ci" if CI else "dev")
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.files import private_file_response
 from core.forms import form_errors
 from projects import selectors as project_selectors
 from projects.models import Project
-from stakeholders.files import private_file_response
 
 from .. import ledger, permissions, services
 from .. import selectors as pub

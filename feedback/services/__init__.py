@@ -4,7 +4,6 @@ stakeholders' one notification service), one module per subject. The periodic jo
 call the `*_due` / `*_overdue` functions; each is idempotent. Re-exported here."""
 
 from .common import (  # noqa: F401
-    _error,
     _local,
     _member_ids,
 )

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 
 from stakeholders.models import Membership
-
-
-def _error(messages: dict, code: str, field: str | None = None, **params) -> ValidationError:
-    error = ValidationError(messages[code], code=code, params=params or None)
-    return ValidationError({field: error}) if field else error
 
 
 def _member_ids(*organization_ids) -> list[int]:

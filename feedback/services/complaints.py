@@ -11,18 +11,19 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import coded_error
+from core.photos import process_photos, store_photo
 from projects.models import Award, Project
 from projects.revision import project_touch
-from stakeholders import permissions as people
+from stakeholders import permissions as stakeholder_permissions
 from stakeholders.audit import by_actor
 from stakeholders.models import Notification, Organization, User
-from stakeholders.photos import process_photos, store_photo
 from stakeholders.services import notify
 
 from .. import permissions, selectors
 from ..lifecycle import NOTE_REQUIRED, ROUTES, TRANSITIONS, By
 from ..models import Complaint, ComplaintPhoto, ComplaintUpdate
-from .common import _error, _local, _member_ids
+from .common import _local, _member_ids
 
 ERRORS = {
     "not_allowed": _("You may not do this with this complaint."),
@@ -75,15 +76,15 @@ def complaint_file(
         raise PermissionDenied(ERRORS["cannot_file"])
     text = (text or "").strip()
     if not text:
-        raise _error(ERRORS, "text_required", "text")
+        raise coded_error(ERRORS, "text_required", "text")
     photos = list(photos or [])
     if len(photos) > settings.COMPLAINT_PHOTOS_MAX:
-        raise _error(ERRORS, "too_many_photos", "photos", max=settings.COMPLAINT_PHOTOS_MAX)
+        raise coded_error(ERRORS, "too_many_photos", "photos", max=settings.COMPLAINT_PHOTOS_MAX)
     if building is not None and building.estate_id != project.estate_id:
-        raise _error(ERRORS, "wrong_building", "building")
+        raise coded_error(ERRORS, "wrong_building", "building")
     route, agency, supervisor_id = complaint_route(project=project, category=category)
     if agency is None:
-        raise _error(ERRORS, "no_agency")
+        raise coded_error(ERRORS, "no_agency")
     processed = process_photos(photos)
     now = timezone.now()
     complaint = Complaint(
@@ -109,7 +110,7 @@ def complaint_file(
 def _acting_organization(actor: User, complaint: Complaint) -> Organization | None:
     """The organization the actor answers for: the routed one if they belong to it, else the
     first of theirs that may answer (supervisor, street office, committee)."""
-    orgs = [m.organization for m in people.memberships(actor)]
+    orgs = [m.organization for m in stakeholder_permissions.memberships(actor)]
     for org in orgs:
         if org.pk == complaint.agency_id:
             return org
@@ -155,7 +156,7 @@ def _locked(complaint: Complaint, expected: str) -> Complaint:
     ).get(pk=complaint.pk)
     if locked.status != expected:
         # Two people clicked at once: the first wins, the second is told what happened.
-        raise _error(ERRORS, "status_changed", now=locked.get_status_display())
+        raise coded_error(ERRORS, "status_changed", now=locked.get_status_display())
     return locked
 
 
@@ -170,17 +171,17 @@ def complaint_transition(
     expected = complaint.status
     by = TRANSITIONS.get((expected, to))
     if by is None:
-        raise _error(ERRORS, "bad_transition", **{"from": Complaint.Status(expected).label, "to": Complaint.Status(to).label})
+        raise coded_error(ERRORS, "bad_transition", **{"from": Complaint.Status(expected).label, "to": Complaint.Status(to).label})
     if by_service:
         if (expected, to) != (Complaint.Status.RESOLVED, Complaint.Status.CLOSED):
             raise PermissionDenied(ERRORS["not_allowed"])
     elif actor is None or not permissions.can_transition_complaint(actor, complaint, to, now):
         if by is By.FILER and actor is not None and permissions.is_filer(actor, complaint):
-            raise _error(ERRORS, "reopen_window", days=settings.COMPLAINT_REOPEN_DAYS)
+            raise coded_error(ERRORS, "reopen_window", days=settings.COMPLAINT_REOPEN_DAYS)
         raise PermissionDenied(ERRORS["not_allowed"])
     note = (note or "").strip()
     if (expected, to) in NOTE_REQUIRED and not note:
-        raise _error(ERRORS, "note_required", "note")
+        raise coded_error(ERRORS, "note_required", "note")
     locked = _locked(complaint, expected)
     S = Complaint.Status
     changed = ["status"]
@@ -217,7 +218,7 @@ def complaint_message(*, complaint: Complaint, actor: User, text: str) -> Compla
         raise PermissionDenied(ERRORS["not_allowed"])
     text = (text or "").strip()
     if not text:
-        raise _error(ERRORS, "message_required", "text")
+        raise coded_error(ERRORS, "message_required", "text")
     update = ComplaintUpdate.objects.create(
         complaint=complaint, author=actor, organization=_acting_organization(actor, complaint), text=text,
     )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import coded_error
 from projects.models import Project
 from projects.revision import project_touch
 from stakeholders.audit import by_actor
@@ -24,7 +25,6 @@ from stakeholders.services import deliveries_send, notify_each
 
 from .. import permissions, tokens
 from ..models import Invitation, Response, Survey
-from .common import _error
 from .ratings import contractor_ratings_recompute
 
 SURVEY_ERRORS = {
@@ -236,9 +236,9 @@ def _clean_answers(answers: dict) -> dict[str, int]:
 def _store_response(*, invitation: Invitation, answers: dict, text: str, channel: str, entered_by: User | None, now=None) -> Response:
     locked = Invitation.objects.select_for_update().select_related("survey").get(pk=invitation.pk)
     if not permissions.survey_accepts_answers(locked.survey, now):
-        raise _error(SURVEY_ERRORS, "closed")
+        raise coded_error(SURVEY_ERRORS, "closed")
     if Response.objects.filter(invitation=locked).exists():
-        raise _error(SURVEY_ERRORS, "already_answered")
+        raise coded_error(SURVEY_ERRORS, "already_answered")
     response = Response(
         invitation=locked, survey=locked.survey, text=(text or "").strip(), channel=channel, entered_by=entered_by,
         **_clean_answers(answers),
@@ -248,7 +248,7 @@ def _store_response(*, invitation: Invitation, answers: dict, text: str, channel
         with transaction.atomic():
             response.save()
     except IntegrityError:  # the same household's answer sent twice at once
-        raise _error(SURVEY_ERRORS, "already_answered") from None
+        raise coded_error(SURVEY_ERRORS, "already_answered") from None
     return response
 
 
@@ -257,10 +257,10 @@ def invitation_by_token(*, invitation_id: int, token: str) -> Invitation:
     try:
         nonce = tokens.read_token(token, invitation_id=invitation_id)
     except tokens.BadToken as bad:
-        raise _error(SURVEY_ERRORS, bad.code) from None
+        raise coded_error(SURVEY_ERRORS, bad.code) from None
     invitation = Invitation.objects.select_related("survey__project__estate").filter(pk=invitation_id).first()
     if invitation is None or not secrets.compare_digest(invitation.nonce, nonce):
-        raise _error(SURVEY_ERRORS, "forged")
+        raise coded_error(SURVEY_ERRORS, "forged")
     return invitation
 
 
@@ -279,9 +279,9 @@ def response_submit_as_owner(*, invitation: Invitation, actor: User, answers: di
     answered = Response.objects.filter(invitation=invitation).exists()
     if not permissions.can_answer_as_owner(actor, invitation, answered=answered, voting_owner_user_id=owner, now=now):
         if answered:
-            raise _error(SURVEY_ERRORS, "already_answered")
+            raise coded_error(SURVEY_ERRORS, "already_answered")
         if owner == actor.pk:
-            raise _error(SURVEY_ERRORS, "closed")
+            raise coded_error(SURVEY_ERRORS, "closed")
         raise PermissionDenied(SURVEY_ERRORS["not_allowed"])
     return _store_response(invitation=invitation, answers=answers, text=text, channel=Response.Channel.ONLINE, entered_by=actor, now=now)
 

@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 from projects import services as p
 from projects.models import CatalogItem, Project, Vote
-from stakeholders import services as people
+from stakeholders import services as stakeholder_services
 from stakeholders.models import Estate, Household, Resident, User
 
 from .common import DEMO_PASSWORD, _proof_file, _resident  # noqa: F401  (re-exported to the stages)
@@ -54,8 +54,8 @@ def _owners(ctx: _Ctx, estate: Estate, names: list[str], *, first_phone: int | N
         else:
             number = first_phone + k
         resident, _created = _resident(f"1380771{number:04d}", name, party=k == 0)
-        claim = people.ownership_claim(resident=resident, household=home, proof=_proof_file("proof.png"))
-        people.ownership_verify(ownership=claim, actor=ctx.admin)
+        claim = stakeholder_services.ownership_claim(resident=resident, household=home, proof=_proof_file("proof.png"))
+        stakeholder_services.ownership_verify(ownership=claim, actor=ctx.admin)
         owners.append(resident)
     ctx.report.add("residents", len(owners))
     return owners

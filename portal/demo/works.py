@@ -15,7 +15,7 @@ from disclosure import services as money
 from disclosure.models import Budget, Milestone, ProgressUpdate
 from projects import services as p
 from projects.models import AcceptanceSignature, Award, PlanItem, PlanVersion, Project, ProjectEvent, Vote
-from stakeholders import services as people
+from stakeholders import services as stakeholder_services
 from stakeholders.models import CouncilMember, Estate, Membership, Resident, User
 
 from .steps import (
@@ -191,10 +191,10 @@ def _progress(ctx, project: Project, contractor: User, rows: list[tuple]) -> Non
 
 def _council(ctx, estate: Estate, members: list[Resident]) -> None:
     """The estate's 老友议事会, chaired by the first of `members` (who signs the acceptance)."""
-    council = people.council_register(estate=estate, actor=ctx.admin)
+    council = stakeholder_services.council_register(estate=estate, actor=ctx.admin)
     for k, resident in enumerate(members):
         role = CouncilMember.Role.CHAIR if k == 0 else CouncilMember.Role.MEMBER
-        people.council_member_add(council=council, resident=resident, actor=ctx.admin, role=role)
+        stakeholder_services.council_member_add(council=council, resident=resident, actor=ctx.admin, role=role)
     ctx.report.add("councils")
     ctx.report.add("council members", len(members))
 

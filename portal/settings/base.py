@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "stakeholders.middleware.ViewerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Every change to an audited record (portal/audit.py) is logged with the signed-in user.
     "auditlog.middleware.AuditlogMiddleware",
@@ -123,6 +124,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Files holding personal data (ownership proofs, later ballot scans and vouchers) live here.
 # No URL maps to this folder: they are served only by permission-checked views.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+# Where generic code (the admin) links a private file: a view that opens it for platform admins only.
+PRIVATE_FILE_URL_NAME = "stakeholders:private_file"
 PROOF_MAX_BYTES = env.int("PROOF_MAX_BYTES", default=10 * 1024 * 1024)
 # How long the owners' votes started by the portal stay open (days).
 WILLINGNESS_VOTE_DAYS = env.int("WILLINGNESS_VOTE_DAYS", default=14)
@@ -235,11 +238,11 @@ REST_FRAMEWORK = {
     # Signed in unless a view says otherwise (the public ones are listed in docs/api.md and tested);
     # what each person may do is still asked of the apps' permissions.py.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "stakeholders.api_base.CursorPage",
+    "DEFAULT_PAGINATION_CLASS": "core.api.CursorPage",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "stakeholders.api_base.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser", "rest_framework.parsers.FormParser"],
 }
@@ -252,7 +255,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "stakeholders.api_base.document_errors"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.document_errors"],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "projects.models.Project.Status",
         "VoteStatusEnum": "projects.models.Vote.Status",

@@ -13,12 +13,11 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from stakeholders.api_base import CursorPage, errors, file_responses, service_error
-from stakeholders.files import IMAGE_TYPES, private_file_response
+from core.api import CursorPage, errors, file_responses, service_error
+from core.files import IMAGE_TYPES, private_file_response
 
-from .. import permissions as rules
-from .. import selectors, services
-from ..models import CatalogItem, Need
+from .. import permissions, selectors, services
+from ..models import CatalogItem
 from ..serializers import (
     NeedInSerializer,
     NeedSerializer,
@@ -67,7 +66,7 @@ class NeedSupport(APIView):
     @extend_schema(request=None, responses={201: OpenApiResponse(description="Supported"), **ERRORS_SCHEMA, **errors(409)},
                    summary="Support a neighbour's need")
     def post(self, request, pk: int):
-        need = get_object_or_404(Need.objects.filter(project__in=selectors.projects_visible_to(request.user)).select_related("project__estate"), pk=pk)
+        need = get_object_or_404(selectors.needs_visible_to(request.user), pk=pk)
         try:
             services.need_support(need=need, actor=request.user)
         except DjangoValidationError as error:
@@ -84,15 +83,15 @@ class NeedTriage(APIView):
                   OpenApiExample("Include", request_only=True, value={"decision": "include", "plan_item": 12})],
     )
     def post(self, request, pk: int):
-        need = get_object_or_404(Need.objects.filter(project__in=selectors.projects_visible_to(request.user)).select_related("project__estate"), pk=pk)
-        if not rules.can_triage_needs(request.user, need.project):
+        need = get_object_or_404(selectors.needs_visible_to(request.user), pk=pk)
+        if not permissions.can_triage_needs(request.user, need.project):
             raise PermissionDenied(services.NEED_ERRORS["cannot_triage"])
         data = NeedTriageInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         item = None
         if d["plan_item"] is not None:
-            item = next((i for i in selectors.draft_plan_items(need.project) if i.pk == d["plan_item"]), None)
+            item = selectors.draft_plan_item(need.project, d["plan_item"])
             if item is None:
                 raise DjangoValidationError({"plan_item": DjangoValidationError(services.NEED_ERRORS["bad_plan_item"], code="bad_plan_item")})
         result, failed = _call(services.need_triage, need=need, actor=request.user, include=d["decision"] == "include", reason=d["reason"], plan_item=item)
@@ -104,7 +103,7 @@ class NeedTriage(APIView):
 class NeedPhoto(APIView):
     @extend_schema(responses=file_responses(IMAGE_TYPES), summary="A need's photo (the council, staff and the estate's owners)")
     def get(self, request, pk: int):
-        need = get_object_or_404(Need.objects.filter(project__in=selectors.projects_visible_to(request.user)), pk=pk)
+        need = get_object_or_404(selectors.needs_visible_to(request.user), pk=pk)
         if not need.photo:
             raise Http404
         return private_file_response(need.photo, content_type=need.photo_content_type, download_name=f"need-{need.pk}")

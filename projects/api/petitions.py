@@ -10,8 +10,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from stakeholders import permissions as people
-from stakeholders.api_base import errors
+from core.api import errors
+from stakeholders import permissions as stakeholder_permissions
 from stakeholders.models import Estate
 
 from .. import selectors, services
@@ -78,11 +78,11 @@ class PetitionStart(APIView):
         examples=[OpenApiExample("Leaking roofs", value={"estate": "taoyuan-xq", "reason": "屋面漏水，楼道没有照明"}, request_only=True)],
     )
     def post(self, request):
-        if not people.verified_estate_ids(request.user):
+        if not stakeholder_permissions.verified_estate_ids(request.user):
             raise PermissionDenied(services.PETITION_ERRORS["cannot_start"])
         data = PetitionStartInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        estate = get_object_or_404(Estate.objects.filter(pk__in=people.verified_estate_ids(request.user)), code=data.validated_data["estate"])
+        estate = get_object_or_404(Estate.objects.filter(pk__in=stakeholder_permissions.verified_estate_ids(request.user)), code=data.validated_data["estate"])
         result, failed = _call(services.petition_start, resident=request.user.resident, estate=estate, reason=data.validated_data["reason"])
         if failed:
             return failed

@@ -9,10 +9,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from stakeholders.api_base import errors
+from core.api import errors
 
 from .. import selectors, services
-from ..models import CatalogItem, PlanItem, PlanVersion
+from ..models import CatalogItem, PlanVersion
 from ..serializers import (
     PlanItemInSerializer,
     PlanItemSerializer,
@@ -108,7 +108,7 @@ class PlanItemRemove(APIView):
     @extend_schema(request=None, responses={204: None, **ERRORS_SCHEMA, **CONFLICT}, summary="Remove an item from a draft version (its drafters)")
     def delete(self, request, pk: int, item: int):
         version = _version(request, pk)
-        plan_item = get_object_or_404(PlanItem.objects.filter(version=version).select_related("version"), pk=item)
+        plan_item = get_object_or_404(selectors.version_items(version), pk=item)
         _result, failed = _call(services.plan_item_remove, item=plan_item, actor=request.user)
         return failed or Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -9,7 +9,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from stakeholders.api_base import errors, service_error
+from core.api import errors, service_error
 
 from .. import selectors, services
 from ..serializers import (

@@ -12,11 +12,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from stakeholders.api_base import CursorPage, errors, file_responses, service_error
-from stakeholders.files import DOCUMENT_TYPES, private_file_response
+from core.api import CursorPage, errors, file_responses, service_error
+from core.files import DOCUMENT_TYPES, private_file_response
 
-from .. import permissions as rules
-from .. import published, selectors, services
+from .. import permissions, published, selectors, services
 from ..models import Ballot, Vote, Voter
 from ..serializers import (
     BallotInSerializer,
@@ -85,7 +84,7 @@ class PaperBallot(APIView):
                    parameters=[OpenApiParameter("q", str, description="Units containing this text, e.g. 2栋1单元")])
     def get(self, request, code: str):
         vote = get_object_or_404(selectors.votes_visible_to(request.user), code=code)
-        if not rules.may_see_paper_ballots(request.user, vote):
+        if not permissions.may_see_paper_ballots(request.user, vote):
             raise PermissionDenied(services.VOTE_ERRORS["not_allowed"])
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.voters_for_paper(vote, request.query_params.get("q", "").strip()[:40]), request, view=self)
@@ -118,7 +117,7 @@ class VoteCreate(APIView):
     )
     def post(self, request, code: str):
         project = _visible_project(request, code)
-        if not rules.can_manage_votes(request.user, project):
+        if not permissions.can_manage_votes(request.user, project):
             raise PermissionDenied(services.VOTE_ERRORS["not_allowed"])
         data = VoteCreateInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -152,6 +151,6 @@ class BallotScan(APIView):
     def get(self, request, code: str, pk: int):
         vote = get_object_or_404(selectors.votes_visible_to(request.user), code=code)
         ballot = get_object_or_404(Ballot.objects.filter(vote=vote, channel=Ballot.Channel.PAPER).exclude(scan=""), pk=pk)
-        if not rules.can_view_ballot_scan(request.user, ballot):
+        if not permissions.can_view_ballot_scan(request.user, ballot):
             raise PermissionDenied(services.VOTE_ERRORS["not_allowed"])
         return private_file_response(ballot.scan, content_type=ballot.scan_content_type, download_name=f"ballot-{ballot.pk}")

@@ -9,11 +9,10 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from stakeholders.api_base import errors
+from core.api import errors
 from stakeholders.models import Organization
 
-from .. import permissions as rules
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..serializers import (
     AcceptanceInSerializer,
     AwardInSerializer,
@@ -43,7 +42,7 @@ class AwardCreate(APIView):
     )
     def post(self, request, code: str):
         project = _visible_project(request, code)
-        if not rules.can_award(request.user, project):
+        if not permissions.can_award(request.user, project):
             raise PermissionDenied(services.AWARD_ERRORS["not_allowed"])
         data = AwardInSerializer(data=request.data)
         data.is_valid(raise_exception=True)

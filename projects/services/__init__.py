@@ -20,7 +20,6 @@ from .needs import (  # noqa: F401
 )
 from .petitions import (  # noqa: F401
     PETITION_ERRORS,
-    _coded_error,
     _petition_error,
     petition_start,
     petition_submit,

@@ -7,8 +7,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import errors_for
+from core.files import IMAGE_TYPES, check_upload
 from stakeholders.audit import by_actor
-from stakeholders.files import IMAGE_TYPES, check_upload
 from stakeholders.models import Notification, User
 from stakeholders.services import notify
 
@@ -20,7 +21,6 @@ from ..models import (
     PlanItem,
     Project,
 )
-from .petitions import _coded_error
 
 NEED_ERRORS = {
     "cannot_file": _("Only verified owners of this estate can file needs, while the project collects them."),
@@ -34,8 +34,7 @@ NEED_ERRORS = {
 }
 
 
-def _need_error(code: str, field: str | None = None) -> ValidationError:
-    return _coded_error(NEED_ERRORS, code, field)
+_need_error = errors_for(NEED_ERRORS)
 
 
 @by_actor

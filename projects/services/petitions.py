@@ -11,12 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import errors_for
 from stakeholders.audit import by_actor
 from stakeholders.models import Estate, Notification, Resident, User
 from stakeholders.services import notify
 from stakeholders.text import normalize_phone
 
 from .. import permissions, selectors
+from ..lifecycle import OPEN_PROJECT_STATUSES
 from ..models import (
     Petition,
     Project,
@@ -41,14 +43,7 @@ PETITION_ERRORS = {
 }
 
 
-def _coded_error(messages: dict, code: str, field: str | None = None) -> ValidationError:
-    """A ValidationError with its code, on `field` (shown next to it) or on the whole form."""
-    error = ValidationError(messages[code], code=code)
-    return ValidationError({field: error}) if field else error
-
-
-def _petition_error(code: str, field: str | None = None) -> ValidationError:
-    return _coded_error(PETITION_ERRORS, code, field)
+_petition_error = errors_for(PETITION_ERRORS)
 
 
 @by_actor
@@ -56,7 +51,7 @@ def _petition_error(code: str, field: str | None = None) -> ValidationError:
 def petition_start(*, resident: Resident, estate: Estate, reason: str) -> Petition:
     """A verified owner starts a petition: a project in `petitioning`, the owner its first sponsor."""
     user = resident.user
-    busy = Project.objects.filter(estate=estate, status__in=permissions.OPEN_PROJECT_STATUSES).exists()
+    busy = Project.objects.filter(estate=estate, status__in=OPEN_PROJECT_STATUSES).exists()
     if not permissions.can_start_petition(user, estate, estate_has_open_project=busy):
         raise PermissionDenied(PETITION_ERRORS["cannot_start"])
     reason = (reason or "").strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import errors_for
+from core.files import check_upload
 from stakeholders.audit import by_actor
-from stakeholders.files import check_upload
 from stakeholders.models import Household, Notification, Ownership, User
 from stakeholders.services import notify
 
@@ -42,7 +44,16 @@ VOTE_ERRORS = {
     "scan_required": _("Attach a scan or photo of the signed paper ballot."),
     "scope": _("Choose the building (and, for one entrance, the entrance) the vote is about."),
     "empty_electorate": _("No household is in the vote's scope."),
+    "opens_in_past": _("A vote cannot open in the past: choose today or a later day."),
+    "closes_before_opening": _("The vote must close after it opens."),
+    "too_long": _("A vote can run for at most %(days)s days."),
 }
+# A hand-made vote's window: it may start a little before the form was sent (the clerk typed "now"),
+# and runs at most this long — a window decades away is a typo, not a vote.
+VOTE_BACKDATE_SLACK = timedelta(hours=1)
+VOTE_MAX_DAYS = 366
+
+_vote_error = errors_for(VOTE_ERRORS)
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
 
@@ -87,6 +98,13 @@ def vote_create(
         raise PermissionDenied(VOTE_ERRORS["not_allowed"])
     if (scope != Vote.Scope.ESTATE and building is None) or (scope == Vote.Scope.UNIT and not unit):
         raise ValidationError(VOTE_ERRORS["scope"], code="scope")
+    if opens_at < timezone.now() - VOTE_BACKDATE_SLACK:
+        raise _vote_error("opens_in_past", "opens_at")
+    if closes_at <= opens_at:
+        raise _vote_error("closes_before_opening", "closes_at")
+    if closes_at - opens_at > timedelta(days=VOTE_MAX_DAYS):
+        raise _vote_error("too_long", "closes_at", days=VOTE_MAX_DAYS)
+
     def build() -> Vote:
         return Vote(
             code=f"{project.code}-v{Vote.objects.filter(project=project).count() + 1}",
@@ -287,10 +305,12 @@ def _apply_result(vote: Vote) -> None:
 @by_actor
 @transaction.atomic
 def vote_close_now(*, vote: Vote, actor: User) -> Vote:
-    """The street approver counts a vote whose deadline has passed without waiting for the beat job."""
-    if not permissions.can_close_vote_now(actor, vote, timezone.now()):
+    """The street approver counts a vote whose deadline has passed without waiting for the beat job.
+    Decided on the locked row: a vote the beat job has just counted is not counted again."""
+    locked = Vote.objects.select_for_update().select_related("project__estate").get(pk=vote.pk)
+    if not permissions.can_close_vote_now(actor, locked, timezone.now()):
         raise PermissionDenied(VOTE_ERRORS["not_allowed"])
-    return vote_close(vote=vote)
+    return vote_close(vote=locked)
 
 
 def votes_close_due(*, now=None) -> list[str]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import coded_error
 from stakeholders.audit import by_actor
 from stakeholders.models import Organization, User
 from stakeholders.services import organization_grant, organization_revoke
@@ -24,7 +25,6 @@ from ..models import (
 )
 from ..revision import project_touch
 from .lifecycle import project_transition
-from .petitions import _coded_error
 
 AWARD_ERRORS = {
     "not_allowed": _("Only the street office's approver awards the works, after the budget is published."),
@@ -62,9 +62,9 @@ def project_award(
         raise PermissionDenied(AWARD_ERRORS["not_allowed"])
     chosen = {Award.Role.CONTRACTOR: contractor, Award.Role.SUPERVISOR: supervisor}
     if not any(chosen.values()):
-        raise _coded_error(AWARD_ERRORS, "nothing_to_award")
+        raise coded_error(AWARD_ERRORS, "nothing_to_award")
     if contract_amount is not None and contract_amount <= 0:
-        raise _coded_error(AWARD_ERRORS, "amount_positive", "contract_amount")
+        raise coded_error(AWARD_ERRORS, "amount_positive", "contract_amount")
     current = {a.role: a for a in Award.objects.select_for_update().filter(project=locked, ended_at__isnull=True)}
     # Choosing the organization that already holds a role again, beside a real change of the other
     # role, means "keep it": only the change is made (the field test's whole form was refused).
@@ -82,7 +82,7 @@ def project_award(
         if organization is None:
             continue
         if organization.kind != AWARD_KINDS[role]:
-            raise _coded_error(AWARD_ERRORS, f"wrong_kind_{role}", role)
+            raise coded_error(AWARD_ERRORS, f"wrong_kind_{role}", role)
         if not organization.is_active:
             raise ValidationError({role: ValidationError(AWARD_ERRORS["inactive"], code="inactive", params={"name": organization.name})})
         previous = current.get(role)
@@ -90,7 +90,7 @@ def project_award(
             if previous.organization_id == organization.pk:
                 raise ValidationError({role: ValidationError(AWARD_ERRORS["same_organization"], code="same_organization", params={"name": organization.name})})
             if not reason:
-                raise _coded_error(AWARD_ERRORS, "reason_required", "reason")
+                raise coded_error(AWARD_ERRORS, "reason_required", "reason")
             previous.ended_at = timezone.now()
             previous.end_reason = reason
             previous.save(update_fields=["ended_at", "end_reason"])

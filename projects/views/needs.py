@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.files import private_file_response
 from core.forms import form_errors
-from stakeholders.files import private_file_response
 
 from .. import permissions, selectors, services
 from ..forms import (
@@ -72,9 +72,7 @@ def _render_needs(request, project, *, form=None, triage_failed=None, status=200
 
 
 def _need_in_scope(request, pk: int) -> Need:
-    return get_object_or_404(
-        Need.objects.filter(project__in=selectors.projects_visible_to(request.user)).select_related("project__estate"), pk=pk
-    )
+    return get_object_or_404(selectors.needs_visible_to(request.user), pk=pk)
 
 
 @login_required
@@ -99,7 +97,7 @@ def need_triage(request, pk: int):
     plan_items = selectors.draft_plan_items(need.project)
     form = TriageForm(request.POST, plan_items=plan_items)
     if form.is_valid():
-        item = next((i for i in plan_items if i.pk == form.cleaned_data["plan_item"]), None)
+        item = selectors.draft_plan_item(need.project, form.cleaned_data["plan_item"])
         try:
             services.need_triage(
                 need=need, actor=request.user, include=form.cleaned_data["decision"] == "include",

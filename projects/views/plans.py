@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,6 @@ from ..forms import (
     PlanItemForm,
     SummaryForm,
 )
-from ..models import PlanItem
 
 
 @login_required
@@ -73,7 +72,10 @@ def plan_version(request, code: str, number: int):
                     messages.success(request, _("Item added."))
                     return redirect("projects:plan", code, number)
             elif action == "remove_item":
-                item = get_object_or_404(PlanItem.objects.filter(version=version), pk=request.POST.get("item"))
+                item_id = request.POST.get("item", "")
+                if not item_id.isdigit():
+                    raise BadRequest("item")
+                item = get_object_or_404(selectors.version_items(version), pk=int(item_id))
                 services.plan_item_remove(item=item, actor=user)
                 messages.success(request, _("Item removed."))
                 return redirect("projects:plan", code, number)

@@ -16,9 +16,9 @@ from stakeholders.models import Notification, User  # noqa: F401
 from tests import factories as f
 from tests.disclosure.conftest import adopted_project, publish_budget
 from tests.feedback.conftest import answers
+from tests.projects.conftest import council_a1, owners, project_at  # noqa: F401
 
 from .test_api import api, world  # noqa: F401
-from tests.projects.conftest import council_a1, owners, project_at  # noqa: F401
 
 JSON = "application/json"
 
@@ -262,8 +262,8 @@ def test_survey_desk_letters_and_paper_answers(city, world):
 
 @pytest.mark.django_db
 def test_survey_letters_query_count_is_flat(city, world):
-    from tests.feedback.conftest import bulk_estate, completed_project
     from feedback import services as voice
+    from tests.feedback.conftest import bulk_estate, completed_project
 
     estate = bulk_estate(city, 5, community=city.comm_a1)
     survey = voice.survey_open(project=completed_project(city, estate.estate), kind="completion")
@@ -300,8 +300,8 @@ def _walk(client, url, **query) -> list[dict]:
 
 @pytest.mark.django_db
 def test_needs_and_ledger_lists_are_cursor_paginated_in_their_order(city, world, owners):
-    from projects.models import CatalogItem, NeedSupport
     from projects import selectors
+    from projects.models import CatalogItem, NeedSupport
     from tests.disclosure.conftest import income
 
     lighting = CatalogItem.objects.get(code="lighting")

@@ -21,7 +21,6 @@ from stakeholders.models import User
 from tests import factories as f
 from tests.disclosure.conftest import adopted_project, award, income, publish_budget
 from tests.disclosure.test_public_pages import photo_upload
-from tests.feedback.conftest import bulk_estate, completed_project
 from tests.projects.conftest import owners, project_at  # noqa: F401
 
 
@@ -246,9 +245,7 @@ def test_list_endpoints_have_flat_query_counts(city, world):
 @pytest.mark.django_db
 def test_petitions_decisions_plans_budget_acceptance_through_the_api(city, world, owners):
     from disclosure import services as money
-    from projects.models import PlanVersion
     from tests.disclosure.conftest import LINES
-    from tests.stakeholders.test_permissions import actor
 
     owner = api(city.owner_a1.user)
     petition = owner.get(reverse("api-petition", kwargs={"code": world.project.code})).json()

@@ -112,7 +112,6 @@ def test_what_a_real_georeport_client_found(client, city, world):
     from feedback import services as voice
     from projects import services as project_services
     from projects.models import Project
-
     from stakeholders.models import Estate
 
     Estate.objects.filter(pk__in=[city.estate_a1.pk, city.estate_b1.pk]).update(latitude="22.817000", longitude="108.336000")

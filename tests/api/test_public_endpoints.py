@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from django.urls import get_resolver
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView

@@ -2,10 +2,9 @@
 
 from decimal import Decimal
 
-from django.urls import reverse
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from disclosure import services
 from disclosure.models import Budget, LedgerEntry

@@ -29,8 +29,9 @@ def progress(city, p, percent, item=None, text="", photos=()):
 
 
 def photo_upload(name="site.jpg"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
     buffer = BytesIO()

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from projects import services as project_services
-from projects.revision import project_touch
 from projects.models import Project
+from projects.revision import project_touch
 from tests import factories as f
 from tests.disclosure.conftest import adopted_project, award, expense, income, publish_budget
 from tests.e2e.conftest import PHONE

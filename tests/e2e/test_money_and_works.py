@@ -3,7 +3,6 @@ the works, the contractor posts progress with a photo from a phone, street staff
 expense, and an anonymous visitor sees all of it — chart drawn, chain verified — on the public page."""
 
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
 from PIL import Image

@@ -3,7 +3,6 @@ contractor answers and resolves it, the resident closes it; a completed project'
 invitation is answered from a phone without signing in; after the survey closes, the public page
 shows the results — and no page has a serious accessibility problem."""
 
-from io import BytesIO
 
 import pytest
 from PIL import Image

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback import permissions as fp
-from feedback.lifecycle import TRANSITIONS
+from feedback.lifecycle import COMPLAINT_PROJECT_STATUSES, TRANSITIONS
 from feedback.models import Complaint, Invitation, Survey
 from projects.models import Project
 from tests.stakeholders.test_permissions import ROLES, actor
@@ -40,7 +40,7 @@ def test_filing_complaints(city, status):
     from tests.projects.conftest import project_at
 
     project = project_at(city, status)
-    takes = status in fp.COMPLAINT_PROJECT_STATUSES
+    takes = status in COMPLAINT_PROJECT_STATUSES
     assert allowed(city, lambda u: fp.can_file_complaint(u, project)) == (RESIDENTS_A1 if takes else set())
     assert allowed(city, fp.may_file_complaints) == {"plain_resident", "claimant_a1", "owner_a1", "owner_b1"}
 

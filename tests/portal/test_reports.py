@@ -22,7 +22,6 @@ from portal.models import ExportJob
 from portal.reports import REPORTS, Filters
 from projects.models import Project
 from stakeholders.models import User
-from tests import factories as f
 from tests.disclosure.conftest import adopted_project, award, expense, income, publish_budget
 from tests.projects.conftest import owners  # noqa: F401
 

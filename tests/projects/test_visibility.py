@@ -5,8 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from projects import selectors, services
-from projects import permissions
+from projects import permissions, selectors, services
 from projects.models import Project, Vote
 from stakeholders.models import User
 from tests.disclosure.conftest import adopted_project, award, publish_budget

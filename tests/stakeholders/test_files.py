@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from stakeholders.files import check_upload
+from core.files import check_upload
 from tests.factories import proof_file
 
 

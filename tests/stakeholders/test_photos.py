@@ -12,8 +12,8 @@ from django.test import override_settings
 from django.utils import translation
 from PIL import ExifTags, Image, ImageCms
 
-from stakeholders import photos
-from stakeholders.photos import FULL_MAX_SIDE, THUMB_MAX_SIDE, ProcessedPhoto, process_photo
+from core import photos
+from core.photos import FULL_MAX_SIDE, THUMB_MAX_SIDE, ProcessedPhoto, process_photo
 
 RED, BLUE, WHITE = (255, 0, 0), (0, 0, 255), (255, 255, 255)
 XMP = (

@@ -25,7 +25,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from stakeholders.files import IMAGE_TYPES, UPLOAD_ERRORS, check_upload
+from .files import IMAGE_TYPES, UPLOAD_ERRORS, check_upload
 
 FULL_MAX_SIDE = 2048
 THUMB_MAX_SIDE = 480
@@ -65,7 +65,7 @@ def process_photo(uploaded) -> ProcessedPhoto:
     (longest side at most FULL_MAX_SIDE) and a thumbnail (at most THUMB_MAX_SIDE).
 
     Raises ValidationError with code `empty`, `too_large`, `bad_image_type`, `broken_image`
-    (from stakeholders.files.check_upload, or when decoding fails) or `too_many_pixels`.
+    (from core.files.check_upload, or when decoding fails) or `too_many_pixels`.
     """
     max_bytes = getattr(settings, "PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES)
     try:
