@@ -40,7 +40,13 @@ PAGES = [
     ("resident home", "/", "13807710001"),
     ("resident home, care mode", "/", "13807710001:care"),
 ]
-METRICS = ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "total-byte-weight"]
+METRICS = [
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+    "total-byte-weight",
+]
 
 
 def log(message: str) -> None:
@@ -49,16 +55,20 @@ def log(message: str) -> None:
 
 def environment(db: Path, static_root: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "REDIS_URL", "DATABASE_URL"))}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-        "DJANGO_SECRET_KEY": "lighthouse-only-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": f"sqlite:///{db}",
-        # plain HTTP on loopback: no HTTPS redirect, cookies without the secure flag, no HSTS
-        "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_SECURE_COOKIES": "false", "DJANGO_SECURE_HSTS_SECONDS": "0",
-        "DJANGO_STATIC_ROOT": str(static_root),
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+            "DJANGO_SECRET_KEY": "lighthouse-only-" + "x" * 40,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": f"sqlite:///{db}",
+            # plain HTTP on loopback: no HTTPS redirect, cookies without the secure flag, no HSTS
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SECURE_COOKIES": "false",
+            "DJANGO_SECURE_HSTS_SECONDS": "0",
+            "DJANGO_STATIC_ROOT": str(static_root),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -72,8 +82,12 @@ def session_cookie(base: str, username: str, care: bool) -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/accounts/login/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": "demo-2026-pass"}).encode()
-    opener.open(urllib.request.Request(f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}))
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": "demo-2026-pass"}
+    ).encode()
+    opener.open(
+        urllib.request.Request(f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"})
+    )
     home = opener.open(f"{base}/").read().decode()
     on = 'aria-pressed="true"' in home
     if care != on:
@@ -85,9 +99,16 @@ def session_cookie(base: str, username: str, care: bool) -> str:
 
 def audit(url: str, cookie: str | None, out: Path) -> dict:
     command = [
-        str(LIGHTHOUSE), url, f"--chrome-path={CHROMIUM}", "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-        f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={out}", "--quiet",
-        "--locale=zh", "--max-wait-for-load=45000",
+        str(LIGHTHOUSE),
+        url,
+        f"--chrome-path={CHROMIUM}",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--output=json",
+        f"--output-path={out}",
+        "--quiet",
+        "--locale=zh",
+        "--max-wait-for-load=45000",
     ]
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
@@ -96,8 +117,11 @@ def audit(url: str, cookie: str | None, out: Path) -> dict:
     scores = {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES}
     metrics = {m: report["audits"][m].get("numericValue") for m in METRICS}
     failing = sorted(
-        a["id"] for a in report["audits"].values()
-        if a.get("score") is not None and a["score"] < 0.9 and a.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
+        a["id"]
+        for a in report["audits"].values()
+        if a.get("score") is not None
+        and a["score"] < 0.9
+        and a.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
     )
     return {"scores": scores, "metrics": metrics, "below_90": failing}
 
@@ -117,8 +141,20 @@ def main() -> int:
     manage(env, "collectstatic", "--noinput")
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{args.port}", "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         for _ in range(100):
@@ -143,9 +179,12 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         s, m = r["scores"], r["metrics"]
-        print(f"| {r['page']} | {s['performance']} | {s['accessibility']} | {s['best-practices']} | {s['seo']} | "
-              f"{m['first-contentful-paint']:.0f} | {m['largest-contentful-paint']:.0f} | {m['total-blocking-time']:.0f} | "
-              f"{m['cumulative-layout-shift']:.3f} | {m['total-byte-weight'] / 1024:.0f} |")
+        print(
+            f"| {r['page']} | {s['performance']} | {s['accessibility']} | {s['best-practices']} | {s['seo']} | "
+            f"{m['first-contentful-paint']:.0f} | {m['largest-contentful-paint']:.0f} | "
+            f"{m['total-blocking-time']:.0f} | "
+            f"{m['cumulative-layout-shift']:.3f} | {m['total-byte-weight'] / 1024:.0f} |"
+        )
     for r in results:
         if r["below_90"]:
             print(f"  {r['page']}: audits below 0.9: {', '.join(r['below_90'])}")

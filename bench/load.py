@@ -41,14 +41,25 @@ class Result:
         wrk = getattr(self, "wrk", None)
         if wrk is not None:  # wrk reports its own percentiles (no per-request list)
             return {
-                "client": "wrk", "requests": self.requests, "seconds": round(self.seconds, 3), "rps": round(self.rps, 1),
-                "p50_ms": round(wrk["p50"], 2), "p95_ms": round(wrk["p95"], 2), "mean_ms": round(wrk["mean"], 2),
-                "statuses": {str(k): v for k, v in sorted(self.statuses.items())}, "errors_5xx": int(wrk["non2xx"]),
-                "socket_errors": int(wrk["errors"]), "bytes_per_response": round(self.bytes / self.requests) if self.requests else 0,
+                "client": "wrk",
+                "requests": self.requests,
+                "seconds": round(self.seconds, 3),
+                "rps": round(self.rps, 1),
+                "p50_ms": round(wrk["p50"], 2),
+                "p95_ms": round(wrk["p95"], 2),
+                "mean_ms": round(wrk["mean"], 2),
+                "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+                "errors_5xx": int(wrk["non2xx"]),
+                "socket_errors": int(wrk["errors"]),
+                "bytes_per_response": round(self.bytes / self.requests) if self.requests else 0,
             }
         return {
-            "client": "python", "requests": self.requests, "seconds": round(self.seconds, 3), "rps": round(self.rps, 1),
-            "p50_ms": round(self.percentile(50), 2), "p95_ms": round(self.percentile(95), 2),
+            "client": "python",
+            "requests": self.requests,
+            "seconds": round(self.seconds, 3),
+            "rps": round(self.rps, 1),
+            "p50_ms": round(self.percentile(50), 2),
+            "p95_ms": round(self.percentile(95), 2),
             "mean_ms": round(statistics.fmean(self.latencies_ms), 2) if self.latencies_ms else 0.0,
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "errors_5xx": sum(v for k, v in self.statuses.items() if k >= 500),
@@ -102,7 +113,9 @@ def _client(args):
     return n, elapsed, latencies, statuses, nbytes
 
 
-def hammer(request=None, *, requests=None, concurrency: int = 4, max_requests: int = 4000, seconds: float = 10.0) -> Result:
+def hammer(
+    request=None, *, requests=None, concurrency: int = 4, max_requests: int = 4000, seconds: float = 10.0
+) -> Result:
     """Repeat `request` (up to max_requests in all, at most `seconds`), or send each of `requests` once."""
     start_at = time.time() + 0.3
     if requests is None:
@@ -161,7 +174,8 @@ WRK_SCRIPT = """
 done = function(summary, latency, requests)
   io.write(string.format("BENCH requests=%d seconds=%f p50=%f p95=%f mean=%f non2xx=%d errors=%d bytes=%d\\n",
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3, latency:percentile(95) / 1e3,
-    latency.mean / 1e3, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency.mean / 1e3, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     summary.bytes))
 end
 """

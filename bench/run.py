@@ -54,8 +54,15 @@ def seeded(scale: str) -> bool:
 
 
 def manage(scale: str, *args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": db_url(scale), "DJANGO_SETTINGS_MODULE": "portal.settings.local", "DJANGO_DEBUG": "false",
-           "SMS_BACKEND": "stakeholders.notifications.LocmemSmsBackend", "CELERY_TASK_ALWAYS_EAGER": "true", "CELERY_BROKER_URL": ""}
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url(scale),
+        "DJANGO_SETTINGS_MODULE": "portal.settings.local",
+        "DJANGO_DEBUG": "false",
+        "SMS_BACKEND": "stakeholders.notifications.LocmemSmsBackend",
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "CELERY_BROKER_URL": "",
+    }
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
@@ -74,7 +81,9 @@ def prepare(scale: str, reseed: bool) -> float:
     manage(scale, "migrate", "--noinput", "-v0")
     if not seeded(scale):
         log(f"{name}: seeding the {scale} city (Nanning takes about two minutes)")
-        extra = ["--scale", "nanning", "--ledger-entries", str(NANNING_LEDGER_PER_PROJECT)] if scale == "nanning" else []
+        extra = (
+            ["--scale", "nanning", "--ledger-entries", str(NANNING_LEDGER_PER_PROJECT)] if scale == "nanning" else []
+        )
         manage(scale, "seed_demo", "--quiet-accounts", *extra)
     else:
         log(f"{name}: reusing the seeded database")
@@ -82,10 +91,30 @@ def prepare(scale: str, reseed: bool) -> float:
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "")
-    mem = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), 0)
-    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_mib": mem, "python": platform.python_version(), "kernel": platform.release(),
-            "postgresql": _scalar(f"{PG_URL}/postgres", "SHOW server_version")}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "",
+    )
+    mem = next(
+        (
+            int(line.split()[1]) // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_mib": mem,
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "postgresql": _scalar(f"{PG_URL}/postgres", "SHOW server_version"),
+    }
 
 
 # --- the table and the targets -------------------------------------------------------------------
@@ -99,79 +128,207 @@ def _get(results: dict, *path, default=None):
     return results
 
 
-def rows_and_targets(results: dict) -> tuple[list[tuple], list[tuple]]:
+def rows_and_targets(results: dict) -> tuple[list[tuple], list[tuple]]:  # noqa: C901 - the table of every figure and its target, one branch per figure
     rows, targets = [], []
     for scale, r in results["scales"].items():
         pages = r.get("pages")
         if pages:
             base = pages["cases"]["trivial (cached server)"]
             for case, m in pages.get("one_client", {}).items():
-                rows.append((scale, f"page {case}, one client", f"p50 {m['p50_ms']:.1f} ms", f"p95 {m['p95_ms']:.1f} ms", ""))
+                rows.append(
+                    (scale, f"page {case}, one client", f"p50 {m['p50_ms']:.1f} ms", f"p95 {m['p95_ms']:.1f} ms", "")
+                )
             for case, m in pages["cases"].items():
-                rows.append((scale, f"page {case}", f"{m['rps']:.0f} req/s", f"p50 {m['p50_ms']:.1f} / p95 {m['p95_ms']:.1f} ms",
-                             f"{m.get('ratio_to_trivial', 1.0):.2f}" if "trivial" not in case else "baseline"))
-            rows.append((scale, "cold page queries", ", ".join(f"{k} {v}" for k, v in pages["cold_queries"].items()), "", ""))
-            rows.append((scale, "pages measured", f"project {pages['project_code']} ({pages['project_ledger_entries']} entries)",
-                         f"large project {pages['large_project_code']} ({pages['large_project_ledger_entries']} entries)"
-                         if pages.get("large_project_code") else "", ""))
+                rows.append(
+                    (
+                        scale,
+                        f"page {case}",
+                        f"{m['rps']:.0f} req/s",
+                        f"p50 {m['p50_ms']:.1f} / p95 {m['p95_ms']:.1f} ms",
+                        f"{m.get('ratio_to_trivial', 1.0):.2f}" if "trivial" not in case else "baseline",
+                    )
+                )
+            rows.append(
+                (scale, "cold page queries", ", ".join(f"{k} {v}" for k, v in pages["cold_queries"].items()), "", "")
+            )
+            rows.append(
+                (
+                    scale,
+                    "pages measured",
+                    f"project {pages['project_code']} ({pages['project_ledger_entries']} entries)",
+                    f"large project {pages['large_project_code']} ({pages['large_project_ledger_entries']} entries)"
+                    if pages.get("large_project_code")
+                    else "",
+                    "",
+                )
+            )
             if scale == "nanning" or len(results["scales"]) == 1:
                 page = "large project" if "large project cached" in pages["cases"] else "project"
                 cached = pages["cases"][f"{page} cached"]["ratio_to_trivial"]
-                targets.append((f"[{scale}] cached {page} page ≥ 50% of the trivial view", f"{cached:.0%}", cached >= 0.5))
-                targets.append((f"[{scale}] cold {page} page ≤ 15 queries", str(pages["cold_queries"][page]), pages["cold_queries"][page] <= 15))
+                targets.append(
+                    (f"[{scale}] cached {page} page ≥ 50% of the trivial view", f"{cached:.0%}", cached >= 0.5)
+                )
+                targets.append(
+                    (
+                        f"[{scale}] cold {page} page ≤ 15 queries",
+                        str(pages["cold_queries"][page]),
+                        pages["cold_queries"][page] <= 15,
+                    )
+                )
             del base
         votes = r.get("votes")
         if votes:
-            rows.append((scale, "ballots (API, distinct owners)", f"{votes['cast']['rps']:.0f} req/s", f"p50 {votes['cast']['p50_ms']:.1f} ms",
-                         f"{votes['ratio']:.2f}"))
-            rows.append((scale, "one-row insert endpoint", f"{votes['baseline_insert']['rps']:.0f} req/s",
-                         f"p50 {votes['baseline_insert']['p50_ms']:.1f} ms", "baseline"))
-            rows.append((scale, "ballot counters", f"{votes['owners']} owners, {votes['duplicates_attempted']} duplicates",
-                         f"201 {votes['created_201']}, 409 {votes['refused_409']}, 5xx {votes['errors_5xx']}, stored {votes['ballots_stored']}",
-                         "exact" if votes["exact"] else "WRONG"))
+            rows.append(
+                (
+                    scale,
+                    "ballots (API, distinct owners)",
+                    f"{votes['cast']['rps']:.0f} req/s",
+                    f"p50 {votes['cast']['p50_ms']:.1f} ms",
+                    f"{votes['ratio']:.2f}",
+                )
+            )
+            rows.append(
+                (
+                    scale,
+                    "one-row insert endpoint",
+                    f"{votes['baseline_insert']['rps']:.0f} req/s",
+                    f"p50 {votes['baseline_insert']['p50_ms']:.1f} ms",
+                    "baseline",
+                )
+            )
+            rows.append(
+                (
+                    scale,
+                    "ballot counters",
+                    f"{votes['owners']} owners, {votes['duplicates_attempted']} duplicates",
+                    f"201 {votes['created_201']}, 409 {votes['refused_409']}, 5xx {votes['errors_5xx']}, stored "
+                    f"{votes['ballots_stored']}",
+                    "exact" if votes["exact"] else "WRONG",
+                )
+            )
             if scale == "nanning" or len(results["scales"]) == 1:
-                targets.append((f"[{scale}] voting ≥ 25% of the one-row insert, counters exact", f"{votes['ratio']:.0%}, exact={votes['exact']}",
-                                votes["ratio"] >= 0.25 and votes["exact"]))
+                targets.append(
+                    (
+                        f"[{scale}] voting ≥ 25% of the one-row insert, counters exact",
+                        f"{votes['ratio']:.0%}, exact={votes['exact']}",
+                        votes["ratio"] >= 0.25 and votes["exact"],
+                    )
+                )
         export = r.get("export")
         if export:
-            rows.append((scale, f"ledger CSV export ({export['full']['rows']:,} rows)", f"{export['full']['rows_per_s']:,} rows/s",
-                         f"{export['full']['seconds']:.1f} s, peak RSS {export['full']['rss_peak_kib'] / 1024:.0f} MiB", f"{export['ratio']:.2f}"))
-            rows.append((scale, "COPY … TO STDOUT (psycopg)", f"{export['copy_baseline']['rows_per_s']:,} rows/s",
-                         f"{export['copy_baseline']['seconds']:.1f} s", "baseline"))
-            rows.append((scale, f"export RSS {export['small']['rows']:,} → {export['full']['rows']:,} rows",
-                         f"+{export['rss_growth_kib'] / 1024:.1f} MiB", "", ""))
-            rows.append((scale, "before: cursor + csv writer", f"{export['before_cursor_path']['rows_per_s']:,} rows/s",
-                         f"first {export['before_cursor_path']['rows']:,} rows",
-                         f"{export['before_cursor_path']['rows_per_s'] / export['copy_baseline']['rows_per_s']:.2f}"))
+            rows.append(
+                (
+                    scale,
+                    f"ledger CSV export ({export['full']['rows']:,} rows)",
+                    f"{export['full']['rows_per_s']:,} rows/s",
+                    f"{export['full']['seconds']:.1f} s, peak RSS {export['full']['rss_peak_kib'] / 1024:.0f} MiB",
+                    f"{export['ratio']:.2f}",
+                )
+            )
+            rows.append(
+                (
+                    scale,
+                    "COPY … TO STDOUT (psycopg)",
+                    f"{export['copy_baseline']['rows_per_s']:,} rows/s",
+                    f"{export['copy_baseline']['seconds']:.1f} s",
+                    "baseline",
+                )
+            )
+            rows.append(
+                (
+                    scale,
+                    f"export RSS {export['small']['rows']:,} → {export['full']['rows']:,} rows",
+                    f"+{export['rss_growth_kib'] / 1024:.1f} MiB",
+                    "",
+                    "",
+                )
+            )
+            rows.append(
+                (
+                    scale,
+                    "before: cursor + csv writer",
+                    f"{export['before_cursor_path']['rows_per_s']:,} rows/s",
+                    f"first {export['before_cursor_path']['rows']:,} rows",
+                    f"{export['before_cursor_path']['rows_per_s'] / export['copy_baseline']['rows_per_s']:.2f}",
+                )
+            )
             if scale == "nanning":
-                targets.append(("[nanning] export ≥ 1,000,000 rows", f"{export['full']['rows']:,}", export["full"]["rows"] >= 1_000_000))
+                targets.append(
+                    (
+                        "[nanning] export ≥ 1,000,000 rows",
+                        f"{export['full']['rows']:,}",
+                        export["full"]["rows"] >= 1_000_000,
+                    )
+                )
                 targets.append(("[nanning] export ≥ 50% of raw COPY", f"{export['ratio']:.0%}", export["ratio"] >= 0.5))
-                targets.append(("[nanning] export RSS grows < 20 MB from 100k to 1M rows", f"{export['rss_growth_kib'] / 1024:.1f} MiB",
-                                export["rss_growth_kib"] < 20 * 1024))
+                targets.append(
+                    (
+                        "[nanning] export RSS grows < 20 MB from 100k to 1M rows",
+                        f"{export['rss_growth_kib'] / 1024:.1f} MiB",
+                        export["rss_growth_kib"] < 20 * 1024,
+                    )
+                )
         fan = r.get("fanout")
         if fan:
-            rows.append((scale, f"survey fan-out ({fan['households']:,} households, real worker)", f"{fan['per_s']:,} /s",
-                         f"{fan['seconds']:.1f} s; {fan['sms_sent']:,} SMS, {fan['sms_duplicates']} twice", f"{fan['ratio']:.2f}"))
-            rows.append((scale, "bulk_create of the same rows", f"{fan['baseline_bulk_create']['per_s']:,} /s",
-                         f"{fan['baseline_bulk_create']['seconds']:.1f} s", "baseline"))
+            rows.append(
+                (
+                    scale,
+                    f"survey fan-out ({fan['households']:,} households, real worker)",
+                    f"{fan['per_s']:,} /s",
+                    f"{fan['seconds']:.1f} s; {fan['sms_sent']:,} SMS, {fan['sms_duplicates']} twice",
+                    f"{fan['ratio']:.2f}",
+                )
+            )
+            rows.append(
+                (
+                    scale,
+                    "bulk_create of the same rows",
+                    f"{fan['baseline_bulk_create']['per_s']:,} /s",
+                    f"{fan['baseline_bulk_create']['seconds']:.1f} s",
+                    "baseline",
+                )
+            )
             if scale == "nanning":
-                targets.append(("[nanning] fan-out ≥ 20% of bulk_create, no duplicates", f"{fan['ratio']:.0%}, exact={fan['exact']}",
-                                fan["ratio"] >= 0.2 and fan["exact"]))
+                targets.append(
+                    (
+                        "[nanning] fan-out ≥ 20% of bulk_create, no duplicates",
+                        f"{fan['ratio']:.0%}, exact={fan['exact']}",
+                        fan["ratio"] >= 0.2 and fan["exact"],
+                    )
+                )
         lists = r.get("lists")
         if lists:
             for who, m in lists.items():
                 if isinstance(m, dict):
-                    rows.append((scale, f"project list: {who} ({m['projects_in_scope']} projects)", f"{m['queries']} queries",
-                                 f"median {m['median_ms']:.1f} ms", ""))
+                    rows.append(
+                        (
+                            scale,
+                            f"project list: {who} ({m['projects_in_scope']} projects)",
+                            f"{m['queries']} queries",
+                            f"median {m['median_ms']:.1f} ms",
+                            "",
+                        )
+                    )
     demo, nanning = results["scales"].get("demo"), results["scales"].get("nanning")
     if demo and nanning:
         flat = {}
         informative = {}
-        for case in ("project cold", "project cached", "street index cold", "street index cached", "index cold", "index cached"):
-            a, b = _get(demo, "pages", "one_client", case, "p50_ms"), _get(nanning, "pages", "one_client", case, "p50_ms")
+        for case in (
+            "project cold",
+            "project cached",
+            "street index cold",
+            "street index cached",
+            "index cold",
+            "index cached",
+        ):
+            a, b = (
+                _get(demo, "pages", "one_client", case, "p50_ms"),
+                _get(nanning, "pages", "one_client", case, "p50_ms"),
+            )
             if a and b:
-                # One client at a time (the page's own time, not the queue under load). The whole-city index lists 30 projects at Nanning scale and the demo city's 10: not
-                # the same page. The flatness target applies to pages with the same content.
+                # One client at a time (the page's own time, not the queue under load). The whole-city
+                # index lists 30 projects at Nanning scale and the demo city's 10: not the same page.
+                # The flatness target applies to pages with the same content.
                 (informative if case.startswith("index") else flat)[f"page {case} p50"] = b / a
         for who in ("street staff", "contractor"):
             a, b = _get(demo, "lists", who, "median_ms"), _get(nanning, "lists", who, "median_ms")
@@ -188,7 +345,9 @@ def rows_and_targets(results: dict) -> tuple[list[tuple], list[tuple]]:
 
 
 def print_table(rows, targets) -> None:
-    widths = [max(len(str(r[i])) for r in rows + [("scale", "measurement", "result", "detail", "ratio")]) for i in range(5)]
+    widths = [
+        max(len(str(r[i])) for r in rows + [("scale", "measurement", "result", "detail", "ratio")]) for i in range(5)
+    ]
     header = ("scale", "measurement", "result", "detail", "ratio")
     line = "  ".join(str(h).ljust(w) for h, w in zip(header, widths))
     print(line)
@@ -221,18 +380,31 @@ def main() -> int:
         print(f"bench: Redis does not answer at {redis_url}; start it and run again.", file=sys.stderr)
         return 2
     scales = ["demo", "nanning"] if args.scale == "both" else [args.scale]
-    results = {"started": datetime.now().isoformat(timespec="seconds"), "machine": machine(), "options": vars(args), "scales": {},
-               "seed_seconds": {}}
-    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True,
-                   env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.local"})
+    results = {
+        "started": datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "options": vars(args),
+        "scales": {},
+        "seed_seconds": {},
+    }
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.local"},
+    )
     for scale in scales:
         results["seed_seconds"][scale] = prepare(scale, args.reseed)
     for scale in scales:
         out = ROOT / "bench" / "results" / f".{scale}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         log(f"measuring at {scale} scale: {args.only}")
-        cmd = [PYTHON, "-m", "bench.scale", "--scale", scale, "--out", str(out), "--only", args.only] + (["--quick"] if args.quick else [])
-        subprocess.run(cmd, cwd=ROOT, check=True, env={**os.environ, "BENCH_DATABASE_URL": db_url(scale), "PYTHONPATH": str(ROOT)})
+        cmd = [PYTHON, "-m", "bench.scale", "--scale", scale, "--out", str(out), "--only", args.only] + (
+            ["--quick"] if args.quick else []
+        )
+        subprocess.run(
+            cmd, cwd=ROOT, check=True, env={**os.environ, "BENCH_DATABASE_URL": db_url(scale), "PYTHONPATH": str(ROOT)}
+        )
         results["scales"][scale] = json.loads(out.read_text())
         out.unlink()
     rows, targets = rows_and_targets(results)

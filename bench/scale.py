@@ -58,10 +58,28 @@ class Server:
         from bench import load
 
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "portal.wsgi:application", "-b", f"127.0.0.1:{PORT}", "-w", str(self.workers),
-             "-k", "gthread", "--threads", str(self.threads), "--keep-alive", "30", "--log-level", "warning",
-             "--timeout", "300"],
-            cwd=ROOT, env=_env(**self.env), stdout=subprocess.DEVNULL, stderr=sys.stderr,
+            [
+                str(BIN / "gunicorn"),
+                "portal.wsgi:application",
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "-w",
+                str(self.workers),
+                "-k",
+                "gthread",
+                "--threads",
+                str(self.threads),
+                "--keep-alive",
+                "30",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "300",
+            ],
+            cwd=ROOT,
+            env=_env(**self.env),
+            stdout=subprocess.DEVNULL,
+            stderr=sys.stderr,
         )
         load.wait_until_up()
         return self
@@ -132,7 +150,11 @@ def public_project_with_most_entries(generated: bool):
     from disclosure import selectors as pub
     from projects.models import Project
 
-    qs = Project.objects.filter(estate__code__startswith="nn-e") if generated else Project.objects.exclude(estate__code__startswith="nn-e")
+    qs = (
+        Project.objects.filter(estate__code__startswith="nn-e")
+        if generated
+        else Project.objects.exclude(estate__code__startswith="nn-e")
+    )
     for project in qs.annotate(n=Count("ledger_entries")).order_by("-n", "code")[:20]:
         if pub.public_project(project.code) is not None:
             return project, project.n
@@ -171,12 +193,22 @@ def measure_pages(quick: bool) -> dict:
     project, entries = public_project_with_most_entries(generated=False)
     large, large_entries = public_project_with_most_entries(generated=True)
     street = project.estate.community.street.code  # the same rows at both scales: the flatness pair
-    pages = {"index": "/disclosure/", "street index": f"/disclosure/?street={street}", "project": f"/disclosure/projects/{project.code}/"}
+    pages = {
+        "index": "/disclosure/",
+        "street index": f"/disclosure/?street={street}",
+        "project": f"/disclosure/projects/{project.code}/",
+    }
     if large is not None:
         pages["large project"] = f"/disclosure/projects/{large.code}/"
     n, secs = (800, 3) if quick else (4000, 8)
-    out = {"project_code": project.code, "project_ledger_entries": entries, "cases": {},
-           "large_project_code": large.code if large else None, "large_project_ledger_entries": large_entries}
+    out = {
+        "project_code": project.code,
+        "project_ledger_entries": entries,
+        "cases": {},
+        "large_project_code": large.code if large else None,
+        "large_project_ledger_entries": large_entries,
+    }
+
     # wrk (a C client) when installed, so the server runs out before the client does; otherwise the
     # Python client processes, whose own cost per request and per byte flattens the ratios.
     def run(request, max_requests):
@@ -203,7 +235,9 @@ def measure_pages(quick: bool) -> dict:
                 request = load.get(path, {"Accept-Language": "zh-hans"})
                 assert load.warm(request, 5) == 200, path
                 # One client, one request at a time: the page's own time, for the flatness pair.
-                alone = load.hammer(request, concurrency=1, max_requests=300 if mode == "cached" else 40, seconds=4).summary()
+                alone = load.hammer(
+                    request, concurrency=1, max_requests=300 if mode == "cached" else 40, seconds=4
+                ).summary()
                 out.setdefault("one_client", {})[f"{name} {mode}"] = alone
                 result = run(request, n if mode == "cached" else n // 4)
                 result["ratio_to_trivial"] = ratio(result["rps"], base["rps"])
@@ -229,20 +263,39 @@ def bench_owners(households) -> dict[int, int]:
     taken = set(Ownership.objects.filter(household_id__in=household_ids).values_list("household_id", flat=True))
     missing = [h for h in household_ids if h not in taken]
     unusable = make_password(None)
-    User.objects.bulk_create([User(username=f"{BENCH_OWNER}{h}", password=unusable) for h in missing], batch_size=5000, ignore_conflicts=True)
+    User.objects.bulk_create(
+        [User(username=f"{BENCH_OWNER}{h}", password=unusable) for h in missing], batch_size=5000, ignore_conflicts=True
+    )
     users = dict(User.objects.filter(username__in=[f"{BENCH_OWNER}{h}" for h in missing]).values_list("username", "pk"))
-    Resident.objects.bulk_create([Resident(user_id=users[f"{BENCH_OWNER}{h}"], name="压测业主", phone=f"199{h:08d}") for h in missing],
-                                 batch_size=5000, ignore_conflicts=True)
+    Resident.objects.bulk_create(
+        [Resident(user_id=users[f"{BENCH_OWNER}{h}"], name="压测业主", phone=f"199{h:08d}") for h in missing],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
     residents = dict(Resident.objects.filter(user_id__in=users.values()).values_list("user_id", "pk"))
-    Ownership.objects.bulk_create([
-        Ownership(resident_id=residents[users[f"{BENCH_OWNER}{h}"]], household_id=h, status=Ownership.Status.VERIFIED, is_voting_owner=True)
-        for h in missing
-    ], batch_size=5000)
-    owners = dict(Ownership.objects.filter(household_id__in=household_ids, is_voting_owner=True).values_list("household_id", "resident__user_id"))
+    Ownership.objects.bulk_create(
+        [
+            Ownership(
+                resident_id=residents[users[f"{BENCH_OWNER}{h}"]],
+                household_id=h,
+                status=Ownership.Status.VERIFIED,
+                is_voting_owner=True,
+            )
+            for h in missing
+        ],
+        batch_size=5000,
+    )
+    owners = dict(
+        Ownership.objects.filter(household_id__in=household_ids, is_voting_owner=True).values_list(
+            "household_id", "resident__user_id"
+        )
+    )
     have = set(Token.objects.filter(user_id__in=owners.values()).values_list("user_id", flat=True))
     import secrets
 
-    Token.objects.bulk_create([Token(key=secrets.token_hex(20), user_id=u) for u in set(owners.values()) - have], batch_size=5000)
+    Token.objects.bulk_create(
+        [Token(key=secrets.token_hex(20), user_id=u) for u in set(owners.values()) - have], batch_size=5000
+    )
     return owners
 
 
@@ -265,24 +318,40 @@ def measure_votes(quick: bool) -> dict:
     for project in projects:
         homes = list(Household.objects.filter(building__estate_id=project.estate_id).values_list("pk", flat=True))
         owners.update(bench_owners(homes))
-        vote = services.vote_create(project=project, purpose=Vote.Purpose.OTHER, title="压测表决", matter=Vote.Matter.ORDINARY,
-                                    opens_at=timezone.now() - timedelta(seconds=1), closes_at=timezone.now() + timedelta(hours=1),
-                                    actor=None, by_service=True)
+        vote = services.vote_create(
+            project=project,
+            purpose=Vote.Purpose.OTHER,
+            title="压测表决",
+            matter=Vote.Matter.ORDINARY,
+            opens_at=timezone.now() - timedelta(seconds=1),
+            closes_at=timezone.now() + timedelta(hours=1),
+            actor=None,
+            by_service=True,
+        )
         votes.append(services.vote_open(vote=vote, actor=None, by_service=True))
     voters = []
     for vote in votes:
-        voters += [(vote.code, uid) for uid in vote.voters.exclude(resident=None).values_list("resident__user_id", flat=True)]
+        voters += [
+            (vote.code, uid) for uid in vote.voters.exclude(resident=None).values_list("resident__user_id", flat=True)
+        ]
     tokens = dict(Token.objects.filter(user_id__in=[u for _c, u in voters]).values_list("user_id", "key"))
     requests, duplicates = [], 0
     for k, (code, uid) in enumerate(voters):
-        request = ("POST", f"/api/v1/votes/{code}/ballots/", {"Authorization": f"Token {tokens[uid]}", "Content-Type": "application/json"},
-                   json.dumps({"choice": "agree" if k % 3 else "disagree"}))
+        request = (
+            "POST",
+            f"/api/v1/votes/{code}/ballots/",
+            {"Authorization": f"Token {tokens[uid]}", "Content-Type": "application/json"},
+            json.dumps({"choice": "agree" if k % 3 else "disagree"}),
+        )
         requests.append(request)
         if k % 5 == 0:  # every fifth owner presses twice, in another client at the same moment
             requests.append(request)
             duplicates += 1
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {BASELINE_TABLE} (id bigserial PRIMARY KEY, owner integer, at timestamptz DEFAULT now())")
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {BASELINE_TABLE} (id bigserial PRIMARY KEY, owner integer, at "
+            f"timestamptz DEFAULT now())"
+        )
         cursor.execute(f"TRUNCATE {BASELINE_TABLE}")
     with Server():
         load.warm(load.get("/bench/trivial/"))
@@ -299,12 +368,23 @@ def measure_votes(quick: bool) -> dict:
         services.vote_close(vote=vote)
     statuses = cast["statuses"]
     return {
-        "votes": len(votes), "owners": len(voters), "attempted": len(requests), "duplicates_attempted": duplicates,
-        "created_201": statuses.get("201", 0), "refused_409": statuses.get("409", 0), "errors_5xx": cast["errors_5xx"],
-        "ballots_stored": stored, "owners_with_two_ballots": per_voter,
-        "exact": stored == len(voters) and statuses.get("201", 0) == len(voters) and statuses.get("409", 0) == duplicates
-        and cast["errors_5xx"] == 0 and per_voter == 0,
-        "cast": cast, "baseline_insert": base, "baseline_rows_stored": baseline_rows,
+        "votes": len(votes),
+        "owners": len(voters),
+        "attempted": len(requests),
+        "duplicates_attempted": duplicates,
+        "created_201": statuses.get("201", 0),
+        "refused_409": statuses.get("409", 0),
+        "errors_5xx": cast["errors_5xx"],
+        "ballots_stored": stored,
+        "owners_with_two_ballots": per_voter,
+        "exact": stored == len(voters)
+        and statuses.get("201", 0) == len(voters)
+        and statuses.get("409", 0) == duplicates
+        and cast["errors_5xx"] == 0
+        and per_voter == 0,
+        "cast": cast,
+        "baseline_insert": base,
+        "baseline_rows_stored": baseline_rows,
         "ratio": ratio(cast["rps"], base["rps"]),
     }
 
@@ -331,8 +411,14 @@ def _download(path: str, headers: dict, pids: list[int]) -> dict:
     conn.close()
     peak = sampler.stop()
     rows = lines - 1  # the header
-    return {"rows": rows, "bytes": nbytes, "seconds": round(seconds, 3), "rows_per_s": round(rows / seconds), "rss_before_kib": before,
-            "rss_peak_kib": peak}
+    return {
+        "rows": rows,
+        "bytes": nbytes,
+        "seconds": round(seconds, 3),
+        "rows_per_s": round(rows / seconds),
+        "rss_before_kib": before,
+        "rss_peak_kib": peak,
+    }
 
 
 def _copy_baseline(sql: str, params) -> dict:
@@ -379,7 +465,9 @@ def measure_export(quick: bool) -> dict:
     out = {"ledger_entries": total}
     with Server(workers=1, threads=1) as server:
         pids = server.worker_pids()
-        _download(f"/reports/ledger.csv?date_to={small_to - timedelta(days=3650)}", headers, pids)  # warm: imports, connection
+        _download(
+            f"/reports/ledger.csv?date_to={small_to - timedelta(days=3650)}", headers, pids
+        )  # warm: imports, connection
         out["small"] = _download(f"/reports/ledger.csv?date_to={small_to}", headers, pids)
         out["full"] = _download("/reports/ledger.csv", headers, pids)
     out["rss_growth_kib"] = out["full"]["rss_peak_kib"] - out["small"]["rss_peak_kib"]
@@ -414,7 +502,8 @@ def _fanout_reset() -> tuple[list, int]:
         Invitation.objects.filter(survey_id__in=surveys).delete()
         Survey.objects.filter(pk__in=surveys).delete()
     Project.objects.filter(pk__in=[p.pk for p in done]).update(
-        completed_on=timezone.localdate() - timedelta(days=settings.SURVEY_AFTER_DAYS + 10))
+        completed_on=timezone.localdate() - timedelta(days=settings.SURVEY_AFTER_DAYS + 10)
+    )
     # The previous run's deleted rows would otherwise slow this one (a fresh database ran at 2,454/s,
     # the same database after ten runs at 1,300/s): clean the tables the fan-out writes.
     from django.db import connection
@@ -445,19 +534,56 @@ def _bulk_baseline(done, owners: dict[int, int]) -> dict:
     t0 = time.perf_counter()
     try:
         with transaction.atomic():
-            Survey.objects.bulk_create([Survey(project=p, kind=Survey.Kind.COMPLETION, opened_at=now, remind_at=now, closes_at=now + timedelta(days=21))
-                                        for p in done])
+            Survey.objects.bulk_create(
+                [
+                    Survey(
+                        project=p,
+                        kind=Survey.Kind.COMPLETION,
+                        opened_at=now,
+                        remind_at=now,
+                        closes_at=now + timedelta(days=21),
+                    )
+                    for p in done
+                ]
+            )
             rows = []
             for survey in Survey.objects.filter(project__in=done):
-                rows += [Invitation(survey=survey, household_id=h, nonce=secrets.token_hex(8), delivery="message", sent_at=now)
-                         for h in Household.objects.filter(building__estate_id=survey.project.estate_id).values_list("pk", flat=True)]
+                rows += [
+                    Invitation(
+                        survey=survey, household_id=h, nonce=secrets.token_hex(8), delivery="message", sent_at=now
+                    )
+                    for h in Household.objects.filter(building__estate_id=survey.project.estate_id).values_list(
+                        "pk", flat=True
+                    )
+                ]
             Invitation.objects.bulk_create(rows, batch_size=2000)
             batch = uuid.uuid4()
-            Notification.objects.bulk_create([Notification(user_id=owners[i.household_id], kind="survey_invited", key=f"bench{i.household_id}:n")
-                                              for i in rows if i.household_id in owners], batch_size=2000)
-            Delivery.objects.bulk_create([Delivery(key=f"bench{i.household_id}:sms", batch=batch, channel="sms", user_id=owners[i.household_id],
-                                                   kind="survey_invited", address="19900000000", body="bench", status="sent", sent_at=now)
-                                          for i in rows if i.household_id in owners], batch_size=2000)
+            Notification.objects.bulk_create(
+                [
+                    Notification(user_id=owners[i.household_id], kind="survey_invited", key=f"bench{i.household_id}:n")
+                    for i in rows
+                    if i.household_id in owners
+                ],
+                batch_size=2000,
+            )
+            Delivery.objects.bulk_create(
+                [
+                    Delivery(
+                        key=f"bench{i.household_id}:sms",
+                        batch=batch,
+                        channel="sms",
+                        user_id=owners[i.household_id],
+                        kind="survey_invited",
+                        address="19900000000",
+                        body="bench",
+                        status="sent",
+                        sent_at=now,
+                    )
+                    for i in rows
+                    if i.household_id in owners
+                ],
+                batch_size=2000,
+            )
             seconds = time.perf_counter() - t0
             raise Rollback
     except Rollback:
@@ -475,9 +601,30 @@ def measure_fanout(quick: bool) -> dict:
     baseline = _bulk_baseline(done, owners)
     sms_file = Path(os.environ.get("SMS_FILE_PATH", "/tmp/portal-bench-sms.jsonl"))
     sms_file.unlink(missing_ok=True)
-    subprocess.run([str(BIN / "celery"), "-A", "portal", "purge", "-f", "-Q", "bench"], cwd=ROOT, env=_env(), capture_output=True)
-    worker = subprocess.Popen([str(BIN / "celery"), "-A", "portal", "worker", "-Q", "bench", "-c", os.environ.get("BENCH_WORKER_CONCURRENCY", "2"), "--loglevel", "warning",
-                               "--without-gossip", "--without-mingle", "-n", "bench@%h"], cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(BIN / "celery"), "-A", "portal", "purge", "-f", "-Q", "bench"], cwd=ROOT, env=_env(), capture_output=True
+    )
+    worker = subprocess.Popen(
+        [
+            str(BIN / "celery"),
+            "-A",
+            "portal",
+            "worker",
+            "-Q",
+            "bench",
+            "-c",
+            os.environ.get("BENCH_WORKER_CONCURRENCY", "2"),
+            "--loglevel",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            "bench@%h",
+        ],
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+    )
     try:
         time.sleep(3)  # the worker connects before the clock starts
         t0 = time.perf_counter()
@@ -497,10 +644,18 @@ def measure_fanout(quick: bool) -> dict:
     invitations = Invitation.objects.filter(survey__in=Survey.objects.filter(project__in=done)).count()
     keys = [json.loads(line)["key"] for line in sms_file.read_text().splitlines()] if sms_file.exists() else []
     return {
-        "projects": len(done), "households": households, "owners_with_phone": len(owners), "invitations": invitations,
-        "sent": Invitation.objects.filter(survey__in=Survey.objects.filter(project__in=done), sent_at__isnull=False).count(),
-        "sms_sent": len(keys), "sms_duplicates": len(keys) - len(set(keys)), "seconds": round(seconds, 2),
-        "per_s": round(invitations / seconds) if seconds else 0, "baseline_bulk_create": baseline,
+        "projects": len(done),
+        "households": households,
+        "owners_with_phone": len(owners),
+        "invitations": invitations,
+        "sent": Invitation.objects.filter(
+            survey__in=Survey.objects.filter(project__in=done), sent_at__isnull=False
+        ).count(),
+        "sms_sent": len(keys),
+        "sms_duplicates": len(keys) - len(set(keys)),
+        "seconds": round(seconds, 2),
+        "per_s": round(invitations / seconds) if seconds else 0,
+        "baseline_bulk_create": baseline,
         "ratio": ratio(invitations / seconds if seconds else 0, baseline["per_s"]),
         "exact": invitations == households and len(keys) == len(set(keys)) == len(owners),
     }
@@ -527,12 +682,23 @@ def measure_lists(quick: bool) -> dict:
     from projects.models import Award
     from stakeholders.models import Organization
 
-    office = (Organization.objects.filter(kind=Organization.Kind.STREET_OFFICE)
-              .annotate(n=Count("street__communities__estates__projects")).order_by("-n", "pk").first())
-    builder = (Organization.objects.filter(kind=Organization.Kind.CONTRACTOR, awards__role=Award.Role.CONTRACTOR)
-               .annotate(n=Count("awards")).order_by("-n", "pk").first())
+    office = (
+        Organization.objects.filter(kind=Organization.Kind.STREET_OFFICE)
+        .annotate(n=Count("street__communities__estates__projects"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    builder = (
+        Organization.objects.filter(kind=Organization.Kind.CONTRACTOR, awards__role=Award.Role.CONTRACTOR)
+        .annotate(n=Count("awards"))
+        .order_by("-n", "pk")
+        .first()
+    )
     out = {}
-    for label, org, username in (("street staff", office, "bench-street-staff"), ("contractor", builder, "bench-contractor")):
+    for label, org, username in (
+        ("street staff", office, "bench-street-staff"),
+        ("contractor", builder, "bench-contractor"),
+    ):
         user = _bench_member(org, username)
         client = Client()
         client.force_login(user)
@@ -545,8 +711,13 @@ def measure_lists(quick: bool) -> dict:
             client.get(path, HTTP_HOST="127.0.0.1")
             times.append((time.perf_counter() - t0) * 1000)
         visible = org.n
-        out[label] = {"organization": org.name, "projects_in_scope": visible, "queries": queries,
-                      "median_ms": round(statistics.median(times), 2), "p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))], 2)}
+        out[label] = {
+            "organization": org.name,
+            "projects_in_scope": visible,
+            "queries": queries,
+            "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))], 2),
+        }
     return out
 
 

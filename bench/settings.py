@@ -19,11 +19,15 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 BENCH_REDIS_URL = env("BENCH_REDIS_URL", default="redis://127.0.0.1:6379/12")
 if env.bool("BENCH_COLD", default=False):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-              "near": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        "near": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": BENCH_REDIS_URL},
-              "near": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "near", "TIMEOUT": 2}}
+    CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": BENCH_REDIS_URL},
+        "near": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "near", "TIMEOUT": 2},
+    }
 
 CELERY_BROKER_URL = env("BENCH_BROKER_URL", default="redis://127.0.0.1:6379/11")
 CELERY_TASK_ALWAYS_EAGER = False

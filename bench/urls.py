@@ -21,7 +21,9 @@ def trivial(request):
 @require_POST
 def insert_one(request):
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {BASELINE_TABLE} (owner) VALUES (%s) RETURNING id", [request.POST.get("owner", "0")])
+        cursor.execute(
+            f"INSERT INTO {BASELINE_TABLE} (owner) VALUES (%s) RETURNING id", [request.POST.get("owner", "0")]
+        )
         (row_id,) = cursor.fetchone()
     return JsonResponse({"id": row_id}, status=201)
 

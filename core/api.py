@@ -19,9 +19,23 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
 
 # Coded service errors that are a conflict with the current state, not bad input.
-CONFLICTS = {"already_voted", "paper_already_voted", "already_supported", "already_recorded", "already_answered", "status_changed", "already_signed", "duplicate_claim",
-             "already_submitted", "already_triaged", "already_reversed", "not_draft", "version_busy", "state_changed",
-             "already_reviewed"}
+CONFLICTS = {
+    "already_voted",
+    "paper_already_voted",
+    "already_supported",
+    "already_recorded",
+    "already_answered",
+    "status_changed",
+    "already_signed",
+    "duplicate_claim",
+    "already_submitted",
+    "already_triaged",
+    "already_reversed",
+    "not_draft",
+    "version_busy",
+    "state_changed",
+    "already_reviewed",
+}
 
 
 class FieldErrorSerializer(serializers.Serializer):
@@ -40,8 +54,13 @@ class ErrorSerializer(serializers.Serializer):
 def errors(*statuses: int) -> dict:
     """The documented error answers of a view (drf-spectacular `responses`)."""
 
-    described = {400: "Bad input", 401: "Not signed in", 403: "Wrong role", 404: "Not found, or outside your scope",
-                 409: "Conflicts with the current state (already voted, changed meanwhile)"}
+    described = {
+        400: "Bad input",
+        401: "Not signed in",
+        403: "Wrong role",
+        404: "Not found, or outside your scope",
+        409: "Conflicts with the current state (already voted, changed meanwhile)",
+    }
     return {s: OpenApiResponse(response=ErrorSerializer, description=described[s]) for s in statuses}
 
 
@@ -128,8 +147,13 @@ def document_errors(result, generator, request, public):
     400 bad input (filters, cursor, fields), 401/403 not signed in or wrong role, 404 not found or
     out of scope, 405 wrong method — so the schema documents them all."""
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-    described = {"400": "Bad input", "401": "Not signed in", "403": "Wrong role", "404": "Not found, or outside your scope",
-                 "405": "Method not allowed"}
+    described = {
+        "400": "Bad input",
+        "401": "Not signed in",
+        "403": "Wrong role",
+        "404": "Not found, or outside your scope",
+        "405": "Method not allowed",
+    }
     for path in result.get("paths", {}).values():
         for operation in path.values():
             responses = operation.setdefault("responses", {})

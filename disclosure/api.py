@@ -46,7 +46,6 @@ def _public(code):
 
 def _acting(request, code):
     if not request.user.is_authenticated:
-
         raise NotAuthenticated()
     return get_object_or_404(project_selectors.projects_visible_to(request.user), code=code)
 
@@ -74,9 +73,12 @@ class Ledger(APIView):
     permission_classes = [drf_permissions.AllowAny]
     pagination_class = LedgerPage
 
-    @extend_schema(responses={200: LedgerEntryDocumentSerializer(many=True)}, summary="The project's ledger, as published (public)",
-                   description="Oldest entry first (the hash chain's order), cursor-paginated; the whole chain is at "
-                               "/disclosure/projects/{code}/ledger.json.")
+    @extend_schema(
+        responses={200: LedgerEntryDocumentSerializer(many=True)},
+        summary="The project's ledger, as published (public)",
+        description="Oldest entry first (the hash chain's order), cursor-paginated; the whole chain is at "
+        "/disclosure/projects/{code}/ledger.json.",
+    )
     def get(self, request, code: str):
         project = _public(code)
         paginator = self.pagination_class()
@@ -85,11 +87,33 @@ class Ledger(APIView):
 
     @extend_schema(
         request={"application/json": LedgerInSerializer, "multipart/form-data": LedgerInSerializer},
-        responses={201: LedgerEntryDocumentSerializer, **ERRORS}, summary="Record income or expense, with its voucher if multipart (street staff)",
-        examples=[OpenApiExample("Income", request_only=True, value={"date": "2026-04-02", "kind": "income", "amount": "500000.00",
-                                                                     "counterparty": "南宁市财政局", "source": "local_finance"}),
-                  OpenApiExample("Expense", request_only=True, value={"date": "2026-05-10", "kind": "expense", "amount": "120000.00",
-                                                                      "counterparty": "广西某建设有限公司", "plan_item": 12, "memo": "屋面防水进度款"})],
+        responses={201: LedgerEntryDocumentSerializer, **ERRORS},
+        summary="Record income or expense, with its voucher if multipart (street staff)",
+        examples=[
+            OpenApiExample(
+                "Income",
+                request_only=True,
+                value={
+                    "date": "2026-04-02",
+                    "kind": "income",
+                    "amount": "500000.00",
+                    "counterparty": "南宁市财政局",
+                    "source": "local_finance",
+                },
+            ),
+            OpenApiExample(
+                "Expense",
+                request_only=True,
+                value={
+                    "date": "2026-05-10",
+                    "kind": "expense",
+                    "amount": "120000.00",
+                    "counterparty": "广西某建设有限公司",
+                    "plan_item": 12,
+                    "memo": "屋面防水进度款",
+                },
+            ),
+        ],
     )
     def post(self, request, code: str):
         project = _acting(request, code)
@@ -97,9 +121,18 @@ class Ledger(APIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         try:
-            entry = services.ledger_record(project=project, actor=request.user, date=d["date"], kind=d["kind"], amount=d["amount"],
-                                           counterparty=d["counterparty"], source=d["source"], plan_item=_item(project, d["plan_item"]), memo=d["memo"],
-                                           voucher=d["voucher"])
+            entry = services.ledger_record(
+                project=project,
+                actor=request.user,
+                date=d["date"],
+                kind=d["kind"],
+                amount=d["amount"],
+                counterparty=d["counterparty"],
+                source=d["source"],
+                plan_item=_item(project, d["plan_item"]),
+                memo=d["memo"],
+                voucher=d["voucher"],
+            )
         except services.ValidationError as error:
             return service_error(error)
         return Response(_document(project, entry.seq), status=status.HTTP_201_CREATED)
@@ -120,17 +153,30 @@ class Progress(APIView):
         page = paginator.paginate_queryset(pub.progress_updates(_public(code), limit=None), request, view=self)
         return paginator.get_paginated_response(ProgressSerializer(page, many=True).data)
 
-    @extend_schema(request={"multipart/form-data": ProgressInSerializer}, responses={201: ProgressSerializer, **ERRORS},
-                   summary="Post progress with photos (the awarded contractor)",
-                   examples=[OpenApiExample("Half the roofs", request_only=True, value={"percent": 50, "text": "屋面防水完成一半", "plan_item": 12})])
+    @extend_schema(
+        request={"multipart/form-data": ProgressInSerializer},
+        responses={201: ProgressSerializer, **ERRORS},
+        summary="Post progress with photos (the awarded contractor)",
+        examples=[
+            OpenApiExample(
+                "Half the roofs", request_only=True, value={"percent": 50, "text": "屋面防水完成一半", "plan_item": 12}
+            )
+        ],
+    )
     def post(self, request, code: str):
         project = _acting(request, code)
         data = ProgressInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         try:
-            update = services.progress_post(project=project, actor=request.user, percent=d["percent"], text=d["text"],
-                                            plan_item=_item(project, d["plan_item"]), photos=request.FILES.getlist("photos"))
+            update = services.progress_post(
+                project=project,
+                actor=request.user,
+                percent=d["percent"],
+                text=d["text"],
+                plan_item=_item(project, d["plan_item"]),
+                photos=request.FILES.getlist("photos"),
+            )
         except services.ValidationError as error:
             return service_error(error)
         return Response(ProgressSerializer(update).data, status=status.HTTP_201_CREATED)
@@ -154,11 +200,20 @@ class BudgetDetail(APIView):
         return Response(BudgetSerializer(budget).data)
 
     @extend_schema(
-        request=BudgetDraftInSerializer, responses={201: BudgetSerializer, 200: BudgetSerializer, **ERRORS, **errors(409)},
+        request=BudgetDraftInSerializer,
+        responses={201: BudgetSerializer, 200: BudgetSerializer, **ERRORS, **errors(409)},
         summary="Draft the budget, or correct the draft (street staff)",
         description="201 when the draft is created, 200 when corrected; once approved it is 409 `state_changed`.",
-        examples=[OpenApiExample("Three sources", request_only=True, value={
-            "total": "100000.00", "lines": {"central_subsidy": "40000.00", "local_finance": "50000.00", "residents": "10000.00"}})],
+        examples=[
+            OpenApiExample(
+                "Three sources",
+                request_only=True,
+                value={
+                    "total": "100000.00",
+                    "lines": {"central_subsidy": "40000.00", "local_finance": "50000.00", "residents": "10000.00"},
+                },
+            )
+        ],
     )
     def post(self, request, code: str):
         project = _acting(request, code)
@@ -166,17 +221,28 @@ class BudgetDetail(APIView):
         data = BudgetDraftInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            services.budget_save_draft(project=project, actor=request.user, total=data.validated_data["total"], lines=data.validated_data["lines"])
+            services.budget_save_draft(
+                project=project,
+                actor=request.user,
+                total=data.validated_data["total"],
+                lines=data.validated_data["lines"],
+            )
         except services.ValidationError as error:
             return service_error(error)
-        return Response(BudgetSerializer(pub.budget_of(project)).data, status=status.HTTP_200_OK if existing else status.HTTP_201_CREATED)
+        return Response(
+            BudgetSerializer(pub.budget_of(project)).data,
+            status=status.HTTP_200_OK if existing else status.HTTP_201_CREATED,
+        )
 
 
 class BudgetAction(APIView):
     action = ""
 
-    @extend_schema(request=PublishInSerializer, responses={200: BudgetSerializer, **ERRORS, **errors(409)},
-                   summary="Approve the drafted budget, or publish (公示) the approved one (street approver)")
+    @extend_schema(
+        request=PublishInSerializer,
+        responses={200: BudgetSerializer, **ERRORS, **errors(409)},
+        summary="Approve the drafted budget, or publish (公示) the approved one (street approver)",
+    )
     def post(self, request, code: str):
         project = _acting(request, code)
         budget = pub.budget_of(project)
@@ -188,7 +254,9 @@ class BudgetAction(APIView):
             else:
                 data = PublishInSerializer(data=request.data)
                 data.is_valid(raise_exception=True)
-                budget = services.budget_publish(budget=budget, actor=request.user, notice_days=data.validated_data["notice_days"])
+                budget = services.budget_publish(
+                    budget=budget, actor=request.user, notice_days=data.validated_data["notice_days"]
+                )
         except services.ValidationError as error:
             return service_error(error)
         return Response(BudgetSerializer(pub.budget_of(project)).data)
@@ -197,7 +265,9 @@ class BudgetAction(APIView):
 class MilestoneList(APIView):
     permission_classes = [drf_permissions.AllowAny]
 
-    @extend_schema(responses={200: MilestoneSerializer(many=True), **ERRORS}, summary="The project's milestones (public)")
+    @extend_schema(
+        responses={200: MilestoneSerializer(many=True), **ERRORS}, summary="The project's milestones (public)"
+    )
     def get(self, request, code: str):
         return Response(MilestoneSerializer(pub.milestones(_public(code)), many=True).data)
 
@@ -207,7 +277,8 @@ class MilestoneList(APIView):
 
 class LedgerReverse(APIView):
     @extend_schema(
-        request=LedgerReverseInSerializer, responses={201: LedgerEntryDocumentSerializer, **ERRORS, **errors(409)},
+        request=LedgerReverseInSerializer,
+        responses={201: LedgerEntryDocumentSerializer, **ERRORS, **errors(409)},
         summary="Reverse a mistaken entry: a new entry cancels it (street staff)",
         description="An entry is reversed once (409 `already_reversed`); a reversal cannot be reversed (400).",
         examples=[OpenApiExample("Wrong amount", request_only=True, value={"memo": "金额录入错误，重新登记"})],
@@ -228,8 +299,16 @@ class LedgerReverse(APIView):
 
 class MilestoneAdd(MilestoneList):
     @extend_schema(
-        request=MilestoneInSerializer, responses={201: MilestoneSerializer, **ERRORS}, summary="Add a milestone (the awarded contractor)",
-        examples=[OpenApiExample("Scaffolding down", request_only=True, value={"title": "外架拆除", "type": "delivery", "due_date": "2026-08-31"})],
+        request=MilestoneInSerializer,
+        responses={201: MilestoneSerializer, **ERRORS},
+        summary="Add a milestone (the awarded contractor)",
+        examples=[
+            OpenApiExample(
+                "Scaffolding down",
+                request_only=True,
+                value={"title": "外架拆除", "type": "delivery", "due_date": "2026-08-31"},
+            )
+        ],
     )
     def post(self, request, code: str):
         project = _acting(request, code)
@@ -246,7 +325,9 @@ class MilestoneAdd(MilestoneList):
 
 class MilestoneStatus(APIView):
     @extend_schema(
-        request=MilestoneStatusInSerializer, responses={200: MilestoneSerializer, **ERRORS}, summary="Mark a milestone met, partially met, not met or scheduled (the awarded contractor)",
+        request=MilestoneStatusInSerializer,
+        responses={200: MilestoneSerializer, **ERRORS},
+        summary="Mark a milestone met, partially met, not met or scheduled (the awarded contractor)",
         examples=[OpenApiExample("Met", request_only=True, value={"status": "met", "date_met": "2026-08-28"})],
     )
     def post(self, request, code: str, pk: int):

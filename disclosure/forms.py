@@ -26,7 +26,6 @@ class ReceiptForm(StyledFormMixin, forms.Form):
 # --- the street office's budget and ledger desk, the contractor's progress desk ------------------
 
 
-
 class BudgetForm(FundingFieldsMixin, StyledFormMixin, forms.Form):
     total = money_field(_("Total budget (CNY)"))
 
@@ -38,7 +37,9 @@ class BudgetForm(FundingFieldsMixin, StyledFormMixin, forms.Form):
 
 class PublishForm(StyledFormMixin, forms.Form):
     notice_days = forms.IntegerField(
-        label=_("Public notice period (days)"), min_value=5, max_value=60,
+        label=_("Public notice period (days)"),
+        min_value=5,
+        max_value=60,
         help_text=_("How long the budget is on public notice (公示) before work may be contracted."),
     )
 
@@ -50,21 +51,32 @@ class PublishForm(StyledFormMixin, forms.Form):
 
 class LedgerEntryForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(
-        label=_("Kind"), widget=forms.RadioSelect,
-        choices=[(LedgerEntry.Kind.INCOME, LedgerEntry.Kind.INCOME.label), (LedgerEntry.Kind.EXPENSE, LedgerEntry.Kind.EXPENSE.label)],
+        label=_("Kind"),
+        widget=forms.RadioSelect,
+        choices=[
+            (LedgerEntry.Kind.INCOME, LedgerEntry.Kind.INCOME.label),
+            (LedgerEntry.Kind.EXPENSE, LedgerEntry.Kind.EXPENSE.label),
+        ],
         error_messages={"required": _("Choose income or expense.")},
     )
     date = forms.DateField(label=_("Date"), widget=IsoDateInput())
     amount = MoneyField(label=_("Amount (CNY)"), positive=True)
     counterparty = forms.CharField(
-        label=_("Paid by / paid to"), max_length=200,
-        help_text=_("An organization, or a description such as “residents' contributions (46 households)”. Never a resident's name: the ledger is public."),
+        label=_("Paid by / paid to"),
+        max_length=200,
+        help_text=_(
+            "An organization, or a description such as “residents' contributions (46 households)”. Never a "
+            "resident's name: the ledger is public."
+        ),
     )
-    source = forms.ChoiceField(label=_("Funding source (income)"), required=False, choices=[("", "—")] + list(FundingSource.choices))
+    source = forms.ChoiceField(
+        label=_("Funding source (income)"), required=False, choices=[("", "—")] + list(FundingSource.choices)
+    )
     plan_item = forms.ModelChoiceField(label=_("Plan item (expense)"), required=False, queryset=None, empty_label="—")
     memo = forms.CharField(label=_("Memo (public)"), max_length=500, required=False)
     voucher = forms.FileField(
-        label=_("Voucher (invoice or receipt)"), required=False,
+        label=_("Voucher (invoice or receipt)"),
+        required=False,
         help_text=_("PDF or photo. Kept by the street office; not published."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
     )
@@ -88,17 +100,27 @@ class ReverseForm(StyledFormMixin, forms.Form):
 
 class ProgressForm(StyledFormMixin, forms.Form):
     plan_item = forms.ModelChoiceField(
-        label=_("Plan item"), required=False, queryset=None, empty_label=_("The whole project"),
+        label=_("Plan item"),
+        required=False,
+        queryset=None,
+        empty_label=_("The whole project"),
     )
     percent = forms.IntegerField(
-        label=_("Percent complete"), min_value=0, max_value=100,
+        label=_("Percent complete"),
+        min_value=0,
+        max_value=100,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={"max_value": _("The percent complete is a whole number from 0 to 100."),
-                        "min_value": _("The percent complete is a whole number from 0 to 100.")},
+        error_messages={
+            "max_value": _("The percent complete is a whole number from 0 to 100."),
+            "min_value": _("The percent complete is a whole number from 0 to 100."),
+        },
     )
-    text = forms.CharField(label=_("What was done"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("What was done"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     photos = MultipleFileField(
-        label=_("Photos"), required=False,
+        label=_("Photos"),
+        required=False,
     )
 
     def __init__(self, *args, items=(), **kwargs):
@@ -116,7 +138,9 @@ class MilestoneForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
     type = forms.ChoiceField(label=_("Type"), choices=Milestone.Type.choices, initial=Milestone.Type.DELIVERY)
     due_date = forms.DateField(label=_("Planned date"), widget=IsoDateInput())
-    description = forms.CharField(label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,4 +154,3 @@ class MilestoneStatusForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
-

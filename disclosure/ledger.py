@@ -15,11 +15,33 @@ from projects.canonical import H, money
 
 from .models import ZERO_HASH
 
-HASHED_FIELDS = ("project", "seq", "date", "kind", "amount", "counterparty", "category", "memo", "reverses", "prev_hash")
+HASHED_FIELDS = (
+    "project",
+    "seq",
+    "date",
+    "kind",
+    "amount",
+    "counterparty",
+    "category",
+    "memo",
+    "reverses",
+    "prev_hash",
+)
 
 
-def entry_document(*, project: str, seq: int, date, kind: str, amount, counterparty: str, category: str,
-                   memo: str, reverses: int | None, prev_hash: str) -> dict:
+def entry_document(
+    *,
+    project: str,
+    seq: int,
+    date,
+    kind: str,
+    amount,
+    counterparty: str,
+    category: str,
+    memo: str,
+    reverses: int | None,
+    prev_hash: str,
+) -> dict:
     """The entry as published, without its hash."""
     return {
         "project": project,
@@ -45,8 +67,15 @@ def document_of(entry, *, project_code: str) -> dict:
     if reverses is None and entry.reverses_id is not None:
         reverses = entry.reverses.seq
     document = entry_document(
-        project=project_code, seq=entry.seq, date=entry.date, kind=entry.kind, amount=entry.amount,
-        counterparty=entry.counterparty, category=entry.category, memo=entry.memo, reverses=reverses,
+        project=project_code,
+        seq=entry.seq,
+        date=entry.date,
+        kind=entry.kind,
+        amount=entry.amount,
+        counterparty=entry.counterparty,
+        category=entry.category,
+        memo=entry.memo,
+        reverses=reverses,
         prev_hash=entry.prev_hash,
     )
     document["hash"] = entry.hash

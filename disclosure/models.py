@@ -12,7 +12,6 @@ from projects.models import FundingSource, PlanItem, Project
 ZERO_HASH = "0" * 64
 
 
-
 class Budget(models.Model):
     """The project's budget: drafted from the adopted plan, approved and published (公示) by the
     street approver. Its funding lines add up to the total."""
@@ -26,12 +25,20 @@ class Budget(models.Model):
     total = models.DecimalField(_("total (CNY)"), max_digits=14, decimal_places=2)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("drafted by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -41,8 +48,12 @@ class Budget(models.Model):
     # in the same transaction as each entry, under the same lock: the city index adds up a few
     # hundred of these instead of a million entries. tests/disclosure/test_ledger.py checks them
     # against the entries; disclosure.services.ledger_totals_refresh recomputes them.
-    ledger_income = models.DecimalField(_("received per the ledger (CNY)"), max_digits=16, decimal_places=2, default=0, editable=False)
-    ledger_spent = models.DecimalField(_("spent per the ledger (CNY)"), max_digits=16, decimal_places=2, default=0, editable=False)
+    ledger_income = models.DecimalField(
+        _("received per the ledger (CNY)"), max_digits=16, decimal_places=2, default=0, editable=False
+    )
+    ledger_spent = models.DecimalField(
+        _("spent per the ledger (CNY)"), max_digits=16, decimal_places=2, default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("budget")
@@ -82,7 +93,9 @@ class LedgerEntry(models.Model):
         EXPENSE = "expense", _("Expense")
         REVERSAL = "reversal", _("Reversal (correction)")
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("project"))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("project")
+    )
     seq = models.PositiveIntegerField(_("number"))
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
@@ -91,12 +104,20 @@ class LedgerEntry(models.Model):
     # Public category code: a funding source for income, the plan item's catalog code for expense.
     category = models.CharField(_("category"), max_length=40)
     plan_item = models.ForeignKey(
-        PlanItem, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries",
+        PlanItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
         verbose_name=_("plan item"),
     )
     memo = models.CharField(_("memo"), max_length=500, blank=True)
     reverses = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
         verbose_name=_("reverses entry"),
     )
     prev_hash = models.CharField(_("previous hash"), max_length=64)
@@ -106,7 +127,9 @@ class LedgerEntry(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     # Invoices and receipts may name people: private, served after a permission check.
-    voucher = models.FileField(_("voucher"), storage=private_storage, upload_to=UploadPath("ledger-vouchers"), blank=True)
+    voucher = models.FileField(
+        _("voucher"), storage=private_storage, upload_to=UploadPath("ledger-vouchers"), blank=True
+    )
     voucher_content_type = models.CharField(_("voucher file type"), max_length=50, blank=True)
 
     objects = LedgerEntryQuerySet.as_manager()
@@ -120,7 +143,8 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="ledger_amount_positive"),
             models.CheckConstraint(condition=models.Q(seq__gte=1), name="ledger_seq_from_one"),
             models.CheckConstraint(
-                condition=models.Q(kind="reversal", reverses__isnull=False) | (~models.Q(kind="reversal") & models.Q(reverses__isnull=True)),
+                condition=models.Q(kind="reversal", reverses__isnull=False)
+                | (~models.Q(kind="reversal") & models.Q(reverses__isnull=True)),
                 name="ledger_reversal_names_entry",
             ),
         ]
@@ -156,7 +180,11 @@ class Milestone(models.Model):
     date_met = models.DateField(_("date met"), null=True, blank=True)
     description = models.TextField(_("description"), max_length=2000, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("created by"),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -180,17 +208,26 @@ class Milestone(models.Model):
 class ProgressUpdate(models.Model):
     """The contractor's report: how far one plan item (or the whole project) has got."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_updates", verbose_name=_("project"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="progress_updates", verbose_name=_("project")
+    )
     plan_item = models.ForeignKey(
-        PlanItem, on_delete=models.PROTECT, null=True, blank=True, related_name="progress_updates",
-        verbose_name=_("plan item"), help_text=_("Leave empty for the whole project."),
+        PlanItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        verbose_name=_("plan item"),
+        help_text=_("Leave empty for the whole project."),
     )
     percent = models.PositiveSmallIntegerField(_("percent complete"))
     # The whole project's progress after this post (the item percents weighted by their cost), so
     # lists read one indexed row per project.
     project_percent = models.PositiveSmallIntegerField(_("project percent complete"))
     text = models.TextField(_("what was done"), max_length=4000, blank=True)
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("posted by"))
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("posted by")
+    )
     organization = models.ForeignKey(
         "stakeholders.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("contractor")
     )
@@ -202,7 +239,9 @@ class ProgressUpdate(models.Model):
         ordering = ["-posted_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(percent__lte=100), name="progress_percent_at_most_100"),
-            models.CheckConstraint(condition=models.Q(project_percent__lte=100), name="progress_project_percent_at_most_100"),
+            models.CheckConstraint(
+                condition=models.Q(project_percent__lte=100), name="progress_project_percent_at_most_100"
+            ),
         ]
         indexes = [
             models.Index(fields=["project", "plan_item", "-posted_at"], name="progress_latest"),
@@ -219,10 +258,11 @@ class ProgressPhoto(StoredPhoto):
 
     PHOTO_FOLDERS = ("progress-photos", "progress-thumbs")
 
-    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="photos", verbose_name=_("progress update"))
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.CASCADE, related_name="photos", verbose_name=_("progress update")
+    )
 
     class Meta:
         verbose_name = _("progress photo")
         verbose_name_plural = _("progress photos")
         ordering = ["update", "id"]
-

@@ -28,9 +28,13 @@ def project_rows():
     satisfaction = satisfaction_by_project()
     for p in public_projects().iterator(chunk_size=500):
         yield [
-            p.code, p.estate.name, p.estate.community.street.name, p.status,
+            p.code,
+            p.estate.name,
+            p.estate.community.street.name,
+            p.status,
             money(p.budget_total) if p.budget_total is not None else "",
-            money(p.income), money(p.spent),
+            money(p.income),
+            money(p.spent),
             "" if p.progress is None else p.progress,
             money(satisfaction[p.pk]) if p.pk in satisfaction else "",  # overall 1–5, latest closed survey
         ]
@@ -40,9 +44,15 @@ def project_rows():
 
 S = Project.Status
 OC4IDS_STATUS = {
-    S.ACCEPTED: "preparation", S.PLANNING: "preparation", S.PLAN_VOTING: "preparation",
-    S.PLAN_ADOPTED: "preparation", S.BUDGET_APPROVED: "preparation", S.CONTRACTED: "implementation",
-    S.UNDER_CONSTRUCTION: "implementation", S.COMPLETED: "completion", S.MAINTAINED: "maintenance",
+    S.ACCEPTED: "preparation",
+    S.PLANNING: "preparation",
+    S.PLAN_VOTING: "preparation",
+    S.PLAN_ADOPTED: "preparation",
+    S.BUDGET_APPROVED: "preparation",
+    S.CONTRACTED: "implementation",
+    S.UNDER_CONSTRUCTION: "implementation",
+    S.COMPLETED: "completion",
+    S.MAINTAINED: "maintenance",
     S.REJECTED: "cancelled",
 }
 PROCESS_STATUS = {S.CONTRACTED: "active", S.UNDER_CONSTRUCTION: "active", S.COMPLETED: "closed", S.MAINTAINED: "closed"}
@@ -75,16 +85,25 @@ def oc4ids_package(uri: str) -> dict:
 def _package(uri: str) -> dict:
     projects = list(
         public_projects().prefetch_related(
-            Prefetch("budget", queryset=Budget.objects.filter(status=Budget.Status.PUBLISHED).prefetch_related("lines")),
-            Prefetch("awards", queryset=Award.objects.filter(ended_at__isnull=True).select_related("organization"), to_attr="current_awards"),
+            Prefetch(
+                "budget", queryset=Budget.objects.filter(status=Budget.Status.PUBLISHED).prefetch_related("lines")
+            ),
+            Prefetch(
+                "awards",
+                queryset=Award.objects.filter(ended_at__isnull=True).select_related("organization"),
+                to_attr="current_awards",
+            ),
             Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id"), to_attr="milestone_list"),
         )
     )
     offices = {o.street_id: o for o in Organization.objects.filter(kind=Organization.Kind.STREET_OFFICE)}
     expenses = defaultdict(list)
     for entry in (
-        LedgerEntry.objects.filter(project__in=[p.pk for p in projects], kind=LedgerEntry.Kind.EXPENSE, reversed_by__isnull=True)
-        .order_by("project_id", "seq").values("project_id", "seq", "date", "amount", "counterparty")
+        LedgerEntry.objects.filter(
+            project__in=[p.pk for p in projects], kind=LedgerEntry.Kind.EXPENSE, reversed_by__isnull=True
+        )
+        .order_by("project_id", "seq")
+        .values("project_id", "seq", "date", "amount", "counterparty")
     ):
         expenses[entry["project_id"]].append(entry)
     return {
@@ -118,14 +137,20 @@ def _project(p: Project, office: Organization | None, expenses: list[dict]) -> d
         doc["budget"] = {
             "amount": _value(budget.total),
             "approvalDate": _datetime(budget.approved_at or budget.published_at),
-            "budgetBreakdowns": [{
-                "id": "funding-sources",
-                "description": "资金来源 Funding sources",
-                "budgetBreakdown": [
-                    {"id": line.source, "description": str(FundingSource(line.source).label), "amount": _value(line.amount)}
-                    for line in budget.lines.all()
-                ],
-            }],
+            "budgetBreakdowns": [
+                {
+                    "id": "funding-sources",
+                    "description": "资金来源 Funding sources",
+                    "budgetBreakdown": [
+                        {
+                            "id": line.source,
+                            "description": str(FundingSource(line.source).label),
+                            "amount": _value(line.amount),
+                        }
+                        for line in budget.lines.all()
+                    ],
+                }
+            ],
         }
     awards = {a.role: a for a in p.current_awards}
     contractor, supervisor = awards.get(Award.Role.CONTRACTOR), awards.get(Award.Role.SUPERVISOR)
@@ -136,11 +161,19 @@ def _project(p: Project, office: Organization | None, expenses: list[dict]) -> d
     if not doc["parties"]:
         del doc["parties"]
     milestones = [
-        {k: v for k, v in {
-            "id": f"m-{m.pk}", "title": m.title, "type": m.type, "status": m.status,
-            "dueDate": _datetime(m.due_date), "dateMet": _datetime(m.date_met) if m.date_met else None,
-            "description": m.description or None,
-        }.items() if v is not None}
+        {
+            k: v
+            for k, v in {
+                "id": f"m-{m.pk}",
+                "title": m.title,
+                "type": m.type,
+                "status": m.status,
+                "dueDate": _datetime(m.due_date),
+                "dateMet": _datetime(m.date_met) if m.date_met else None,
+                "description": m.description or None,
+            }.items()
+            if v is not None
+        }
         for m in p.milestone_list
     ]
     if milestones:
@@ -155,7 +188,9 @@ def _project(p: Project, office: Organization | None, expenses: list[dict]) -> d
             summary["contractValue"] = _value(contractor.contract_amount)
         transactions = [
             {
-                "id": f"{p.code}-{e['seq']}", "date": _datetime(e["date"]), "value": _value(e["amount"]),
+                "id": f"{p.code}-{e['seq']}",
+                "date": _datetime(e["date"]),
+                "value": _value(e["amount"]),
                 **({"payer": _ref(office)} if office else {}),
                 "payee": {"name": e["counterparty"]},
             }
@@ -167,7 +202,10 @@ def _project(p: Project, office: Organization | None, expenses: list[dict]) -> d
             summary["milestones"] = [{"id": m["id"], "title": m["title"], "type": m["type"]} for m in milestones]
         doc["contractingProcesses"] = [{"id": f"{p.code}-works", "summary": summary}]
     if p.completed_on:
-        doc["completion"] = {"endDate": _datetime(p.completed_on), "finalValue": _value(sum((e["amount"] for e in expenses), Decimal("0")))}
+        doc["completion"] = {
+            "endDate": _datetime(p.completed_on),
+            "finalValue": _value(sum((e["amount"] for e in expenses), Decimal("0"))),
+        }
     return doc
 
 
@@ -185,7 +223,7 @@ def _updated(p: Project) -> datetime:
 
 def _has_budget(p: Project) -> bool:
     try:
-        p.budget
+        p.budget  # noqa: B018 - reading the reverse one-to-one is the question
     except Budget.DoesNotExist:
         return False
     return True
@@ -197,6 +235,3 @@ def _location(estate) -> dict:
     if lat is not None and lng is not None:
         location["geometry"] = {"type": "Point", "coordinates": [float(lng), float(lat)]}
     return location
-
-
-

@@ -17,11 +17,15 @@ LEDGER_STATUSES = BUDGET_PUBLISHED_STATUSES
 
 
 def _street_staff(user, project: Project) -> bool:
-    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_staff(user, project.estate)
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_staff(
+        user, project.estate
+    )
 
 
 def _street_approver(user, project: Project) -> bool:
-    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_approver(user, project.estate)
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_approver(
+        user, project.estate
+    )
 
 
 def can_draft_budget(user, project: Project, budget: Budget | None) -> bool:
@@ -68,9 +72,7 @@ def can_record_ledger(user, project: Project, budget: Budget | None) -> bool:
 def can_reverse_entry(user, project: Project, budget: Budget | None, entry: dict, reversed_seqs: set[int]) -> bool:
     """A published income or expense that nothing has reversed yet (`entry` as published)."""
     return (
-        entry["kind"] != "reversal"
-        and entry["seq"] not in reversed_seqs
-        and can_record_ledger(user, project, budget)
+        entry["kind"] != "reversal" and entry["seq"] not in reversed_seqs and can_record_ledger(user, project, budget)
     )
 
 
@@ -89,4 +91,6 @@ can_manage_milestones = can_post_progress
 
 def may_see_works_desk(user, project: Project) -> bool:
     """The contractor's and supervisor's own view of a project (even after completion)."""
-    return project_permissions.is_project_contractor(user, project) or project_permissions.is_project_supervisor(user, project)
+    return project_permissions.is_project_contractor(user, project) or project_permissions.is_project_supervisor(
+        user, project
+    )

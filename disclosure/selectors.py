@@ -36,17 +36,28 @@ PROGRESS_ON_PAGE = 30
 
 def ledger_net(kind: str):
     """The net amount of one kind over ledger rows: entries of that kind minus reversals of them."""
-    return Coalesce(Sum(Case(
-        When(kind=kind, then=F("amount")),
-        When(kind=LedgerEntry.Kind.REVERSAL, reverses__kind=kind, then=-F("amount")),
-        default=ZERO, output_field=MONEY,
-    )), ZERO, output_field=MONEY)
+    return Coalesce(
+        Sum(
+            Case(
+                When(kind=kind, then=F("amount")),
+                When(kind=LedgerEntry.Kind.REVERSAL, reverses__kind=kind, then=-F("amount")),
+                default=ZERO,
+                output_field=MONEY,
+            )
+        ),
+        ZERO,
+        output_field=MONEY,
+    )
 
 
 def projects_with_money(qs):
     """Projects annotated with their published budget, net income and spending (the ledger's
     totals, kept on the budget row by each entry) and latest progress percent."""
-    latest_progress = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-posted_at", "-id").values("project_percent")[:1]
+    latest_progress = (
+        ProgressUpdate.objects.filter(project=OuterRef("pk"))
+        .order_by("-posted_at", "-id")
+        .values("project_percent")[:1]
+    )
     return qs.annotate(
         budget_total=Subquery(
             Budget.objects.filter(project=OuterRef("pk"), status=Budget.Status.PUBLISHED).values("total")[:1],
@@ -70,7 +81,12 @@ def public_projects(*, street: str = "", status: str = "", year: int | None = No
     if year:
         qs = qs.filter(created_at__year=year)
     if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(estate__name__icontains=q) | Q(code__icontains=q) | Q(estate__address__icontains=q))
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(estate__name__icontains=q)
+            | Q(code__icontains=q)
+            | Q(estate__address__icontains=q)
+        )
     return qs.order_by("-status_changed_at", "-id")
 
 
@@ -79,7 +95,9 @@ def city_totals(projects) -> dict:
     rows (the ledger's totals live there), so a city of a million entries adds up a few hundred."""
     ids = projects.order_by().values("pk")
     money = Budget.objects.filter(project__in=ids).aggregate(
-        total=Sum("total", filter=Q(status=Budget.Status.PUBLISHED)), income=Sum("ledger_income"), spent=Sum("ledger_spent"),
+        total=Sum("total", filter=Q(status=Budget.Status.PUBLISHED)),
+        income=Sum("ledger_income"),
+        spent=Sum("ledger_spent"),
     )
     return {
         "count": projects.count(),
@@ -99,14 +117,15 @@ def public_years() -> list[int]:
 
 
 def public_project(code: str) -> Project | None:
-    return Project.objects.filter(status__in=PUBLIC_STATUSES, code=code).select_related("estate__community__street").first()
+    return (
+        Project.objects.filter(status__in=PUBLIC_STATUSES, code=code)
+        .select_related("estate__community__street")
+        .first()
+    )
 
 
 def published_budget(project: Project) -> Budget | None:
-    return (
-        Budget.objects.filter(project=project, status=Budget.Status.PUBLISHED)
-        .prefetch_related("lines").first()
-    )
+    return Budget.objects.filter(project=project, status=Budget.Status.PUBLISHED).prefetch_related("lines").first()
 
 
 def budget_of(project: Project) -> Budget | None:
@@ -117,7 +136,8 @@ def budget_of(project: Project) -> Budget | None:
 def adopted_plan_items(project: Project) -> list[PlanItem]:
     return list(
         PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
-        .select_related("catalog_item").order_by("catalog_item__position", "id")
+        .select_related("catalog_item")
+        .order_by("catalog_item__position", "id")
     )
 
 
@@ -130,7 +150,10 @@ def budget_prefill(project: Project, budget: Budget | None) -> dict:
     items = adopted_plan_items(project)
     initial = {"total": sum((i.estimated_cost for i in items), Decimal("0.00"))}
     for source, amount in (
-        PlanItemFunding.objects.filter(item__in=items).values("source").annotate(s=Sum("amount")).values_list("source", "s")
+        PlanItemFunding.objects.filter(item__in=items)
+        .values("source")
+        .annotate(s=Sum("amount"))
+        .values_list("source", "s")
     ):
         initial[f"fund_{source}"] = amount
     return initial
@@ -142,7 +165,19 @@ def ledger_rows(project: Project):
     return (
         LedgerEntry.objects.chain(project.pk)
         .annotate(reverses_seq=F("reverses__seq"))
-        .values("seq", "date", "kind", "amount", "counterparty", "category", "memo", "reverses_seq", "prev_hash", "hash", "plan_item_id")
+        .values(
+            "seq",
+            "date",
+            "kind",
+            "amount",
+            "counterparty",
+            "category",
+            "memo",
+            "reverses_seq",
+            "prev_hash",
+            "hash",
+            "plan_item_id",
+        )
     )
 
 
@@ -159,9 +194,16 @@ def entry_documents(project: Project, rows, *, item_of_seq: dict | None = None) 
         if item_of_seq is not None and row["plan_item_id"]:
             item_of_seq[row["seq"]] = row["plan_item_id"]
         document = ledger.entry_document(
-            project=project.code, seq=row["seq"], date=row["date"], kind=row["kind"], amount=row["amount"],
-            counterparty=row["counterparty"], category=row["category"], memo=row["memo"],
-            reverses=row["reverses_seq"], prev_hash=row["prev_hash"],
+            project=project.code,
+            seq=row["seq"],
+            date=row["date"],
+            kind=row["kind"],
+            amount=row["amount"],
+            counterparty=row["counterparty"],
+            category=row["category"],
+            memo=row["memo"],
+            reverses=row["reverses_seq"],
+            prev_hash=row["prev_hash"],
         )
         document["hash"] = row["hash"]
         documents.append(document)
@@ -195,8 +237,17 @@ def with_running_totals(documents: list[dict]) -> list[dict]:
             income += sign * amount
         elif counts_as == "expense":
             expense += sign * amount
-        rows.append({**d, "amount_value": amount, "income": income, "expense": expense, "balance": income - expense,
-                     "counts_as": counts_as, "category_label": ledger_category_label(d["category"])})
+        rows.append(
+            {
+                **d,
+                "amount_value": amount,
+                "income": income,
+                "expense": expense,
+                "balance": income - expense,
+                "counts_as": counts_as,
+                "category_label": ledger_category_label(d["category"]),
+            }
+        )
     return rows
 
 
@@ -212,12 +263,16 @@ class ItemMoney:
         return int(self.spent * 100 / self.planned) if self.planned else 0
 
 
-def items_plan_vs_spent(items: list[PlanItem], documents: list[dict], project: Project, item_of_seq: dict | None = None) -> list[ItemMoney]:
+def items_plan_vs_spent(
+    items: list[PlanItem], documents: list[dict], project: Project, item_of_seq: dict | None = None
+) -> list[ItemMoney]:
     """Planned cost and net spending per plan item, from the ledger (the entries' item ids from
     ledger_documents, or one extra query) and each item's latest reported percent."""
     by_item = {item.pk: ItemMoney(item=item, planned=item.estimated_cost) for item in items}
     if item_of_seq is None:
-        item_of_seq = dict(LedgerEntry.objects.filter(project=project, plan_item__isnull=False).values_list("seq", "plan_item_id"))
+        item_of_seq = dict(
+            LedgerEntry.objects.filter(project=project, plan_item__isnull=False).values_list("seq", "plan_item_id")
+        )
     rows = with_running_totals(documents)
     for row in rows:
         item_id = item_of_seq.get(row["seq"])
@@ -226,7 +281,8 @@ def items_plan_vs_spent(items: list[PlanItem], documents: list[dict], project: P
     seen = set()
     for item_id, percent in (
         ProgressUpdate.objects.filter(project=project, plan_item__isnull=False)
-        .order_by("plan_item_id", "-posted_at", "-id").values_list("plan_item_id", "percent")
+        .order_by("plan_item_id", "-posted_at", "-id")
+        .values_list("plan_item_id", "percent")
     ):
         if item_id not in seen and item_id in by_item:
             by_item[item_id].percent = percent
@@ -253,7 +309,12 @@ def progress_updates(project: Project, limit: int | None = PROGRESS_ON_PAGE):
 
 
 def current_progress(project: Project) -> int | None:
-    return ProgressUpdate.objects.filter(project=project).order_by("-posted_at", "-id").values_list("project_percent", flat=True).first()
+    return (
+        ProgressUpdate.objects.filter(project=project)
+        .order_by("-posted_at", "-id")
+        .values_list("project_percent", flat=True)
+        .first()
+    )
 
 
 def milestones(project: Project):
@@ -262,8 +323,7 @@ def milestones(project: Project):
 
 def current_awards(project: Project) -> dict[str, Award]:
     return {
-        a.role: a
-        for a in Award.objects.filter(project=project, ended_at__isnull=True).select_related("organization")
+        a.role: a for a in Award.objects.filter(project=project, ended_at__isnull=True).select_related("organization")
     }
 
 
@@ -328,12 +388,16 @@ def residents_share(user, project: Project, budget: Budget | None) -> ResidentsS
     )
     if not owned:
         return None
-    estate_area = Household.objects.filter(building__estate_id=project.estate_id).aggregate(a=Sum("area_m2"))["a"] or Decimal("0")
+    estate_area = Household.objects.filter(building__estate_id=project.estate_id).aggregate(a=Sum("area_m2"))[
+        "a"
+    ] or Decimal("0")
     estate_area = Decimal(estate_area).quantize(Decimal("0.01"))
     share = ResidentsShare(residents_total=residents_total, estate_area=estate_area)
     for ownership in owned:
         h = ownership.household
-        share.households.append(HouseholdShare(label=str(h), area=h.area_m2, amount=share_of(residents_total, h.area_m2, estate_area)))
+        share.households.append(
+            HouseholdShare(label=str(h), area=h.area_m2, amount=share_of(residents_total, h.area_m2, estate_area))
+        )
     return share
 
 
@@ -342,7 +406,6 @@ def residents_share(user, project: Project, budget: Budget | None) -> ResidentsS
 
 def public_contractors():
     """Contractors that have built at least one public project, best rated first (unrated last)."""
-
 
     return (
         Organization.objects.filter(kind=Organization.Kind.CONTRACTOR, awards__project__status__in=PUBLIC_STATUSES)
@@ -359,8 +422,12 @@ def public_contractor(pk: int):
 def contractor_projects(organization) -> list[Project]:
     """The public projects the organization was awarded (current or replaced), newest first."""
     return list(
-        Project.objects.filter(status__in=PUBLIC_STATUSES, awards__organization=organization, awards__role=Award.Role.CONTRACTOR)
-        .select_related("estate__community__street").distinct().order_by("-created_at", "-id")
+        Project.objects.filter(
+            status__in=PUBLIC_STATUSES, awards__organization=organization, awards__role=Award.Role.CONTRACTOR
+        )
+        .select_related("estate__community__street")
+        .distinct()
+        .order_by("-created_at", "-id")
     )
 
 
@@ -369,5 +436,6 @@ def rating_details(organization) -> list[tuple[str, str]]:
 
     return [
         (str(Response._meta.get_field(q).verbose_name), organization.rating_details[q])
-        for q in Response.QUESTIONS if q in (organization.rating_details or {})
+        for q in Response.QUESTIONS
+        if q in (organization.rating_details or {})
     ]

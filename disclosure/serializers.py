@@ -27,17 +27,34 @@ class LedgerEntryDocumentSerializer(serializers.Serializer):
 class LedgerInSerializer(serializers.Serializer):
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=[(LedgerEntry.Kind.INCOME, "income"), (LedgerEntry.Kind.EXPENSE, "expense")])
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages())
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages()
+    )
     counterparty = serializers.CharField(max_length=200)
-    source = serializers.ChoiceField(choices=FundingSource.choices, required=False, allow_blank=True, default="", help_text="Income: the funding source")
-    plan_item = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="Expense: the adopted plan item's id")
+    source = serializers.ChoiceField(
+        choices=FundingSource.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Income: the funding source",
+    )
+    plan_item = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Expense: the adopted plan item's id"
+    )
     memo = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    voucher = serializers.FileField(required=False, allow_null=True, default=None,
-                                    help_text="Optional, multipart: the invoice or receipt (PDF or photo); kept by the street office, not published")
+    voucher = serializers.FileField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Optional, multipart: the invoice or receipt (PDF or photo); kept by the street office, not "
+        "published",
+    )
 
 
 class ProgressSerializer(serializers.ModelSerializer):
-    plan_item = serializers.CharField(source="plan_item.catalog_item.code", read_only=True, allow_null=True, default=None)
+    plan_item = serializers.CharField(
+        source="plan_item.catalog_item.code", read_only=True, allow_null=True, default=None
+    )
     organization = serializers.CharField(source="organization.name", read_only=True)
     photos = serializers.SerializerMethodField()
 
@@ -70,11 +87,15 @@ class MilestoneInSerializer(serializers.Serializer):
 
 class MilestoneStatusInSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Milestone.Status.choices)
-    date_met = serializers.DateField(required=False, allow_null=True, default=None, help_text="Required when met or partially met")
+    date_met = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Required when met or partially met"
+    )
 
 
 class BudgetDraftInSerializer(serializers.Serializer):
-    total = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages())
+    total = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages()
+    )
     lines = FundingSplitField(help_text="Funding source → amount; the lines must add up to the total")
 
 

@@ -34,7 +34,10 @@ BUDGET_ERRORS = {
     "total_positive": _("The total must be more than zero."),
     "line_positive": _("Amounts must be more than zero (leave a source empty if it pays nothing)."),
     "no_lines": _("Say where the money comes from: fill in at least one funding source."),
-    "lines_mismatch": _("The funding sources add up to ¥%(sum)s, but the total is ¥%(total)s (a difference of ¥%(diff)s). They must be equal."),
+    "lines_mismatch": _(
+        "The funding sources add up to ¥%(sum)s, but the total is ¥%(total)s (a difference of ¥%(diff)s). They "
+        "must be equal."
+    ),
     "notice_days": _("The public notice lasts between 5 and 60 days."),
 }
 
@@ -93,7 +96,9 @@ def _clean_lines(total: Decimal, lines: dict[str, Decimal | None]) -> dict[str, 
         raise _budget_error("no_lines")
     line_sum = sum(clean.values(), Decimal("0"))
     if line_sum != total:
-        raise _budget_error("lines_mismatch", None, sum=f"{line_sum:,.2f}", total=f"{total:,.2f}", diff=f"{abs(total - line_sum):,.2f}")
+        raise _budget_error(
+            "lines_mismatch", None, sum=f"{line_sum:,.2f}", total=f"{total:,.2f}", diff=f"{abs(total - line_sum):,.2f}"
+        )
     return clean
 
 
@@ -104,7 +109,11 @@ def budget_save_draft(*, project: Project, actor: User, total: Decimal, lines: d
     locked = Project.objects.select_for_update().select_related("estate__community").get(pk=project.pk)
     budget = Budget.objects.select_for_update().filter(project=locked).first()
     if not permissions.can_draft_budget(actor, locked, budget):
-        if budget is not None and budget.status != Budget.Status.DRAFT and permissions.can_draft_budget(actor, locked, None):
+        if (
+            budget is not None
+            and budget.status != Budget.Status.DRAFT
+            and permissions.can_draft_budget(actor, locked, None)
+        ):
             raise _budget_error("state_changed", now=budget.get_status_display())
         raise PermissionDenied(BUDGET_ERRORS["not_allowed"])
     clean = _clean_lines(total, lines)
@@ -121,7 +130,9 @@ def budget_save_draft(*, project: Project, actor: User, total: Decimal, lines: d
 def _lock_budget(budget: Budget, expected: str, actor: User, may) -> Budget:
     """The budget as it is now, locked. Whoever holds the approver's role but finds it moved on (a
     double click, a second tab) is told so; anyone else is refused."""
-    locked = Budget.objects.select_for_update(of=("self",)).select_related("project__estate__community").get(pk=budget.pk)
+    locked = (
+        Budget.objects.select_for_update(of=("self",)).select_related("project__estate__community").get(pk=budget.pk)
+    )
     if locked.status != expected:
         if permissions.is_budget_approver(actor, locked.project):
             raise _budget_error("state_changed", now=locked.get_status_display())
@@ -162,22 +173,53 @@ def budget_publish(*, budget: Budget, actor: User, notice_days: int | None = Non
 _ledger_error = errors_for(LEDGER_ERRORS)
 
 
-def _append(*, budget: Budget, actor: User, date: Date, kind: str, amount: Decimal, counterparty: str,
-            category: str, memo: str, plan_item: PlanItem | None = None, reverses: LedgerEntry | None = None,
-            voucher=None, voucher_type: str = "") -> LedgerEntry:
+def _append(
+    *,
+    budget: Budget,
+    actor: User,
+    date: Date,
+    kind: str,
+    amount: Decimal,
+    counterparty: str,
+    category: str,
+    memo: str,
+    plan_item: PlanItem | None = None,
+    reverses: LedgerEntry | None = None,
+    voucher=None,
+    voucher_type: str = "",
+) -> LedgerEntry:
     """Append one entry to the chain. The caller holds the lock on the budget row — the chain
     head — so two entries recorded at once get consecutive numbers and link to each other."""
     project = budget.project
     last = LedgerEntry.objects.filter(project=project).order_by("-seq").values("seq", "hash").first()
     seq, prev_hash = (last["seq"] + 1, last["hash"]) if last else (1, ZERO_HASH)
     document = entry_document(
-        project=project.code, seq=seq, date=date, kind=kind, amount=amount, counterparty=counterparty,
-        category=category, memo=memo, reverses=reverses.seq if reverses else None, prev_hash=prev_hash,
+        project=project.code,
+        seq=seq,
+        date=date,
+        kind=kind,
+        amount=amount,
+        counterparty=counterparty,
+        category=category,
+        memo=memo,
+        reverses=reverses.seq if reverses else None,
+        prev_hash=prev_hash,
     )
     entry = LedgerEntry(
-        project=project, seq=seq, date=date, kind=kind, amount=amount, counterparty=counterparty, category=category,
-        plan_item=plan_item, memo=memo, reverses=reverses, prev_hash=prev_hash, hash=entry_hash(document),
-        recorded_by=actor, voucher_content_type=voucher_type,
+        project=project,
+        seq=seq,
+        date=date,
+        kind=kind,
+        amount=amount,
+        counterparty=counterparty,
+        category=category,
+        plan_item=plan_item,
+        memo=memo,
+        reverses=reverses,
+        prev_hash=prev_hash,
+        hash=entry_hash(document),
+        recorded_by=actor,
+        voucher_content_type=voucher_type,
     )
     if voucher:
         entry.voucher.save("voucher", voucher, save=False)
@@ -195,21 +237,33 @@ def ledger_totals_refresh(*, project_ids=None) -> int:
     entries = LedgerEntry.objects.order_by()
     budgets = Budget.objects.all()
     if project_ids is not None:
-        entries, budgets = entries.filter(project_id__in=list(project_ids)), budgets.filter(project_id__in=list(project_ids))
-    sums = {row["project"]: row for row in entries.values("project").annotate(
-        income=selectors.ledger_net(LedgerEntry.Kind.INCOME), spent=selectors.ledger_net(LedgerEntry.Kind.EXPENSE))}
+        entries, budgets = (
+            entries.filter(project_id__in=list(project_ids)),
+            budgets.filter(project_id__in=list(project_ids)),
+        )
+    sums = {
+        row["project"]: row
+        for row in entries.values("project").annotate(
+            income=selectors.ledger_net(LedgerEntry.Kind.INCOME), spent=selectors.ledger_net(LedgerEntry.Kind.EXPENSE)
+        )
+    }
     budgets = list(budgets)
     for budget in budgets:
         row = sums.get(budget.project_id, {})
-        budget.ledger_income, budget.ledger_spent = row.get("income", Decimal("0.00")), row.get("spent", Decimal("0.00"))
+        budget.ledger_income, budget.ledger_spent = (
+            row.get("income", Decimal("0.00")),
+            row.get("spent", Decimal("0.00")),
+        )
     Budget.objects.bulk_update(budgets, ["ledger_income", "ledger_spent"], batch_size=500)
     return len(budgets)
 
 
 def _lock_ledger(project: Project, actor: User) -> Budget:
     budget = (
-        Budget.objects.select_for_update(of=("self",)).select_related("project__estate__community")
-        .filter(project_id=project.pk).first()
+        Budget.objects.select_for_update(of=("self",))
+        .select_related("project__estate__community")
+        .filter(project_id=project.pk)
+        .first()
     )
     if not permissions.can_record_ledger(actor, budget.project if budget else project, budget):
         raise PermissionDenied(LEDGER_ERRORS["not_allowed"])
@@ -219,8 +273,17 @@ def _lock_ledger(project: Project, actor: User) -> Budget:
 @by_actor
 @transaction.atomic
 def ledger_record(
-    *, project: Project, actor: User, date: Date, kind: str, amount: Decimal, counterparty: str,
-    source: str = "", plan_item: PlanItem | None = None, memo: str = "", voucher=None,
+    *,
+    project: Project,
+    actor: User,
+    date: Date,
+    kind: str,
+    amount: Decimal,
+    counterparty: str,
+    source: str = "",
+    plan_item: PlanItem | None = None,
+    memo: str = "",
+    voucher=None,
 ) -> LedgerEntry:
     """Record income (by funding source) or expense (by plan item of the adopted plan)."""
     budget = _lock_ledger(project, actor)
@@ -251,8 +314,17 @@ def ledger_record(
         except ValidationError as error:
             raise ValidationError({"voucher": error}) from None
     return _append(
-        budget=budget, actor=actor, date=date, kind=kind, amount=amount, counterparty=counterparty, category=category,
-        memo=(memo or "").strip(), plan_item=plan_item, voucher=voucher, voucher_type=voucher_type,
+        budget=budget,
+        actor=actor,
+        date=date,
+        kind=kind,
+        amount=amount,
+        counterparty=counterparty,
+        category=category,
+        memo=(memo or "").strip(),
+        plan_item=plan_item,
+        voucher=voucher,
+        voucher_type=voucher_type,
     )
 
 
@@ -277,9 +349,16 @@ def ledger_reverse(*, entry: LedgerEntry, actor: User, memo: str, date: Date | N
     if date < target.date:
         raise _ledger_error("before_reversed", "date", seq=target.seq)
     return _append(
-        budget=budget, actor=actor, date=date, kind=LedgerEntry.Kind.REVERSAL,
-        amount=target.amount, counterparty=target.counterparty, category=target.category, memo=memo,
-        plan_item=target.plan_item, reverses=target,
+        budget=budget,
+        actor=actor,
+        date=date,
+        kind=LedgerEntry.Kind.REVERSAL,
+        amount=target.amount,
+        counterparty=target.counterparty,
+        category=target.category,
+        memo=memo,
+        plan_item=target.plan_item,
+        reverses=target,
     )
 
 
@@ -291,7 +370,9 @@ _progress_error = errors_for(PROGRESS_ERRORS)
 
 def _contractor_of(project: Project) -> Organization:
 
-    award = Award.objects.select_related("organization").get(project=project, role=Award.Role.CONTRACTOR, ended_at__isnull=True)
+    award = Award.objects.select_related("organization").get(
+        project=project, role=Award.Role.CONTRACTOR, ended_at__isnull=True
+    )
     return award.organization
 
 
@@ -310,15 +391,18 @@ def _project_percent(project: Project, plan_item: PlanItem | None, percent: int)
     if plan_item is None:
         return percent
     stated = (
-        ProgressUpdate.objects.filter(project=project, plan_item__isnull=True).order_by("-posted_at", "-id")
-        .values_list("percent", flat=True).first()
+        ProgressUpdate.objects.filter(project=project, plan_item__isnull=True)
+        .order_by("-posted_at", "-id")
+        .values_list("percent", flat=True)
+        .first()
     ) or 0
     plan = adopted_plan(project)
     items = list(plan.items.values_list("pk", "estimated_cost")) if plan else []
     latest = {}
     for item_id, value in (
         ProgressUpdate.objects.filter(project=project, plan_item__isnull=False)
-        .order_by("plan_item_id", "-posted_at", "-id").values_list("plan_item_id", "percent")
+        .order_by("plan_item_id", "-posted_at", "-id")
+        .values_list("plan_item_id", "percent")
     ):
         latest.setdefault(item_id, value)
     latest[plan_item.pk] = percent
@@ -326,14 +410,22 @@ def _project_percent(project: Project, plan_item: PlanItem | None, percent: int)
     if not total:
         by_items = round(sum(latest.get(pk, 0) for pk, _cost in items) / len(items)) if items else percent
     else:
-        by_items = int((sum((cost * latest.get(pk, 0) for pk, cost in items), Decimal("0")) / total).quantize(Decimal("1")))
+        by_items = int(
+            (sum((cost * latest.get(pk, 0) for pk, cost in items), Decimal("0")) / total).quantize(Decimal("1"))
+        )
     return max(by_items, stated)
 
 
 @by_actor
 @transaction.atomic
 def progress_post(
-    *, project: Project, actor: User, percent: int, text: str = "", plan_item: PlanItem | None = None, photos=(),
+    *,
+    project: Project,
+    actor: User,
+    percent: int,
+    text: str = "",
+    plan_item: PlanItem | None = None,
+    photos=(),
 ) -> ProgressUpdate:
     """The contractor reports progress (overall or for one plan item) with photos. Photos are
     checked and stripped of their metadata before anything is saved. The first post starts the
@@ -350,8 +442,10 @@ def progress_post(
     if len(photos) > settings.PROGRESS_PHOTOS_MAX:
         raise _progress_error("too_many_photos", "photos", max=settings.PROGRESS_PHOTOS_MAX)
     previous = (
-        ProgressUpdate.objects.filter(project=locked, plan_item=plan_item).order_by("-posted_at", "-id")
-        .values_list("percent", flat=True).first()
+        ProgressUpdate.objects.filter(project=locked, plan_item=plan_item)
+        .order_by("-posted_at", "-id")
+        .values_list("percent", flat=True)
+        .first()
     )
     if previous is not None and percent < previous and not text:
         raise _progress_error("backwards_needs_note", "text", before=previous, now=percent)
@@ -359,8 +453,13 @@ def progress_post(
         raise _progress_error("nothing_to_post", "text")
     processed = process_photos(photos)
     update = ProgressUpdate.objects.create(
-        project=locked, plan_item=plan_item, percent=percent, text=text, posted_by=actor,
-        organization=_contractor_of(locked), project_percent=_project_percent(locked, plan_item, percent),
+        project=locked,
+        plan_item=plan_item,
+        percent=percent,
+        text=text,
+        posted_by=actor,
+        organization=_contractor_of(locked),
+        project_percent=_project_percent(locked, plan_item, percent),
     )
     for result in processed:
         store_photo(ProgressPhoto(update=update), result)
@@ -373,14 +472,25 @@ def progress_post(
 @by_actor
 @transaction.atomic
 def milestone_add(
-    *, project: Project, actor: User, title: str, due_date: Date, type: str = Milestone.Type.DELIVERY, description: str = "",
+    *,
+    project: Project,
+    actor: User,
+    title: str,
+    due_date: Date,
+    type: str = Milestone.Type.DELIVERY,
+    description: str = "",
 ) -> Milestone:
     locked = _lock_works(project, actor)
     title = (title or "").strip()
     if not title:
         raise _progress_error("title_required", "title")
     milestone = Milestone(
-        project=locked, title=title, type=type, due_date=due_date, description=(description or "").strip(), created_by=actor,
+        project=locked,
+        title=title,
+        type=type,
+        due_date=due_date,
+        description=(description or "").strip(),
+        created_by=actor,
     )
     milestone.full_clean()
     milestone.save()

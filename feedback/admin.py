@@ -12,7 +12,18 @@ class ComplaintUpdateInline(ReadOnlyInline):
 
 @admin.register(Complaint)
 class ComplaintAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "project", "category", "route", "agency", "status", "filed_at", "acknowledge_due", "resolve_due", "escalated_at"]
+    list_display = [
+        "pk",
+        "project",
+        "category",
+        "route",
+        "agency",
+        "status",
+        "filed_at",
+        "acknowledge_due",
+        "resolve_due",
+        "escalated_at",
+    ]
     list_filter = ["status", "category", "route", "escalation"]
     search_fields = ["project__code", "project__estate__name", "text"]
     list_select_related = ["project", "agency"]
@@ -38,7 +49,18 @@ class InvitationAdmin(ReadOnlyAdmin):
 
 @admin.register(Response)
 class ResponseAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "survey", "overall", "quality", "schedule", "communication", "conduct", "transparency", "channel", "submitted_at"]
+    list_display = [
+        "pk",
+        "survey",
+        "overall",
+        "quality",
+        "schedule",
+        "communication",
+        "conduct",
+        "transparency",
+        "channel",
+        "submitted_at",
+    ]
     list_filter = ["channel", "survey__kind"]
     search_fields = ["survey__project__code"]
     list_select_related = ["survey__project"]

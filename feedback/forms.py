@@ -17,17 +17,24 @@ ROUTE_HINTS = {
 
 class ComplaintForm(StyledFormMixin, forms.Form):
     category = forms.ChoiceField(
-        label=_("What is it about?"), widget=forms.RadioSelect,
+        label=_("What is it about?"),
+        widget=forms.RadioSelect,
         error_messages={"required": _("Choose what the complaint is about.")},
     )
     text = forms.CharField(
-        label=_("What is wrong"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("What is wrong"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What you saw, when, and what you would like done. Your name is never shown publicly."),
         error_messages={"required": _("Say what is wrong, so the people who answer know what to look at.")},
     )
-    building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none(), required=False, empty_label=_("Not about one building"))
+    building = forms.ModelChoiceField(
+        label=_("Building"), queryset=Building.objects.none(), required=False, empty_label=_("Not about one building")
+    )
     location = forms.CharField(
-        label=_("Where exactly (optional)"), max_length=200, required=False,
+        label=_("Where exactly (optional)"),
+        max_length=200,
+        required=False,
         help_text=_("For example: entrance 2, at the bicycle shed."),
     )
     photos = MultipleFileField(label=_("Photos (optional)"), required=False)
@@ -43,7 +50,9 @@ class ComplaintForm(StyledFormMixin, forms.Form):
                 return ROUTE_HINTS[intended]
             return f"{ROUTE_HINTS[actual]}（{FALLBACK_REASONS[intended]}）"
 
-        self.fields["category"].choices = [(code, f"{label} — {hint(code)}") for code, label in Complaint.Category.choices]
+        self.fields["category"].choices = [
+            (code, f"{label} — {hint(code)}") for code, label in Complaint.Category.choices
+        ]
         if estate is not None:
             self.fields["building"].queryset = Building.objects.filter(estate=estate).order_by("number")
         self.fields["building"].label_from_instance = lambda b: str(b)
@@ -55,13 +64,19 @@ class ComplaintForm(StyledFormMixin, forms.Form):
     def clean_photos(self):
         photos = self.cleaned_data["photos"]
         if len(photos) > settings.COMPLAINT_PHOTOS_MAX:
-            raise forms.ValidationError(_("Attach at most %(max)s photos."), code="too_many_photos", params={"max": settings.COMPLAINT_PHOTOS_MAX})
+            raise forms.ValidationError(
+                _("Attach at most %(max)s photos."),
+                code="too_many_photos",
+                params={"max": settings.COMPLAINT_PHOTOS_MAX},
+            )
         return photos
 
 
 class ComplaintActionForm(StyledFormMixin, forms.Form):
     to = forms.ChoiceField(choices=Complaint.Status.choices, widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Message"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Message"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +85,9 @@ class ComplaintActionForm(StyledFormMixin, forms.Form):
 
 class ComplaintMessageForm(StyledFormMixin, forms.Form):
     text = forms.CharField(
-        label=_("Write a message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Write a message"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Write a message.")},
     )
 
@@ -89,11 +106,16 @@ class SurveyAnswerForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for question in Response.QUESTIONS:
             self.fields[question] = forms.TypedChoiceField(
-                label=Response._meta.get_field(question).verbose_name, choices=SCORES, coerce=int,
-                widget=forms.RadioSelect, error_messages={"required": _("Choose a score from 1 to 5.")},
+                label=Response._meta.get_field(question).verbose_name,
+                choices=SCORES,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose a score from 1 to 5.")},
             )
         self.fields["text"] = forms.CharField(
-            label=Response._meta.get_field("text").verbose_name, required=False, max_length=2000,
+            label=Response._meta.get_field("text").verbose_name,
+            required=False,
+            max_length=2000,
             widget=forms.Textarea(attrs={"rows": 3}),
             help_text=_("Only the street office and the housing bureau read this; it is never published."),
         )
@@ -112,9 +134,13 @@ class SurveyAnswerForm(StyledFormMixin, forms.Form):
 
 class PaperResponseForm(SurveyAnswerForm):
     invitation = forms.ModelChoiceField(
-        label=_("Household"), queryset=None, empty_label=_("Choose the household on the paper form"),
-        error_messages={"required": _("Choose the household whose answer this is."),
-                        "invalid_choice": _("This household has already answered, or is not in this survey.")},
+        label=_("Household"),
+        queryset=None,
+        empty_label=_("Choose the household on the paper form"),
+        error_messages={
+            "required": _("Choose the household whose answer this is."),
+            "invalid_choice": _("This household has already answered, or is not in this survey."),
+        },
     )
 
     def __init__(self, *args, invitations=None, **kwargs):

@@ -15,10 +15,19 @@ S = Complaint.Status
 P = Project.Status
 
 # Complaints are taken from the street office taking the project on until long-term maintenance.
-COMPLAINT_PROJECT_STATUSES = frozenset({
-    P.ACCEPTED, P.PLANNING, P.PLAN_VOTING, P.PLAN_ADOPTED, P.BUDGET_APPROVED, P.CONTRACTED,
-    P.UNDER_CONSTRUCTION, P.COMPLETED, P.MAINTAINED,
-})
+COMPLAINT_PROJECT_STATUSES = frozenset(
+    {
+        P.ACCEPTED,
+        P.PLANNING,
+        P.PLAN_VOTING,
+        P.PLAN_ADOPTED,
+        P.BUDGET_APPROVED,
+        P.CONTRACTED,
+        P.UNDER_CONSTRUCTION,
+        P.COMPLETED,
+        P.MAINTAINED,
+    }
+)
 
 # Works problems go to the builder and its supervisor; money and misconduct to the street office,
 # never to the contractor (an integrity tip may be about them); the rest to the community committee.

@@ -67,7 +67,11 @@ class Complaint(models.Model):
     )
     text = models.TextField(_("what is wrong"), max_length=4000)
     building = models.ForeignKey(
-        "stakeholders.Building", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "stakeholders.Building",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("building"),
     )
     location = models.CharField(_("where in the estate"), max_length=200, blank=True)
@@ -76,7 +80,9 @@ class Complaint(models.Model):
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     # A CharField with the URL validator: the same check, without forms.URLField's scheme guessing.
-    media_url = models.CharField(_("photo link"), max_length=500, blank=True, validators=[URLValidator(schemes=["http", "https"])])
+    media_url = models.CharField(
+        _("photo link"), max_length=500, blank=True, validators=[URLValidator(schemes=["http", "https"])]
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     filed_at = models.DateTimeField(_("filed at"), default=timezone.now, db_index=True)
     acknowledge_due = models.DateTimeField(_("acknowledge by"))
@@ -100,9 +106,12 @@ class Complaint(models.Model):
             models.Index(fields=["status", "resolve_due"], name="complaint_resolve_due"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(resolve_due__gte=models.F("acknowledge_due")), name="complaint_resolve_after_ack"),
             models.CheckConstraint(
-                condition=Q(escalated_at__isnull=True, escalation="") | Q(escalated_at__isnull=False) & ~Q(escalation=""),
+                condition=Q(resolve_due__gte=models.F("acknowledge_due")), name="complaint_resolve_after_ack"
+            ),
+            models.CheckConstraint(
+                condition=Q(escalated_at__isnull=True, escalation="")
+                | Q(escalated_at__isnull=False) & ~Q(escalation=""),
                 name="complaint_escalation_has_reason",
             ),
         ]
@@ -119,13 +128,24 @@ class ComplaintUpdate(models.Model):
     """One step of a complaint's history: a status change or a message, by whom (and for which
     organization). The filer sees them all."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="updates", verbose_name=_("complaint"))
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="updates", verbose_name=_("complaint")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("author"), help_text=_("Empty for the portal's own steps (escalation, closing)."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+        help_text=_("Empty for the portal's own steps (escalation, closing)."),
     )
     organization = models.ForeignKey(
-        "stakeholders.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "stakeholders.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("for organization"),
     )
     from_status = models.CharField(_("from"), max_length=12, choices=Complaint.Status.choices, blank=True)
@@ -148,7 +168,9 @@ class ComplaintPhoto(StoredPhoto):
 
     PHOTO_FOLDERS = ("complaint-photos", "complaint-thumbs")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos", verbose_name=_("complaint"))
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="photos", verbose_name=_("complaint")
+    )
 
     class Meta:
         verbose_name = _("complaint photo")
@@ -187,7 +209,9 @@ class Survey(models.Model):
         constraints = [
             # One survey of each kind per project: a re-run of the job cannot open a second one.
             models.UniqueConstraint(fields=["project", "kind"], name="one_survey_per_kind_per_project"),
-            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opened_at")), name="survey_closes_after_opening"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opened_at")), name="survey_closes_after_opening"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -235,7 +259,9 @@ class Response(models.Model):
 
     QUESTIONS = ("overall", "quality", "schedule", "communication", "conduct", "transparency")
 
-    invitation = models.OneToOneField(Invitation, on_delete=models.PROTECT, related_name="response", verbose_name=_("invitation"))
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.PROTECT, related_name="response", verbose_name=_("invitation")
+    )
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey"))
     overall = models.PositiveSmallIntegerField(_("Overall, how satisfied are you with the renovation?"))
     quality = models.PositiveSmallIntegerField(_("Quality of the works"))
@@ -246,7 +272,11 @@ class Response(models.Model):
     text = models.TextField(_("Anything else you want to tell us?"), max_length=2000, blank=True)
     channel = models.CharField(_("channel"), max_length=6, choices=Channel.choices)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("entered by"),
     )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)

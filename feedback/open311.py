@@ -36,8 +36,15 @@ MAX_DESCRIPTION = 4000
 
 def _services() -> list[dict]:
     return [
-        {"service_code": code, "service_name": str(label), "description": str(label), "metadata": False, "type": "realtime",
-         "keywords": code, "group": ROUTES[code]}
+        {
+            "service_code": code,
+            "service_name": str(label),
+            "description": str(label),
+            "metadata": False,
+            "type": "realtime",
+            "keywords": code,
+            "group": ROUTES[code],
+        }
         for code, label in Complaint.Category.choices
     ]
 
@@ -81,10 +88,15 @@ def discovery(request, fmt: str):
         "changeset": "2026-12-01T00:00:00+08:00",
         "contact": str(_("The street office of your estate, through the portal's complaints page.")),
         "key_service": str(_("Sign in to the portal and create an API token (docs/api.md).")),
-        "endpoints": [{
-            "specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
-            "changeset": "2026-12-01T00:00:00+08:00", "type": "production", "formats": ["application/json", "text/xml"],
-        }],
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": "2026-12-01T00:00:00+08:00",
+                "type": "production",
+                "formats": ["application/json", "text/xml"],
+            }
+        ],
     }
     if fmt == "xml":
         root = ElementTree.Element("discovery")
@@ -100,8 +112,10 @@ def discovery(request, fmt: str):
                         ElementTree.SubElement(formats, "format").text = f
                 else:
                     ElementTree.SubElement(node, key).text = value
-        return HttpResponse(b'<?xml version="1.0" encoding="utf-8"?>' + ElementTree.tostring(root, encoding="utf-8"),
-                            content_type="text/xml; charset=utf-8")
+        return HttpResponse(
+            b'<?xml version="1.0" encoding="utf-8"?>' + ElementTree.tostring(root, encoding="utf-8"),
+            content_type="text/xml; charset=utf-8",
+        )
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
 
 
@@ -117,7 +131,10 @@ def service_definition(request, code: str, fmt: str):
         root = ElementTree.Element("service_definition")
         ElementTree.SubElement(root, "service_code").text = code
         ElementTree.SubElement(root, "attributes")
-        return HttpResponse(b'<?xml version="1.0" encoding="utf-8"?>' + ElementTree.tostring(root, encoding="utf-8"), content_type="text/xml; charset=utf-8")
+        return HttpResponse(
+            b'<?xml version="1.0" encoding="utf-8"?>' + ElementTree.tostring(root, encoding="utf-8"),
+            content_type="text/xml; charset=utf-8",
+        )
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
 
 
@@ -171,7 +188,11 @@ def requests_view(request, fmt: str):
     qs = _public_queryset()
     if request.GET.get("service_request_id"):
         # The spec: given ids, every other filter is ignored.
-        ids = [i.strip() for i in request.GET["service_request_id"].split(",") if i.strip().isdigit() and len(i.strip()) < 12]
+        ids = [
+            i.strip()
+            for i in request.GET["service_request_id"].split(",")
+            if i.strip().isdigit() and len(i.strip()) < 12
+        ]
         items = [_public_request(c) for c in qs.filter(pk__in=ids).order_by("-filed_at", "-id")]
         return _respond(fmt, "service_requests", "request", items)
     try:
@@ -229,12 +250,26 @@ def _create(request, fmt: str):
     address = (request.POST.get("address_string") or "").strip()[:200]
     project = _project_for(user, request.POST.get("address_id", ""), point, address)
     if project is None:
-        return _error(fmt, 400, _("Say where: address_id (the code of a project of your estate), lat and long inside your estate, or address_string naming it."))
+        return _error(
+            fmt,
+            400,
+            _(
+                "Say where: address_id (the code of a project of your estate), lat and long inside your estate, "
+                "or address_string naming it."
+            ),
+        )
     media_url = (request.POST.get("media_url") or "").strip()
     try:
         complaint = services.complaint_file(
-            project=project, actor=user, category=code, text=description, location=address, photos=request.FILES.getlist("media"),
-            latitude=point[0] if point else None, longitude=point[1] if point else None, media_url=media_url,
+            project=project,
+            actor=user,
+            category=code,
+            text=description,
+            location=address,
+            photos=request.FILES.getlist("media"),
+            latitude=point[0] if point else None,
+            longitude=point[1] if point else None,
+            media_url=media_url,
         )
     except PermissionDenied as denied:
         return _error(fmt, 403, str(denied))
@@ -266,7 +301,8 @@ def _project_for(user, address_id: str, point, address: str) -> Project | None:
     (the nearest of their estates within NEAR_DEGREES), else by the estate's name or address in
     address_string, else their only one."""
     projects = list(
-        Project.objects.filter(estate_id__in=stakeholder_permissions.claimed_estate_ids(user)).select_related("estate__community")
+        Project.objects.filter(estate_id__in=stakeholder_permissions.claimed_estate_ids(user))
+        .select_related("estate__community")
         .order_by("estate_id", "-created_at")
     )
     latest = {}
@@ -277,13 +313,18 @@ def _project_for(user, address_id: str, point, address: str) -> Project | None:
     candidates = list(latest.values())
     if point is not None:
         near = [
-            (abs(p.estate.latitude - point[0]) + abs(p.estate.longitude - point[1]), p) for p in candidates
-            if p.estate.latitude is not None and p.estate.longitude is not None
-            and abs(p.estate.latitude - point[0]) <= NEAR_DEGREES and abs(p.estate.longitude - point[1]) <= NEAR_DEGREES
+            (abs(p.estate.latitude - point[0]) + abs(p.estate.longitude - point[1]), p)
+            for p in candidates
+            if p.estate.latitude is not None
+            and p.estate.longitude is not None
+            and abs(p.estate.latitude - point[0]) <= NEAR_DEGREES
+            and abs(p.estate.longitude - point[1]) <= NEAR_DEGREES
         ]
         return min(near, key=lambda pair: pair[0])[1] if near else None
     if address:
-        named = [p for p in candidates if p.estate.name in address or (p.estate.address and p.estate.address in address)]
+        named = [
+            p for p in candidates if p.estate.name in address or (p.estate.address and p.estate.address in address)
+        ]
         if len(named) == 1:
             return named[0]
     return candidates[0] if len(candidates) == 1 else None

@@ -48,7 +48,9 @@ def is_filer(user, complaint: Complaint) -> bool:
 
 
 def _works_party(user, project: Project) -> bool:
-    return project_permissions.is_project_contractor(user, project) or project_permissions.is_project_supervisor(user, project)
+    return project_permissions.is_project_contractor(user, project) or project_permissions.is_project_supervisor(
+        user, project
+    )
 
 
 def is_responder(user, complaint: Complaint) -> bool:
@@ -83,9 +85,10 @@ def may_list_complaints(user) -> bool:
 
 def reopen_window_open(complaint: Complaint, now=None) -> bool:
 
-
     now = now or timezone.now()
-    return complaint.resolved_at is not None and now < complaint.resolved_at + timedelta(days=settings.COMPLAINT_REOPEN_DAYS)
+    return complaint.resolved_at is not None and now < complaint.resolved_at + timedelta(
+        days=settings.COMPLAINT_REOPEN_DAYS
+    )
 
 
 def can_transition_complaint(user, complaint: Complaint, to: str, now=None) -> bool:
@@ -100,7 +103,11 @@ def can_transition_complaint(user, complaint: Complaint, to: str, now=None) -> b
 
 
 def available_complaint_transitions(user, complaint: Complaint, now=None) -> list[str]:
-    return [to for (frm, to) in TRANSITIONS if frm == complaint.status and can_transition_complaint(user, complaint, to, now)]
+    return [
+        to
+        for (frm, to) in TRANSITIONS
+        if frm == complaint.status and can_transition_complaint(user, complaint, to, now)
+    ]
 
 
 def can_message_complaint(user, complaint: Complaint) -> bool:
@@ -124,7 +131,9 @@ def can_answer_by_link(invitation: Invitation, *, answered: bool, now=None) -> b
     return not answered and survey_accepts_answers(invitation.survey, now)
 
 
-def can_answer_as_owner(user, invitation: Invitation, *, answered: bool, voting_owner_user_id: int | None, now=None) -> bool:
+def can_answer_as_owner(
+    user, invitation: Invitation, *, answered: bool, voting_owner_user_id: int | None, now=None
+) -> bool:
     """Signed in: the household's voting owner answers from their dashboard."""
     return (
         user.is_authenticated
@@ -137,13 +146,18 @@ def can_answer_as_owner(user, invitation: Invitation, *, answered: bool, voting_
 def can_manage_survey(user, survey: Survey) -> bool:
     """The survey desk (counts, printing, paper answers): the estate's committee and street office."""
     estate = survey.project.estate
-    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_community_staff(user, estate) or stakeholder_permissions.is_street_staff(user, estate)
+    return (
+        stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_community_staff(user, estate)
+        or stakeholder_permissions.is_street_staff(user, estate)
+    )
 
 
 def can_print_invitations(user, survey: Survey, now=None) -> bool:
     """Community staff print invitations (link + QR code) for households without an account."""
     return survey_accepts_answers(survey, now) and (
-        stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_community_staff(user, survey.project.estate)
+        stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_community_staff(user, survey.project.estate)
     )
 
 

@@ -26,7 +26,8 @@ def _works_project_ids(user):
     """Projects whose works the user's organization holds (the awarded contractor's and supervisor's
     guardian grants, which always go to the organization's group): a subquery, no lookups."""
     return ProjectGroupObjectPermission.objects.filter(
-        group__user=user, permission__content_type__app_label="projects",
+        group__user=user,
+        permission__content_type__app_label="projects",
         permission__codename__in=["report_progress", "supervise_project"],
     ).values("content_object_id")
 
@@ -41,7 +42,9 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
         return qs
     resident = stakeholder_permissions.resident_profile(user)
     visible = Q(project__estate__community__street_id__in=stakeholder_permissions.street_ids_staffed(user))
-    visible |= Q(project__estate__community_id__in=stakeholder_permissions.community_ids_staffed(user)) & ~Q(route__in=CONFIDENTIAL_ROUTES)
+    visible |= Q(project__estate__community_id__in=stakeholder_permissions.community_ids_staffed(user)) & ~Q(
+        route__in=CONFIDENTIAL_ROUTES
+    )
     if resident is not None:
         visible |= Q(filed_by=resident)
     if stakeholder_permissions.is_contractor_staff(user) or stakeholder_permissions.is_supervisor_staff(user):
@@ -49,7 +52,9 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
     return qs.filter(visible)
 
 
-def complaint_list(user, *, status: str = "", project_code: str = "", overdue: bool = False, mine: bool = False, now=None):
+def complaint_list(
+    user, *, status: str = "", project_code: str = "", overdue: bool = False, mine: bool = False, now=None
+):
     qs = complaints_visible_to(user)
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
@@ -66,7 +71,11 @@ def complaint_list(user, *, status: str = "", project_code: str = "", overdue: b
 
 
 def complaint_updates(complaint: Complaint):
-    return ComplaintUpdate.objects.filter(complaint=complaint).select_related("author__resident", "organization").order_by("at", "id")
+    return (
+        ComplaintUpdate.objects.filter(complaint=complaint)
+        .select_related("author__resident", "organization")
+        .order_by("at", "id")
+    )
 
 
 def complaint_photos(complaint: Complaint):
@@ -77,8 +86,11 @@ def projects_open_for_complaints(user) -> list[Project]:
     """The projects of the estates where the user holds a claim, that take complaints now."""
 
     return list(
-        Project.objects.filter(estate_id__in=stakeholder_permissions.claimed_estate_ids(user), status__in=COMPLAINT_PROJECT_STATUSES)
-        .select_related("estate").order_by("estate__name", "-created_at")
+        Project.objects.filter(
+            estate_id__in=stakeholder_permissions.claimed_estate_ids(user), status__in=COMPLAINT_PROJECT_STATUSES
+        )
+        .select_related("estate")
+        .order_by("estate__name", "-created_at")
     )
 
 
@@ -88,7 +100,10 @@ def complaint_counts(user, *, now=None) -> dict[str, int]:
     S = Complaint.Status
     return complaints_visible_to(user).aggregate(
         open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("id", filter=Q(status=S.SUBMITTED, acknowledge_due__lt=now) | Q(status__in=OPEN_STATUSES, resolve_due__lt=now)),
+        overdue=Count(
+            "id",
+            filter=Q(status=S.SUBMITTED, acknowledge_due__lt=now) | Q(status__in=OPEN_STATUSES, resolve_due__lt=now),
+        ),
     )
 
 
@@ -105,7 +120,9 @@ class ComplaintStats:
 
 def public_complaint_stats(project: Project) -> ComplaintStats:
     """Counts by status and the median times to acknowledge and to resolve (one query)."""
-    rows = list(Complaint.objects.filter(project=project).values_list("status", "filed_at", "acknowledged_at", "resolved_at"))
+    rows = list(
+        Complaint.objects.filter(project=project).values_list("status", "filed_at", "acknowledged_at", "resolved_at")
+    )
     counts = {code: 0 for code in Complaint.Status.values}
     acknowledge, resolve = [], []
     for status, filed, acknowledged, resolved in rows:
@@ -172,16 +189,25 @@ def survey_results(survey: Survey, *, with_text: bool = False) -> SurveyResults:
     if figures is None:
         figures = Response.objects.filter(survey=survey).aggregate(**_result_aggregates())
     n = figures["n"]
-    result = SurveyResults(survey=survey, responses=n, households=survey.households, shown=n >= settings.SURVEY_MIN_RESPONSES)
+    result = SurveyResults(
+        survey=survey, responses=n, households=survey.households, shown=n >= settings.SURVEY_MIN_RESPONSES
+    )
     if result.shown:
         for q in Response.QUESTIONS:
             counts = [figures[f"{q}_{s}"] for s in range(1, 6)]
             total = sum(s * c for s, c in zip(range(1, 6), counts))
             average = (Decimal(total) / Decimal(n)).quantize(Decimal("0.01"))
-            result.questions.append(QuestionResult(code=q, label=str(Response._meta.get_field(q).verbose_name), average=average, counts=counts))
+            result.questions.append(
+                QuestionResult(
+                    code=q, label=str(Response._meta.get_field(q).verbose_name), average=average, counts=counts
+                )
+            )
     if with_text:
         result.texts = list(
-            Response.objects.filter(survey=survey).exclude(text="").order_by("submitted_at", "id").values_list("submitted_at", "text")
+            Response.objects.filter(survey=survey)
+            .exclude(text="")
+            .order_by("submitted_at", "id")
+            .values_list("submitted_at", "text")
         )
     return result
 
@@ -192,8 +218,10 @@ def satisfaction_by_project(project_ids=None) -> dict[int, Decimal]:
     if project_ids is not None:
         qs = qs.filter(project_id__in=project_ids)
     rows = (
-        Response.objects.filter(survey__in=qs).values("survey_id", "survey__project_id", "survey__opened_at")
-        .annotate(n=Count("id"), total=Sum("overall")).order_by("survey__opened_at")
+        Response.objects.filter(survey__in=qs)
+        .values("survey_id", "survey__project_id", "survey__opened_at")
+        .annotate(n=Count("id"), total=Sum("overall"))
+        .order_by("survey__opened_at")
     )
     result = {}
     for row in rows:
@@ -206,7 +234,11 @@ def surveys_of_project(project: Project) -> list[Survey]:
     """The project's surveys with their answer counts (one query, whatever the number of surveys):
     survey_results reads the counts from them."""
     aggregates = _result_aggregates("responses__")
-    surveys = list(Survey.objects.filter(project=project).annotate(**{f"rf_{k}": v for k, v in aggregates.items()}).order_by("opened_at"))
+    surveys = list(
+        Survey.objects.filter(project=project)
+        .annotate(**{f"rf_{k}": v for k, v in aggregates.items()})
+        .order_by("opened_at")
+    )
     for survey in surveys:
         survey.project = project  # already loaded
         survey.result_figures = {k: getattr(survey, f"rf_{k}") for k in aggregates}
@@ -246,8 +278,10 @@ def invitations_to_print(survey: Survey, *, only_without_account: bool = True, u
 
 def unanswered_invitations(survey: Survey, query: str = ""):
     """For the paper desk: invitations still unanswered, searchable by building / room."""
-    qs = survey.invitations.filter(response__isnull=True).select_related("household__building").order_by(
-        "household__building__number", "household__unit", "household__floor", "household__room"
+    qs = (
+        survey.invitations.filter(response__isnull=True)
+        .select_related("household__building")
+        .order_by("household__building__number", "household__unit", "household__floor", "household__room")
     )
     if query:
         qs = qs.filter(Q(household__room__icontains=query) | Q(household__building__number=query))
@@ -259,8 +293,11 @@ def invitations_for(user, *, now=None):
     now = now or timezone.now()
     return (
         Invitation.objects.filter(
-            survey__status=Survey.Status.OPEN, survey__closes_at__gt=now, response__isnull=True,
-            household__ownerships__is_voting_owner=True, household__ownerships__resident__user=user,
+            survey__status=Survey.Status.OPEN,
+            survey__closes_at__gt=now,
+            response__isnull=True,
+            household__ownerships__is_voting_owner=True,
+            household__ownerships__resident__user=user,
         )
         .select_related("survey__project__estate", "household__building")
         .order_by("survey__closes_at", "id")
@@ -270,8 +307,11 @@ def invitations_for(user, *, now=None):
 def invitation_of_owner(user, pk: int) -> Invitation | None:
     """An invitation of one of the user's households as voting owner (else None: 404)."""
     return (
-        Invitation.objects.filter(pk=pk, household__ownerships__is_voting_owner=True, household__ownerships__resident__user=user)
-        .select_related("survey__project__estate", "household__building").first()
+        Invitation.objects.filter(
+            pk=pk, household__ownerships__is_voting_owner=True, household__ownerships__resident__user=user
+        )
+        .select_related("survey__project__estate", "household__building")
+        .first()
     )
 
 
@@ -282,7 +322,8 @@ def has_response(invitation: Invitation) -> bool:
 def voting_owner_user_id(invitation: Invitation) -> int | None:
     return (
         Ownership.objects.filter(household_id=invitation.household_id, is_voting_owner=True)
-        .values_list("resident__user_id", flat=True).first()
+        .values_list("resident__user_id", flat=True)
+        .first()
     )
 
 

@@ -9,8 +9,25 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Complaint
-        fields = ["id", "project", "category", "route", "agency", "text", "location", "status", "filed_at", "acknowledge_due",
-                  "acknowledged_at", "resolve_due", "resolved_at", "closed_at", "escalated_at", "escalation", "reopened"]
+        fields = [
+            "id",
+            "project",
+            "category",
+            "route",
+            "agency",
+            "text",
+            "location",
+            "status",
+            "filed_at",
+            "acknowledge_due",
+            "acknowledged_at",
+            "resolve_due",
+            "resolved_at",
+            "closed_at",
+            "escalated_at",
+            "escalation",
+            "reopened",
+        ]
 
 
 class UpdateSerializer(serializers.ModelSerializer):

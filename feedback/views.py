@@ -40,14 +40,38 @@ def complaint_list(request):
     overdue = request.GET.get("overdue") == "1"
     mine = request.GET.get("mine") == "1"
     project_code = request.GET.get("project", "")[:40]
-    complaints = selectors.complaint_list(request.user, status=status, project_code=project_code, overdue=overdue, mine=mine)
+    complaints = selectors.complaint_list(
+        request.user, status=status, project_code=project_code, overdue=overdue, mine=mine
+    )
     page = Paginator(complaints, COMPLAINTS_PER_PAGE).get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in {"status": status, "overdue": "1" if overdue else "", "mine": "1" if mine else "", "project": project_code}.items() if v})
-    return render(request, "feedback/complaint_list.html", {
-        "page": page, "complaints": page.object_list, "page_query": query, "status": status, "overdue": overdue, "mine": mine,
-        "statuses": Complaint.Status.choices, "now": timezone.now(),
-        "can_file": stakeholder_permissions.is_resident(request.user) and bool(selectors.projects_open_for_complaints(request.user)),
-    })
+    query = urlencode(
+        {
+            k: v
+            for k, v in {
+                "status": status,
+                "overdue": "1" if overdue else "",
+                "mine": "1" if mine else "",
+                "project": project_code,
+            }.items()
+            if v
+        }
+    )
+    return render(
+        request,
+        "feedback/complaint_list.html",
+        {
+            "page": page,
+            "complaints": page.object_list,
+            "page_query": query,
+            "status": status,
+            "overdue": overdue,
+            "mine": mine,
+            "statuses": Complaint.Status.choices,
+            "now": timezone.now(),
+            "can_file": stakeholder_permissions.is_resident(request.user)
+            and bool(selectors.projects_open_for_complaints(request.user)),
+        },
+    )
 
 
 @login_required
@@ -58,12 +82,19 @@ def complaint_new(request):
     projects = selectors.projects_open_for_complaints(request.user)
     if len(projects) == 1:
         return redirect("feedback:complaint_file", code=projects[0].code)
-    return render(request, "feedback/complaint_choose.html",
-                  {"projects": projects, "has_home": bool(stakeholder_permissions.claimed_estate_ids(request.user))})
+    return render(
+        request,
+        "feedback/complaint_choose.html",
+        {"projects": projects, "has_home": bool(stakeholder_permissions.claimed_estate_ids(request.user))},
+    )
 
 
 def _filing_project(user, code: str) -> Project:
-    project = Project.objects.filter(code=code, estate_id__in=stakeholder_permissions.claimed_estate_ids(user)).select_related("estate__community").first()
+    project = (
+        Project.objects.filter(code=code, estate_id__in=stakeholder_permissions.claimed_estate_ids(user))
+        .select_related("estate__community")
+        .first()
+    )
     if project is None:
         raise Http404(_("No project of your estate has this code."))
     if not permissions.can_file_complaint(user, project):
@@ -75,27 +106,49 @@ def _filing_project(user, code: str) -> Project:
 @require_http_methods(["GET", "POST"])
 def complaint_file(request, code: str):
     project = _filing_project(request.user, code)
-    form = ComplaintForm(request.POST or None, request.FILES or None, estate=project.estate,
-                         routes=selectors.effective_routes(project))
+    form = ComplaintForm(
+        request.POST or None, request.FILES or None, estate=project.estate, routes=selectors.effective_routes(project)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             complaint = services.complaint_file(
-                project=project, actor=request.user, category=data["category"], text=data["text"],
-                location=data["location"], building=data["building"], photos=data["photos"],
+                project=project,
+                actor=request.user,
+                category=data["category"],
+                text=data["text"],
+                location=data["location"],
+                building=data["building"],
+                photos=data["photos"],
             )
         except ValidationError as error:
             form_errors(form, error)
         else:
-            messages.success(request, " ".join(filter(None, [
-                _("Complaint no. %(n)s filed. You will be told of every answer.") % {"n": complaint.pk},
-                _("It went to %(agency)s.") % {"agency": complaint.agency.name}, route_note(complaint),
-            ])))
+            messages.success(
+                request,
+                " ".join(
+                    filter(
+                        None,
+                        [
+                            _("Complaint no. %(n)s filed. You will be told of every answer.") % {"n": complaint.pk},
+                            _("It went to %(agency)s.") % {"agency": complaint.agency.name},
+                            route_note(complaint),
+                        ],
+                    )
+                ),
+            )
             return redirect(complaint)
-    return render(request, "feedback/complaint_form.html", {
-        "project": project, "form": form,
-        "ack_hours": settings.COMPLAINT_ACK_HOURS, "resolve_days": settings.COMPLAINT_RESOLVE_DAYS,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "feedback/complaint_form.html",
+        {
+            "project": project,
+            "form": form,
+            "ack_hours": settings.COMPLAINT_ACK_HOURS,
+            "resolve_days": settings.COMPLAINT_RESOLVE_DAYS,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -110,7 +163,9 @@ def complaint_detail(request, pk: int):
             message_form = ComplaintMessageForm(request.POST)
             if message_form.is_valid():
                 try:
-                    services.complaint_message(complaint=complaint, actor=request.user, text=message_form.cleaned_data["text"])
+                    services.complaint_message(
+                        complaint=complaint, actor=request.user, text=message_form.cleaned_data["text"]
+                    )
                 except ValidationError as error:
                     form_errors(message_form, error)
                 else:
@@ -121,12 +176,16 @@ def complaint_detail(request, pk: int):
             if form.is_valid():
                 to = form.cleaned_data["to"]
                 try:  # the service asks permissions.py: a wrong role is PermissionDenied (403)
-                    services.complaint_transition(complaint=complaint, to=to, actor=request.user, note=form.cleaned_data["note"])
+                    services.complaint_transition(
+                        complaint=complaint, to=to, actor=request.user, note=form.cleaned_data["note"]
+                    )
                 except ValidationError as error:
                     form_errors(form, error)
                     failed_action = (to, form)
                 else:
-                    messages.success(request, _("The complaint is now “%(status)s”.") % {"status": Complaint.Status(to).label})
+                    messages.success(
+                        request, _("The complaint is now “%(status)s”.") % {"status": Complaint.Status(to).label}
+                    )
                     return redirect(complaint)
             else:
                 raise PermissionDenied(services.ERRORS["not_allowed"])
@@ -162,7 +221,9 @@ def complaint_photo(request, pk: int, photo: int, size: str):
         raise Http404
     complaint = get_object_or_404(selectors.complaints_visible_to(request.user), pk=pk)
     stored = get_object_or_404(complaint.photos, pk=photo)
-    response = FileResponse((stored.thumb if size == "thumb" else stored.image).open("rb"), content_type=stored.photo_content_type)
+    response = FileResponse(
+        (stored.thumb if size == "thumb" else stored.image).open("rb"), content_type=stored.photo_content_type
+    )
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -174,7 +235,12 @@ def complaint_photo(request, pk: int, photo: int, size: str):
 def _link_problem(request, code: str, *, survey: Survey | None = None):
     """One clear page for a link that cannot be used: forged, expired, used, or survey closed."""
     status = 404 if code == "forged" else 410
-    return render(request, "feedback/link_problem.html", {"code": code, "message": services.SURVEY_ERRORS[code], "survey": survey}, status=status)
+    return render(
+        request,
+        "feedback/link_problem.html",
+        {"code": code, "message": services.SURVEY_ERRORS[code], "survey": survey},
+        status=status,
+    )
 
 
 LINK_PROBLEMS = ("already_answered", "closed", "forged", "expired")
@@ -198,8 +264,12 @@ def _answer_page(request, invitation, submit):
             form_errors(form, error)
         else:
             return render(request, "feedback/thanks.html", {"survey": survey})
-    return render(request, "feedback/answer.html", {"survey": survey, "invitation": invitation, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "feedback/answer.html",
+        {"survey": survey, "invitation": invitation, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -209,9 +279,17 @@ def answer(request, pk: int, token: str):
         invitation = services.invitation_by_token(invitation_id=pk, token=token)
     except ValidationError as error:
         return _link_problem(request, error.code)
-    return _answer_page(request, invitation, lambda answers, text: services.response_submit_by_link(
-        invitation_id=pk, token=token, answers=answers, text=text, actor=request.user,
-    ))
+    return _answer_page(
+        request,
+        invitation,
+        lambda answers, text: services.response_submit_by_link(
+            invitation_id=pk,
+            token=token,
+            answers=answers,
+            text=text,
+            actor=request.user,
+        ),
+    )
 
 
 @login_required
@@ -221,9 +299,16 @@ def my_invitation(request, pk: int):
     invitation = selectors.invitation_of_owner(request.user, pk)
     if invitation is None:
         raise Http404
-    return _answer_page(request, invitation, lambda answers, text: services.response_submit_as_owner(
-        invitation=invitation, actor=request.user, answers=answers, text=text,
-    ))
+    return _answer_page(
+        request,
+        invitation,
+        lambda answers, text: services.response_submit_as_owner(
+            invitation=invitation,
+            actor=request.user,
+            answers=answers,
+            text=text,
+        ),
+    )
 
 
 # --- the survey desk (community committee, street office, bureau) -----------------------------------------
@@ -247,7 +332,9 @@ def survey_desk(request, pk: int):
     context = {
         "survey": survey,
         "figures": selectors.survey_desk_figures(survey),
-        "results": selectors.survey_results(survey, with_text=with_text) if permissions.can_view_survey_results(request.user, survey) else None,
+        "results": selectors.survey_results(survey, with_text=with_text)
+        if permissions.can_view_survey_results(request.user, survey)
+        else None,
         "with_text": with_text,
         "can_print": permissions.can_print_invitations(request.user, survey),
         "can_paper": permissions.can_record_paper_response(request.user, survey),
@@ -277,9 +364,18 @@ def survey_print(request, pk: int):
         url = absolute(services.answer_path(invitation))
         letters.append({"invitation": invitation, "url": url, "qr": _qr_svg(url)})
     query = urlencode({k: v for k, v in {"all": "1" if everyone else "", "building": building}.items() if v})
-    return render(request, "feedback/survey_print.html", {
-        "survey": survey, "letters": letters, "page": page, "page_query": query, "everyone": everyone, "building": building,
-    })
+    return render(
+        request,
+        "feedback/survey_print.html",
+        {
+            "survey": survey,
+            "letters": letters,
+            "page": page,
+            "page_query": query,
+            "everyone": everyone,
+            "building": building,
+        },
+    )
 
 
 @login_required
@@ -294,12 +390,24 @@ def survey_paper(request, pk: int):
     if request.method == "POST" and form.is_valid():
         invitation = form.cleaned_data["invitation"]
         try:
-            services.response_record_paper(invitation=invitation, actor=request.user, answers=form.answers(), text=form.cleaned_data["text"])
+            services.response_record_paper(
+                invitation=invitation, actor=request.user, answers=form.answers(), text=form.cleaned_data["text"]
+            )
         except ValidationError as error:
             form_errors(form, error)
         else:
-            messages.success(request, _("Paper answer of %(household)s recorded.") % {"household": invitation.household})
+            messages.success(
+                request, _("Paper answer of %(household)s recorded.") % {"household": invitation.household}
+            )
             return redirect("feedback:survey_paper", pk=survey.pk)
-    return render(request, "feedback/survey_paper.html", {
-        "survey": survey, "form": form, "q": query, "figures": selectors.survey_desk_figures(survey),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "feedback/survey_paper.html",
+        {
+            "survey": survey,
+            "form": form,
+            "q": query,
+            "figures": selectors.survey_desk_figures(survey),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -31,18 +31,40 @@ api_v1 = [
     path("projects/<slug:code>/transitions/", projects_api.ProjectTransition.as_view(), name="api-project-transition"),
     path("projects/<slug:code>/plans/", projects_api.PlanList.as_view(), name="api-plans"),
     path("projects/<slug:code>/budget/", disclosure_api.BudgetDetail.as_view(), name="api-budget"),
-    path("projects/<slug:code>/budget/approve/", disclosure_api.BudgetAction.as_view(action="approve"), name="api-budget-approve"),
-    path("projects/<slug:code>/budget/publish/", disclosure_api.BudgetAction.as_view(action="publish"), name="api-budget-publish"),
+    path(
+        "projects/<slug:code>/budget/approve/",
+        disclosure_api.BudgetAction.as_view(action="approve"),
+        name="api-budget-approve",
+    ),
+    path(
+        "projects/<slug:code>/budget/publish/",
+        disclosure_api.BudgetAction.as_view(action="publish"),
+        name="api-budget-publish",
+    ),
     path("projects/<slug:code>/milestones/", disclosure_api.MilestoneAdd.as_view(), name="api-milestones"),
-    path("projects/<slug:code>/milestones/<int:pk>/status/", disclosure_api.MilestoneStatus.as_view(), name="api-milestone-status"),
-    path("projects/<slug:code>/ledger/<int:seq>/reverse/", disclosure_api.LedgerReverse.as_view(), name="api-ledger-reverse"),
-    path("projects/<slug:code>/ledger/<int:seq>/voucher/", disclosure_api.LedgerVoucher.as_view(), name="api-ledger-voucher"),
+    path(
+        "projects/<slug:code>/milestones/<int:pk>/status/",
+        disclosure_api.MilestoneStatus.as_view(),
+        name="api-milestone-status",
+    ),
+    path(
+        "projects/<slug:code>/ledger/<int:seq>/reverse/",
+        disclosure_api.LedgerReverse.as_view(),
+        name="api-ledger-reverse",
+    ),
+    path(
+        "projects/<slug:code>/ledger/<int:seq>/voucher/",
+        disclosure_api.LedgerVoucher.as_view(),
+        name="api-ledger-voucher",
+    ),
     path("projects/<slug:code>/petition/submit/", projects_api.PetitionSubmit.as_view(), name="api-petition-submit"),
     path("projects/<slug:code>/votes/", projects_api.VoteCreate.as_view(), name="api-vote-create"),
     path("projects/<slug:code>/award/", projects_api.AwardCreate.as_view(), name="api-award"),
     path("projects/<slug:code>/acceptance/", projects_api.AcceptanceSign.as_view(), name="api-acceptance"),
     path("sponsorships/<int:pk>/answer/", projects_api.SponsorshipAnswer.as_view(), name="api-sponsorship-answer"),
-    path("sponsorships/<int:pk>/withdraw/", projects_api.SponsorshipWithdraw.as_view(), name="api-sponsorship-withdraw"),
+    path(
+        "sponsorships/<int:pk>/withdraw/", projects_api.SponsorshipWithdraw.as_view(), name="api-sponsorship-withdraw"
+    ),
     path("plans/<int:pk>/comments/", projects_api.PlanComment.as_view(), name="api-plan-comment"),
     path("plans/<int:pk>/publish/", projects_api.PlanPublish.as_view(), name="api-plan-publish"),
     path("plans/<int:pk>/", projects_api.PlanDetail.as_view(), name="api-plan"),
@@ -62,7 +84,9 @@ api_v1 = [
     path("votes/<slug:code>/close/", projects_api.VoteAction.as_view(action="close"), name="api-vote-close"),
     path("complaints/", feedback_api.ComplaintListCreate.as_view(), name="api-complaints"),
     path("complaints/<int:pk>/", feedback_api.ComplaintDetail.as_view(), name="api-complaint"),
-    path("complaints/<int:pk>/transitions/", feedback_api.ComplaintTransition.as_view(), name="api-complaint-transition"),
+    path(
+        "complaints/<int:pk>/transitions/", feedback_api.ComplaintTransition.as_view(), name="api-complaint-transition"
+    ),
     path("complaints/<int:pk>/messages/", feedback_api.ComplaintMessage.as_view(), name="api-complaint-message"),
     path("surveys/invitations/", feedback_api.MyInvitations.as_view(), name="api-invitations"),
     path("surveys/invitations/<int:pk>/answer/", feedback_api.InvitationAnswer.as_view(), name="api-invitation-answer"),

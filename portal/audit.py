@@ -44,27 +44,84 @@ def register() -> None:
 
     audited = [
         # model, project link, auditlog options
-        (Ownership, None, {"include_fields": ["status", "is_voting_owner", "rejection_reason", "reviewed_by", "household", "resident"]}),
+        (
+            Ownership,
+            None,
+            {
+                "include_fields": [
+                    "status",
+                    "is_voting_owner",
+                    "rejection_reason",
+                    "reviewed_by",
+                    "household",
+                    "resident",
+                ]
+            },
+        ),
         (Project, "pk", {"include_fields": ["status", "title", "completed_on", "estate"]}),
         (Petition, "project_id", {"include_fields": ["status", "reason"]}),
         (Sponsorship, "petition.project_id", {"include_fields": ["status", "household", "resident"]}),
-        (Vote, "project_id", {"include_fields": ["status", "title", "matter", "scope", "opens_at", "closes_at", "opened_at",
-                                                  "closed_at", "electorate_owners", "electorate_area", "result"]}),
+        (
+            Vote,
+            "project_id",
+            {
+                "include_fields": [
+                    "status",
+                    "title",
+                    "matter",
+                    "scope",
+                    "opens_at",
+                    "closes_at",
+                    "opened_at",
+                    "closed_at",
+                    "electorate_owners",
+                    "electorate_area",
+                    "result",
+                ]
+            },
+        ),
         (PlanVersion, "project_id", {"include_fields": ["status", "number", "summary", "published_at"]}),
         (PlanItem, "version.project_id", {}),
-        (Budget, "project_id", {"include_fields": ["status", "total", "approved_by", "approved_at", "published_at", "notice_ends_on"]}),
+        (
+            Budget,
+            "project_id",
+            {"include_fields": ["status", "total", "approved_by", "approved_at", "published_at", "notice_ends_on"]},
+        ),
         (BudgetLine, "budget.project_id", {}),
-        (Award, "project_id", {"include_fields": ["role", "organization", "contract_amount", "ended_at", "end_reason"]}),
+        (
+            Award,
+            "project_id",
+            {"include_fields": ["role", "organization", "contract_amount", "ended_at", "end_reason"]},
+        ),
         (LedgerEntry, "project_id", {"exclude_fields": ["voucher"]}),
         (AcceptanceSignature, "project_id", {}),
-        (Complaint, "project_id", {"include_fields": ["status", "route", "agency", "escalated_at", "escalation",
-                                                       "acknowledged_at", "resolved_at", "closed_at", "reopened"]}),
+        (
+            Complaint,
+            "project_id",
+            {
+                "include_fields": [
+                    "status",
+                    "route",
+                    "agency",
+                    "escalated_at",
+                    "escalation",
+                    "acknowledged_at",
+                    "resolved_at",
+                    "closed_at",
+                    "reopened",
+                ]
+            },
+        ),
         # Permission grants: object permissions on projects, memberships, groups, admin rights.
         (ProjectGroupObjectPermission, "content_object_id", {}),
         (ProjectUserObjectPermission, "content_object_id", {}),
         (Membership, None, {}),
         (Organization, None, {"include_fields": ["name", "kind", "is_active", "street", "community"]}),
-        (User, None, {"include_fields": ["username", "is_active", "is_staff", "is_superuser"], "m2m_fields": {"groups"}}),
+        (
+            User,
+            None,
+            {"include_fields": ["username", "is_active", "is_staff", "is_superuser"], "m2m_fields": {"groups"}},
+        ),
     ]
     for model, link, options in audited:
         if auditlog.contains(model):

@@ -43,8 +43,13 @@ class Chart:
     unit: str = "count"  # count (whole-number ticks) | money (¥, thousands separators) | rating
 
     def data(self) -> dict:
-        return {"type": self.kind, "horizontal": self.horizontal, "unit": self.unit, "labels": [str(x) for x in self.labels],
-                "series": [{"label": str(name), "data": [float(v) for v in values]} for name, values in self.series]}
+        return {
+            "type": self.kind,
+            "horizontal": self.horizontal,
+            "unit": self.unit,
+            "labels": [str(x) for x in self.labels],
+            "series": [{"label": str(name), "data": [float(v) for v in values]} for name, values in self.series],
+        }
 
     @property
     def data_id(self) -> str:
@@ -58,20 +63,28 @@ class Chart:
 def _status_chart(projects, chart_id: str, title) -> Chart:
     counts = dict(projects.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     labels = [s for s in Project.Status.values if counts.get(s)]
-    return Chart(chart_id, "bar", [Project.Status(s).label for s in labels], [(title, [counts[s] for s in labels])], horizontal=True)
+    return Chart(
+        chart_id,
+        "bar",
+        [Project.Status(s).label for s in labels],
+        [(title, [counts[s] for s in labels])],
+        horizontal=True,
+    )
 
 
 def _complaint_times(complaints) -> dict:
     hours = ExpressionWrapper(F("acknowledged_at") - F("filed_at"), output_field=DurationField())
     days = ExpressionWrapper(F("resolved_at") - F("filed_at"), output_field=DurationField())
     figures = complaints.aggregate(
-        total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        total=Count("id"),
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
         acknowledged_on_time=Count("id", filter=Q(acknowledged_at__lte=F("acknowledge_due"))),
         resolved=Count("id", filter=Q(resolved_at__isnull=False)),
         resolved_on_time=Count("id", filter=Q(resolved_at__lte=F("resolve_due"))),
         escalated=Count("id", filter=Q(escalated_at__isnull=False)),
-        ack=Avg(hours), resolve=Avg(days),
+        ack=Avg(hours),
+        resolve=Avg(days),
     )
     figures["ack_hours"] = round(figures.pop("ack").total_seconds() / 3600, 1) if figures["ack"] else None
     figures["resolve_days"] = round(figures.pop("resolve").total_seconds() / 86400, 1) if figures["resolve"] else None
@@ -101,36 +114,74 @@ def city_overview() -> CityOverview:
     overview = CityOverview(projects=projects.count())
     overview.by_status = _status_chart(projects, "chart-city-status", _("Projects"))
     streets = list(
-        projects.order_by().values("estate__community__street__name").annotate(n=Count("id")).order_by("-n", "estate__community__street__name")[:15]
+        projects.order_by()
+        .values("estate__community__street__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "estate__community__street__name")[:15]
     )
-    overview.by_street = Chart("chart-city-streets", "bar", [s["estate__community__street__name"] for s in streets],
-                               [(_("Projects"), [s["n"] for s in streets])], horizontal=True)
+    overview.by_street = Chart(
+        "chart-city-streets",
+        "bar",
+        [s["estate__community__street__name"] for s in streets],
+        [(_("Projects"), [s["n"] for s in streets])],
+        horizontal=True,
+    )
     budgeted = dict(
-        BudgetLine.objects.filter(budget__status=Budget.Status.PUBLISHED).order_by().values_list("source").annotate(s=Sum("amount"))
+        BudgetLine.objects.filter(budget__status=Budget.Status.PUBLISHED)
+        .order_by()
+        .values_list("source")
+        .annotate(s=Sum("amount"))
         .values_list("source", "s")
     )
     received = dict(
-        LedgerEntry.objects.filter(kind=LedgerEntry.Kind.INCOME).order_by().values_list("category").annotate(s=Sum("amount"))
+        LedgerEntry.objects.filter(kind=LedgerEntry.Kind.INCOME)
+        .order_by()
+        .values_list("category")
+        .annotate(s=Sum("amount"))
         .values_list("category", "s")
     )
     sources = [s for s in FundingSource.values if budgeted.get(s) or received.get(s)]
-    overview.by_source = Chart("chart-city-sources", "bar", [FundingSource(s).label for s in sources], [
-        (_("Budgeted (¥)"), [budgeted.get(s) or Decimal("0") for s in sources]),
-        (_("Received (¥)"), [received.get(s) or Decimal("0") for s in sources]),
-    ], horizontal=True, unit="money")
+    overview.by_source = Chart(
+        "chart-city-sources",
+        "bar",
+        [FundingSource(s).label for s in sources],
+        [
+            (_("Budgeted (¥)"), [budgeted.get(s) or Decimal("0") for s in sources]),
+            (_("Received (¥)"), [received.get(s) or Decimal("0") for s in sources]),
+        ],
+        horizontal=True,
+        unit="money",
+    )
     overview.budget_total = sum(budgeted.values(), Decimal("0"))
     overview.received = sum(received.values(), Decimal("0"))
-    latest = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-posted_at", "-id").values("project_percent")[:1]
+    latest = (
+        ProgressUpdate.objects.filter(project=OuterRef("pk"))
+        .order_by("-posted_at", "-id")
+        .values("project_percent")[:1]
+    )
     percents = projects.annotate(p=Subquery(latest)).filter(p__isnull=False).order_by().values("p")
-    buckets = percents.aggregate(**{f"b{lo}": Count("pk", filter=Q(p__gte=lo, p__lte=hi)) for lo, hi in PROGRESS_BUCKETS})
-    overview.progress = Chart("chart-city-progress", "bar", [f"{lo}–{hi}%" if lo != hi else f"{lo}%" for lo, hi in PROGRESS_BUCKETS],
-                              [(_("Projects"), [buckets[f"b{lo}"] for lo, _hi in PROGRESS_BUCKETS])])
+    buckets = percents.aggregate(
+        **{f"b{lo}": Count("pk", filter=Q(p__gte=lo, p__lte=hi)) for lo, hi in PROGRESS_BUCKETS}
+    )
+    overview.progress = Chart(
+        "chart-city-progress",
+        "bar",
+        [f"{lo}–{hi}%" if lo != hi else f"{lo}%" for lo, hi in PROGRESS_BUCKETS],
+        [(_("Projects"), [buckets[f"b{lo}"] for lo, _hi in PROGRESS_BUCKETS])],
+    )
     rated = list(
         Organization.objects.filter(kind=Organization.Kind.CONTRACTOR, rating_overall__isnull=False)
-        .order_by(F("rating_overall").desc(), "name").values_list("name", "rating_overall", "rating_responses")[:12]
+        .order_by(F("rating_overall").desc(), "name")
+        .values_list("name", "rating_overall", "rating_responses")[:12]
     )
-    overview.contractors = Chart("chart-city-contractors", "bar", [name for name, _r, _n in rated],
-                                 [(_("Residents' rating (1–5)"), [r for _n, r, _c in rated])], horizontal=True, unit="rating")
+    overview.contractors = Chart(
+        "chart-city-contractors",
+        "bar",
+        [name for name, _r, _n in rated],
+        [(_("Residents' rating (1–5)"), [r for _n, r, _c in rated])],
+        horizontal=True,
+        unit="rating",
+    )
     overview.complaints = _complaint_times(Complaint.objects.all())
     return overview
 
@@ -153,29 +204,52 @@ def street_desk(viewer: Viewer) -> StreetDesk:
     streets = viewer.street_ids
     projects = Project.objects.filter(estate__community__street_id__in=streets)
     desk = StreetDesk()
-    desk.petitions = list(projects.filter(status=Project.Status.SUBMITTED).select_related("estate").order_by("status_changed_at")[:LIST])
+    desk.petitions = list(
+        projects.filter(status=Project.Status.SUBMITTED).select_related("estate").order_by("status_changed_at")[:LIST]
+    )
     desk.plans = list(
-        PlanVersion.objects.filter(project__in=projects, status=PlanVersion.Status.DRAFT, project__status=Project.Status.PLANNING)
-        .select_related("project__estate").order_by("created_at")[:LIST]
+        PlanVersion.objects.filter(
+            project__in=projects, status=PlanVersion.Status.DRAFT, project__status=Project.Status.PLANNING
+        )
+        .select_related("project__estate")
+        .order_by("created_at")[:LIST]
     )
     # Every adopted plan waits for its budget: to draft (none yet — the field test's "nothing to do"
     # while a budget waited to be drafted), to approve, to publish. One query, the budget joined.
     desk.budgets = []
-    for project in projects.filter(status=Project.Status.PLAN_ADOPTED).select_related("estate", "budget").order_by("status_changed_at")[:LIST]:
+    for project in (
+        projects.filter(status=Project.Status.PLAN_ADOPTED)
+        .select_related("estate", "budget")
+        .order_by("status_changed_at")[:LIST]
+    ):
         budget = getattr(project, "budget", None)
-        step = _("to draft") if budget is None else (_("to approve") if budget.status == Budget.Status.DRAFT else _("to publish"))
+        step = (
+            _("to draft")
+            if budget is None
+            else (_("to approve") if budget.status == Budget.Status.DRAFT else _("to publish"))
+        )
         desk.budgets.append((project, step))
     now = timezone.now()
     complaints = Complaint.objects.filter(project__in=projects)
     desk.overdue = list(complaints.overdue(now).select_related("project__estate").order_by("acknowledge_due")[:LIST])
     desk.by_status = _status_chart(projects, "chart-street-status", _("Projects"))
     money = list(
-        projects_with_money(projects.filter(budget__status=Budget.Status.PUBLISHED)).select_related("estate").order_by("-budget_total")[:12]
+        projects_with_money(projects.filter(budget__status=Budget.Status.PUBLISHED))
+        .select_related("estate")
+        .order_by("-budget_total")[:12]
     )
     desk.money_rows = money
-    desk.money = Chart("chart-street-money", "bar", [p.estate.name for p in money], [
-        (_("Budget (¥)"), [p.budget_total or 0 for p in money]), (_("Spent (¥)"), [p.spent or 0 for p in money]),
-    ], horizontal=True, unit="money")
+    desk.money = Chart(
+        "chart-street-money",
+        "bar",
+        [p.estate.name for p in money],
+        [
+            (_("Budget (¥)"), [p.budget_total or 0 for p in money]),
+            (_("Spent (¥)"), [p.spent or 0 for p in money]),
+        ],
+        horizontal=True,
+        unit="money",
+    )
     desk.complaints = _complaint_times(complaints)
     return desk
 
@@ -184,17 +258,23 @@ def contractor_work(viewer: Viewer) -> dict:
     """The projects the user's organization holds the works of, with what is due (3 queries)."""
     orgs = [m.organization_id for m in viewer.memberships]
     awards = list(
-        Award.objects.filter(organization_id__in=orgs, ended_at__isnull=True).select_related("project__estate").order_by("project__estate__name")
+        Award.objects.filter(organization_id__in=orgs, ended_at__isnull=True)
+        .select_related("project__estate")
+        .order_by("project__estate__name")
     )
     project_ids = [a.project_id for a in awards]
     soon = timezone.localdate() + timedelta(days=14)
     due = list(
         Milestone.objects.filter(project_id__in=project_ids, status=Milestone.Status.SCHEDULED, due_date__lte=soon)
-        .select_related("project__estate").order_by("due_date")[:LIST]
+        .select_related("project__estate")
+        .order_by("due_date")[:LIST]
     )
     open_complaints = dict(
         Complaint.objects.filter(project_id__in=project_ids, route=Complaint.Route.WORKS, status__in=OPEN_STATUSES)
-        .order_by().values_list("project_id").annotate(n=Count("id")).values_list("project_id", "n")
+        .order_by()
+        .values_list("project_id")
+        .annotate(n=Count("id"))
+        .values_list("project_id", "n")
     )
     today = timezone.localdate()
     return {
@@ -210,26 +290,42 @@ def resident_work(viewer: Viewer) -> dict:
         return {}
     now = timezone.now()
     votes = list(
-        Voter.objects.filter(resident=resident, vote__status=Vote.Status.OPEN, vote__closes_at__gt=now, ballot__isnull=True)
-        .select_related("vote__project__estate").order_by("vote__closes_at")[:LIST]
+        Voter.objects.filter(
+            resident=resident, vote__status=Vote.Status.OPEN, vote__closes_at__gt=now, ballot__isnull=True
+        )
+        .select_related("vote__project__estate")
+        .order_by("vote__closes_at")[:LIST]
     )
-    needs = list(Need.objects.filter(filed_by=resident).select_related("catalog_item", "project__estate").order_by("-created_at")[:LIST])
+    needs = list(
+        Need.objects.filter(filed_by=resident)
+        .select_related("catalog_item", "project__estate")
+        .order_by("-created_at")[:LIST]
+    )
     complaints = list(
-        Complaint.objects.filter(filed_by=resident, status__in=OPEN_STATUSES).select_related("project__estate").order_by("-filed_at")[:LIST]
+        Complaint.objects.filter(filed_by=resident, status__in=OPEN_STATUSES)
+        .select_related("project__estate")
+        .order_by("-filed_at")[:LIST]
     )
     # Votes of the owner's estates that opened before their claim was verified: the electorate was
     # fixed at opening (architecture §4), so they are not in it — the home page says so (one query).
     ownership = "project__estate__buildings__households__ownerships__"
     missed = list(
         Vote.objects.filter(
-            status=Vote.Status.OPEN, closes_at__gt=now, **{
-                f"{ownership}resident": resident, f"{ownership}status": Ownership.Status.VERIFIED,
-                f"{ownership}is_voting_owner": True, "opened_at__lt": F(f"{ownership}reviewed_at"),
+            status=Vote.Status.OPEN,
+            closes_at__gt=now,
+            **{
+                f"{ownership}resident": resident,
+                f"{ownership}status": Ownership.Status.VERIFIED,
+                f"{ownership}is_voting_owner": True,
+                "opened_at__lt": F(f"{ownership}reviewed_at"),
             },
-        ).exclude(voters__resident=resident).select_related("project__estate").distinct().order_by("closes_at")[:LIST]
+        )
+        .exclude(voters__resident=resident)
+        .select_related("project__estate")
+        .distinct()
+        .order_by("closes_at")[:LIST]
     )
     return {"votes": [v.vote for v in votes], "needs": needs, "complaints": complaints, "missed_votes": missed}
-
 
 
 def resident_block(viewer: Viewer) -> dict:
@@ -240,13 +336,19 @@ def resident_block(viewer: Viewer) -> dict:
         "invitations": list(project_selectors.invitations_for(user)),
         "petitionable": project_selectors.petitionable_estates(user) if has_verified else [],
         "claims": claims,
-        "estates": sorted({c.household.building.estate for c in claims if c.status != Ownership.Status.REJECTED}, key=str),
+        "estates": sorted(
+            {c.household.building.estate for c in claims if c.status != Ownership.Status.REJECTED}, key=str
+        ),
         "has_verified": any(c.status == Ownership.Status.VERIFIED for c in claims),
         "surveys": list(feedback_selectors.invitations_for(user)),
         # 关怀模式's simple home: the estate's renovation, for the "money and progress" tile (one query).
-        "care_projects": list(project_selectors.public_projects_of_estates(
-            [c.household.building.estate_id for c in claims if c.status != Ownership.Status.REJECTED]
-        )) if getattr(user, "care_mode", False) else [],
+        "care_projects": list(
+            project_selectors.public_projects_of_estates(
+                [c.household.building.estate_id for c in claims if c.status != Ownership.Status.REJECTED]
+            )
+        )
+        if getattr(user, "care_mode", False)
+        else [],
     }
 
 
@@ -263,7 +365,8 @@ def _with_projects(estates: list[Estate]) -> list[Estate]:
 def community_block(viewer: Viewer) -> dict:
     estates = _with_projects(list(selectors.estates_for_community_staff(viewer.user)))
     return {
-        "estates": estates, "pending": sum(e.pending_count for e in estates),
+        "estates": estates,
+        "pending": sum(e.pending_count for e in estates),
         # The paper-ballot desk of every open vote in their estates (one query).
         "open_votes": list(project_selectors.open_votes_of_estates([e.pk for e in estates])),
     }
@@ -318,6 +421,11 @@ def build(viewer) -> dict:
     if roles:
         # Complaints the user filed or must answer, open and overdue (one query).
         context["complaints"] = feedback_selectors.complaint_counts(user)
-    context["charts"] = [c for block in (context.get("street_desk"), context.get("overview")) if block
-                         for c in vars(block).values() if isinstance(c, Chart) and c.labels]
+    context["charts"] = [
+        c
+        for block in (context.get("street_desk"), context.get("overview"))
+        if block
+        for c in vars(block).values()
+        if isinstance(c, Chart) and c.labels
+    ]
     return context

@@ -26,8 +26,12 @@ def export_job_build(*, job_id) -> ExportJob:
         return job
     report, filters = REPORTS[job.report], Filters.from_json(job.filters)
     ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.RUNNING, started_at=timezone.now(), rows_done=0, rows_total=report.count(filters),
-        attempts=job.attempts + 1, error="",
+        status=ExportJob.Status.RUNNING,
+        started_at=timezone.now(),
+        rows_done=0,
+        rows_total=report.count(filters),
+        attempts=job.attempts + 1,
+        error="",
     )
 
     def progress(n):
@@ -38,8 +42,13 @@ def export_job_build(*, job_id) -> ExportJob:
     os.close(handle)
     try:
         with translation.override(language):
-            written = xlsx_write(path, title=str(report.title), header=[str(h) for _c, h in report.columns],
-                                 rows=report.rows(filters), progress=progress)
+            written = xlsx_write(
+                path,
+                title=str(report.title),
+                header=[str(h) for _c, h in report.columns],
+                rows=report.rows(filters),
+                progress=progress,
+            )
         job.refresh_from_db()
         if job.file:
             job.file.delete(save=False)
@@ -49,7 +58,11 @@ def export_job_build(*, job_id) -> ExportJob:
         os.unlink(path)
     now = timezone.now()
     ExportJob.objects.filter(pk=job.pk).update(
-        file=job.file.name, status=ExportJob.Status.DONE, rows_done=written, rows_total=written, finished_at=now,
+        file=job.file.name,
+        status=ExportJob.Status.DONE,
+        rows_done=written,
+        rows_total=written,
+        finished_at=now,
         expires_at=now + timedelta(hours=settings.EXPORT_KEEP_HOURS),
     )
     job.refresh_from_db()
@@ -57,7 +70,9 @@ def export_job_build(*, job_id) -> ExportJob:
 
 
 def export_job_fail(*, job_id, error: str) -> None:
-    ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.Status.DONE).update(status=ExportJob.Status.FAILED, error=error[:500])
+    ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.Status.DONE).update(
+        status=ExportJob.Status.FAILED, error=error[:500]
+    )
 
 
 def exports_purge(*, now=None) -> int:

@@ -9,8 +9,12 @@ from stakeholders.models import Street
 class ReportFilterForm(StyledFormMixin, forms.Form):
     """Street (only those in the user's scope), project status, a date range."""
 
-    street = forms.ModelChoiceField(label=_("Street"), queryset=Street.objects.none(), required=False, empty_label=_("All in my scope"))
-    status = forms.ChoiceField(label=_("Project status"), required=False, choices=[("", _("All"))] + list(Project.Status.choices))
+    street = forms.ModelChoiceField(
+        label=_("Street"), queryset=Street.objects.none(), required=False, empty_label=_("All in my scope")
+    )
+    status = forms.ChoiceField(
+        label=_("Project status"), required=False, choices=[("", _("All"))] + list(Project.Status.choices)
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=IsoDateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=IsoDateInput())
 

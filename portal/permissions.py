@@ -7,7 +7,11 @@ from stakeholders import permissions as stakeholder_permissions
 
 
 def may_export(user) -> bool:
-    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user) or stakeholder_permissions.is_any_street_staff(user)
+    return (
+        stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_bureau_staff(user)
+        or stakeholder_permissions.is_any_street_staff(user)
+    )
 
 
 def export_street_ids(user) -> frozenset[int] | None:

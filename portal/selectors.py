@@ -30,8 +30,6 @@ def audit_display(entries) -> list:
     choice labels, ledger categories and funding sources by name; a linked record by its number
     (no query per row: auditlog's own display would fetch every foreign key)."""
 
-
-
     entries = list(entries)
     for entry in entries:
         entry.object_repr = organization_group_label(entry.object_repr or "")

@@ -31,7 +31,9 @@ def export_job_start(*, actor, report: str, filters: Filters, language: str = ""
     if report not in REPORTS:
         raise ValidationError(ERRORS["unknown_report"], code="unknown_report")
     job = ExportJob.objects.create(
-        requested_by=actor, report=report, filters={**filters.as_json(), "language": language or settings.LANGUAGE_CODE},
+        requested_by=actor,
+        report=report,
+        filters={**filters.as_json(), "language": language or settings.LANGUAGE_CODE},
     )
     transaction.on_commit(lambda: build_export.delay(str(job.pk)))
     return job

@@ -50,8 +50,11 @@ def _filters(request, data=None) -> tuple[ReportFilterForm, Filters]:
     data = form.cleaned_data if form.is_bound else {}
     street = data.get("street")
     return form, Filters(
-        streets=scope, street=street.pk if street else None, status=data.get("status") or "",
-        date_from=data.get("date_from"), date_to=data.get("date_to"),
+        streets=scope,
+        street=street.pk if street else None,
+        status=data.get("status") or "",
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
     )
 
 
@@ -60,10 +63,19 @@ def reports(request):
     _may_export_or_403(request.user)
     form, filters = _filters(request)
     query = request.GET.urlencode()
-    return render(request, "portal/reports.html", {
-        "form": form, "valid": filters is not None, "reports": list(REPORTS.values()), "query": query,
-        "jobs": selectors.export_jobs_of(request.user), "city_wide": permissions.export_street_ids(request.user) is None,
-    }, status=200 if filters is not None else 400)
+    return render(
+        request,
+        "portal/reports.html",
+        {
+            "form": form,
+            "valid": filters is not None,
+            "reports": list(REPORTS.values()),
+            "query": query,
+            "jobs": selectors.export_jobs_of(request.user),
+            "city_wide": permissions.export_street_ids(request.user) is None,
+        },
+        status=200 if filters is not None else 400,
+    )
 
 
 def _report_or_404(code: str):
@@ -101,7 +113,9 @@ def report_xlsx(request, code: str):
     form, filters = _filters(request, request.POST)  # the filters travel in the form
     if filters is None:
         return redirect("reports")
-    job = services.export_job_start(actor=request.user, report=report.code, filters=filters, language=translation.get_language())
+    job = services.export_job_start(
+        actor=request.user, report=report.code, filters=filters, language=translation.get_language()
+    )
     return redirect("export_job", pk=job.pk)
 
 
@@ -124,7 +138,9 @@ def export_download(request, pk):
     if job.status != ExportJob.Status.DONE or not job.file:
         return HttpResponse(_("This file is not ready, or its kept time is over."), status=410)
     name = f"{job.report}-{timezone.localtime(job.finished_at).strftime('%Y%m%d-%H%M')}.xlsx"
-    response = private_file_response(job.file, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", download_name=name)
+    response = private_file_response(
+        job.file, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", download_name=name
+    )
     response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment", 1)
     return response
 
@@ -143,15 +159,26 @@ def audit(request):
     entries = selectors.audit_entries(project_code=data.get("project", ""), username=data.get("user", ""))
     page = Paginator(entries, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in data.items() if v})
-    return render(request, "portal/audit.html",
-                  {"form": form, "page": page, "entries": selectors.audit_display(page.object_list), "page_query": query})
+    return render(
+        request,
+        "portal/audit.html",
+        {"form": form, "page": page, "entries": selectors.audit_display(page.object_list), "page_query": query},
+    )
 
 
 def robots(request):
     """Search engines may read the public disclosure; accounts, the admin and the API are not for them."""
 
-    lines = ["User-agent: *", "Allow: /disclosure/", "Disallow: /accounts/", "Disallow: /admin/", "Disallow: /api/",
-             "Disallow: /reports/", "Disallow: /feedback/answer/", ""]
+    lines = [
+        "User-agent: *",
+        "Allow: /disclosure/",
+        "Disallow: /accounts/",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /reports/",
+        "Disallow: /feedback/answer/",
+        "",
+    ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
@@ -165,9 +192,11 @@ def not_found(request, exception=None):
     """404: the API's error body under /api/ and /open311/, the portal's page elsewhere."""
 
     if request.path.startswith("/open311/"):
-
         return error_for_path(request.path, 404, _("Not found."))
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "not_found", "message": _("Not found."), "fields": {}}, status=404,
-                            json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"code": "not_found", "message": _("Not found."), "fields": {}},
+            status=404,
+            json_dumps_params={"ensure_ascii": False},
+        )
     return render(request, "404.html", status=404)

@@ -38,8 +38,6 @@ class ProjectAdmin(GuardedModelAdmin):
         return False
 
 
-
-
 class SponsorshipInline(ReadOnlyInline):
     model = Sponsorship
     fields = ["resident", "household", "status", "invited_by", "responded_at"]
@@ -68,8 +66,6 @@ class BallotAdmin(ReadOnlyAdmin):
     list_filter = ["channel", "choice"]
     search_fields = ["vote__code"]
     list_select_related = ["vote"]
-
-
 
 
 @admin.register(CatalogItem)
@@ -109,8 +105,6 @@ class PlanVersionAdmin(ReadOnlyAdmin):
     search_fields = ["project__code", "project__estate__name"]
     list_select_related = ["project"]
     inlines = [PlanItemInline]
-
-
 
 
 @admin.register(Award)

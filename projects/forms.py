@@ -30,7 +30,10 @@ class PetitionForm(StyledFormMixin, forms.Form):
         label=_("Why does the estate need renovation?"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("For example: leaking roofs, old water pipes, no lighting in the stairwells. Neighbours and the street office will read it."),
+        help_text=_(
+            "For example: leaking roofs, old water pipes, no lighting in the stairwells. Neighbours and the "
+            "street office will read it."
+        ),
     )
 
     def __init__(self, *args, estates, **kwargs):
@@ -43,7 +46,10 @@ class InviteForm(StyledFormMixin, forms.Form):
     phone = forms.CharField(
         label=_("Neighbour's mobile number"),
         max_length=20,
-        help_text=_("They must be a verified owner in this estate. They will see the invitation on their home page and decide themselves."),
+        help_text=_(
+            "They must be a verified owner in this estate. They will see the invitation on their home page and "
+            "decide themselves."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
 
@@ -89,12 +95,15 @@ class NeedForm(StyledFormMixin, forms.Form):
 
 class TriageForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("include", _("Include in the plan")), ("decline", _("Decline"))],
+        label=_("Decision"),
+        choices=[("include", _("Include in the plan")), ("decline", _("Decline"))],
         widget=forms.RadioSelect,
     )
     plan_item = forms.TypedChoiceField(label=_("Plan item (optional)"), required=False, coerce=int, empty_value=None)
     reason = forms.CharField(
-        label=_("Reason (required to decline; the owner sees it)"), required=False, max_length=2000,
+        label=_("Reason (required to decline; the owner sees it)"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -140,8 +149,11 @@ class MoneyField(forms.DecimalField):
         messages.update(kwargs.pop("error_messages", {}))
         kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
         super().__init__(
-            max_digits=max_digits, decimal_places=2, min_value=Decimal("0.01") if positive else Decimal("0"),
-            error_messages=messages, **kwargs,
+            max_digits=max_digits,
+            decimal_places=2,
+            min_value=Decimal("0.01") if positive else Decimal("0"),
+            error_messages=messages,
+            **kwargs,
         )
 
 
@@ -181,7 +193,10 @@ class PlanItemForm(FundingFieldsMixin, StyledFormMixin, forms.Form):
 
 class SummaryForm(StyledFormMixin, forms.Form):
     summary = forms.CharField(
-        label=_("Summary of this version"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Summary of this version"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What changed since the last version, and why (answers to residents' comments)."),
     )
 
@@ -228,7 +243,8 @@ class VoteForm(StyledFormMixin, forms.Form):
 class PaperBallotForm(StyledFormMixin, forms.Form):
     voter = forms.IntegerField(widget=forms.HiddenInput)
     choice = forms.ChoiceField(
-        label=_("Choice on the signed ballot"), widget=forms.RadioSelect,
+        label=_("Choice on the signed ballot"),
+        widget=forms.RadioSelect,
         choices=Ballot.Choice.choices,
         error_messages={"required": _("Choose agree, disagree or abstain.")},
     )
@@ -244,11 +260,18 @@ class PaperBallotForm(StyledFormMixin, forms.Form):
 
 
 class AwardForm(StyledFormMixin, forms.Form):
-    contractor = forms.ModelChoiceField(label=_("Contractor (施工单位)"), queryset=None, required=False, empty_label=_("— keep as is —"))
-    supervisor = forms.ModelChoiceField(label=_("Supervisor (监理)"), queryset=None, required=False, empty_label=_("— keep as is —"))
+    contractor = forms.ModelChoiceField(
+        label=_("Contractor (施工单位)"), queryset=None, required=False, empty_label=_("— keep as is —")
+    )
+    supervisor = forms.ModelChoiceField(
+        label=_("Supervisor (监理)"), queryset=None, required=False, empty_label=_("— keep as is —")
+    )
     contract_amount = money_field(_("Contract amount (CNY)"), required=False)
     reason = forms.CharField(
-        label=_("Reason for a replacement"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason for a replacement"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only when replacing an organization already awarded; shown on the public timeline."),
     )
 
@@ -265,7 +288,10 @@ class AwardForm(StyledFormMixin, forms.Form):
 class AcceptanceForm(StyledFormMixin, forms.Form):
     role = forms.CharField(widget=forms.HiddenInput)
     opinion = forms.CharField(
-        label=_("Acceptance opinion"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Acceptance opinion"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example: works checked on site against the plan; no outstanding defects."),
     )
 

@@ -31,14 +31,25 @@ TRANSITIONS: dict[tuple[str, str], By] = {
 }
 
 # Stages of the money and the works (disclosure keeps the budget, ledger and progress).
-BUDGET_PUBLISHED_STATUSES = frozenset({S.BUDGET_APPROVED, S.CONTRACTED, S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED})
+BUDGET_PUBLISHED_STATUSES = frozenset(
+    {S.BUDGET_APPROVED, S.CONTRACTED, S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED}
+)
 PLAN_ADOPTED_STATUSES = BUDGET_PUBLISHED_STATUSES | {S.PLAN_ADOPTED}
 
 # A project "under way": while one is, the estate cannot start another petition.
-OPEN_PROJECT_STATUSES = frozenset({
-    S.PETITIONING, S.SUBMITTED, S.ACCEPTED, S.PLANNING, S.PLAN_VOTING, S.PLAN_ADOPTED, S.BUDGET_APPROVED,
-    S.CONTRACTED, S.UNDER_CONSTRUCTION,
-})
+OPEN_PROJECT_STATUSES = frozenset(
+    {
+        S.PETITIONING,
+        S.SUBMITTED,
+        S.ACCEPTED,
+        S.PLANNING,
+        S.PLAN_VOTING,
+        S.PLAN_ADOPTED,
+        S.BUDGET_APPROVED,
+        S.CONTRACTED,
+        S.UNDER_CONSTRUCTION,
+    }
+)
 # Needs (点单) are filed, supported and triaged from acceptance until the plan vote is called.
 NEEDS_OPEN_STATUSES = frozenset({S.ACCEPTED, S.PLANNING})
 # The street approver awards (or replaces) the builders from the budget's approval until completion.
@@ -57,6 +68,14 @@ def next_statuses(status: str) -> list[str]:
 # What the public sees: every project the street office has taken on (accepted onwards), and those
 # it turned down. Petitions still collecting signatures are the owners' own business.
 PUBLIC_STATUSES = [
-    S.ACCEPTED, S.PLANNING, S.PLAN_VOTING, S.PLAN_ADOPTED, S.BUDGET_APPROVED, S.CONTRACTED,
-    S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED, S.REJECTED,
+    S.ACCEPTED,
+    S.PLANNING,
+    S.PLAN_VOTING,
+    S.PLAN_ADOPTED,
+    S.BUDGET_APPROVED,
+    S.CONTRACTED,
+    S.UNDER_CONSTRUCTION,
+    S.COMPLETED,
+    S.MAINTAINED,
+    S.REJECTED,
 ]

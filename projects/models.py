@@ -105,7 +105,9 @@ class Petition(models.Model):
         SUBMITTED = "submitted", _("Submitted to the street office")
         CLOSED = "closed", _("Closed")
 
-    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="petition", verbose_name=_("project"))
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="petition", verbose_name=_("project")
+    )
     started_by = models.ForeignKey(
         "stakeholders.Resident", on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
     )
@@ -128,7 +130,9 @@ class Sponsorship(models.Model):
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="sponsorships", verbose_name=_("petition"))
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="sponsorships", verbose_name=_("petition")
+    )
     resident = models.ForeignKey(
         "stakeholders.Resident", on_delete=models.PROTECT, related_name="sponsorships", verbose_name=_("resident")
     )
@@ -138,7 +142,11 @@ class Sponsorship(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
     invited_by = models.ForeignKey(
-        "stakeholders.Resident", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "stakeholders.Resident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("invited by"),
     )
     created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
@@ -188,7 +196,11 @@ class Vote(models.Model):
     matter = models.CharField(_("matter"), max_length=10, choices=Matter.choices)
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.ESTATE)
     building = models.ForeignKey(
-        "stakeholders.Building", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "stakeholders.Building",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("building"),
     )
     unit = models.CharField(_("entrance (单元)"), max_length=10, blank=True)
@@ -203,7 +215,11 @@ class Vote(models.Model):
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
     # The plan version a plan vote is about (purpose "plan").
     plan_version = models.ForeignKey(
-        "PlanVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="votes",
+        "PlanVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="votes",
         verbose_name=_("plan version"),
     )
 
@@ -212,7 +228,9 @@ class Vote(models.Model):
         verbose_name_plural = _("votes")
         ordering = ["-opens_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="vote_closes_after_opening"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="vote_closes_after_opening"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -225,7 +243,11 @@ class Voter(models.Model):
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="voters", verbose_name=_("vote"))
     resident = models.ForeignKey(
-        "stakeholders.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "stakeholders.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("resident"),
     )
     households = models.ManyToManyField("stakeholders.Household", related_name="+", verbose_name=_("households"))
@@ -264,10 +286,16 @@ class Ballot(models.Model):
     receipt_hash = models.CharField(_("receipt (SHA-256)"), max_length=64, unique=True)
     cast_at = models.DateTimeField(_("cast at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
-    scan = models.FileField(_("paper ballot scan"), storage=private_storage, upload_to=UploadPath("ballot-scans"), blank=True)
+    scan = models.FileField(
+        _("paper ballot scan"), storage=private_storage, upload_to=UploadPath("ballot-scans"), blank=True
+    )
     scan_content_type = models.CharField(_("scan file type"), max_length=50, blank=True)
 
     class Meta:
@@ -336,12 +364,18 @@ class PlanVersion(models.Model):
         ADOPTED = "adopted", _("Adopted")
         REJECTED = "rejected", _("Not adopted by the vote")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_versions", verbose_name=_("project"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="plan_versions", verbose_name=_("project")
+    )
     number = models.PositiveSmallIntegerField(_("version"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField(_("summary"), max_length=4000, blank=True)
     drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("drafted by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -355,7 +389,8 @@ class PlanVersion(models.Model):
             models.UniqueConstraint(fields=["project", "number"], name="plan_version_number_unique"),
             # One version in the works at a time: a revision starts from the published one.
             models.UniqueConstraint(
-                fields=["project"], condition=models.Q(status__in=["draft", "published", "voting"]),
+                fields=["project"],
+                condition=models.Q(status__in=["draft", "published", "voting"]),
                 name="one_live_plan_version",
             ),
         ]
@@ -369,8 +404,12 @@ class PlanVersion(models.Model):
 
 
 class PlanItem(models.Model):
-    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="items", verbose_name=_("plan version"))
-    catalog_item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("catalog item"))
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.CASCADE, related_name="items", verbose_name=_("plan version")
+    )
+    catalog_item = models.ForeignKey(
+        CatalogItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("catalog item")
+    )
     description = models.CharField(_("what will be done"), max_length=300)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
     unit = models.CharField(_("unit of measure"), max_length=20)
@@ -407,8 +446,12 @@ class PlanItemFunding(models.Model):
 
 
 class PlanComment(models.Model):
-    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="comments", verbose_name=_("plan version"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author"))
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.CASCADE, related_name="comments", verbose_name=_("plan version")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
     text = models.TextField(_("comment"), max_length=2000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -427,7 +470,9 @@ class Need(models.Model):
         DECLINED = "declined", _("Declined")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="needs", verbose_name=_("project"))
-    catalog_item = models.ForeignKey(CatalogItem, on_delete=models.PROTECT, related_name="needs", verbose_name=_("item"))
+    catalog_item = models.ForeignKey(
+        CatalogItem, on_delete=models.PROTECT, related_name="needs", verbose_name=_("item")
+    )
     filed_by = models.ForeignKey(
         "stakeholders.Resident", on_delete=models.PROTECT, related_name="needs", verbose_name=_("filed by")
     )
@@ -440,7 +485,11 @@ class Need(models.Model):
         PlanItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="needs", verbose_name=_("plan item")
     )
     triaged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("reviewed by"),
     )
     created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
@@ -463,7 +512,9 @@ class NeedSupport(models.Model):
     """One support per owner per need (the filer's own counts as the first)."""
 
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="supports", verbose_name=_("need"))
-    resident = models.ForeignKey("stakeholders.Resident", on_delete=models.CASCADE, related_name="+", verbose_name=_("resident"))
+    resident = models.ForeignKey(
+        "stakeholders.Resident", on_delete=models.CASCADE, related_name="+", verbose_name=_("resident")
+    )
     created_at = models.DateTimeField(_("supported at"), auto_now_add=True)
 
     class Meta:
@@ -493,7 +544,11 @@ class Award(models.Model):
         _("contract amount (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     awarded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("awarded by"),
     )
     awarded_at = models.DateTimeField(_("awarded at"), auto_now_add=True)
@@ -527,9 +582,13 @@ class AcceptanceSignature(models.Model):
         STREET = "street", _("Street office (街道办)")
         COUNCIL = "council", _("Residents' council (老友议事会)")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="acceptance_signatures", verbose_name=_("project"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="acceptance_signatures", verbose_name=_("project")
+    )
     role = models.CharField(_("signs as"), max_length=10, choices=Role.choices)
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
+    )
     signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
     opinion = models.TextField(_("opinion"), max_length=2000, blank=True)
 

@@ -39,9 +39,13 @@ def can_transition(user, project: Project, to: str) -> bool:
     """By hand, through the project page. SERVICE transitions are never available here."""
     by = TRANSITIONS.get((project.status, to))
     if by is By.STREET_APPROVER:
-        return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_approver(user, project.estate)
+        return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_approver(
+            user, project.estate
+        )
     if by is By.STREET_STAFF:
-        return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_staff(user, project.estate)
+        return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_staff(
+            user, project.estate
+        )
     return False
 
 
@@ -50,8 +54,6 @@ def available_transitions(user, project: Project) -> list[str]:
 
 
 # --- petitions -----------------------------------------------------------------------------------
-
-
 
 
 def can_start_petition(user, estate, *, estate_has_open_project: bool) -> bool:
@@ -98,7 +100,6 @@ def can_withdraw_sponsorship(user, sponsorship: Sponsorship) -> bool:
 # --- votes -----------------------------------------------------------------------------------------
 
 
-
 def vote_accepts_ballots(vote: Vote, now) -> bool:
     return vote.status == Vote.Status.OPEN and vote.opens_at <= now < vote.closes_at
 
@@ -123,13 +124,16 @@ def can_cast_ballot_now(user, vote: Vote, voter: Voter | None, now) -> bool:
 def can_record_paper_ballot(user, vote: Vote, now) -> bool:
     """Community staff of the estate enter paper ballots (with a scan) while the vote is open."""
     return vote_accepts_ballots(vote, now) and (
-        stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_community_staff(user, vote.project.estate)
+        stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_community_staff(user, vote.project.estate)
     )
 
 
 def can_manage_votes(user, project: Project) -> bool:
     """The street approver creates, opens and closes votes by hand."""
-    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_approver(user, project.estate)
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_approver(
+        user, project.estate
+    )
 
 
 def can_close_vote_now(user, vote: Vote, now) -> bool:
@@ -167,10 +171,13 @@ def can_submit_petition(user, petition: Petition, *, complete: bool) -> bool:
 # --- needs (点单) ----------------------------------------------------------------------------------
 
 
-
 def _drafter(user, estate) -> bool:
     """Council members and community staff of the estate draft the plan and review needs."""
-    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_council_member(user, estate) or stakeholder_permissions.is_community_staff(user, estate)
+    return (
+        stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_council_member(user, estate)
+        or stakeholder_permissions.is_community_staff(user, estate)
+    )
 
 
 def can_file_need(user, project: Project) -> bool:
@@ -188,7 +195,6 @@ def can_triage_needs(user, project: Project) -> bool:
 
 
 # --- plan (三上三下) ---------------------------------------------------------------------------------
-
 
 
 def can_draft_plan(user, project: Project) -> bool:
@@ -209,7 +215,10 @@ def can_publish_plan_version(user, version: PlanVersion) -> bool:
     return (
         version.status == PlanVersion.Status.DRAFT
         and version.project.status == Project.Status.PLANNING
-        and (stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_approver(user, version.project.estate))
+        and (
+            stakeholder_permissions.is_platform_admin(user)
+            or stakeholder_permissions.is_street_approver(user, version.project.estate)
+        )
     )
 
 
@@ -217,7 +226,10 @@ def can_comment_plan(user, version: PlanVersion) -> bool:
     return (
         version.status == PlanVersion.Status.PUBLISHED
         and version.project.status == Project.Status.PLANNING
-        and (stakeholder_permissions.is_verified_owner(user, version.project.estate) or _drafter(user, version.project.estate))
+        and (
+            stakeholder_permissions.is_verified_owner(user, version.project.estate)
+            or _drafter(user, version.project.estate)
+        )
     )
 
 
@@ -240,7 +252,8 @@ def can_award(user, project: Project) -> bool:
     """The street approver awards the works once the budget is published, and may replace the
     contractor or the supervisor until completion."""
     return project.status in AWARD_STATUSES and (
-        stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_approver(user, project.estate)
+        stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_street_approver(user, project.estate)
     )
 
 

@@ -86,6 +86,8 @@ def checks(document: dict) -> list[rules.Check]:
         return rules.Figures(d["owners"], Decimal(d["area"]))
 
     tally = document["tally"]
-    return rules.quorum_checks(figures(document["electorate"]), figures(tally["participants"])) + rules.agreement_checks(
+    return rules.quorum_checks(
+        figures(document["electorate"]), figures(tally["participants"])
+    ) + rules.agreement_checks(
         rules.Matter(document["matter"]), figures(tally["participants"]), figures(tally["agree"])
     )

@@ -55,7 +55,8 @@ def project_touch(*, project: Project) -> None:
     the revision, so the next visitor gets a fresh page). Call inside the changing transaction."""
     with connection.cursor() as cursor:  # one statement, whether or not `project` has its code loaded
         cursor.execute(
-            f"UPDATE {Project._meta.db_table} SET public_revision = public_revision + 1 WHERE id = %s RETURNING code", [project.pk]
+            f"UPDATE {Project._meta.db_table} SET public_revision = public_revision + 1 WHERE id = %s RETURNING code",
+            [project.pk],
         )
         row = cursor.fetchone()
     if row is None:

@@ -115,7 +115,12 @@ def quorum_checks(electorate: Figures, participants: Figures) -> list[Check]:
     """Art. 278: ≥ 2/3 of the area AND ≥ 2/3 of the owners took part. No owners, no decision."""
     some = electorate.owners > 0
     return [
-        Check("quorum_owners", some and 3 * participants.owners >= 2 * electorate.owners, participants.owners, electorate.owners),
+        Check(
+            "quorum_owners",
+            some and 3 * participants.owners >= 2 * electorate.owners,
+            participants.owners,
+            electorate.owners,
+        ),
         Check("quorum_area", some and 3 * participants.area >= 2 * electorate.area, participants.area, electorate.area),
     ]
 

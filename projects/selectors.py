@@ -69,7 +69,11 @@ def sponsor_household(resident_id: int, estate_id: int) -> Ownership | None:
 
 def petition_of(project: Project) -> Petition | None:
     sponsorships = Sponsorship.objects.select_related("resident", "household__building").order_by("created_at", "id")
-    petition = Petition.objects.filter(project=project).prefetch_related(Prefetch("sponsorships", queryset=sponsorships)).first()
+    petition = (
+        Petition.objects.filter(project=project)
+        .prefetch_related(Prefetch("sponsorships", queryset=sponsorships))
+        .first()
+    )
     if petition is not None:
         petition.project = project  # already loaded: no second query for petition.project
     return petition
@@ -102,7 +106,6 @@ def estates_with_open_projects(estate_ids) -> set[int]:
 
 def petitionable_estates(user):
     """Estates where the user may start a petition (verified owner, no project under way)."""
-
 
     estates = list(Estate.objects.filter(pk__in=stakeholder_permissions.verified_estate_ids(user)).order_by("name"))
     busy = estates_with_open_projects([e.pk for e in estates])
@@ -150,7 +153,6 @@ def votes_of_project(project):
 
 def needs_ranked(project, user):
     """The project's needs, most supported first, with whether the user supports each."""
-
 
     resident = stakeholder_permissions.resident_profile(user)
     mine = (
@@ -210,7 +212,6 @@ def live_plan_version(versions):
 
 def needs_to_plan(project):
     """Included needs not yet linked to a plan item, most supported first: what a draft starts from."""
-
 
     return (
         Need.objects.filter(project=project, status=Need.Status.INCLUDED, plan_item__isnull=True)
@@ -273,7 +274,6 @@ def plan_comments(version):
     return version.comments.select_related("author__resident").order_by("created_at", "id")
 
 
-
 def voters_for_paper(vote, query: str = ""):
     """The electorate for the paper-ballot desk, searchable by unit; ballot (if any) joined."""
 
@@ -289,10 +289,15 @@ def voters_for_paper(vote, query: str = ""):
 def award_candidates(kind: str):
     """Active organizations of `kind` with the projects they were awarded before (for the picker)."""
 
-
     return (
         Organization.objects.filter(kind=kind, is_active=True)
-        .prefetch_related(Prefetch("awards", queryset=Award.objects.select_related("project__estate").order_by("-awarded_at"), to_attr="past_awards"))
+        .prefetch_related(
+            Prefetch(
+                "awards",
+                queryset=Award.objects.select_related("project__estate").order_by("-awarded_at"),
+                to_attr="past_awards",
+            )
+        )
         # Residents' ratings (written onto the organization by feedback) first: best rated on top.
         .order_by(models.F("rating_overall").desc(nulls_last=True), "name")
     )
@@ -305,27 +310,38 @@ def awards_of(project: Project):
 
 def acceptance_of(project: Project):
 
-    return AcceptanceSignature.objects.filter(project=project).select_related("signed_by__resident").order_by("signed_at", "id")
-
+    return (
+        AcceptanceSignature.objects.filter(project=project)
+        .select_related("signed_by__resident")
+        .order_by("signed_at", "id")
+    )
 
 
 def public_projects_of_estates(estate_ids):
     """The estates' projects that have a public page (the street office took them on), newest first."""
 
-    return Project.objects.filter(estate_id__in=estate_ids, status__in=PUBLIC_STATUSES).select_related("estate").order_by("-created_at")[:3]
+    return (
+        Project.objects.filter(estate_id__in=estate_ids, status__in=PUBLIC_STATUSES)
+        .select_related("estate")
+        .order_by("-created_at")[:3]
+    )
 
 
 def open_votes_of_estates(estate_ids):
     """Votes open now in these estates (the community staff's paper-ballot desks)."""
 
-
     return (
         Vote.objects.filter(project__estate_id__in=estate_ids, status=Vote.Status.OPEN, closes_at__gt=timezone.now())
-        .select_related("project__estate").order_by("closes_at")[:20]
+        .select_related("project__estate")
+        .order_by("closes_at")[:20]
     )
 
 
 def project_codes_of_estates(estate_ids):
     """(estate id, project code) pairs, each estate's newest project first."""
 
-    return Project.objects.filter(estate_id__in=estate_ids).order_by("estate_id", "-created_at", "-pk").values_list("estate_id", "code")
+    return (
+        Project.objects.filter(estate_id__in=estate_ids)
+        .order_by("estate_id", "-created_at", "-pk")
+        .values_list("estate_id", "code")
+    )

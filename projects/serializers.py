@@ -21,7 +21,17 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["code", "title", "status", "estate", "estate_code", "street", "created_at", "status_changed_at", "completed_on"]
+        fields = [
+            "code",
+            "title",
+            "status",
+            "estate",
+            "estate_code",
+            "street",
+            "created_at",
+            "status_changed_at",
+            "completed_on",
+        ]
 
 
 class ProjectDetailSerializer(ProjectSerializer):
@@ -41,13 +51,31 @@ class VoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Vote
-        fields = ["code", "project", "title", "purpose", "matter", "scope", "status", "opens_at", "closes_at", "opened_at",
-                  "closed_at", "electorate_owners", "electorate_area", "result"]
+        fields = [
+            "code",
+            "project",
+            "title",
+            "purpose",
+            "matter",
+            "scope",
+            "status",
+            "opens_at",
+            "closes_at",
+            "opened_at",
+            "closed_at",
+            "electorate_owners",
+            "electorate_area",
+            "result",
+        ]
 
 
 class VoteDetailSerializer(VoteSerializer):
-    turnout = FiguresSerializer(read_only=True, allow_null=True, help_text="While open: who has voted so far (owners, area).")
-    results = serializers.JSONField(read_only=True, allow_null=True, help_text="After close: the published result document (architecture §6).")
+    turnout = FiguresSerializer(
+        read_only=True, allow_null=True, help_text="While open: who has voted so far (owners, area)."
+    )
+    results = serializers.JSONField(
+        read_only=True, allow_null=True, help_text="After close: the published result document (architecture §6)."
+    )
 
     class Meta(VoteSerializer.Meta):
         fields = VoteSerializer.Meta.fields + ["turnout", "results"]
@@ -75,8 +103,12 @@ class NeedSerializer(serializers.ModelSerializer):
 class NeedInSerializer(serializers.Serializer):
     item = serializers.SlugField(help_text="Catalog item code, e.g. roof")
     text = serializers.CharField(max_length=2000)
-    photo = serializers.FileField(required=False, allow_null=True, default=None,
-                                  help_text="Optional, multipart: JPEG, PNG or WebP; seen by the council, staff and the estate's owners")
+    photo = serializers.FileField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Optional, multipart: JPEG, PNG or WebP; seen by the council, staff and the estate's owners",
+    )
 
 
 class SponsorSerializer(serializers.Serializer):
@@ -91,7 +123,9 @@ class PetitionSerializer(serializers.Serializer):
     reason = serializers.CharField()
     sponsors = SponsorSerializer(many=True)
     complete = serializers.BooleanField()
-    missing = serializers.ListField(child=serializers.CharField(), help_text="Codes: sponsors, households, party_member")
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes: sponsors, households, party_member"
+    )
 
 
 class InviteInSerializer(serializers.Serializer):
@@ -130,7 +164,9 @@ class TextInSerializer(serializers.Serializer):
 
 
 class PaperBallotInSerializer(serializers.Serializer):
-    voter = serializers.IntegerField(help_text="The voter's id in the vote's electorate (the paper-ballot desk lists them)")
+    voter = serializers.IntegerField(
+        help_text="The voter's id in the vote's electorate (the paper-ballot desk lists them)"
+    )
     choice = serializers.ChoiceField(choices=Ballot.Choice.choices)
     scan = serializers.FileField()
 
@@ -146,20 +182,25 @@ class AcceptanceInSerializer(serializers.Serializer):
 class FundingSplitField(serializers.DictField):
     """Funding source → amount (plan items, budgets): only the known sources."""
 
-    child = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages())
+    child = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages()
+    )
 
     def to_internal_value(self, data):
-
 
         value = super().to_internal_value(data)
         unknown = sorted(set(value) - set(FundingSource.values))
         if unknown:
-            raise serializers.ValidationError(_("Unknown funding source: %(sources)s.") % {"sources": ", ".join(unknown)}, code="invalid_choice")
+            raise serializers.ValidationError(
+                _("Unknown funding source: %(sources)s.") % {"sources": ", ".join(unknown)}, code="invalid_choice"
+            )
         return value
 
 
 class PetitionStartInSerializer(serializers.Serializer):
-    estate = serializers.SlugField(help_text="The estate's code (one where you are a verified owner and no project is under way)")
+    estate = serializers.SlugField(
+        help_text="The estate's code (one where you are a verified owner and no project is under way)"
+    )
     reason = serializers.CharField(max_length=4000)
 
 
@@ -167,9 +208,16 @@ class VoteCreateInSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, help_text="The question put to the owners")
     matter = serializers.ChoiceField(choices=Vote.Matter.choices)
     scope = serializers.ChoiceField(choices=Vote.Scope.choices, default=Vote.Scope.ESTATE)
-    building = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
-                                     help_text="Building number, for a building or entrance vote")
-    unit = serializers.CharField(max_length=10, required=False, allow_blank=True, default="", help_text="Entrance (单元), for an entrance vote")
+    building = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Building number, for a building or entrance vote",
+    )
+    unit = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, default="", help_text="Entrance (单元), for an entrance vote"
+    )
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
 
@@ -182,8 +230,16 @@ class VoteCreateInSerializer(serializers.Serializer):
 
 class NeedTriageInSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("include", "include"), ("decline", "decline")])
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="", help_text="Required to decline; the owner sees it")
-    plan_item = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="An item of the current plan draft (optional)")
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required to decline; the owner sees it",
+    )
+    plan_item = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="An item of the current plan draft (optional)"
+    )
 
 
 class PlanSummaryInSerializer(serializers.Serializer):
@@ -195,22 +251,43 @@ class PlanItemInSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=300)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     unit = serializers.CharField(max_length=20)
-    estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages())
+    estimated_cost = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages()
+    )
     funding = FundingSplitField(help_text="Funding source → amount; the amounts must add up to the estimated cost")
 
 
 class AwardInSerializer(serializers.Serializer):
-    contractor = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="The contractor organization's id")
-    supervisor = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="The supervisor organization's id")
-    contract_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None, error_messages=money_error_messages())
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="", help_text="Required when replacing an organization")
+    contractor = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="The contractor organization's id"
+    )
+    supervisor = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="The supervisor organization's id"
+    )
+    contract_amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        error_messages=money_error_messages(),
+    )
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when replacing an organization",
+    )
 
 
 class AwardOutSerializer(serializers.Serializer):
     role = serializers.CharField()
     organization = serializers.IntegerField(source="organization_id")
     organization_name = serializers.CharField(source="organization.name")
-    contract_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True, error_messages=money_error_messages())
+    contract_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, error_messages=money_error_messages()
+    )
     awarded_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
 

@@ -31,7 +31,16 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_superuser", "is_active", "last_login"]
+    list_display = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "last_login",
+    ]
     inlines = [MembershipInline]
 
 
@@ -112,7 +121,6 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-
             created = organization_create(
                 kind=obj.kind, name=obj.name, street=obj.street, community=obj.community, credit_code=obj.credit_code
             )
@@ -165,8 +173,6 @@ class CouncilAdmin(admin.ModelAdmin):
     raw_id_fields = ["estate"]
 
 
-
-
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "created_at", "read_at"]
@@ -177,8 +183,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
 
 
 @admin.register(Delivery)

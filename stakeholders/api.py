@@ -61,7 +61,10 @@ class NotificationList(generics.ListAPIView):
         return selectors.notifications_of(self.request.user)
 
 
-@extend_schema(summary="Get an API token", description="POST username (or phone) and password; use the token as `Authorization: Token <key>`.")
+@extend_schema(
+    summary="Get an API token",
+    description="POST username (or phone) and password; use the token as `Authorization: Token <key>`.",
+)
 class TokenView(ObtainAuthToken):
     pass
 
@@ -73,7 +76,9 @@ ERRORS = errors(400, 401, 403, 404, 409)
 
 
 class NotificationRead(APIView):
-    @extend_schema(request=None, responses={200: NotificationSerializer, **ERRORS}, summary="Mark one of your notices read")
+    @extend_schema(
+        request=None, responses={200: NotificationSerializer, **ERRORS}, summary="Mark one of your notices read"
+    )
     def post(self, request, pk: int):
         notification = get_object_or_404(selectors.notifications_of(request.user), pk=pk)
         services.notifications_mark_read(user=request.user, pk=notification.pk)
@@ -86,14 +91,21 @@ def _channels(user) -> dict:
 
 
 class NotificationSettings(APIView):
-    @extend_schema(responses={200: NotificationChannelsSerializer, **ERRORS}, summary="Which notices also come by e-mail or SMS")
+    @extend_schema(
+        responses={200: NotificationChannelsSerializer, **ERRORS}, summary="Which notices also come by e-mail or SMS"
+    )
     def get(self, request):
         return Response(_channels(request.user))
 
     @extend_schema(
-        request=NotificationChannelsSerializer, responses={200: NotificationChannelsSerializer, **ERRORS},
+        request=NotificationChannelsSerializer,
+        responses={200: NotificationChannelsSerializer, **ERRORS},
         summary="Choose which notices also come by e-mail or SMS (kinds left out: none)",
-        examples=[OpenApiExample("Votes by SMS", request_only=True, value={"channels": {"vote_opened": ["sms"], "need_triaged": []}})],
+        examples=[
+            OpenApiExample(
+                "Votes by SMS", request_only=True, value={"channels": {"vote_opened": ["sms"], "need_triaged": []}}
+            )
+        ],
     )
     def put(self, request):
         data = NotificationChannelsSerializer(data=request.data)
@@ -110,8 +122,13 @@ class ClaimPage(CursorPage):
 class ClaimReviewList(APIView):
     pagination_class = ClaimPage  # also tells the schema the list is paginated
 
-    @extend_schema(responses={200: ClaimReviewSerializer(many=True), **ERRORS}, summary="Household claims to review (community committee staff)",
-                   parameters=[OpenApiParameter("status", str, enum=list(Ownership.Status.values), description="Default: pending")])
+    @extend_schema(
+        responses={200: ClaimReviewSerializer(many=True), **ERRORS},
+        summary="Household claims to review (community committee staff)",
+        parameters=[
+            OpenApiParameter("status", str, enum=list(Ownership.Status.values), description="Default: pending")
+        ],
+    )
     def get(self, request):
         if not stakeholder_permissions.may_review_ownerships(request.user):
             raise PermissionDenied(_("Only community committee staff verify ownership claims."))
@@ -119,7 +136,9 @@ class ClaimReviewList(APIView):
         if wanted not in Ownership.Status.values:
             wanted = Ownership.Status.PENDING
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.ownerships_for_review(request.user).filter(status=wanted), request, view=self)
+        page = paginator.paginate_queryset(
+            selectors.ownerships_for_review(request.user).filter(status=wanted), request, view=self
+        )
         return paginator.get_paginated_response(ClaimReviewSerializer(page, many=True).data)
 
 
@@ -129,32 +148,42 @@ class ClaimReview(APIView):
     action = ""
 
     @extend_schema(
-        request={"application/json": ClaimVerifyInSerializer}, responses={200: ClaimReviewSerializer, **ERRORS},
+        request={"application/json": ClaimVerifyInSerializer},
+        responses={200: ClaimReviewSerializer, **ERRORS},
         summary="Verify a household claim (community committee staff)",
-        description="Without `co_owner` the claimant becomes the household's voting owner if it has none yet. 409 `already_reviewed`.",
+        description="Without `co_owner` the claimant becomes the household's voting owner if it has none yet. "
+        "409 `already_reviewed`.",
         examples=[OpenApiExample("Co-owner", request_only=True, value={"co_owner": True})],
     )
     def post(self, request, pk: int):
-        ownership = get_object_or_404(selectors.ownerships_for_review(request.user), pk=pk)  # outside your communities: 404
+        ownership = get_object_or_404(
+            selectors.ownerships_for_review(request.user), pk=pk
+        )  # outside your communities: 404
         try:
             if self.action == "verify":
                 data = ClaimVerifyInSerializer(data=request.data)
                 data.is_valid(raise_exception=True)
-                services.ownership_verify(ownership=ownership, actor=request.user, voting=False if data.validated_data["co_owner"] else None)
+                services.ownership_verify(
+                    ownership=ownership, actor=request.user, voting=False if data.validated_data["co_owner"] else None
+                )
             else:
                 data = ClaimRejectInSerializer(data=request.data)
                 data.is_valid(raise_exception=True)
                 services.ownership_reject(ownership=ownership, actor=request.user, reason=data.validated_data["reason"])
         except services.ValidationError as error:
             return service_error(error)
-        return Response(ClaimReviewSerializer(selectors.ownerships_for_review(request.user).get(pk=pk)).data, status=status.HTTP_200_OK)
+        return Response(
+            ClaimReviewSerializer(selectors.ownerships_for_review(request.user).get(pk=pk)).data,
+            status=status.HTTP_200_OK,
+        )
 
 
 class ClaimReject(ClaimReview):
     action = "reject"
 
     @extend_schema(
-        request={"application/json": ClaimRejectInSerializer}, responses={200: ClaimReviewSerializer, **ERRORS},
+        request={"application/json": ClaimRejectInSerializer},
+        responses={200: ClaimReviewSerializer, **ERRORS},
         summary="Reject a household claim with a reason (community committee staff)",
         examples=[OpenApiExample("Unreadable", request_only=True, value={"reason": "产权证照片看不清，请重新上传"})],
     )
@@ -169,17 +198,32 @@ class Register(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        request=RegisterInSerializer, responses={201: TokenOutSerializer, **ERRORS}, summary="Register a resident account; answers its token",
-        description="Then claim your household (POST /api/v1/claims/); 400 `identifier_taken` if the phone or e-mail has an account.",
-        examples=[OpenApiExample("By phone", request_only=True, value={
-            "name": "张三", "identifier": "13800000000", "password": "a long passphrase 2026", "consent": True})],
+        request=RegisterInSerializer,
+        responses={201: TokenOutSerializer, **ERRORS},
+        summary="Register a resident account; answers its token",
+        description="Then claim your household (POST /api/v1/claims/); 400 `identifier_taken` if the phone or "
+        "e-mail has an account.",
+        examples=[
+            OpenApiExample(
+                "By phone",
+                request_only=True,
+                value={
+                    "name": "张三",
+                    "identifier": "13800000000",
+                    "password": "a long passphrase 2026",
+                    "consent": True,
+                },
+            )
+        ],
     )
     def post(self, request):
         data = RegisterInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         try:
-            user = services.resident_register(name=d["name"], identifier=d["identifier"], password=d["password"], is_party_member=d["is_party_member"])
+            user = services.resident_register(
+                name=d["name"], identifier=d["identifier"], password=d["password"], is_party_member=d["is_party_member"]
+            )
         except services.ValidationError as error:
             return service_error(error)
         return Response({"token": Token.objects.create(user=user).key}, status=status.HTTP_201_CREATED)
@@ -188,36 +232,63 @@ class Register(APIView):
 class Claims(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(responses={200: ClaimReviewSerializer(many=True), **ERRORS}, summary="Your household claims and how they were reviewed")
+    @extend_schema(
+        responses={200: ClaimReviewSerializer(many=True), **ERRORS},
+        summary="Your household claims and how they were reviewed",
+    )
     def get(self, request):
-        return Response(ClaimReviewSerializer(selectors.ownerships_of_user(request.user).order_by("-submitted_at", "-id")[:100], many=True).data)
+        return Response(
+            ClaimReviewSerializer(
+                selectors.ownerships_of_user(request.user).order_by("-submitted_at", "-id")[:100], many=True
+            ).data
+        )
 
-    @extend_schema(request={"multipart/form-data": ClaimInSerializer}, responses={201: ClaimReviewSerializer, **ERRORS},
-                   summary="Claim a household with a proof of ownership (a resident)",
-                   description="The community committee verifies it; 409 `duplicate_claim` if you have claimed it already.")
+    @extend_schema(
+        request={"multipart/form-data": ClaimInSerializer},
+        responses={201: ClaimReviewSerializer, **ERRORS},
+        summary="Claim a household with a proof of ownership (a resident)",
+        description="The community committee verifies it; 409 `duplicate_claim` if you have claimed it already.",
+    )
     def post(self, request):
         if not stakeholder_permissions.may_claim_households(request.user):
             raise PermissionDenied(_("Only residents can claim a household. Register a resident account to do so."))
         data = ClaimInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        household = Household.objects.filter(building__estate__code=d["estate"], building__number=d["building"], unit=d["unit"],
-                                             room=d["room"]).select_related("building__estate__community").first()
+        household = (
+            Household.objects.filter(
+                building__estate__code=d["estate"], building__number=d["building"], unit=d["unit"], room=d["room"]
+            )
+            .select_related("building__estate__community")
+            .first()
+        )
         if household is None:
-            raise services.ValidationError({"household": services.ValidationError(
-                _("This room is not in the chosen building and entrance. Pick the room again."), code="mismatch")})
+            raise services.ValidationError(
+                {
+                    "household": services.ValidationError(
+                        _("This room is not in the chosen building and entrance. Pick the room again."), code="mismatch"
+                    )
+                }
+            )
         try:
             ownership = services.ownership_claim(resident=request.user.resident, household=household, proof=d["proof"])
         except services.ValidationError as error:
             return service_error(error)
-        return Response(ClaimReviewSerializer(selectors.ownerships_of_user(request.user).get(pk=ownership.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ClaimReviewSerializer(selectors.ownerships_of_user(request.user).get(pk=ownership.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ClaimProof(APIView):
-    @extend_schema(responses=file_responses(DOCUMENT_TYPES), summary="A claim's proof of ownership (the claimant, the committee)")
+    @extend_schema(
+        responses=file_responses(DOCUMENT_TYPES), summary="A claim's proof of ownership (the claimant, the committee)"
+    )
     def get(self, request, pk: int):
         ownership = get_object_or_404(selectors.ownerships_visible(request.user), pk=pk)
         if not stakeholder_permissions.can_view_ownership_proof(request.user, ownership):
             raise PermissionDenied
-        extension = ownership.proof.name[ownership.proof.name.rfind("."):] if "." in ownership.proof.name else ""
-        return private_file_response(ownership.proof, content_type=ownership.proof_content_type, download_name=f"proof-{ownership.pk}{extension}")
+        extension = ownership.proof.name[ownership.proof.name.rfind(".") :] if "." in ownership.proof.name else ""
+        return private_file_response(
+            ownership.proof, content_type=ownership.proof_content_type, download_name=f"proof-{ownership.pk}{extension}"
+        )

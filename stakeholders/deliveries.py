@@ -37,7 +37,11 @@ def deliveries_send(*, batch: uuid.UUID | str | None = None, ids=None, now=None)
     after = 0  # one pass: a row that failed and went back to pending waits for the next run
     while True:
         with transaction.atomic():
-            rows = list(qs.filter(pk__gt=after).select_for_update(skip_locked=True).order_by("id")[: settings.DELIVERY_CLAIM_CHUNK])
+            rows = list(
+                qs.filter(pk__gt=after)
+                .select_for_update(skip_locked=True)
+                .order_by("id")[: settings.DELIVERY_CLAIM_CHUNK]
+            )
             if not rows:
                 break
             Delivery.objects.filter(pk__in=[r.pk for r in rows]).update(
@@ -79,7 +83,11 @@ def deliveries_sweep(*, now=None) -> dict[str, int]:
     broker outage), and mark messages stuck in `sending` (their sender died mid-call) `unknown`."""
     now = now or timezone.now()
     stale = now - timedelta(minutes=settings.DELIVERY_STALE_MINUTES)
-    unknown = Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=stale).update(status=Delivery.Status.UNKNOWN)
-    due = Delivery.objects.filter(status=Delivery.Status.PENDING, created_at__lt=now - timedelta(minutes=1)).values_list("pk", flat=True)
+    unknown = Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=stale).update(
+        status=Delivery.Status.UNKNOWN
+    )
+    due = Delivery.objects.filter(
+        status=Delivery.Status.PENDING, created_at__lt=now - timedelta(minutes=1)
+    ).values_list("pk", flat=True)
     counts = deliveries_send(ids=list(due[:5000]))
     return {**counts, "unknown": unknown}

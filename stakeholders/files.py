@@ -55,7 +55,14 @@ class _UploadPath:
 
     def __call__(self, instance, filename: str) -> str:
         # The stored name never contains what the user typed (it may hold their name or address).
-        content_type = next((getattr(instance, f, "") for f in ("proof_content_type", "scan_content_type", "photo_content_type", "voucher_content_type") if getattr(instance, f, "")), "")
+        content_type = next(
+            (
+                getattr(instance, f, "")
+                for f in ("proof_content_type", "scan_content_type", "photo_content_type", "voucher_content_type")
+                if getattr(instance, f, "")
+            ),
+            "",
+        )
         extension = mimetypes.guess_extension(content_type) or ""
         return f"{self.folder}/{uuid.uuid4().hex}{extension}"
 

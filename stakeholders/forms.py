@@ -147,7 +147,9 @@ class SignUpForm(StyledFormMixin, forms.Form):
         cleaned = super().clean()
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", ValidationError(self.error_messages["password_mismatch"], code="password_mismatch"))
+            self.add_error(
+                "password2", ValidationError(self.error_messages["password_mismatch"], code="password_mismatch")
+            )
         elif p1:
             probe = User(username=cleaned.get("identifier") or "", first_name=cleaned.get("name") or "")
             try:
@@ -166,13 +168,16 @@ class ClaimForm(StyledFormMixin, forms.Form):
     }
 
     estate = forms.ModelChoiceField(label=_("Estate (小区)"), queryset=Estate.objects.none(), empty_label=_("Choose…"))
-    building = forms.ModelChoiceField(label=_("Building (楼栋)"), queryset=Building.objects.none(), empty_label=_("Choose…"))
+    building = forms.ModelChoiceField(
+        label=_("Building (楼栋)"), queryset=Building.objects.none(), empty_label=_("Choose…")
+    )
     unit = forms.ChoiceField(label=_("Entrance (单元)"), choices=())
     household = forms.ModelChoiceField(label=_("Room"), queryset=Household.objects.none(), empty_label=_("Choose…"))
     proof = forms.FileField(
         label=_("Proof of ownership"),
         help_text=_(
-            "A photo or scan of your property certificate (不动产权证) or purchase contract: JPEG, PNG, WebP or PDF, up to %(limit)s."
+            "A photo or scan of your property certificate (不动产权证) or purchase contract: JPEG, PNG, WebP or PDF, "
+            "up to %(limit)s."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
     )
@@ -196,7 +201,9 @@ class ClaimForm(StyledFormMixin, forms.Form):
             if building_id and any(b.pk == building_id for b in buildings):
                 self.selection["building"] = building_id
                 units = selectors.units_of(building_id)
-                self.fields["unit"].choices = [("", _("Choose…"))] + [(u, _("Entrance %(unit)s") % {"unit": u}) for u in units]
+                self.fields["unit"].choices = [("", _("Choose…"))] + [
+                    (u, _("Entrance %(unit)s") % {"unit": u}) for u in units
+                ]
                 unit = (source.get("unit") or "").strip()
                 if unit in units:
                     self.selection["unit"] = unit
@@ -227,7 +234,11 @@ class ClaimForm(StyledFormMixin, forms.Form):
         cleaned = super().clean()
         household, building, estate = cleaned.get("household"), cleaned.get("building"), cleaned.get("estate")
         if household and building and estate:
-            if household.building_id != building.pk or building.estate_id != estate.pk or household.unit != cleaned.get("unit"):
+            if (
+                household.building_id != building.pk
+                or building.estate_id != estate.pk
+                or household.unit != cleaned.get("unit")
+            ):
                 self.add_error("household", ValidationError(self.error_messages["mismatch"], code="mismatch"))
         return cleaned
 
@@ -290,8 +301,10 @@ class NotificationPreferencesForm(StyledFormMixin, forms.Form):
                 name = f"{channel}__{kind}"
                 usable = channel in available
                 self.fields[name] = forms.BooleanField(
-                    label=f"{label}：{channel_labels[channel]}", required=False,
-                    initial=usable and channel in chosen, disabled=not usable,
+                    label=f"{label}：{channel_labels[channel]}",
+                    required=False,
+                    initial=usable and channel in chosen,
+                    disabled=not usable,
                 )
                 if not usable:
                     self.kept[name] = channel in chosen

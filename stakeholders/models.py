@@ -315,7 +315,10 @@ class Organization(models.Model):
                 condition=(
                     Q(kind="street_office", street__isnull=False, community__isnull=True)
                     | Q(kind="community_committee", community__isnull=False, street__isnull=True)
-                    | (~Q(kind__in=["street_office", "community_committee"]) & Q(street__isnull=True, community__isnull=True))
+                    | (
+                        ~Q(kind__in=["street_office", "community_committee"])
+                        & Q(street__isnull=True, community__isnull=True)
+                    )
                 ),
                 name="organization_jurisdiction_matches_kind",
             ),
@@ -485,7 +488,9 @@ OUTCOME_LABELS = {
     "accepted": _("accepted into the renovation plan"),
     "declined": _("declined"),
     "included": _("included in the plan"),
-    "verified": _("verified: you are the household's voting owner and take part in the owners' votes that open from now on"),
+    "verified": _(
+        "verified: you are the household's voting owner and take part in the owners' votes that open from now on"
+    ),
     "verified_co_owner": _("verified as a co-owner (the household already has a voting owner)"),
     "claim_rejected": _("not accepted; the reason is on your home page"),
 }
@@ -505,13 +510,27 @@ NOTIFICATION_TEXTS = {
     Notification.Kind.VOTE_CLOSED: _("The vote “%(title)s” has closed: %(result)s."),
     Notification.Kind.PETITION_DECIDED: _("The street office decided on the petition of %(estate)s: %(decision)s."),
     Notification.Kind.NEED_TRIAGED: _("Your need “%(item)s” was answered: %(decision)s."),
-    Notification.Kind.PLAN_PUBLISHED: _("Version %(number)s of the renovation plan of %(estate)s is published for comment."),
-    Notification.Kind.COMPLAINT_FILED: _("A resident of %(estate)s filed complaint no. %(number)s (%(category)s). Please acknowledge it by %(due)s."),
-    Notification.Kind.COMPLAINT_UPDATED: _("There is news on your complaint about %(estate)s (%(category)s): it is “%(status)s”."),
-    Notification.Kind.COMPLAINT_REPLY: _("The resident wrote on complaint no. %(number)s in %(estate)s (%(category)s): it is “%(status)s”."),
-    Notification.Kind.COMPLAINT_ESCALATED: _("A complaint in %(estate)s is overdue (%(reason)s) and has been escalated to the street office."),
-    Notification.Kind.SURVEY_INVITED: _("The renovation of %(estate)s is finished. How did it go? Please rate it by %(closes)s."),
-    Notification.Kind.SURVEY_REMINDER: _("Reminder: the satisfaction survey on the renovation of %(estate)s closes on %(closes)s."),
+    Notification.Kind.PLAN_PUBLISHED: _(
+        "Version %(number)s of the renovation plan of %(estate)s is published for comment."
+    ),
+    Notification.Kind.COMPLAINT_FILED: _(
+        "A resident of %(estate)s filed complaint no. %(number)s (%(category)s). Please acknowledge it by %(due)s."
+    ),
+    Notification.Kind.COMPLAINT_UPDATED: _(
+        "There is news on your complaint about %(estate)s (%(category)s): it is “%(status)s”."
+    ),
+    Notification.Kind.COMPLAINT_REPLY: _(
+        "The resident wrote on complaint no. %(number)s in %(estate)s (%(category)s): it is “%(status)s”."
+    ),
+    Notification.Kind.COMPLAINT_ESCALATED: _(
+        "A complaint in %(estate)s is overdue (%(reason)s) and has been escalated to the street office."
+    ),
+    Notification.Kind.SURVEY_INVITED: _(
+        "The renovation of %(estate)s is finished. How did it go? Please rate it by %(closes)s."
+    ),
+    Notification.Kind.SURVEY_REMINDER: _(
+        "Reminder: the satisfaction survey on the renovation of %(estate)s closes on %(closes)s."
+    ),
     Notification.Kind.OWNERSHIP_REVIEWED: _("Your claim to %(home)s in %(estate)s was %(decision)s."),
 }
 
@@ -521,7 +540,9 @@ class NotificationPreference(models.Model):
     the choices that differ from the defaults of stakeholders.notifications are stored."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
         verbose_name=_("user"),
     )
     # "<channel>:<kind>" pairs, e.g. "sms:vote_closed", switched on or off against the default.
@@ -557,7 +578,11 @@ class Delivery(models.Model):
     batch = models.UUIDField(_("batch"), db_index=True)
     channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
         verbose_name=_("user"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Notification.Kind.choices)

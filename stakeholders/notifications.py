@@ -90,7 +90,11 @@ def message_text(kind: str, params: dict, link: str) -> str:
     """The text of an e-mail or SMS, in the portal's language (the reader's own is not known
     outside a request)."""
     text = Notification(kind=kind, params=params).text
-    return f"【{settings.SMS_SIGNATURE}】{text} {absolute(link)}".strip() if link else f"【{settings.SMS_SIGNATURE}】{text}"
+    return (
+        f"【{settings.SMS_SIGNATURE}】{text} {absolute(link)}".strip()
+        if link
+        else f"【{settings.SMS_SIGNATURE}】{text}"
+    )
 
 
 # --- SMS backends ------------------------------------------------------------------------------------
@@ -144,7 +148,9 @@ def send_one(delivery: Delivery) -> None:
         sms_backend().send(to=delivery.address, text=delivery.body, key=delivery.key)
     else:
         message = EmailMessage(
-            subject=delivery.subject or str(_("Renovation portal")), body=delivery.body,
-            to=[delivery.address], headers={"X-Portal-Message-Key": delivery.key},
+            subject=delivery.subject or str(_("Renovation portal")),
+            body=delivery.body,
+            to=[delivery.address],
+            headers={"X-Portal-Message-Key": delivery.key},
         )
         message.send(fail_silently=False)

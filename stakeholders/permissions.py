@@ -156,10 +156,7 @@ def can_verify_ownership(user, ownership: Ownership) -> bool:
     return (
         ownership.status == Ownership.Status.PENDING
         and (resident is None or ownership.resident_id != resident.pk)
-        and (
-            is_platform_admin(user)
-            or ownership.household.building.estate.community_id in community_ids_staffed(user)
-        )
+        and (is_platform_admin(user) or ownership.household.building.estate.community_id in community_ids_staffed(user))
     )
 
 

@@ -48,38 +48,56 @@ class ClaimRejectInSerializer(serializers.Serializer):
 class NotificationChannelsSerializer(serializers.Serializer):
     """Per kind of notice, the channels it also comes by (in-app notices are always kept)."""
 
-    channels = serializers.DictField(child=serializers.ListField(child=serializers.ChoiceField(choices=["email", "sms"])),
-                                     help_text="Notice kind → channels, e.g. {\"vote_opened\": [\"sms\"]}")
+    channels = serializers.DictField(
+        child=serializers.ListField(child=serializers.ChoiceField(choices=["email", "sms"])),
+        help_text='Notice kind → channels, e.g. {"vote_opened": ["sms"]}',
+    )
 
     def validate_channels(self, value):
 
         unknown = sorted(set(value) - set(Notification.Kind.values))
         if unknown:
-            raise serializers.ValidationError(_("Unknown kind of notice: %(kinds)s.") % {"kinds": ", ".join(unknown)}, code="invalid_choice")
+            raise serializers.ValidationError(
+                _("Unknown kind of notice: %(kinds)s.") % {"kinds": ", ".join(unknown)}, code="invalid_choice"
+            )
         return value
 
 
 class RegisterInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50, help_text="Real name, as on the property certificate (never public)")
-    identifier = serializers.CharField(max_length=254, help_text="Mainland mobile number or e-mail: you sign in with it")
+    identifier = serializers.CharField(
+        max_length=254, help_text="Mainland mobile number or e-mail: you sign in with it"
+    )
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
-    is_party_member = serializers.BooleanField(default=False, help_text="Petitions need one Party member among their sponsors; never shown")
+    is_party_member = serializers.BooleanField(
+        default=False, help_text="Petitions need one Party member among their sponsors; never shown"
+    )
     consent = serializers.BooleanField(help_text="Your community committee may check your ownership documents")
 
     def validate_consent(self, value):
 
         if not value:
-            raise serializers.ValidationError(_("Tick this box to register: without it we cannot verify your ownership."), code="required")
+            raise serializers.ValidationError(
+                _("Tick this box to register: without it we cannot verify your ownership."), code="required"
+            )
         return value
 
     def validate(self, data):
 
-
         try:
-            password_validation.validate_password(data["password"], User(username=data["identifier"], first_name=data["name"]))
+            password_validation.validate_password(
+                data["password"], User(username=data["identifier"], first_name=data["name"])
+            )
         except ValidationError as error:
-            raise serializers.ValidationError({"password": [serializers.ErrorDetail(m, code=e.code or "invalid")
-                                                            for e in error.error_list for m in e.messages]}) from None
+            raise serializers.ValidationError(
+                {
+                    "password": [
+                        serializers.ErrorDetail(m, code=e.code or "invalid")
+                        for e in error.error_list
+                        for m in e.messages
+                    ]
+                }
+            ) from None
         return data
 
 
@@ -92,4 +110,6 @@ class ClaimInSerializer(serializers.Serializer):
     building = serializers.CharField(max_length=20, help_text="Building number (楼栋)")
     unit = serializers.CharField(max_length=10, help_text="Entrance (单元)")
     room = serializers.CharField(max_length=20)
-    proof = serializers.FileField(help_text="Property certificate or purchase contract: JPEG, PNG, WebP or PDF (kept private)")
+    proof = serializers.FileField(
+        help_text="Property certificate or purchase contract: JPEG, PNG, WebP or PDF (kept private)"
+    )

@@ -44,15 +44,23 @@ from .text import PHONE_RE, normalize_phone
 
 ERRORS = {
     "identifier_invalid": _("Enter a mainland mobile number (11 digits, starting with 1) or an e-mail address."),
-    "identifier_taken": _("An account with this phone number or e-mail already exists. Sign in, or reset your password."),
-    "duplicate_claim": _("You have already claimed this household. Its claim is pending or verified; see your home page."),
+    "identifier_taken": _(
+        "An account with this phone number or e-mail already exists. Sign in, or reset your password."
+    ),
+    "duplicate_claim": _(
+        "You have already claimed this household. Its claim is pending or verified; see your home page."
+    ),
     "not_a_resident": _("Only residents can claim a household. Register as a resident first."),
     "already_reviewed": _("This claim has already been reviewed."),
-    "voting_owner_taken": _("This household already has a verified voting owner. Verify this claim as a co-owner, or reject it."),
+    "voting_owner_taken": _(
+        "This household already has a verified voting owner. Verify this claim as a co-owner, or reject it."
+    ),
     "reason_required": _("Give a reason, so the resident knows what to fix."),
     "not_allowed": _("You may not do this."),
     "already_member": _("This person is already on the council."),
-    "jurisdiction": _("A street office needs a street, a community committee needs a community, and other organizations neither."),
+    "jurisdiction": _(
+        "A street office needs a street, a community committee needs a community, and other organizations neither."
+    ),
 }
 
 
@@ -178,8 +186,12 @@ def _notify_reviewed(ownership: Ownership, decision: str) -> None:
         home = str(household)  # residents' notices are in the portal's language (as SMS are)
     notify(
         users=[Resident.objects.values_list("user_id", flat=True).get(pk=ownership.resident_id)],
-        kind=Notification.Kind.OWNERSHIP_REVIEWED, url=reverse("home"), key=f"ownership{ownership.pk}:{ownership.status}",
-        home=home, estate=household.building.estate.name, decision=decision,
+        kind=Notification.Kind.OWNERSHIP_REVIEWED,
+        url=reverse("home"),
+        key=f"ownership{ownership.pk}:{ownership.status}",
+        home=home,
+        estate=household.building.estate.name,
+        decision=decision,
     )
 
 
@@ -290,9 +302,9 @@ def notify(*, users, kind: str, url: str = "", key: str = "", **params) -> int:
     dropped): in-app, plus e-mail and SMS as each user prefers. `params` fill the kind's text,
     which is translated when read. With `key`, a repeated call notifies nobody twice."""
     ids = sorted({getattr(u, "pk", u) for u in users} - {None})
-    notify_each(notices=[
-        Notice(user_id=pk, kind=kind, params=params, url=url, key=f"{key}:u{pk}" if key else "") for pk in ids
-    ])
+    notify_each(
+        notices=[Notice(user_id=pk, kind=kind, params=params, url=url, key=f"{key}:u{pk}" if key else "") for pk in ids]
+    )
     return len(ids)
 
 
@@ -305,12 +317,18 @@ def notify_each(*, notices: list[Notice], send: bool = True, batch: uuid.UUID | 
         return None
     users = {
         u.pk: u
-        for u in User.objects.filter(pk__in={n.user_id for n in notices})
-        .select_related("resident", "notification_preference")
+        for u in User.objects.filter(pk__in={n.user_id for n in notices}).select_related(
+            "resident", "notification_preference"
+        )
     }
     Notification.objects.bulk_create(
-        [Notification(user_id=n.user_id, kind=n.kind, params=n.params, url=n.url, key=n.key) for n in notices if n.user_id in users],
-        batch_size=1000, ignore_conflicts=True,
+        [
+            Notification(user_id=n.user_id, kind=n.kind, params=n.params, url=n.url, key=n.key)
+            for n in notices
+            if n.user_id in users
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
     )
     batch = batch or uuid.uuid4()
     deliveries = []
@@ -324,12 +342,18 @@ def notify_each(*, notices: list[Notice], send: bool = True, batch: uuid.UUID | 
             for channel in sorted(wanted_channels(n.kind, preference)):
                 if not addresses[channel]:
                     continue
-                deliveries.append(Delivery(
-                    key=f"{n.key}:{channel}" if n.key else f"{uuid.uuid4().hex}:{channel}",
-                    batch=batch, channel=channel, user_id=user.pk, kind=n.kind, address=addresses[channel],
-                    subject=str(Notification.Kind(n.kind).label),
-                    body=message_text(n.kind, n.params, n.external_url or n.url),
-                ))
+                deliveries.append(
+                    Delivery(
+                        key=f"{n.key}:{channel}" if n.key else f"{uuid.uuid4().hex}:{channel}",
+                        batch=batch,
+                        channel=channel,
+                        user_id=user.pk,
+                        kind=n.kind,
+                        address=addresses[channel],
+                        subject=str(Notification.Kind(n.kind).label),
+                        body=message_text(n.kind, n.params, n.external_url or n.url),
+                    )
+                )
     Delivery.objects.bulk_create(deliveries, batch_size=1000, ignore_conflicts=True)
     if not deliveries:
         return None
@@ -359,12 +383,13 @@ def notification_preferences_save(*, user: User, channels: dict[str, set[str]]) 
 # Contractor ratings (computed by feedback, stored here for the award picker)
 
 
-def organization_set_rating(
-    *, organization_id: int, overall, responses: int, projects: int, details: dict
-) -> None:
+def organization_set_rating(*, organization_id: int, overall, responses: int, projects: int, details: dict) -> None:
     Organization.objects.filter(pk=organization_id).update(
-        rating_overall=overall, rating_responses=responses, rating_projects=projects,
-        rating_details=details, rating_updated_at=timezone.now(),
+        rating_overall=overall,
+        rating_responses=responses,
+        rating_projects=projects,
+        rating_details=details,
+        rating_updated_at=timezone.now(),
     )
 
 

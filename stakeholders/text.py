@@ -23,5 +23,5 @@ def normalize_phone(value: str) -> str:
     digits = re.sub(r"[\s-]", "", value or "")
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
     return digits

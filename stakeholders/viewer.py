@@ -49,7 +49,8 @@ class Viewer:
         return [
             m.organization
             for m in self.memberships
-            if (kind is None or m.organization.kind == kind) and (not managers_only or m.role == Membership.Role.MANAGER)
+            if (kind is None or m.organization.kind == kind)
+            and (not managers_only or m.role == Membership.Role.MANAGER)
         ]
 
     @cached_property
@@ -82,7 +83,9 @@ class Viewer:
         if not self.is_authenticated:
             return frozenset()
         return frozenset(
-            Ownership.objects.open().filter(resident__user=self.user).values_list("household__building__estate_id", flat=True)
+            Ownership.objects.open()
+            .filter(resident__user=self.user)
+            .values_list("household__building__estate_id", flat=True)
         )
 
     @cached_property
@@ -118,8 +121,11 @@ class Viewer:
         if self.is_admin:
             names.append("admin")
         for kind, name in [
-            (Kind.HOUSING_BUREAU, "bureau"), (Kind.STREET_OFFICE, "street"), (Kind.COMMUNITY_COMMITTEE, "community"),
-            (Kind.CONTRACTOR, "contractor"), (Kind.SUPERVISOR, "supervisor"),
+            (Kind.HOUSING_BUREAU, "bureau"),
+            (Kind.STREET_OFFICE, "street"),
+            (Kind.COMMUNITY_COMMITTEE, "community"),
+            (Kind.CONTRACTOR, "contractor"),
+            (Kind.SUPERVISOR, "supervisor"),
         ]:
             if kind in kinds:
                 names.append(name)

@@ -76,7 +76,11 @@ def claim_create(request):
                 return redirect("home")
     else:
         form = ClaimForm(selection=request.GET.dict())
-    template = "stakeholders/_claim_places.html" if request.headers.get("HX-Request") == "true" else "stakeholders/claim_form.html"
+    template = (
+        "stakeholders/_claim_places.html"
+        if request.headers.get("HX-Request") == "true"
+        else "stakeholders/claim_form.html"
+    )
     return render(request, template, {"form": form}, status=400 if form.errors else 200)
 
 
@@ -99,8 +103,6 @@ def _extension(name: str) -> str:
 @login_required
 def private_file_for_admin(request, token: str):
     """A private file by its signed stored name, for platform admins only (the admin's links)."""
-
-
 
     if not permissions.can_open_any_private_file(request.user):
         raise Http404
@@ -192,7 +194,9 @@ def notification_list(request):
         messages.success(request, _("All notifications marked as read."))
         return redirect("stakeholders:notifications")
     page = Paginator(selectors.notifications_of(request.user), NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "stakeholders/notifications.html", {"page": page, "notifications": page.object_list, "page_query": ""})
+    return render(
+        request, "stakeholders/notifications.html", {"page": page, "notifications": page.object_list, "page_query": ""}
+    )
 
 
 @login_required
@@ -212,19 +216,28 @@ def notification_settings(request):
 
     preference = selectors.notification_preference(request.user)
     resident = permissions.resident_profile(request.user)
-    available = {channel for channel, address in (
-        (Delivery.Channel.EMAIL, request.user.email), (Delivery.Channel.SMS, resident.phone if resident is not None else ""),
-    ) if address}
+    available = {
+        channel
+        for channel, address in (
+            (Delivery.Channel.EMAIL, request.user.email),
+            (Delivery.Channel.SMS, resident.phone if resident is not None else ""),
+        )
+        if address
+    }
     form = NotificationPreferencesForm(request.POST or None, preference=preference, available=available)
     if request.method == "POST" and form.is_valid():
         services.notification_preferences_save(user=request.user, channels=form.channels())
         messages.success(request, _("Your notification settings are saved."))
         return redirect("stakeholders:notification_settings")
-    return render(request, "stakeholders/notification_settings.html", {
-        "form": form,
-        "email": request.user.email,
-        "phone": mask_phone(resident.phone) if resident is not None and resident.phone else "",
-    })
+    return render(
+        request,
+        "stakeholders/notification_settings.html",
+        {
+            "form": form,
+            "email": request.user.email,
+            "phone": mask_phone(resident.phone) if resident is not None and resident.phone else "",
+        },
+    )
 
 
 @require_http_methods(["POST"])
@@ -236,9 +249,17 @@ def care_mode(request):
     if request.user.is_authenticated:
         services.user_set_care_mode(user=request.user, on=on)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     response = redirect(target)
-    response.set_cookie(CARE_COOKIE, "1" if on else "0", max_age=CARE_COOKIE_AGE, samesite="Lax",
-                        secure=request.is_secure(), httponly=True)
+    response.set_cookie(
+        CARE_COOKIE,
+        "1" if on else "0",
+        max_age=CARE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
     return response

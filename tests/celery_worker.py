@@ -31,7 +31,9 @@ class Worker:
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-            "TEST_DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "TEST_DATABASE_URL": (
+                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+            ),
             "TEST_REDIS_URL": settings.REDIS_TEST_URL,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
@@ -47,9 +49,28 @@ class Worker:
 
     def start(self):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", self.queue, "--concurrency=2",
-             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{self.queue}@%h"],
-            cwd=ROOT, env=self.env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "-Q",
+                self.queue,
+                "--concurrency=2",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{self.queue}@%h",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=open(self.log, "ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while b"ready." not in self.log.read_bytes():
@@ -85,5 +106,5 @@ def to_worker():
 def wait_for(condition, timeout=180, worker=None):
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, (worker.log.read_text()[-3000:] if worker else "timed out")
+        assert time.monotonic() < deadline, worker.log.read_text()[-3000:] if worker else "timed out"
         time.sleep(0.25)

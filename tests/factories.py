@@ -111,7 +111,10 @@ def proof_file(name="certificate.png", content: bytes | None = None, content_typ
 
 
 def households(building: Building, n: int, unit: str = "1") -> list[Household]:
-    return [HouseholdFactory(building=building, unit=unit, floor=1 + i // 2, room=f"{1 + i // 2}{i % 2 + 1:02d}") for i in range(n)]
+    return [
+        HouseholdFactory(building=building, unit=unit, floor=1 + i // 2, room=f"{1 + i // 2}{i % 2 + 1:02d}")
+        for i in range(n)
+    ]
 
 
 def organization(kind, name=None, **where) -> Organization:

@@ -43,7 +43,9 @@ def _same_for_everyone(request) -> bool:
     """A visitor without a session or pending messages sees exactly what every such visitor sees
     (in their language): the whole page may come from the cache."""
     return (
-        request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
         and not visitor_chose_care(request)  # 关怀模式 pages are their own
     )
 
@@ -70,6 +72,7 @@ def _whole_page(request, key: str, render_page) -> HttpResponse:
 
 def _city_revision() -> str:
     """Changes whenever any project's public revision does (revisions only grow)."""
+
     def read() -> str:
         figures = Project.objects.aggregate(rev=Sum("public_revision"))
         return str(figures["rev"] or 0)

@@ -52,9 +52,16 @@ def ledger_page(request, code: str):
             data = form.cleaned_data
             try:
                 entry = services.ledger_record(
-                    project=project, actor=request.user, date=data["date"], kind=data["kind"], amount=data["amount"],
-                    counterparty=data["counterparty"], source=data["source"], plan_item=data["plan_item"],
-                    memo=data["memo"], voucher=data["voucher"],
+                    project=project,
+                    actor=request.user,
+                    date=data["date"],
+                    kind=data["kind"],
+                    amount=data["amount"],
+                    counterparty=data["counterparty"],
+                    source=data["source"],
+                    plan_item=data["plan_item"],
+                    memo=data["memo"],
+                    voucher=data["voucher"],
                 )
             except ValidationError as error:
                 form_errors(form, error)
@@ -75,7 +82,8 @@ def ledger_page(request, code: str):
         "check": ledger.verify_chain(documents),
         "form": form,
         "reversible": {
-            row["seq"] for row in page.object_list
+            row["seq"]
+            for row in page.object_list
             if permissions.can_reverse_entry(request.user, project, budget, row, reversed_seqs)
         },
         "can_view_vouchers": sees_vouchers,
@@ -106,7 +114,8 @@ def ledger_reverse(request, code: str, seq: int):
     if not permissions.can_record_ledger(request.user, project, pub.budget_of(project)):
         raise PermissionDenied(services.LEDGER_ERRORS["not_allowed"])
     return _act_and_report(
-        request, ReverseForm(request.POST),
+        request,
+        ReverseForm(request.POST),
         lambda data: services.ledger_reverse(entry=entry, actor=request.user, memo=data["memo"]),
         lambda reversal: _("Entry %(seq)s reverses entry %(target)s.") % {"seq": reversal.seq, "target": entry.seq},
         redirect("disclosure:ledger", code=project.code),
@@ -124,13 +133,13 @@ def voucher_response(user, project: Project, seq: int):
     entry = get_object_or_404(LedgerEntry, project=project, seq=seq)
     if not entry.voucher:
         raise Http404
-    return private_file_response(entry.voucher, content_type=entry.voucher_content_type, download_name=f"{project.code}-{seq}")
-
-
+    return private_file_response(
+        entry.voucher, content_type=entry.voucher_content_type, download_name=f"{project.code}-{seq}"
+    )
 
 
 @login_required
-def budget(request, code: str):
+def budget(request, code: str):  # noqa: C901 - one page: the public budget, the draft form and its lines, the approval
     project = get_object_or_404(project_selectors.projects_visible_to(request.user), code=code)
     budget = pub.budget_of(project)
     can_draft = permissions.can_draft_budget(request.user, project, budget)
@@ -147,7 +156,9 @@ def budget(request, code: str):
                     raise PermissionDenied(services.BUDGET_ERRORS["not_allowed"])
                 form = BudgetForm(request.POST)
                 if form.is_valid():
-                    services.budget_save_draft(project=project, actor=request.user, total=form.cleaned_data["total"], lines=form.funding())
+                    services.budget_save_draft(
+                        project=project, actor=request.user, total=form.cleaned_data["total"], lines=form.funding()
+                    )
                     messages.success(request, _("Budget draft saved."))
                     return redirect("disclosure:budget", code=code)
                 status = 400
@@ -162,7 +173,9 @@ def budget(request, code: str):
                     raise PermissionDenied(services.BUDGET_ERRORS["not_allowed"])
                 publish_form = PublishForm(request.POST)
                 if publish_form.is_valid():
-                    services.budget_publish(budget=budget, actor=request.user, notice_days=publish_form.cleaned_data["notice_days"])
+                    services.budget_publish(
+                        budget=budget, actor=request.user, notice_days=publish_form.cleaned_data["notice_days"]
+                    )
                     messages.success(request, _("Budget published (公示). The project may now be contracted."))
                     return redirect("disclosure:budget", code=code)
                 status = 400
@@ -183,6 +196,8 @@ def budget(request, code: str):
         "form": form,
         "publish_form": publish_form,
         "can_approve": can_approve,
-        "share": pub.residents_share(request.user, project, budget if budget and budget.status == Budget.Status.PUBLISHED else None),
+        "share": pub.residents_share(
+            request.user, project, budget if budget and budget.status == Budget.Status.PUBLISHED else None
+        ),
     }
     return render(request, "disclosure/budget.html", context, status=status)

@@ -92,8 +92,13 @@ def index(request):
 
     key = f"index:{_city_revision()}:{query}:{page_number}"
     if _same_for_everyone(request):
-        return _whole_page(request, key, lambda extra: render_to_string(
-            "disclosure/index.html", {"body": _cached(key, build), **extra}, request=request))
+        return _whole_page(
+            request,
+            key,
+            lambda extra: render_to_string(
+                "disclosure/index.html", {"body": _cached(key, build), **extra}, request=request
+            ),
+        )
     return render(request, "disclosure/index.html", {"body": _cached(key, build)})
 
 
@@ -139,7 +144,10 @@ def _project_body(project: Project) -> str:
         "open_survey": next((s for s in surveys if s.status == "open"), None),
         "min_responses": settings.SURVEY_MIN_RESPONSES,
         "chart": {
-            "sources": {"labels": [str(label) for _s, label, _a in sources], "values": [float(a) for *_x, a in sources]},
+            "sources": {
+                "labels": [str(label) for _s, label, _a in sources],
+                "values": [float(a) for *_x, a in sources],
+            },
             "items": {
                 "labels": [i.item.catalog_item.name for i in item_money],
                 "planned": [float(i.planned) for i in item_money],
@@ -159,21 +167,29 @@ def _complaint_action(user, project: Project) -> str:
     """Residents of the estate get the link; anonymous visitors a sign-in link for residents; staff,
     contractors and residents of other estates nothing (they could only land on a 403)."""
 
-
     if not user.is_authenticated:
         target = reverse("feedback:complaint_file", args=[project.code])
-        return format_html('<a href="{}?{}">{}</a>', reverse("login"), urlencode({"next": target}),
-                           _("Residents of this estate: sign in to report a problem"))
+        return format_html(
+            '<a href="{}?{}">{}</a>',
+            reverse("login"),
+            urlencode({"next": target}),
+            _("Residents of this estate: sign in to report a problem"),
+        )
     if voice_permissions.can_file_complaint(user, project):
-        return format_html('<a href="{}" data-testid="report-problem">{}</a>',
-                           reverse("feedback:complaint_file", args=[project.code]), _("Report a problem"))
+        return format_html(
+            '<a href="{}" data-testid="report-problem">{}</a>',
+            reverse("feedback:complaint_file", args=[project.code]),
+            _("Report a problem"),
+        )
     return ""
 
 
 def _project_page(request, project: Project, extra: dict | None = None) -> str:
     body = _cached(f"project:{project.pk}:{project.public_revision}", lambda: _project_body(project))
     body = mark_safe(str(body).replace(COMPLAINT_ACTION_MARKER, _complaint_action(request.user, project), 1))
-    return render_to_string("disclosure/project.html", {"project": project, "body": body, **(extra or {})}, request=request)
+    return render_to_string(
+        "disclosure/project.html", {"project": project, "body": body, **(extra or {})}, request=request
+    )
 
 
 def project(request, code: str):
@@ -200,13 +216,18 @@ def ledger_json(request, code: str):
     return _json(ledger.ledger_document(project.code, pub.ledger_documents(project)), cache_seconds=60)
 
 
-
-
 def contractors(request):
     page = Paginator(pub.public_contractors(), 50).get_page(request.GET.get("page"))
-    return render(request, "disclosure/contractors.html", {
-        "page": page, "organizations": page.object_list, "page_query": "", "min_responses": settings.SURVEY_MIN_RESPONSES,
-    })
+    return render(
+        request,
+        "disclosure/contractors.html",
+        {
+            "page": page,
+            "organizations": page.object_list,
+            "page_query": "",
+            "min_responses": settings.SURVEY_MIN_RESPONSES,
+        },
+    )
 
 
 def contractor(request, pk: int):
@@ -215,9 +236,13 @@ def contractor(request, pk: int):
         raise Http404(_("No contractor has this number."))
     projects = pub.contractor_projects(organization)
     satisfaction = feedback_selectors.satisfaction_by_project([p.pk for p in projects])
-    return render(request, "disclosure/contractor.html", {
-        "organization": organization,
-        "projects": [(p, satisfaction.get(p.pk)) for p in projects],
-        "details": pub.rating_details(organization),
-        "min_responses": settings.SURVEY_MIN_RESPONSES,
-    })
+    return render(
+        request,
+        "disclosure/contractor.html",
+        {
+            "organization": organization,
+            "projects": [(p, satisfaction.get(p.pk)) for p in projects],
+            "details": pub.rating_details(organization),
+            "min_responses": settings.SURVEY_MIN_RESPONSES,
+        },
+    )

@@ -40,17 +40,31 @@ def vote_json(request, code: str):
 
 
 def votes(request):
-    page = Paginator(published.closed_votes().select_related("project__estate"), VOTES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(published.closed_votes().select_related("project__estate"), VOTES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "disclosure/votes.html", {"page": page, "votes": page.object_list, "page_query": ""})
 
 
 CHECK_TEXTS = {
-    ("quorum_owners", "any"): gettext_lazy("Owners who took part: %(have)s of %(of)s. At least two thirds of all owners must take part."),
-    ("quorum_area", "any"): gettext_lazy("Area that took part: %(have)s of %(of)s m². At least two thirds of the total area must take part."),
-    ("agree_owners", "special"): gettext_lazy("Owners who agreed: %(have)s of the %(of)s who took part. A special matter needs at least three quarters."),
-    ("agree_owners", "ordinary"): gettext_lazy("Owners who agreed: %(have)s of the %(of)s who took part. An ordinary matter needs more than half."),
-    ("agree_area", "special"): gettext_lazy("Area that agreed: %(have)s of the %(of)s m² that took part. A special matter needs at least three quarters."),
-    ("agree_area", "ordinary"): gettext_lazy("Area that agreed: %(have)s of the %(of)s m² that took part. An ordinary matter needs more than half."),
+    ("quorum_owners", "any"): gettext_lazy(
+        "Owners who took part: %(have)s of %(of)s. At least two thirds of all owners must take part."
+    ),
+    ("quorum_area", "any"): gettext_lazy(
+        "Area that took part: %(have)s of %(of)s m². At least two thirds of the total area must take part."
+    ),
+    ("agree_owners", "special"): gettext_lazy(
+        "Owners who agreed: %(have)s of the %(of)s who took part. A special matter needs at least three quarters."
+    ),
+    ("agree_owners", "ordinary"): gettext_lazy(
+        "Owners who agreed: %(have)s of the %(of)s who took part. An ordinary matter needs more than half."
+    ),
+    ("agree_area", "special"): gettext_lazy(
+        "Area that agreed: %(have)s of the %(of)s m² that took part. A special matter needs at least three quarters."
+    ),
+    ("agree_area", "ordinary"): gettext_lazy(
+        "Area that agreed: %(have)s of the %(of)s m² that took part. An ordinary matter needs more than half."
+    ),
 }
 
 
@@ -83,8 +97,16 @@ def vote_receipt(request, code: str):
     if form.is_bound and form.is_valid():
         ballot = Ballot.objects.filter(vote=vote, receipt_hash=receipt_hash(form.cleaned_data["receipt"])).first()
         if ballot is None:
-            form.add_error("receipt", _("No ballot of this vote has this receipt code. Check the code (letters and digits, e.g. ABCD-EFGH-JKMN)."))
+            form.add_error(
+                "receipt",
+                _(
+                    "No ballot of this vote has this receipt code. Check the code (letters and digits, e.g. "
+                    "ABCD-EFGH-JKMN)."
+                ),
+            )
     return render(
-        request, "disclosure/receipt.html", {"vote": vote, "form": form, "ballot": ballot},
+        request,
+        "disclosure/receipt.html",
+        {"vote": vote, "form": form, "ballot": ballot},
         status=404 if form.is_bound and ballot is None else 200,
     )

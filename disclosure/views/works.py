@@ -51,8 +51,12 @@ def progress_page(request, code: str):
                 data = form.cleaned_data
                 try:
                     services.progress_post(
-                        project=project, actor=request.user, percent=data["percent"], text=data["text"],
-                        plan_item=data["plan_item"], photos=data["photos"],
+                        project=project,
+                        actor=request.user,
+                        percent=data["percent"],
+                        text=data["text"],
+                        plan_item=data["plan_item"],
+                        photos=data["photos"],
                     )
                 except ValidationError as error:
                     form_errors(form, error)
@@ -82,7 +86,8 @@ def milestone_update(request, code: str, pk: int):
     if not permissions.can_manage_milestones(request.user, project):
         raise PermissionDenied(services.PROGRESS_ERRORS["not_allowed"])
     return _act_and_report(
-        request, MilestoneStatusForm(request.POST),
+        request,
+        MilestoneStatusForm(request.POST),
         lambda data: services.milestone_update(milestone=milestone, actor=request.user, **data),
         lambda _milestone: _("Milestone updated."),
         redirect("disclosure:progress", code=code),

@@ -8,7 +8,11 @@ from stakeholders.models import Membership
 
 
 def _member_ids(*organization_ids) -> list[int]:
-    return list(Membership.objects.filter(organization_id__in=[o for o in organization_ids if o]).values_list("user_id", flat=True))
+    return list(
+        Membership.objects.filter(organization_id__in=[o for o in organization_ids if o]).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 def _local(dt) -> str:

@@ -35,7 +35,9 @@ ERRORS = {
     "bad_transition": _("A complaint cannot go from “%(from)s” to “%(to)s”."),
     "status_changed": _("The complaint changed a moment ago (it is now “%(now)s”). Reload the page and check."),
     "note_required": _("Write a message: say what was done, or why you reopen it. The other side reads it."),
-    "reopen_window": _("It can no longer be reopened (%(days)s days have passed since it was resolved). File a new complaint instead."),
+    "reopen_window": _(
+        "It can no longer be reopened (%(days)s days have passed since it was resolved). File a new complaint instead."
+    ),
     "message_required": _("Write a message."),
 }
 
@@ -44,7 +46,9 @@ ERRORS = {
 
 
 def _street_office(project: Project) -> Organization | None:
-    return Organization.objects.filter(kind=Organization.Kind.STREET_OFFICE, street_id=project.estate.community.street_id).first()
+    return Organization.objects.filter(
+        kind=Organization.Kind.STREET_OFFICE, street_id=project.estate.community.street_id
+    ).first()
 
 
 def complaint_route(*, project: Project, category: str) -> tuple[str, Organization | None, int | None]:
@@ -54,7 +58,9 @@ def complaint_route(*, project: Project, category: str) -> tuple[str, Organizati
     without a committee in the portal sends its complaints to the street office too."""
     route = selectors.effective_routes(project)[ROUTES[category]]
     if route == Complaint.Route.WORKS:
-        current = dict(Award.objects.filter(project=project, ended_at__isnull=True).values_list("role", "organization_id"))
+        current = dict(
+            Award.objects.filter(project=project, ended_at__isnull=True).values_list("role", "organization_id")
+        )
         return route, Organization.objects.get(pk=current[Award.Role.CONTRACTOR]), current.get(Award.Role.SUPERVISOR)
     if route == Complaint.Route.COMMUNITY:
         committee = Organization.objects.filter(
@@ -67,8 +73,17 @@ def complaint_route(*, project: Project, category: str) -> tuple[str, Organizati
 @by_actor
 @transaction.atomic
 def complaint_file(
-    *, project: Project, actor: User, category: str, text: str, location: str = "", building=None, photos=(),
-    latitude=None, longitude=None, media_url: str = "",
+    *,
+    project: Project,
+    actor: User,
+    category: str,
+    text: str,
+    location: str = "",
+    building=None,
+    photos=(),
+    latitude=None,
+    longitude=None,
+    media_url: str = "",
 ) -> Complaint:
     """A resident's complaint, routed by its category, with deadlines from the settings; the
     answering organization is notified."""
@@ -88,9 +103,18 @@ def complaint_file(
     processed = process_photos(photos)
     now = timezone.now()
     complaint = Complaint(
-        project=project, filed_by=actor.resident, category=category, route=route, agency=agency, text=text,
-        location=(location or "").strip(), building=building, filed_at=now,
-        latitude=latitude, longitude=longitude, media_url=(media_url or "").strip(),
+        project=project,
+        filed_by=actor.resident,
+        category=category,
+        route=route,
+        agency=agency,
+        text=text,
+        location=(location or "").strip(),
+        building=building,
+        filed_at=now,
+        latitude=latitude,
+        longitude=longitude,
+        media_url=(media_url or "").strip(),
         acknowledge_due=now + timedelta(hours=settings.COMPLAINT_ACK_HOURS),
         resolve_due=now + timedelta(days=settings.COMPLAINT_RESOLVE_DAYS),
     )
@@ -100,8 +124,13 @@ def complaint_file(
         store_photo(ComplaintPhoto(complaint=complaint), photo)
     ComplaintUpdate.objects.create(complaint=complaint, author=actor, to_status=complaint.status)
     notify(
-        users=_member_ids(agency.pk, supervisor_id), kind=Notification.Kind.COMPLAINT_FILED, url=complaint.get_absolute_url(),
-        estate=project.estate.name, number=complaint.pk, category=category, due=_local(complaint.acknowledge_due),
+        users=_member_ids(agency.pk, supervisor_id),
+        kind=Notification.Kind.COMPLAINT_FILED,
+        url=complaint.get_absolute_url(),
+        estate=project.estate.name,
+        number=complaint.pk,
+        category=category,
+        due=_local(complaint.acknowledge_due),
     )
     project_touch(project=project)
     return complaint
@@ -130,9 +159,11 @@ def _responder_ids(complaint: Complaint) -> list[int]:
     and the street office once the complaint is escalated or if it is routed there."""
     ids = [complaint.agency_id]
     if complaint.route == Complaint.Route.WORKS:
-        ids += list(Award.objects.filter(
-            project_id=complaint.project_id, role=Award.Role.SUPERVISOR, ended_at__isnull=True
-        ).values_list("organization_id", flat=True))
+        ids += list(
+            Award.objects.filter(
+                project_id=complaint.project_id, role=Award.Role.SUPERVISOR, ended_at__isnull=True
+            ).values_list("organization_id", flat=True)
+        )
     if complaint.escalated_at is not None or complaint.route == Complaint.Route.STREET:
         office = _street_office(complaint.project)
         ids.append(office.pk if office else None)
@@ -141,19 +172,30 @@ def _responder_ids(complaint: Complaint) -> list[int]:
 
 def _tell(complaint: Complaint, actor: User | None) -> None:
     """The filer hears of everything others do; the responders hear of what the filer does."""
-    params = {"estate": complaint.project.estate.name, "category": complaint.category, "status": complaint.status,
-              "number": complaint.pk}
+    params = {
+        "estate": complaint.project.estate.name,
+        "category": complaint.category,
+        "status": complaint.status,
+        "number": complaint.pk,
+    }
     filer_user = complaint.filed_by.user_id
     if actor is None or actor.pk != filer_user:
         notify(users=[filer_user], kind=Notification.Kind.COMPLAINT_UPDATED, url=complaint.get_absolute_url(), **params)
     else:
-        notify(users=_responder_ids(complaint), kind=Notification.Kind.COMPLAINT_REPLY, url=complaint.get_absolute_url(), **params)
+        notify(
+            users=_responder_ids(complaint),
+            kind=Notification.Kind.COMPLAINT_REPLY,
+            url=complaint.get_absolute_url(),
+            **params,
+        )
 
 
 def _locked(complaint: Complaint, expected: str) -> Complaint:
-    locked = Complaint.objects.select_for_update(of=("self",)).select_related(
-        "project__estate__community", "filed_by"
-    ).get(pk=complaint.pk)
+    locked = (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("project__estate__community", "filed_by")
+        .get(pk=complaint.pk)
+    )
     if locked.status != expected:
         # Two people clicked at once: the first wins, the second is told what happened.
         raise coded_error(ERRORS, "status_changed", now=locked.get_status_display())
@@ -163,7 +205,13 @@ def _locked(complaint: Complaint, expected: str) -> Complaint:
 @by_actor
 @transaction.atomic
 def complaint_transition(
-    *, complaint: Complaint, to: str, actor: User | None, note: str = "", by_service: bool = False, now=None,
+    *,
+    complaint: Complaint,
+    to: str,
+    actor: User | None,
+    note: str = "",
+    by_service: bool = False,
+    now=None,
 ) -> Complaint:
     """Move `complaint` (as the caller last saw it) to `to`, with a message on its history.
     `by_service` is the sweep closing a resolved complaint after the reopening window."""
@@ -171,7 +219,9 @@ def complaint_transition(
     expected = complaint.status
     by = TRANSITIONS.get((expected, to))
     if by is None:
-        raise coded_error(ERRORS, "bad_transition", **{"from": Complaint.Status(expected).label, "to": Complaint.Status(to).label})
+        raise coded_error(
+            ERRORS, "bad_transition", **{"from": Complaint.Status(expected).label, "to": Complaint.Status(to).label}
+        )
     if by_service:
         if (expected, to) != (Complaint.Status.RESOLVED, Complaint.Status.CLOSED):
             raise PermissionDenied(ERRORS["not_allowed"])
@@ -202,8 +252,12 @@ def complaint_transition(
         changed += ["reopened", "resolved_at", "resolve_due"]
     locked.save(update_fields=changed)
     ComplaintUpdate.objects.create(
-        complaint=locked, author=actor, organization=_acting_organization(actor, locked) if actor else None,
-        from_status=expected, to_status=to, text=note,
+        complaint=locked,
+        author=actor,
+        organization=_acting_organization(actor, locked) if actor else None,
+        from_status=expected,
+        to_status=to,
+        text=note,
     )
     _tell(locked, actor)
     project_touch(project=locked.project)
@@ -220,7 +274,10 @@ def complaint_message(*, complaint: Complaint, actor: User, text: str) -> Compla
     if not text:
         raise coded_error(ERRORS, "message_required", "text")
     update = ComplaintUpdate.objects.create(
-        complaint=complaint, author=actor, organization=_acting_organization(actor, complaint), text=text,
+        complaint=complaint,
+        author=actor,
+        organization=_acting_organization(actor, complaint),
+        text=text,
     )
     _tell(complaint, actor)
     return update
@@ -231,7 +288,11 @@ def complaints_escalate_overdue(*, now=None) -> list[int]:
     the first run (of two concurrent ones too) finds `escalated_at` empty."""
     now = now or timezone.now()
     escalated = []
-    due = Complaint.objects.overdue(now).filter(escalated_at__isnull=True).select_related("project__estate__community", "filed_by")
+    due = (
+        Complaint.objects.overdue(now)
+        .filter(escalated_at__isnull=True)
+        .select_related("project__estate__community", "filed_by")
+    )
     for complaint in due.order_by("id"):
         S = Complaint.Status
         reason = (
@@ -249,12 +310,17 @@ def complaints_escalate_overdue(*, now=None) -> list[int]:
             locked.save(update_fields=["escalated_at", "escalation"])
             complaint.escalated_at, complaint.escalation = now, reason
             with translation.override(settings.LANGUAGE_CODE):
-                note = str(_("Escalated to the street office: %(reason)s.") % {"reason": Complaint.Escalation(reason).label})
+                note = str(
+                    _("Escalated to the street office: %(reason)s.") % {"reason": Complaint.Escalation(reason).label}
+                )
             ComplaintUpdate.objects.create(complaint=complaint, author=None, text=note)
             office = _street_office(complaint.project)
             notify(
-                users=_member_ids(office.pk if office else None), kind=Notification.Kind.COMPLAINT_ESCALATED,
-                url=complaint.get_absolute_url(), estate=complaint.project.estate.name, reason=reason,
+                users=_member_ids(office.pk if office else None),
+                kind=Notification.Kind.COMPLAINT_ESCALATED,
+                url=complaint.get_absolute_url(),
+                estate=complaint.project.estate.name,
+                reason=reason,
                 key=f"complaint{complaint.pk}:escalated",
             )
             _tell(complaint, None)
@@ -268,7 +334,9 @@ def complaints_close_resolved(*, now=None) -> list[int]:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.COMPLAINT_REOPEN_DAYS)
     closed = []
-    due = Complaint.objects.filter(status=Complaint.Status.RESOLVED, resolved_at__lt=cutoff).select_related("project__estate", "filed_by")
+    due = Complaint.objects.filter(status=Complaint.Status.RESOLVED, resolved_at__lt=cutoff).select_related(
+        "project__estate", "filed_by"
+    )
     for complaint in due.order_by("id"):
         try:
             complaint_transition(complaint=complaint, to=Complaint.Status.CLOSED, actor=None, by_service=True, now=now)

@@ -23,15 +23,20 @@ def contractor_ratings_recompute() -> dict[int, Decimal | None]:
     the privacy threshold) of the projects it built, weighted by answers, written onto its
     Organization (stakeholders), where the award picker reads it."""
     eligible = (
-        Survey.objects.filter(status=Survey.Status.CLOSED).annotate(n=Count("responses"))
-        .filter(n__gte=settings.SURVEY_MIN_RESPONSES).values("pk")
+        Survey.objects.filter(status=Survey.Status.CLOSED)
+        .annotate(n=Count("responses"))
+        .filter(n__gte=settings.SURVEY_MIN_RESPONSES)
+        .values("pk")
     )
     builder_of = dict(
-        Award.objects.filter(role=Award.Role.CONTRACTOR, ended_at__isnull=True).values_list("project_id", "organization_id")
+        Award.objects.filter(role=Award.Role.CONTRACTOR, ended_at__isnull=True).values_list(
+            "project_id", "organization_id"
+        )
     )
     figures: dict[int, dict] = {}
     rows = (
-        Response.objects.filter(survey__in=eligible).values("survey__project_id")
+        Response.objects.filter(survey__in=eligible)
+        .values("survey__project_id")
         .annotate(n=Count("id"), **{q: Sum(q) for q in Response.QUESTIONS})
     )
     for row in rows:
@@ -52,6 +57,8 @@ def contractor_ratings_recompute() -> dict[int, Decimal | None]:
             continue
         details = {q: str(_average(f[q], f["n"])) for q in Response.QUESTIONS}
         overall = _average(f["overall"], f["n"])
-        organization_set_rating(organization_id=org, overall=overall, responses=f["n"], projects=len(f["projects"]), details=details)
+        organization_set_rating(
+            organization_id=org, overall=overall, responses=f["n"], projects=len(f["projects"]), details=details
+        )
         result[org] = overall
     return result

@@ -32,8 +32,13 @@ SURVEY_ERRORS = {
     "already_answered": _("This household has already answered the survey. Thank you!"),
     "not_allowed": _("You may not answer for this household."),
     "score_required": _("Choose a score from 1 to 5."),
-    "forged": _("This survey link is not valid. Check that it was copied completely, or ask your community committee for a new one."),
-    "expired": _("This survey link has expired. Ask your community committee for a new one if the survey is still open."),
+    "forged": _(
+        "This survey link is not valid. Check that it was copied completely, or ask your community committee "
+        "for a new one."
+    ),
+    "expired": _(
+        "This survey link has expired. Ask your community committee for a new one if the survey is still open."
+    ),
 }
 
 
@@ -55,17 +60,22 @@ def survey_open(*, project: Project, kind: str, now=None) -> Survey:
         try:
             with transaction.atomic():
                 survey = Survey.objects.create(
-                    project=project, kind=kind, opened_at=now,
+                    project=project,
+                    kind=kind,
+                    opened_at=now,
                     remind_at=now + timedelta(days=settings.SURVEY_REMIND_DAYS),
                     closes_at=now + timedelta(days=settings.SURVEY_CLOSE_DAYS),
                 )
         except IntegrityError:
             survey = Survey.objects.get(project=project, kind=kind)
     invited = set(Invitation.objects.filter(survey=survey).values_list("household_id", flat=True))
-    households = Household.objects.filter(building__estate_id=project.estate_id).order_by("pk").values_list("pk", flat=True)
+    households = (
+        Household.objects.filter(building__estate_id=project.estate_id).order_by("pk").values_list("pk", flat=True)
+    )
     Invitation.objects.bulk_create(
         [Invitation(survey=survey, household_id=pk, nonce=_new_nonce()) for pk in households if pk not in invited],
-        batch_size=2000, ignore_conflicts=True,
+        batch_size=2000,
+        ignore_conflicts=True,
     )
     survey.households = Invitation.objects.filter(survey=survey).count()
     survey.save(update_fields=["households"])
@@ -76,9 +86,14 @@ def survey_open(*, project: Project, kind: str, now=None) -> Survey:
 def surveys_due(*, now=None) -> list[tuple[Project, str]]:
     """Projects completed SURVEY_AFTER_DAYS (or SURVEY_FOLLOW_UP_DAYS) ago without that survey."""
     today = timezone.localdate(now or timezone.now())
-    done = Project.objects.filter(status__in=[Project.Status.COMPLETED, Project.Status.MAINTAINED], completed_on__isnull=False)
+    done = Project.objects.filter(
+        status__in=[Project.Status.COMPLETED, Project.Status.MAINTAINED], completed_on__isnull=False
+    )
     due = []
-    for kind, days in ((Survey.Kind.COMPLETION, settings.SURVEY_AFTER_DAYS), (Survey.Kind.FOLLOW_UP, settings.SURVEY_FOLLOW_UP_DAYS)):
+    for kind, days in (
+        (Survey.Kind.COMPLETION, settings.SURVEY_AFTER_DAYS),
+        (Survey.Kind.FOLLOW_UP, settings.SURVEY_FOLLOW_UP_DAYS),
+    ):
         qs = done.filter(completed_on__lte=today - timedelta(days=days)).exclude(surveys__kind=kind)
         due += [(project, kind) for project in qs.select_related("estate").order_by("id")]
     return due
@@ -122,14 +137,18 @@ def surveys_dispatch(*, now=None, on_batch=None) -> DispatchPlan:
     for survey in Survey.objects.filter(status=Survey.Status.OPEN, closes_at__lte=now).select_related("project"):
         survey_close(survey=survey, now=now)
         plan.closed.append(survey.pk)
-    for survey in Survey.objects.filter(status=Survey.Status.OPEN, closes_at__gt=now).exclude(pk__in=planned).order_by("id"):
+    for survey in (
+        Survey.objects.filter(status=Survey.Status.OPEN, closes_at__gt=now).exclude(pk__in=planned).order_by("id")
+    ):
         unsent = list(survey.invitations.filter(sent_at__isnull=True).order_by("pk").values_list("pk", flat=True))
         add([(survey.pk, INVITE, a, b) for a, b in _chunks(unsent, size)])
         if now >= survey.remind_at:
             unreminded = list(
                 survey.invitations.filter(
                     delivery=Invitation.Delivery.MESSAGE, reminded_at__isnull=True, response__isnull=True
-                ).order_by("pk").values_list("pk", flat=True)
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)
             )
             add([(survey.pk, REMIND, a, b) for a, b in _chunks(unreminded, size)])
     return plan
@@ -147,8 +166,9 @@ def answer_path(invitation: Invitation) -> str:
 def voting_owner_users(household_ids) -> dict[int, int]:
     """household id → the user id of its verified voting owner (households without one: absent)."""
     return dict(
-        Ownership.objects.filter(household_id__in=list(household_ids), is_voting_owner=True)
-        .values_list("household_id", "resident__user_id")
+        Ownership.objects.filter(household_id__in=list(household_ids), is_voting_owner=True).values_list(
+            "household_id", "resident__user_id"
+        )
     )
 
 
@@ -173,14 +193,21 @@ def survey_send_batch(*, survey_id: int, kind: str, first_id: int, last_id: int,
         return batch
     owners = voting_owner_users(r.household_id for r in rows)
     notice_kind = Notification.Kind.SURVEY_INVITED if kind == INVITE else Notification.Kind.SURVEY_REMINDER
-    params = {"estate": survey.project.estate.name, "closes": formats.date_format(timezone.localtime(survey.closes_at), "Y-m-d")}
+    params = {
+        "estate": survey.project.estate.name,
+        "closes": formats.date_format(timezone.localtime(survey.closes_at), "Y-m-d"),
+    }
     notices = [
         Notice(
-            user_id=owners[r.household_id], kind=notice_kind, params=params,
-            url=reverse("feedback:my_invitation", args=[r.pk]), external_url=answer_path(r),
+            user_id=owners[r.household_id],
+            kind=notice_kind,
+            params=params,
+            url=reverse("feedback:my_invitation", args=[r.pk]),
+            external_url=answer_path(r),
             key=f"survey{survey.pk}:{kind}:{r.pk}",
         )
-        for r in rows if r.household_id in owners
+        for r in rows
+        if r.household_id in owners
     ]
     notify_each(notices=notices, send=False, batch=batch)
     # Two plain UPDATEs (same values for many rows), not a bulk_update's CASE per row.
@@ -216,8 +243,6 @@ def survey_close(*, survey: Survey, now=None) -> Survey:
     return locked
 
 
-
-
 def _clean_answers(answers: dict) -> dict[str, int]:
     cleaned, errors = {}, {}
     for question in Response.QUESTIONS:
@@ -233,14 +258,20 @@ def _clean_answers(answers: dict) -> dict[str, int]:
     return cleaned
 
 
-def _store_response(*, invitation: Invitation, answers: dict, text: str, channel: str, entered_by: User | None, now=None) -> Response:
+def _store_response(
+    *, invitation: Invitation, answers: dict, text: str, channel: str, entered_by: User | None, now=None
+) -> Response:
     locked = Invitation.objects.select_for_update().select_related("survey").get(pk=invitation.pk)
     if not permissions.survey_accepts_answers(locked.survey, now):
         raise coded_error(SURVEY_ERRORS, "closed")
     if Response.objects.filter(invitation=locked).exists():
         raise coded_error(SURVEY_ERRORS, "already_answered")
     response = Response(
-        invitation=locked, survey=locked.survey, text=(text or "").strip(), channel=channel, entered_by=entered_by,
+        invitation=locked,
+        survey=locked.survey,
+        text=(text or "").strip(),
+        channel=channel,
+        entered_by=entered_by,
         **_clean_answers(answers),
     )
     response.full_clean(exclude=["invitation"])
@@ -266,15 +297,21 @@ def invitation_by_token(*, invitation_id: int, token: str) -> Invitation:
 
 @by_actor
 @transaction.atomic
-def response_submit_by_link(*, invitation_id: int, token: str, answers: dict, text: str = "", actor: User | None = None, now=None) -> Response:
+def response_submit_by_link(
+    *, invitation_id: int, token: str, answers: dict, text: str = "", actor: User | None = None, now=None
+) -> Response:
     invitation = invitation_by_token(invitation_id=invitation_id, token=token)
     user = actor if actor is not None and actor.is_authenticated else None
-    return _store_response(invitation=invitation, answers=answers, text=text, channel=Response.Channel.ONLINE, entered_by=user, now=now)
+    return _store_response(
+        invitation=invitation, answers=answers, text=text, channel=Response.Channel.ONLINE, entered_by=user, now=now
+    )
 
 
 @by_actor
 @transaction.atomic
-def response_submit_as_owner(*, invitation: Invitation, actor: User, answers: dict, text: str = "", now=None) -> Response:
+def response_submit_as_owner(
+    *, invitation: Invitation, actor: User, answers: dict, text: str = "", now=None
+) -> Response:
     owner = voting_owner_users([invitation.household_id]).get(invitation.household_id)
     answered = Response.objects.filter(invitation=invitation).exists()
     if not permissions.can_answer_as_owner(actor, invitation, answered=answered, voting_owner_user_id=owner, now=now):
@@ -283,7 +320,9 @@ def response_submit_as_owner(*, invitation: Invitation, actor: User, answers: di
         if owner == actor.pk:
             raise coded_error(SURVEY_ERRORS, "closed")
         raise PermissionDenied(SURVEY_ERRORS["not_allowed"])
-    return _store_response(invitation=invitation, answers=answers, text=text, channel=Response.Channel.ONLINE, entered_by=actor, now=now)
+    return _store_response(
+        invitation=invitation, answers=answers, text=text, channel=Response.Channel.ONLINE, entered_by=actor, now=now
+    )
 
 
 @by_actor
@@ -292,4 +331,6 @@ def response_record_paper(*, invitation: Invitation, actor: User, answers: dict,
     """Community staff enter a household's signed paper answer — once (the household's only answer)."""
     if not permissions.can_record_paper_response(actor, invitation.survey, now):
         raise PermissionDenied(SURVEY_ERRORS["not_allowed"])
-    return _store_response(invitation=invitation, answers=answers, text=text, channel=Response.Channel.PAPER, entered_by=actor, now=now)
+    return _store_response(
+        invitation=invitation, answers=answers, text=text, channel=Response.Channel.PAPER, entered_by=actor, now=now
+    )

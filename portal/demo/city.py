@@ -53,15 +53,39 @@ STREETS = [
         "青秀区",
         "新竹街道",
         [
-            ("taoyuan", "桃源社区", [
-                ("taoyuan-xq", "桃源小区", "青秀区桃源路12号", 1988, "22.817000", "108.336000", [6, 6, 7]),
-                ("yuanhu-nan", "园湖南路住宅区", "青秀区园湖南路8号", 1995, "22.812500", "108.341200", [5, 6]),
-                ("taoyuan-youdian", "桃源路邮电宿舍", "青秀区桃源路30号", 1994, "22.815600", "108.338100", [6, 7]),
-            ]),
-            ("gucheng", "古城社区", [
-                ("xinzhu-gongdian", "新竹路供电局宿舍", "青秀区新竹路17号", 1993, "22.819400", "108.333900", [6, 7]),
-                ("gucheng-liangshi", "古城路粮食局宿舍", "青秀区古城路21号", 1990, "22.818700", "108.330600", [6, 6, 5]),
-            ]),
+            (
+                "taoyuan",
+                "桃源社区",
+                [
+                    ("taoyuan-xq", "桃源小区", "青秀区桃源路12号", 1988, "22.817000", "108.336000", [6, 6, 7]),
+                    ("yuanhu-nan", "园湖南路住宅区", "青秀区园湖南路8号", 1995, "22.812500", "108.341200", [5, 6]),
+                    ("taoyuan-youdian", "桃源路邮电宿舍", "青秀区桃源路30号", 1994, "22.815600", "108.338100", [6, 7]),
+                ],
+            ),
+            (
+                "gucheng",
+                "古城社区",
+                [
+                    (
+                        "xinzhu-gongdian",
+                        "新竹路供电局宿舍",
+                        "青秀区新竹路17号",
+                        1993,
+                        "22.819400",
+                        "108.333900",
+                        [6, 7],
+                    ),
+                    (
+                        "gucheng-liangshi",
+                        "古城路粮食局宿舍",
+                        "青秀区古城路21号",
+                        1990,
+                        "22.818700",
+                        "108.330600",
+                        [6, 6, 5],
+                    ),
+                ],
+            ),
         ],
     ),
     (
@@ -69,15 +93,39 @@ STREETS = [
         "兴宁区",
         "民生街道",
         [
-            ("jiefanglu", "解放路社区", [
-                ("jiefang-bei", "解放路北小区", "兴宁区解放路45号", 1985, "22.815800", "108.318900", [5, 6]),
-                ("minsheng-jixie", "民生路机械厂宿舍", "兴宁区民生路102号", 1991, "22.816900", "108.322100", [6, 6]),
-                ("jiefang-fangzhi", "解放路纺织厂宿舍", "兴宁区解放路61号", 1987, "22.814700", "108.317200", [5, 6]),
-            ]),
-            ("yinshan", "银杉社区", [
-                ("yinshan-yuan", "银杉苑", "兴宁区银杉路3号", 1999, "22.826100", "108.331700", [7, 7]),
-                ("yinshan-bei", "银杉北苑", "兴宁区银杉路9号", 1997, "22.827300", "108.332400", [6]),
-            ]),
+            (
+                "jiefanglu",
+                "解放路社区",
+                [
+                    ("jiefang-bei", "解放路北小区", "兴宁区解放路45号", 1985, "22.815800", "108.318900", [5, 6]),
+                    (
+                        "minsheng-jixie",
+                        "民生路机械厂宿舍",
+                        "兴宁区民生路102号",
+                        1991,
+                        "22.816900",
+                        "108.322100",
+                        [6, 6],
+                    ),
+                    (
+                        "jiefang-fangzhi",
+                        "解放路纺织厂宿舍",
+                        "兴宁区解放路61号",
+                        1987,
+                        "22.814700",
+                        "108.317200",
+                        [5, 6],
+                    ),
+                ],
+            ),
+            (
+                "yinshan",
+                "银杉社区",
+                [
+                    ("yinshan-yuan", "银杉苑", "兴宁区银杉路3号", 1999, "22.826100", "108.331700", [7, 7]),
+                    ("yinshan-bei", "银杉北苑", "兴宁区银杉路9号", 1997, "22.827300", "108.332400", [6]),
+                ],
+            ),
         ],
     ),
 ]
@@ -102,22 +150,76 @@ ORGANIZATIONS = [
 # username, display name, organization, role, what the account shows
 STAFF_ACCOUNTS = [
     ("bureau", "黄建国", "南宁市住房和城乡建设局", Membership.Role.STAFF, "housing bureau (city-wide, read + reports)"),
-    ("street_manager", "陆秀梅", "新竹街道办事处", Membership.Role.MANAGER, "street office approver (新竹街道): decide 园湖南路's petition, publish plans, call votes, award works"),
-    ("street_staff", "韦志强", "新竹街道办事处", Membership.Role.STAFF, "street office staff (新竹街道): keeps the ledger of 古城路粮食局宿舍 (under construction)"),
-    ("minsheng_manager", "甘立新", "民生街道办事处", Membership.Role.MANAGER, "street office approver (民生街道): approves the budget of 民生路机械厂宿舍 once drafted"),
-    ("minsheng_staff", "蒙丽华", "民生街道办事处", Membership.Role.STAFF, "street office staff (民生街道): drafts the budget of 民生路机械厂宿舍 (plan adopted)"),
-    ("community_staff", "覃晓燕", "桃源社区居民委员会", Membership.Role.STAFF, "community committee staff (桃源社区): paper ballots, needs, plan drafts"),
+    (
+        "street_manager",
+        "陆秀梅",
+        "新竹街道办事处",
+        Membership.Role.MANAGER,
+        "street office approver (新竹街道): decide 园湖南路's petition, publish plans, call votes, award works",
+    ),
+    (
+        "street_staff",
+        "韦志强",
+        "新竹街道办事处",
+        Membership.Role.STAFF,
+        "street office staff (新竹街道): keeps the ledger of 古城路粮食局宿舍 (under construction)",
+    ),
+    (
+        "minsheng_manager",
+        "甘立新",
+        "民生街道办事处",
+        Membership.Role.MANAGER,
+        "street office approver (民生街道): approves the budget of 民生路机械厂宿舍 once drafted",
+    ),
+    (
+        "minsheng_staff",
+        "蒙丽华",
+        "民生街道办事处",
+        Membership.Role.STAFF,
+        "street office staff (民生街道): drafts the budget of 民生路机械厂宿舍 (plan adopted)",
+    ),
+    (
+        "community_staff",
+        "覃晓燕",
+        "桃源社区居民委员会",
+        Membership.Role.STAFF,
+        "community committee staff (桃源社区): paper ballots, needs, plan drafts",
+    ),
     ("gucheng_staff", "梁志明", "古城社区居民委员会", Membership.Role.STAFF, "community committee staff (古城社区)"),
-    ("jiefang_staff", "农海燕", "解放路社区居民委员会", Membership.Role.MANAGER, "community committee manager (解放路社区)"),
+    (
+        "jiefang_staff",
+        "农海燕",
+        "解放路社区居民委员会",
+        Membership.Role.MANAGER,
+        "community committee manager (解放路社区)",
+    ),
     ("yinshan_staff", "莫小红", "银杉社区居民委员会", Membership.Role.STAFF, "community committee staff (银杉社区)"),
-    ("contractor", "李建军", "邕城建设工程有限公司", Membership.Role.MANAGER, "contractor: posts progress and milestones on 古城路粮食局宿舍 (under construction); a first post starts 桃源路邮电宿舍 (contracted)"),
-    ("contractor2", "罗国平", "绿城建筑安装有限公司", Membership.Role.MANAGER, "second contractor: built 解放路纺织厂宿舍 (completed)"),
-    ("supervisor", "谢文斌", "南宁诚信工程监理有限公司", Membership.Role.STAFF, "supervisor of the three works: may sign 古城路粮食局宿舍's completion acceptance"),
+    (
+        "contractor",
+        "李建军",
+        "邕城建设工程有限公司",
+        Membership.Role.MANAGER,
+        "contractor: posts progress and milestones on 古城路粮食局宿舍 (under construction); a first post starts "
+        "桃源路邮电宿舍 (contracted)",
+    ),
+    (
+        "contractor2",
+        "罗国平",
+        "绿城建筑安装有限公司",
+        Membership.Role.MANAGER,
+        "second contractor: built 解放路纺织厂宿舍 (completed)",
+    ),
+    (
+        "supervisor",
+        "谢文斌",
+        "南宁诚信工程监理有限公司",
+        Membership.Role.STAFF,
+        "supervisor of the three works: may sign 古城路粮食局宿舍's completion acceptance",
+    ),
     ("designer", "潘雅琴", "八桂城市规划设计院", Membership.Role.STAFF, "designer"),
     ("property", "唐永福", "邕江物业服务有限公司", Membership.Role.STAFF, "property manager"),
     ("utility", "钟伟", "邕州燃气有限公司", Membership.Role.STAFF, "utility (gas)"),
 ]
-
 
 
 @transaction.atomic
@@ -241,11 +343,19 @@ def _seed_residents(report: Report, estates: dict[str, Estate], rng: random.Rand
             report.add("council members")
 
     report.accounts += [
-        (plan[0][0], DEMO_PASSWORD, "resident: Party member, council chair (桃源小区); can still vote on the open plan vote"),
+        (
+            plan[0][0],
+            DEMO_PASSWORD,
+            "resident: Party member, council chair (桃源小区); can still vote on the open plan vote",
+        ),
         (plan[3][0], DEMO_PASSWORD, "resident: verified owner of two units (桃源小区)"),
         (plan[20][0], DEMO_PASSWORD, "resident: claim pending verification (桃源小区)"),
         (plan[23][0], DEMO_PASSWORD, "resident: claim rejected with a reason (桃源小区)"),
-        (plan[24][0], DEMO_PASSWORD, "resident: verified voting owner (解放路北小区); can still vote on the open willingness vote"),
+        (
+            plan[24][0],
+            DEMO_PASSWORD,
+            "resident: verified voting owner (解放路北小区); can still vote on the open willingness vote",
+        ),
     ]
     _resident_new, created = _resident("13900000000", "新住户", party=False)
     report.add("residents", created)
@@ -257,10 +367,60 @@ def _seed_residents(report: Report, estates: dict[str, Estate], rng: random.Rand
 
 NANNING = {"estates": 911, "buildings": 4915, "households": 113_900, "projects": 514, "ledger_entries": 40}
 DISTRICTS = ["青秀区", "兴宁区", "江南区", "西乡塘区", "良庆区", "邕宁区", "武鸣区"]
-ROADS = ["民族", "朝阳", "七星", "友爱", "北湖", "明秀", "衡阳", "星光", "江北", "白沙", "壮锦", "亭洪", "那洪", "大学", "秀厢",
-         "安吉", "长堽", "望州", "新阳", "石柱岭", "桃源", "园湖", "竹溪", "滨湖", "古城", "人民", "共和", "水街", "金湖", "津头"]
-WORK_UNITS = ["机械厂", "纺织厂", "糖厂", "铁路", "供电局", "水电", "邮电", "粮食局", "商业局", "化工厂", "印刷厂", "自来水公司",
-              "市政", "二轻", "食品厂", "橡胶厂", "教育局", "卫生局", "电子厂", "汽修厂"]
+ROADS = [
+    "民族",
+    "朝阳",
+    "七星",
+    "友爱",
+    "北湖",
+    "明秀",
+    "衡阳",
+    "星光",
+    "江北",
+    "白沙",
+    "壮锦",
+    "亭洪",
+    "那洪",
+    "大学",
+    "秀厢",
+    "安吉",
+    "长堽",
+    "望州",
+    "新阳",
+    "石柱岭",
+    "桃源",
+    "园湖",
+    "竹溪",
+    "滨湖",
+    "古城",
+    "人民",
+    "共和",
+    "水街",
+    "金湖",
+    "津头",
+]
+WORK_UNITS = [
+    "机械厂",
+    "纺织厂",
+    "糖厂",
+    "铁路",
+    "供电局",
+    "水电",
+    "邮电",
+    "粮食局",
+    "商业局",
+    "化工厂",
+    "印刷厂",
+    "自来水公司",
+    "市政",
+    "二轻",
+    "食品厂",
+    "橡胶厂",
+    "教育局",
+    "卫生局",
+    "电子厂",
+    "汽修厂",
+]
 SUFFIXES = ["宿舍", "小区", "住宅区", "新村", "花园", "公寓"]
 
 
@@ -274,8 +434,11 @@ def seed_nanning(report: Report | None = None, *, targets: dict[str, int] | None
 
     report = seed_demo_city(report)
     report = fill_to_city_scale(report, targets=targets or NANNING)
-    fill_projects_to_city_scale(report, projects=(targets or NANNING).get("projects", 514),
-                                ledger_entries=(targets or NANNING).get("ledger_entries", 40))
+    fill_projects_to_city_scale(
+        report,
+        projects=(targets or NANNING).get("projects", 514),
+        ledger_entries=(targets or NANNING).get("ledger_entries", 40),
+    )
     return report
 
 
@@ -322,9 +485,12 @@ def fill_to_city_scale(report: Report, *, targets: dict[str, int]) -> Report:
         ]
         + [
             Organization(
-                kind=Kind.COMMUNITY_COMMITTEE, name=f"{c.street.district}{c.street.name}{c.name}居委会", community=c, group=g
+                kind=Kind.COMMUNITY_COMMITTEE,
+                name=f"{c.street.district}{c.street.name}{c.name}居委会",
+                community=c,
+                group=g,
             )
-            for c, g in zip(communities, groups[len(streets):])
+            for c, g in zip(communities, groups[len(streets) :])
         ]
     )
     report.add("streets", len(streets))
@@ -335,7 +501,9 @@ def fill_to_city_scale(report: Report, *, targets: dict[str, int]) -> Report:
     estates = []
     for i in range(need_estates):
         community = communities[i % len(communities)]
-        name = f"{ROADS[i % len(ROADS)]}路{WORK_UNITS[(i // len(ROADS)) % len(WORK_UNITS)]}{SUFFIXES[i % len(SUFFIXES)]}"
+        name = (
+            f"{ROADS[i % len(ROADS)]}路{WORK_UNITS[(i // len(ROADS)) % len(WORK_UNITS)]}{SUFFIXES[i % len(SUFFIXES)]}"
+        )
         while (community.pk, name) in used_names:
             name += "二期"
         used_names.add((community.pk, name))
@@ -356,7 +524,8 @@ def fill_to_city_scale(report: Report, *, targets: dict[str, int]) -> Report:
     buildings = []
     for estate, count in zip(estates, _spread(need_buildings, len(estates))):
         buildings += [
-            Building(estate=estate, number=str(n + 1), floors=rng.randint(5, 7), has_elevator=False) for n in range(count)
+            Building(estate=estate, number=str(n + 1), floors=rng.randint(5, 7), has_elevator=False)
+            for n in range(count)
         ]
     Building.objects.bulk_create(buildings, batch_size=2000)
     buildings = list(Building.objects.filter(estate__code__startswith="nn-e").order_by("id"))

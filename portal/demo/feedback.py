@@ -76,9 +76,15 @@ def _survey_fangzhi(report) -> None:
     reminded = survey.remind_at
     voice.survey_send_batch(survey_id=survey.pk, kind=voice.REMIND, first_id=ids[0], last_id=ids[-1], now=reminded)
     Delivery.objects.filter(key__startswith=f"survey{survey.pk}:").update(created_at=opened)
-    Notification.objects.filter(key__startswith=f"survey{survey.pk}:").update(created_at=opened, read_at=opened + timedelta(hours=5))
+    Notification.objects.filter(key__startswith=f"survey{survey.pk}:").update(
+        created_at=opened, read_at=opened + timedelta(hours=5)
+    )
 
-    owners = dict(Ownership.objects.filter(household__building__estate=project.estate, is_voting_owner=True).values_list("household_id", "resident__user_id"))
+    owners = dict(
+        Ownership.objects.filter(household__building__estate=project.estate, is_voting_owner=True).values_list(
+            "household_id", "resident__user_id"
+        )
+    )
     clerk = User.objects.get(username="jiefang_staff")
     invitations = list(Invitation.objects.filter(survey=survey).select_related("survey").order_by("pk"))
     online = [i for i in invitations if i.household_id in owners]
@@ -90,9 +96,13 @@ def _survey_fangzhi(report) -> None:
         when = opened + timedelta(days=1 + n * 0.7)
         if invitation.household_id in owners:
             owner = User.objects.get(pk=owners[invitation.household_id])
-            response = voice.response_submit_as_owner(invitation=invitation, actor=owner, answers=given, text=text, now=when)
+            response = voice.response_submit_as_owner(
+                invitation=invitation, actor=owner, answers=given, text=text, now=when
+            )
         else:
-            response = voice.response_record_paper(invitation=invitation, actor=clerk, answers=given, text=text, now=when)
+            response = voice.response_record_paper(
+                invitation=invitation, actor=clerk, answers=given, text=text, now=when
+            )
         Response.objects.filter(pk=response.pk).update(submitted_at=when)
     voice.survey_close(survey=survey, now=survey.closes_at)
     report.add("rated contractors", Organization.objects.filter(rating_overall__isnull=False).count())
@@ -114,7 +124,9 @@ def _follow_up_fangzhi(report, project: Project, *, paper_clerk: User, owners: d
     for n, (invitation, row) in enumerate(zip(paper, ANSWERS[:3])):
         *scores, text = row
         when = opened + timedelta(hours=6 + n * 5)
-        response = voice.response_record_paper(invitation=invitation, actor=paper_clerk, answers=dict(zip(Response.QUESTIONS, scores)), text=text, now=when)
+        response = voice.response_record_paper(
+            invitation=invitation, actor=paper_clerk, answers=dict(zip(Response.QUESTIONS, scores)), text=text, now=when
+        )
         Response.objects.filter(pk=response.pk).update(submitted_at=when)
     report.add("satisfaction surveys")
     report.add("survey answers", len(paper))
@@ -127,17 +139,26 @@ def _back(complaint: Complaint, days: float) -> None:
     """Date the complaint and its steps `days` earlier (deadlines move with it)."""
     delta = timedelta(days=days)
     Complaint.objects.filter(pk=complaint.pk).update(
-        filed_at=F("filed_at") - delta, acknowledge_due=F("acknowledge_due") - delta, resolve_due=F("resolve_due") - delta,
+        filed_at=F("filed_at") - delta,
+        acknowledge_due=F("acknowledge_due") - delta,
+        resolve_due=F("resolve_due") - delta,
     )
     ComplaintUpdate.objects.filter(complaint=complaint).update(at=F("at") - delta)
 
 
 def _step(complaint: Complaint, to: str, actor: User, note: str, *, days_ago: float) -> Complaint:
-    complaint = voice.complaint_transition(complaint=Complaint.objects.get(pk=complaint.pk), to=to, actor=User.objects.get(pk=actor.pk), note=note)
+    complaint = voice.complaint_transition(
+        complaint=Complaint.objects.get(pk=complaint.pk), to=to, actor=User.objects.get(pk=actor.pk), note=note
+    )
     when = _ago(days_ago)
     latest = ComplaintUpdate.objects.filter(complaint=complaint).order_by("-id").first()
     ComplaintUpdate.objects.filter(pk=latest.pk).update(at=when)
-    fields = {"acknowledged": ["acknowledged_at"], "in_progress": ["acknowledged_at"], "resolved": ["resolved_at"], "closed": ["closed_at"]}[to]
+    fields = {
+        "acknowledged": ["acknowledged_at"],
+        "in_progress": ["acknowledged_at"],
+        "resolved": ["resolved_at"],
+        "closed": ["closed_at"],
+    }[to]
     Complaint.objects.filter(pk=complaint.pk, **{f"{fields[0]}__gt": when}).update(**{f: when for f in fields})
     return complaint
 
@@ -148,7 +169,8 @@ def _complaints_liangshi(report) -> None:
         return
     residents = list(
         Ownership.objects.filter(household__building__estate=project.estate, status=Ownership.Status.VERIFIED)
-        .select_related("resident__user").order_by("resident__phone")
+        .select_related("resident__user")
+        .order_by("resident__phone")
     )
     filers = [User.objects.get(pk=o.resident.user_id) for o in residents[:4]]
     contractor, supervisor = User.objects.get(username="contractor"), User.objects.get(username="supervisor")
@@ -159,7 +181,9 @@ def _complaints_liangshi(report) -> None:
         _back(c, days_ago)
         return Complaint.objects.get(pk=c.pk)
 
-    overdue = file(filers[0], "quality", "2栋外墙新刷的真石漆已经起皮脱落，下雨后更明显，担心掉下来砸到人。", "2栋北面", 3.5)
+    overdue = file(
+        filers[0], "quality", "2栋外墙新刷的真石漆已经起皮脱落，下雨后更明显，担心掉下来砸到人。", "2栋北面", 3.5
+    )
     noise = file(filers[1], "nuisance", "晚上九点多还在切割钢管，噪音很大，家里有高考生。", "3栋和4栋之间", 2)
     _step(noise, "acknowledged", contractor, "收到，已要求班组晚上八点后停止切割作业。", days_ago=1.8)
     safety = file(filers[2], "safety", "1栋单元门口的脚手架底部没有围挡，小孩在下面玩。", "1栋1单元门口", 4)
@@ -185,8 +209,12 @@ def _complaints_liangshi(report) -> None:
 def _as_sent_back_then(started) -> None:
     """The demo's e-mails and SMS describe the past: record them as sent (before the commit, so
     the sending task that follows finds nothing to send and nobody is texted by a seed)."""
-    Delivery.objects.filter(status=Delivery.Status.PENDING, created_at__gte=started).update(status=Delivery.Status.SENT, sent_at=F("created_at"))
-    Delivery.objects.filter(status=Delivery.Status.PENDING, key__startswith="survey").update(status=Delivery.Status.SENT, sent_at=F("created_at"))
+    Delivery.objects.filter(status=Delivery.Status.PENDING, created_at__gte=started).update(
+        status=Delivery.Status.SENT, sent_at=F("created_at")
+    )
+    Delivery.objects.filter(status=Delivery.Status.PENDING, key__startswith="survey").update(
+        status=Delivery.Status.SENT, sent_at=F("created_at")
+    )
 
 
 def seed_feedback(report) -> None:

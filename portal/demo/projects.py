@@ -39,13 +39,24 @@ def _taoyuan(ctx: _Ctx, estate: Estate) -> None:
     owners = _voters(estate)
     starter = Resident.objects.get(phone="13807710001")
     sponsors = [Resident.objects.get(phone=ph) for ph in ("13807710003", "13807710005")]
-    petition = _petition(starter, estate, sponsors, "桃源小区建于1988年，外墙脱落、屋面漏水、雨污合流，楼道夜间无照明。")
+    petition = _petition(
+        starter, estate, sponsors, "桃源小区建于1988年，外墙脱落、屋面漏水、雨污合流，楼道夜间无照明。"
+    )
     vote = p.petition_submit(petition=petition, actor=starter.user)
-    _ballots(ctx, vote, online=owners, paper=48, clerk=ctx.u("community_staff"), choices=("agree", "agree", "agree", "abstain", "agree", "disagree"))
+    _ballots(
+        ctx,
+        vote,
+        online=owners,
+        paper=48,
+        clerk=ctx.u("community_staff"),
+        choices=("agree", "agree", "agree", "abstain", "agree", "disagree"),
+    )
     vote = _close(vote, days_ago=60)
     assert vote.result == Vote.Result.PASSED, vote.result
     ctx.report.add("closed votes")
-    project = _accept_and_plan(Project.objects.get(pk=petition.project_id), ctx.u("street_manager"), ctx.u("street_staff"))
+    project = _accept_and_plan(
+        Project.objects.get(pk=petition.project_id), ctx.u("street_manager"), ctx.u("street_staff")
+    )
 
     staff = ctx.u("community_staff")
     needs = [
@@ -62,12 +73,26 @@ def _taoyuan(ctx: _Ctx, estate: Estate) -> None:
     ctx.report.add("needs", len(filed))
     for need in filed[:3]:
         p.need_triage(need=need, actor=staff, include=True)
-    p.need_triage(need=filed[3], actor=staff, include=False, reason="3栋为砖混结构，经设计单位评估不具备加装电梯条件；将协调无障碍扶手改造。")
+    p.need_triage(
+        need=filed[3],
+        actor=staff,
+        include=False,
+        reason="3栋为砖混结构，经设计单位评估不具备加装电梯条件；将协调无障碍扶手改造。",
+    )
 
     v1 = p.plan_version_start(project=project, actor=staff)
     p.plan_version_edit(version=v1, actor=staff, summary="第一稿：根据居民点单，优先解决屋面漏水、雨污分流和楼道照明。")
     _plan_item(v1, staff, "roof", "1栋、2栋屋面防水层翻新", "1450", "m²", "290000.00", STANDARD_SPLIT)
-    _plan_item(v1, staff, "drainage", "雨污分流管网改造", "620", "m", "465000.00", {"central_subsidy": 60, "local_finance": 30, "utility": 10})
+    _plan_item(
+        v1,
+        staff,
+        "drainage",
+        "雨污分流管网改造",
+        "620",
+        "m",
+        "465000.00",
+        {"central_subsidy": 60, "local_finance": 30, "utility": 10},
+    )
     _plan_item(v1, staff, "lighting", "楼道声控照明", "42", "盏", "25200.00", {"local_finance": 50, "residents": 50})
     p.plan_version_publish(version=v1, actor=ctx.u("street_manager"))
     p.plan_comment_add(version=v1, actor=owners[5].user, text="楼道照明请用声光控，住户自筹部分希望公示明细。")
@@ -78,8 +103,14 @@ def _taoyuan(ctx: _Ctx, estate: Estate) -> None:
     p.plan_version_publish(version=v2, actor=ctx.u("street_manager"))
     plan_vote = p.plan_vote_call(version=v2, actor=ctx.u("street_manager"))
     # a few have voted already; 13807710001 (the demo account) has not
-    _ballots(ctx, plan_vote, online=[r for r in owners if r.phone in ("13807710007", "13807710009", "13807710011")], paper=6,
-             clerk=staff, choices=("agree", "agree", "disagree"))
+    _ballots(
+        ctx,
+        plan_vote,
+        online=[r for r in owners if r.phone in ("13807710007", "13807710009", "13807710011")],
+        paper=6,
+        clerk=staff,
+        choices=("agree", "agree", "disagree"),
+    )
     ctx.report.add("open votes")
 
 
@@ -109,7 +140,9 @@ def _gongdian(ctx: _Ctx, estate: Estate) -> None:
     vote = _close(vote, days_ago=20)
     assert vote.result == Vote.Result.NO_QUORUM, vote.result
     ctx.report.add("closed votes")
-    again = p.petition_start(resident=owners[1], estate=estate, reason="上次参与表决的业主太少。这次我们先挨家挨户讲清楚再表决。")
+    again = p.petition_start(
+        resident=owners[1], estate=estate, reason="上次参与表决的业主太少。这次我们先挨家挨户讲清楚再表决。"
+    )
     p.sponsor_invite(petition=again, actor=owners[1].user, phone=owners[3].phone)
 
 
@@ -120,7 +153,16 @@ def _jixie(ctx: _Ctx, estate: Estate) -> None:
     project = _accept_and_plan(project, ctx.u("minsheng_manager"), ctx.u("minsheng_staff"))
     staff, approver = ctx.u("jiefang_staff"), ctx.u("minsheng_manager")
     v1 = p.plan_version_start(project=project, actor=staff)
-    _plan_item(v1, staff, "exterior-wall", "外墙真石漆翻新", "5200", "m²", "780000.00", {"central_subsidy": 40, "local_finance": 20, "residents": 40})
+    _plan_item(
+        v1,
+        staff,
+        "exterior-wall",
+        "外墙真石漆翻新",
+        "5200",
+        "m²",
+        "780000.00",
+        {"central_subsidy": 40, "local_finance": 20, "residents": 40},
+    )
     p.plan_version_publish(version=v1, actor=approver)
     vote = p.plan_vote_call(version=v1, actor=approver)
     _ballots(ctx, vote, online=owners, paper=36, clerk=staff, choices=("agree", "disagree", "disagree"))
@@ -128,10 +170,20 @@ def _jixie(ctx: _Ctx, estate: Estate) -> None:
     assert vote.result == Vote.Result.REJECTED, vote.result
     ctx.report.add("closed votes")
     v2 = p.plan_version_start(project=Project.objects.get(pk=project.pk), actor=staff)
-    p.plan_version_edit(version=v2, actor=staff, summary="第二稿：居民自筹比例由40%降至10%，增加维修资金和公共收益出资。")
+    p.plan_version_edit(
+        version=v2, actor=staff, summary="第二稿：居民自筹比例由40%降至10%，增加维修资金和公共收益出资。"
+    )
     v2.items.all().delete()  # the rejected split is replaced
-    _plan_item(v2, staff, "exterior-wall", "外墙真石漆翻新", "5200", "m²", "780000.00",
-               {"central_subsidy": 40, "local_finance": 30, "maintenance_fund": 10, "public_revenue": 10, "residents": 10})
+    _plan_item(
+        v2,
+        staff,
+        "exterior-wall",
+        "外墙真石漆翻新",
+        "5200",
+        "m²",
+        "780000.00",
+        {"central_subsidy": 40, "local_finance": 30, "maintenance_fund": 10, "public_revenue": 10, "residents": 10},
+    )
     p.plan_version_publish(version=v2, actor=approver)
     vote = p.plan_vote_call(version=v2, actor=approver)
     _ballots(ctx, vote, online=owners, paper=40, clerk=staff, choices=("agree", "agree", "agree", "agree", "abstain"))
@@ -146,8 +198,12 @@ def _yinshan(ctx: _Ctx, estate: Estate) -> None:
     project = _willingness_passed(ctx, estate, owners, clerk=ctx.u("yinshan_staff"), paper=55, days_ago=50)
     project = _accept_and_plan(project, ctx.u("minsheng_manager"), ctx.u("minsheng_staff"))
     staff = ctx.u("yinshan_staff")
-    gas = p.need_file(project=project, actor=owners[0].user, catalog_item=_item("gas"), text="燃气管道锈蚀，闻到过气味。")
-    p.need_file(project=project, actor=owners[1].user, catalog_item=_item("charging"), text="需要电动自行车集中充电棚。")
+    gas = p.need_file(
+        project=project, actor=owners[0].user, catalog_item=_item("gas"), text="燃气管道锈蚀，闻到过气味。"
+    )
+    p.need_file(
+        project=project, actor=owners[1].user, catalog_item=_item("charging"), text="需要电动自行车集中充电棚。"
+    )
     p.need_support(need=gas, actor=owners[2].user)
     p.need_triage(need=gas, actor=staff, include=True)
     v1 = p.plan_version_start(project=project, actor=staff)
@@ -167,11 +223,30 @@ def _yinshan_bei(ctx: _Ctx, estate: Estate) -> None:
 def _works_accounts(report) -> None:
     """The residents whose accounts play the journeys README lists (their numbers are fixed blocks)."""
     for code, k, what in [
-        ("xinzhu-gongdian", 1, "resident: started 新竹路供电局宿舍's new petition; invites sponsors (13807710141 is a Party member), then opens the willingness vote"),
+        (
+            "xinzhu-gongdian",
+            1,
+            "resident: started 新竹路供电局宿舍's new petition; invites sponsors (13807710141 is a Party member), then "
+            "opens the willingness vote",
+        ),
         ("xinzhu-gongdian", 3, "resident: invited to sponsor 新竹路供电局宿舍's petition; signs or declines it"),
-        ("yinshan-yuan", 2, "resident: verified owner in 银杉苑 (planning): files and supports needs, comments on plan v1"),
-        ("gucheng-liangshi", 0, "resident: council chair of 古城路粮食局宿舍 (under construction): ledger, progress, own share on the budget page, complaints; signs the acceptance when done"),
-        ("jiefang-fangzhi", 0, "resident: council chair of 解放路纺织厂宿舍; signed its acceptance; answers its open one-year follow-up survey on the home page"),
+        (
+            "yinshan-yuan",
+            2,
+            "resident: verified owner in 银杉苑 (planning): files and supports needs, comments on plan v1",
+        ),
+        (
+            "gucheng-liangshi",
+            0,
+            "resident: council chair of 古城路粮食局宿舍 (under construction): ledger, progress, own share on the "
+            "budget page, complaints; signs the acceptance when done",
+        ),
+        (
+            "jiefang-fangzhi",
+            0,
+            "resident: council chair of 解放路纺织厂宿舍; signed its acceptance; answers its open one-year follow-up "
+            "survey on the home page",
+        ),
     ]:
         phone = f"1380771{WORKS_PHONES[code] + k:04d}"
         if Resident.objects.filter(phone=phone).exists():

@@ -29,8 +29,17 @@ from stakeholders.models import Estate, Household, Organization, Resident, User
 S = Project.Status
 # 514 projects (Nanning's 2019–2021 programme), spread over every stage.
 STAGES = [
-    (S.PETITIONING, 10), (S.SUBMITTED, 10), (S.ACCEPTED, 24), (S.REJECTED, 10), (S.PLANNING, 50), (S.PLAN_VOTING, 20),
-    (S.PLAN_ADOPTED, 30), (S.BUDGET_APPROVED, 30), (S.CONTRACTED, 40), (S.UNDER_CONSTRUCTION, 120), (S.COMPLETED, 140),
+    (S.PETITIONING, 10),
+    (S.SUBMITTED, 10),
+    (S.ACCEPTED, 24),
+    (S.REJECTED, 10),
+    (S.PLANNING, 50),
+    (S.PLAN_VOTING, 20),
+    (S.PLAN_ADOPTED, 30),
+    (S.BUDGET_APPROVED, 30),
+    (S.CONTRACTED, 40),
+    (S.UNDER_CONSTRUCTION, 120),
+    (S.COMPLETED, 140),
     (S.MAINTAINED, 30),
 ]
 BUDGETED = {S.BUDGET_APPROVED, S.CONTRACTED, S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED}
@@ -46,9 +55,9 @@ def _orgs(kind: str, n: int, label: str) -> list[Organization]:
     if len(existing) >= n:
         return existing[:n]
     groups = Group.objects.bulk_create([Group(name=f"org:{kind}:南宁{label}{i:02d}") for i in range(len(existing), n)])
-    Organization.objects.bulk_create([
-        Organization(kind=kind, name=f"南宁{label}{i:02d}", group=g) for i, g in zip(range(len(existing), n), groups)
-    ])
+    Organization.objects.bulk_create(
+        [Organization(kind=kind, name=f"南宁{label}{i:02d}", group=g) for i, g in zip(range(len(existing), n), groups)]
+    )
     return list(Organization.objects.filter(kind=kind, name__startswith=f"南宁{label}").order_by("name"))
 
 
@@ -64,18 +73,27 @@ def fill_projects_to_city_scale(report, *, projects: int = 514, ledger_entries: 
     supervisors = _orgs(Organization.Kind.SUPERVISOR, SUPERVISORS, "监理")
     offices = {o.street_id: o for o in Organization.objects.filter(kind=Organization.Kind.STREET_OFFICE)}
     taken = set(Project.objects.values_list("estate_id", flat=True))
-    estates = [e for e in Estate.objects.filter(code__startswith="nn-e").select_related("community").order_by("code") if e.pk not in taken]
+    estates = [
+        e
+        for e in Estate.objects.filter(code__startswith="nn-e").select_related("community").order_by("code")
+        if e.pk not in taken
+    ]
     # Stages interleaved in proportion, so a smaller city (a test's) still has every stage.
     order = sorted(((k + 0.5) / n, status) for status, n in STAGES for k in range(n))
     plan = [status for _position, status in order][have:projects]
     now, today = timezone.now(), timezone.localdate()
     rows = []
-    for k, (estate, status) in enumerate(zip(estates, plan)):
+    for estate, status in zip(estates, plan):
         age = rng.randint(60, 900)
-        rows.append(Project(
-            code=f"{estate.code}-{(today - timedelta(days=age)).year}", estate=estate, title=f"{estate.name}综合改造", status=status,
-            completed_on=today - timedelta(days=rng.randint(35, 500)) if status in DONE else None,
-        ))
+        rows.append(
+            Project(
+                code=f"{estate.code}-{(today - timedelta(days=age)).year}",
+                estate=estate,
+                title=f"{estate.name}综合改造",
+                status=status,
+                completed_on=today - timedelta(days=rng.randint(35, 500)) if status in DONE else None,
+            )
+        )
     created = Project.objects.bulk_create(rows, batch_size=1000)
     created = list(Project.objects.filter(code__in=[p.code for p in created]).select_related("estate__community"))
     back = {p.pk: now - timedelta(days=rng.randint(120, 900)) for p in created}
@@ -84,24 +102,53 @@ def fill_projects_to_city_scale(report, *, projects: int = 514, ledger_entries: 
     Project.objects.bulk_update(created, ["created_at", "status_changed_at"], batch_size=1000)
     ProjectEvent.objects.bulk_create(
         [ProjectEvent(project=p, from_status="", to_status=S.PETITIONING) for p in created]
-        + [ProjectEvent(project=p, from_status=S.PETITIONING, to_status=p.status, note="（批量生成的城市规模数据）") for p in created if p.status != S.PETITIONING],
+        + [
+            ProjectEvent(project=p, from_status=S.PETITIONING, to_status=p.status, note="（批量生成的城市规模数据）")
+            for p in created
+            if p.status != S.PETITIONING
+        ],
         batch_size=2000,
     )
-    perms = {p.codename: p for p in Permission.objects.filter(content_type__app_label="projects", codename__in=[
-        "view_project", "change_project", "report_progress", "supervise_project"])}
+    perms = {
+        p.codename: p
+        for p in Permission.objects.filter(
+            content_type__app_label="projects",
+            codename__in=["view_project", "change_project", "report_progress", "supervise_project"],
+        )
+    }
     grants, awards, budgets = [], [], []
     for k, p in enumerate(created):
         office = offices[p.estate.community.street_id]
-        grants += [ProjectGroupObjectPermission(group_id=office.group_id, permission=perms[c], content_object=p) for c in ("view_project", "change_project")]
+        grants += [
+            ProjectGroupObjectPermission(group_id=office.group_id, permission=perms[c], content_object=p)
+            for c in ("view_project", "change_project")
+        ]
         if p.status in AWARDED:
             builder, supervisor = contractors[k % len(contractors)], supervisors[k % len(supervisors)]
-            awards += [Award(project=p, role=Award.Role.CONTRACTOR, organization=builder, contract_amount=Decimal("900000.00")),
-                       Award(project=p, role=Award.Role.SUPERVISOR, organization=supervisor)]
-            grants += [ProjectGroupObjectPermission(group_id=builder.group_id, permission=perms[c], content_object=p) for c in ("view_project", "report_progress")]
-            grants += [ProjectGroupObjectPermission(group_id=supervisor.group_id, permission=perms[c], content_object=p) for c in ("view_project", "supervise_project")]
+            awards += [
+                Award(
+                    project=p, role=Award.Role.CONTRACTOR, organization=builder, contract_amount=Decimal("900000.00")
+                ),
+                Award(project=p, role=Award.Role.SUPERVISOR, organization=supervisor),
+            ]
+            grants += [
+                ProjectGroupObjectPermission(group_id=builder.group_id, permission=perms[c], content_object=p)
+                for c in ("view_project", "report_progress")
+            ]
+            grants += [
+                ProjectGroupObjectPermission(group_id=supervisor.group_id, permission=perms[c], content_object=p)
+                for c in ("view_project", "supervise_project")
+            ]
         if p.status in BUDGETED:
-            budgets.append(Budget(project=p, total=Decimal(rng.randint(40, 300) * 10000), status=Budget.Status.PUBLISHED,
-                                  approved_at=back[p.pk] + timedelta(days=200), published_at=back[p.pk] + timedelta(days=202)))
+            budgets.append(
+                Budget(
+                    project=p,
+                    total=Decimal(rng.randint(40, 300) * 10000),
+                    status=Budget.Status.PUBLISHED,
+                    approved_at=back[p.pk] + timedelta(days=200),
+                    published_at=back[p.pk] + timedelta(days=202),
+                )
+            )
     ProjectGroupObjectPermission.objects.bulk_create(grants, batch_size=5000)
     Award.objects.bulk_create(awards, batch_size=2000)
     Budget.objects.bulk_create(budgets, batch_size=2000)
@@ -124,8 +171,11 @@ def fill_projects_to_city_scale(report, *, projects: int = 514, ledger_entries: 
     ledger_totals_refresh(project_ids=[p.pk for p in created])  # what each entry's service would have added up
     report.add("ledger entries", entries)
     updates = [
-        ProgressUpdate(project=p, percent=pc, project_percent=pc, posted_by=clerk, organization_id=builder_of[p.pk], text="")
-        for p in created if p.status in BUILT
+        ProgressUpdate(
+            project=p, percent=pc, project_percent=pc, posted_by=clerk, organization_id=builder_of[p.pk], text=""
+        )
+        for p in created
+        if p.status in BUILT
         for pc in ([100] if p.status in DONE else [rng.randint(5, 95)])
     ]
     ProgressUpdate.objects.bulk_create(updates, batch_size=2000)
@@ -134,8 +184,20 @@ def fill_projects_to_city_scale(report, *, projects: int = 514, ledger_entries: 
     report.add("survey answers", _surveys(created, rng))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (Project, ProjectEvent, ProjectGroupObjectPermission, Award, Budget, BudgetLine, LedgerEntry,
-                          ProgressUpdate, Complaint, Survey, Invitation, Response):
+            for model in (
+                Project,
+                ProjectEvent,
+                ProjectGroupObjectPermission,
+                Award,
+                Budget,
+                BudgetLine,
+                LedgerEntry,
+                ProgressUpdate,
+                Complaint,
+                Survey,
+                Invitation,
+                Response,
+            ):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
@@ -153,11 +215,33 @@ def _ledgers(projects, budgets, per_project: int, clerk, rng) -> int:
             amount = Decimal(rng.randint(1000, 90000)) + Decimal(rng.randint(0, 99)) / 100
             category = SOURCES[seq % len(SOURCES)][0] if kind == "income" else "roof"
             counterparty = "南宁市财政局" if kind == "income" else "施工单位"
-            document = ledger.entry_document(project=p.code, seq=seq, date=day, kind=kind, amount=amount, counterparty=counterparty,
-                                             category=category, memo="", reverses=None, prev_hash=prev)
+            document = ledger.entry_document(
+                project=p.code,
+                seq=seq,
+                date=day,
+                kind=kind,
+                amount=amount,
+                counterparty=counterparty,
+                category=category,
+                memo="",
+                reverses=None,
+                prev_hash=prev,
+            )
             prev = ledger.entry_hash(document)
-            batch.append(LedgerEntry(project=p, seq=seq, date=day, kind=kind, amount=amount, counterparty=counterparty,
-                                     category=category, prev_hash=document["prev_hash"], hash=prev, recorded_by=clerk))
+            batch.append(
+                LedgerEntry(
+                    project=p,
+                    seq=seq,
+                    date=day,
+                    kind=kind,
+                    amount=amount,
+                    counterparty=counterparty,
+                    category=category,
+                    prev_hash=document["prev_hash"],
+                    hash=prev,
+                    recorded_by=clerk,
+                )
+            )
             day += timedelta(days=1) if seq % 3 == 0 else timedelta(0)
             if len(batch) >= 20000:
                 LedgerEntry.objects.bulk_create(batch, batch_size=5000)
@@ -170,13 +254,20 @@ def _ledgers(projects, budgets, per_project: int, clerk, rng) -> int:
 def _complaints(projects, builder_of, offices, rng) -> int:
     """A few complaints on every project under construction, in every state."""
 
-
     # One stand-in filer for the generated complaints (not a demo account: its lists would fill up).
-    user, _created = User.objects.get_or_create(username="nn-scale-resident", defaults={"password": make_password(None)})
+    user, _created = User.objects.get_or_create(
+        username="nn-scale-resident", defaults={"password": make_password(None)}
+    )
     filer, _created = Resident.objects.get_or_create(user=user, defaults={"name": "城市规模数据"})
     now = timezone.now()
     rows = []
-    states = [Complaint.Status.SUBMITTED, Complaint.Status.ACKNOWLEDGED, Complaint.Status.IN_PROGRESS, Complaint.Status.RESOLVED, Complaint.Status.CLOSED]
+    states = [
+        Complaint.Status.SUBMITTED,
+        Complaint.Status.ACKNOWLEDGED,
+        Complaint.Status.IN_PROGRESS,
+        Complaint.Status.RESOLVED,
+        Complaint.Status.CLOSED,
+    ]
     for p in projects:
         if p.status not in BUILT or filer is None:
             continue
@@ -184,12 +275,28 @@ def _complaints(projects, builder_of, offices, rng) -> int:
             filed = now - timedelta(hours=rng.randint(2, 2000))
             status = states[(p.pk + n) % len(states)]
             acknowledged = filed + timedelta(hours=rng.randint(1, 80)) if status != Complaint.Status.SUBMITTED else None
-            resolved = acknowledged + timedelta(days=rng.randint(1, 20)) if status in (Complaint.Status.RESOLVED, Complaint.Status.CLOSED) else None
-            rows.append(Complaint(
-                project=p, filed_by=filer, category="quality", route=Complaint.Route.WORKS, agency_id=builder_of[p.pk], text="（城市规模数据）",
-                status=status, filed_at=filed, acknowledge_due=filed + timedelta(hours=48), resolve_due=filed + timedelta(days=15),
-                acknowledged_at=acknowledged, resolved_at=resolved, closed_at=resolved + timedelta(days=14) if status == Complaint.Status.CLOSED else None,
-            ))
+            resolved = (
+                acknowledged + timedelta(days=rng.randint(1, 20))
+                if status in (Complaint.Status.RESOLVED, Complaint.Status.CLOSED)
+                else None
+            )
+            rows.append(
+                Complaint(
+                    project=p,
+                    filed_by=filer,
+                    category="quality",
+                    route=Complaint.Route.WORKS,
+                    agency_id=builder_of[p.pk],
+                    text="（城市规模数据）",
+                    status=status,
+                    filed_at=filed,
+                    acknowledge_due=filed + timedelta(hours=48),
+                    resolve_due=filed + timedelta(days=15),
+                    acknowledged_at=acknowledged,
+                    resolved_at=resolved,
+                    closed_at=resolved + timedelta(days=14) if status == Complaint.Status.CLOSED else None,
+                )
+            )
     Complaint.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 
@@ -201,25 +308,51 @@ def _surveys(projects, rng) -> int:
     now = timezone.now()
     done = [p for p in projects if p.status in DONE]
     homes: dict[int, list[int]] = {}
-    for pk, estate_id in Household.objects.filter(building__estate__projects__in=done).values_list("pk", "building__estate_id"):
+    for pk, estate_id in Household.objects.filter(building__estate__projects__in=done).values_list(
+        "pk", "building__estate_id"
+    ):
         homes.setdefault(estate_id, []).append(pk)
-    Survey.objects.bulk_create([
-        Survey(project=p, kind=Survey.Kind.COMPLETION, status=Survey.Status.CLOSED, opened_at=now - timedelta(days=60),
-               remind_at=now - timedelta(days=53), closes_at=now - timedelta(days=39), closed_at=now - timedelta(days=39),
-               households=len(homes.get(p.estate_id, [])))
-        for p in done
-    ])
+    Survey.objects.bulk_create(
+        [
+            Survey(
+                project=p,
+                kind=Survey.Kind.COMPLETION,
+                status=Survey.Status.CLOSED,
+                opened_at=now - timedelta(days=60),
+                remind_at=now - timedelta(days=53),
+                closes_at=now - timedelta(days=39),
+                closed_at=now - timedelta(days=39),
+                households=len(homes.get(p.estate_id, [])),
+            )
+            for p in done
+        ]
+    )
     surveys = {s.project_id: s for s in Survey.objects.filter(project__in=done)}
     invitations = []
     for p in done:
-        invitations += [Invitation(survey=surveys[p.pk], household_id=h, nonce=secrets.token_hex(8), delivery=Invitation.Delivery.PRINT,
-                                   sent_at=now - timedelta(days=60)) for h in homes.get(p.estate_id, [])]
+        invitations += [
+            Invitation(
+                survey=surveys[p.pk],
+                household_id=h,
+                nonce=secrets.token_hex(8),
+                delivery=Invitation.Delivery.PRINT,
+                sent_at=now - timedelta(days=60),
+            )
+            for h in homes.get(p.estate_id, [])
+        ]
     Invitation.objects.bulk_create(invitations, batch_size=5000)
     answered = [i for i in Invitation.objects.filter(survey__in=surveys.values()).order_by("pk") if rng.random() < 0.33]
-    Response.objects.bulk_create([
-        Response(invitation=i, survey_id=i.survey_id, channel=Response.Channel.PAPER,
-                 **{q: min(5, max(1, round(rng.gauss(4.0, 0.8)))) for q in Response.QUESTIONS})
-        for i in answered
-    ], batch_size=5000)
+    Response.objects.bulk_create(
+        [
+            Response(
+                invitation=i,
+                survey_id=i.survey_id,
+                channel=Response.Channel.PAPER,
+                **{q: min(5, max(1, round(rng.gauss(4.0, 0.8)))) for q in Response.QUESTIONS},
+            )
+            for i in answered
+        ],
+        batch_size=5000,
+    )
     contractor_ratings_recompute()
     return len(answered)

@@ -23,18 +23,39 @@ S = Project.Status
 FIRST_EXTRA_PHONE = 37  # 13807710037…0099: owners of the estates the resident seed does not cover
 # 13807710101…: owners of the estates whose works are under way, in fixed blocks per estate (their
 # numbers are printed as demo accounts, so they must not depend on which stages ran before).
-WORKS_PHONES = {"gucheng-liangshi": 101, "jiefang-fangzhi": 111, "taoyuan-youdian": 121, "yinshan-yuan": 131,
-                "xinzhu-gongdian": 141}
+WORKS_PHONES = {
+    "gucheng-liangshi": 101,
+    "jiefang-fangzhi": 111,
+    "taoyuan-youdian": 121,
+    "yinshan-yuan": 131,
+    "xinzhu-gongdian": 141,
+}
 
 
 class _Ctx:
     def __init__(self, report, admin: User):
         self.report, self.admin = report, admin
-        self.users = {u.username: u for u in User.objects.filter(username__in=[
-            "street_manager", "street_staff", "community_staff", "gucheng_staff", "minsheng_manager",
-            "minsheng_staff", "jiefang_staff", "yinshan_staff", "contractor", "contractor2", "supervisor",
-        ])}
-        self.next_phone = FIRST_EXTRA_PHONE + Resident.objects.filter(phone__gte="13807710037", phone__lt="13807710100").count()
+        self.users = {
+            u.username: u
+            for u in User.objects.filter(
+                username__in=[
+                    "street_manager",
+                    "street_staff",
+                    "community_staff",
+                    "gucheng_staff",
+                    "minsheng_manager",
+                    "minsheng_staff",
+                    "jiefang_staff",
+                    "yinshan_staff",
+                    "contractor",
+                    "contractor2",
+                    "supervisor",
+                ]
+            )
+        }
+        self.next_phone = (
+            FIRST_EXTRA_PHONE + Resident.objects.filter(phone__gte="13807710037", phone__lt="13807710100").count()
+        )
         self.photo_no = 0
 
     def u(self, username: str) -> User:
@@ -45,7 +66,9 @@ def _owners(ctx: _Ctx, estate: Estate, names: list[str], *, first_phone: int | N
     """New verified voting owners of the estate's first households; the first is a Party member.
     Their phones follow on from 13807710037, or from 1380771<first_phone> when given."""
     homes = list(
-        Household.objects.filter(building__estate=estate, ownerships__isnull=True).order_by("building__number", "unit", "floor", "room")[: len(names)]
+        Household.objects.filter(building__estate=estate, ownerships__isnull=True).order_by(
+            "building__number", "unit", "floor", "room"
+        )[: len(names)]
     )
     owners = []
     for k, (name, home) in enumerate(zip(names, homes)):
@@ -77,7 +100,9 @@ def _ballots(ctx: _Ctx, vote: Vote, *, online: list[Resident], paper: int, clerk
         p.ballot_cast(vote=vote, actor=resident.user, choice=choices[k % len(choices)])
         k += 1
     for voter in vote.voters.filter(resident__isnull=True).order_by("id")[:paper]:
-        p.ballot_record_paper(vote=vote, voter=voter, choice=choices[k % len(choices)], scan=_proof_file("ballot.png"), actor=clerk)
+        p.ballot_record_paper(
+            vote=vote, voter=voter, choice=choices[k % len(choices)], scan=_proof_file("ballot.png"), actor=clerk
+        )
         k += 1
     ctx.report.add("ballots", k)
 
@@ -85,15 +110,21 @@ def _ballots(ctx: _Ctx, vote: Vote, *, online: list[Resident], paper: int, clerk
 def _close(vote: Vote, *, days_ago: int) -> Vote:
     """Let the vote's window end in the past and run the beat job's service, as the deadline would."""
     now = timezone.now()
-    Vote.objects.filter(pk=vote.pk).update(opens_at=now - timedelta(days=days_ago + 14), closes_at=now - timedelta(days=days_ago))
+    Vote.objects.filter(pk=vote.pk).update(
+        opens_at=now - timedelta(days=days_ago + 14), closes_at=now - timedelta(days=days_ago)
+    )
     p.votes_close_due(now=now)
     return Vote.objects.get(pk=vote.pk)
 
 
 def _voters(estate: Estate, exclude=()) -> list[Resident]:
-    ids = set(Resident.objects.filter(
-        ownerships__household__building__estate=estate, ownerships__status="verified", ownerships__is_voting_owner=True
-    ).values_list("pk", flat=True)) - {r.pk for r in exclude}
+    ids = set(
+        Resident.objects.filter(
+            ownerships__household__building__estate=estate,
+            ownerships__status="verified",
+            ownerships__is_voting_owner=True,
+        ).values_list("pk", flat=True)
+    ) - {r.pk for r in exclude}
     return list(Resident.objects.filter(pk__in=ids).select_related("user").order_by("phone"))
 
 
@@ -107,8 +138,14 @@ def _plan_item(version, user, code, description, quantity, unit, cost, split):
     first = next(iter(funding))
     funding[first] += cost - sum(funding.values())  # rounding goes to the first source
     return p.plan_item_add(
-        version=version, actor=user, catalog_item=_item(code), description=description, quantity=Decimal(quantity),
-        unit=unit, estimated_cost=cost, funding=funding,
+        version=version,
+        actor=user,
+        catalog_item=_item(code),
+        description=description,
+        quantity=Decimal(quantity),
+        unit=unit,
+        estimated_cost=cost,
+        funding=funding,
     )
 
 
@@ -116,27 +153,42 @@ STANDARD_SPLIT = {"central_subsidy": 50, "local_finance": 30, "utility": 10, "re
 
 
 def _accept_and_plan(project: Project, approver: User, staff: User) -> Project:
-    project = p.project_transition(project=project, to=S.ACCEPTED, actor=approver, note="符合改造条件，纳入2027年度改造计划。")
+    project = p.project_transition(
+        project=project, to=S.ACCEPTED, actor=approver, note="符合改造条件，纳入2027年度改造计划。"
+    )
     return p.project_transition(project=project, to=S.PLANNING, actor=staff, note="启动需求征集（点单）。")
 
 
 def _willingness_passed(ctx, estate, owners, *, clerk, paper, days_ago=40):
-    petition = _petition(owners[0], estate, owners[1:3], "房屋建成三十余年，屋面漏水、管网老化、楼道无照明，居民要求改造。")
+    petition = _petition(
+        owners[0], estate, owners[1:3], "房屋建成三十余年，屋面漏水、管网老化、楼道无照明，居民要求改造。"
+    )
     vote = p.petition_submit(petition=petition, actor=owners[0].user)
-    _ballots(ctx, vote, online=_voters(estate), paper=paper, clerk=clerk, choices=("agree", "agree", "agree", "disagree"))
+    _ballots(
+        ctx, vote, online=_voters(estate), paper=paper, clerk=clerk, choices=("agree", "agree", "agree", "disagree")
+    )
     vote = _close(vote, days_ago=days_ago)
     assert vote.result == Vote.Result.PASSED, (estate.code, vote.result)
     ctx.report.add("closed votes")
     return Project.objects.get(pk=petition.project_id)
 
 
-SKIES = [((96, 158, 224), (196, 222, 246)), ((146, 156, 170), (214, 217, 222)), ((120, 176, 230), (232, 236, 240)),
-         ((232, 164, 118), (248, 220, 182)), ((84, 140, 206), (176, 206, 238))]
-FACADES = [((190, 174, 146), (238, 228, 206)), ((172, 164, 156), (226, 214, 196)), ((184, 160, 140), (232, 222, 214)),
-           ((168, 170, 160), (240, 232, 214))]
+SKIES = [
+    ((96, 158, 224), (196, 222, 246)),
+    ((146, 156, 170), (214, 217, 222)),
+    ((120, 176, 230), (232, 236, 240)),
+    ((232, 164, 118), (248, 220, 182)),
+    ((84, 140, 206), (176, 206, 238)),
+]
+FACADES = [
+    ((190, 174, 146), (238, 228, 206)),
+    ((172, 164, 156), (226, 214, 196)),
+    ((184, 160, 140), (232, 222, 214)),
+    ((168, 170, 160), (240, 232, 214)),
+]
 
 
-def _site_photo(n: int, *, done: float) -> SimpleUploadedFile:
+def _site_photo(n: int, *, done: float) -> SimpleUploadedFile:  # noqa: C901 - a drawing: sky, trees, block, windows, scaffold, pipes
     """A generated photo of the works (the demo has no real ones), 800×600: sky, trees, an old
     walk-up block with its windows, the finished part of the facade fresh, the rest behind
     scaffolding and green safety netting, materials on the ground. `n` varies weather and colours."""
@@ -150,7 +202,9 @@ def _site_photo(n: int, *, done: float) -> SimpleUploadedFile:
         draw.line([(0, y), (width, y)], fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom)))
     for _k in range(12):  # trees behind the block
         x, r = rng.randint(-20, width), rng.randint(30, 60)
-        draw.ellipse([x - r, horizon - 2 * r, x + r, horizon + 10], fill=(52 + rng.randint(0, 30), 110 + rng.randint(0, 40), 60))
+        draw.ellipse(
+            [x - r, horizon - 2 * r, x + r, horizon + 10], fill=(52 + rng.randint(0, 30), 110 + rng.randint(0, 40), 60)
+        )
     draw.rectangle([0, horizon, width, height], fill=(124 + rng.randint(-10, 10), 116, 104))
     x0, x1, y0, y1, floors, columns = 80 + rng.randint(0, 40), 660 + rng.randint(0, 40), 110, 470, 6, 10
     split = x0 + round((x1 - x0) * max(0.0, min(1.0, done)))
@@ -165,7 +219,9 @@ def _site_photo(n: int, *, done: float) -> SimpleUploadedFile:
     for f in range(floors):
         for c in range(columns):
             wx, wy = x0 + c * bay + bay * 0.22, y0 + f * storey + storey * 0.25
-            draw.rectangle([wx, wy, wx + bay * 0.56, wy + storey * 0.5], fill=(62, 84, 104), outline=(230, 230, 225), width=2)
+            draw.rectangle(
+                [wx, wy, wx + bay * 0.56, wy + storey * 0.5], fill=(62, 84, 104), outline=(230, 230, 225), width=2
+            )
             if rng.random() < 0.25:  # an air conditioner under the window
                 draw.rectangle([wx + 4, wy + storey * 0.52, wx + bay * 0.45, wy + storey * 0.68], fill=(236, 236, 232))
     for c in (2, 7):  # entrances
@@ -181,12 +237,16 @@ def _site_photo(n: int, *, done: float) -> SimpleUploadedFile:
             if f < floors:
                 draw.line([(xs[0], y), (xs[0] + 68, y + storey)], fill=pole, width=2)
         net = Image.new("RGBA", image.size, (0, 0, 0, 0))
-        ImageDraw.Draw(net).rectangle([xs[0], y0 - 20, xs[-1], y0 + storey * rng.randint(2, 5)], fill=(30, 130, 70, 110))
+        ImageDraw.Draw(net).rectangle(
+            [xs[0], y0 - 20, xs[-1], y0 + storey * rng.randint(2, 5)], fill=(30, 130, 70, 110)
+        )
         image = Image.alpha_composite(image.convert("RGBA"), net).convert("RGB")
         draw = ImageDraw.Draw(image)
     for k in range(rng.randint(3, 6)):  # pipes and pallets on the ground
         px, py = rng.randint(20, width - 140), rng.randint(horizon + 60, height - 40)
-        draw.rectangle([px, py, px + rng.randint(60, 130), py + rng.randint(12, 26)], fill=(200 - 20 * k, 90 + 10 * k, 50))
+        draw.rectangle(
+            [px, py, px + rng.randint(60, 130), py + rng.randint(12, 26)], fill=(200 - 20 * k, 90 + 10 * k, 50)
+        )
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=82)
     return SimpleUploadedFile(f"site-{n}.jpg", buffer.getvalue(), content_type="image/jpeg")

@@ -156,8 +156,12 @@ else:
 # Each process keeps the hottest public pages a moment in its own memory, in front of Redis (one
 # round trip less per visit); project_touch clears them in its own process, others within this long.
 DISCLOSURE_NEAR_SECONDS = env.int("DISCLOSURE_NEAR_SECONDS", default=2)
-CACHES["near"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "near",
-                  "TIMEOUT": DISCLOSURE_NEAR_SECONDS, "OPTIONS": {"MAX_ENTRIES": 500}}
+CACHES["near"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "near",
+    "TIMEOUT": DISCLOSURE_NEAR_SECONDS,
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 # Celery reads every CELERY_* setting (portal/celery.py). Without a broker, tasks run eagerly
 # in-process: the zero-setup default of `make run`.
@@ -243,8 +247,15 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Old Estate Renovation Portal API",

@@ -60,12 +60,20 @@ def _call(service, **kwargs):
 
 
 class ProjectTransition(APIView):
-    @extend_schema(request=ProjectTransitionInSerializer, responses={200: ProjectSerializer, **ERRORS_SCHEMA, **errors(409)},
-                   summary="Decide: accept or reject a petition, start planning, hand over to maintenance (street office)")
+    @extend_schema(
+        request=ProjectTransitionInSerializer,
+        responses={200: ProjectSerializer, **ERRORS_SCHEMA, **errors(409)},
+        summary="Decide: accept or reject a petition, start planning, hand over to maintenance (street office)",
+    )
     def post(self, request, code: str):
         project = _visible_project(request, code)
         data = ProjectTransitionInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result, failed = _call(services.project_transition, project=project, to=data.validated_data["to"], actor=request.user,
-                               note=data.validated_data["note"])
+        result, failed = _call(
+            services.project_transition,
+            project=project,
+            to=data.validated_data["to"],
+            actor=request.user,
+            note=data.validated_data["note"],
+        )
         return failed or Response(ProjectSerializer(result).data)

@@ -55,9 +55,13 @@ class VoteDetail(generics.RetrieveAPIView):
 
 
 class BallotCast(APIView):
-    @extend_schema(request=BallotInSerializer, responses={201: BallotOutSerializer, **ERRORS_SCHEMA, **errors(409)},
-                   summary="Cast your ballot", description="Once per owner; a second ballot (or a concurrent one) is 409 `already_voted`.",
-                   examples=[OpenApiExample("Agree", request_only=True, value={"choice": "agree"})])
+    @extend_schema(
+        request=BallotInSerializer,
+        responses={201: BallotOutSerializer, **ERRORS_SCHEMA, **errors(409)},
+        summary="Cast your ballot",
+        description="Once per owner; a second ballot (or a concurrent one) is 409 `already_voted`.",
+        examples=[OpenApiExample("Agree", request_only=True, value={"choice": "agree"})],
+    )
     def post(self, request, code: str):
         vote = selectors.vote_visible_to(request.user, code)
         if vote is None:
@@ -68,7 +72,10 @@ class BallotCast(APIView):
             _ballot, receipt = services.ballot_cast(vote=vote, actor=request.user, choice=data.validated_data["choice"])
         except DjangoValidationError as error:
             return service_error(error)
-        return Response({"vote": vote.code, "receipt": receipt, "choice": data.validated_data["choice"]}, status=status.HTTP_201_CREATED)
+        return Response(
+            {"vote": vote.code, "receipt": receipt, "choice": data.validated_data["choice"]},
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class VoterPage(CursorPage):
@@ -79,41 +86,78 @@ class PaperBallot(APIView):
     parser_classes = [MultiPartParser, FormParser]
     pagination_class = VoterPage  # also tells the schema the list is paginated
 
-    @extend_schema(responses={200: PaperDeskVoterSerializer(many=True), **ERRORS_SCHEMA},
-                   summary="The paper-ballot desk: the vote's electorate by units, and who has voted (community staff, approver)",
-                   parameters=[OpenApiParameter("q", str, description="Units containing this text, e.g. 2栋1单元")])
+    @extend_schema(
+        responses={200: PaperDeskVoterSerializer(many=True), **ERRORS_SCHEMA},
+        summary="The paper-ballot desk: the vote's electorate by units, and who has voted (community staff, approver)",
+        parameters=[OpenApiParameter("q", str, description="Units containing this text, e.g. 2栋1单元")],
+    )
     def get(self, request, code: str):
         vote = get_object_or_404(selectors.votes_visible_to(request.user), code=code)
         if not permissions.may_see_paper_ballots(request.user, vote):
             raise PermissionDenied(services.VOTE_ERRORS["not_allowed"])
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.voters_for_paper(vote, request.query_params.get("q", "").strip()[:40]), request, view=self)
-        rows = [{"id": v.pk, "label": v.label, "area": v.area, "has_account": v.resident_id is not None,
-                 "voted": getattr(getattr(v, "ballot", None), "channel", None)} for v in page]
+        page = paginator.paginate_queryset(
+            selectors.voters_for_paper(vote, request.query_params.get("q", "").strip()[:40]), request, view=self
+        )
+        rows = [
+            {
+                "id": v.pk,
+                "label": v.label,
+                "area": v.area,
+                "has_account": v.resident_id is not None,
+                "voted": getattr(getattr(v, "ballot", None), "channel", None),
+            }
+            for v in page
+        ]
         return paginator.get_paginated_response(PaperDeskVoterSerializer(rows, many=True).data)
 
-    @extend_schema(request={"multipart/form-data": PaperBallotInSerializer}, responses={201: BallotOutSerializer, **ERRORS_SCHEMA, **errors(409)},
-                   summary="Record a signed paper ballot with its scan (community staff)")
+    @extend_schema(
+        request={"multipart/form-data": PaperBallotInSerializer},
+        responses={201: BallotOutSerializer, **ERRORS_SCHEMA, **errors(409)},
+        summary="Record a signed paper ballot with its scan (community staff)",
+    )
     def post(self, request, code: str):
         vote = get_object_or_404(selectors.votes_visible_to(request.user), code=code)
         data = PaperBallotInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         voter = get_object_or_404(Voter.objects.filter(vote=vote), pk=data.validated_data["voter"])
-        result, failed = _call(services.ballot_record_paper, vote=vote, voter=voter, choice=data.validated_data["choice"],
-                               scan=data.validated_data["scan"], actor=request.user)
+        result, failed = _call(
+            services.ballot_record_paper,
+            vote=vote,
+            voter=voter,
+            choice=data.validated_data["choice"],
+            scan=data.validated_data["scan"],
+            actor=request.user,
+        )
         if failed:
             return failed
-        return Response({"vote": vote.code, "receipt": result[1], "choice": data.validated_data["choice"]}, status=status.HTTP_201_CREATED)
+        return Response(
+            {"vote": vote.code, "receipt": result[1], "choice": data.validated_data["choice"]},
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class VoteCreate(APIView):
     @extend_schema(
-        request=VoteCreateInSerializer, responses={201: VoteSerializer, **ERRORS_SCHEMA},
+        request=VoteCreateInSerializer,
+        responses={201: VoteSerializer, **ERRORS_SCHEMA},
         summary="Call a vote by hand, as a draft (street approver)",
         description="Open it with POST /api/v1/votes/{code}/open/: its electorate is fixed at that moment.",
-        examples=[OpenApiExample("An elevator for one entrance", request_only=True, value={
-            "title": "3栋2单元加装电梯", "matter": "special", "scope": "unit", "building": "3", "unit": "2",
-            "opens_at": "2026-05-01T09:00:00+08:00", "closes_at": "2026-05-15T18:00:00+08:00"})],
+        examples=[
+            OpenApiExample(
+                "An elevator for one entrance",
+                request_only=True,
+                value={
+                    "title": "3栋2单元加装电梯",
+                    "matter": "special",
+                    "scope": "unit",
+                    "building": "3",
+                    "unit": "2",
+                    "opens_at": "2026-05-01T09:00:00+08:00",
+                    "closes_at": "2026-05-15T18:00:00+08:00",
+                },
+            )
+        ],
     )
     def post(self, request, code: str):
         project = _visible_project(request, code)
@@ -123,9 +167,19 @@ class VoteCreate(APIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         building = project.estate.buildings.filter(number=d["building"]).first() if d["building"] else None
-        result, failed = _call(services.vote_create, project=project, purpose=Vote.Purpose.OTHER, title=d["title"], matter=d["matter"],
-                               scope=d["scope"], building=building, unit=d["unit"], opens_at=d["opens_at"], closes_at=d["closes_at"],
-                               actor=request.user)
+        result, failed = _call(
+            services.vote_create,
+            project=project,
+            purpose=Vote.Purpose.OTHER,
+            title=d["title"],
+            matter=d["matter"],
+            scope=d["scope"],
+            building=building,
+            unit=d["unit"],
+            opens_at=d["opens_at"],
+            closes_at=d["closes_at"],
+            actor=request.user,
+        )
         return failed or Response(VoteSerializer(result).data, status=status.HTTP_201_CREATED)
 
 
@@ -134,9 +188,12 @@ class VoteAction(APIView):
 
     action = ""
 
-    @extend_schema(request=None, responses={200: VoteSerializer, **ERRORS_SCHEMA, **CONFLICT},
-                   summary="Open a draft vote, or close (count) one past its deadline (street approver)",
-                   description="Opening a vote that is already open is 409 `not_draft`; closing before the deadline is 403.")
+    @extend_schema(
+        request=None,
+        responses={200: VoteSerializer, **ERRORS_SCHEMA, **CONFLICT},
+        summary="Open a draft vote, or close (count) one past its deadline (street approver)",
+        description="Opening a vote that is already open is 409 `not_draft`; closing before the deadline is 403.",
+    )
     def post(self, request, code: str):
         vote = get_object_or_404(selectors.votes_visible_to(request.user).select_related("project__estate"), code=code)
         service = services.vote_open if self.action == "open" else services.vote_close_now
@@ -147,10 +204,16 @@ class VoteAction(APIView):
 
 
 class BallotScan(APIView):
-    @extend_schema(responses=file_responses(DOCUMENT_TYPES), summary="A paper ballot's scan (community staff, the approver)")
+    @extend_schema(
+        responses=file_responses(DOCUMENT_TYPES), summary="A paper ballot's scan (community staff, the approver)"
+    )
     def get(self, request, code: str, pk: int):
         vote = get_object_or_404(selectors.votes_visible_to(request.user), code=code)
-        ballot = get_object_or_404(Ballot.objects.filter(vote=vote, channel=Ballot.Channel.PAPER).exclude(scan=""), pk=pk)
+        ballot = get_object_or_404(
+            Ballot.objects.filter(vote=vote, channel=Ballot.Channel.PAPER).exclude(scan=""), pk=pk
+        )
         if not permissions.can_view_ballot_scan(request.user, ballot):
             raise PermissionDenied(services.VOTE_ERRORS["not_allowed"])
-        return private_file_response(ballot.scan, content_type=ballot.scan_content_type, download_name=f"ballot-{ballot.pk}")
+        return private_file_response(
+            ballot.scan, content_type=ballot.scan_content_type, download_name=f"ballot-{ballot.pk}"
+        )

@@ -25,7 +25,9 @@ from ..revision import project_touch
 ERRORS = {
     "not_allowed": _("You may not change this project's status."),
     "bad_transition": _("A project cannot go from “%(from)s” to “%(to)s”."),
-    "status_changed": _("Someone changed this project's status a moment ago (it is now “%(now)s”). Reload the page and check."),
+    "status_changed": _(
+        "Someone changed this project's status a moment ago (it is now “%(now)s”). Reload the page and check."
+    ),
     "note_required": _("Give a reason: residents will see it on the project's timeline."),
     "no_street_office": _("The estate's street has no street office in the portal yet; add it first."),
 }
@@ -64,7 +66,9 @@ def _save_with_fresh_code(build, attempts: int = 5):
 @transaction.atomic
 def project_create(*, estate: Estate, title: str, actor: User | None) -> Project:
     """A project in `petitioning`; the estate's street office gets its object permissions."""
-    office = Organization.objects.filter(kind=Organization.Kind.STREET_OFFICE, street_id=estate.community.street_id).first()
+    office = Organization.objects.filter(
+        kind=Organization.Kind.STREET_OFFICE, street_id=estate.community.street_id
+    ).first()
     if office is None:
         raise ValidationError(ERRORS["no_street_office"], code="no_street_office")
     project = _save_with_fresh_code(lambda: Project(estate=estate, title=title.strip(), code=_code_for(estate)))
@@ -76,7 +80,9 @@ def project_create(*, estate: Estate, title: str, actor: User | None) -> Project
 
 @by_actor
 @transaction.atomic
-def project_transition(*, project: Project, to: str, actor: User | None, note: str = "", by_service: bool = False) -> Project:
+def project_transition(
+    *, project: Project, to: str, actor: User | None, note: str = "", by_service: bool = False
+) -> Project:
     """Move `project` (as the caller last saw it) to `to`.
 
     `by_service=True` is for other services (a vote's result, a budget approval, …) that have
@@ -115,10 +121,13 @@ def project_transition(*, project: Project, to: str, actor: User | None, note: s
 
 
 def _notify_sponsors(project: Project, *, decision: str) -> None:
-    users = Sponsorship.objects.filter(
-        petition__project=project, status=Sponsorship.Status.CONFIRMED
-    ).values_list("resident__user_id", flat=True)
+    users = Sponsorship.objects.filter(petition__project=project, status=Sponsorship.Status.CONFIRMED).values_list(
+        "resident__user_id", flat=True
+    )
     notify(
-        users=users, kind=Notification.Kind.PETITION_DECIDED, url=project.get_absolute_url(),
-        estate=project.estate.name, decision=decision,
+        users=users,
+        kind=Notification.Kind.PETITION_DECIDED,
+        url=project.get_absolute_url(),
+        estate=project.estate.name,
+        decision=decision,
     )

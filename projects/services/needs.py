@@ -93,8 +93,10 @@ def need_triage(*, need: Need, actor: User, include: bool, reason: str = "", pla
     locked.triaged_by = actor
     locked.save(update_fields=["status", "plan_item", "decline_reason", "triaged_by"])
     notify(
-        users=[locked.filed_by.user_id], kind=Notification.Kind.NEED_TRIAGED,
-        url=reverse("projects:needs", args=[locked.project.code]), item=locked.catalog_item.name_zh,
+        users=[locked.filed_by.user_id],
+        kind=Notification.Kind.NEED_TRIAGED,
+        url=reverse("projects:needs", args=[locked.project.code]),
+        item=locked.catalog_item.name_zh,
         decision="included" if include else "declined",
     )
     return locked

@@ -29,9 +29,14 @@ from .lifecycle import project_create
 from .votes import vote_create, vote_open
 
 PETITION_ERRORS = {
-    "cannot_start": _("Only verified owners of this estate can start a petition, and only while no renovation project is under way."),
+    "cannot_start": _(
+        "Only verified owners of this estate can start a petition, and only while no renovation project is under way."
+    ),
     "reason_required": _("Say why the estate needs renovation: residents and the street office read it."),
-    "not_an_owner": _("No verified owner of this estate has that mobile number. Ask your neighbour to register and claim their household first."),
+    "not_an_owner": _(
+        "No verified owner of this estate has that mobile number. Ask your neighbour to register and claim "
+        "their household first."
+    ),
     "already_invited": _("This owner is already on the petition."),
     "cannot_invite": _("Only confirmed sponsors can invite others, while the petition is collecting sponsors."),
     "already_answered": _("You have already answered this invitation."),
@@ -96,8 +101,11 @@ def sponsor_invite(*, petition: Petition, actor: User, phone: str) -> Sponsorshi
     except IntegrityError:  # invited twice at the same moment
         raise _petition_error("already_invited", "phone") from None
     notify(
-        users=[invitee.user_id], kind=Notification.Kind.SPONSOR_INVITED, url=petition.project.get_absolute_url(),
-        inviter=actor.display_name, estate=petition.project.estate.name,
+        users=[invitee.user_id],
+        kind=Notification.Kind.SPONSOR_INVITED,
+        url=petition.project.get_absolute_url(),
+        inviter=actor.display_name,
+        estate=petition.project.estate.name,
     )
     return sponsorship
 
@@ -129,8 +137,6 @@ def sponsor_withdraw(*, sponsorship: Sponsorship, actor: User) -> Sponsorship:
     return locked
 
 
-
-
 @by_actor
 @transaction.atomic
 def petition_submit(*, petition: Petition, actor: User) -> Vote:
@@ -150,8 +156,14 @@ def petition_submit(*, petition: Petition, actor: User) -> Vote:
     with translation.override(settings.LANGUAGE_CODE):
         title = str(_("Willingness to renovate %(estate)s (意愿表决)") % {"estate": project.estate.name})
     vote = vote_create(
-        project=project, purpose=Vote.Purpose.WILLINGNESS, title=title, matter=Vote.Matter.ORDINARY,
-        opens_at=now, closes_at=now + timedelta(days=settings.WILLINGNESS_VOTE_DAYS), actor=actor, by_service=True,
+        project=project,
+        purpose=Vote.Purpose.WILLINGNESS,
+        title=title,
+        matter=Vote.Matter.ORDINARY,
+        opens_at=now,
+        closes_at=now + timedelta(days=settings.WILLINGNESS_VOTE_DAYS),
+        actor=actor,
+        by_service=True,
     )
     vote = vote_open(vote=vote, actor=actor, by_service=True)
     locked.status = Petition.Status.VOTING

@@ -68,7 +68,14 @@ def plan_version_start(*, project: Project, actor: User) -> PlanVersion:
     published version stops taking comments)."""
     locked_project = Project.objects.select_for_update().get(pk=project.pk)  # serializes two drafters
     versions = list(PlanVersion.objects.filter(project=locked_project).order_by("number"))
-    live = next((v for v in versions if v.status in (PlanVersion.Status.DRAFT, PlanVersion.Status.PUBLISHED, PlanVersion.Status.VOTING)), None)
+    live = next(
+        (
+            v
+            for v in versions
+            if v.status in (PlanVersion.Status.DRAFT, PlanVersion.Status.PUBLISHED, PlanVersion.Status.VOTING)
+        ),
+        None,
+    )
     if live is not None and live.status != PlanVersion.Status.PUBLISHED:
         raise ValidationError(PLAN_ERRORS["version_busy"], code="version_busy")
     if not permissions.can_start_plan_version(actor, locked_project, live):
@@ -78,14 +85,20 @@ def plan_version_start(*, project: Project, actor: User) -> PlanVersion:
         live.status = PlanVersion.Status.SUPERSEDED
         live.save(update_fields=["status"])
     version = PlanVersion.objects.create(
-        project=locked_project, number=(previous.number + 1) if previous else 1, drafted_by=actor,
+        project=locked_project,
+        number=(previous.number + 1) if previous else 1,
+        drafted_by=actor,
         summary=previous.summary if previous else "",
     )
     if previous is not None:
         for item in previous.items.prefetch_related("funding"):
             copy = PlanItem.objects.create(
-                version=version, catalog_item_id=item.catalog_item_id, description=item.description,
-                quantity=item.quantity, unit=item.unit, estimated_cost=item.estimated_cost,
+                version=version,
+                catalog_item_id=item.catalog_item_id,
+                description=item.description,
+                quantity=item.quantity,
+                unit=item.unit,
+                estimated_cost=item.estimated_cost,
             )
             PlanItemFunding.objects.bulk_create(
                 [PlanItemFunding(item=copy, source=line.source, amount=line.amount) for line in item.funding.all()]
@@ -107,8 +120,15 @@ def plan_version_edit(*, version: PlanVersion, actor: User, summary: str) -> Pla
 @by_actor
 @transaction.atomic
 def plan_item_add(
-    *, version: PlanVersion, actor: User, catalog_item: CatalogItem, description: str, quantity: Decimal,
-    unit: str, estimated_cost: Decimal, funding: dict[str, Decimal],
+    *,
+    version: PlanVersion,
+    actor: User,
+    catalog_item: CatalogItem,
+    description: str,
+    quantity: Decimal,
+    unit: str,
+    estimated_cost: Decimal,
+    funding: dict[str, Decimal],
 ) -> PlanItem:
     """An item with its funding split; the lines must add up to the cost exactly. Included needs
     for the same catalog item are linked to it."""
@@ -117,18 +137,27 @@ def plan_item_add(
     total = sum(lines.values(), Decimal("0"))
     if total != Decimal(estimated_cost):
         raise ValidationError(
-            {"estimated_cost": ValidationError(
-                PLAN_ERRORS["funding_sum"], code="funding_sum",
-                params={"sum": f"{total:,.2f}", "cost": f"{Decimal(estimated_cost):,.2f}"},
-            )}
+            {
+                "estimated_cost": ValidationError(
+                    PLAN_ERRORS["funding_sum"],
+                    code="funding_sum",
+                    params={"sum": f"{total:,.2f}", "cost": f"{Decimal(estimated_cost):,.2f}"},
+                )
+            }
         )
     item = PlanItem(
-        version=locked, catalog_item=catalog_item, description=(description or "").strip(), quantity=quantity,
-        unit=(unit or "").strip(), estimated_cost=estimated_cost,
+        version=locked,
+        catalog_item=catalog_item,
+        description=(description or "").strip(),
+        quantity=quantity,
+        unit=(unit or "").strip(),
+        estimated_cost=estimated_cost,
     )
     item.full_clean()
     item.save()
-    PlanItemFunding.objects.bulk_create([PlanItemFunding(item=item, source=s, amount=a) for s, a in sorted(lines.items())])
+    PlanItemFunding.objects.bulk_create(
+        [PlanItemFunding(item=item, source=s, amount=a) for s, a in sorted(lines.items())]
+    )
     Need.objects.filter(
         project_id=locked.project_id, catalog_item=catalog_item, status=Need.Status.INCLUDED, plan_item__isnull=True
     ).update(plan_item=item)
@@ -153,9 +182,11 @@ def plan_version_publish(*, version: PlanVersion, actor: User) -> PlanVersion:
     locked.save(update_fields=["status", "published_at"])
     owners = Ownership.objects.verified().filter(household__building__estate_id=locked.project.estate_id)
     notify(
-        users=owners.values_list("resident__user_id", flat=True), kind=Notification.Kind.PLAN_PUBLISHED,
+        users=owners.values_list("resident__user_id", flat=True),
+        kind=Notification.Kind.PLAN_PUBLISHED,
         url=reverse("projects:plan", args=[locked.project.code, locked.number]),
-        number=locked.number, estate=locked.project.estate.name,
+        number=locked.number,
+        estate=locked.project.estate.name,
     )
     return locked
 
@@ -184,10 +215,19 @@ def plan_vote_call(*, version: PlanVersion, actor: User) -> Vote:
     project = locked.project
     now = timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
-        title = str(_("Renovation plan of %(estate)s, version %(number)s") % {"estate": project.estate.name, "number": locked.number})
+        title = str(
+            _("Renovation plan of %(estate)s, version %(number)s")
+            % {"estate": project.estate.name, "number": locked.number}
+        )
     vote = vote_create(
-        project=project, purpose=Vote.Purpose.PLAN, title=title, matter=Vote.Matter.SPECIAL, opens_at=now,
-        closes_at=now + timedelta(days=settings.PLAN_VOTE_DAYS), actor=actor, plan_version=locked,
+        project=project,
+        purpose=Vote.Purpose.PLAN,
+        title=title,
+        matter=Vote.Matter.SPECIAL,
+        opens_at=now,
+        closes_at=now + timedelta(days=settings.PLAN_VOTE_DAYS),
+        actor=actor,
+        plan_version=locked,
     )
     vote = vote_open(vote=vote, actor=actor)
     locked.status = PlanVersion.Status.VOTING

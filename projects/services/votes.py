@@ -38,7 +38,10 @@ VOTE_ERRORS = {
     "not_allowed": _("You may not manage this vote."),
     "not_draft": _("This vote has already been opened."),
     "not_open": _("This vote is not open: ballots are accepted only between its opening and closing times."),
-    "not_in_electorate": _("You are not a voting owner in this vote's electorate, so you cannot vote online. If you own a unit in scope, ask your community committee."),
+    "not_in_electorate": _(
+        "You are not a voting owner in this vote's electorate, so you cannot vote online. If you own a unit in "
+        "scope, ask your community committee."
+    ),
     "already_voted": _("You have already voted in this vote. Each owner votes once; ballots cannot be changed."),
     "paper_already_voted": _("This owner has already voted (online or on paper)."),
     "scan_required": _("Attach a scan or photo of the signed paper ballot."),
@@ -145,7 +148,9 @@ def vote_open(*, vote: Vote, actor: User | None, by_service: bool = False) -> Vo
     if not households:
         raise ValidationError(VOTE_ERRORS["empty_electorate"], code="empty_electorate")
     owners = dict(
-        Ownership.objects.filter(household__in=households, is_voting_owner=True).values_list("household_id", "resident_id")
+        Ownership.objects.filter(household__in=households, is_voting_owner=True).values_list(
+            "household_id", "resident_id"
+        )
     )
     by_pk = {h.pk: h for h in households}
     grouped = rules.electorate((h.pk, owners.get(h.pk), h.area_m2) for h in households)
@@ -161,15 +166,22 @@ def vote_open(*, vote: Vote, actor: User | None, by_service: bool = False) -> Vo
     Voter.objects.bulk_create(voters)
     Through = Voter.households.through
     Through.objects.bulk_create(
-        [Through(voter_id=voter.pk, household_id=pk) for voter, group in zip(voters, grouped) for pk in group.households]
+        [
+            Through(voter_id=voter.pk, household_id=pk)
+            for voter, group in zip(voters, grouped)
+            for pk in group.households
+        ]
     )
     totals = rules.figures(grouped)
     locked.electorate_owners, locked.electorate_area = totals.owners, totals.area
     locked.status, locked.opened_at = Vote.Status.OPEN, timezone.now()
     locked.save(update_fields=["electorate_owners", "electorate_area", "status", "opened_at"])
     notify(
-        users=_voter_user_ids(locked), kind=Notification.Kind.VOTE_OPENED, url=_vote_url(locked),
-        title=locked.title, closes=timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M"),
+        users=_voter_user_ids(locked),
+        kind=Notification.Kind.VOTE_OPENED,
+        url=_vote_url(locked),
+        title=locked.title,
+        closes=timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M"),
     )
     return locked
 
@@ -185,8 +197,14 @@ def _voter_user_ids(vote: Vote):
 def _store_ballot(*, vote: Vote, voter: Voter, choice: str, channel: str, actor: User, duplicate_code: str, **extra):
     code = new_receipt_code()
     ballot = Ballot(
-        vote=vote, voter=voter, choice=choice, channel=channel, area=voter.area,
-        receipt_hash=receipt_hash(code), recorded_by=actor if channel == Ballot.Channel.PAPER else None, **extra,
+        vote=vote,
+        voter=voter,
+        choice=choice,
+        channel=channel,
+        area=voter.area,
+        receipt_hash=receipt_hash(code),
+        recorded_by=actor if channel == Ballot.Channel.PAPER else None,
+        **extra,
     )
     ballot.full_clean(exclude=["vote", "voter", "scan", "receipt_hash"])  # vote and voter are loaded rows
     try:
@@ -220,7 +238,12 @@ def ballot_cast(*, vote: Vote, actor: User, choice: str) -> tuple[Ballot, str]:
     # No "already voted?" read first: the one-ballot-per-voter constraint answers a second ballot
     # (or a concurrent one) as already_voted, and the common case costs one statement less.
     return _store_ballot(
-        vote=vote, voter=voter, choice=choice, channel=Ballot.Channel.ONLINE, actor=actor, duplicate_code="already_voted"
+        vote=vote,
+        voter=voter,
+        choice=choice,
+        channel=Ballot.Channel.ONLINE,
+        actor=actor,
+        duplicate_code="already_voted",
     )
 
 
@@ -238,8 +261,14 @@ def ballot_record_paper(*, vote: Vote, voter: Voter, choice: str, scan, actor: U
     if Ballot.objects.filter(voter=voter).exists():
         raise ValidationError(VOTE_ERRORS["paper_already_voted"], code="paper_already_voted")
     return _store_ballot(
-        vote=vote, voter=voter, choice=choice, channel=Ballot.Channel.PAPER, actor=actor,
-        duplicate_code="paper_already_voted", scan=scan, scan_content_type=checked.content_type,
+        vote=vote,
+        voter=voter,
+        choice=choice,
+        channel=Ballot.Channel.PAPER,
+        actor=actor,
+        duplicate_code="paper_already_voted",
+        scan=scan,
+        scan_content_type=checked.content_type,
     )
 
 
@@ -259,8 +288,11 @@ def vote_close(*, vote: Vote) -> Vote:
     _apply_result(locked)
     project_touch(project=Project(pk=locked.project_id))
     notify(
-        users=_voter_user_ids(locked), kind=Notification.Kind.VOTE_CLOSED, url=_vote_url(locked),
-        title=locked.title, result=locked.result,
+        users=_voter_user_ids(locked),
+        kind=Notification.Kind.VOTE_CLOSED,
+        url=_vote_url(locked),
+        title=locked.title,
+        result=locked.result,
     )
     return locked
 
@@ -268,7 +300,9 @@ def vote_close(*, vote: Vote) -> Vote:
 RESULT_NOTES = {
     # (purpose, passed): the note on the project's timeline, stored in the portal's language
     (Vote.Purpose.WILLINGNESS, True): _("The owners' willingness vote passed; the petition goes to the street office."),
-    (Vote.Purpose.WILLINGNESS, False): _("The owners' willingness vote did not pass (%(result)s); the petition is closed. Owners may start a new one."),
+    (Vote.Purpose.WILLINGNESS, False): _(
+        "The owners' willingness vote did not pass (%(result)s); the petition is closed. Owners may start a new one."
+    ),
     (Vote.Purpose.PLAN, True): _("The owners adopted version %(number)s of the plan."),
     (Vote.Purpose.PLAN, False): _("Version %(number)s of the plan was not adopted (%(result)s); the plan is revised."),
 }

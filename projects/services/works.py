@@ -46,9 +46,14 @@ AWARD_KINDS = {Award.Role.CONTRACTOR: Organization.Kind.CONTRACTOR, Award.Role.S
 
 @by_actor
 @transaction.atomic
-def project_award(
-    *, project: Project, actor: User, contractor: Organization | None = None, supervisor: Organization | None = None,
-    contract_amount: Decimal | None = None, reason: str = "",
+def project_award(  # noqa: C901 - each role (contractor, supervisor) checked, replaced and granted in turn
+    *,
+    project: Project,
+    actor: User,
+    contractor: Organization | None = None,
+    supervisor: Organization | None = None,
+    contract_amount: Decimal | None = None,
+    reason: str = "",
 ) -> list[Award]:
     """Award the works (施工) and their supervision (监理). The organizations' groups get the
     project's permissions; a replaced organization loses them. Once both are awarded on a project
@@ -69,9 +74,16 @@ def project_award(
     # Choosing the organization that already holds a role again, beside a real change of the other
     # role, means "keep it": only the change is made (the field test's whole form was refused).
     unchanged = [
-        role for role, organization in chosen.items()
-        if organization is not None and role in current and current[role].organization_id == organization.pk
-        and not (role == Award.Role.CONTRACTOR and contract_amount is not None and contract_amount != current[role].contract_amount)
+        role
+        for role, organization in chosen.items()
+        if organization is not None
+        and role in current
+        and current[role].organization_id == organization.pk
+        and not (
+            role == Award.Role.CONTRACTOR
+            and contract_amount is not None
+            and contract_amount != current[role].contract_amount
+        )
     ]
     if unchanged and len(unchanged) < sum(1 for o in chosen.values() if o is not None):
         for role in unchanged:
@@ -84,11 +96,21 @@ def project_award(
         if organization.kind != AWARD_KINDS[role]:
             raise coded_error(AWARD_ERRORS, f"wrong_kind_{role}", role)
         if not organization.is_active:
-            raise ValidationError({role: ValidationError(AWARD_ERRORS["inactive"], code="inactive", params={"name": organization.name})})
+            raise ValidationError(
+                {role: ValidationError(AWARD_ERRORS["inactive"], code="inactive", params={"name": organization.name})}
+            )
         previous = current.get(role)
         if previous is not None:
             if previous.organization_id == organization.pk:
-                raise ValidationError({role: ValidationError(AWARD_ERRORS["same_organization"], code="same_organization", params={"name": organization.name})})
+                raise ValidationError(
+                    {
+                        role: ValidationError(
+                            AWARD_ERRORS["same_organization"],
+                            code="same_organization",
+                            params={"name": organization.name},
+                        )
+                    }
+                )
             if not reason:
                 raise coded_error(AWARD_ERRORS, "reason_required", "reason")
             previous.ended_at = timezone.now()
@@ -97,7 +119,10 @@ def project_award(
             for perm in AWARD_PERMS[role]:
                 organization_revoke(organization=previous.organization, perm=perm, obj=locked)
         award = Award.objects.create(
-            project=locked, role=role, organization=organization, awarded_by=actor,
+            project=locked,
+            role=role,
+            organization=organization,
+            awarded_by=actor,
             contract_amount=contract_amount if role == Award.Role.CONTRACTOR else None,
         )
         for perm in AWARD_PERMS[role]:
@@ -105,10 +130,14 @@ def project_award(
         current[role] = award
         made.append(award)
         with translation.override(settings.LANGUAGE_CODE):
-            note = (_("%(role)s: %(name)s") % {"role": award.get_role_display(), "name": organization.name})
+            note = _("%(role)s: %(name)s") % {"role": award.get_role_display(), "name": organization.name}
             if previous is not None:
-                note += " · " + str(_("replaces %(name)s: %(reason)s") % {"name": previous.organization.name, "reason": reason})
-        ProjectEvent.objects.create(project=locked, actor=actor, from_status=locked.status, to_status=locked.status, note=note)
+                note += " · " + str(
+                    _("replaces %(name)s: %(reason)s") % {"name": previous.organization.name, "reason": reason}
+                )
+        ProjectEvent.objects.create(
+            project=locked, actor=actor, from_status=locked.status, to_status=locked.status, note=note
+        )
     if locked.status == Project.Status.BUDGET_APPROVED and len(current) == 2:
         project_transition(project=locked, to=Project.Status.CONTRACTED, actor=actor, by_service=True)
     project_touch(project=locked)
@@ -131,10 +160,13 @@ def acceptance_sign(*, project: Project, role: str, actor: User, opinion: str = 
         raise PermissionDenied(ACCEPTANCE_ERRORS["not_allowed"])
     if AcceptanceSignature.objects.filter(project=locked, role=role).exists():
         raise ValidationError(
-            ACCEPTANCE_ERRORS["already_signed"], code="already_signed",
+            ACCEPTANCE_ERRORS["already_signed"],
+            code="already_signed",
             params={"role": AcceptanceSignature.Role(role).label},
         )
-    signature = AcceptanceSignature.objects.create(project=locked, role=role, signed_by=actor, opinion=(opinion or "").strip())
+    signature = AcceptanceSignature.objects.create(
+        project=locked, role=role, signed_by=actor, opinion=(opinion or "").strip()
+    )
     if AcceptanceSignature.objects.filter(project=locked).count() == len(AcceptanceSignature.Role):
         locked.completed_on = timezone.localdate()
         locked.save(update_fields=["completed_on"])

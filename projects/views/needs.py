@@ -25,8 +25,6 @@ from ..models import Need
 NEEDS_PER_PAGE = 30
 
 
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def needs(request, code: str):
@@ -40,8 +38,11 @@ def needs(request, code: str):
         if form.is_valid():
             try:
                 services.need_file(
-                    project=project, actor=request.user, catalog_item=form.cleaned_data["catalog_item"],
-                    text=form.cleaned_data["text"], photo=form.cleaned_data["photo"],
+                    project=project,
+                    actor=request.user,
+                    catalog_item=form.cleaned_data["catalog_item"],
+                    text=form.cleaned_data["text"],
+                    photo=form.cleaned_data["photo"],
                 )
             except ValidationError as error:
                 form_errors(form, error)
@@ -49,7 +50,9 @@ def needs(request, code: str):
                 messages.success(request, _("Your need is filed. Neighbours can now support it."))
                 return redirect("projects:needs", project.code)
         status = 400
-    return _render_needs(request, project, form=form if form is not None else NeedForm(catalog=selectors.catalog()), status=status)
+    return _render_needs(
+        request, project, form=form if form is not None else NeedForm(catalog=selectors.catalog()), status=status
+    )
 
 
 def _render_needs(request, project, *, form=None, triage_failed=None, status=200):
@@ -61,12 +64,19 @@ def _render_needs(request, project, *, form=None, triage_failed=None, status=200
         need.project = project  # loaded once for the permission checks below
         triage = None
         if can_triage and need.status == Need.Status.OPEN:
-            triage = triage_failed[1] if triage_failed and triage_failed[0] == need.pk else TriageForm(plan_items=plan_items)
+            triage = (
+                triage_failed[1] if triage_failed and triage_failed[0] == need.pk else TriageForm(plan_items=plan_items)
+            )
             triage.auto_id = f"id_n{need.pk}_%s"
         rows.append((need, triage, permissions.can_support_need(request.user, need) and not need.supported_by_me))
     context = {
-        "project": project, "page": page, "rows": rows, "form": form, "page_query": "",
-        "can_file": permissions.can_file_need(request.user, project), "can_triage": can_triage,
+        "project": project,
+        "page": page,
+        "rows": rows,
+        "form": form,
+        "page_query": "",
+        "can_file": permissions.can_file_need(request.user, project),
+        "can_triage": can_triage,
     }
     return render(request, "projects/needs.html", context, status=status)
 
@@ -100,15 +110,20 @@ def need_triage(request, pk: int):
         item = selectors.draft_plan_item(need.project, form.cleaned_data["plan_item"])
         try:
             services.need_triage(
-                need=need, actor=request.user, include=form.cleaned_data["decision"] == "include",
-                reason=form.cleaned_data["reason"], plan_item=item,
+                need=need,
+                actor=request.user,
+                include=form.cleaned_data["decision"] == "include",
+                reason=form.cleaned_data["reason"],
+                plan_item=item,
             )
         except ValidationError as error:
             form_errors(form, error)
         else:
             messages.success(request, _("Answer saved; the owner who filed the need is notified."))
             return redirect(f"{reverse('projects:needs', args=[need.project.code])}#need-{need.pk}")
-    return _render_needs(request, need.project, form=NeedForm(catalog=selectors.catalog()), triage_failed=(need.pk, form), status=400)
+    return _render_needs(
+        request, need.project, form=NeedForm(catalog=selectors.catalog()), triage_failed=(need.pk, form), status=400
+    )
 
 
 @login_required

@@ -38,7 +38,9 @@ def petition_start(request):
         except ValidationError as error:
             form_errors(form, error)
         else:
-            messages.success(request, _("Petition started. Invite at least two neighbours from other households to sign."))
+            messages.success(
+                request, _("Petition started. Invite at least two neighbours from other households to sign.")
+            )
             return redirect(petition.project)
     return render(request, "projects/petition_form.html", {"form": form}, status=400 if form.errors else 200)
 

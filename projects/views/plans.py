@@ -35,7 +35,7 @@ def plan_start(request, code: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_version(request, code: str, number: int):
+def plan_version(request, code: str, number: int):  # noqa: C901 - one page of a plan version with its five actions (add, remove, publish, comment, vote)
     project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
     version = get_object_or_404(selectors.plan_versions(project).select_related("project__estate"), number=number)
     user = request.user
@@ -46,7 +46,9 @@ def plan_version(request, code: str, number: int):
         "summary": SummaryForm(initial={"summary": version.summary}),
         "item": PlanItemForm(
             catalog=selectors.catalog(),
-            initial={"catalog_item": from_need.catalog_item_id, "description": from_need.text[:300]} if from_need else None,
+            initial={"catalog_item": from_need.catalog_item_id, "description": from_need.text[:300]}
+            if from_need
+            else None,
         ),
         "comment": CommentForm(),
     }
@@ -65,8 +67,13 @@ def plan_version(request, code: str, number: int):
                 if form.is_valid():
                     data = form.cleaned_data
                     services.plan_item_add(
-                        version=version, actor=user, catalog_item=data["catalog_item"], description=data["description"],
-                        quantity=data["quantity"], unit=data["unit"], estimated_cost=data["estimated_cost"],
+                        version=version,
+                        actor=user,
+                        catalog_item=data["catalog_item"],
+                        description=data["description"],
+                        quantity=data["quantity"],
+                        unit=data["unit"],
+                        estimated_cost=data["estimated_cost"],
                         funding=form.funding(),
                     )
                     messages.success(request, _("Item added."))
@@ -105,8 +112,12 @@ def plan_version(request, code: str, number: int):
         status = 400
     items = list(selectors.plan_items(version))
     context = {
-        "project": project, "version": version, "items": items, "totals": selectors.plan_totals(items),
-        "comments": selectors.plan_comments(version), "forms": forms_,
+        "project": project,
+        "version": version,
+        "items": items,
+        "totals": selectors.plan_totals(items),
+        "comments": selectors.plan_comments(version),
+        "forms": forms_,
         "can_edit": can_edit,
         "needs_to_plan": to_plan,
         "from_need": from_need,

@@ -44,9 +44,7 @@ def project_detail(request, code: str):
             if to not in Project.Status.values:
                 raise PermissionDenied(services.ERRORS["not_allowed"])
             try:
-                services.project_transition(
-                    project=project, to=to, actor=request.user, note=form.cleaned_data["note"]
-                )
+                services.project_transition(project=project, to=to, actor=request.user, note=form.cleaned_data["note"])
             except ValidationError as error:
                 form_errors(form, error)
                 failed = (to, form)
@@ -99,7 +97,8 @@ def _works_context(user, project) -> dict:
         "acceptance_roles": [(AcceptanceSignature.Role(r), r in signed_roles) for r in AcceptanceSignature.Role.values],
         "acceptance_forms": [
             (AcceptanceSignature.Role(role), AcceptanceForm(initial={"role": role}, auto_id=f"id_accept_{role}_%s"))
-            for role in permissions.acceptance_roles(user, project) if role not in signed_roles
+            for role in permissions.acceptance_roles(user, project)
+            if role not in signed_roles
         ],
         "money_stage": project.status in PLAN_ADOPTED_STATUSES,
         "works_pages": project.status in BUDGET_PUBLISHED_STATUSES,
@@ -118,7 +117,8 @@ def _petition_context(user, project, invite_form=None) -> dict:
         "settings_vote_days": settings.WILLINGNESS_VOTE_DAYS,
         "sponsorships": [s for s in petition.sponsorships.all() if s.status != Sponsorship.Status.DECLINED],
         "checklist": [
-            (code, services.PETITION_ERRORS[code], code not in shortfalls) for code in ("sponsors", "households", "party_member")
+            (code, services.PETITION_ERRORS[code], code not in shortfalls)
+            for code in ("sponsors", "households", "party_member")
         ],
         "petition_complete": not shortfalls,
         "can_invite": permissions.can_invite_sponsors(user, petition),

@@ -42,7 +42,9 @@ def vote_detail(request, code: str):
         form = BallotForm(request.POST)
         if form.is_valid():
             try:
-                _ballot, receipt = services.ballot_cast(vote=vote, actor=request.user, choice=form.cleaned_data["choice"])
+                _ballot, receipt = services.ballot_cast(
+                    vote=vote, actor=request.user, choice=form.cleaned_data["choice"]
+                )
             except ValidationError as error:
                 form.add_error(None, error)
                 status = 409 if error.code == "already_voted" else 400
@@ -73,8 +75,6 @@ def vote_detail(request, code: str):
     return response
 
 
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def vote_new(request, code: str):
@@ -82,22 +82,35 @@ def vote_new(request, code: str):
     if not permissions.can_manage_votes(request.user, project):
         raise PermissionDenied(services.VOTE_ERRORS["not_allowed"])
     buildings = list(project.estate.buildings.order_by("number"))
-    form = VoteForm(request.POST or None, buildings=buildings, initial={"matter": Vote.Matter.ORDINARY, "scope": Vote.Scope.ESTATE})
+    form = VoteForm(
+        request.POST or None, buildings=buildings, initial={"matter": Vote.Matter.ORDINARY, "scope": Vote.Scope.ESTATE}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         building = next((b for b in buildings if b.pk == data["building"]), None)
         try:
             vote = services.vote_create(
-                project=project, purpose=Vote.Purpose.OTHER, title=data["title"], matter=data["matter"],
-                scope=data["scope"], building=building, unit=data["unit"], opens_at=data["opens_at"],
-                closes_at=data["closes_at"], actor=request.user,
+                project=project,
+                purpose=Vote.Purpose.OTHER,
+                title=data["title"],
+                matter=data["matter"],
+                scope=data["scope"],
+                building=building,
+                unit=data["unit"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                actor=request.user,
             )
         except ValidationError as error:
             form_errors(form, error)
         else:
-            messages.success(request, _("Vote created as a draft. Check it, then open it: the electorate is fixed at that moment."))
+            messages.success(
+                request, _("Vote created as a draft. Check it, then open it: the electorate is fixed at that moment.")
+            )
             return redirect("projects:vote", vote.code)
-    return render(request, "projects/vote_form.html", {"project": project, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "projects/vote_form.html", {"project": project, "form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -136,7 +149,10 @@ def paper_ballots(request, code: str):
             voter = get_object_or_404(Voter.objects.filter(vote=vote), pk=form.cleaned_data["voter"])
             try:
                 _ballot, receipt = services.ballot_record_paper(
-                    vote=vote, voter=voter, choice=form.cleaned_data["choice"], scan=form.cleaned_data["scan"],
+                    vote=vote,
+                    voter=voter,
+                    choice=form.cleaned_data["choice"],
+                    scan=form.cleaned_data["scan"],
                     actor=request.user,
                 )
             except ValidationError as error:
@@ -162,8 +178,15 @@ def paper_ballots(request, code: str):
     for voter, row_form in rows:
         row_form.auto_id = f"id_v{voter.pk}_%s"
     context = {
-        "vote": vote, "page": page, "rows": rows, "query": query, "can_record": can_record, "receipt": receipt,
-        "recorded": recorded, "turnout": selectors.turnout(vote), "form": form,
+        "vote": vote,
+        "page": page,
+        "rows": rows,
+        "query": query,
+        "can_record": can_record,
+        "receipt": receipt,
+        "recorded": recorded,
+        "turnout": selectors.turnout(vote),
+        "form": form,
         "page_query": f"q={query}" if query else "",
     }
     return render(request, "projects/paper_ballots.html", context, status=status)
@@ -175,4 +198,6 @@ def ballot_scan(request, code: str, pk: int):
     ballot = get_object_or_404(Ballot.objects.filter(vote=vote, channel=Ballot.Channel.PAPER).exclude(scan=""), pk=pk)
     if not permissions.can_view_ballot_scan(request.user, ballot):
         raise PermissionDenied(services.VOTE_ERRORS["not_allowed"])
-    return private_file_response(ballot.scan, content_type=ballot.scan_content_type, download_name=f"ballot-{ballot.pk}")
+    return private_file_response(
+        ballot.scan, content_type=ballot.scan_content_type, download_name=f"ballot-{ballot.pk}"
+    )

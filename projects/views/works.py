@@ -20,7 +20,6 @@ from ..forms import AcceptanceForm, AwardForm
 @require_http_methods(["GET", "POST"])
 def award(request, code: str):
 
-
     project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
     if not permissions.can_award(request.user, project):
         raise PermissionDenied(services.AWARD_ERRORS["not_allowed"])
@@ -32,14 +31,21 @@ def award(request, code: str):
 
     current = {a.role: a for a in selectors.awards_of(project) if a.ended_at is None}
     form = AwardForm(
-        request.POST or None, contractors=queryset(contractors), supervisors=queryset(supervisors), current_roles=set(current),
+        request.POST or None,
+        contractors=queryset(contractors),
+        supervisors=queryset(supervisors),
+        current_roles=set(current),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.project_award(
-                project=project, actor=request.user, contractor=data["contractor"], supervisor=data["supervisor"],
-                contract_amount=data["contract_amount"], reason=data["reason"],
+                project=project,
+                actor=request.user,
+                contractor=data["contractor"],
+                supervisor=data["supervisor"],
+                contract_amount=data["contract_amount"],
+                reason=data["reason"],
             )
         except ValidationError as error:
             form_errors(form, error)
@@ -47,9 +53,16 @@ def award(request, code: str):
             messages.success(request, _("Award saved. The organizations can now work on this project."))
             return redirect(project)
     return render(
-        request, "projects/award.html",
-        {"project": project, "form": form, "contractors": contractors, "supervisors": supervisors,
-         "current": current, "history": selectors.awards_of(project)},
+        request,
+        "projects/award.html",
+        {
+            "project": project,
+            "form": form,
+            "contractors": contractors,
+            "supervisors": supervisors,
+            "current": current,
+            "history": selectors.awards_of(project),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -63,7 +76,9 @@ def acceptance_sign(request, code: str):
     if not form.is_valid() or not permissions.can_sign_acceptance(request.user, project, form.cleaned_data["role"]):
         raise PermissionDenied(services.ACCEPTANCE_ERRORS["not_allowed"])
     try:
-        services.acceptance_sign(project=project, role=form.cleaned_data["role"], actor=request.user, opinion=form.cleaned_data["opinion"])
+        services.acceptance_sign(
+            project=project, role=form.cleaned_data["role"], actor=request.user, opinion=form.cleaned_data["opinion"]
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -30,19 +30,35 @@ def post(user, name, data=None, **kwargs):
 @pytest.mark.django_db
 def test_petition_start_and_submit(city, owners):
     # Wrong role: no verified household anywhere.
-    assert post(city.plain_resident.user, "api-petition-start", {"estate": city.estate_a1.code, "reason": "漏水"}).status_code == 403
-    assert post(city.street_a_staff, "api-petition-start", {"estate": city.estate_a1.code, "reason": "漏水"}).status_code == 403
+    assert (
+        post(
+            city.plain_resident.user, "api-petition-start", {"estate": city.estate_a1.code, "reason": "漏水"}
+        ).status_code
+        == 403
+    )
+    assert (
+        post(city.street_a_staff, "api-petition-start", {"estate": city.estate_a1.code, "reason": "漏水"}).status_code
+        == 403
+    )
     # Another estate: not one of yours.
-    assert post(city.owner_a1.user, "api-petition-start", {"estate": city.estate_b1.code, "reason": "漏水"}).status_code == 404
+    assert (
+        post(city.owner_a1.user, "api-petition-start", {"estate": city.estate_b1.code, "reason": "漏水"}).status_code
+        == 404
+    )
     blank = post(city.owner_a1.user, "api-petition-start", {"estate": city.estate_a1.code, "reason": ""})
     assert blank.status_code == 400 and "reason" in blank.json()["fields"]
-    started = post(city.owner_a1.user, "api-petition-start", {"estate": city.estate_a1.code, "reason": "屋面漏水，楼道没有照明"})
+    started = post(
+        city.owner_a1.user, "api-petition-start", {"estate": city.estate_a1.code, "reason": "屋面漏水，楼道没有照明"}
+    )
     assert started.status_code == 201, started.content
     body = started.json()
     assert body["status"] == "collecting" and body["complete"] is False and body["sponsors"][0]["status"] == "confirmed"
     code = body["project"]
     # A second petition while one is under way: refused.
-    assert post(city.owner_a1.user, "api-petition-start", {"estate": city.estate_a1.code, "reason": "又一次"}).status_code == 403
+    assert (
+        post(city.owner_a1.user, "api-petition-start", {"estate": city.estate_a1.code, "reason": "又一次"}).status_code
+        == 403
+    )
     # Submit: incomplete is 400 with what is missing; outsiders 404; a non-sponsor owner 403.
     incomplete = post(city.owner_a1.user, "api-petition-submit", code=code)
     assert incomplete.status_code == 400, incomplete.content
@@ -50,8 +66,13 @@ def test_petition_start_and_submit(city, owners):
     project = Project.objects.get(code=code)
     petition = project.petition
     for owner, home in zip(owners[:2], city.homes_a1[2:4]):
-        Sponsorship.objects.create(petition=petition, resident=owner, household=home, status=Sponsorship.Status.CONFIRMED,
-                                   responded_at=timezone.now())
+        Sponsorship.objects.create(
+            petition=petition,
+            resident=owner,
+            household=home,
+            status=Sponsorship.Status.CONFIRMED,
+            responded_at=timezone.now(),
+        )
     assert post(owners[2].user, "api-petition-submit", code=code).status_code == 403
     submitted = post(city.owner_a1.user, "api-petition-submit", code=code)
     assert submitted.status_code == 201, submitted.content
@@ -63,8 +84,14 @@ def test_petition_start_and_submit(city, owners):
 @pytest.mark.django_db
 def test_votes_created_opened_and_closed_by_hand(city, world):
     now = timezone.now()
-    draft = {"title": "1栋加装电梯", "matter": "special", "scope": "building", "building": "1",
-             "opens_at": (now + timedelta(hours=1)).isoformat(), "closes_at": (now + timedelta(days=7)).isoformat()}
+    draft = {
+        "title": "1栋加装电梯",
+        "matter": "special",
+        "scope": "building",
+        "building": "1",
+        "opens_at": (now + timedelta(hours=1)).isoformat(),
+        "closes_at": (now + timedelta(days=7)).isoformat(),
+    }
     code = world.project.code
     assert post(city.street_a_staff, "api-vote-create", draft, code=code).status_code == 403  # staff, not the approver
     assert post(city.owner_a1.user, "api-vote-create", draft, code=code).status_code == 403
@@ -86,7 +113,9 @@ def test_votes_created_opened_and_closed_by_hand(city, world):
     assert again.status_code == 409 and again.json()["code"] == "not_draft"
     # Close: not before the announced deadline; then the approver counts it.
     assert post(city.street_a_manager, "api-vote-close", code=vote).status_code == 403
-    Vote.objects.filter(code=vote).update(opens_at=timezone.now() - timedelta(hours=2), closes_at=timezone.now() - timedelta(minutes=1))
+    Vote.objects.filter(code=vote).update(
+        opens_at=timezone.now() - timedelta(hours=2), closes_at=timezone.now() - timedelta(minutes=1)
+    )
     assert post(city.owner_a1.user, "api-vote-close", code=vote).status_code == 403
     closed = post(city.street_a_manager, "api-vote-close", code=vote)
     assert closed.status_code == 200 and closed.json()["status"] == "closed" and closed.json()["result"]
@@ -98,7 +127,10 @@ def planning(city, council_a1):
     from projects.models import CatalogItem
 
     roof = CatalogItem.objects.get(code="roof")
-    needs = [Need.objects.create(project=project, catalog_item=roof, filed_by=city.owner_a1, text=f"屋顶漏水{k}") for k in range(2)]
+    needs = [
+        Need.objects.create(project=project, catalog_item=roof, filed_by=city.owner_a1, text=f"屋顶漏水{k}")
+        for k in range(2)
+    ]
     return project, needs
 
 
@@ -108,14 +140,21 @@ def test_need_triage(city, world, planning, council_a1):
     include = {"decision": "include"}
     assert post(city.owner_a1.user, "api-need-triage", include, pk=first.pk).status_code == 403
     assert post(city.comm_b1_staff, "api-need-triage", include, pk=first.pk).status_code == 404
-    assert post(city.comm_a1_staff, "api-need-triage", {"decision": "include", "plan_item": 999999}, pk=first.pk).status_code == 400
+    assert (
+        post(
+            city.comm_a1_staff, "api-need-triage", {"decision": "include", "plan_item": 999999}, pk=first.pk
+        ).status_code
+        == 400
+    )
     answered = post(city.comm_a1_staff, "api-need-triage", include, pk=first.pk)
     assert answered.status_code == 200 and answered.json()["status"] == "included" and answered.json()["supports"] == 0
     twice = post(council_a1.user, "api-need-triage", {"decision": "decline", "reason": "x"}, pk=first.pk)
     assert twice.status_code == 409 and twice.json()["code"] == "already_triaged"
     no_reason = post(council_a1.user, "api-need-triage", {"decision": "decline"}, pk=second.pk)
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["fields"]
-    declined = post(council_a1.user, "api-need-triage", {"decision": "decline", "reason": "不属于本次改造范围"}, pk=second.pk)
+    declined = post(
+        council_a1.user, "api-need-triage", {"decision": "decline", "reason": "不属于本次改造范围"}, pk=second.pk
+    )
     assert declined.status_code == 200 and declined.json()["decline_reason"] == "不属于本次改造范围"
     # Wrong state: needs are no longer reviewed once the works have begun.
     assert post(city.comm_a1_staff, "api-need-triage", include, pk=world.need.pk).status_code == 403
@@ -138,17 +177,29 @@ def test_plan_drafting_through_the_api(city, planning, council_a1):
     assert api(city.comm_b1_staff).patch(url, {"summary": "x"}, content_type=JSON).status_code == 404
     edited = drafter.patch(url, {"summary": "屋面与照明"}, content_type=JSON)
     assert edited.status_code == 200 and edited.json()["summary"] == "屋面与照明"
-    item = {"item": "roof", "description": "屋面防水", "quantity": "1200.00", "unit": "m²", "estimated_cost": "60000.00",
-            "funding": {"central_subsidy": "40000.00", "local_finance": "20000.00"}}
+    item = {
+        "item": "roof",
+        "description": "屋面防水",
+        "quantity": "1200.00",
+        "unit": "m²",
+        "estimated_cost": "60000.00",
+        "funding": {"central_subsidy": "40000.00", "local_finance": "20000.00"},
+    }
     uneven = post(council_a1.user, "api-plan-items", {**item, "funding": {"central_subsidy": "1.00"}}, pk=pk)
-    assert uneven.status_code == 400 and uneven.json()["code"] == "funding_sum" and "estimated_cost" in uneven.json()["fields"]
+    assert (
+        uneven.status_code == 400
+        and uneven.json()["code"] == "funding_sum"
+        and "estimated_cost" in uneven.json()["fields"]
+    )
     unknown = post(council_a1.user, "api-plan-items", {**item, "funding": {"lottery": "60000.00"}}, pk=pk)
     assert unknown.status_code == 400 and "funding" in unknown.json()["fields"]
     assert post(council_a1.user, "api-plan-items", {**item, "item": "nope"}, pk=pk).json()["code"] == "unknown_item"
     assert post(city.owner_a1.user, "api-plan-items", item, pk=pk).status_code == 403
     added = post(council_a1.user, "api-plan-items", item, pk=pk)
     assert added.status_code == 201 and added.json()["item"] == "roof" and added.json()["estimated_cost"] == "60000.00"
-    extra = post(council_a1.user, "api-plan-items", {**item, "item": "lighting", "description": "楼道灯"}, pk=pk).json()["id"]
+    extra = post(
+        council_a1.user, "api-plan-items", {**item, "item": "lighting", "description": "楼道灯"}, pk=pk
+    ).json()["id"]
     remove = reverse("api-plan-item", kwargs={"pk": pk, "item": extra})
     assert api(city.owner_a1.user).delete(remove).status_code == 403
     assert api(city.comm_b1_staff).delete(remove).status_code == 404
@@ -181,7 +232,10 @@ def test_award_through_the_api(city):
     assert post(city.street_a_manager, "api-award", {"contractor": 999999}, code=code).status_code == 400
     awarded = post(city.street_a_manager, "api-award", body, code=code)
     assert awarded.status_code == 201, awarded.content
-    assert {(a["role"], a["organization"]) for a in awarded.json()} == {("contractor", city.contractor_org.pk), ("supervisor", city.supervisor_org.pk)}
+    assert {(a["role"], a["organization"]) for a in awarded.json()} == {
+        ("contractor", city.contractor_org.pk),
+        ("supervisor", city.supervisor_org.pk),
+    }
     same = post(city.street_a_manager, "api-award", {"contractor": city.contractor_org.pk}, code=code)
     assert same.status_code == 400 and same.json()["code"] == "same_organization"
     other = f.organization("contractor", "二号施工")
@@ -215,15 +269,27 @@ def test_milestones_added_and_updated(city, world):
     new = {"title": "外墙涂料完成", "type": "delivery", "due_date": str(timezone.localdate() + timedelta(days=20))}
     assert post(city.owner_a1.user, "api-milestones", new, code=code).status_code == 403
     assert post(city.street_a_staff, "api-milestones", new, code=code).status_code == 403
-    assert api().post(reverse("api-milestones", kwargs={"code": code}), new, content_type=JSON).status_code in (401, 403)
-    assert post(f.staff(f.organization("contractor", "别家施工"), "other_c"), "api-milestones", new, code=code).status_code == 404
+    assert api().post(reverse("api-milestones", kwargs={"code": code}), new, content_type=JSON).status_code in (
+        401,
+        403,
+    )
+    assert (
+        post(f.staff(f.organization("contractor", "别家施工"), "other_c"), "api-milestones", new, code=code).status_code
+        == 404
+    )
     added = post(city.contractor, "api-milestones", new, code=code)
     assert added.status_code == 201 and added.json()["status"] == "scheduled"
     pk = added.json()["id"]
     assert post(city.owner_a1.user, "api-milestone-status", {"status": "met"}, code=code, pk=pk).status_code == 403
     no_date = post(city.contractor, "api-milestone-status", {"status": "met"}, code=code, pk=pk)
     assert no_date.status_code == 400 and "date_met" in no_date.json()["fields"]
-    met = post(city.contractor, "api-milestone-status", {"status": "met", "date_met": str(timezone.localdate())}, code=code, pk=pk)
+    met = post(
+        city.contractor,
+        "api-milestone-status",
+        {"status": "met", "date_met": str(timezone.localdate())},
+        code=code,
+        pk=pk,
+    )
     assert met.status_code == 200 and met.json()["status"] == "met"
     assert post(city.contractor, "api-milestone-status", {"status": "met"}, code=code, pk=999999).status_code == 404
     # Wrong state: once the works are completed the contractor's desk is closed.
@@ -245,7 +311,9 @@ def test_survey_desk_letters_and_paper_answers(city, world):
     paper = {"invitation": world.invitation.pk, **answers(4)}
     assert post(city.street_a_staff, "api-survey-paper", paper, pk=survey.pk).status_code == 403
     assert post(city.comm_b1_staff, "api-survey-paper", paper, pk=survey.pk).status_code == 404
-    assert post(city.comm_a1_staff, "api-survey-paper", {**paper, "invitation": 999999}, pk=survey.pk).status_code == 400
+    assert (
+        post(city.comm_a1_staff, "api-survey-paper", {**paper, "invitation": 999999}, pk=survey.pk).status_code == 400
+    )
     assert post(city.comm_a1_staff, "api-survey-paper", {**paper, "overall": 9}, pk=survey.pk).status_code == 400
     recorded = post(city.comm_a1_staff, "api-survey-paper", paper, pk=survey.pk)
     assert recorded.status_code == 201, recorded.content
@@ -253,11 +321,19 @@ def test_survey_desk_letters_and_paper_answers(city, world):
     twice = post(city.comm_a1_staff, "api-survey-paper", paper, pk=survey.pk)
     assert twice.status_code == 409 and twice.json()["code"] == "already_answered"
     # The answered household is no longer among the letters; a closed survey takes no more.
-    again = api(city.comm_a1_staff).get(reverse("api-survey-letters", kwargs={"pk": survey.pk}), {"all": "1"}).json()["results"]
+    again = (
+        api(city.comm_a1_staff)
+        .get(reverse("api-survey-letters", kwargs={"pk": survey.pk}), {"all": "1"})
+        .json()["results"]
+    )
     assert world.invitation.pk not in {r["invitation"] for r in again}
-    type(survey).objects.filter(pk=survey.pk).update(opened_at=timezone.now() - timedelta(days=2), closes_at=timezone.now() - timedelta(minutes=1))
+    type(survey).objects.filter(pk=survey.pk).update(
+        opened_at=timezone.now() - timedelta(days=2), closes_at=timezone.now() - timedelta(minutes=1)
+    )
     other = Invitation.objects.filter(survey=survey, response__isnull=True).first()
-    assert post(city.comm_a1_staff, "api-survey-paper", {**paper, "invitation": other.pk}, pk=survey.pk).status_code == 403
+    assert (
+        post(city.comm_a1_staff, "api-survey-paper", {**paper, "invitation": other.pk}, pk=survey.pk).status_code == 403
+    )
 
 
 @pytest.mark.django_db
@@ -326,7 +402,10 @@ def test_budget_drafted_and_corrected_through_the_api(city, world):
     p = adopted_project(city)
     code = p.project.code
     url = reverse("api-budget", kwargs={"code": code})
-    draft = {"total": "100000.00", "lines": {"central_subsidy": "40000.00", "local_finance": "50000.00", "residents": "10000.00"}}
+    draft = {
+        "total": "100000.00",
+        "lines": {"central_subsidy": "40000.00", "local_finance": "50000.00", "residents": "10000.00"},
+    }
     assert post(city.owner_a1.user, "api-budget", draft, code=code).status_code == 403
     assert post(city.comm_a1_staff, "api-budget", draft, code=code).status_code == 403  # the street office drafts
     assert post(city.street_b_staff, "api-budget", draft, code=code).status_code == 404
@@ -337,7 +416,9 @@ def test_budget_drafted_and_corrected_through_the_api(city, world):
     assert unknown.status_code == 400 and "lines" in unknown.json()["fields"]
     created = post(city.street_a_staff, "api-budget", draft, code=code)
     assert created.status_code == 201 and created.json()["status"] == "draft" and created.json()["total"] == "100000.00"
-    corrected = post(city.street_a_staff, "api-budget", {"total": "90000.00", "lines": {"central_subsidy": "90000.00"}}, code=code)
+    corrected = post(
+        city.street_a_staff, "api-budget", {"total": "90000.00", "lines": {"central_subsidy": "90000.00"}}, code=code
+    )
     assert corrected.status_code == 200 and corrected.json()["lines"] == {"central_subsidy": "90000.00"}
     assert post(city.street_a_manager, "api-budget-approve", code=code).status_code == 200
     late = post(city.street_a_staff, "api-budget", draft, code=code)
@@ -365,12 +446,19 @@ def test_survey_answered_with_a_households_link(city, world):
     invitation = world.invitation
     body = {"invitation": invitation.pk, "token": tokens.make_token(invitation), **answers(5)}
     anonymous = api()
-    forged = anonymous.post(reverse("api-link-answer"), {**body, "token": body["token"][:-3] + "abc"}, content_type=JSON)
+    forged = anonymous.post(
+        reverse("api-link-answer"), {**body, "token": body["token"][:-3] + "abc"}, content_type=JSON
+    )
     assert forged.status_code == 400 and forged.json()["code"] in ("forged", "expired")
     other = Invitation.objects.filter(survey=invitation.survey).exclude(pk=invitation.pk).first()
-    assert anonymous.post(reverse("api-link-answer"), {**body, "invitation": other.pk}, content_type=JSON).json()["code"] == "forged"
+    assert (
+        anonymous.post(reverse("api-link-answer"), {**body, "invitation": other.pk}, content_type=JSON).json()["code"]
+        == "forged"
+    )
     recorded = anonymous.post(reverse("api-link-answer"), body, content_type=JSON)
-    assert recorded.status_code == 201 and Response.objects.get(invitation=invitation).channel == Response.Channel.ONLINE
+    assert (
+        recorded.status_code == 201 and Response.objects.get(invitation=invitation).channel == Response.Channel.ONLINE
+    )
     twice = anonymous.post(reverse("api-link-answer"), body, content_type=JSON)
     assert twice.status_code == 409 and twice.json()["code"] == "already_answered"
 
@@ -397,7 +485,10 @@ def test_notices_read_and_their_channels(city, world):
     owner = api(city.owner_a1.user)
     read = owner.post(reverse("api-notification-read", kwargs={"pk": world.notification.pk}))
     assert read.status_code == 200 and read.json()["read_at"]
-    assert api(city.owner_b1.user).post(reverse("api-notification-read", kwargs={"pk": world.notification.pk})).status_code == 404
+    assert (
+        api(city.owner_b1.user).post(reverse("api-notification-read", kwargs={"pk": world.notification.pk})).status_code
+        == 404
+    )
     url = reverse("api-notification-settings")
     before = owner.get(url).json()["channels"]
     assert set(before) == set(Notification.Kind.values)
@@ -419,16 +510,28 @@ def test_household_claims_reviewed_by_the_committee(city):
     assert api(city.owner_a1.user).get(reverse("api-claim-reviews")).status_code == 403
     assert api(city.comm_b1_staff).get(reverse("api-claim-reviews")).json()["results"][0]["id"] == city.pending_b1.pk
     pk = city.pending_a1.pk
-    assert api(city.comm_b1_staff).post(reverse("api-claim-verify", kwargs={"pk": pk}), {}, content_type=JSON).status_code == 404
-    assert api(city.owner_a1.user).post(reverse("api-claim-verify", kwargs={"pk": pk}), {}, content_type=JSON).status_code == 404
+    assert (
+        api(city.comm_b1_staff).post(reverse("api-claim-verify", kwargs={"pk": pk}), {}, content_type=JSON).status_code
+        == 404
+    )
+    assert (
+        api(city.owner_a1.user).post(reverse("api-claim-verify", kwargs={"pk": pk}), {}, content_type=JSON).status_code
+        == 404
+    )
     no_reason = staff.post(reverse("api-claim-reject", kwargs={"pk": pk}), {"reason": ""}, content_type=JSON)
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["fields"]
     verified = staff.post(reverse("api-claim-verify", kwargs={"pk": pk}), {}, content_type=JSON)
-    assert verified.status_code == 200 and verified.json()["status"] == "verified" and verified.json()["is_voting_owner"] is True
+    assert (
+        verified.status_code == 200
+        and verified.json()["status"] == "verified"
+        and verified.json()["is_voting_owner"] is True
+    )
     again = staff.post(reverse("api-claim-reject", kwargs={"pk": pk}), {"reason": "x"}, content_type=JSON)
     assert again.status_code == 409 and again.json()["code"] == "already_reviewed"
     assert Ownership.objects.get(pk=pk).status == Ownership.Status.VERIFIED
-    rejected = api(city.comm_b1_staff).post(reverse("api-claim-reject", kwargs={"pk": city.pending_b1.pk}), {"reason": "照片看不清"}, content_type=JSON)
+    rejected = api(city.comm_b1_staff).post(
+        reverse("api-claim-reject", kwargs={"pk": city.pending_b1.pk}), {"reason": "照片看不清"}, content_type=JSON
+    )
     assert rejected.status_code == 200 and rejected.json()["rejection_reason"] == "照片看不清"
     assert staff.get(reverse("api-claim-reviews"), {"status": "verified"}).json()["results"][-1]["id"] == pk
 
@@ -439,7 +542,9 @@ def test_register_then_claim_a_household_through_the_api(city):
 
     anonymous = api()
     body = {"name": "王五", "identifier": "13912345678", "password": "lychee-market-2026", "consent": True}
-    assert anonymous.post(reverse("api-register"), {**body, "consent": False}, content_type=JSON).json()["fields"].keys() == {"consent"}
+    assert anonymous.post(reverse("api-register"), {**body, "consent": False}, content_type=JSON).json()[
+        "fields"
+    ].keys() == {"consent"}
     weak = anonymous.post(reverse("api-register"), {**body, "password": "123"}, content_type=JSON)
     assert weak.status_code == 400 and "password" in weak.json()["fields"]
     assert anonymous.post(reverse("api-register"), {**body, "identifier": "nope"}, content_type=JSON).status_code == 400
@@ -457,10 +562,17 @@ def test_register_then_claim_a_household_through_the_api(city):
     twice = resident.post(reverse("api-claims"), {**claim, "proof": f.proof_file("deed.png")})
     assert twice.status_code == 409 and twice.json()["code"] == "duplicate_claim"
     assert [c["status"] for c in resident.get(reverse("api-claims")).json()] == ["pending"]
-    assert api(city.street_a_staff).post(reverse("api-claims"), {**claim, "proof": f.proof_file("deed.png")}).status_code == 403
+    assert (
+        api(city.street_a_staff).post(reverse("api-claims"), {**claim, "proof": f.proof_file("deed.png")}).status_code
+        == 403
+    )
     # The committee sees it in its queue, the other community's does not.
-    assert claimed.json()["id"] in [c["id"] for c in api(city.comm_a1_staff).get(reverse("api-claim-reviews")).json()["results"]]
-    assert claimed.json()["id"] not in [c["id"] for c in api(city.comm_b1_staff).get(reverse("api-claim-reviews")).json()["results"]]
+    assert claimed.json()["id"] in [
+        c["id"] for c in api(city.comm_a1_staff).get(reverse("api-claim-reviews")).json()["results"]
+    ]
+    assert claimed.json()["id"] not in [
+        c["id"] for c in api(city.comm_b1_staff).get(reverse("api-claim-reviews")).json()["results"]
+    ]
     assert Ownership.objects.get(pk=claimed.json()["id"]).resident.user.username == "13912345678"
 
 
@@ -480,7 +592,12 @@ def test_paper_ballot_desk_lists_the_electorate(city, world):
     assert all(r["voted"] is None for r in rows)
     assert api(city.owner_a1.user).get(url).status_code == 403  # names and units are for staff
     assert api(city.comm_b1_staff).get(url).status_code == 404
-    assert api(city.owner_a1.user).post(reverse("api-ballot", kwargs={"code": world.vote.code}), {"choice": "agree"}, content_type=JSON).status_code == 201
+    assert (
+        api(city.owner_a1.user)
+        .post(reverse("api-ballot", kwargs={"code": world.vote.code}), {"choice": "agree"}, content_type=JSON)
+        .status_code
+        == 201
+    )
     voted = api(city.street_a_manager).get(url, {"q": city.homes_a1[0].room}).json()["results"]
     assert [r["voted"] for r in voted] == ["online"]
 
@@ -490,7 +607,13 @@ def test_ledger_entry_with_its_voucher(city, world):
     from disclosure.models import LedgerEntry
 
     url = reverse("api-ledger", kwargs={"code": world.project.code})
-    entry = {"date": str(timezone.localdate()), "kind": "income", "amount": "800.00", "counterparty": "南宁市财政局", "source": "local_finance"}
+    entry = {
+        "date": str(timezone.localdate()),
+        "kind": "income",
+        "amount": "800.00",
+        "counterparty": "南宁市财政局",
+        "source": "local_finance",
+    }
     recorded = api(city.street_a_staff).post(url, {**entry, "voucher": f.proof_file("invoice.pdf")})
     assert recorded.status_code == 201, recorded.content
     assert LedgerEntry.objects.get(project=world.project, seq=recorded.json()["seq"]).voucher
@@ -511,8 +634,15 @@ def test_new_lists_keep_their_query_counts_with_10x_data_and_any_page_size(city)
     def desk_of(n):
         estate = bulk_estate(city, n, community=city.comm_a1).estate
         project = p.project_create(estate=estate, title="加装电梯", actor=None)
-        vote = p.vote_create(project=project, purpose="other", title="加装电梯", matter="special", opens_at=timezone.now(),
-                             closes_at=timezone.now() + timedelta(days=3), actor=manager)
+        vote = p.vote_create(
+            project=project,
+            purpose="other",
+            title="加装电梯",
+            matter="special",
+            opens_at=timezone.now(),
+            closes_at=timezone.now() + timedelta(days=3),
+            actor=manager,
+        )
         p.vote_open(vote=vote, actor=manager)
         return reverse("api-paper-ballot", kwargs={"code": vote.code})
 
@@ -520,7 +650,9 @@ def test_new_lists_keep_their_query_counts_with_10x_data_and_any_page_size(city)
         estate = bulk_estate(city, n, community=city.comm_a1, with_accounts=0)
         users = User.objects.bulk_create([User(username=f"claimant{estate.estate.pk}-{k}") for k in range(n)])
         residents = Resident.objects.bulk_create([Resident(user=u, name=f"申请人{k}") for k, u in enumerate(users)])
-        Ownership.objects.bulk_create([Ownership(resident=r, household=h, proof="x.png") for r, h in zip(residents, estate.homes)])
+        Ownership.objects.bulk_create(
+            [Ownership(resident=r, household=h, proof="x.png") for r, h in zip(residents, estate.homes)]
+        )
 
     def count(url, **query):
         with CaptureQueriesContext(connection) as ctx:
@@ -548,7 +680,9 @@ def test_private_files_through_the_api(city, world):
     w = with_private_files(city, world)
     photo = reverse("api-need-photo", kwargs={"pk": w.need.pk})
     got = api(city.owner_a1.user).get(photo)
-    assert got.status_code == 200 and got["Content-Type"] == "image/jpeg" and got["Cache-Control"] == "private, no-store"
+    assert (
+        got.status_code == 200 and got["Content-Type"] == "image/jpeg" and got["Cache-Control"] == "private, no-store"
+    )
     assert api().get(photo).status_code in (401, 403)
     scan = reverse("api-ballot-scan", kwargs={"code": w.vote.code, "pk": w.paper_ballot.pk})
     assert api(city.comm_a1_staff).get(scan).status_code == 200
@@ -556,7 +690,12 @@ def test_private_files_through_the_api(city, world):
     voucher = reverse("api-ledger-voucher", kwargs={"code": w.project.code, "seq": w.voucher_seq})
     assert api(city.street_a_staff).get(voucher).status_code == 200
     assert api(city.owner_a1.user).get(voucher).status_code == 403
-    assert api(city.street_a_staff).get(reverse("api-ledger-voucher", kwargs={"code": w.project.code, "seq": 1})).status_code == 404  # none
+    assert (
+        api(city.street_a_staff)
+        .get(reverse("api-ledger-voucher", kwargs={"code": w.project.code, "seq": 1}))
+        .status_code
+        == 404
+    )  # none
     proof = reverse("api-claim-proof", kwargs={"pk": city.pending_a1.pk})
     assert api(city.comm_a1_staff).get(proof).status_code == 200
     assert api(city.claimant_a1.user).get(proof).status_code == 200  # their own

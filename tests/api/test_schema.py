@@ -90,22 +90,66 @@ def test_real_objects_answers_match_the_schema(city, world):
         (city.owner_a1.user, "GET", "/api/v1/projects/{code}/plans/", {"code": code}, None),
         (city.owner_a1.user, "GET", "/api/v1/plans/{id}/", {"id": world.version.pk}, None),
         (city.comm_a1_staff, "GET", "/api/v1/surveys/{id}/letters/", {"id": world.invitation.survey_id}, None),
-        (city.street_a_manager, "POST", "/api/v1/projects/{code}/votes/", {"code": code},
-         {"title": "加装电梯", "matter": "special", "opens_at": now.isoformat(), "closes_at": (now + timezone.timedelta(days=3)).isoformat()}),
+        (
+            city.street_a_manager,
+            "POST",
+            "/api/v1/projects/{code}/votes/",
+            {"code": code},
+            {
+                "title": "加装电梯",
+                "matter": "special",
+                "opens_at": now.isoformat(),
+                "closes_at": (now + timezone.timedelta(days=3)).isoformat(),
+            },
+        ),
         (city.street_a_manager, "POST", "/api/v1/votes/{code}/open/", {"code": f"{code}-v2"}, None),
-        (city.street_a_staff, "POST", "/api/v1/projects/{code}/ledger/{seq}/reverse/", {"code": code, "seq": 1}, {"memo": "录入错误"}),
-        (city.contractor, "POST", "/api/v1/projects/{code}/milestones/", {"code": code}, {"title": "外架拆除", "due_date": "2027-01-31"}),
-        (city.contractor, "POST", "/api/v1/projects/{code}/milestones/{id}/status/", {"code": code, "id": world.milestone.pk},
-         {"status": "met", "date_met": str(timezone.localdate())}),
-        (city.comm_a1_staff, "POST", "/api/v1/surveys/{id}/paper-answers/", {"id": world.invitation.survey_id},
-         {"invitation": world.invitation.pk, "overall": 4, "quality": 4, "schedule": 4, "communication": 4, "conduct": 4, "transparency": 4}),
+        (
+            city.street_a_staff,
+            "POST",
+            "/api/v1/projects/{code}/ledger/{seq}/reverse/",
+            {"code": code, "seq": 1},
+            {"memo": "录入错误"},
+        ),
+        (
+            city.contractor,
+            "POST",
+            "/api/v1/projects/{code}/milestones/",
+            {"code": code},
+            {"title": "外架拆除", "due_date": "2027-01-31"},
+        ),
+        (
+            city.contractor,
+            "POST",
+            "/api/v1/projects/{code}/milestones/{id}/status/",
+            {"code": code, "id": world.milestone.pk},
+            {"status": "met", "date_met": str(timezone.localdate())},
+        ),
+        (
+            city.comm_a1_staff,
+            "POST",
+            "/api/v1/surveys/{id}/paper-answers/",
+            {"id": world.invitation.survey_id},
+            {
+                "invitation": world.invitation.pk,
+                "overall": 4,
+                "quality": 4,
+                "schedule": 4,
+                "communication": 4,
+                "conduct": 4,
+                "transparency": 4,
+            },
+        ),
     ]
     for user, method, path, params, body in calls:
         operation = schema[path][method]
-        case = operation.Case(path_parameters=params, **({"body": body, "media_type": "application/json"} if body is not None else {}))
+        case = operation.Case(
+            path_parameters=params, **({"body": body, "media_type": "application/json"} if body is not None else {})
+        )
         headers = {"Accept-Language": "zh-hans", **({"Authorization": f"Token {_token(user)}"} if user else {})}
-        response = case.call_and_validate(headers=headers, checks=[not_a_server_error, status_code_conformance,
-                                                                   content_type_conformance, response_schema_conformance])
+        response = case.call_and_validate(
+            headers=headers,
+            checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
+        )
         assert 200 <= response.status_code < 300, (path, response.status_code, response.text[:300])
 
 
@@ -125,4 +169,8 @@ def test_stateful_workflows_conform_to_the_schema(city, world, role):
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, checks=checks, transport_kwargs=kwargs or None)
 
-    Workflow.run(settings=settings(max_examples=12, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck)))
+    Workflow.run(
+        settings=settings(
+            max_examples=12, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck)
+        )
+    )

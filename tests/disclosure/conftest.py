@@ -20,16 +20,26 @@ def adopted_project(city) -> SimpleNamespace:
     project = project_at(city, Project.Status.PLAN_ADOPTED)
     version = PlanVersion.objects.create(project=project, number=1, status=PlanVersion.Status.ADOPTED)
     roof = PlanItem.objects.create(
-        version=version, catalog_item=CatalogItem.objects.get(code="roof"), description="屋面防水",
-        quantity=Decimal("1200"), unit="m²", estimated_cost=Decimal("60000.00"),
+        version=version,
+        catalog_item=CatalogItem.objects.get(code="roof"),
+        description="屋面防水",
+        quantity=Decimal("1200"),
+        unit="m²",
+        estimated_cost=Decimal("60000.00"),
     )
     light = PlanItem.objects.create(
-        version=version, catalog_item=CatalogItem.objects.get(code="lighting"), description="楼道照明",
-        quantity=Decimal("40"), unit="盏", estimated_cost=Decimal("40000.00"),
+        version=version,
+        catalog_item=CatalogItem.objects.get(code="lighting"),
+        description="楼道照明",
+        quantity=Decimal("40"),
+        unit="盏",
+        estimated_cost=Decimal("40000.00"),
     )
     for item, source, amount in [
-        (roof, "central_subsidy", "40000.00"), (roof, "local_finance", "20000.00"),
-        (light, "local_finance", "30000.00"), (light, "residents", "10000.00"),
+        (roof, "central_subsidy", "40000.00"),
+        (roof, "local_finance", "20000.00"),
+        (light, "local_finance", "30000.00"),
+        (light, "residents", "10000.00"),
     ]:
         PlanItemFunding.objects.create(item=item, source=source, amount=Decimal(amount))
     return SimpleNamespace(project=project, version=version, roof=roof, light=light)
@@ -39,7 +49,9 @@ LINES = {"central_subsidy": Decimal("40000.00"), "local_finance": Decimal("50000
 
 
 def publish_budget(city, p) -> None:
-    budget = services.budget_save_draft(project=p.project, actor=city.street_a_staff, total=Decimal("100000.00"), lines=dict(LINES))
+    budget = services.budget_save_draft(
+        project=p.project, actor=city.street_a_staff, total=Decimal("100000.00"), lines=dict(LINES)
+    )
     services.budget_approve(budget=budget, actor=city.street_a_manager)
     services.budget_publish(budget=budget, actor=city.street_a_manager)
     p.project.refresh_from_db()
@@ -48,7 +60,10 @@ def publish_budget(city, p) -> None:
 
 def award(city, p) -> None:
     project_services.project_award(
-        project=p.project, actor=city.street_a_manager, contractor=city.contractor_org, supervisor=city.supervisor_org,
+        project=p.project,
+        actor=city.street_a_manager,
+        contractor=city.contractor_org,
+        supervisor=city.supervisor_org,
         contract_amount=Decimal("95000.00"),
     )
     p.project.refresh_from_db()
@@ -56,15 +71,27 @@ def award(city, p) -> None:
 
 def income(city, p, amount="40000.00", source="central_subsidy", **kw):
     return services.ledger_record(
-        project=p.project, actor=city.street_a_staff, date=timezone.localdate() - timedelta(days=1), kind="income",
-        amount=Decimal(amount), counterparty="南宁市财政局", source=source, **kw,
+        project=p.project,
+        actor=city.street_a_staff,
+        date=timezone.localdate() - timedelta(days=1),
+        kind="income",
+        amount=Decimal(amount),
+        counterparty="南宁市财政局",
+        source=source,
+        **kw,
     )
 
 
 def expense(city, p, amount="12000.00", item=None, **kw):
     return services.ledger_record(
-        project=p.project, actor=city.street_a_staff, date=timezone.localdate(), kind="expense",
-        amount=Decimal(amount), counterparty="施工公司", plan_item=item or p.roof, **kw,
+        project=p.project,
+        actor=city.street_a_staff,
+        date=timezone.localdate(),
+        kind="expense",
+        amount=Decimal(amount),
+        counterparty="施工公司",
+        plan_item=item or p.roof,
+        **kw,
     )
 
 

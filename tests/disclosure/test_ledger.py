@@ -18,9 +18,18 @@ from disclosure.models import ZERO_HASH, LedgerEntry
 from .conftest import award, expense, income, publish_budget
 
 # Fixed vectors: the bytes an outside verifier hashes. Changing the format breaks them on purpose.
-V1 = {"project": "demo-2026", "seq": 1, "date": "2026-03-01", "kind": "income", "amount": "40000.00",
-      "counterparty": "南宁市财政局", "category": "central_subsidy", "memo": "第一笔中央补助", "reverses": None,
-      "prev_hash": ZERO_HASH}
+V1 = {
+    "project": "demo-2026",
+    "seq": 1,
+    "date": "2026-03-01",
+    "kind": "income",
+    "amount": "40000.00",
+    "counterparty": "南宁市财政局",
+    "category": "central_subsidy",
+    "memo": "第一笔中央补助",
+    "reverses": None,
+    "prev_hash": ZERO_HASH,
+}
 H1 = "d1c8199466057830c7163dd811bfeca3a1a1703405657583814f370a0ccd5041"
 H2 = "7bddf8244fcba45c67c701d0bf67ade6e3d58abf9eee7df8580746407dddf71a"
 H3 = "244d2ae4e9c10fa9544ee24c71837bc0b5e4f453ef01131375c8383ce0af7188"
@@ -28,10 +37,32 @@ H3 = "244d2ae4e9c10fa9544ee24c71837bc0b5e4f453ef01131375c8383ce0af7188"
 
 def _vectors():
     e1 = {**V1, "hash": H1}
-    e2 = {"project": "demo-2026", "seq": 2, "date": "2026-03-05", "kind": "expense", "amount": "12000.50",
-          "counterparty": "施工公司", "category": "roof", "memo": "", "reverses": None, "prev_hash": H1, "hash": H2}
-    e3 = {"project": "demo-2026", "seq": 3, "date": "2026-03-06", "kind": "reversal", "amount": "12000.50",
-          "counterparty": "施工公司", "category": "roof", "memo": "金额录错", "reverses": 2, "prev_hash": H2, "hash": H3}
+    e2 = {
+        "project": "demo-2026",
+        "seq": 2,
+        "date": "2026-03-05",
+        "kind": "expense",
+        "amount": "12000.50",
+        "counterparty": "施工公司",
+        "category": "roof",
+        "memo": "",
+        "reverses": None,
+        "prev_hash": H1,
+        "hash": H2,
+    }
+    e3 = {
+        "project": "demo-2026",
+        "seq": 3,
+        "date": "2026-03-06",
+        "kind": "reversal",
+        "amount": "12000.50",
+        "counterparty": "施工公司",
+        "category": "roof",
+        "memo": "金额录错",
+        "reverses": 2,
+        "prev_hash": H2,
+        "hash": H3,
+    }
     return [e1, e2, e3]
 
 
@@ -39,8 +70,16 @@ def test_fixed_vectors():
     from datetime import date
 
     document = ledger.entry_document(
-        project="demo-2026", seq=1, date=date(2026, 3, 1), kind="income", amount=Decimal("40000"),
-        counterparty="南宁市财政局", category="central_subsidy", memo="第一笔中央补助", reverses=None, prev_hash=ZERO_HASH,
+        project="demo-2026",
+        seq=1,
+        date=date(2026, 3, 1),
+        kind="income",
+        amount=Decimal("40000"),
+        counterparty="南宁市财政局",
+        category="central_subsidy",
+        memo="第一笔中央补助",
+        reverses=None,
+        prev_hash=ZERO_HASH,
     )
     assert document == V1
     assert ledger.entry_hash(document) == H1
@@ -50,7 +89,12 @@ def test_fixed_vectors():
 
 @pytest.mark.parametrize(
     "seq, change, reason",
-    [(2, {"amount": "1200.50"}, "hash"), (3, {"prev_hash": H1}, "link"), (2, {"seq": 5}, "sequence"), (1, {"memo": "x"}, "hash")],
+    [
+        (2, {"amount": "1200.50"}, "hash"),
+        (3, {"prev_hash": H1}, "link"),
+        (2, {"seq": 5}, "sequence"),
+        (1, {"memo": "x"}, "hash"),
+    ],
 )
 def test_first_broken_entry_is_named(seq, change, reason):
     entries = _vectors()
@@ -74,7 +118,19 @@ def test_ledger_json_is_the_documented_format(client, city, contracted):
     assert set(document) == {"project", "currency", "entries", "head", "totals"}
     entries = document["entries"]
     assert [e["seq"] for e in entries] == [1, 2, 3]
-    assert set(entries[0]) == {"project", "seq", "date", "kind", "amount", "counterparty", "category", "memo", "reverses", "prev_hash", "hash"}
+    assert set(entries[0]) == {
+        "project",
+        "seq",
+        "date",
+        "kind",
+        "amount",
+        "counterparty",
+        "category",
+        "memo",
+        "reverses",
+        "prev_hash",
+        "hash",
+    }
     assert entries[0]["prev_hash"] == ZERO_HASH and entries[1]["prev_hash"] == entries[0]["hash"]
     assert entries[2]["reverses"] == 2 and entries[2]["kind"] == "reversal"
     assert entries[1]["category"] == "roof" and entries[0]["category"] == "central_subsidy"
@@ -88,7 +144,10 @@ def test_ledger_json_is_the_documented_format(client, city, contracted):
 @pytest.mark.django_db
 def test_database_refuses_update_and_delete(city, contracted):
     entry = income(city, contracted)
-    for sql in ("UPDATE disclosure_ledgerentry SET amount = 1 WHERE id = %s", "DELETE FROM disclosure_ledgerentry WHERE id = %s"):
+    for sql in (
+        "UPDATE disclosure_ledgerentry SET amount = 1 WHERE id = %s",
+        "DELETE FROM disclosure_ledgerentry WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [entry.pk])
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -123,7 +182,10 @@ def test_tampering_is_reported_by_the_command_and_the_page(client, city, contrac
     cache.clear()
     html = client.get(reverse("disclosure:project", args=[contracted.project.code])).content.decode()
     assert 'data-chain="broken" data-broken-seq="2"' in html
-    assert 'data-broken-seq="2"' in client.get(reverse("disclosure:ledger", args=[contracted.project.code])).content.decode()
+    assert (
+        'data-broken-seq="2"'
+        in client.get(reverse("disclosure:ledger", args=[contracted.project.code])).content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -145,8 +207,13 @@ def test_concurrent_entries_get_a_gapless_chain(city, adopted):
             barrier.wait()
             for i in range(per_worker):
                 services.ledger_record(
-                    project=adopted.project, actor=city.street_a_staff, date=timezone.localdate(), kind="income",
-                    amount=Decimal(f"{n + 1}.{i:02d}"), counterparty="南宁市财政局", source="local_finance",
+                    project=adopted.project,
+                    actor=city.street_a_staff,
+                    date=timezone.localdate(),
+                    kind="income",
+                    amount=Decimal(f"{n + 1}.{i:02d}"),
+                    counterparty="南宁市财政局",
+                    source="local_finance",
                 )
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
@@ -190,4 +257,8 @@ def test_budget_keeps_the_ledger_totals_of_entries_and_reversals(city, contracte
     row = selectors.projects_with_money(type(contracted.project).objects.filter(pk=contracted.project.pk)).get()
     assert (row.income, row.spent) == (Decimal("1234.56"), Decimal("700.25"))
     totals = selectors.city_totals(type(contracted.project).objects.filter(pk=contracted.project.pk))
-    assert (totals["income"], totals["spent"], totals["budget"]) == (Decimal("1234.56"), Decimal("700.25"), budget.total)
+    assert (totals["income"], totals["spent"], totals["budget"]) == (
+        Decimal("1234.56"),
+        Decimal("700.25"),
+        budget.total,
+    )

@@ -18,7 +18,9 @@ from .conftest import award, expense, income, publish_budget
 def test_budget_lines_must_add_up_and_publication_moves_the_project(city, adopted):
     with pytest.raises(ValidationError) as error:
         services.budget_save_draft(
-            project=adopted.project, actor=city.street_a_staff, total=Decimal("100000.00"),
+            project=adopted.project,
+            actor=city.street_a_staff,
+            total=Decimal("100000.00"),
             lines={"central_subsidy": Decimal("40000.00"), "local_finance": Decimal("50000.00")},
         )
     assert error.value.code == "lines_mismatch"
@@ -40,7 +42,9 @@ def test_award_grants_and_replacement_revokes(city, published):
     with pytest.raises(ValidationError) as error:
         project_services.project_award(project=published.project, actor=city.street_a_manager, contractor=other)
     assert error.value.error_dict["reason"][0].code == "reason_required"
-    project_services.project_award(project=published.project, actor=city.street_a_manager, contractor=other, reason="逾期未进场")
+    project_services.project_award(
+        project=published.project, actor=city.street_a_manager, contractor=other, reason="逾期未进场"
+    )
     from django.contrib.auth import get_user_model
 
     fresh = get_user_model().objects.get(pk=city.contractor.pk)
@@ -53,10 +57,16 @@ def test_choosing_the_awarded_contractor_again_beside_a_new_supervisor_keeps_it(
     """Field test: the already-awarded contractor chosen again together with a supervisor refused the
     whole form. The unchanged choice is kept; only the supervisor is awarded."""
     project_services.project_award(
-        project=published.project, actor=city.street_a_manager, contractor=city.contractor_org, contract_amount=Decimal("95000.00"),
+        project=published.project,
+        actor=city.street_a_manager,
+        contractor=city.contractor_org,
+        contract_amount=Decimal("95000.00"),
     )
     made = project_services.project_award(
-        project=published.project, actor=city.street_a_manager, contractor=city.contractor_org, supervisor=city.supervisor_org,
+        project=published.project,
+        actor=city.street_a_manager,
+        contractor=city.contractor_org,
+        supervisor=city.supervisor_org,
     )
     assert [a.role for a in made] == ["supervisor"]
     assert Award.objects.filter(project=published.project, role="contractor").count() == 1
@@ -64,7 +74,9 @@ def test_choosing_the_awarded_contractor_again_beside_a_new_supervisor_keeps_it(
     assert published.project.status == Project.Status.CONTRACTED
     # the same contractor alone is still refused, with the reason
     with pytest.raises(ValidationError) as error:
-        project_services.project_award(project=published.project, actor=city.street_a_manager, contractor=city.contractor_org)
+        project_services.project_award(
+            project=published.project, actor=city.street_a_manager, contractor=city.contractor_org
+        )
     assert error.value.error_dict["contractor"][0].code == "same_organization"
 
 
@@ -79,8 +91,13 @@ def test_ledger_chain_and_reversal(city, contracted):
         services.ledger_reverse(entry=second, actor=city.street_a_staff, memo="again")
     with pytest.raises(PermissionDenied):
         income(city, contracted) if False else services.ledger_record(
-            project=contracted.project, actor=city.contractor, date=first.date, kind="income",
-            amount=Decimal("1.00"), counterparty="x", source="donation",
+            project=contracted.project,
+            actor=city.contractor,
+            date=first.date,
+            kind="income",
+            amount=Decimal("1.00"),
+            counterparty="x",
+            source="donation",
         )
 
 
@@ -109,13 +126,17 @@ def test_bad_budget_input_is_refused(city, adopted):
         draft(total=Decimal("10"), lines={})
     assert codes(error.value) == {"no_lines"}
     with pytest.raises(PermissionDenied):
-        services.budget_save_draft(project=adopted.project, actor=city.street_b_staff, total=Decimal("1"), lines={"donation": Decimal("1")})
+        services.budget_save_draft(
+            project=adopted.project, actor=city.street_b_staff, total=Decimal("1"), lines={"donation": Decimal("1")}
+        )
     assert not Budget.objects.exists()
 
 
 @pytest.mark.django_db
 def test_no_ledger_before_the_budget_is_published(city, adopted):
-    budget = services.budget_save_draft(project=adopted.project, actor=city.street_a_staff, total=Decimal("10"), lines={"donation": Decimal("10")})
+    budget = services.budget_save_draft(
+        project=adopted.project, actor=city.street_a_staff, total=Decimal("10"), lines={"donation": Decimal("10")}
+    )
     with pytest.raises(PermissionDenied):
         income(city, adopted)
     services.budget_approve(budget=budget, actor=city.street_a_manager)
@@ -132,9 +153,20 @@ def test_bad_ledger_input_is_refused(city, contracted):
         (dict(kind="income", amount=Decimal("5"), source=""), "source_required"),
         (dict(kind="expense", amount=Decimal("5")), "item_required"),
         (dict(kind="reversal", amount=Decimal("5")), "bad_kind"),
-        (dict(kind="income", amount=Decimal("5"), source="donation", date=timezone.localdate() + timedelta(days=1)), "future_date"),
+        (
+            dict(kind="income", amount=Decimal("5"), source="donation", date=timezone.localdate() + timedelta(days=1)),
+            "future_date",
+        ),
         (dict(kind="income", amount=Decimal("5"), source="donation", counterparty=" "), "counterparty_required"),
-        (dict(kind="income", amount=Decimal("5"), source="donation", voucher=SimpleUploadedFile("v.pdf", b"hello", content_type="application/pdf")), "bad_type"),
+        (
+            dict(
+                kind="income",
+                amount=Decimal("5"),
+                source="donation",
+                voucher=SimpleUploadedFile("v.pdf", b"hello", content_type="application/pdf"),
+            ),
+            "bad_type",
+        ),
     ]
     for kwargs, code in cases:
         kwargs = {"date": timezone.localdate(), "counterparty": "某单位", **kwargs}
@@ -192,7 +224,9 @@ def test_bad_photos_save_nothing(city, contracted, settings):
 
 @pytest.mark.django_db
 def test_milestones(city, contracted):
-    milestone = services.milestone_add(project=contracted.project, actor=city.contractor, title="进场", due_date=timezone.localdate())
+    milestone = services.milestone_add(
+        project=contracted.project, actor=city.contractor, title="进场", due_date=timezone.localdate()
+    )
     with pytest.raises(ValidationError) as error:
         services.milestone_update(milestone=milestone, actor=city.contractor, status="met")
     assert codes(error.value) == {"date_met_required"}
@@ -200,7 +234,9 @@ def test_milestones(city, contracted):
     milestone.refresh_from_db()
     assert milestone.status == Milestone.Status.MET
     with pytest.raises(PermissionDenied):
-        services.milestone_add(project=contracted.project, actor=city.supervisor, title="x", due_date=timezone.localdate())
+        services.milestone_add(
+            project=contracted.project, actor=city.supervisor, title="x", due_date=timezone.localdate()
+        )
 
 
 @pytest.mark.django_db
@@ -226,7 +262,9 @@ def test_acceptance_completes_the_project_after_three_signatures(city, council_a
 
 @pytest.mark.django_db(transaction=True)
 def test_double_approval_gives_one_result_and_a_clear_answer(city, adopted):
-    budget = services.budget_save_draft(project=adopted.project, actor=city.street_a_staff, total=Decimal("10"), lines={"donation": Decimal("10")})
+    budget = services.budget_save_draft(
+        project=adopted.project, actor=city.street_a_staff, total=Decimal("10"), lines={"donation": Decimal("10")}
+    )
     results = _race(4, lambda i: services.budget_approve(budget=budget, actor=city.street_a_manager))
     assert sum(isinstance(r, Budget) for r in results) == 1
     assert all(codes(r) == {"state_changed"} for r in results if not isinstance(r, Budget))
@@ -256,7 +294,10 @@ def test_residents_share_by_area(client, city, published):
 @pytest.mark.django_db
 def test_reversal_dates_and_overall_progress_stands(city, contracted):
     spent = expense(city, contracted)
-    for day, code in [(timezone.localdate() + timedelta(days=1), "future_date"), (spent.date - timedelta(days=1), "before_reversed")]:
+    for day, code in [
+        (timezone.localdate() + timedelta(days=1), "future_date"),
+        (spent.date - timedelta(days=1), "before_reversed"),
+    ]:
         with pytest.raises(ValidationError) as error:
             services.ledger_reverse(entry=spent, actor=city.street_a_staff, memo="x", date=day)
         assert codes(error.value) == {code}
@@ -267,17 +308,22 @@ def test_reversal_dates_and_overall_progress_stands(city, contracted):
     assert later.project_percent == 60  # ¥60,000 of ¥100,000 done overtakes it
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("12345678901234.00", "金额不能超过 999,999,999,999.99 元。"),
-    ("-5", "金额必须大于 0 元。"),
-    ("12.345", "金额最多保留两位小数（到分），例如 1280.50。"),
-    ("十二块", "请输入以元为单位的金额，例如 1280.50。"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("12345678901234.00", "金额不能超过 999,999,999,999.99 元。"),
+        ("-5", "金额必须大于 0 元。"),
+        ("12.345", "金额最多保留两位小数（到分），例如 1280.50。"),
+        ("十二块", "请输入以元为单位的金额，例如 1280.50。"),
+    ],
+)
 def test_money_fields_say_what_is_wrong_in_plain_words(typed, message):
     """Field test: "确认总共不超过 14 个数字." and "确保该值大于或等于0。" on money fields."""
     from disclosure.forms import LedgerEntryForm
 
-    form = LedgerEntryForm({"kind": "income", "date": "2026-11-02", "amount": typed, "counterparty": "x", "source": "donation"})
+    form = LedgerEntryForm(
+        {"kind": "income", "date": "2026-11-02", "amount": typed, "counterparty": "x", "source": "donation"}
+    )
     assert not form.is_valid()
     assert form.errors["amount"] == [message]
 

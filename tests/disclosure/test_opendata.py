@@ -77,27 +77,40 @@ def site(city, council_a1):
     building.expenses.append(expense(city, building, amount="11000.00", item=building.light))
     progress(city, building, 30, item=building.roof, text="屋面拆除完成")
     started = services.milestone_add(
-        project=building.project, actor=city.contractor, title="进场施工", type=Milestone.Type.DELIVERY,
-        due_date=timezone.localdate() - timedelta(days=3), description="施工队进场",
+        project=building.project,
+        actor=city.contractor,
+        title="进场施工",
+        type=Milestone.Type.DELIVERY,
+        due_date=timezone.localdate() - timedelta(days=3),
+        description="施工队进场",
     )
     services.milestone_update(
-        milestone=started, actor=city.contractor, status=Milestone.Status.MET,
+        milestone=started,
+        actor=city.contractor,
+        status=Milestone.Status.MET,
         date_met=timezone.localdate() - timedelta(days=2),
     )
     services.milestone_add(
-        project=building.project, actor=city.contractor, title="屋面完工",
+        project=building.project,
+        actor=city.contractor,
+        title="屋面完工",
         due_date=timezone.localdate() + timedelta(days=30),
     )
 
     done = works_project(city, income_amount="60000.00", expenses=("20000.00", "15000.00"))
     progress(city, done, 100, text="全部完工")
     services.milestone_add(
-        project=done.project, actor=city.contractor, title="竣工验收", type=Milestone.Type.ASSESSMENT,
+        project=done.project,
+        actor=city.contractor,
+        title="竣工验收",
+        type=Milestone.Type.ASSESSMENT,
         due_date=timezone.localdate(),
     )
     Role = AcceptanceSignature.Role
     signers = [
-        (Role.SUPERVISOR, city.supervisor), (Role.STREET, city.street_a_manager), (Role.COUNCIL, council_a1.user),
+        (Role.SUPERVISOR, city.supervisor),
+        (Role.STREET, city.street_a_manager),
+        (Role.COUNCIL, council_a1.user),
     ]
     for role, user in signers:
         project_services.acceptance_sign(project=done.project, role=role, actor=user, opinion="同意验收")
@@ -179,11 +192,15 @@ def test_oc4ids_package_validates_and_says_what_the_ledger_says(client, city, si
     assert "completion" not in b and "completion" not in e
 
     # parties and their roles
-    assert by_role(b["parties"]) == by_role(d["parties"]) == {
-        city.street_a_org.name: {"publicAuthority", "buyer", "payer"},
-        city.contractor_org.name: {"supplier", "payee"},
-        city.supervisor_org.name: {"independentMonitor"},
-    }
+    assert (
+        by_role(b["parties"])
+        == by_role(d["parties"])
+        == {
+            city.street_a_org.name: {"publicAuthority", "buyer", "payer"},
+            city.contractor_org.name: {"supplier", "payee"},
+            city.supervisor_org.name: {"independentMonitor"},
+        }
+    )
     assert b["publicAuthority"] == office_ref and e["publicAuthority"] == office_ref
     assert by_role(e["parties"]) == {city.street_a_org.name: {"publicAuthority", "buyer", "payer"}}
     assert works["suppliers"] == [{"id": f"org-{city.contractor_org.pk}", "name": city.contractor_org.name}]
@@ -236,9 +253,21 @@ def test_validator_reports_a_broken_package(client, city, site):
 def test_projects_csv_shows_the_public_figures(client, city, site):
     text, rows = csv_rows(client)
     assert text.startswith("\ufeff")
-    assert rows[0] == CSV_COLUMNS == [
-        "code", "estate", "street", "status", "budget", "income", "expense", "progress_percent", "satisfaction",
-    ]
+    assert (
+        rows[0]
+        == CSV_COLUMNS
+        == [
+            "code",
+            "estate",
+            "street",
+            "status",
+            "budget",
+            "income",
+            "expense",
+            "progress_percent",
+            "satisfaction",
+        ]
+    )
     body = {row[0]: dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows[1:]}
     assert len(rows) - 1 == len(body) == 3
     building, done, early = site.building.project, site.done.project, site.early
@@ -246,8 +275,14 @@ def test_projects_csv_shows_the_public_figures(client, city, site):
 
     b = body[building.code]
     assert b == {
-        "code": building.code, "estate": "甲一小区", "street": "甲街道", "status": "under_construction",
-        "budget": "100000.00", "income": "40000.00", "expense": "11000.00", "progress_percent": "18",
+        "code": building.code,
+        "estate": "甲一小区",
+        "street": "甲街道",
+        "status": "under_construction",
+        "budget": "100000.00",
+        "income": "40000.00",
+        "expense": "11000.00",
+        "progress_percent": "18",
         "satisfaction": "",
     }
     # 30 % of the roof (¥60,000 of the ¥100,000 plan) is 18 % of the project: the latest project percent
@@ -255,13 +290,21 @@ def test_projects_csv_shows_the_public_figures(client, city, site):
     assert b["income"] == f"{net(building, 'income'):.2f}" and b["expense"] == f"{net(building, 'expense'):.2f}"
     d = body[done.code]
     assert (d["status"], d["budget"], d["income"], d["expense"], d["progress_percent"]) == (
-        "completed", "100000.00", f"{net(done, 'income'):.2f}", f"{net(done, 'expense'):.2f}",
+        "completed",
+        "100000.00",
+        f"{net(done, 'income'):.2f}",
+        f"{net(done, 'expense'):.2f}",
         str(latest_percent(done)),
     )
     assert (d["income"], d["expense"], d["progress_percent"]) == ("60000.00", "35000.00", "100")
     e = body[early.code]
     assert (e["estate"], e["status"], e["budget"], e["income"], e["expense"], e["progress_percent"]) == (
-        "甲二小区", "planning", "", "0.00", "0.00", "",
+        "甲二小区",
+        "planning",
+        "",
+        "0.00",
+        "0.00",
+        "",
     )
 
 

@@ -52,10 +52,16 @@ def test_budget_actions(city, council_a1, status):
     for budget_status in Budget.Status.values:
         budget = Budget(project=project, total=Decimal("1.00"), status=budget_status)
         draft = budget_status == Budget.Status.DRAFT
-        assert allowed(found, lambda u: dp.can_draft_budget(u, project, budget)) == (STREET_A if plan_adopted and draft else set())
-        assert allowed(found, lambda u: dp.can_approve_budget(u, budget)) == (APPROVERS if plan_adopted and draft else set())
+        assert allowed(found, lambda u: dp.can_draft_budget(u, project, budget)) == (
+            STREET_A if plan_adopted and draft else set()
+        )
+        assert allowed(found, lambda u: dp.can_approve_budget(u, budget)) == (
+            APPROVERS if plan_adopted and draft else set()
+        )
         approved = budget_status == Budget.Status.APPROVED
-        assert allowed(found, lambda u: dp.can_publish_budget(u, budget)) == (APPROVERS if plan_adopted and approved else set())
+        assert allowed(found, lambda u: dp.can_publish_budget(u, budget)) == (
+            APPROVERS if plan_adopted and approved else set()
+        )
 
 
 @pytest.mark.django_db
@@ -65,14 +71,18 @@ def test_ledger_and_voucher(city, council_a1, status):
     found = users(city, council_a1)
     published = Budget(project=project, total=Decimal("1.00"), status=Budget.Status.PUBLISHED)
     keeps_ledger = status in dp.LEDGER_STATUSES
-    assert allowed(found, lambda u: dp.can_record_ledger(u, project, published)) == (STREET_A if keeps_ledger else set())
+    assert allowed(found, lambda u: dp.can_record_ledger(u, project, published)) == (
+        STREET_A if keeps_ledger else set()
+    )
     for status_of_budget in (Budget.Status.DRAFT, Budget.Status.APPROVED):
         unpublished = Budget(project=project, total=Decimal("1.00"), status=status_of_budget)
         assert allowed(found, lambda u: dp.can_record_ledger(u, project, unpublished)) == set()
     assert allowed(found, lambda u: dp.can_record_ledger(u, project, None)) == set()
     assert allowed(found, lambda u: dp.can_view_voucher(u, project)) == STREET_A | {"bureau"}
     income, reversal = {"seq": 1, "kind": "income"}, {"seq": 2, "kind": "reversal"}
-    assert allowed(found, lambda u: dp.can_reverse_entry(u, project, published, income, set())) == (STREET_A if keeps_ledger else set())
+    assert allowed(found, lambda u: dp.can_reverse_entry(u, project, published, income, set())) == (
+        STREET_A if keeps_ledger else set()
+    )
     assert allowed(found, lambda u: dp.can_reverse_entry(u, project, published, income, {1})) == set()
     assert allowed(found, lambda u: dp.can_reverse_entry(u, project, published, reversal, set())) == set()
 
@@ -89,9 +99,15 @@ def test_progress_award_and_acceptance(city, council_a1, status):
     awardable = status in (S.BUDGET_APPROVED, S.CONTRACTED, S.UNDER_CONSTRUCTION)
     assert allowed(found, lambda u: pp.can_award(u, project)) == (APPROVERS if awardable else set())
     building = status == S.UNDER_CONSTRUCTION
-    assert allowed(found, lambda u: pp.can_sign_acceptance(u, project, "supervisor")) == ({"supervisor"} if building else set())
-    assert allowed(found, lambda u: pp.can_sign_acceptance(u, project, "street")) == ({"street_a_manager"} if building else set())
-    assert allowed(found, lambda u: pp.can_sign_acceptance(u, project, "council")) == ({"council_a1"} if building else set())
+    assert allowed(found, lambda u: pp.can_sign_acceptance(u, project, "supervisor")) == (
+        {"supervisor"} if building else set()
+    )
+    assert allowed(found, lambda u: pp.can_sign_acceptance(u, project, "street")) == (
+        {"street_a_manager"} if building else set()
+    )
+    assert allowed(found, lambda u: pp.can_sign_acceptance(u, project, "council")) == (
+        {"council_a1"} if building else set()
+    )
 
 
 @pytest.mark.django_db

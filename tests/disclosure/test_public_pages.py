@@ -25,7 +25,9 @@ def _clear_caches():
 
 
 def progress(city, p, percent, item=None, text="", photos=()):
-    return services.progress_post(project=p.project, actor=city.contractor, percent=percent, plan_item=item, text=text, photos=photos)
+    return services.progress_post(
+        project=p.project, actor=city.contractor, percent=percent, plan_item=item, text=text, photos=photos
+    )
 
 
 def photo_upload(name="site.jpg"):
@@ -46,7 +48,9 @@ def busy(city, contracted):
     services.ledger_reverse(entry=spent, actor=city.street_a_staff, memo="录错")
     expense(city, contracted, amount="11000.00")
     progress(city, contracted, 30, item=contracted.roof, text="屋面拆除完成", photos=[photo_upload()])
-    services.milestone_add(project=contracted.project, actor=city.contractor, title="进场", due_date=contracted.project.created_at.date())
+    services.milestone_add(
+        project=contracted.project, actor=city.contractor, title="进场", due_date=contracted.project.created_at.date()
+    )
     cache.clear()
     return contracted
 
@@ -68,7 +72,12 @@ def test_pages_render(client, city, busy):
     code = busy.project.code
     for name in ("project", "ledger", "progress", "ledger_json"):
         assert client.get(reverse(f"disclosure:{name}", args=[code])).status_code == 200, name
-    for url in ("/disclosure/", "/disclosure/opendata/projects.csv", "/disclosure/opendata/oc4ids.json", "/disclosure/estates/"):
+    for url in (
+        "/disclosure/",
+        "/disclosure/opendata/projects.csv",
+        "/disclosure/opendata/oc4ids.json",
+        "/disclosure/estates/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
     client.force_login(city.street_a_manager)
@@ -92,15 +101,35 @@ def _bulk_ledger(p, n):
     last = LedgerEntry.objects.filter(project=p.project).order_by("-seq").first()
     seq, prev = (last.seq, last.hash) if last else (0, "0" * 64)
     rows = []
-    for i in range(n):
+    for _ in range(n):
         seq += 1
-        doc = ledger.entry_document(project=p.project.code, seq=seq, date=timezone.localdate(), kind="income",
-                                    amount=Decimal("10.00"), counterparty="南宁市财政局", category="local_finance",
-                                    memo="", reverses=None, prev_hash=prev)
+        doc = ledger.entry_document(
+            project=p.project.code,
+            seq=seq,
+            date=timezone.localdate(),
+            kind="income",
+            amount=Decimal("10.00"),
+            counterparty="南宁市财政局",
+            category="local_finance",
+            memo="",
+            reverses=None,
+            prev_hash=prev,
+        )
         prev = ledger.entry_hash(doc)
-        rows.append(LedgerEntry(project=p.project, seq=seq, date=doc["date"], kind="income", amount=Decimal("10.00"),
-                                counterparty="南宁市财政局", category="local_finance", prev_hash=doc["prev_hash"], hash=prev,
-                                recorded_by_id=p.project.events.first().actor_id or _staff_id(p)))
+        rows.append(
+            LedgerEntry(
+                project=p.project,
+                seq=seq,
+                date=doc["date"],
+                kind="income",
+                amount=Decimal("10.00"),
+                counterparty="南宁市财政局",
+                category="local_finance",
+                prev_hash=doc["prev_hash"],
+                hash=prev,
+                recorded_by_id=p.project.events.first().actor_id or _staff_id(p),
+            )
+        )
     LedgerEntry.objects.bulk_create(rows, batch_size=500)
 
 
@@ -113,19 +142,32 @@ def _staff_id(p):
 def _bulk_progress(city, p, n):
     from disclosure.models import ProgressUpdate
 
-    ProgressUpdate.objects.bulk_create([
-        ProgressUpdate(project=p.project, percent=min(100, i), project_percent=min(100, i), text=f"第{i}天", posted_by=city.contractor,
-                       organization=city.contractor_org)
-        for i in range(n)
-    ])
+    ProgressUpdate.objects.bulk_create(
+        [
+            ProgressUpdate(
+                project=p.project,
+                percent=min(100, i),
+                project_percent=min(100, i),
+                text=f"第{i}天",
+                posted_by=city.contractor,
+                organization=city.contractor_org,
+            )
+            for i in range(n)
+        ]
+    )
 
 
 @pytest.mark.django_db
 def test_query_budgets_stay_flat_with_1000_entries_and_100_posts(client, city, busy, django_assert_max_num_queries):
     code = busy.project.code
-    urls = [reverse("disclosure:project", args=[code]), reverse("disclosure:ledger", args=[code]),
-            reverse("disclosure:progress", args=[code]), reverse("disclosure:ledger_json", args=[code]), "/disclosure/",
-            "/disclosure/opendata/projects.csv"]
+    urls = [
+        reverse("disclosure:project", args=[code]),
+        reverse("disclosure:ledger", args=[code]),
+        reverse("disclosure:progress", args=[code]),
+        reverse("disclosure:ledger_json", args=[code]),
+        "/disclosure/",
+        "/disclosure/opendata/projects.csv",
+    ]
 
     def fetch(url):
         response = client.get(url)
@@ -158,7 +200,7 @@ def test_query_budgets_stay_flat_with_1000_entries_and_100_posts(client, city, b
 
 def _main(response) -> str:
     html = response.content.decode()
-    return html[html.index("<main"):html.index("</main>")]
+    return html[html.index("<main") : html.index("</main>")]
 
 
 @pytest.mark.redis
@@ -166,8 +208,13 @@ def _main(response) -> str:
 def test_pages_are_cached_in_redis_and_change_as_soon_as_a_service_changes_the_project(client, city, busy, settings):
     from django.core.cache import caches
 
-    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": settings.REDIS_TEST_URL,
-                                   "KEY_PREFIX": "disclosure-test"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": settings.REDIS_TEST_URL,
+            "KEY_PREFIX": "disclosure-test",
+        }
+    }
     caches["default"].clear()
     url = reverse("disclosure:project", args=[busy.project.code])
     first = _main(client.get(url))
@@ -198,7 +245,10 @@ def test_anonymous_visitors_get_the_whole_page_from_the_cache_with_their_own_csr
     with CaptureQueriesContext(connection) as queries:
         again = second.get(url)
     assert len(queries.captured_queries) == 0
-    tokens = {re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1) for html in (page, again.content.decode())}
+    tokens = {
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        for html in (page, again.content.decode())
+    }
     assert len(tokens) == 2 and "__portal-csrf-token__" not in again.content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', again.content.decode()).group(1)
     switched = second.post(reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": token})
@@ -218,10 +268,19 @@ def test_anonymous_visitors_get_the_whole_page_from_the_cache_with_their_own_csr
 
 def _public_urls(client, project):
     code = project.code
-    urls = ["/", "/disclosure/", "/disclosure/estates/", "/disclosure/votes/", "/disclosure/votes.json",
-            "/disclosure/opendata/projects.csv", "/disclosure/opendata/oc4ids.json",
-            reverse("disclosure:project", args=[code]), reverse("disclosure:ledger", args=[code]),
-            reverse("disclosure:progress", args=[code]), reverse("disclosure:ledger_json", args=[code])]
+    urls = [
+        "/",
+        "/disclosure/",
+        "/disclosure/estates/",
+        "/disclosure/votes/",
+        "/disclosure/votes.json",
+        "/disclosure/opendata/projects.csv",
+        "/disclosure/opendata/oc4ids.json",
+        reverse("disclosure:project", args=[code]),
+        reverse("disclosure:ledger", args=[code]),
+        reverse("disclosure:progress", args=[code]),
+        reverse("disclosure:ledger_json", args=[code]),
+    ]
     for vote in Vote.objects.exclude(status="draft"):
         urls += [reverse("disclosure:vote", args=[vote.code])]
         if vote.status == "closed":
@@ -255,8 +314,11 @@ def test_no_personal_data_on_any_public_response(client, city, council_a1, busy)
 def test_desk_pages_have_flat_query_budgets(client, city, busy, django_assert_max_num_queries):
     code = busy.project.code
     pages = {
-        city.street_a_manager: [reverse("projects:award", args=[code]), reverse("projects:detail", args=[code]),
-                                reverse("disclosure:budget", args=[code])],
+        city.street_a_manager: [
+            reverse("projects:award", args=[code]),
+            reverse("projects:detail", args=[code]),
+            reverse("disclosure:budget", args=[code]),
+        ],
         city.street_a_staff: [reverse("disclosure:ledger", args=[code])],
         city.contractor: [reverse("disclosure:progress", args=[code])],
     }
@@ -269,7 +331,9 @@ def test_desk_pages_have_flat_query_budgets(client, city, busy, django_assert_ma
             small[url] = len(queries.captured_queries)
     for i in range(5):  # more contractors with past projects, more entries and posts
         org = f.organization("contractor", f"第{i}建设公司")
-        other = project_services.project_create(estate=f.EstateFactory(community=city.comm_a2), title=f"改造{i}", actor=None)
+        other = project_services.project_create(
+            estate=f.EstateFactory(community=city.comm_a2), title=f"改造{i}", actor=None
+        )
         from projects.models import Award
 
         Award.objects.create(project=other, role="contractor", organization=org)
@@ -291,16 +355,24 @@ def test_reverse_and_milestone_forms(client, city, busy):
     last = LedgerEntry.objects.filter(project=busy.project, kind="expense").order_by("-seq").first()
     response = client.post(reverse("disclosure:ledger_reverse", args=[code, last.seq]), {"memo": ""}, follow=True)
     assert "冲销原因" in response.content.decode() or "必填" in response.content.decode()
-    response = client.post(reverse("disclosure:ledger_reverse", args=[code, last.seq]), {"memo": "发票重复"}, follow=True)
+    response = client.post(
+        reverse("disclosure:ledger_reverse", args=[code, last.seq]), {"memo": "发票重复"}, follow=True
+    )
     assert f"冲销了第 {last.seq} 条记录" in response.content.decode()
     assert LedgerEntry.objects.filter(reverses=last).count() == 1
-    response = client.post(reverse("disclosure:ledger_reverse", args=[code, last.seq]), {"memo": "再来一次"}, follow=True)
+    response = client.post(
+        reverse("disclosure:ledger_reverse", args=[code, last.seq]), {"memo": "再来一次"}, follow=True
+    )
     assert "已被冲销" in response.content.decode()
     milestone = Milestone.objects.get(project=busy.project)
     client.force_login(city.contractor)
-    response = client.post(reverse("disclosure:milestone_update", args=[code, milestone.pk]), {"status": "met"}, follow=True)
+    response = client.post(
+        reverse("disclosure:milestone_update", args=[code, milestone.pk]), {"status": "met"}, follow=True
+    )
     assert "请填写节点完成日期" in response.content.decode()
-    client.post(reverse("disclosure:milestone_update", args=[code, milestone.pk]), {"status": "met", "date_met": "2026-01-05"})
+    client.post(
+        reverse("disclosure:milestone_update", args=[code, milestone.pk]), {"status": "met", "date_met": "2026-01-05"}
+    )
     milestone.refresh_from_db()
     assert milestone.status == "met" and str(milestone.date_met) == "2026-01-05"
 

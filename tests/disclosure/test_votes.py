@@ -45,9 +45,27 @@ def test_vote_json_recomputes_from_its_ballots(client, closed_vote):
     response = client.get(f"/disclosure/votes/{vote.code}.json")
     assert response.status_code == 200 and response["Content-Type"] == "application/json; charset=utf-8"
     doc = json.loads(response.content)
-    assert set(doc) == {"vote", "project", "title", "matter", "scope", "opened_at", "closed_at", "electorate",
-                        "ballots", "ballots_digest", "tally", "quorum_met", "result"}
-    assert (doc["vote"], doc["project"], doc["matter"], doc["scope"]) == (vote.code, vote.project.code, "special", "estate")
+    assert set(doc) == {
+        "vote",
+        "project",
+        "title",
+        "matter",
+        "scope",
+        "opened_at",
+        "closed_at",
+        "electorate",
+        "ballots",
+        "ballots_digest",
+        "tally",
+        "quorum_met",
+        "result",
+    }
+    assert (doc["vote"], doc["project"], doc["matter"], doc["scope"]) == (
+        vote.code,
+        vote.project.code,
+        "special",
+        "estate",
+    )
     # the bytes served are the canonical JSON
     assert response.content == json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     ballots = doc["ballots"]
@@ -77,12 +95,30 @@ def test_index_lists_every_closed_vote_and_nothing_else(client, city, closed_vot
     vote, _receipts, _residents = closed_vote
     project = vote.project
     now = vote.closes_at
-    services.vote_open(vote=services.vote_create(
-        project=project, purpose=Vote.Purpose.OTHER, title="加装电梯", matter="special", opens_at=now,
-        closes_at=now + timedelta(days=3), actor=city.street_a_manager), actor=city.street_a_manager)
+    services.vote_open(
+        vote=services.vote_create(
+            project=project,
+            purpose=Vote.Purpose.OTHER,
+            title="加装电梯",
+            matter="special",
+            opens_at=now,
+            closes_at=now + timedelta(days=3),
+            actor=city.street_a_manager,
+        ),
+        actor=city.street_a_manager,
+    )
     doc = json.loads(client.get("/disclosure/votes.json").content)
-    assert doc == {"votes": [{"vote": vote.code, "project": project.code, "title": vote.title,
-                              "closed_at": doc["votes"][0]["closed_at"], "url": f"/disclosure/votes/{vote.code}.json"}]}
+    assert doc == {
+        "votes": [
+            {
+                "vote": vote.code,
+                "project": project.code,
+                "title": vote.title,
+                "closed_at": doc["votes"][0]["closed_at"],
+                "url": f"/disclosure/votes/{vote.code}.json",
+            }
+        ]
+    }
 
 
 def test_nothing_but_turnout_before_the_close(client, city):
@@ -92,8 +128,15 @@ def test_nothing_but_turnout_before_the_close(client, city):
     page = client.get(reverse("disclosure:vote", args=[vote.code])).content.decode()
     assert "目前参与：6名业主中的1名，453.00 m²中的75.50 m²。" in page
     assert 'data-testid="vote-tally"' not in page and "不同意" not in page
-    draft = services.vote_create(project=vote.project, purpose=Vote.Purpose.OTHER, title="草稿", matter="ordinary",
-                                 opens_at=vote.opens_at, closes_at=vote.closes_at, actor=city.street_a_manager)
+    draft = services.vote_create(
+        project=vote.project,
+        purpose=Vote.Purpose.OTHER,
+        title="草稿",
+        matter="ordinary",
+        opens_at=vote.opens_at,
+        closes_at=vote.closes_at,
+        actor=city.street_a_manager,
+    )
     assert client.get(reverse("disclosure:vote", args=[draft.code])).status_code == 404
 
 
@@ -117,8 +160,12 @@ def test_receipt_check(client, closed_vote):
     assert "纸质" in paper.content.decode() and "不同意" in paper.content.decode()
     # Field test: "dktw5can2g6y" (lower case, no dashes) was refused. Typed any way, the code is found.
     code = receipts[residents[3].pk]
-    for typed in (code.replace("-", "").lower(), f" {code.replace('-', ' ')} ", code.replace("-", "—"),
-                  "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in code)):  # full-width, from a Chinese keyboard
+    for typed in (
+        code.replace("-", "").lower(),
+        f" {code.replace('-', ' ')} ",
+        code.replace("-", "—"),
+        "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in code),
+    ):  # full-width, from a Chinese keyboard
         assert client.get(url, {"receipt": typed}).status_code == 200, typed
     missing = client.get(url, {"receipt": "AAAA-BBBB-CCCC"})
     assert missing.status_code == 404 and "没有与该回执码对应的选票" in missing.content.decode()
@@ -133,8 +180,14 @@ def test_public_vote_pages_query_budget_flat(client, city, django_assert_max_num
         f.households(f.BuildingFactory(estate=estate), n_households)
         project = services.project_create(estate=estate, title="改造", actor=None)
         vote = services.vote_create(
-            project=project, purpose=Vote.Purpose.OTHER, title="表决", matter="ordinary",
-            opens_at=vote_time(), closes_at=vote_time() + timedelta(hours=1), actor=city.street_a_manager)
+            project=project,
+            purpose=Vote.Purpose.OTHER,
+            title="表决",
+            matter="ordinary",
+            opens_at=vote_time(),
+            closes_at=vote_time() + timedelta(hours=1),
+            actor=city.street_a_manager,
+        )
         vote = services.vote_open(vote=vote, actor=city.street_a_manager)
         for voter in vote.voters.all()[: n_households - 1]:
             services.ballot_record_paper(vote=vote, voter=voter, choice="agree", scan=f.proof_file(), actor=city.admin)
@@ -147,8 +200,15 @@ def test_public_vote_pages_query_budget_flat(client, city, django_assert_max_num
         return timezone.now() - timedelta(minutes=5)
 
     small, big = closed(3), closed(30)
-    pages = lambda v: [reverse("disclosure:vote", args=[v.code]), f"/disclosure/votes/{v.code}.json",
-                       reverse("disclosure:votes"), "/disclosure/votes.json"]
+
+    def pages(v):
+        return [
+            reverse("disclosure:vote", args=[v.code]),
+            f"/disclosure/votes/{v.code}.json",
+            reverse("disclosure:votes"),
+            "/disclosure/votes.json",
+        ]
+
     counts = []
     for url in pages(small):
         client.get(url)

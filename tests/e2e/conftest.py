@@ -63,7 +63,8 @@ def axe_violations():
     def check(page) -> list[str]:
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+            "async () => await axe.run(document, "
+            "{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
         )
         assert len(result["passes"]) > 10, "axe did not run its rules"
         return [

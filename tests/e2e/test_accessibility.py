@@ -30,16 +30,30 @@ def test_pages_have_no_serious_accessibility_violations(live_server, browser, ax
 
     vote = vote_open(
         vote=vote_create(
-            project=project, purpose="willingness", title="是否申请改造", matter="ordinary",
-            opens_at=timezone.now() - timedelta(minutes=1), closes_at=timezone.now() + timedelta(days=7), actor=city.admin,
+            project=project,
+            purpose="willingness",
+            title="是否申请改造",
+            matter="ordinary",
+            opens_at=timezone.now() - timedelta(minutes=1),
+            closes_at=timezone.now() + timedelta(days=7),
+            actor=city.admin,
         ),
         actor=city.admin,
     )
     base = live_server.url
     found = {}
     page = browser.new_page(**PHONE)
-    for path in ["/", "/accounts/login/", "/accounts/signup/", "/disclosure/", "/disclosure/estates/", "/accounts/password_reset/",
-                 "/disclosure/votes/", f"/disclosure/votes/{vote.code}/", f"/disclosure/votes/{vote.code}/receipt?receipt=XXXX"]:
+    for path in [
+        "/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/disclosure/",
+        "/disclosure/estates/",
+        "/accounts/password_reset/",
+        "/disclosure/votes/",
+        f"/disclosure/votes/{vote.code}/",
+        f"/disclosure/votes/{vote.code}/receipt?receipt=XXXX",
+    ]:
         page.goto(base + path)
         found[path] = axe_violations(page)
     page.goto(base + "/accounts/signup/")
@@ -49,10 +63,19 @@ def test_pages_have_no_serious_accessibility_violations(live_server, browser, ax
 
     for username, paths in {
         city.plain_resident.user.username: ["/", "/accounts/claims/new/"],
-        city.comm_a1_staff.username: ["/", "/accounts/reviews/", f"/accounts/reviews/{city.pending_a1.pk}/",
-                                      f"/projects/votes/{vote.code}/paper/", "/accounts/notifications/"],
+        city.comm_a1_staff.username: [
+            "/",
+            "/accounts/reviews/",
+            f"/accounts/reviews/{city.pending_a1.pk}/",
+            f"/projects/votes/{vote.code}/paper/",
+            "/accounts/notifications/",
+        ],
         city.street_a_staff.username: ["/"],
-        city.street_a_manager.username: [f"/projects/{project.code}/", "/projects/", f"/projects/{project.code}/votes/new"],
+        city.street_a_manager.username: [
+            f"/projects/{project.code}/",
+            "/projects/",
+            f"/projects/{project.code}/votes/new",
+        ],
         city.owner_a1.user.username: [f"/projects/votes/{vote.code}/"],
         city.bureau.username: ["/"],
     }.items():

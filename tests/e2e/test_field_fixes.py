@@ -38,14 +38,21 @@ def open_vote_in(city, estate):
     project = project_services.project_create(estate=estate, title=f"{estate.name}加装电梯", actor=None)
     now = timezone.now()
     vote = project_services.vote_create(
-        project=project, purpose="other", title="是否加装电梯", matter="special",
-        opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(days=3), actor=city.street_a_manager,
+        project=project,
+        purpose="other",
+        title="是否加装电梯",
+        matter="special",
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(days=3),
+        actor=city.street_a_manager,
     )
     return project_services.vote_open(vote=vote, actor=city.street_a_manager)
 
 
 def boxes(page, selector):
-    return page.eval_on_selector_all(selector, "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })")
+    return page.eval_on_selector_all(
+        selector, "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })"
+    )
 
 
 def test_public_lists_and_the_ledger_read_on_a_phone(live_server, browser, shot, axe_violations):
@@ -90,7 +97,9 @@ def test_claim_form_offers_each_entrance_once(live_server, browser, shot):
     shot(page, "field-06-claim-entrances-phone")
 
 
-def test_a_refresh_after_voting_neither_resubmits_nor_loses_the_receipt_and_the_bell_shows(live_server, browser, shot, axe_violations):
+def test_a_refresh_after_voting_neither_resubmits_nor_loses_the_receipt_and_the_bell_shows(
+    live_server, browser, shot, axe_violations
+):
     city = f.build_city()
     vote = open_vote_in(city, city.estate_a1)
     people = People(browser, live_server.url)

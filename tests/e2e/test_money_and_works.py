@@ -30,7 +30,9 @@ def test_budget_award_progress_ledger_public(live_server, browser, shot, axe_vio
     code = p.project.code
     base = live_server.url
     people = People(browser, base)
-    services.budget_save_draft(project=p.project, actor=city.street_a_staff, total=Decimal("100000.00"), lines=dict(LINES))
+    services.budget_save_draft(
+        project=p.project, actor=city.street_a_staff, total=Decimal("100000.00"), lines=dict(LINES)
+    )
 
     # 1. The street approver approves and publishes the budget, then awards the works.
     approver = people.page(city.street_a_manager.username)
@@ -47,7 +49,9 @@ def test_budget_award_progress_ledger_public(live_server, browser, shot, axe_vio
     approver.locator("#id_supervisor").select_option(label=city.supervisor_org.name)
     approver.locator("#id_contract_amount").fill("95000")
     approver.get_by_role("button", name="保存").click()
-    approver.get_by_test_id("project-status").filter(has_text="施工合同").or_(approver.get_by_test_id("project-status")).first.wait_for()
+    approver.get_by_test_id("project-status").filter(has_text="施工合同").or_(
+        approver.get_by_test_id("project-status")
+    ).first.wait_for()
     p.project.refresh_from_db()
     assert p.project.status == "contracted"
 
@@ -67,7 +71,10 @@ def test_budget_award_progress_ledger_public(live_server, browser, shot, axe_vio
 
     # 3. Street staff record an income and an expense.
     staff = people.page(city.street_a_staff.username)
-    for kind, amount, extra in [("收入", "40000", ("#id_source", "central_subsidy")), ("支出", "12000", ("#id_plan_item", None))]:
+    for kind, amount, extra in [
+        ("收入", "40000", ("#id_source", "central_subsidy")),
+        ("支出", "12000", ("#id_plan_item", None)),
+    ]:
         staff.goto(f"{base}/disclosure/projects/{code}/ledger/")
         found[f"ledger form {kind}"] = axe_violations(staff)
         staff.get_by_label(kind, exact=True).check()

@@ -18,7 +18,9 @@ from tests.portal.test_reports import _bulk_chain
 pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_bureau_dashboard_charts_and_an_xlsx_export_built_by_a_worker(live_server, browser, shot, axe_violations, watch_requests, tmp_path, to_worker):
+def test_bureau_dashboard_charts_and_an_xlsx_export_built_by_a_worker(
+    live_server, browser, shot, axe_violations, watch_requests, tmp_path, to_worker
+):
     from disclosure import ledger
 
     city = f.build_city()
@@ -57,7 +59,9 @@ def test_bureau_dashboard_charts_and_an_xlsx_export_built_by_a_worker(live_serve
         with bureau.expect_download() as download_info:
             bureau.get_by_test_id("export-download").click()
         path = download_info.value.path()
-        rows = list(load_workbook(io.BytesIO(open(path, "rb").read()), read_only=True).active.iter_rows(values_only=True))
+        rows = list(
+            load_workbook(io.BytesIO(open(path, "rb").read()), read_only=True).active.iter_rows(values_only=True)
+        )
         assert len(rows) - 1 == LedgerEntry.objects.count() == 12_000
         job = ExportJob.objects.get()
         assert job.status == "done" and job.requested_by_id == city.bureau.pk

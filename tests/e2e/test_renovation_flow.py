@@ -64,7 +64,9 @@ def test_petition_to_adopted_plan(live_server, browser, shot, axe_violations):
         starter.wait_for_selector("text=邀请已发送")
     for neighbour in neighbours[:2]:
         page = people.page(neighbour.user.username)
-        assert page.get_by_test_id("unread-count").inner_text() == "2"  # the bell: their claim decision and the invitation
+        assert (
+            page.get_by_test_id("unread-count").inner_text() == "2"
+        )  # the bell: their claim decision and the invitation
         page.get_by_test_id("invitations").get_by_role("link").click()
         page.get_by_role("button", name="确认联名").click()
         page.wait_for_selector("text=您已联名支持该申请")

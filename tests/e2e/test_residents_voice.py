@@ -3,7 +3,6 @@ contractor answers and resolves it, the resident closes it; a completed project'
 invitation is answered from a phone without signing in; after the survey closes, the public page
 shows the results — and no page has a serious accessibility problem."""
 
-
 import pytest
 from PIL import Image
 
@@ -27,7 +26,9 @@ def crack_photo(path):
     return path
 
 
-def test_complaint_from_a_phone_answered_and_resolved(live_server, browser, shot, axe_violations, watch_requests, tmp_path):
+def test_complaint_from_a_phone_answered_and_resolved(
+    live_server, browser, shot, axe_violations, watch_requests, tmp_path
+):
     city = f.build_city()
     p = adopted_project(city)
     publish_budget(city, p)
@@ -93,7 +94,9 @@ def test_survey_answered_from_a_phone_and_results_public(live_server, browser, s
     survey = services.survey_open(project=project, kind="completion")
     invitations = list(Invitation.objects.filter(survey=survey).order_by("pk"))
     for invitation in invitations[:4]:
-        services.response_submit_by_link(invitation_id=invitation.pk, token=tokens.make_token(invitation), answers=answers(4))
+        services.response_submit_by_link(
+            invitation_id=invitation.pk, token=tokens.make_token(invitation), answers=answers(4)
+        )
     base = live_server.url
 
     # A household without an account scans the printed QR code: no sign-in.

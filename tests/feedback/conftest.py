@@ -44,18 +44,27 @@ def bulk_estate(city, n: int, *, community=None, with_accounts: int | None = Non
     estate = f.EstateFactory(community=community or city.comm_a1)
     building = Building.objects.create(estate=estate, number="1", floors=30)
     homes = Household.objects.bulk_create(
-        [Household(building=building, unit=str(1 + i // 200), floor=1 + (i % 200) // 8, room=f"{i:04d}", area_m2="60.00") for i in range(n)]
+        [
+            Household(
+                building=building, unit=str(1 + i // 200), floor=1 + (i % 200) // 8, room=f"{i:04d}", area_m2="60.00"
+            )
+            for i in range(n)
+        ]
     )
     password = make_password(f.PASSWORD)
     stamp = estate.pk * 100000
-    users = User.objects.bulk_create([User(username=f"bulk{stamp + i}", password=password) for i in range(with_accounts)])
+    users = User.objects.bulk_create(
+        [User(username=f"bulk{stamp + i}", password=password) for i in range(with_accounts)]
+    )
     residents = Resident.objects.bulk_create(
         [Resident(user=u, name=f"业主{i}", phone=f"13{(stamp + i) % 10**9:09d}") for i, u in enumerate(users)]
     )
-    Ownership.objects.bulk_create([
-        Ownership(resident=r, household=h, status=Ownership.Status.VERIFIED, is_voting_owner=True, proof="x.png")
-        for r, h in zip(residents, homes)
-    ])
+    Ownership.objects.bulk_create(
+        [
+            Ownership(resident=r, household=h, status=Ownership.Status.VERIFIED, is_voting_owner=True, proof="x.png")
+            for r, h in zip(residents, homes)
+        ]
+    )
     return SimpleNamespace(estate=estate, building=building, homes=homes, residents=residents)
 
 

@@ -25,7 +25,10 @@ def test_fan_out_of_1000_households_through_a_real_worker(city, tmp_path, to_wor
         to_worker.conf.task_default_queue = worker.queue
         started = time.monotonic()
         dispatch_surveys.delay()
-        wait_for(lambda: Delivery.objects.filter(status=Delivery.Status.SENT, key__startswith="survey").count() >= 1000, worker=worker)
+        wait_for(
+            lambda: Delivery.objects.filter(status=Delivery.Status.SENT, key__startswith="survey").count() >= 1000,
+            worker=worker,
+        )
         elapsed = time.monotonic() - started
         wait_for(worker.idle, worker=worker)
         survey = Survey.objects.get(project=project)
@@ -75,8 +78,14 @@ def test_a_killed_worker_task_is_redelivered_and_sends_nothing_twice(city, tmp_p
     try:
         # Done when nothing is pending and every message is either sent or held back (`sending`: the
         # chunk the SIGKILL caught).
-        wait_for(lambda: Delivery.objects.filter(status="pending").count() == 0
-                 and len(second.sms()) + Delivery.objects.filter(status="sending").count() >= households, worker=second, timeout=180)
+        wait_for(
+            lambda: (
+                Delivery.objects.filter(status="pending").count() == 0
+                and len(second.sms()) + Delivery.objects.filter(status="sending").count() >= households
+            ),
+            worker=second,
+            timeout=180,
+        )
         wait_for(second.idle, worker=second)
         sms = second.sms()
         keys = [m["key"] for m in sms]
@@ -88,6 +97,8 @@ def test_a_killed_worker_task_is_redelivered_and_sends_nothing_twice(city, tmp_p
         every = set(Delivery.objects.filter(key__contains=":invite:", channel="sms").values_list("key", flat=True))
         assert len(every) == households
         assert set(keys) | stuck == every, "a message was neither sent nor held back"
-        assert set(keys) - stuck == set(Delivery.objects.filter(status=Delivery.Status.SENT, key__in=every).values_list("key", flat=True))
+        assert set(keys) - stuck == set(
+            Delivery.objects.filter(status=Delivery.Status.SENT, key__in=every).values_list("key", flat=True)
+        )
     finally:
         second.stop()

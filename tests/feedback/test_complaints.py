@@ -31,12 +31,18 @@ def fresh(user):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("category, route, agency", [
-    ("quality", "works", "contractor_org"), ("safety", "works", "contractor_org"),
-    ("nuisance", "works", "contractor_org"), ("schedule", "works", "contractor_org"),
-    ("fund_use", "street", "street_a_org"), ("integrity", "street", "street_a_org"),
-    ("other", "community", "comm_a1_org"),
-])
+@pytest.mark.parametrize(
+    "category, route, agency",
+    [
+        ("quality", "works", "contractor_org"),
+        ("safety", "works", "contractor_org"),
+        ("nuisance", "works", "contractor_org"),
+        ("schedule", "works", "contractor_org"),
+        ("fund_use", "street", "street_a_org"),
+        ("integrity", "street", "street_a_org"),
+        ("other", "community", "comm_a1_org"),
+    ],
+)
 def test_each_category_is_routed(city, works, category, route, agency):
     complaint = file(works, city.owner_a1, category)
     assert (complaint.route, complaint.agency) == (route, getattr(city, agency))
@@ -64,8 +70,11 @@ def test_the_filer_is_told_where_a_works_complaint_went_before_a_contractor_and_
     client.force_login(city.owner_a1.user)
     form = client.get(reverse("feedback:complaint_file", args=[project.code])).content.decode()
     assert "本项目尚未确定施工单位，由街道办事处处理" in form
-    response = client.post(reverse("feedback:complaint_file", args=[project.code]),
-                           {"category": "quality", "text": "楼道里堆着建材。"}, follow=True)
+    response = client.post(
+        reverse("feedback:complaint_file", args=[project.code]),
+        {"category": "quality", "text": "楼道里堆着建材。"},
+        follow=True,
+    )
     page = response.content.decode()
     assert f"已转交{city.street_a_org.name}" in page
     assert 'data-testid="route-note"' in page and "本项目尚未确定施工单位" in page
@@ -94,7 +103,9 @@ def test_bad_input_keeps_the_form_and_says_what_is_wrong(client, city, works):
     response = client.post(url, {"category": "quality", "text": "漏水", "building": other_building.pk})
     assert response.status_code == 400
     assert Complaint.objects.count() == 0
-    response = client.post(url, {"category": "quality", "text": "漏水", "photos": [photo_upload(f"p{i}.jpg") for i in range(5)]})
+    response = client.post(
+        url, {"category": "quality", "text": "漏水", "photos": [photo_upload(f"p{i}.jpg") for i in range(5)]}
+    )
     assert response.status_code == 400 and Complaint.objects.count() == 0
     broken = f.proof_file("x.jpg", b"\xff\xd8\xffnot really a jpeg", "image/jpeg")
     response = client.post(url, {"category": "quality", "text": "漏水", "photos": [broken]})
@@ -114,9 +125,15 @@ def test_only_residents_of_the_estate_file(city, works):
 @pytest.mark.django_db
 def test_file_with_photo_answer_and_resolve(client, city, works):
     client.force_login(city.owner_a1.user)
-    response = client.post(reverse("feedback:complaint_file", args=[works.code]), {
-        "category": "quality", "text": "3栋屋面刚做完防水又漏水", "location": "3栋顶楼", "photos": [photo_upload()],
-    })
+    response = client.post(
+        reverse("feedback:complaint_file", args=[works.code]),
+        {
+            "category": "quality",
+            "text": "3栋屋面刚做完防水又漏水",
+            "location": "3栋顶楼",
+            "photos": [photo_upload()],
+        },
+    )
     complaint = Complaint.objects.get()
     assert response.status_code == 302 and response["Location"] == complaint.get_absolute_url()
     photo = complaint.photos.get()
@@ -153,8 +170,14 @@ def test_reopen_within_the_window_only(city, works):
         services.complaint_transition(complaint=complaint, to="in_progress", actor=filer, note="")
     assert error.value.error_dict["note"][0].code == "note_required"
     reopened = services.complaint_transition(complaint=complaint, to="in_progress", actor=filer, note="下雨又漏了")
-    assert reopened.reopened == 1 and reopened.resolved_at is None and reopened.resolve_due > timezone.now() + timedelta(days=14)
-    resolved = services.complaint_transition(complaint=reopened, to="resolved", actor=fresh(city.contractor), note="再次修复")
+    assert (
+        reopened.reopened == 1
+        and reopened.resolved_at is None
+        and reopened.resolve_due > timezone.now() + timedelta(days=14)
+    )
+    resolved = services.complaint_transition(
+        complaint=reopened, to="resolved", actor=fresh(city.contractor), note="再次修复"
+    )
     Complaint.objects.filter(pk=resolved.pk).update(resolved_at=timezone.now() - timedelta(days=15))
     resolved.refresh_from_db()
     with pytest.raises(ValidationError) as error:
@@ -183,14 +206,18 @@ def test_escalation_fires_once_and_never_for_resolved(city, works):
     assert set(escalations.values_list("user_id", flat=True)) == {city.street_a_staff.pk, city.street_a_manager.pk}
     assert not Complaint.objects.get(pk=done.pk).escalated_at and not Complaint.objects.get(pk=on_time.pk).escalated_at
     # Once escalated, the street office may answer a works complaint too.
-    services.complaint_transition(complaint=late, to="acknowledged", actor=fresh(city.street_a_staff), note="已督促施工单位")
+    services.complaint_transition(
+        complaint=late, to="acknowledged", actor=fresh(city.street_a_staff), note="已督促施工单位"
+    )
 
 
 @pytest.mark.django_db
 def test_resolved_complaints_close_after_the_window(city, works):
     complaint = file(works, city.owner_a1)
     complaint = services.complaint_transition(complaint=complaint, to="acknowledged", actor=fresh(city.contractor))
-    complaint = services.complaint_transition(complaint=complaint, to="resolved", actor=fresh(city.contractor), note="处理好了")
+    complaint = services.complaint_transition(
+        complaint=complaint, to="resolved", actor=fresh(city.contractor), note="处理好了"
+    )
     assert services.complaints_close_resolved() == []
     assert services.complaints_close_resolved(now=timezone.now() + timedelta(days=15)) == [complaint.pk]
     complaint.refresh_from_db()
@@ -210,10 +237,14 @@ def test_integrity_tips_are_never_visible_to_the_contractor(client, city, works)
         assert client.get(funds.get_absolute_url()).status_code == 404
         assert "私下加钱" not in client.get(reverse("feedback:complaints")).content.decode()
     # Escalation does not open it to them either.
-    Complaint.objects.filter(pk=tip.pk).update(acknowledge_due=timezone.now() - timedelta(hours=1), resolve_due=timezone.now() - timedelta(minutes=1))
+    Complaint.objects.filter(pk=tip.pk).update(
+        acknowledge_due=timezone.now() - timedelta(hours=1), resolve_due=timezone.now() - timedelta(minutes=1)
+    )
     services.complaints_escalate_overdue()
     assert tip.pk not in set(selectors.complaints_visible_to(fresh(city.contractor)).values_list("pk", flat=True))
-    assert not Notification.objects.filter(user__in=[city.contractor, city.supervisor], url=tip.get_absolute_url()).exists()
+    assert not Notification.objects.filter(
+        user__in=[city.contractor, city.supervisor], url=tip.get_absolute_url()
+    ).exists()
     # The community committee does not see it; the street office and the bureau do.
     assert tip.pk not in set(selectors.complaints_visible_to(fresh(city.comm_a1_staff)).values_list("pk", flat=True))
     for user in (city.street_a_staff, city.bureau):
@@ -227,7 +258,9 @@ def test_replaced_contractor_loses_the_works_complaints(city, works):
     newcomer = f.staff(other, "newcomer")
     from projects import services as project_services
 
-    project_services.project_award(project=works, actor=fresh(city.street_a_manager), contractor=other, reason="进度严重滞后")
+    project_services.project_award(
+        project=works, actor=fresh(city.street_a_manager), contractor=other, reason="进度严重滞后"
+    )
     assert complaint.pk not in set(selectors.complaints_visible_to(fresh(city.contractor)).values_list("pk", flat=True))
     assert complaint.pk in set(selectors.complaints_visible_to(fresh(newcomer)).values_list("pk", flat=True))
     services.complaint_transition(complaint=complaint, to="acknowledged", actor=fresh(newcomer))
@@ -268,7 +301,13 @@ def test_public_page_shows_counts_and_medians_only(client, city, works):
     a.refresh_from_db()
     services.complaint_transition(complaint=a, to="acknowledged", actor=fresh(city.contractor))
     stats = selectors.public_complaint_stats(works)
-    assert stats.total == 2 and dict((c, n) for c, _l, n in stats.by_status) == {"submitted": 1, "acknowledged": 1, "in_progress": 0, "resolved": 0, "closed": 0}
+    assert stats.total == 2 and dict((c, n) for c, _l, n in stats.by_status) == {
+        "submitted": 1,
+        "acknowledged": 1,
+        "in_progress": 0,
+        "resolved": 0,
+        "closed": 0,
+    }
     assert 9.9 <= float(stats.median_acknowledge_hours) <= 10.1
     cache.clear()
     html = client.get(reverse("disclosure:project", args=[works.code])).content.decode()
@@ -307,11 +346,22 @@ def test_query_budgets_of_complaint_pages_stay_flat(client, city, works, django_
         client.get(reverse("feedback:complaint_file", args=[works.code]))
 
 
-@pytest.mark.parametrize("who, shown", [
-    ("anonymous", "sign-in"), ("owner_a1", "link"), ("claimant_a1", "link"), ("owner_b1", None), ("plain_resident", None),
-    ("street_a_staff", None), ("street_a_manager", None), ("comm_a1_staff", None), ("contractor", None),
-    ("supervisor", None), ("bureau", None),
-])
+@pytest.mark.parametrize(
+    "who, shown",
+    [
+        ("anonymous", "sign-in"),
+        ("owner_a1", "link"),
+        ("claimant_a1", "link"),
+        ("owner_b1", None),
+        ("plain_resident", None),
+        ("street_a_staff", None),
+        ("street_a_manager", None),
+        ("comm_a1_staff", None),
+        ("contractor", None),
+        ("supervisor", None),
+        ("bureau", None),
+    ],
+)
 def test_the_public_page_offers_report_a_problem_only_to_whom_may_file(client, city, works, who, shown):
     """Field test: staff saw "居民：反映问题" on the public project page and landed on a 403."""
     from feedback import permissions as voice_permissions
@@ -330,7 +380,10 @@ def test_the_public_page_offers_report_a_problem_only_to_whom_may_file(client, c
     elif shown == "sign-in":
         assert "/accounts/login/?next=" in page and "登录后反映问题" in page
     else:
-        assert filing not in page and "反映问题" not in page.split('data-testid="public-complaints"')[1].split("</section>")[0]
+        assert (
+            filing not in page
+            and "反映问题" not in page.split('data-testid="public-complaints"')[1].split("</section>")[0]
+        )
 
 
 def test_a_resident_without_a_home_is_asked_to_claim_it_first(client, city):

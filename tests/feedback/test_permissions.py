@@ -27,10 +27,18 @@ def complaint_in(city, works, *, route, status=CS.SUBMITTED, escalated=False) ->
     agency = {"works": city.contractor_org, "street": city.street_a_org, "community": city.comm_a1_org}[route]
     now = timezone.now()
     return Complaint.objects.create(
-        project=works, filed_by=city.owner_a1, category={"works": "quality", "street": "integrity", "community": "other"}[route],
-        route=route, agency=agency, text="问题", status=status, acknowledge_due=now + timedelta(hours=1),
-        resolve_due=now + timedelta(days=1), resolved_at=now if status in (CS.RESOLVED, CS.CLOSED) else None,
-        escalated_at=now if escalated else None, escalation="acknowledge" if escalated else "",
+        project=works,
+        filed_by=city.owner_a1,
+        category={"works": "quality", "street": "integrity", "community": "other"}[route],
+        route=route,
+        agency=agency,
+        text="问题",
+        status=status,
+        acknowledge_due=now + timedelta(hours=1),
+        resolve_due=now + timedelta(days=1),
+        resolved_at=now if status in (CS.RESOLVED, CS.CLOSED) else None,
+        escalated_at=now if escalated else None,
+        escalation="acknowledge" if escalated else "",
     )
 
 
@@ -82,9 +90,13 @@ def test_transitions_and_messages_by_status(city, works, status):
     responders = RESPONDERS[("works", False)]
     for to in CS.values:
         by = TRANSITIONS.get((status, to))
-        expected = responders if by and by.value == "responder" else ({"owner_a1"} if by and by.value == "filer" else set())
+        expected = (
+            responders if by and by.value == "responder" else ({"owner_a1"} if by and by.value == "filer" else set())
+        )
         assert allowed(city, lambda u: fp.can_transition_complaint(u, complaint, to)) == expected, (status, to)
-    assert allowed(city, lambda u: fp.can_message_complaint(u, complaint)) == (set() if status == CS.CLOSED else responders | {"owner_a1"})
+    assert allowed(city, lambda u: fp.can_message_complaint(u, complaint)) == (
+        set() if status == CS.CLOSED else responders | {"owner_a1"}
+    )
 
 
 @pytest.mark.django_db
@@ -101,30 +113,45 @@ def survey_of(city, status, *, closes_in=timedelta(days=10)):
 
     project = project_at(city, S.COMPLETED)
     now = timezone.now()
-    return Survey.objects.create(project=project, kind="completion", status=status, opened_at=now - timedelta(days=3),
-                                 remind_at=now + timedelta(days=5), closes_at=now + closes_in)
+    return Survey.objects.create(
+        project=project,
+        kind="completion",
+        status=status,
+        opened_at=now - timedelta(days=3),
+        remind_at=now + timedelta(days=5),
+        closes_at=now + closes_in,
+    )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", ["open", "closed", "past_end"])
 def test_survey_desk_roles_by_state(city, state):
-    survey = survey_of(city, "closed" if state == "closed" else "open", closes_in=timedelta(days=-1 if state == "past_end" else 10))
+    survey = survey_of(
+        city, "closed" if state == "closed" else "open", closes_in=timedelta(days=-1 if state == "past_end" else 10)
+    )
     accepting = state == "open"
     assert fp.survey_accepts_answers(survey) == accepting
     desk = {"comm_a1_staff", "admin"} | STREET_A
     assert allowed(city, lambda u: fp.can_manage_survey(u, survey)) == desk
-    assert allowed(city, lambda u: fp.can_print_invitations(u, survey)) == ({"comm_a1_staff", "admin"} if accepting else set())
-    assert allowed(city, lambda u: fp.can_record_paper_response(u, survey)) == ({"comm_a1_staff", "admin"} if accepting else set())
+    assert allowed(city, lambda u: fp.can_print_invitations(u, survey)) == (
+        {"comm_a1_staff", "admin"} if accepting else set()
+    )
+    assert allowed(city, lambda u: fp.can_record_paper_response(u, survey)) == (
+        {"comm_a1_staff", "admin"} if accepting else set()
+    )
     assert allowed(city, lambda u: fp.can_view_survey_results(u, survey)) == desk | {"bureau"}
     assert allowed(city, lambda u: fp.can_view_survey_text(u, survey)) == STREET_A | {"bureau", "admin"}
     invitation = Invitation.objects.create(survey=survey, household=city.homes_a1[0], nonce="n")
     for answered in (False, True):
         assert fp.can_answer_by_link(invitation, answered=answered) == (accepting and not answered)
         owner_id = city.owner_a1.user_id
-        assert allowed(city, lambda u: fp.can_answer_as_owner(u, invitation, answered=answered, voting_owner_user_id=owner_id)) == (
-            {"owner_a1"} if accepting and not answered else set()
-        )
-    assert allowed(city, lambda u: fp.can_answer_as_owner(u, invitation, answered=False, voting_owner_user_id=None)) == set()
+        assert allowed(
+            city, lambda u: fp.can_answer_as_owner(u, invitation, answered=answered, voting_owner_user_id=owner_id)
+        ) == ({"owner_a1"} if accepting and not answered else set())
+    assert (
+        allowed(city, lambda u: fp.can_answer_as_owner(u, invitation, answered=False, voting_owner_user_id=None))
+        == set()
+    )
 
 
 @pytest.mark.django_db

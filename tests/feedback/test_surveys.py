@@ -40,7 +40,9 @@ def test_surveys_open_n_days_after_completion_and_a_year_later(city):
     early = completed_project(city, f.EstateFactory(community=city.comm_a1), days_ago=29)
     due = completed_project(city, f.EstateFactory(community=city.comm_a1), days_ago=30)
     old = completed_project(city, f.EstateFactory(community=city.comm_a2), days_ago=366)
-    assert sorted((p.pk, k) for p, k in services.surveys_due()) == sorted([(due.pk, "completion"), (old.pk, "completion"), (old.pk, "follow_up")])
+    assert sorted((p.pk, k) for p, k in services.surveys_due()) == sorted(
+        [(due.pk, "completion"), (old.pk, "completion"), (old.pk, "follow_up")]
+    )
     plan = services.surveys_dispatch()
     assert len(plan.opened) == 3 and services.surveys_due() == []
     assert not Survey.objects.filter(project=early).exists()
@@ -69,7 +71,9 @@ def test_fan_out_to_1000_households_sends_exactly_1000_messages_and_reruns_add_n
     assert len(LocmemSmsBackend.outbox) == 1000
     # Even a batch sent again by hand (a duplicated task) finds nothing to do.
     first = Invitation.objects.filter(survey=survey).order_by("pk").first().pk
-    assert services.survey_send_and_deliver(survey_id=survey.pk, kind="invite", first_id=first, last_id=first + 999) == {"sent": 0, "failed": 0, "skipped": 0}
+    assert services.survey_send_and_deliver(
+        survey_id=survey.pk, kind="invite", first_id=first, last_id=first + 999
+    ) == {"sent": 0, "failed": 0, "skipped": 0}
     assert len(LocmemSmsBackend.outbox) == 1000
 
 
@@ -97,7 +101,7 @@ def test_a_batch_redelivered_after_a_crash_sends_nothing_twice(city, settings):
     built = bulk_estate(city, 100)
     completed_project(city, built.estate)
     plan = services.surveys_dispatch()
-    (survey_id, kind, first_id, last_id), = plan.batches
+    ((survey_id, kind, first_id, last_id),) = plan.batches
     GatewayDiesAfter.accepted, GatewayDiesAfter.limit = [], 37
     settings.SMS_BACKEND = "tests.feedback.test_surveys.GatewayDiesAfter"
     with pytest.raises(SystemExit):
@@ -125,7 +129,12 @@ def test_a_batch_redelivered_after_a_crash_sends_nothing_twice(city, settings):
 @pytest.mark.django_db
 def test_households_without_an_account_are_to_print(city, surveyed):
     run_dispatch()
-    deliveries = dict(Invitation.objects.filter(survey=surveyed.survey).values_list("delivery").annotate(n=models_count()).values_list("delivery", "n"))
+    deliveries = dict(
+        Invitation.objects.filter(survey=surveyed.survey)
+        .values_list("delivery")
+        .annotate(n=models_count())
+        .values_list("delivery", "n")
+    )
     assert deliveries == {"message": 8, "print": 4}
     assert len(LocmemSmsBackend.outbox) == 8
 
@@ -288,7 +297,12 @@ def test_printed_invitations_have_a_link_and_a_qr_code(client, city, surveyed):
 
 def answer_n(survey, n, score=4, **override):
     for invitation in Invitation.objects.filter(survey=survey).order_by("pk")[:n]:
-        services.response_submit_by_link(invitation_id=invitation.pk, token=tokens.make_token(invitation), answers=answers(score, **override), text=f"意见{invitation.pk}")
+        services.response_submit_by_link(
+            invitation_id=invitation.pk,
+            token=tokens.make_token(invitation),
+            answers=answers(score, **override),
+            text=f"意见{invitation.pk}",
+        )
 
 
 @pytest.mark.django_db
@@ -307,10 +321,17 @@ def test_results_hidden_below_five_answers(client, city, surveyed):
 def test_results_after_close_are_public_without_text(client, city, surveyed):
     answer_n(surveyed.survey, 3, score=5)
     for invitation in Invitation.objects.filter(survey=surveyed.survey).order_by("pk")[3:6]:
-        services.response_submit_by_link(invitation_id=invitation.pk, token=tokens.make_token(invitation), answers=answers(2, schedule=1), text="工期拖了两个月")
+        services.response_submit_by_link(
+            invitation_id=invitation.pk,
+            token=tokens.make_token(invitation),
+            answers=answers(2, schedule=1),
+            text="工期拖了两个月",
+        )
     cache.clear()
     code = surveyed.project.code
-    assert 'data-testid="average-overall"' not in client.get(reverse("disclosure:project", args=[code])).content.decode()  # open: hidden
+    assert (
+        'data-testid="average-overall"' not in client.get(reverse("disclosure:project", args=[code])).content.decode()
+    )  # open: hidden
     services.survey_close(survey=surveyed.survey)
     results = selectors.survey_results(surveyed.survey)
     assert results.shown and results.overall == Decimal("3.50")

@@ -8,7 +8,9 @@ from collections import Counter
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
-SKIP = re.compile(r"^/(accounts/logout|i18n/|admin/|static/|media/|api/|open311/|jsi18n/|healthz)|\.xlsx$|/download$|/scan$|/proof|/voucher|/photo")
+SKIP = re.compile(
+    r"^/(accounts/logout|i18n/|admin/|static/|media/|api/|open311/|jsi18n/|healthz)|\.xlsx$|/download$|/scan$|/proof|/voucher|/photo"
+)
 HREF = re.compile(r'href="([^"#]+)')
 
 

@@ -68,19 +68,47 @@ def _project_with_money(city, estate):
     BudgetLine.objects.create(budget=budget, source="central_subsidy", amount=Decimal("1000.00"))
     prev = ledger.ZERO_HASH
     for seq in (1, 2):
-        document = ledger.entry_document(project=project.code, seq=seq, date=timezone.localdate(), kind="income",
-                                         amount=Decimal("100.00"), counterparty="财政", category="central_subsidy", memo="",
-                                         reverses=None, prev_hash=prev)
+        document = ledger.entry_document(
+            project=project.code,
+            seq=seq,
+            date=timezone.localdate(),
+            kind="income",
+            amount=Decimal("100.00"),
+            counterparty="财政",
+            category="central_subsidy",
+            memo="",
+            reverses=None,
+            prev_hash=prev,
+        )
         prev = ledger.entry_hash(document)
-        LedgerEntry.objects.create(project=project, seq=seq, date=timezone.localdate(), kind="income", amount=Decimal("100.00"),
-                                   counterparty="财政", category="central_subsidy", prev_hash=document["prev_hash"], hash=prev,
-                                   recorded_by=city.street_a_staff)
+        LedgerEntry.objects.create(
+            project=project,
+            seq=seq,
+            date=timezone.localdate(),
+            kind="income",
+            amount=Decimal("100.00"),
+            counterparty="财政",
+            category="central_subsidy",
+            prev_hash=document["prev_hash"],
+            hash=prev,
+            recorded_by=city.street_a_staff,
+        )
     Award.objects.create(project=project, role=Award.Role.CONTRACTOR, organization=city.contractor_org)
-    ProgressUpdate.objects.create(project=project, percent=40, project_percent=40, posted_by=city.contractor, organization=city.contractor_org)
+    ProgressUpdate.objects.create(
+        project=project, percent=40, project_percent=40, posted_by=city.contractor, organization=city.contractor_org
+    )
     Milestone.objects.create(project=project, title="进场", due_date=timezone.localdate() + timedelta(days=3))
     now = timezone.now()
-    Complaint.objects.create(project=project, filed_by=city.owner_a1, category="quality", route="works", agency=city.contractor_org,
-                             text="问题", acknowledge_due=now - timedelta(hours=1), resolve_due=now + timedelta(days=1))
+    Complaint.objects.create(
+        project=project,
+        filed_by=city.owner_a1,
+        category="quality",
+        route="works",
+        agency=city.contractor_org,
+        text="问题",
+        acknowledge_due=now - timedelta(hours=1),
+        resolve_due=now + timedelta(days=1),
+    )
 
 
 def measure(client, user) -> int:
@@ -121,7 +149,13 @@ def test_each_role_lands_on_its_own_dashboard(city, client):
         "supervisor": ["dashboard-partner"],
         "admin": ["dashboard-city"],
     }
-    all_blocks = {"dashboard-resident", "dashboard-community", "dashboard-street", "dashboard-city", "dashboard-partner"}
+    all_blocks = {
+        "dashboard-resident",
+        "dashboard-community",
+        "dashboard-street",
+        "dashboard-city",
+        "dashboard-partner",
+    }
     for attr, blocks in expectations.items():
         client.force_login(User.objects.get(pk=user_for(city, attr).pk))
         html = client.get("/").content.decode()
@@ -176,7 +210,6 @@ def test_estate_list_paginates_and_filters_by_street(city, client):
     only_a = client.get("/disclosure/estates/", {"street": city.street_a.code})
     assert {e.pk for e in only_a.context["estates"]} == {city.estate_a1.pk, city.estate_a1b.pk, city.estate_a2.pk}
     assert client.get("/disclosure/estates/", {"page": "999"}).status_code == 200  # out of range: last page
-
 
 
 @pytest.mark.django_db

@@ -12,16 +12,19 @@ from portal.templatetags.money import area, cny
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
-@pytest.mark.parametrize("value, shown", [
-    (Decimal("7451.83"), "7,451.83"),
-    (794.690000000000, "794.69"),  # SQLite's float sum of decimals
-    ("794.690000000000", "794.69"),
-    (0, "0.00"),
-    (Decimal("1234567.805"), "1,234,567.80"),  # banker's rounding at the fen, as Decimal quantize does
-    (None, ""),
-    ("", ""),
-    ("not a number", ""),
-])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (Decimal("7451.83"), "7,451.83"),
+        (794.690000000000, "794.69"),  # SQLite's float sum of decimals
+        ("794.690000000000", "794.69"),
+        (0, "0.00"),
+        (Decimal("1234567.805"), "1,234,567.80"),  # banker's rounding at the fen, as Decimal quantize does
+        (None, ""),
+        ("", ""),
+        ("not a number", ""),
+    ],
+)
 def test_money_and_area_print_with_two_decimals(value, shown):
     assert cny(value) == shown
     assert area(value) == shown

@@ -49,6 +49,7 @@ def test_every_string_is_translated_to_chinese_and_none_is_fuzzy():
 def test_placeholders_survive_translation():
     for msgid, msgstr, _ in _entries(PO.read_text(encoding="utf-8")):
         if msgid and msgstr:
-            assert set(re.findall(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}", msgid)) <= set(
-                re.findall(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}", msgstr)
-            ) | set(), msgid
+            assert (
+                set(re.findall(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}", msgid))
+                <= set(re.findall(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}", msgstr)) | set()
+            ), msgid

@@ -68,8 +68,14 @@ def test_street_staff_export_only_their_street(client, city, two_streets):
 
 @pytest.mark.django_db
 def test_who_may_open_reports(client, city):
-    for user, status in [(city.comm_a1_staff, 403), (city.contractor, 403), (city.owner_a1.user, 403),
-                         (city.street_a_staff, 200), (city.bureau, 200), (city.admin, 200)]:
+    for user, status in [
+        (city.comm_a1_staff, 403),
+        (city.contractor, 403),
+        (city.owner_a1.user, 403),
+        (city.street_a_staff, 200),
+        (city.bureau, 200),
+        (city.admin, 200),
+    ]:
         client.force_login(user)
         assert client.get(reverse("reports")).status_code == status, user
         assert client.get(reverse("report_csv", args=["ledger"])).status_code == status, user
@@ -138,7 +144,9 @@ def test_ledger_csv_from_copy_is_the_same_csv_as_the_cursor_path(client, city, t
 
 
 @pytest.mark.django_db
-def test_xlsx_job_builds_a_file_only_its_requester_downloads(client, city, two_streets, django_capture_on_commit_callbacks):
+def test_xlsx_job_builds_a_file_only_its_requester_downloads(
+    client, city, two_streets, django_capture_on_commit_callbacks
+):
     client.force_login(city.street_a_staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("report_xlsx", args=["ledger"]), {"status": ""})
@@ -173,7 +181,9 @@ def test_an_export_interrupted_by_a_worker_crash_is_rebuilt_the_same(city, two_s
 
     job = ExportJob.objects.create(requested_by=city.bureau, report="ledger", filters=Filters().as_json())
     # What a worker killed half-way leaves behind: the job running, part of the rows counted.
-    ExportJob.objects.filter(pk=job.pk).update(status="running", rows_total=6, rows_done=3, attempts=1, started_at=timezone.now())
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running", rows_total=6, rows_done=3, attempts=1, started_at=timezone.now()
+    )
     assert build_export.apply(args=(str(job.pk),), throw=True).get() == "done"
     job.refresh_from_db()
     with job.file.open("rb") as handle:
@@ -198,9 +208,15 @@ def test_reports_and_audit_pages_query_budgets_stay_flat(client, city, two_stree
             assert client.get(url).status_code == 200
         return len(ctx.captured_queries)
 
-    job = ExportJob.objects.create(requested_by=city.bureau, report="ledger", filters={}, rows_total=10, rows_done=5, status="running")
-    urls = [reverse("reports"), reverse("audit"), reverse("audit") + f"?project={two_streets[0].code}",
-            reverse("export_job", args=[job.pk])]
+    job = ExportJob.objects.create(
+        requested_by=city.bureau, report="ledger", filters={}, rows_total=10, rows_done=5, status="running"
+    )
+    urls = [
+        reverse("reports"),
+        reverse("audit"),
+        reverse("audit") + f"?project={two_streets[0].code}",
+        reverse("export_job", args=[job.pk]),
+    ]
     small = [count(u) for u in urls]
     a_project = two_streets[0]
     for k in range(10):
@@ -242,7 +258,9 @@ def test_audit_records_each_listed_change_with_its_actor(client, city, two_stree
     # a complaint's status
     Project.objects.filter(pk=a_project.pk).update(status=Project.Status.UNDER_CONSTRUCTION)
     a_project.refresh_from_db()
-    complaint = voice.complaint_file(project=a_project, actor=User.objects.get(pk=city.owner_a1.user_id), category="quality", text="漏水")
+    complaint = voice.complaint_file(
+        project=a_project, actor=User.objects.get(pk=city.owner_a1.user_id), category="quality", text="漏水"
+    )
     voice.complaint_transition(complaint=complaint, to="acknowledged", actor=User.objects.get(pk=city.contractor.pk))
     assert entries_of(Complaint, city.contractor).filter(changes__icontains="acknowledged").exists()
     # acceptance, through the browser (the middleware records the signed-in user)
@@ -252,9 +270,16 @@ def test_audit_records_each_listed_change_with_its_actor(client, city, two_stree
     # admin actions are recorded too
     client.force_login(city.admin)
     org = city.contractor_org
-    response = client.post(reverse("admin:stakeholders_organization_change", args=[org.pk]), {
-        "kind": org.kind, "name": "施工公司（更名）", "group": org.group_id, "credit_code": "", "is_active": "on",
-    })
+    response = client.post(
+        reverse("admin:stakeholders_organization_change", args=[org.pk]),
+        {
+            "kind": org.kind,
+            "name": "施工公司（更名）",
+            "group": org.group_id,
+            "credit_code": "",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     from stakeholders.models import Organization
 
@@ -279,8 +304,15 @@ def test_votes_plans_and_petitions_are_audited(city, owners):
     project = project_at(city, Project.Status.PLANNING)
     version = p.plan_version_start(project=project, actor=User.objects.get(pk=city.comm_a1_staff.pk))
     assert entries_of(PlanVersion, city.comm_a1_staff).count() == 1
-    vote = p.vote_create(project=project, purpose="other", title="加装电梯", matter="special", opens_at=timezone.now(),
-                         closes_at=timezone.now() + timedelta(days=7), actor=User.objects.get(pk=city.street_a_manager.pk))
+    vote = p.vote_create(
+        project=project,
+        purpose="other",
+        title="加装电梯",
+        matter="special",
+        opens_at=timezone.now(),
+        closes_at=timezone.now() + timedelta(days=7),
+        actor=User.objects.get(pk=city.street_a_manager.pk),
+    )
     p.vote_open(vote=vote, actor=User.objects.get(pk=city.street_a_manager.pk))
     assert entries_of(Vote, city.street_a_manager).filter(changes__icontains="open").exists()
     assert petition.pk and version.pk
@@ -292,11 +324,33 @@ def _bulk_chain(project, clerk, first_seq: int, n: int, prev: str) -> str:
 
     rows, day = [], timezone.localdate()
     for seq in range(first_seq, first_seq + n):
-        document = ledger.entry_document(project=project.code, seq=seq, date=day, kind="income", amount=Decimal("12.34"),
-                                         counterparty="南宁市财政局", category="central_subsidy", memo="", reverses=None, prev_hash=prev)
+        document = ledger.entry_document(
+            project=project.code,
+            seq=seq,
+            date=day,
+            kind="income",
+            amount=Decimal("12.34"),
+            counterparty="南宁市财政局",
+            category="central_subsidy",
+            memo="",
+            reverses=None,
+            prev_hash=prev,
+        )
         prev = ledger.entry_hash(document)
-        rows.append(LedgerEntry(project=project, seq=seq, date=day, kind="income", amount=Decimal("12.34"), counterparty="南宁市财政局",
-                                category="central_subsidy", prev_hash=document["prev_hash"], hash=prev, recorded_by=clerk))
+        rows.append(
+            LedgerEntry(
+                project=project,
+                seq=seq,
+                date=day,
+                kind="income",
+                amount=Decimal("12.34"),
+                counterparty="南宁市财政局",
+                category="central_subsidy",
+                prev_hash=document["prev_hash"],
+                hash=prev,
+                recorded_by=clerk,
+            )
+        )
     LedgerEntry.objects.bulk_create(rows, batch_size=5000)
     return prev
 
@@ -308,7 +362,10 @@ def test_ledger_csv_streams_in_constant_memory(client, city, two_streets):
     from disclosure import ledger
 
     project = two_streets[0]
-    head = LedgerEntry.objects.filter(project=project).order_by("-seq").values_list("hash", flat=True).first() or ledger.ZERO_HASH
+    head = (
+        LedgerEntry.objects.filter(project=project).order_by("-seq").values_list("hash", flat=True).first()
+        or ledger.ZERO_HASH
+    )
     client.force_login(city.bureau)
 
     def stream_peak() -> tuple[int, int]:

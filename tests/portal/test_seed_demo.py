@@ -32,7 +32,15 @@ def test_seed_demo_is_idempotent_and_prints_accounts():
     assert (LedgerEntry.objects.count(), ProgressUpdate.objects.count(), ProgressPhoto.objects.count()) == works
     assert "nothing (already seeded)" in out2.getvalue()
     text = out.getvalue()
-    for username in ["admin", "bureau", "street_manager", "street_staff", "community_staff", "contractor", "supervisor"]:
+    for username in [
+        "admin",
+        "bureau",
+        "street_manager",
+        "street_staff",
+        "community_staff",
+        "contractor",
+        "supervisor",
+    ]:
         assert f"  {username} " in text
     assert demo.DEMO_PASSWORD in text
 
@@ -49,13 +57,7 @@ def test_demo_city_has_every_role_and_realistic_places(client):
     assert min(areas) >= 40 and max(areas) <= 120
     assert Resident.objects.count() >= 30
     assert Resident.objects.filter(is_party_member=True).count() >= 3
-    two_units = (
-        Ownership.objects.verified()
-        .values("resident")
-        .annotate(n=Count("household"))
-        .filter(n__gte=2)
-        .count()
-    )
+    two_units = Ownership.objects.verified().values("resident").annotate(n=Count("household")).filter(n__gte=2).count()
     assert two_units >= 1
     assert {k for k, _ in Organization.Kind.choices} == set(Organization.objects.values_list("kind", flat=True))
     assert all(org.memberships.exists() for org in Organization.objects.all())
@@ -115,8 +117,16 @@ def test_demo_projects_cover_every_stage(client):
     demo.seed_demo_city()
     statuses = set(Project.objects.values_list("status", flat=True))
     assert statuses == {
-        "petitioning", "submitted", "accepted", "rejected", "planning", "plan_voting", "plan_adopted",
-        "contracted", "under_construction", "completed",
+        "petitioning",
+        "submitted",
+        "accepted",
+        "rejected",
+        "planning",
+        "plan_voting",
+        "plan_adopted",
+        "contracted",
+        "under_construction",
+        "completed",
     }
     closed = set(Vote.objects.filter(status="closed").values_list("result", flat=True))
     assert closed == {"passed", "rejected", "no_quorum"}
@@ -193,7 +203,10 @@ def test_demo_works_have_budget_ledger_milestones_progress_and_acceptance(client
 
     milestones = Milestone.objects.filter(project=building)
     assert 4 <= milestones.count() <= 6
-    assert milestones.filter(status="met", date_met__isnull=False).exists() and milestones.filter(status="scheduled").exists()
+    assert (
+        milestones.filter(status="met", date_met__isnull=False).exists()
+        and milestones.filter(status="scheduled").exists()
+    )
     assert 0 < pub.current_progress(building) < 100
     # the demo contractor works on the project under construction (and may start the contracted one)
     contractor = User.objects.get(username="contractor")
@@ -208,7 +221,11 @@ def test_demo_works_have_budget_ledger_milestones_progress_and_acceptance(client
     from portal.demo.works import FANGZHI_AGO
 
     assert done.completed_on == timezone.localdate() - timedelta(days=FANGZHI_AGO)
-    assert set(AcceptanceSignature.objects.filter(project=done).values_list("role", flat=True)) == {"supervisor", "street", "council"}
+    assert set(AcceptanceSignature.objects.filter(project=done).values_list("role", flat=True)) == {
+        "supervisor",
+        "street",
+        "council",
+    }
     assert pub.current_progress(done) == 100
     assert not Milestone.objects.filter(project=done).exclude(status="met").exists()
 
@@ -237,14 +254,19 @@ def test_demo_residents_voice_closed_survey_rating_and_complaints(client):
 
     building = Project.objects.get(status="under_construction")
     complaints = Complaint.objects.filter(project=building)
-    assert {"submitted", "acknowledged", "in_progress", "resolved", "closed"} <= set(complaints.values_list("status", flat=True))
+    assert {"submitted", "acknowledged", "in_progress", "resolved", "closed"} <= set(
+        complaints.values_list("status", flat=True)
+    )
     overdue = complaints.overdue(timezone.now())
     assert overdue.count() == 1 and overdue.get().escalated_at is not None
     assert complaints.filter(route="street").exists() and complaints.filter(route="community").exists()
     # The contractor's list: works complaints only; the street office sees all of them.
     client.force_login(User.objects.get(username="contractor"))
     listed = client.get("/feedback/complaints/").content.decode()
-    assert listed.count('data-testid="complaint-') - listed.count('data-testid="complaint-list"') == complaints.filter(route="works").count()
+    assert (
+        listed.count('data-testid="complaint-') - listed.count('data-testid="complaint-list"')
+        == complaints.filter(route="works").count()
+    )
     client.force_login(User.objects.get(username="street_staff"))
     assert client.get("/").context["complaints"]["overdue"] == 1
 

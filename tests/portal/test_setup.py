@@ -70,7 +70,10 @@ def test_runtime_requirements_name_what_the_redis_broker_imports():
 def test_make_run_points_links_at_the_port_it_serves():
     result = subprocess.run(
         ["make", "-s", "--eval", "show:\n\t@echo $$PORTAL_BASE_URL", "show", "PORT=8091"],
-        cwd=ROOT, capture_output=True, text=True, timeout=30,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
         env={k: v for k, v in os.environ.items() if k != "PORTAL_BASE_URL"},
     )
     assert "http://127.0.0.1:8091" in result.stdout, result.stdout + result.stderr

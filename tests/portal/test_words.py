@@ -14,8 +14,22 @@ from tests.portal.crawl import crawl, visible_text
 
 pytestmark = pytest.mark.postgres
 
-ROLES = ["-", "bureau", "street_manager", "street_staff", "minsheng_staff", "community_staff", "jiefang_staff",
-         "contractor", "supervisor", "13807710001", "13807710101", "13807710111", "13807710133", "admin"]
+ROLES = [
+    "-",
+    "bureau",
+    "street_manager",
+    "street_staff",
+    "minsheng_staff",
+    "community_staff",
+    "jiefang_staff",
+    "contractor",
+    "supervisor",
+    "13807710001",
+    "13807710101",
+    "13807710111",
+    "13807710133",
+    "admin",
+]
 # Formats whose contract is codes (architecture §6).
 OPEN_DATA = re.compile(r"\.json$|/opendata/|\.geojson$")
 
@@ -63,7 +77,11 @@ def test_no_page_or_report_shows_a_code_where_a_person_reads_a_word(client):
             if "html" in kind:
                 text = visible_text(response.content.decode())
             elif "csv" in kind:
-                text = b"".join(response.streaming_content).decode("utf-8-sig") if response.streaming else response.content.decode("utf-8-sig")
+                text = (
+                    b"".join(response.streaming_content).decode("utf-8-sig")
+                    if response.streaming
+                    else response.content.decode("utf-8-sig")
+                )
             else:
                 continue
             pages += 1

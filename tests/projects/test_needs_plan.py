@@ -28,8 +28,13 @@ def file_need(project, resident, code="roof", text="3栋屋面漏水"):
 
 def add_item(version, user, code="roof", cost="120000.00", funding=None):
     return services.plan_item_add(
-        version=version, actor=user, catalog_item=item(code), description=f"{code} 改造", quantity=Decimal("800"),
-        unit="m²", estimated_cost=Decimal(cost),
+        version=version,
+        actor=user,
+        catalog_item=item(code),
+        description=f"{code} 改造",
+        quantity=Decimal("800"),
+        unit="m²",
+        estimated_cost=Decimal(cost),
         funding=funding or {"central_subsidy": Decimal(cost) / 2, "local_finance": Decimal(cost) / 2},
     )
 
@@ -65,11 +70,16 @@ def test_need_photo_is_checked_and_private(city, owners, client):
     project = project_at(city, S.PLANNING)
     with pytest.raises(ValidationError) as error:
         services.need_file(
-            project=project, actor=city.owner_a1.user, catalog_item=item(), text="漏水",
+            project=project,
+            actor=city.owner_a1.user,
+            catalog_item=item(),
+            text="漏水",
             photo=f.proof_file("x.pdf", b"%PDF-1.4 fake", "application/pdf"),
         )
     assert codes(error.value) == {"bad_image_type"}
-    need = services.need_file(project=project, actor=city.owner_a1.user, catalog_item=item(), text="漏水", photo=f.proof_file())
+    need = services.need_file(
+        project=project, actor=city.owner_a1.user, catalog_item=item(), text="漏水", photo=f.proof_file()
+    )
     url = reverse("projects:need_photo", args=[need.pk])
     client.force_login(owners[0].user)
     response = client.get(url)
@@ -120,7 +130,12 @@ def test_funding_must_add_up_to_the_cost(city):
     project = project_at(city, S.PLANNING)
     version = services.plan_version_start(project=project, actor=city.comm_a1_staff)
     with pytest.raises(ValidationError) as error:
-        add_item(version, city.comm_a1_staff, cost="100000.00", funding={"central_subsidy": Decimal("60000"), "residents": Decimal("30000")})
+        add_item(
+            version,
+            city.comm_a1_staff,
+            cost="100000.00",
+            funding={"central_subsidy": Decimal("60000"), "residents": Decimal("30000")},
+        )
     assert codes(error.value) == {"funding_sum"}
     assert "90,000.00" in error.value.message_dict["estimated_cost"][0]
     assert not PlanItem.objects.exists()
@@ -252,7 +267,9 @@ def test_plan_actions_by_role_and_state(city, council_a1, project_status, versio
         "vote": lambda u: p.can_call_plan_vote(u, version),
     }
     assert {name: allowed(city, council_a1, ask) for name, ask in asks.items()} == expect
-    assert allowed(city, council_a1, lambda u: p.can_start_plan_version(u, project, None)) == (DRAFTERS if planning else set())
+    assert allowed(city, council_a1, lambda u: p.can_start_plan_version(u, project, None)) == (
+        DRAFTERS if planning else set()
+    )
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -264,13 +281,34 @@ def test_plan_page_walkthrough_and_errors_next_to_fields(city, owners, client):
     response = client.post(reverse("projects:plan_start", args=[project.code]))
     assert response.url == reverse("projects:plan", args=[project.code, 1])
     url = response.url
-    bad = client.post(url, {"action": "add_item", "catalog_item": item().pk, "description": "屋面防水", "quantity": "800",
-                            "unit": "m²", "estimated_cost": "100000", "fund_central_subsidy": "50000"})
+    bad = client.post(
+        url,
+        {
+            "action": "add_item",
+            "catalog_item": item().pk,
+            "description": "屋面防水",
+            "quantity": "800",
+            "unit": "m²",
+            "estimated_cost": "100000",
+            "fund_central_subsidy": "50000",
+        },
+    )
     assert bad.status_code == 400
     body = bad.content.decode()
     assert "各资金来源合计 50,000.00 元" in body and 'value="屋面防水"' in body  # nothing typed is lost
-    ok = client.post(url, {"action": "add_item", "catalog_item": item().pk, "description": "屋面防水", "quantity": "800",
-                           "unit": "m²", "estimated_cost": "100000", "fund_central_subsidy": "50000", "fund_residents": "50000"})
+    ok = client.post(
+        url,
+        {
+            "action": "add_item",
+            "catalog_item": item().pk,
+            "description": "屋面防水",
+            "quantity": "800",
+            "unit": "m²",
+            "estimated_cost": "100000",
+            "fund_central_subsidy": "50000",
+            "fund_residents": "50000",
+        },
+    )
     assert ok.status_code == 302
     client.force_login(city.street_a_manager)
     assert client.post(url, {"action": "publish"}).status_code == 302
@@ -289,8 +327,14 @@ def test_need_pages_by_role(city, owners, client):
     project = project_at(city, S.PLANNING)
     need = file_need(project, city.owner_a1)
     url = reverse("projects:needs", args=[project.code])
-    for role, status in [("owner_b1", 404), ("street_b_staff", 404), ("owner_a1", 200), ("comm_a1_staff", 200),
-                         ("street_a_staff", 200), ("bureau", 200)]:
+    for role, status in [
+        ("owner_b1", 404),
+        ("street_b_staff", 404),
+        ("owner_a1", 200),
+        ("comm_a1_staff", 200),
+        ("street_a_staff", 200),
+        ("bureau", 200),
+    ]:
         client.force_login(actor(city, role))
         assert client.get(url).status_code == status, role
     client.force_login(city.street_a_staff)  # sees, but neither files nor triages
@@ -314,8 +358,11 @@ def test_needs_and_plan_pages_query_budget_flat(city, owners, client, django_ass
     add_item(version, city.comm_a1_staff)
     services.plan_version_publish(version=version, actor=city.street_a_manager)
     services.plan_comment_add(version=version, actor=owners[0].user, text="意见")
-    urls = [reverse("projects:needs", args=[project.code]), reverse("projects:plan", args=[project.code, 1]),
-            project.get_absolute_url()]
+    urls = [
+        reverse("projects:needs", args=[project.code]),
+        reverse("projects:plan", args=[project.code, 1]),
+        project.get_absolute_url(),
+    ]
     small = {}
     for viewer in (owners[0].user, city.comm_a1_staff):
         client.force_login(viewer)

@@ -34,8 +34,14 @@ def allowed(city, ask) -> set[str]:
 def vote_in(project, *, status: str, closes_in: timedelta = timedelta(days=7)) -> Vote:
     now = timezone.now()
     vote = services.vote_create(
-        project=project, purpose=Vote.Purpose.OTHER, title="加装电梯", matter=Vote.Matter.ORDINARY,
-        opens_at=now, closes_at=now + timedelta(days=7), actor=None, by_service=True,
+        project=project,
+        purpose=Vote.Purpose.OTHER,
+        title="加装电梯",
+        matter=Vote.Matter.ORDINARY,
+        opens_at=now,
+        closes_at=now + timedelta(days=7),
+        actor=None,
+        by_service=True,
     )
     Vote.objects.filter(pk=vote.pk).update(status=status, opens_at=now - timedelta(days=10), closes_at=now + closes_in)
     return Vote.objects.select_related("project__estate__community").get(pk=vote.pk)
@@ -78,7 +84,9 @@ def test_needs_plans_and_award_follow_the_project_state(city, status):
     planning = status == S.PLANNING
     assert allowed(city, lambda u: pp.can_draft_plan(u, project)) == (DRAFTERS_A1 if planning else set())
     assert allowed(city, lambda u: pp.can_start_plan_version(u, project, None)) == (DRAFTERS_A1 if planning else set())
-    assert allowed(city, lambda u: pp.can_award(u, project)) == (STREET_A_APPROVER if status in AWARD_STATUSES else set())
+    assert allowed(city, lambda u: pp.can_award(u, project)) == (
+        STREET_A_APPROVER if status in AWARD_STATUSES else set()
+    )
     assert allowed(city, lambda u: pp.can_manage_votes(u, project)) == STREET_A_APPROVER
     signers = {"street_a_manager"} if status == S.UNDER_CONSTRUCTION else set()  # the supervisor needs an award
     assert allowed(city, lambda u: bool(pp.acceptance_roles(u, project))) == signers
@@ -120,8 +128,14 @@ def test_votes_roles_by_state(city, state):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "role, expected",
-    [("street_b_staff", 404), ("owner_b1", 404), ("owner_a1", 403), ("comm_a1_staff", 403), ("street_a_staff", 403),
-     ("street_a_manager", 302)],
+    [
+        ("street_b_staff", 404),
+        ("owner_b1", 404),
+        ("owner_a1", 403),
+        ("comm_a1_staff", 403),
+        ("street_a_staff", 403),
+        ("street_a_manager", 302),
+    ],
 )
 def test_accepting_a_submitted_project_over_http(client, city, role, expected):
     project = project_at(city, S.SUBMITTED)

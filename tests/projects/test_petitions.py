@@ -196,11 +196,19 @@ def test_other_peoples_sponsorships_and_projects_are_404(city, client, owners):
     petition = start(city)
     invite = services.sponsor_invite(petition=petition, actor=city.owner_a1.user, phone=owners[0].phone)
     client.force_login(owners[1].user)
-    assert client.post(reverse("projects:sponsorship_answer", args=[invite.pk]), {"action": "confirm"}).status_code == 404
+    assert (
+        client.post(reverse("projects:sponsorship_answer", args=[invite.pk]), {"action": "confirm"}).status_code == 404
+    )
     client.force_login(city.owner_b1.user)
-    assert client.post(reverse("projects:petition_invite", args=[petition.project.code]), {"phone": "1"}).status_code == 404
+    assert (
+        client.post(reverse("projects:petition_invite", args=[petition.project.code]), {"phone": "1"}).status_code
+        == 404
+    )
     client.force_login(owners[1].user)  # can see the project, but has not signed: may not invite
-    assert client.post(reverse("projects:petition_invite", args=[petition.project.code]), {"phone": "1"}).status_code == 403
+    assert (
+        client.post(reverse("projects:petition_invite", args=[petition.project.code]), {"phone": "1"}).status_code
+        == 403
+    )
 
 
 def test_petition_pages_query_budget_flat(city, client, owners, django_assert_max_num_queries):

@@ -66,7 +66,10 @@ def test_transition_records_who_and_why(city):
     services.project_transition(project=project, to=S.REJECTED, actor=city.street_a_manager, note="不在本年度计划内")
     event = ProjectEvent.objects.filter(project=project).last()
     assert (event.actor, event.from_status, event.to_status, event.note) == (
-        city.street_a_manager, S.SUBMITTED, S.REJECTED, "不在本年度计划内",
+        city.street_a_manager,
+        S.SUBMITTED,
+        S.REJECTED,
+        "不在本年度计划内",
     )
 
 

@@ -32,8 +32,15 @@ def test_one_project_check_and_list_filter_agree_for_everyone(city):
 def test_vote_by_code_is_none_outside_the_voters_scope(city):
     w = adopted_project(city)
     manager = User.objects.get(pk=city.street_a_manager.pk)
-    vote = services.vote_create(project=w.project, purpose=Vote.Purpose.OTHER, title="加装电梯", matter=Vote.Matter.ORDINARY,
-                                opens_at=timezone.now(), closes_at=timezone.now() + timezone.timedelta(days=3), actor=manager)
+    vote = services.vote_create(
+        project=w.project,
+        purpose=Vote.Purpose.OTHER,
+        title="加装电梯",
+        matter=Vote.Matter.ORDINARY,
+        opens_at=timezone.now(),
+        closes_at=timezone.now() + timezone.timedelta(days=3),
+        actor=manager,
+    )
     assert selectors.vote_visible_to(User.objects.get(pk=city.owner_a1.user_id), vote.code) == vote
     assert selectors.vote_visible_to(User.objects.get(pk=city.owner_b1.user_id), vote.code) is None
     assert selectors.vote_visible_to(AnonymousUser(), vote.code) is None

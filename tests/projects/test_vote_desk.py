@@ -30,10 +30,15 @@ def test_vote_actions_by_role_and_state(city, state):
     users = {role: actor(city, role) for role in ROLES}
     table = {
         "open": (lambda u: p.can_open_vote(u, vote), APPROVERS if state == "draft" else set()),
-        "close_now": (lambda u: p.can_close_vote_now(u, vote, now), APPROVERS if state == "open_past_deadline" else set()),
+        "close_now": (
+            lambda u: p.can_close_vote_now(u, vote, now),
+            APPROVERS if state == "open_past_deadline" else set(),
+        ),
         "see_paper": (lambda u: p.may_see_paper_ballots(u, vote), {"comm_a1_staff", "street_a_manager", "admin"}),
-        "record_paper": (lambda u: p.can_record_paper_ballot(u, vote, now),
-                         {"comm_a1_staff", "admin"} if state == "open" else set()),
+        "record_paper": (
+            lambda u: p.can_record_paper_ballot(u, vote, now),
+            {"comm_a1_staff", "admin"} if state == "open" else set(),
+        ),
         "manage": (lambda u: p.can_manage_votes(u, vote.project), APPROVERS),
     }
     got = {name: {role for role, u in users.items() if ask(u)} for name, (ask, _) in table.items()}
@@ -49,8 +54,15 @@ def test_approver_creates_opens_and_counts_a_vote_by_hand(city, client):
     assert client.get(url).status_code == 404
     client.force_login(city.street_a_manager)
     now = timezone.localtime()
-    form = {"title": "1栋1单元加装电梯", "matter": "special", "scope": "unit", "building": "", "unit": "1",
-            "opens_at": now.strftime("%Y-%m-%dT%H:%M"), "closes_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")}
+    form = {
+        "title": "1栋1单元加装电梯",
+        "matter": "special",
+        "scope": "unit",
+        "building": "",
+        "unit": "1",
+        "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    }
     bad = client.post(url, form)
     body = bad.content.decode()
     assert bad.status_code == 400 and "表决结束时间必须晚于开始时间" in body and 'value="1栋1单元加装电梯"' in body
@@ -66,7 +78,9 @@ def test_approver_creates_opens_and_counts_a_vote_by_hand(city, client):
     assert vote.status == "open" and vote.electorate_owners == 6
     # counting before the deadline is not offered and is refused
     assert client.post(reverse("projects:vote_manage", args=[vote.code]), {"action": "close"}).status_code == 403
-    Vote.objects.filter(pk=vote.pk).update(opens_at=timezone.now() - timedelta(days=8), closes_at=timezone.now() - timedelta(days=1))
+    Vote.objects.filter(pk=vote.pk).update(
+        opens_at=timezone.now() - timedelta(days=8), closes_at=timezone.now() - timedelta(days=1)
+    )
     page = client.get(reverse("projects:vote", args=[vote.code])).content.decode()
     assert "立即计票" in page
     client.post(reverse("projects:vote_manage", args=[vote.code]), {"action": "close"})
@@ -118,11 +132,22 @@ def test_paper_desk_query_budget_flat(city, client, django_assert_max_num_querie
         client.get(url)
     budget = len(c.captured_queries)
     f.households(f.BuildingFactory(estate=city.estate_a1), 40)
-    big = services.vote_open(vote=services.vote_create(
-        project=small.project, purpose=Vote.Purpose.OTHER, title="大", matter="ordinary", opens_at=small.opens_at,
-        closes_at=small.closes_at, actor=city.street_a_manager), actor=city.street_a_manager)
+    big = services.vote_open(
+        vote=services.vote_create(
+            project=small.project,
+            purpose=Vote.Purpose.OTHER,
+            title="大",
+            matter="ordinary",
+            opens_at=small.opens_at,
+            closes_at=small.closes_at,
+            actor=city.street_a_manager,
+        ),
+        actor=city.street_a_manager,
+    )
     for voter in big.voters.all()[:30]:
-        services.ballot_record_paper(vote=big, voter=voter, choice="agree", scan=f.proof_file(), actor=city.comm_a1_staff)
+        services.ballot_record_paper(
+            vote=big, voter=voter, choice="agree", scan=f.proof_file(), actor=city.comm_a1_staff
+        )
     with django_assert_max_num_queries(budget):
         assert client.get(reverse("projects:paper_ballots", args=[big.code])).status_code == 200
     assert budget <= 15

@@ -20,8 +20,13 @@ def open_vote(city, *, matter=Vote.Matter.ORDINARY, minutes=60, **scope):
     project = services.project_create(estate=city.estate_a1, title="甲一小区改造", actor=None)
     now = timezone.now()
     vote = services.vote_create(
-        project=project, purpose=Vote.Purpose.WILLINGNESS, title="是否申请改造", matter=matter,
-        opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(minutes=minutes), actor=city.street_a_manager,
+        project=project,
+        purpose=Vote.Purpose.WILLINGNESS,
+        title="是否申请改造",
+        matter=matter,
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(minutes=minutes),
+        actor=city.street_a_manager,
         **scope,
     )
     return services.vote_open(vote=vote, actor=city.street_a_manager)
@@ -82,7 +87,9 @@ def test_paper_ballot_by_community_staff_with_scan_once_per_owner(city):
     vote = open_vote(city)
     ownerless = Voter.objects.filter(vote=vote, resident__isnull=True).first()
     with pytest.raises(PermissionDenied):
-        services.ballot_record_paper(vote=vote, voter=ownerless, choice="agree", scan=f.proof_file(), actor=city.comm_a2_staff)
+        services.ballot_record_paper(
+            vote=vote, voter=ownerless, choice="agree", scan=f.proof_file(), actor=city.comm_a2_staff
+        )
     with pytest.raises(ValidationError) as error:
         services.ballot_record_paper(vote=vote, voter=ownerless, choice="agree", scan=None, actor=city.comm_a1_staff)
     assert codes(error.value) == {"scan_required"}
@@ -91,13 +98,17 @@ def test_paper_ballot_by_community_staff_with_scan_once_per_owner(city):
     )
     assert ballot.channel == Ballot.Channel.PAPER and ballot.recorded_by == city.comm_a1_staff
     with pytest.raises(ValidationError) as error:
-        services.ballot_record_paper(vote=vote, voter=ownerless, choice="disagree", scan=f.proof_file(), actor=city.comm_a1_staff)
+        services.ballot_record_paper(
+            vote=vote, voter=ownerless, choice="disagree", scan=f.proof_file(), actor=city.comm_a1_staff
+        )
     assert codes(error.value) == {"paper_already_voted"}
     # online and paper share the one-ballot-per-owner rule
     services.ballot_cast(vote=vote, actor=city.owner_a1.user, choice="agree")
     mine = Voter.objects.get(vote=vote, resident=city.owner_a1)
     with pytest.raises(ValidationError):
-        services.ballot_record_paper(vote=vote, voter=mine, choice="disagree", scan=f.proof_file(), actor=city.comm_a1_staff)
+        services.ballot_record_paper(
+            vote=vote, voter=mine, choice="disagree", scan=f.proof_file(), actor=city.comm_a1_staff
+        )
 
 
 def test_only_the_street_approver_creates_and_opens_votes(city):
@@ -105,8 +116,15 @@ def test_only_the_street_approver_creates_and_opens_votes(city):
     now = timezone.now()
     for outsider in (city.street_a_staff, city.street_b_staff, city.comm_a1_staff, city.owner_a1.user):
         with pytest.raises(PermissionDenied):
-            services.vote_create(project=project, purpose="plan", title="t", matter="special",
-                                 opens_at=now, closes_at=now + timedelta(days=7), actor=outsider)
+            services.vote_create(
+                project=project,
+                purpose="plan",
+                title="t",
+                matter="special",
+                opens_at=now,
+                closes_at=now + timedelta(days=7),
+                actor=outsider,
+            )
 
 
 def test_close_counts_by_the_rules_and_is_idempotent(city):
@@ -135,8 +153,13 @@ def test_beat_task_closes_due_votes_once(city, settings):
     due = open_vote(city)
     not_due = services.vote_open(
         vote=services.vote_create(
-            project=due.project, purpose="plan", title="方案", matter="special", opens_at=timezone.now(),
-            closes_at=timezone.now() + timedelta(days=3), actor=city.street_a_manager,
+            project=due.project,
+            purpose="plan",
+            title="方案",
+            matter="special",
+            opens_at=timezone.now(),
+            closes_at=timezone.now() + timedelta(days=3),
+            actor=city.street_a_manager,
         ),
         actor=city.street_a_manager,
     )
@@ -154,8 +177,9 @@ def test_fifty_concurrent_casts_by_one_owner_store_one_ballot():
     user_pk = city.owner_a1.user_id
 
     def cast(i):
-        return services.ballot_cast(vote=Vote.objects.get(pk=vote.pk), actor=User.objects.get(pk=user_pk),
-                                    choice=["agree", "disagree"][i % 2])
+        return services.ballot_cast(
+            vote=Vote.objects.get(pk=vote.pk), actor=User.objects.get(pk=user_pk), choice=["agree", "disagree"][i % 2]
+        )
 
     results = _race(50, cast)
     stored = [r for r in results if isinstance(r, tuple)]
@@ -175,8 +199,13 @@ def test_two_staff_recording_the_same_paper_ballot_store_one():
     staff = [city.comm_a1_staff.pk, second.pk]
 
     def record(i):
-        return services.ballot_record_paper(vote=Vote.objects.get(pk=vote.pk), voter=Voter.objects.get(pk=voter.pk),
-                                            choice="agree", scan=f.proof_file(), actor=User.objects.get(pk=staff[i]))
+        return services.ballot_record_paper(
+            vote=Vote.objects.get(pk=vote.pk),
+            voter=Voter.objects.get(pk=voter.pk),
+            choice="agree",
+            scan=f.proof_file(),
+            actor=User.objects.get(pk=staff[i]),
+        )
 
     results = _race(2, record)
     assert sum(isinstance(r, tuple) for r in results) == 1
@@ -201,8 +230,14 @@ from tests.stakeholders.test_permissions import actor  # noqa: E402
 
 @pytest.mark.parametrize(
     "role, status",
-    [("owner_a1", 200), ("comm_a1_staff", 200), ("street_a_staff", 200), ("owner_b1", 404), ("comm_b1_staff", 404),
-     ("plain_resident", 404)],
+    [
+        ("owner_a1", 200),
+        ("comm_a1_staff", 200),
+        ("street_a_staff", 200),
+        ("owner_b1", 404),
+        ("comm_b1_staff", 404),
+        ("plain_resident", 404),
+    ],
 )
 def test_vote_page_by_role(city, client, role, status):
     vote = open_vote(city)
@@ -271,8 +306,13 @@ def test_votes_created_at_the_same_moment_get_distinct_codes():
 
     def create(i):
         return services.vote_create(
-            project=Project.objects.get(pk=project.pk), purpose="plan", title=f"方案{i}", matter="special",
-            opens_at=now, closes_at=now + timedelta(days=7), actor=User.objects.get(pk=city.street_a_manager.pk),
+            project=Project.objects.get(pk=project.pk),
+            purpose="plan",
+            title=f"方案{i}",
+            matter="special",
+            opens_at=now,
+            closes_at=now + timedelta(days=7),
+            actor=User.objects.get(pk=city.street_a_manager.pk),
         )
 
     results = _race(4, create)

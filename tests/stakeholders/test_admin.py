@@ -24,8 +24,17 @@ def test_admin_changelist_and_search(city, client, model, django_assert_max_num_
 def test_every_stakeholders_model_is_in_the_admin():
     registered = {m for m in admin.site._registry if m._meta.app_label == "stakeholders"}
     expected = {
-        models.User, models.Street, models.Community, models.Estate, models.Building, models.Household,
-        models.Resident, models.Ownership, models.Organization, models.Membership, models.Council,
+        models.User,
+        models.Street,
+        models.Community,
+        models.Estate,
+        models.Building,
+        models.Household,
+        models.Resident,
+        models.Ownership,
+        models.Organization,
+        models.Membership,
+        models.Council,
     }
     assert expected <= registered
 

@@ -33,12 +33,18 @@ def person(db):
 @pytest.mark.django_db
 def test_defaults_send_email_and_sms_where_it_matters(person, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify(users=[person], kind=K.VOTE_OPENED, url="/projects/votes/v1/", title="加装电梯", closes="2026-12-15")
+        services.notify(
+            users=[person], kind=K.VOTE_OPENED, url="/projects/votes/v1/", title="加装电梯", closes="2026-12-15"
+        )
     assert Notification.objects.filter(user=person).count() == 1
     assert set(Delivery.objects.values_list("channel", "status")) == {("email", "sent"), ("sms", "sent")}
-    sms, = LocmemSmsBackend.outbox
-    assert sms["to"] == "13912345678" and "加装电梯" in sms["text"] and "http://127.0.0.1:8000/projects/votes/v1/" in sms["text"]
-    email, = mail.outbox
+    (sms,) = LocmemSmsBackend.outbox
+    assert (
+        sms["to"] == "13912345678"
+        and "加装电梯" in sms["text"]
+        and "http://127.0.0.1:8000/projects/votes/v1/" in sms["text"]
+    )
+    (email,) = mail.outbox
     assert email.to == ["zhang@example.cn"] and "加装电梯" in email.body
     # A vote result goes by e-mail only by default.
     with django_capture_on_commit_callbacks(execute=True):
@@ -93,7 +99,13 @@ def test_a_channel_without_an_address_is_not_offered_ticked(client, person):
 def test_a_key_never_notifies_twice(person, django_capture_on_commit_callbacks):
     for _ in range(3):
         with django_capture_on_commit_callbacks(execute=True):
-            services.notify(users=[person, person.pk], kind=K.SURVEY_INVITED, key="survey1:invite:7", estate="甲小区", closes="2026-12-31")
+            services.notify(
+                users=[person, person.pk],
+                kind=K.SURVEY_INVITED,
+                key="survey1:invite:7",
+                estate="甲小区",
+                closes="2026-12-31",
+            )
     assert Notification.objects.filter(user=person).count() == 1
     assert Delivery.objects.count() == 2 and len(LocmemSmsBackend.outbox) == 1
 
@@ -110,7 +122,9 @@ class FlakyGateway:
 def test_channel_errors_retry_then_fail_and_stuck_messages_are_marked_unknown(person, settings):
     settings.SMS_BACKEND = "tests.stakeholders.test_channels.FlakyGateway"
     settings.DELIVERY_MAX_ATTEMPTS = 2
-    batch = services.notify_each(notices=[services.Notice(user_id=person.pk, kind=K.COMPLAINT_UPDATED, params={}, key="c1")], send=False)
+    batch = services.notify_each(
+        notices=[services.Notice(user_id=person.pk, kind=K.COMPLAINT_UPDATED, params={}, key="c1")], send=False
+    )
     assert services.deliveries_send(batch=batch) == {"sent": 1, "failed": 1, "skipped": 0}  # e-mail fine, SMS failed
     sms = Delivery.objects.get(channel="sms")
     assert (sms.status, sms.attempts, sms.error) == ("pending", 1, "gateway timeout")
@@ -127,7 +141,10 @@ def test_channel_errors_retry_then_fail_and_stuck_messages_are_marked_unknown(pe
 
 @pytest.mark.django_db
 def test_the_sweep_sends_what_a_lost_task_left(person, settings):
-    batch = services.notify_each(notices=[services.Notice(user_id=person.pk, kind=K.SURVEY_REMINDER, params={"estate": "甲", "closes": "x"})], send=False)
+    batch = services.notify_each(
+        notices=[services.Notice(user_id=person.pk, kind=K.SURVEY_REMINDER, params={"estate": "甲", "closes": "x"})],
+        send=False,
+    )
     assert services.deliveries_sweep()["sent"] == 0  # written less than a minute ago: its task may still come
     Delivery.objects.filter(batch=batch).update(created_at=timezone.now() - timedelta(minutes=2))
     assert services.deliveries_sweep()["sent"] == 2

@@ -24,7 +24,9 @@ def test_images_are_recognised_by_content(fmt, expected):
 
 
 def test_pdf_is_accepted():
-    checked = check_upload(proof_file("contract.pdf", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj<<>>endobj\n", "application/pdf"), max_bytes=10**6)
+    checked = check_upload(
+        proof_file("contract.pdf", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj<<>>endobj\n", "application/pdf"), max_bytes=10**6
+    )
     assert checked.content_type == "application/pdf"
 
 

@@ -10,10 +10,17 @@ from stakeholders.models import Notification
 def test_bell_counts_unread_and_opening_marks_read(city, client):
     user = city.owner_a1.user
     Notification.objects.filter(user=user).delete()  # the city fixture's claim decision aside
-    sent = services.notify(users=[user, user.pk, None], kind=Notification.Kind.VOTE_OPENED, url="/projects/",
-                           title="是否申请改造", closes="2026-12-06 18:00")
+    sent = services.notify(
+        users=[user, user.pk, None],
+        kind=Notification.Kind.VOTE_OPENED,
+        url="/projects/",
+        title="是否申请改造",
+        closes="2026-12-06 18:00",
+    )
     assert sent == 1  # duplicates and None dropped
-    services.notify(users=[user], kind=Notification.Kind.PLAN_PUBLISHED, url="https://evil.example/", number=1, estate="甲一小区")
+    services.notify(
+        users=[user], kind=Notification.Kind.PLAN_PUBLISHED, url="https://evil.example/", number=1, estate="甲一小区"
+    )
     client.force_login(user)
     home = client.get("/").content.decode()
     assert 'data-testid="unread-count">2<' in home
@@ -26,13 +33,19 @@ def test_bell_counts_unread_and_opening_marks_read(city, client):
     assert first.read_at is not None
     other = Notification.objects.get(kind=Notification.Kind.PLAN_PUBLISHED)
     # an off-site link is never followed
-    assert client.get(reverse("stakeholders:notification_open", args=[other.pk])).url == reverse("stakeholders:notifications")
+    assert client.get(reverse("stakeholders:notification_open", args=[other.pk])).url == reverse(
+        "stakeholders:notifications"
+    )
     assert 'data-testid="unread-count"' not in client.get("/").content.decode()
 
 
 def test_mark_all_read_and_others_notifications_are_404(city, client):
-    services.notify(users=[city.owner_a1.user, city.owner_b1.user], kind=Notification.Kind.VOTE_CLOSED,
-                    title="表决", result="passed")
+    services.notify(
+        users=[city.owner_a1.user, city.owner_b1.user],
+        kind=Notification.Kind.VOTE_CLOSED,
+        title="表决",
+        result="passed",
+    )
     theirs = Notification.objects.get(user=city.owner_b1.user, kind=Notification.Kind.VOTE_CLOSED)
     client.force_login(city.owner_a1.user)
     assert client.get(reverse("stakeholders:notification_open", args=[theirs.pk])).status_code == 404
@@ -59,7 +72,9 @@ def test_notifications_page_query_budget_flat(city, client, django_assert_max_nu
         assert client.get(reverse("stakeholders:notifications")).status_code == 200
 
 
-@pytest.mark.parametrize("language, text", [("en", "The vote “表决” has closed: passed."), ("zh-hans", "表决“表决”已结束：通过。")])
+@pytest.mark.parametrize(
+    "language, text", [("en", "The vote “表决” has closed: passed."), ("zh-hans", "表决“表决”已结束：通过。")]
+)
 def test_text_follows_the_readers_language(city, client, language, text):
     services.notify(users=[city.owner_a1.user], kind=Notification.Kind.VOTE_CLOSED, title="表决", result="passed")
     client.force_login(city.owner_a1.user)

@@ -9,10 +9,21 @@ from stakeholders import permissions as p
 from stakeholders.models import Ownership, User
 
 ROLES = [
-    "anonymous", "plain_resident", "claimant_a1", "owner_a1", "owner_b1",
-    "comm_a1_staff", "comm_a2_staff", "comm_b1_staff",
-    "street_a_staff", "street_a_manager", "street_b_staff",
-    "bureau", "contractor", "supervisor", "admin",
+    "anonymous",
+    "plain_resident",
+    "claimant_a1",
+    "owner_a1",
+    "owner_b1",
+    "comm_a1_staff",
+    "comm_a2_staff",
+    "comm_b1_staff",
+    "street_a_staff",
+    "street_a_manager",
+    "street_b_staff",
+    "bureau",
+    "contractor",
+    "supervisor",
+    "admin",
 ]
 
 
@@ -35,25 +46,43 @@ def verified_a1(city):
 
 # action → (how to ask, roles for which the answer is True)
 TABLE = {
-    "may_claim_households": (lambda c, u: p.may_claim_households(u),
-                             {"plain_resident", "claimant_a1", "owner_a1", "owner_b1"}),
-    "may_review_ownerships": (lambda c, u: p.may_review_ownerships(u),
-                              {"comm_a1_staff", "comm_a2_staff", "comm_b1_staff", "admin"}),
-    "can_see_ownership(pending a1)": (lambda c, u: p.can_see_ownership(u, c.pending_a1),
-                                      {"claimant_a1", "comm_a1_staff", "admin"}),
-    "can_verify_ownership(pending a1)": (lambda c, u: p.can_verify_ownership(u, c.pending_a1),
-                                         {"comm_a1_staff", "admin"}),
-    "can_reject_ownership(pending a1)": (lambda c, u: p.can_reject_ownership(u, c.pending_a1),
-                                         {"comm_a1_staff", "admin"}),
+    "may_claim_households": (
+        lambda c, u: p.may_claim_households(u),
+        {"plain_resident", "claimant_a1", "owner_a1", "owner_b1"},
+    ),
+    "may_review_ownerships": (
+        lambda c, u: p.may_review_ownerships(u),
+        {"comm_a1_staff", "comm_a2_staff", "comm_b1_staff", "admin"},
+    ),
+    "can_see_ownership(pending a1)": (
+        lambda c, u: p.can_see_ownership(u, c.pending_a1),
+        {"claimant_a1", "comm_a1_staff", "admin"},
+    ),
+    "can_verify_ownership(pending a1)": (
+        lambda c, u: p.can_verify_ownership(u, c.pending_a1),
+        {"comm_a1_staff", "admin"},
+    ),
+    "can_reject_ownership(pending a1)": (
+        lambda c, u: p.can_reject_ownership(u, c.pending_a1),
+        {"comm_a1_staff", "admin"},
+    ),
     "can_verify_ownership(already verified)": (lambda c, u: p.can_verify_ownership(u, verified_a1(c)), set()),
-    "can_view_ownership_proof(pending a1)": (lambda c, u: p.can_view_ownership_proof(u, c.pending_a1),
-                                             {"claimant_a1", "comm_a1_staff", "admin"}),
-    "can_view_estate_roster(a1)": (lambda c, u: p.can_view_estate_roster(u, c.estate_a1),
-                                   {"comm_a1_staff", "street_a_staff", "street_a_manager", "admin"}),
-    "can_register_council(a1)": (lambda c, u: p.can_register_council(u, c.estate_a1),
-                                 {"street_a_staff", "street_a_manager", "admin"}),
-    "can_manage_members(street A office)": (lambda c, u: p.can_manage_members(u, c.street_a_org),
-                                            {"street_a_manager", "admin"}),
+    "can_view_ownership_proof(pending a1)": (
+        lambda c, u: p.can_view_ownership_proof(u, c.pending_a1),
+        {"claimant_a1", "comm_a1_staff", "admin"},
+    ),
+    "can_view_estate_roster(a1)": (
+        lambda c, u: p.can_view_estate_roster(u, c.estate_a1),
+        {"comm_a1_staff", "street_a_staff", "street_a_manager", "admin"},
+    ),
+    "can_register_council(a1)": (
+        lambda c, u: p.can_register_council(u, c.estate_a1),
+        {"street_a_staff", "street_a_manager", "admin"},
+    ),
+    "can_manage_members(street A office)": (
+        lambda c, u: p.can_manage_members(u, c.street_a_org),
+        {"street_a_manager", "admin"},
+    ),
     "is_verified_owner(a1)": (lambda c, u: p.is_verified_owner(u, c.estate_a1), {"owner_a1"}),
     "is_community_staff(a1)": (lambda c, u: p.is_community_staff(u, c.estate_a1), {"comm_a1_staff"}),
     "is_street_staff(a1)": (lambda c, u: p.is_street_staff(u, c.estate_a1), {"street_a_staff", "street_a_manager"}),

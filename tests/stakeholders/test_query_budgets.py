@@ -16,8 +16,10 @@ PAGES = {
     "claim form": ("plain_resident", lambda c: reverse("stakeholders:claim_create"), 8),
     "claim form, room step": (
         "plain_resident",
-        lambda c: reverse("stakeholders:claim_create")
-        + f"?estate={c.estate_a1.pk}&building={c.homes_a1[0].building_id}&unit=1",
+        lambda c: (
+            reverse("stakeholders:claim_create")
+            + f"?estate={c.estate_a1.pk}&building={c.homes_a1[0].building_id}&unit=1"
+        ),
         11,
     ),
     "review queue": ("comm_a1_staff", lambda c: reverse("stakeholders:review_list"), 8),
@@ -46,7 +48,7 @@ def test_page_query_budgets_hold_and_do_not_grow_with_data(city, client, django_
         f.claim(f.ResidentFactory(), home)
     after = {name: measure(client, city, who, url(city)) for name, (who, url, _b) in PAGES.items()}
     assert after == before
-    for name, (who, url, budget) in PAGES.items():
+    for who, url, budget in PAGES.values():
         client.logout()
         if who:
             obj = getattr(city, who)

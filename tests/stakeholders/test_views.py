@@ -85,7 +85,9 @@ def test_password_reset_sends_mail_with_working_link(client):
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
     confirm = client.get(link.split("testserver", 1)[1], follow=True)
     assert confirm.context["validlink"]
-    done = client.post(confirm.redirect_chain[-1][0], {"new_password1": "New-Garden-77", "new_password2": "New-Garden-77"})
+    done = client.post(
+        confirm.redirect_chain[-1][0], {"new_password1": "New-Garden-77", "new_password2": "New-Garden-77"}
+    )
     assert done.status_code == 302
     services_user.refresh_from_db()
     assert services_user.check_password("New-Garden-77")
@@ -112,8 +114,11 @@ def test_claim_form_narrows_choices_step_by_step(city, client):
     first = client.get(CLAIM)
     assert first.context["form"].stage == "building" or first.context["form"].stage == "estate"
     home = city.homes_a1[3]
-    partial = client.get(CLAIM, {"estate": home.building.estate_id, "building": home.building_id, "unit": "1"},
-                         headers={"HX-Request": "true"})
+    partial = client.get(
+        CLAIM,
+        {"estate": home.building.estate_id, "building": home.building_id, "unit": "1"},
+        headers={"HX-Request": "true"},
+    )
     assert partial.status_code == 200
     assert [t.name for t in partial.templates][0] == "stakeholders/_claim_places.html"
     rooms = list(partial.context["form"].fields["household"].queryset)

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Verify the hash chain of every project's ledger (or of the projects named)."
 
     def add_arguments(self, parser):
-        parser.add_argument("codes", nargs="*", metavar="code", help="project codes (default: every project with a ledger)")
+        parser.add_argument(
+            "codes", nargs="*", metavar="code", help="project codes (default: every project with a ledger)"
+        )
 
     def handle(self, *args, codes, **options):
         projects = Project.objects.filter(pk__in=LedgerEntry.objects.values("project_id")).order_by("code")

@@ -13,10 +13,14 @@ class Command(BaseCommand):
         plan = services.surveys_dispatch()
         sent = failed = 0
         for survey_id, kind, first_id, last_id in plan.batches:
-            counts = services.survey_send_and_deliver(survey_id=survey_id, kind=kind, first_id=first_id, last_id=last_id)
+            counts = services.survey_send_and_deliver(
+                survey_id=survey_id, kind=kind, first_id=first_id, last_id=last_id
+            )
             sent += counts["sent"]
             failed += counts["failed"]
-        self.stdout.write(self.style.SUCCESS(
-            f"send_due_surveys: opened {len(plan.opened)} survey(s), closed {len(plan.closed)}, "
-            f"{len(plan.batches)} batch(es), {sent} message(s) sent, {failed} failed."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"send_due_surveys: opened {len(plan.opened)} survey(s), closed {len(plan.closed)}, "
+                f"{len(plan.batches)} batch(es), {sent} message(s) sent, {failed} failed."
+            )
+        )

@@ -34,7 +34,9 @@ class Command(BaseCommand):
                 if exists:
                     self.stdout.write(f"ensure_database: {name} exists.")
                     return
-                admin.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(name)))
+                admin.execute(
+                    sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(name))
+                )
         except psycopg.OperationalError as exc:
             raise CommandError(f"cannot reach PostgreSQL to create {name!r}: {exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"ensure_database: created database {name}."))

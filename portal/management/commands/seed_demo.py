@@ -10,7 +10,9 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=["demo", "nanning"], default="demo")
         parser.add_argument("--quiet-accounts", action="store_true", help="Do not print the demo accounts.")
         parser.add_argument(
-            "--ledger-entries", type=int, default=demo.NANNING["ledger_entries"],
+            "--ledger-entries",
+            type=int,
+            default=demo.NANNING["ledger_entries"],
             help="With --scale nanning: ledger entries per project with a published budget (≈2,700 for a million).",
         )
 
