@@ -67,7 +67,11 @@ lighthouse: install
 	@[ -x bench/lighthouse/node_modules/.bin/lighthouse ] || npm install --prefix bench/lighthouse --no-audit --no-fund --silent
 	$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
-check: install
+## make check: the linter and formatter (ruff, configured in pyproject.toml), Django's system
+## checks, and no model change without its migration. CI runs it before the suite.
+check: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -102,7 +102,47 @@ UPLOAD_ERRORS = {
     "bad_type": _("This file type is not accepted. Please upload a JPEG, PNG or WebP photo, or a PDF."),
     "bad_image_type": _("This file type is not accepted. Please upload a JPEG, PNG or WebP photo."),
     "broken_image": _("This image could not be read. Please take the photo again or upload a PDF."),
+    "too_many_pixels": _(
+        "This photo is too large (%(width)s × %(height)s pixels). "
+        "Please upload one of at most %(megapixels)s megapixels."
+    ),
+    # Pillow refuses to even read the size of a truly huge image, so there is none to show.
+    "too_many_pixels_unknown": _("This photo is too large. Please upload one of at most %(megapixels)s megapixels."),
 }
+
+# Decoding untrusted images is a denial-of-service risk: a few kilobytes of PNG can claim to be a
+# gigapixel. Every image upload (proofs, ballot scans, vouchers, need, progress and complaint photos)
+# has its pixel count checked from the header before anything is decoded.
+MAX_PIXELS = 40_000_000
+BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+
+def pixel_limit() -> int:
+    # Pillow warns above its own MAX_IMAGE_PIXELS; anything it would warn about is refused too,
+    # checked here rather than by turning the warning into an error (warning filters are global
+    # to the process, and so not safe to change in a threaded server).
+    pillow_limit = Image.MAX_IMAGE_PIXELS
+    return MAX_PIXELS if pillow_limit is None else min(MAX_PIXELS, pillow_limit)
+
+
+def too_many_pixels(size: tuple[int, int] | None) -> ValidationError:
+    megapixels = MAX_PIXELS // 1_000_000 if MAX_PIXELS >= 1_000_000 else round(MAX_PIXELS / 1_000_000, 2)
+    if size is None:
+        return ValidationError(
+            UPLOAD_ERRORS["too_many_pixels_unknown"], code="too_many_pixels", params={"megapixels": megapixels}
+        )
+    width, height = size
+    return ValidationError(
+        UPLOAD_ERRORS["too_many_pixels"],
+        code="too_many_pixels",
+        params={"width": width, "height": height, "megapixels": megapixels},
+    )
+
+
+def check_pixels(size: tuple[int, int]) -> None:
+    width, height = size
+    if width * height > pixel_limit():
+        raise too_many_pixels(size)
 
 
 @dataclass(frozen=True)
@@ -144,7 +184,10 @@ def check_upload(uploaded, *, allowed: tuple[str, ...] = DOCUMENT_TYPES, max_byt
     if content_type != PDF:
         try:
             with Image.open(uploaded) as image:
+                check_pixels(image.size)  # from the header, before anything is decoded
                 image.verify()
+        except BOMB_ERRORS:
+            raise too_many_pixels(None) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise ValidationError(UPLOAD_ERRORS["broken_image"], code="broken_image") from None
         finally:

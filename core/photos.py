@@ -22,31 +22,20 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .files import IMAGE_TYPES, UPLOAD_ERRORS, check_upload
+from .files import BOMB_ERRORS, IMAGE_TYPES, UPLOAD_ERRORS, check_pixels, check_upload, too_many_pixels
 
 FULL_MAX_SIDE = 2048
 THUMB_MAX_SIDE = 480
-MAX_PIXELS = 40_000_000
 FULL_QUALITY = 85
 THUMB_QUALITY = 80
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 JPEG = "image/jpeg"
 
-PHOTO_ERRORS = {
-    "too_many_pixels": _(
-        "This photo is too large (%(width)s × %(height)s pixels). "
-        "Please upload one of at most %(megapixels)s megapixels."
-    ),
-    # Pillow refuses to even read the size of a truly huge image, so there is none to show.
-    "too_many_pixels_unknown": _("This photo is too large. Please upload one of at most %(megapixels)s megapixels."),
-}
 
 # What Pillow raises on a corrupt, truncated or unsupported file while decoding it.
 _DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error)
-_BOMB_ERRORS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 
 
 @dataclass(frozen=True)
@@ -70,13 +59,13 @@ def process_photo(uploaded) -> ProcessedPhoto:
     max_bytes = getattr(settings, "PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES)
     try:
         check_upload(uploaded, allowed=IMAGE_TYPES, max_bytes=max_bytes)
-    except _BOMB_ERRORS:
-        raise _too_many_pixels(None) from None
+    except BOMB_ERRORS:
+        raise too_many_pixels(None) from None
 
     uploaded.seek(0)
     try:
         with Image.open(uploaded) as source:
-            _check_pixels(source.size)
+            check_pixels(source.size)
             if source.format == "JPEG":
                 # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that still leaves at least
                 # FULL_MAX_SIDE on each side: far less memory and time for big camera photos.
@@ -88,8 +77,8 @@ def process_photo(uploaded) -> ProcessedPhoto:
             full = _flatten(image)
     except ValidationError:
         raise
-    except _BOMB_ERRORS:
-        raise _too_many_pixels(None) from None
+    except BOMB_ERRORS:
+        raise too_many_pixels(None) from None
     except _DECODE_ERRORS:
         raise ValidationError(UPLOAD_ERRORS["broken_image"], code="broken_image") from None
     finally:
@@ -103,34 +92,6 @@ def process_photo(uploaded) -> ProcessedPhoto:
         height=full.height,
         thumb_width=thumb.width,
         thumb_height=thumb.height,
-    )
-
-
-def _pixel_limit() -> int:
-    # Pillow warns above its own MAX_IMAGE_PIXELS; anything it would warn about is refused too,
-    # checked here rather than by turning the warning into an error (warning filters are global
-    # to the process, and so not safe to change in a threaded server).
-    pillow_limit = Image.MAX_IMAGE_PIXELS
-    return MAX_PIXELS if pillow_limit is None else min(MAX_PIXELS, pillow_limit)
-
-
-def _check_pixels(size: tuple[int, int]) -> None:
-    width, height = size
-    if width * height > _pixel_limit():
-        raise _too_many_pixels(size)
-
-
-def _too_many_pixels(size: tuple[int, int] | None) -> ValidationError:
-    megapixels = MAX_PIXELS // 1_000_000 if MAX_PIXELS >= 1_000_000 else round(MAX_PIXELS / 1_000_000, 2)
-    if size is None:
-        return ValidationError(
-            PHOTO_ERRORS["too_many_pixels_unknown"], code="too_many_pixels", params={"megapixels": megapixels}
-        )
-    width, height = size
-    return ValidationError(
-        PHOTO_ERRORS["too_many_pixels"],
-        code="too_many_pixels",
-        params={"width": width, "height": height, "megapixels": megapixels},
     )
 
 

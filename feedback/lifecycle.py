@@ -3,6 +3,7 @@ may follow which and who moves it. Views, services and permissions read these ta
 
 import enum
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
@@ -82,6 +83,21 @@ TRANSITIONS: dict[tuple[str, str], By] = {
 # The message is required: residents must be told what was done, responders why it was reopened.
 NOTE_REQUIRED = {(S.ACKNOWLEDGED, S.RESOLVED), (S.IN_PROGRESS, S.RESOLVED), (S.RESOLVED, S.IN_PROGRESS)}
 OPEN_STATUSES = frozenset({S.SUBMITTED, S.ACKNOWLEDGED, S.IN_PROGRESS})
+
+
+# "Overdue", the one definition: not acknowledged by its deadline, or not resolved by its deadline.
+# The beat job escalates these, the lists filter and count them, the pages mark them.
+def acknowledgement_overdue(complaint: Complaint, now) -> bool:
+    return complaint.status == S.SUBMITTED and complaint.acknowledge_due < now
+
+
+def resolution_overdue(complaint: Complaint, now) -> bool:
+    return complaint.status in OPEN_STATUSES and complaint.resolve_due < now
+
+
+def overdue_q(now) -> Q:
+    """The same rule as a filter (for querysets and aggregate counts)."""
+    return Q(status=S.SUBMITTED, acknowledge_due__lt=now) | Q(status__in=OPEN_STATUSES, resolve_due__lt=now)
 
 
 def next_statuses(status: str, by: By) -> list[str]:

@@ -13,22 +13,9 @@ from core.models import StoredPhoto
 from projects.models import Project
 
 
-class ComplaintQuerySet(models.QuerySet):
-    def open(self):
-        return self.exclude(status__in=[Complaint.Status.RESOLVED, Complaint.Status.CLOSED])
-
-    def overdue(self, now):
-        """Not acknowledged by its deadline, or not resolved by its deadline."""
-        S = Complaint.Status
-        return self.filter(
-            Q(status=S.SUBMITTED, acknowledge_due__lt=now)
-            | Q(status__in=[S.SUBMITTED, S.ACKNOWLEDGED, S.IN_PROGRESS], resolve_due__lt=now)
-        )
-
-
 class Complaint(models.Model):
-    """A resident's complaint about a project. Routed by its category (feedback/routing.py) to the
-    organization that must answer it; the filer sees every update; the public sees only counts."""
+    """A resident's complaint about a project. Routed by its category (feedback/lifecycle.py ROUTES)
+    to the organization that must answer it; the filer sees every update; the public sees only counts."""
 
     class Category(models.TextChoices):
         QUALITY = "quality", _("Quality of the works")
@@ -93,8 +80,6 @@ class Complaint(models.Model):
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     escalation = models.CharField(_("escalated because"), max_length=12, choices=Escalation.choices, blank=True)
     reopened = models.PositiveSmallIntegerField(_("times reopened"), default=0)
-
-    objects = ComplaintQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("complaint")

@@ -16,7 +16,7 @@ from projects.models import Award, Project, ProjectGroupObjectPermission
 from stakeholders import permissions as stakeholder_permissions
 from stakeholders.models import Organization, Ownership
 
-from .lifecycle import COMPLAINT_PROJECT_STATUSES, CONFIDENTIAL_ROUTES, OPEN_STATUSES
+from .lifecycle import COMPLAINT_PROJECT_STATUSES, CONFIDENTIAL_ROUTES, OPEN_STATUSES, overdue_q
 from .models import Complaint, ComplaintUpdate, Invitation, Response, Survey
 
 R = Complaint.Route
@@ -63,7 +63,7 @@ def complaint_list(
     if project_code:
         qs = qs.filter(project__code=project_code)
     if overdue:
-        qs = qs.overdue(now or timezone.now())
+        qs = qs.filter(overdue_q(now or timezone.now()))
     if mine:
         resident = stakeholder_permissions.resident_profile(user)
         qs = qs.filter(filed_by=resident) if resident else qs.none()
@@ -97,13 +97,9 @@ def projects_open_for_complaints(user) -> list[Project]:
 def complaint_counts(user, *, now=None) -> dict[str, int]:
     """For dashboards: the user's open and overdue complaints (one query)."""
     now = now or timezone.now()
-    S = Complaint.Status
     return complaints_visible_to(user).aggregate(
         open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count(
-            "id",
-            filter=Q(status=S.SUBMITTED, acknowledge_due__lt=now) | Q(status__in=OPEN_STATUSES, resolve_due__lt=now),
-        ),
+        overdue=Count("id", filter=overdue_q(now)),
     )
 
 

@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.forms import form_errors
 from projects.models import Project
@@ -34,6 +34,7 @@ LETTERS_PER_PAGE = 40
 # --- complaints ------------------------------------------------------------------------------------
 
 
+@require_safe
 @login_required
 def complaint_list(request):
     status = request.GET.get("status", "")
@@ -74,6 +75,7 @@ def complaint_list(request):
     )
 
 
+@require_safe
 @login_required
 def complaint_new(request):
     """Which project the complaint is about (residents of several estates choose)."""
@@ -215,6 +217,7 @@ def complaint_detail(request, pk: int):
     return render(request, "feedback/complaint_detail.html", context, status=400 if failed else 200)
 
 
+@require_safe
 @login_required
 def complaint_photo(request, pk: int, photo: int, size: str):
     if size not in ("thumb", "full"):
@@ -318,6 +321,7 @@ def _survey_in_scope(user, pk: int) -> Survey:
     return get_object_or_404(selectors.surveys_visible_to(user), pk=pk)
 
 
+@require_safe
 @login_required
 def survey_list(request):
     surveys = selectors.surveys_visible_to(request.user).order_by("-opened_at", "-id")
@@ -325,6 +329,7 @@ def survey_list(request):
     return render(request, "feedback/survey_list.html", {"page": page, "surveys": page.object_list, "page_query": ""})
 
 
+@require_safe
 @login_required
 def survey_desk(request, pk: int):
     survey = _survey_in_scope(request.user, pk)
@@ -347,6 +352,7 @@ def _qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff", title=url)
 
 
+@require_safe
 @login_required
 def survey_print(request, pk: int):
     """Printable invitations, one page per household, with the link and its QR code, for the

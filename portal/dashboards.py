@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from disclosure.models import Budget, BudgetLine, LedgerEntry, Milestone, ProgressUpdate
 from disclosure.selectors import projects_with_money
 from feedback import selectors as feedback_selectors
-from feedback.lifecycle import OPEN_STATUSES
+from feedback.lifecycle import OPEN_STATUSES, overdue_q
 from feedback.models import Complaint
 from projects import selectors as project_selectors
 from projects.models import Award, FundingSource, Need, PlanVersion, Project, Vote, Voter
@@ -231,7 +231,9 @@ def street_desk(viewer: Viewer) -> StreetDesk:
         desk.budgets.append((project, step))
     now = timezone.now()
     complaints = Complaint.objects.filter(project__in=projects)
-    desk.overdue = list(complaints.overdue(now).select_related("project__estate").order_by("acknowledge_due")[:LIST])
+    desk.overdue = list(
+        complaints.filter(overdue_q(now)).select_related("project__estate").order_by("acknowledge_due")[:LIST]
+    )
     desk.by_status = _status_chart(projects, "chart-street-status", _("Projects"))
     money = list(
         projects_with_money(projects.filter(budget__status=Budget.Status.PUBLISHED))

@@ -1,5 +1,12 @@
 """Writing report rows: CSV (streamed, UTF-8 with BOM so Excel shows Chinese) and XLSX (openpyxl's
-write-only mode: rows go to disk as they come, memory stays flat)."""
+write-only mode: rows go to disk as they come, memory stays flat).
+
+Text typed by people (a ledger counterparty, a memo, a progress note) reaches a spreadsheet that
+runs formulas: `=cmd|' /C calc'!A0` or `=HYPERLINK(...)` in a cell is an attack on whoever opens
+the export (OWASP "CSV injection"). So a text cell that starts with = + - @, a tab or a carriage
+return is neutralised — in CSV with a leading apostrophe (shown, never evaluated), in XLSX by
+storing it as a string cell (openpyxl would otherwise store it as a formula). Numbers stay numbers,
+exact; a negative amount is a Decimal, never text, so it is never touched."""
 
 from __future__ import annotations
 
@@ -9,11 +16,31 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Case, CharField, F, Value, When
+from django.db.models.functions import Concat
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from projects.canonical import money
 
 FLUSH_EVERY = 500
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The same rule for PostgreSQL's regular expressions (COPY writes the CSV itself).
+FORMULA_START_SQL = r"^[=+@\t\r-]"
+
+
+def neutralise(text: str) -> str:
+    """A text cell as a spreadsheet shows it but never runs it."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def neutralised_in_sql(field: str):
+    """`neutralise` done by the database, for the reports PostgreSQL writes with COPY."""
+    return Case(
+        When(**{f"{field}__regex": FORMULA_START_SQL}, then=Concat(Value("'"), F(field))),
+        default=F(field),
+        output_field=CharField(),
+    )
 
 
 def csv_cell(value) -> str:
@@ -27,7 +54,9 @@ def csv_cell(value) -> str:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    return neutralise(str(value))
 
 
 def csv_stream(header: list[str], rows):
@@ -67,6 +96,14 @@ def copy_stream(header: list[str], sql: str, params):
                 yield bytes(chunk)
 
 
+def _xlsx_cell(sheet, value):
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def xlsx_write(path: str, *, title: str, header: list[str], rows, progress=None) -> int:
     """Write `rows` under `header` to an .xlsx at `path`; call progress(n) every FLUSH_EVERY rows."""
     workbook = Workbook(write_only=True)
@@ -74,7 +111,8 @@ def xlsx_write(path: str, *, title: str, header: list[str], rows, progress=None)
     sheet.append(header)
     n = 0
     for n, row in enumerate(rows, 1):
-        sheet.append(row)  # Decimal stays Decimal: openpyxl writes it as an exact number
+        # Decimal stays Decimal (an exact number); text is always a string cell, never a formula.
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
         if progress and n % FLUSH_EVERY == 0:
             progress(n)
     workbook.save(path)

@@ -9,7 +9,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.files import private_file_response
 from feedback.open311 import error_for_path
@@ -21,6 +21,7 @@ from .models import ExportJob
 from .reports import REPORTS, Filters
 
 
+@require_safe
 def home(request):
     """Anonymous visitors get the landing page; everyone else their role dashboard."""
     if not request.user.is_authenticated:
@@ -58,6 +59,7 @@ def _filters(request, data=None) -> tuple[ReportFilterForm, Filters]:
     )
 
 
+@require_safe
 @login_required
 def reports(request):
     _may_export_or_403(request.user)
@@ -85,6 +87,7 @@ def _report_or_404(code: str):
     return report
 
 
+@require_safe
 @login_required
 def report_csv(request, code: str):
     """Stream the report as CSV, straight from the database in constant memory: PostgreSQL's COPY
@@ -119,6 +122,7 @@ def report_xlsx(request, code: str):
     return redirect("export_job", pk=job.pk)
 
 
+@require_safe
 @login_required
 def export_job(request, pk):
     job = selectors.export_job_for(request.user, pk)
@@ -130,6 +134,7 @@ def export_job(request, pk):
     return render(request, "portal/export_job.html", context)
 
 
+@require_safe
 @login_required
 def export_download(request, pk):
     job = selectors.export_job_for(request.user, pk)
@@ -150,6 +155,7 @@ def export_download(request, pk):
 AUDIT_PER_PAGE = 50
 
 
+@require_safe
 @login_required
 def audit(request):
     if not permissions.may_view_audit(request.user):
@@ -166,6 +172,7 @@ def audit(request):
     )
 
 
+@require_safe
 def robots(request):
     """Search engines may read the public disclosure; accounts, the admin and the API are not for them."""
 
@@ -182,6 +189,7 @@ def robots(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
+@require_safe
 def favicon(request):
     """For clients that ask for /favicon.ico without reading the page's <link rel="icon">."""
 

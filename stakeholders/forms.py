@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core import params
 from core.files import check_upload
 
 from . import selectors, services
@@ -252,10 +253,7 @@ def _room_label(household: Household) -> str:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return params.bounded_int(value)
 
 
 class RejectForm(StyledFormMixin, forms.Form):

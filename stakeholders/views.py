@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.files import PRIVATE_FILE_SALT, private_file_response, private_storage
 from core.forms import form_errors
@@ -84,6 +84,7 @@ def claim_create(request):
     return render(request, template, {"form": form}, status=400 if form.errors else 200)
 
 
+@require_safe
 @login_required
 def claim_proof(request, pk: int):
     ownership = get_object_or_404(selectors.ownerships_visible(request.user), pk=pk)
@@ -100,6 +101,7 @@ def _extension(name: str) -> str:
     return name[name.rfind(".") :] if "." in name else ""
 
 
+@require_safe
 @login_required
 def private_file_for_admin(request, token: str):
     """A private file by its signed stored name, for platform admins only (the admin's links)."""
@@ -118,6 +120,7 @@ def private_file_for_admin(request, token: str):
     return private_file_response(storage.open(name), content_type=content_type, download_name=name.rsplit("/", 1)[-1])
 
 
+@require_safe
 @login_required
 def review_list(request):
     if not permissions.may_review_ownerships(request.user):
@@ -199,6 +202,7 @@ def notification_list(request):
     )
 
 
+@require_safe
 @login_required
 def notification_open(request, pk: int):
     """Follow a notification's link, marking it read (only one's own: others' are 404)."""

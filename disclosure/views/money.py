@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.files import private_file_response
 from core.forms import form_errors
@@ -35,6 +35,7 @@ def _acting_project(request, code: str) -> Project:
     return get_object_or_404(project_selectors.projects_visible_to(request.user), code=code)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def ledger_page(request, code: str):
     project = _public_project_or_404(code)
     budget = pub.budget_of(project)
@@ -122,6 +123,7 @@ def ledger_reverse(request, code: str, seq: int):
     )
 
 
+@require_safe
 def ledger_voucher(request, code: str, seq: int):
     return voucher_response(request.user, _acting_project(request, code), seq)
 
@@ -138,6 +140,7 @@ def voucher_response(user, project: Project, seq: int):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def budget(request, code: str):  # noqa: C901 - one page: the public budget, the draft form and its lines, the approval
     project = get_object_or_404(project_selectors.projects_visible_to(request.user), code=code)

@@ -7,11 +7,13 @@ import io
 
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from .. import opendata
 from .cache import _json
 
 
+@require_safe
 def opendata_projects_csv(request):
     """Every public project, one row each; UTF-8 with a BOM so Excel shows the Chinese names."""
     rows = opendata.project_rows()
@@ -32,5 +34,6 @@ def opendata_projects_csv(request):
     return response
 
 
+@require_safe
 def opendata_oc4ids(request):
     return _json(opendata.oc4ids_package(request.build_absolute_uri(reverse("disclosure:oc4ids"))), cache_seconds=300)

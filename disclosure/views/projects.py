@@ -18,7 +18,9 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
+from core import params
 from feedback import permissions as voice_permissions
 from feedback import selectors as feedback_selectors
 from projects.models import Project
@@ -32,6 +34,7 @@ from .cache import CSRF_PLACEHOLDER, _cached, _city_revision, _json, _same_for_e
 ESTATES_PER_PAGE = 50
 
 
+@require_safe
 def estates(request):
     streets = list(selectors.streets_with_estates())
     street_code = request.GET.get("street", "")
@@ -58,15 +61,13 @@ PROJECTS_PER_PAGE = 30
 LEDGER_PER_PAGE = 100
 
 
+@require_safe
 def index(request):
     street = request.GET.get("street", "")
     status = request.GET.get("status", "")
     status = status if status in pub.PUBLIC_STATUSES else ""
-    q = request.GET.get("q", "").strip()[:100]
-    try:
-        year = int(request.GET.get("year", "") or 0) or None
-    except ValueError:
-        year = None
+    q = params.text(request.GET.get("q"), max_length=100)
+    year = params.bounded_int(request.GET.get("year"), low=1949, high=2200)
     page_number = request.GET.get("page", "1")
     query = urlencode({k: v for k, v in {"street": street, "status": status, "year": year or "", "q": q}.items() if v})
 
@@ -192,6 +193,7 @@ def _project_page(request, project: Project, extra: dict | None = None) -> str:
     )
 
 
+@require_safe
 def project(request, code: str):
     """Anonymous visitors get the whole page from the cache in one round trip and no query (kept
     DISCLOSURE_REVISION_SECONDS, deleted by project_touch); signed-in users the cached body inside
@@ -211,11 +213,13 @@ def project(request, code: str):
     return HttpResponse(_project_page(request, _public_project_or_404(code)))
 
 
+@require_safe
 def ledger_json(request, code: str):
     project = _public_project_or_404(code)
     return _json(ledger.ledger_document(project.code, pub.ledger_documents(project)), cache_seconds=60)
 
 
+@require_safe
 def contractors(request):
     page = Paginator(pub.public_contractors(), 50).get_page(request.GET.get("page"))
     return render(
@@ -230,6 +234,7 @@ def contractors(request):
     )
 
 
+@require_safe
 def contractor(request, pk: int):
     organization = pub.public_contractor(pk)
     if organization is None:

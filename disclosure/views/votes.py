@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from projects import published
 from projects import selectors as project_selectors
@@ -28,10 +29,12 @@ def _public_vote(code: str) -> Vote:
     )
 
 
+@require_safe
 def votes_json(request):
     return _json(published.votes_index(), cache_seconds=60)
 
 
+@require_safe
 def vote_json(request, code: str):
     vote = _public_vote(code)
     if vote.status != Vote.Status.CLOSED:
@@ -39,6 +42,7 @@ def vote_json(request, code: str):
     return _json(published.vote_document(vote))
 
 
+@require_safe
 def votes(request):
     page = Paginator(published.closed_votes().select_related("project__estate"), VOTES_PER_PAGE).get_page(
         request.GET.get("page")
@@ -78,6 +82,7 @@ def _explained(document: dict) -> list[tuple[bool, str]]:
     return lines
 
 
+@require_safe
 def vote(request, code: str):
     vote = _public_vote(code)
     context = {"vote": vote}
@@ -89,6 +94,7 @@ def vote(request, code: str):
     return render(request, "disclosure/vote.html", context)
 
 
+@require_safe
 def vote_receipt(request, code: str):
     """A voter types the receipt code they were shown once and sees how their ballot was recorded."""
     vote = _public_vote(code)

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.forms import form_errors
 
@@ -24,6 +24,7 @@ from .money import _act_and_report, _acting_project
 from .projects import _public_project_or_404
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def progress_page(request, code: str):
     project = _public_project_or_404(code)
     can_post = permissions.can_post_progress(request.user, project)
@@ -94,6 +95,7 @@ def milestone_update(request, code: str, pk: int):
     )
 
 
+@require_safe
 def photo(request, pk: int, size: str):
     """A public progress photo (metadata stripped when stored). Photos never change, so they are
     cached for a year by browsers and proxies."""

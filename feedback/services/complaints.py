@@ -21,7 +21,7 @@ from stakeholders.models import Notification, Organization, User
 from stakeholders.services import notify
 
 from .. import permissions, selectors
-from ..lifecycle import NOTE_REQUIRED, ROUTES, TRANSITIONS, By
+from ..lifecycle import NOTE_REQUIRED, ROUTES, TRANSITIONS, By, overdue_q
 from ..models import Complaint, ComplaintPhoto, ComplaintUpdate
 from .common import _local, _member_ids
 
@@ -288,10 +288,8 @@ def complaints_escalate_overdue(*, now=None) -> list[int]:
     the first run (of two concurrent ones too) finds `escalated_at` empty."""
     now = now or timezone.now()
     escalated = []
-    due = (
-        Complaint.objects.overdue(now)
-        .filter(escalated_at__isnull=True)
-        .select_related("project__estate__community", "filed_by")
+    due = Complaint.objects.filter(overdue_q(now), escalated_at__isnull=True).select_related(
+        "project__estate__community", "filed_by"
     )
     for complaint in due.order_by("id"):
         S = Complaint.Status

@@ -25,7 +25,7 @@ from feedback.models import Complaint, ComplaintUpdate, Invitation, Response, Su
 from projects.models import Project
 from stakeholders.models import Delivery, Notification, Organization, Ownership, User
 
-from .works import FANGZHI_AGO
+from .completed import FANGZHI_AGO
 
 
 def _ago(days: float):

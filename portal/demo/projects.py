@@ -12,7 +12,9 @@ from projects import services as p
 from projects.models import Project, Vote
 from stakeholders.models import Estate, Resident, User
 
+from .built import _liangshi, _youdian
 from .common import DEMO_PASSWORD
+from .completed import _fangzhi
 from .steps import (
     STANDARD_SPLIT,
     WORKS_PHONES,
@@ -28,7 +30,6 @@ from .steps import (
     _voters,
     _willingness_passed,
 )
-from .works import _fangzhi, _liangshi, _youdian
 
 # --- the stages ---------------------------------------------------------------------------------------
 

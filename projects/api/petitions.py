@@ -71,8 +71,9 @@ class PetitionInvite(APIView):
 class SponsorshipAnswer(APIView):
     @extend_schema(
         request=SponsorAnswerInSerializer,
-        responses={200: DONE, **ERRORS_SCHEMA},
+        responses={200: DONE, **ERRORS_SCHEMA, **CONFLICT},
         summary="Sign (or decline) a petition you were invited to",
+        description="Each invitation is answered once: a second answer is 409 `already_answered`.",
     )
     def post(self, request, pk: int):
         sponsorship = get_object_or_404(

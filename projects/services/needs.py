@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import errors_for
-from core.files import IMAGE_TYPES, check_upload
+from core.photos import process_photos
 from stakeholders.audit import by_actor
 from stakeholders.models import Notification, User
 from stakeholders.services import notify
@@ -47,11 +47,10 @@ def need_file(*, project: Project, actor: User, catalog_item: CatalogItem, text:
         raise _need_error("text_required", "text")
     need = Need(project=project, catalog_item=catalog_item, filed_by=actor.resident, text=text)
     if photo:
-        try:
-            need.photo_content_type = check_upload(photo, allowed=IMAGE_TYPES).content_type
-        except ValidationError as error:
-            raise ValidationError({"photo": error}) from None
-        need.photo = photo
+        # Neighbours see it: re-encoded like progress and complaint photos (no GPS, no camera, upright).
+        (processed,) = process_photos([photo], field="photo")
+        need.photo_content_type = processed.content_type
+        need.photo.save("photo.jpg", processed.full, save=False)
     need.full_clean(exclude=["photo"])
     need.save()
     NeedSupport.objects.create(need=need, resident=actor.resident)  # the filer supports their own need

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.files import private_file_response
 from core.forms import form_errors
@@ -126,6 +126,7 @@ def need_triage(request, pk: int):
     )
 
 
+@require_safe
 @login_required
 def need_photo(request, pk: int):
     need = _need_in_scope(request, pk)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.forms import form_errors
 
@@ -25,6 +25,7 @@ from ..models import AcceptanceSignature, Project, Sponsorship
 PROJECTS_PER_PAGE = 50
 
 
+@require_safe
 @login_required
 def project_list(request):
     projects = selectors.projects_visible_to(request.user).order_by("-status_changed_at", "-id")

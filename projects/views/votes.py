@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.files import private_file_response
 from core.forms import form_errors
@@ -192,6 +192,7 @@ def paper_ballots(request, code: str):
     return render(request, "projects/paper_ballots.html", context, status=status)
 
 
+@require_safe
 @login_required
 def ballot_scan(request, code: str, pk: int):
     vote = get_object_or_404(selectors.votes_visible_to(request.user), code=code)

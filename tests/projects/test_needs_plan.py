@@ -1,10 +1,14 @@
 """Needs (点单) and the plan (三上三下): services, roles × states, pages, query budgets."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
+from rest_framework.test import APIClient
 
 from projects import permissions as p
 from projects import services
@@ -13,9 +17,16 @@ from stakeholders.models import Notification
 from tests import factories as f
 from tests.projects.conftest import project_at
 from tests.stakeholders.test_permissions import ROLES, actor
+from tests.stakeholders.test_photos import phone_jpeg
 from tests.stakeholders.test_services import _race, codes
 
 S = Project.Status
+
+
+def api_client(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
 
 
 def item(code="roof"):
@@ -77,14 +88,19 @@ def test_need_photo_is_checked_and_private(city, owners, client):
             photo=f.proof_file("x.pdf", b"%PDF-1.4 fake", "application/pdf"),
         )
     assert codes(error.value) == {"bad_image_type"}
-    need = services.need_file(
-        project=project, actor=city.owner_a1.user, catalog_item=item(), text="漏水", photo=f.proof_file()
-    )
+    # A phone's photo: GPS position, camera, serial number. Neighbours see it, so it is re-encoded
+    # like progress and complaint photos — nothing of the upload's metadata is kept.
+    photo = SimpleUploadedFile("IMG_0001.jpg", phone_jpeg(), content_type="image/jpeg")
+    need = services.need_file(project=project, actor=city.owner_a1.user, catalog_item=item(), text="漏水", photo=photo)
     url = reverse("projects:need_photo", args=[need.pk])
     client.force_login(owners[0].user)
-    response = client.get(url)
-    assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    assert response["Cache-Control"] == "private, no-store"
+    for response in (client.get(url), api_client(owners[0].user).get(reverse("api-need-photo", args=[need.pk]))):
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+        assert response["Cache-Control"] == "private, no-store"
+        body = b"".join(response.streaming_content)
+        image = Image.open(io.BytesIO(body))
+        assert dict(image.getexif()) == {} and b"GPS" not in body and b"Canon" not in body and b"SN-0123" not in body
+        assert image.size == (200, 400)  # turned upright by the EXIF orientation, which is then dropped
     client.force_login(city.owner_b1.user)
     assert client.get(url).status_code == 404
     client.logout()

@@ -49,3 +49,105 @@ def test_size_limit():
     with pytest.raises(ValidationError) as error:
         check_upload(proof_file("x.png", image_bytes("PNG")), max_bytes=10)
     assert error.value.code == "too_large"
+
+
+def bomb_png(width: int = 30_000, height: int = 30_000) -> bytes:
+    """A PNG whose header claims 30000 × 30000 pixels (900 megapixels) in a few dozen bytes: what
+    an attacker uploads to make the server decode (and allocate) a gigapixel."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("size", [(30_000, 30_000), (8_000, 6_000)])
+def test_an_image_bomb_is_a_form_error_for_every_upload(size):
+    """Above Pillow's own limit it refuses to open the file (DecompressionBombError); between ours
+    (40 megapixels) and Pillow's it would decode it: both are the same clear error, never a 500."""
+    with pytest.raises(ValidationError) as error:
+        check_upload(proof_file("bomb.png", bomb_png(*size), "image/png"))
+    assert error.value.code == "too_many_pixels"
+
+
+@pytest.mark.django_db
+def test_image_bombs_get_400_on_proofs_vouchers_scans_and_need_photos(city):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.urls import reverse
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from disclosure import services as money
+    from projects import services as project_services
+    from projects.models import CatalogItem, Project
+    from tests.disclosure.conftest import adopted_project, publish_budget
+    from tests.projects.conftest import project_at
+    from tests.stakeholders.test_services import codes
+
+    def bomb():
+        return proof_file("bomb.png", bomb_png(), "image/png")
+
+    # Claim proof, through the API (the form shares the service).
+    api = APIClient()
+    api.force_authenticate(city.plain_resident.user)
+    home = city.homes_a1[5]
+    answer = api.post(
+        reverse("api-claims"),
+        {
+            "estate": home.building.estate.code,
+            "building": home.building.number,
+            "unit": home.unit,
+            "room": home.room,
+            "proof": bomb(),
+        },
+        format="multipart",
+    )
+    assert answer.status_code == 400 and "too_many_pixels" in answer.content.decode()
+    # A need's photo, through the API.
+    project = project_at(city, Project.Status.PLANNING)
+    api.force_authenticate(city.owner_a1.user)
+    answer = api.post(
+        reverse("api-needs", args=[project.code]),
+        {"item": CatalogItem.objects.get(code="roof").code, "text": "漏水", "photo": bomb()},
+        format="multipart",
+    )
+    assert answer.status_code == 400 and "too_many_pixels" in answer.content.decode()
+    # A ledger voucher and a paper ballot's scan, through their services.
+    adopted = adopted_project(city)
+    publish_budget(city, adopted)
+    with pytest.raises(ValidationError) as error:
+        money.ledger_record(
+            project=adopted.project,
+            actor=city.street_a_staff,
+            date=timezone.localdate() - timedelta(days=1),
+            kind="income",
+            amount=Decimal("10.00"),
+            counterparty="南宁市财政局",
+            source="central_subsidy",
+            voucher=bomb(),
+        )
+    assert codes(error.value) == {"too_many_pixels"}
+    vote = project_services.vote_create(
+        project=project,
+        purpose="other",
+        title="加装电梯",
+        matter="ordinary",
+        opens_at=timezone.now(),
+        closes_at=timezone.now() + timedelta(days=3),
+        actor=None,
+        by_service=True,
+    )
+    vote = project_services.vote_open(vote=vote, actor=None, by_service=True)
+    voter = vote.voters.first()
+    with pytest.raises(ValidationError) as error:
+        project_services.ballot_record_paper(
+            vote=vote, voter=voter, choice="agree", actor=city.comm_a1_staff, scan=bomb()
+        )
+    assert codes(error.value) == {"too_many_pixels"}

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.utils import translation
 from PIL import ExifTags, Image, ImageCms
 
-from core import photos
+from core import files
 from core.photos import FULL_MAX_SIDE, THUMB_MAX_SIDE, ProcessedPhoto, process_photo
 
 RED, BLUE, WHITE = (255, 0, 0), (0, 0, 255), (255, 255, 255)
@@ -285,7 +285,7 @@ def test_file_under_the_byte_limit_is_accepted():
 
 
 def test_image_over_the_pixel_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(photos, "MAX_PIXELS", 10_000)
+    monkeypatch.setattr(files, "MAX_PIXELS", 10_000)
     error = refusal(encode(two_halves((200, 100)), "JPEG"))
 
     assert error.code == "too_many_pixels"
@@ -297,7 +297,7 @@ def test_image_over_the_pixel_limit_is_refused(monkeypatch):
 
 
 def test_image_at_the_pixel_limit_is_accepted(monkeypatch):
-    monkeypatch.setattr(photos, "MAX_PIXELS", 20_000)
+    monkeypatch.setattr(files, "MAX_PIXELS", 20_000)
     assert process_photo(upload(encode(two_halves((200, 100)), "JPEG"))).width == 200
 
 
@@ -332,4 +332,4 @@ def test_pillow_decompression_bomb_warning_raised_as_error_is_a_form_error(monke
 def test_messages_are_translatable_lazy_strings():
     from django.utils.functional import Promise
 
-    assert all(isinstance(message, Promise) for message in photos.PHOTO_ERRORS.values())
+    assert all(isinstance(message, Promise) for message in files.UPLOAD_ERRORS.values())

@@ -1,0 +1,20 @@
+"""Input no page can use is refused at the door with a 400, before any view or query sees it."""
+
+from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
+
+
+class RefuseNulMiddleware:
+    """A NUL byte in the query string (`?q=%00`) is never a person's input: PostgreSQL refuses it in
+    any text, so it would surface as a server error deep in a query. Form and JSON fields refuse it
+    themselves (Django's and DRF's CharField validators): a 400 with the field's message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(_("The request contains an invalid character."), content_type="text/plain")
+        return self.get_response(request)

@@ -1,0 +1,49 @@
+"""The coded, translated errors of money and works (core/errors.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import errors_for
+
+BUDGET_ERRORS = {
+    "not_allowed": _("You may not change this budget."),
+    "state_changed": _("The budget changed a moment ago (it is now “%(now)s”). Reload the page and check."),
+    "total_positive": _("The total must be more than zero."),
+    "line_positive": _("Amounts must be more than zero (leave a source empty if it pays nothing)."),
+    "no_lines": _("Say where the money comes from: fill in at least one funding source."),
+    "lines_mismatch": _(
+        "The funding sources add up to ¥%(sum)s, but the total is ¥%(total)s (a difference of ¥%(diff)s). They "
+        "must be equal."
+    ),
+    "notice_days": _("The public notice lasts between 5 and 60 days."),
+}
+
+LEDGER_ERRORS = {
+    "not_allowed": _("Ledger entries are recorded by the street office once the budget is published."),
+    "amount_positive": _("The amount must be more than zero."),
+    "counterparty_required": _("Say who paid or who was paid."),
+    "source_required": _("Choose the funding source this income comes from."),
+    "item_required": _("Choose the plan item this expense pays for."),
+    "item_not_in_plan": _("This item is not in the project's adopted plan."),
+    "bad_kind": _("Choose income or expense; corrections are made with “Reverse”."),
+    "future_date": _("The date cannot be in the future."),
+    "already_reversed": _("Entry %(seq)s has already been reversed."),
+    "cannot_reverse_reversal": _("A reversal cannot itself be reversed; record a new entry instead."),
+    "memo_required": _("Say why the entry is reversed: it is published with the correction."),
+    "before_reversed": _("A reversal cannot be dated before entry %(seq)s, which it reverses."),
+    "other_project": _("That entry belongs to another project."),
+}
+
+PROGRESS_ERRORS = {
+    "not_allowed": _("Only the contractor awarded this project posts its progress."),
+    "percent_range": _("The percent complete is a whole number from 0 to 100."),
+    "backwards_needs_note": _("Progress was %(before)s%% before; going back to %(now)s%% needs a note saying why."),
+    "item_not_in_plan": _("This item is not in the project's adopted plan."),
+    "too_many_photos": _("At most %(max)s photos per post."),
+    "nothing_to_post": _("Write what was done or add a photo."),
+    "date_met_required": _("Give the date the milestone was met."),
+    "title_required": _("Give the milestone a title."),
+    "date_met_future": _("The date met cannot be in the future."),
+}
+
+
+_budget_error = errors_for(BUDGET_ERRORS)

@@ -1,0 +1,219 @@
+"""The demo's completed estate: 解放路纺织厂宿舍, built a year ago, its surveys run."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from disclosure.models import Milestone
+from projects import services as p
+from projects.models import AcceptanceSignature, Project
+from stakeholders.models import Estate, User
+
+from .steps import (
+    WORKS_PHONES,
+    _Ctx,
+    _owners,
+)
+from .works import (
+    CENTRAL,
+    CLEARING,
+    IN,
+    OUT,
+    PAINT,
+    PIPES,
+    REV,
+    TESTING,
+    WATERPROOF,
+    XINGNING,
+    _award,
+    _budget,
+    _council,
+    _day,
+    _events_since,
+    _happened,
+    _keep_ledger,
+    _milestones,
+    _org_of,
+    _plan_adopted,
+    _progress,
+)
+
+FANGZHI_AGO = 368
+
+
+def _earlier(days: int, rows: list[tuple]) -> list[tuple]:
+    """Rows whose first element is "days ago", all `days` earlier."""
+    return [(row[0] + days, *row[1:]) for row in rows]
+
+
+def _earlier_milestones(days: int, rows: list[tuple]) -> list[tuple]:
+    return [(t, k, due - days, status, None if met is None else met + days, d) for t, k, due, status, met, d in rows]
+
+
+def _fangzhi(ctx: _Ctx, estate: Estate) -> None:
+    """解放路纺织厂宿舍: COMPLETED — the works by 绿城建筑 (contractor2), a ledger of 33 entries (one
+    reversal), every milestone met, progress to 100 %, and the acceptance signed by the supervisor,
+    民生街道's approver and the chair of the estate's 老友议事会 (13807710111) FANGZHI_AGO days ago —
+    long enough for its satisfaction survey to have run and closed (portal/demo/feedback.py)."""
+    ago = FANGZHI_AGO
+    owners = _owners(
+        ctx, estate, ["陆振邦", "覃桂兰", "蒙国华", "李淑芬", "周家明"], first_phone=WORKS_PHONES[estate.code]
+    )
+    staff, approver, clerk = ctx.u("minsheng_staff"), ctx.u("minsheng_manager"), ctx.u("jiefang_staff")
+    _council(ctx, estate, owners[:3])
+    project = _plan_adopted(
+        ctx,
+        estate,
+        owners,
+        clerk=clerk,
+        drafter=clerk,
+        approver=approver,
+        street_staff=staff,
+        paper=34,
+        days=(420 + ago, 300 + ago),
+        summary="供水管道锈蚀、屋面漏水和楼道破旧三项一并改造；原产权单位南宁纺织集团捐资用于屋面。",
+        items=[
+            (
+                "water-supply",
+                "供水管道更换、一户一表改造",
+                "44",
+                "户",
+                "198000.00",
+                {"central_subsidy": 50, "local_finance": 30, "utility": 20},
+            ),
+            (
+                "roof",
+                "1–2栋屋面防水翻新",
+                "820",
+                "m²",
+                "164000.00",
+                {"central_subsidy": 50, "local_finance": 30, "residents": 10, "donation": 10},
+            ),
+            (
+                "stairwell",
+                "楼道墙面粉刷、扶手及窗户更换",
+                "4",
+                "单元",
+                "88000.00",
+                {"local_finance": 60, "residents": 40},
+            ),
+        ],
+    )
+    _budget(ctx, project, staff=staff, approver=approver, days_ago=250 + ago)
+    contractor = ctx.u("contractor2")
+    builder = _org_of(contractor).name
+    _award(ctx, project, approver=approver, contractor=contractor, amount="296000.00", days_ago=228 + ago)
+    _keep_ledger(
+        ctx,
+        project,
+        staff,
+        _earlier(
+            ago,
+            [
+                (240, IN, "central_subsidy", "108600.00", CENTRAL, "中央补助资金第一批（60%）"),
+                (236, IN, "local_finance", "80700.00", XINGNING, "区级配套资金第一批（50%）"),
+                (232, IN, "utility", "39600.00", "南宁市水务集团（一户一表改造配套资金）", "供水管网配套资金"),
+                (226, IN, "residents", "22800.00", "居民自筹（第一批，20户）", "按建筑面积分摊，收据已发至各户"),
+                (220, IN, "donation", "16400.00", "南宁纺织集团有限公司（原产权单位捐资）", "定向用于屋面防水"),
+                (215, OUT, "water-supply", "37600.00", builder, "工程预付款（供水部分）"),
+                (215, OUT, "roof", "31200.00", builder, "工程预付款（屋面部分）"),
+                (215, OUT, "stairwell", "16700.00", builder, "工程预付款（楼道部分）"),
+                (205, OUT, "water-supply", "42300.00", PIPES, "甲供材：PPR给水管及管件"),
+                (200, OUT, "water-supply", "26400.00", "南宁市宁水计量设备有限公司", "甲供材：远传水表 44 只"),
+                (190, OUT, "roof", "38500.00", WATERPROOF, "甲供材：SBS改性沥青防水卷材"),
+                (180, IN, "residents", "19400.00", "居民自筹（第二批，17户）", "按建筑面积分摊，收据已发至各户"),
+                (180, OUT, "water-supply", "30000.00", builder, "供水工程进度款（第一期）"),
+                (172, OUT, "stairwell", "14800.00", PAINT, "甲供材：楼道内墙乳胶漆"),
+                (165, OUT, "roof", "24000.00", builder, "屋面工程进度款（第一期）"),
+                (158, OUT, "stairwell", "21600.00", "南宁市鑫盛门窗有限公司", "甲供材：楼道塑钢窗 24 樘", "windows"),
+                (
+                    157,
+                    REV,
+                    "windows",
+                    "金额录入错误：发票金额为12,600.00元，误录为21,600.00元。冲销本笔，按发票重新登记。",
+                ),
+                (157, OUT, "stairwell", "12600.00", "南宁市鑫盛门窗有限公司", "甲供材：楼道塑钢窗 24 樘，更正前一笔"),
+                (150, OUT, "water-supply", "3200.00", TESTING, "给水管道压力试验及水质检测"),
+                (140, OUT, "water-supply", "28000.00", builder, "供水工程进度款（第二期，新管切换通水）"),
+                (130, OUT, "roof", "26000.00", builder, "屋面工程进度款（第二期）"),
+                (120, IN, "local_finance", "80700.00", XINGNING, "区级配套资金第二批（50%）"),
+                (118, OUT, "stairwell", "9600.00", "广西盛达五金制品有限公司", "甲供材：楼梯不锈钢扶手"),
+                (110, OUT, "stairwell", "16000.00", builder, "楼道工程进度款（第一期）"),
+                (100, OUT, "roof", "2400.00", TESTING, "屋面闭水试验"),
+                (95, IN, "residents", "9400.00", "居民自筹（第三批，7户，已全部收齐）", "44户自筹款全部到位"),
+                (90, OUT, "roof", "22000.00", builder, "屋面工程进度款（第三期，屋面完工）"),
+                (75, OUT, "water-supply", "16000.00", builder, "供水工程进度款（第三期）"),
+                (60, IN, "central_subsidy", "72400.00", CENTRAL, "中央补助资金第二批（40%）"),
+                (60, OUT, "stairwell", "10400.00", builder, "楼道工程进度款（第二期）"),
+                (30, OUT, "stairwell", "6000.00", builder, "楼道工程进度款（第三期，楼道完工）"),
+                (12, OUT, "water-supply", "5400.00", CLEARING, "旧管道拆除及建筑垃圾清运"),
+                (8, OUT, "roof", "4800.00", CLEARING, "屋面旧防水层垃圾清运；施工合同余款待结算审计后支付"),
+            ],
+        ),
+    )
+    _milestones(
+        ctx,
+        project,
+        contractor,
+        _earlier_milestones(
+            ago,
+            [
+                ("施工进场", Milestone.Type.DELIVERY, -200, Milestone.Status.MET, 198, "围挡、停水通知和施工公示牌。"),
+                (
+                    "新旧给水管切换通水",
+                    Milestone.Type.DELIVERY,
+                    -135,
+                    Milestone.Status.MET,
+                    138,
+                    "两栋切换各停水半天，已提前三天通知。",
+                ),
+                ("屋面防水完工", Milestone.Type.DELIVERY, -95, Milestone.Status.MET, 92, ""),
+                ("楼道修缮完工", Milestone.Type.DELIVERY, -40, Milestone.Status.MET, 35, ""),
+                (
+                    "竣工验收",
+                    Milestone.Type.ASSESSMENT,
+                    -3,
+                    Milestone.Status.MET,
+                    0,
+                    "监理、街道办、老友议事会三方签字。",
+                ),
+            ],
+        ),
+    )
+    _progress(
+        ctx,
+        project,
+        contractor,
+        _earlier(
+            ago,
+            [
+                (198, None, 3, "施工队进场，搭设围挡，张贴施工公告和停水通知。", 1),
+                (170, "water-supply", 40, "1栋新给水立管安装完成，旧管暂时保留供水。", 0),
+                (150, "roof", 50, "2栋屋面旧防水层铲除，基层修补完成。", 1),
+                (138, "water-supply", 80, "两栋新管切换通水完成，水质检测合格。", 0),
+                (120, "stairwell", 30, "楼道墙面铲灰、修补裂缝。", 0),
+                (92, "roof", 100, "屋面防水完工，闭水试验48小时无渗漏。", 1),
+                (70, "water-supply", 100, "一户一表安装完成，44户远传水表均已调试。", 0),
+                (35, "stairwell", 100, "楼道粉刷、扶手和窗户更换全部完成。", 0),
+                (10, None, 100, "全部工程完工，建筑垃圾已清运，申请竣工验收。", 0),
+            ],
+        ),
+    )
+    chair = User.objects.get(pk=owners[0].user_id)  # fresh: permission caches live on the user object
+    for role, signer, opinion in [
+        ("supervisor", ctx.u("supervisor"), "各分项工程经监理验收合格，施工资料齐全，同意竣工验收。"),
+        ("street", approver, "经现场核查，工程内容与公示方案一致，同意竣工验收。"),
+        (
+            "council",
+            chair,
+            "业主代表参加了验收：屋面、楼道和水表逐户核对，同意验收。请施工单位在保修期内及时处理报修。",
+        ),
+    ]:
+        since = _events_since(project)
+        p.acceptance_sign(project=project, role=role, actor=signer, opinion=opinion)
+        _happened(project, since, ago)
+    AcceptanceSignature.objects.filter(project=project).update(signed_at=timezone.now() - timedelta(days=ago))
+    Project.objects.filter(pk=project.pk).update(completed_on=_day(ago))
+    ctx.report.add("acceptance signatures", 3)
