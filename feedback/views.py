@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -68,7 +67,6 @@ def complaint_list(request):
             "overdue": overdue,
             "mine": mine,
             "statuses": Complaint.Status.choices,
-            "now": timezone.now(),
             "can_file": stakeholder_permissions.is_resident(request.user)
             and bool(selectors.projects_open_for_complaints(request.user)),
         },
@@ -211,7 +209,6 @@ def complaint_detail(request, pk: int):
         "is_filer": permissions.is_filer(request.user, complaint),
         "window_passed": window_passed,
         "route_note": route_note(complaint),
-        "now": timezone.now(),
     }
     failed = failed_action is not None or message_form.errors
     return render(request, "feedback/complaint_detail.html", context, status=400 if failed else 200)

@@ -391,3 +391,44 @@ def test_a_resident_without_a_home_is_asked_to_claim_it_first(client, city):
     client.force_login(city.plain_resident.user)
     page = client.get(reverse("feedback:complaint_new")).content.decode()
     assert 'data-testid="claim-first"' in page and reverse("stakeholders:claim_create") in page
+
+
+@pytest.mark.django_db
+def test_overdue_is_one_rule_for_the_beat_job_the_lists_the_counts_and_the_pages(client, city, works):
+    """feedback.lifecycle defines "overdue" once; the escalation, the ?overdue=1 filter, the home
+    page's count and the badges on the list and the detail page all read it."""
+    from feedback import lifecycle
+    from tests.feedback.test_permissions import complaint_in
+
+    CS = Complaint.Status
+    past = timezone.now() - timedelta(hours=1)
+    late = {
+        "ack": complaint_in(city, works, route="works", status=CS.SUBMITTED),
+        "working": complaint_in(city, works, route="works", status=CS.IN_PROGRESS),
+        "resolved": complaint_in(city, works, route="works", status=CS.RESOLVED),
+    }
+    Complaint.objects.filter(pk=late["ack"].pk).update(acknowledge_due=past)
+    Complaint.objects.filter(pk__in=[late["working"].pk, late["resolved"].pk]).update(
+        acknowledge_due=past - timedelta(days=2), resolve_due=past
+    )
+    for c in late.values():
+        c.refresh_from_db()
+    now = timezone.now()
+    overdue = {
+        k for k, c in late.items() if lifecycle.acknowledgement_overdue(c, now) or lifecycle.resolution_overdue(c, now)
+    }
+    assert overdue == {"ack", "working"}  # a resolved complaint is not late, whatever its deadline
+    assert set(Complaint.objects.filter(lifecycle.overdue_q(now)).values_list("pk", flat=True)) == {
+        late["ack"].pk,
+        late["working"].pk,
+    }
+    contractor = city.contractor
+    assert selectors.complaint_counts(contractor)["overdue"] == 2
+    client.force_login(contractor)
+    listed = client.get(reverse("feedback:complaints"), {"overdue": "1"}).content.decode()
+    assert listed.count("text-bg-warning") == 2
+    # The detail page marks a deadline missed only while the complaint is open.
+    marked = '<strong class="text-danger">已超期</strong>'
+    assert marked in client.get(reverse("feedback:complaint", args=[late["working"].pk])).content.decode()
+    assert marked in client.get(reverse("feedback:complaint", args=[late["ack"].pk])).content.decode()
+    assert marked not in client.get(reverse("feedback:complaint", args=[late["resolved"].pk])).content.decode()
