@@ -62,8 +62,8 @@ class Report:
     # with two decimals, NULL for empty): on PostgreSQL the CSV is then PostgreSQL's own COPY output.
     copyable: bool = False
 
-    def filtered(self, filters: Filters):
-        qs = self.queryset(filters)
+    def filtered(self, filters: Filters, *, for_copy: bool = False):
+        qs = self.queryset(filters, for_copy=True) if for_copy else self.queryset(filters)
         if self.scoped_by_queryset:
             return qs
         street = f"{self.project_path}estate__community__street_id"
@@ -91,7 +91,7 @@ class Report:
         """The filtered query as SQL for `COPY (…) TO STDOUT`, when the report allows it here."""
         if not self.copyable or connection.vendor != "postgresql":
             return None
-        return self.filtered(filters).query.sql_with_params()
+        return self.filtered(filters, for_copy=True).query.sql_with_params()
 
 
 def _local(dt: datetime | None):

@@ -51,19 +51,23 @@ def _project_row(p) -> list:
     ]
 
 
-def _ledger(filters: Filters):
+def _ledger(filters: Filters, *, for_copy: bool = False):
     # Tuples, not model instances: the biggest report (a million rows at city scale) goes 5× faster;
     # on PostgreSQL it is COPY's own CSV (copyable), another 10× — an empty memo as NULL, so both
-    # writers leave the cell empty.
+    # writers leave the cell empty. COPY writes the cells itself, so the typed text is neutralised
+    # in SQL there (portal/exports.py); the Python writers neutralise it as they write.
+    counterparty, memo = "counterparty", "memo"
+    if for_copy:
+        counterparty, memo = neutralised_in_sql("counterparty"), neutralised_in_sql("memo")
     return LedgerEntry.objects.order_by("project_id", "seq").values_list(
         "project__code",
         "seq",
         "date",
         _label_in_sql("kind", dict(LedgerEntry.Kind.choices)),
         "amount",
-        neutralised_in_sql("counterparty"),
+        counterparty,
         _label_in_sql("category", ledger_category_labels()),
-        NullIf(neutralised_in_sql("memo"), Value("")),
+        NullIf(memo, Value("")),
         "reverses__seq",
         "hash",
     )
