@@ -7,15 +7,19 @@ Error body, always: {"code": "...", "message": "translated text", "fields": {"na
 
 from __future__ import annotations
 
+from axes.exceptions import AxesBackendPermissionDenied
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_handler
 
 # Coded service errors that are a conflict with the current state, not bad input.
@@ -36,6 +40,15 @@ CONFLICTS = {
     "state_changed",
     "already_reviewed",
 }
+
+
+class AnonymousThrottle(ScopedRateThrottle):
+    """The endpoints anyone may call without an account (token, registration, survey links) are
+    rate-limited per address, by scope (settings REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]), in the
+    shared cache — so all workers count together."""
+
+
+THROTTLED = [AnonymousThrottle]
 
 
 class FieldErrorSerializer(serializers.Serializer):
@@ -60,6 +73,7 @@ def errors(*statuses: int) -> dict:
         403: "Wrong role",
         404: "Not found, or outside your scope",
         409: "Conflicts with the current state (already voted, changed meanwhile)",
+        429: "Too many requests from you: wait the seconds of the Retry-After header",
     }
     return {s: OpenApiResponse(response=ErrorSerializer, description=described[s]) for s in statuses}
 
@@ -122,6 +136,10 @@ def service_error(error: DjangoValidationError) -> Response:
 
 
 def exception_handler(exc, context):
+    locked = getattr(context.get("request"), "axes_locked_out", False)  # this failure reached the limit
+    if locked or isinstance(exc, AxesBackendPermissionDenied):
+        # django-axes refused a sign-in on the token endpoint: the lock-out's own answer (429).
+        return _locked_out(context["request"])
     if isinstance(exc, DjangoValidationError):
         return service_error(exc)
     if isinstance(exc, (DjangoPermissionDenied, exceptions.PermissionDenied)):
@@ -129,9 +147,14 @@ def exception_handler(exc, context):
         return Response(body("permission_denied", message), status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, Http404):
         return Response(body("not_found", str(exc) or _("Not found.")), status=status.HTTP_404_NOT_FOUND)
-    response = drf_handler(exc, context)
+    response = drf_handler(exc, context)  # sets Retry-After on a throttled request
     if response is None:
         return None
+    if isinstance(exc, exceptions.Throttled):
+        wait = int(exc.wait or 60)
+        message = _("Too many requests. Please wait %(seconds)s seconds, then try again.") % {"seconds": wait}
+        response.data = body("throttled", message)
+        return response
     if isinstance(exc, exceptions.ValidationError):
         fields = _drf_fields(exc.detail)
         first = next((f[0] for f in fields.values() if f), {"code": "invalid", "message": _("Check the fields.")})
@@ -140,6 +163,11 @@ def exception_handler(exc, context):
         detail = exc.detail
         response.data = body(getattr(detail, "code", exc.default_code), str(detail))
     return response
+
+
+def _locked_out(request):
+    """The answer settings.AXES_LOCKOUT_CALLABLE gives (429, Retry-After, the error body)."""
+    return import_string(settings.AXES_LOCKOUT_CALLABLE)(getattr(request, "_request", request))
 
 
 def document_errors(result, generator, request, public):

@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import CursorPage, errors, service_error
+from core.api import THROTTLED, CursorPage, errors, service_error
 from projects.models import Project
 from stakeholders import permissions as stakeholder_permissions
 from stakeholders.notifications import absolute
@@ -275,10 +275,12 @@ class LinkAnswer(APIView):
     """What the printed letter's QR code opens, for an app: no account needed, the link is the key."""
 
     permission_classes = [AllowAny]
+    throttle_classes = THROTTLED
+    throttle_scope = "survey_link"
 
     @extend_schema(
         request=LinkAnswerInSerializer,
-        responses={201: OpenApiResponse(description="Recorded"), **ERRORS},
+        responses={201: OpenApiResponse(description="Recorded"), **ERRORS, **errors(429)},
         summary="Answer a survey with a household's link (no sign-in)",
         description="400 `forged` or `expired` for a bad link, `closed` after the survey; 409 `already_answered`.",
         examples=[

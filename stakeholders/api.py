@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import CursorPage, errors, file_responses, service_error
+from core.api import THROTTLED, CursorPage, errors, file_responses, service_error
 from core.files import DOCUMENT_TYPES, private_file_response
 
 from . import permissions as stakeholder_permissions
@@ -66,7 +66,20 @@ class NotificationList(generics.ListAPIView):
     description="POST username (or phone) and password; use the token as `Authorization: Token <key>`.",
 )
 class TokenView(ObtainAuthToken):
-    pass
+    """A resident's or staff member's API token for a phone, e-mail or username and its password.
+    Wrong passwords count towards the sign-in lock-out (django-axes); the address is rate-limited."""
+
+    throttle_classes = THROTTLED
+    throttle_scope = "sign_in"
+
+    @extend_schema(
+        responses={200: TokenOutSerializer, **errors(400, 429)},
+        summary="Sign in for a token (phone, e-mail or username, and the password)",
+        description="After too many wrong passwords for an account or from an address, 429 `locked_out` for the "
+        "cool-off (Retry-After says how long); too many requests from one address, 429 `throttled`.",
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
 
 # --- notices read and their channels; the committee's claim reviews ---------------------------------------
@@ -196,10 +209,12 @@ class ClaimReject(ClaimReview):
 
 class Register(APIView):
     permission_classes = [permissions.AllowAny]
+    throttle_classes = THROTTLED
+    throttle_scope = "register"
 
     @extend_schema(
         request=RegisterInSerializer,
-        responses={201: TokenOutSerializer, **ERRORS},
+        responses={201: TokenOutSerializer, **ERRORS, **errors(429)},
         summary="Register a resident account; answers its token",
         description="Then claim your household (POST /api/v1/claims/); 400 `identifier_taken` if the phone or "
         "e-mail has an account.",

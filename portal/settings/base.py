@@ -1,5 +1,6 @@
 """Settings shared by every environment. Configuration comes from the environment (12-factor)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -29,6 +30,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "auditlog",
+    # Failed sign-ins counted per account and per address; a locked sign-in cools off (docs/security.md).
+    "axes",
     # Our apps, in dependency order: each imports only the apps before it.
     "stakeholders",
     "projects",
@@ -51,6 +54,8 @@ MIDDLEWARE = [
     # Every change to an audited record (portal/audit.py) is logged with the signed-in user.
     "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: answers a locked-out sign-in with its page (stakeholders.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -86,10 +91,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "stakeholders.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while its account or its address is locked out, before any password check.
+    "axes.backends.AxesStandaloneBackend",
     # Sign in with a phone number, an e-mail address or a username.
     "stakeholders.backends.IdentifierBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Brute force (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or from one
+# address, sign-in is refused (429, a page that says when to retry) for the cool-off; a success
+# resets the account's count. Platform admins unlock in /admin/axes/ or with `manage.py axes_reset`.
+# A community centre behind one address can be listed in AXES_IP_WHITELIST.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "stakeholders.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "stakeholders.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_IP_WHITELIST = env.list("AXES_IP_WHITELIST", default=[]) or None
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False
+
 # Public visitors never get object permissions; guardian's database "anonymous user" is not needed.
 ANONYMOUS_USER_NAME = None
 
@@ -248,6 +269,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # Per address, for the endpoints anyone may call (core.api.AnonymousThrottle); 429 + Retry-After.
+    "DEFAULT_THROTTLE_RATES": {
+        "sign_in": env("THROTTLE_SIGN_IN", default="20/minute"),
+        "register": env("THROTTLE_REGISTER", default="5/hour"),
+        "survey_link": env("THROTTLE_SURVEY_LINK", default="30/minute"),
+    },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
