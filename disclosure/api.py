@@ -4,7 +4,8 @@ office's ledger entries and the contractor's progress posts (multipart photos)."
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated
@@ -89,6 +90,15 @@ class Ledger(APIView):
         request={"application/json": LedgerInSerializer, "multipart/form-data": LedgerInSerializer},
         responses={201: LedgerEntryDocumentSerializer, **ERRORS},
         summary="Record income or expense, with its voucher if multipart (street staff)",
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Any unique string per payment (e.g. a UUID): a request repeated with the same key "
+                "returns the entry the first one recorded, never a second entry.",
+            )
+        ],
         examples=[
             OpenApiExample(
                 "Income",
@@ -132,6 +142,7 @@ class Ledger(APIView):
                 plan_item=_item(project, d["plan_item"]),
                 memo=d["memo"],
                 voucher=d["voucher"],
+                submission_key=request.headers.get("Idempotency-Key", ""),
             )
         except services.ValidationError as error:
             return service_error(error)

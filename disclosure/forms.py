@@ -1,3 +1,7 @@
+"""Forms of money and works: budget, ledger entries and reversals, progress, milestones."""
+
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -80,9 +84,11 @@ class LedgerEntryForm(StyledFormMixin, forms.Form):
         help_text=_("PDF or photo. Kept by the street office; not published."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
     )
+    # A fresh token in every form shown: the same form sent twice records one entry (services).
+    submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, items=(), **kwargs):
-        kwargs.setdefault("initial", {"date": timezone.localdate()})
+        kwargs.setdefault("initial", {"date": timezone.localdate(), "submission_key": uuid.uuid4().hex})
         super().__init__(*args, **kwargs)
         self.fields["plan_item"].queryset = PlanItem.objects.filter(pk__in=[i.pk for i in items])
         labels = {i.pk: f"{i.catalog_item.name} · {i.description}" for i in items}

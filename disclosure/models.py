@@ -131,6 +131,9 @@ class LedgerEntry(models.Model):
         _("voucher"), storage=private_storage, upload_to=UploadPath("ledger-vouchers"), blank=True
     )
     voucher_content_type = models.CharField(_("voucher file type"), max_length=50, blank=True)
+    # The form's (or the API client's Idempotency-Key) token: a repeated submission returns the
+    # entry the first one recorded instead of a second entry. Not part of the published document.
+    submission_key = models.CharField(_("submission key"), max_length=64, blank=True, default="", editable=False)
 
     objects = LedgerEntryQuerySet.as_manager()
 
@@ -140,6 +143,11 @@ class LedgerEntry(models.Model):
         ordering = ["project", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["project", "seq"], name="ledger_seq_unique_per_project"),
+            models.UniqueConstraint(
+                fields=["project", "submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="ledger_submission_once",
+            ),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="ledger_amount_positive"),
             models.CheckConstraint(condition=models.Q(seq__gte=1), name="ledger_seq_from_one"),
             models.CheckConstraint(

@@ -43,6 +43,7 @@ def _append(
     reverses: LedgerEntry | None = None,
     voucher=None,
     voucher_type: str = "",
+    submission_key: str = "",
 ) -> LedgerEntry:
     """Append one entry to the chain. The caller holds the lock on the budget row — the chain
     head — so two entries recorded at once get consecutive numbers and link to each other."""
@@ -76,6 +77,7 @@ def _append(
         hash=entry_hash(document),
         recorded_by=actor,
         voucher_content_type=voucher_type,
+        submission_key=submission_key,
     )
     if voucher:
         entry.voucher.save("voucher", voucher, save=False)
@@ -126,6 +128,22 @@ def _lock_ledger(project: Project, actor: User) -> Budget:
     return budget
 
 
+def _category(budget: Budget, kind: str, source: str, plan_item: PlanItem | None) -> tuple[str, PlanItem | None]:
+    """What an entry is counted under: an income's funding source, an expense's plan item."""
+    if kind == LedgerEntry.Kind.INCOME:
+        if source not in FundingSource.values:
+            raise _ledger_error("source_required", "source")
+        return source, None
+    if kind == LedgerEntry.Kind.EXPENSE:
+        if plan_item is None:
+            raise _ledger_error("item_required", "plan_item")
+        plan = adopted_plan(budget.project)
+        if plan is None or plan_item.version_id != plan.pk:
+            raise _ledger_error("item_not_in_plan", "plan_item")
+        return plan_item.catalog_item.code, plan_item
+    raise _ledger_error("bad_kind", "kind")
+
+
 @by_actor
 @transaction.atomic
 def ledger_record(
@@ -140,9 +158,19 @@ def ledger_record(
     plan_item: PlanItem | None = None,
     memo: str = "",
     voucher=None,
+    submission_key: str = "",
 ) -> LedgerEntry:
-    """Record income (by funding source) or expense (by plan item of the adopted plan)."""
+    """Record income (by funding source) or expense (by plan item of the adopted plan).
+
+    With a `submission_key` (the form's token, the API's Idempotency-Key), a submission repeated —
+    a double tap, a retry after a lost answer, fifty at once — returns the entry the first one
+    recorded: the check runs under the ledger's lock, so concurrent repeats wait and find it."""
     budget = _lock_ledger(project, actor)
+    submission_key = (submission_key or "").strip()[:64]
+    if submission_key:
+        earlier = LedgerEntry.objects.filter(project=budget.project, submission_key=submission_key).first()
+        if earlier is not None:
+            return earlier
     if amount is None or amount <= 0:
         raise _ledger_error("amount_positive", "amount")
     counterparty = (counterparty or "").strip()
@@ -150,19 +178,7 @@ def ledger_record(
         raise _ledger_error("counterparty_required", "counterparty")
     if date > timezone.localdate():
         raise _ledger_error("future_date", "date")
-    if kind == LedgerEntry.Kind.INCOME:
-        if source not in FundingSource.values:
-            raise _ledger_error("source_required", "source")
-        category, plan_item = source, None
-    elif kind == LedgerEntry.Kind.EXPENSE:
-        if plan_item is None:
-            raise _ledger_error("item_required", "plan_item")
-        plan = adopted_plan(budget.project)
-        if plan is None or plan_item.version_id != plan.pk:
-            raise _ledger_error("item_not_in_plan", "plan_item")
-        category = plan_item.catalog_item.code
-    else:
-        raise _ledger_error("bad_kind", "kind")
+    category, plan_item = _category(budget, kind, source, plan_item)
     voucher_type = ""
     if voucher:
         try:
@@ -181,6 +197,7 @@ def ledger_record(
         plan_item=plan_item,
         voucher=voucher,
         voucher_type=voucher_type,
+        submission_key=submission_key,
     )
 
 

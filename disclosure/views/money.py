@@ -63,6 +63,7 @@ def ledger_page(request, code: str):
                     plan_item=data["plan_item"],
                     memo=data["memo"],
                     voucher=data["voucher"],
+                    submission_key=data["submission_key"],
                 )
             except ValidationError as error:
                 form_errors(form, error)
