@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "auditlog",
     # Failed sign-ins counted per account and per address; a locked sign-in cools off (docs/security.md).
     "axes",
+    "csp",
     # Our apps, in dependency order: each imports only the apps before it.
     "stakeholders",
     "projects",
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,6 +100,27 @@ AUTHENTICATION_BACKENDS = [
     "stakeholders.backends.IdentifierBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Content-Security-Policy (django-csp), in every environment so the browser tests see what production
+# sends: scripts, styles, fonts and data only from the portal itself — no inline script or style
+# (the pages have none: static/js/portal.js does what inline code did), no CDN, no framing.
+# Bootstrap's CSS draws its icons from data: URIs; Chart.js and the photos need blob: and data: images.
+# The Django admin (platform admins only) keeps Django's own inline styles: excluded.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # Brute force (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or from one
 # address, sign-in is refused (429, a page that says when to retry) for the cool-off; a success
 # resets the account's count. Platform admins unlock in /admin/axes/ or with `manage.py axes_reset`.

@@ -101,3 +101,21 @@ def test_the_checker_catches_a_real_violation(live_server, browser, axe_violatio
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text id=unlabelled>')")
     assert any(v.startswith("label ") for v in axe_violations(page))
     page.close()
+
+
+def test_the_csp_watch_catches_an_inline_script(live_server, browser):
+    """The Content-Security-Policy is sent (it refuses inline script), and the browser tests' watch
+    sees the refusal: a page that broke the policy would fail its test."""
+    page = browser.new_page()
+    response = page.goto(live_server.url + "/disclosure/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.pwned = 1';"
+        " document.body.append(s); }"
+    )
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.pwned") is None  # refused
+    assert any("Content Security Policy" in v for v in browser.csp_violations)
+    browser.csp_violations.clear()  # this test caused it on purpose
+    page.close()
