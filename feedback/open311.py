@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework.authtoken.models import Token
 
 from projects.models import Project
 from stakeholders import permissions as stakeholder_permissions
+from stakeholders.api_tokens import user_of_key
 
 from . import services
 from .lifecycle import CONFIDENTIAL_CATEGORIES, OPEN_STATUSES, ROUTES
@@ -229,8 +229,7 @@ def _user_from_token(request):
     header = request.headers.get("Authorization", "")
     if header.startswith("Token "):
         key = header[6:].strip()
-    token = Token.objects.select_related("user").filter(key=key).first() if key else None
-    return token.user if token and token.user.is_active else None
+    return user_of_key(key)
 
 
 def _create(request, fmt: str):

@@ -12,6 +12,7 @@ from stakeholders import api as stakeholders_api
 api_v1 = [
     path("auth/token/", stakeholders_api.TokenView.as_view(), name="api-token"),
     path("auth/register/", stakeholders_api.Register.as_view(), name="api-register"),
+    path("auth/logout/", stakeholders_api.Logout.as_view(), name="api-logout"),
     path("claims/", stakeholders_api.Claims.as_view(), name="api-claims"),
     path("estates/", stakeholders_api.EstateList.as_view(), name="api-estates"),
     path("notifications/", stakeholders_api.NotificationList.as_view(), name="api-notifications"),

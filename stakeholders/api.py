@@ -4,9 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -79,7 +78,21 @@ class TokenView(ObtainAuthToken):
         "cool-off (Retry-After says how long); too many requests from one address, 429 `throttled`.",
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = services.api_token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+class Logout(APIView):
+    @extend_schema(
+        request=None,
+        responses={204: OpenApiResponse(description="The token no longer works"), **errors(401)},
+        summary="Sign out: revoke the token this request was made with",
+    )
+    def post(self, request):
+        services.api_tokens_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- notices read and their channels; the committee's claim reviews ---------------------------------------
@@ -241,7 +254,7 @@ class Register(APIView):
             )
         except services.ValidationError as error:
             return service_error(error)
-        return Response({"token": Token.objects.create(user=user).key}, status=status.HTTP_201_CREATED)
+        return Response({"token": services.api_token_issue(user=user).key}, status=status.HTTP_201_CREATED)
 
 
 class Claims(APIView):

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from core.files import UploadPath, private_storage
 
@@ -31,6 +32,17 @@ class User(AbstractUser):
             return self.resident.masked_name
         except Resident.DoesNotExist:
             return self.get_full_name() or self.first_name or self.username
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self._password_changed = self.pk is not None
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if getattr(self, "_password_changed", False):
+            # A new password (changed, or reset by e-mail) ends every API token made with the old one.
+            self._password_changed = False
+            Token.objects.filter(user=self).delete()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
+from rest_framework.authtoken.models import Token
 
 from core.errors import errors_for
 from core.files import check_upload
@@ -417,3 +418,19 @@ def user_set_care_mode(*, user: User, on: bool) -> User:
     user.care_mode = bool(on)
     user.save(update_fields=["care_mode"])
     return user
+
+
+# ---------------------------------------------------------------------------------------------
+# API tokens (stakeholders/api_tokens.py): a fresh one at every sign-in, revoked at logout and
+# whenever the password changes.
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> Token:
+    """A new token for `user`; the one they had stops working."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+def api_tokens_revoke(*, user: User) -> int:
+    return Token.objects.filter(user=user).delete()[0]

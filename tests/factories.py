@@ -185,3 +185,11 @@ def build_city() -> SimpleNamespace:
     c.owner_b1 = verified_owner(c.homes_b1[0])
     c.pending_b1 = claim(ResidentFactory(), c.homes_b1[1])
     return c
+
+
+def login(client, username: str, password: str) -> bool:
+    """Sign in through the sign-in page, as a person does (django-axes, which counts failures per
+    request, refuses Django's request-less `client.login`)."""
+    from django.urls import reverse
+
+    return client.post(reverse("login"), {"username": username, "password": password}).status_code == 302

@@ -3,6 +3,7 @@ ledger JSON, and the contractors' ratings."""
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -59,11 +60,12 @@ def estates(request):
 
 PROJECTS_PER_PAGE = 30
 LEDGER_PER_PAGE = 100
+CODE_MAX_LENGTH = Project._meta.get_field("code").max_length
 
 
 @require_safe
 def index(request):
-    street = request.GET.get("street", "")
+    street = params.text(request.GET.get("street"), max_length=40)
     status = request.GET.get("status", "")
     status = status if status in pub.PUBLIC_STATUSES else ""
     q = params.text(request.GET.get("q"), max_length=100)
@@ -91,7 +93,9 @@ def index(request):
             },
         )
 
-    key = f"index:{_city_revision()}:{query}:{page_number}"
+    # The filters people type go into the key as a digest: bounded, whatever was sent.
+    digest = hashlib.sha256(f"{query}|{page_number}".encode()).hexdigest()[:32]
+    key = f"index:{_city_revision()}:{digest}"
     if _same_for_everyone(request):
         return _whole_page(
             request,
@@ -198,6 +202,8 @@ def project(request, code: str):
     """Anonymous visitors get the whole page from the cache in one round trip and no query (kept
     DISCLOSURE_REVISION_SECONDS, deleted by project_touch); signed-in users the cached body inside
     their own header."""
+    if len(code) > CODE_MAX_LENGTH:  # no project has such a code: no cache key is built from it
+        raise Http404(_("No published project has this code."))
     if _same_for_everyone(request):
         key = public_page_key(code, translation.get_language())
         near = near_cache()

@@ -280,10 +280,12 @@ SURVEY_BATCH_SIZE = env.int("SURVEY_BATCH_SIZE", default=500)
 SURVEY_LINK_MAX_AGE_DAYS = env.int("SURVEY_LINK_MAX_AGE_DAYS", default=60)
 
 # The API (/api/v1/, docs/api.md): the same services and permissions.py as the pages.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",  # with CSRF, for the browser
-        "rest_framework.authentication.TokenAuthentication",  # "Authorization: Token <key>", for apps
+        # "Authorization: Token <key>", for apps; the token expires after API_TOKEN_DAYS (stakeholders/api_tokens.py).
+        "stakeholders.api_tokens.ExpiringTokenAuthentication",
     ],
     # Signed in unless a view says otherwise (the public ones are listed in docs/api.md and tested);
     # what each person may do is still asked of the apps' permissions.py.

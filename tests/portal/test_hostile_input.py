@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import itertools
 import re
+import warnings
 
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -143,6 +145,10 @@ def test_no_hostile_value_gets_a_server_error_anywhere(city, world):  # noqa: F8
     targets = urls(world)
     assert len(targets) > 100  # the walk found the URL conf
     failures, sent = [], 0
+    # Nor may what was sent grow a cache key without bound (it would fill the shared cache).
+    caught = warnings.catch_warnings(record=True)
+    long_keys = caught.__enter__()
+    warnings.simplefilter("always", CacheKeyWarning)
     for who, method, value in PLAN:
         client = Client(raise_request_exception=False)
         if users[who] is not None:
@@ -155,8 +161,10 @@ def test_no_hostile_value_gets_a_server_error_anywhere(city, world):  # noqa: F8
             sent += 1
             if answer.status_code >= 500:
                 failures.append((method, url, repr(value[:20]), answer.status_code, who))
+    caught.__exit__(None, None, None)
     assert sent == len(PLAN) * len(targets)
     assert failures == []
+    assert [str(w.message)[:120] for w in long_keys if issubclass(w.category, CacheKeyWarning)] == []
 
 
 @pytest.mark.django_db

@@ -65,7 +65,7 @@ def test_demo_city_has_every_role_and_realistic_places(client):
     assert Council.objects.get(estate__code="taoyuan-xq").members.count() >= 3
     assert Ownership.objects.pending().exists() and Ownership.objects.filter(status="rejected").exists()
     for username, password, _what in demo.seed_demo_city().accounts:
-        assert client.login(username=username, password=password), username
+        assert f.login(client, username, password), username
         assert client.get("/").status_code == 200
         client.logout()
 
@@ -141,7 +141,7 @@ def test_demo_projects_cover_every_stage(client):
     # the demo resident can still vote in the open plan vote, and the 解放路 owner in the willingness vote
     for phone, purpose in [("13807710001", "plan"), ("13807710025", "willingness")]:
         vote = Vote.objects.get(status="open", purpose=purpose)
-        client.login(username=phone, password=demo.DEMO_PASSWORD)
+        f.login(client, phone, demo.DEMO_PASSWORD)
         voter = selectors.voter_of(Resident.objects.get(phone=phone).user, vote)
         assert voter is not None and not hasattr(voter, "ballot")
         page = client.get(reverse("projects:vote", args=[vote.code])).content.decode()

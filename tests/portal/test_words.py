@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from portal import demo
+from tests import factories as f
 from tests.portal.crawl import crawl, visible_text
 
 pytestmark = pytest.mark.postgres
@@ -68,7 +69,7 @@ def test_no_page_or_report_shows_a_code_where_a_person_reads_a_word(client):
     for role in ROLES:
         client.logout()
         if role != "-":
-            assert client.login(username=role, password=demo.DEMO_PASSWORD), role
+            assert f.login(client, role, demo.DEMO_PASSWORD), role
         for path, response in crawl(client, limit=120):
             assert response.status_code < 500, (role, path)
             if response.status_code != 200 or OPEN_DATA.search(path):
@@ -101,7 +102,7 @@ def test_no_role_is_shown_a_link_that_answers_forbidden(client):
     for role in ROLES:
         client.logout()
         if role != "-":
-            client.login(username=role, password=demo.DEMO_PASSWORD)
+            f.login(client, role, demo.DEMO_PASSWORD)
         for path, response in crawl(client, limit=120):
             if response.status_code == 403:
                 forbidden.setdefault(role, []).append(path)

@@ -27,14 +27,14 @@ def test_register_with_phone_normalizes_and_signs_in_by_phone(client):
     user = services.resident_register(name="张三", identifier="+86 138-0771-0099", password=f.PASSWORD)
     assert user.username == "13807710099"
     assert user.resident.phone == "13807710099"
-    assert client.login(username="138 0771 0099", password=f.PASSWORD)
+    assert f.login(client, "138 0771 0099", f.PASSWORD)
 
 
 @pytest.mark.django_db
 def test_register_with_email_signs_in_by_email_case_insensitive(client):
     user = services.resident_register(name="李四", identifier="Li.Si@Example.cn", password=f.PASSWORD)
     assert user.email == "li.si@example.cn" and user.resident.phone is None
-    assert client.login(username="LI.SI@example.cn", password=f.PASSWORD)
+    assert f.login(client, "LI.SI@example.cn", f.PASSWORD)
 
 
 @pytest.mark.django_db
