@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -49,8 +49,9 @@ def test_signing_in_again_gives_a_new_token_and_ends_the_old(resident):
 def test_a_token_expires_after_its_lifetime(resident, settings):
     token = token_for()
     Token.objects.filter(key=token).update(created=timezone.now() - timedelta(days=settings.API_TOKEN_DAYS, minutes=1))
-    answer = me(token)
-    assert refused(answer) and answer.json()["code"] == "token_expired"
+    with translation.override("zh-hans"):
+        answer = me(token)
+    assert refused(answer) and answer.json()["code"] == "token_expired" and "重新登录" in answer.json()["message"]
     assert not Token.objects.filter(key=token).exists()  # and it is gone
 
 

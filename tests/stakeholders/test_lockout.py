@@ -110,3 +110,11 @@ def test_registration_from_one_address_is_rate_limited_and_documented(db):
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
     for path in ("/api/v1/auth/register/", "/api/v1/auth/token/", "/api/v1/surveys/answers/"):
         assert "429" in paths[path]["post"]["responses"], path
+
+
+def test_the_locked_out_page_keeps_its_query_budget(resident, django_assert_max_num_queries):
+    client = Client(REMOTE_ADDR="10.0.8.1")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, PHONE, "wrong")
+    with django_assert_max_num_queries(9):  # the lock checks (account, address), the page; flat
+        assert sign_in(client, PHONE, f.PASSWORD).status_code == 429
