@@ -6,7 +6,7 @@ Django's DummyCache, so every public page is built from the database (the "cold"
 """
 
 from portal.settings.base import *  # noqa: F401,F403
-from portal.settings.base import LOGGING, env
+from portal.settings.base import LOGGING, env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="bench-only-secret-key-never-used-in-production-0123456789")
@@ -25,7 +25,7 @@ if env.bool("BENCH_COLD", default=False):
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": BENCH_REDIS_URL},
+        "default": redis_cache(BENCH_REDIS_URL),  # the portal's own (fail-soft) Redis cache
         "near": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "near", "TIMEOUT": 2},
     }
 

@@ -1,7 +1,14 @@
 """Input no page can use is refused at the door with a 400, before any view or query sees it."""
 
-from django.http import HttpResponseBadRequest
-from django.utils.translation import gettext as _
+from django.core.exceptions import BadRequest
+from django.utils.translation import gettext_lazy as _
+
+
+class InvalidCharacter(BadRequest):
+    """A 400 whose message a person may read (the project's handler400 shows it in the page's,
+    the API's or Open311's own error format)."""
+
+    message = _("The request contains an invalid character.")
 
 
 class RefuseNulMiddleware:
@@ -16,5 +23,5 @@ class RefuseNulMiddleware:
         if "\x00" in request.path or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
-            return HttpResponseBadRequest(_("The request contains an invalid character."), content_type="text/plain")
+            raise InvalidCharacter(InvalidCharacter.message)
         return self.get_response(request)

@@ -24,14 +24,23 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .files import BOMB_ERRORS, IMAGE_TYPES, UPLOAD_ERRORS, check_pixels, check_upload, too_many_pixels
+from .files import (
+    BOMB_ERRORS,
+    IMAGE_TYPES,
+    JPEG,
+    PNG,
+    UPLOAD_ERRORS,
+    WEBP,
+    check_pixels,
+    check_upload,
+    too_many_pixels,
+)
 
 FULL_MAX_SIDE = 2048
 THUMB_MAX_SIDE = 480
 FULL_QUALITY = 85
 THUMB_QUALITY = 80
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
-JPEG = "image/jpeg"
 
 
 # What Pillow raises on a corrupt, truncated or unsupported file while decoding it.
@@ -129,6 +138,43 @@ def _encode(image: Image.Image, quality: int) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
     return buffer.getvalue()
+
+
+DOCUMENT_QUALITY = 92
+_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
+
+
+def document_without_metadata(uploaded, content_type: str):
+    """A document that is an image (an ownership proof, a ballot scan, a voucher) re-encoded at its
+    own size and in its own format, upright, with no EXIF, XMP, comment or ICC profile: the people
+    who check it (community staff, the street office) need the page, not where or on which phone it
+    was photographed. Call after core.files.check_upload, which bounds its size and pixels. A PDF is
+    returned unchanged (its own metadata is not rewritten: see docs/security.md)."""
+    uploaded.seek(0)
+    if content_type not in _FORMATS:
+        return uploaded
+    fmt = _FORMATS[content_type]
+    try:
+        with Image.open(uploaded) as source:
+            check_pixels(source.size)
+            source.load()
+            image = _to_rgb_or_rgba(ImageOps.exif_transpose(source))
+    except ValidationError:
+        raise
+    except BOMB_ERRORS:
+        raise too_many_pixels(None) from None
+    except _DECODE_ERRORS:
+        raise ValidationError(UPLOAD_ERRORS["broken_image"], code="broken_image") from None
+    if fmt == "JPEG" or image.mode == "RGB":
+        clean = _flatten(image)
+    else:  # PNG or WebP with transparency: a fresh RGBA canvas, so its `info` is empty too
+        clean = Image.new("RGBA", image.size)
+        clean.paste(image)
+    assert not clean.info, "a document image must not carry metadata"
+    buffer = io.BytesIO()
+    params = {"quality": DOCUMENT_QUALITY} if fmt in ("JPEG", "WEBP") else {}
+    clean.save(buffer, format=fmt, **params)
+    return ContentFile(buffer.getvalue(), name=uploaded.name)
 
 
 def process_photos(uploads, *, field: str = "photos") -> list[ProcessedPhoto]:

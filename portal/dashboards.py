@@ -24,7 +24,8 @@ from feedback.models import Complaint
 from projects import selectors as project_selectors
 from projects.models import Award, FundingSource, Need, PlanVersion, Project, Vote, Voter
 from stakeholders import selectors
-from stakeholders.models import Building, Estate, Household, Organization, Ownership
+from stakeholders.models import Building, Delivery, Estate, Household, Organization, Ownership
+from stakeholders.permissions import RESENDABLE
 from stakeholders.viewer import Viewer, viewer_of
 
 LIST = 8  # rows of each "waiting for you" list
@@ -418,6 +419,10 @@ def build(viewer) -> dict:
     if "bureau" in roles or "admin" in roles:
         context["city"] = city_block()
         context["overview"] = city_overview()
+    if "admin" in roles:
+        # Messages whose sender stopped mid-call, or that failed every attempt: the admin checks the
+        # gateway's records and sends them again from the admin (an action).
+        context["deliveries_to_check"] = Delivery.objects.filter(status__in=RESENDABLE).count()
     if "contractor" in roles or "supervisor" in roles:
         context["works"] = contractor_work(viewer)
     if roles:

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files import File
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from .exports import xlsx_write
@@ -73,6 +74,30 @@ def export_job_fail(*, job_id, error: str) -> None:
     ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.Status.DONE).update(
         status=ExportJob.Status.FAILED, error=error[:500]
     )
+
+
+def export_job_send(*, job_id, send) -> bool:
+    """Hand a queued job to the broker (`send` answers whether it got there) and note when."""
+    if not send(str(job_id)):
+        return False
+    ExportJob.objects.filter(pk=job_id).update(sent_at=timezone.now())
+    return True
+
+
+def exports_sweep(*, send, now=None) -> dict[str, int]:
+    """The beat job: send again the queued jobs that never reached the broker (it was away) or
+    whose message was lost; a job no worker started within EXPORT_GIVE_UP_MINUTES fails, so its
+    page says so instead of waiting for ever."""
+    now = now or timezone.now()
+    queued = ExportJob.objects.filter(status=ExportJob.Status.QUEUED)
+    failed = queued.filter(created_at__lt=now - timedelta(minutes=settings.EXPORT_GIVE_UP_MINUTES)).update(
+        status=ExportJob.Status.FAILED, error=f"no worker started it within {settings.EXPORT_GIVE_UP_MINUTES} minutes"
+    )
+    unsent = queued.filter(created_at__lt=now - timedelta(minutes=1)).filter(
+        Q(sent_at__isnull=True) | Q(sent_at__lt=now - timedelta(minutes=settings.EXPORT_RESEND_MINUTES))
+    )
+    sent = sum(export_job_send(job_id=pk, send=send) for pk in unsent.values_list("pk", flat=True)[:500])
+    return {"sent": sent, "failed": failed}
 
 
 def exports_purge(*, now=None) -> int:

@@ -37,6 +37,8 @@ class ExportJob(models.Model):
     file = models.FileField(_("file"), storage=private_storage, upload_to=export_path, blank=True)
     error = models.CharField(_("error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # When the job reached the broker; empty while the broker was away (the beat sweep sends it).
+    sent_at = models.DateTimeField(_("sent to a worker at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.tasks import enqueue
 from stakeholders.audit import by_actor
 
 from . import permissions
-from .export_jobs import export_job_build, export_job_fail, exports_purge  # noqa: F401  (re-exported)
+from .export_jobs import export_job_build, export_job_fail, export_job_send, exports_purge  # noqa: F401  (re-exported)
 from .models import ExportJob
 from .reports import REPORTS, Filters
 from .tasks import build_export
@@ -35,5 +36,6 @@ def export_job_start(*, actor, report: str, filters: Filters, language: str = ""
         report=report,
         filters={**filters.as_json(), "language": language or settings.LANGUAGE_CODE},
     )
-    transaction.on_commit(lambda: build_export.delay(str(job.pk)))
+    # A broker that is away leaves the job queued and unsent: the beat sweep sends it later.
+    transaction.on_commit(lambda: export_job_send(job_id=job.pk, send=lambda pk: enqueue(build_export, pk)))
     return job

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from core.tasks import RETRY
+from core.tasks import RETRY, enqueue
 
 from . import export_jobs
 
@@ -23,3 +23,9 @@ def build_export(self, job_id: str) -> str:
 @shared_task(acks_late=True)
 def purge_exports() -> int:
     return export_jobs.exports_purge()
+
+
+@shared_task(acks_late=True)
+def sweep_exports() -> dict:
+    """Beat: send the jobs the broker missed; fail the ones no worker started in time."""
+    return export_jobs.exports_sweep(send=lambda pk: enqueue(build_export, pk))

@@ -36,4 +36,5 @@ urlpatterns = [
     path("api/", include(api_urls.schema)),
     path("open311/v2/", include(api_urls.open311_v2)),
 ]
+handler400 = "portal.views.bad_request"
 handler404 = "portal.views.not_found"

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.files import private_file_response
+from core.middleware import InvalidCharacter
 from feedback.open311 import error_for_path
 
 from . import dashboards, permissions, selectors, services
@@ -128,7 +130,7 @@ def export_job(request, pk):
     job = selectors.export_job_for(request.user, pk)
     if job is None:
         raise Http404
-    context = {"job": job, "report": REPORTS.get(job.report)}
+    context = {"job": job, "report": REPORTS.get(job.report), "give_up_minutes": settings.EXPORT_GIVE_UP_MINUTES}
     if request.headers.get("HX-Request"):
         return render(request, "portal/_export_job.html", context)
     return render(request, "portal/export_job.html", context)
@@ -194,6 +196,21 @@ def favicon(request):
     """For clients that ask for /favicon.ico without reading the page's <link rel="icon">."""
 
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+def bad_request(request, exception=None):
+    """400 in the format of where it was asked: the API's error body, Open311's, or a page. Only
+    the portal's own refusals (core.middleware.InvalidCharacter) say more than "bad request"."""
+    message = str(exception.message) if isinstance(exception, InvalidCharacter) else _("The request is not valid.")
+    if request.path.startswith("/open311/"):
+        return error_for_path(request.path, 400, message)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "bad_request", "message": message, "fields": {}},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def not_found(request, exception=None):

@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
+from . import permissions
 from .models import (
     Building,
     Community,
@@ -20,7 +21,7 @@ from .models import (
     Street,
     User,
 )
-from .services import membership_add, membership_remove, organization_create
+from .services import deliveries_resend, membership_add, membership_remove, organization_create
 
 
 class MembershipInline(admin.TabularInline):
@@ -190,14 +191,32 @@ class DeliveryAdmin(admin.ModelAdmin):
     """The e-mail/SMS outbox: what was sent, what failed, what is `unknown` (its sender died
     mid-call; check the gateway's records before sending it again by hand)."""
 
-    list_display = ["created_at", "channel", "kind", "status", "attempts", "sent_at", "user"]
+    list_display = ["created_at", "channel", "kind", "status", "attempts", "sent_at", "resent_at", "user"]
     list_filter = ["status", "channel", "kind"]
     search_fields = ["user__username", "key"]
     list_select_related = ["user"]
     readonly_fields = [f.name for f in Delivery._meta.fields]
+    actions = ["resend"]
 
     def has_add_permission(self, request):
         return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not permissions.may_resend_deliveries(request.user):
+            actions.pop("resend", None)
+        return actions
+
+    @admin.action(description=_("Send again (check the gateway's records first: an unknown message may have arrived)"))
+    def resend(self, request, queryset):
+        chosen = list(queryset.values_list("pk", flat=True))
+        sent = deliveries_resend(ids=chosen, actor=request.user)
+        self.message_user(
+            request,
+            _("%(sent)s of %(chosen)s messages will be sent again; pending, sending and sent ones are left alone.")
+            % {"sent": sent, "chosen": len(chosen)},
+            messages.SUCCESS if sent else messages.WARNING,
+        )
 
 
 @admin.register(NotificationPreference)

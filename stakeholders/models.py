@@ -608,6 +608,16 @@ class Delivery(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     error = models.CharField(_("last error"), max_length=500, blank=True)
+    # A platform admin sent an `unknown` or `failed` message again (after checking the gateway).
+    resent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent again by"),
+    )
+    resent_at = models.DateTimeField(_("sent again at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("e-mail or SMS")

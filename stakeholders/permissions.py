@@ -63,6 +63,20 @@ def is_platform_admin(user) -> bool:
     return viewer_of(user).is_admin
 
 
+RESENDABLE = ("unknown", "failed")
+
+
+def may_resend_deliveries(user) -> bool:
+    return is_platform_admin(user)
+
+
+def can_resend_delivery(user, delivery) -> bool:
+    """Send a message again by hand: platform admins, for a message whose sender stopped mid-call
+    (`unknown`: it may or may not have arrived — the admin checks the gateway first) or that
+    failed every attempt. Never a pending, sending or sent one (the at-most-once rule)."""
+    return may_resend_deliveries(user) and delivery.status in RESENDABLE
+
+
 def can_open_any_private_file(user) -> bool:
     """The admin's file links (proofs, scans, vouchers, photos): platform admins only."""
     return is_platform_admin(user)

@@ -8,7 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401  (callers catch services.ValidationError)
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.urls import reverse
@@ -19,6 +19,8 @@ from rest_framework.authtoken.models import Token
 
 from core.errors import errors_for
 from core.files import check_upload
+from core.photos import document_without_metadata
+from core.tasks import enqueue
 
 from . import permissions
 from .audit import by_actor
@@ -40,14 +42,12 @@ from .models import (
     User,
 )
 from .notifications import Notice, message_text, preference_pairs, wanted_channels
+from .registration import ERRORS as REGISTRATION_ERRORS
+from .registration import identifier_taken, parse_identifier, resident_register  # noqa: F401  (re-exported)
 from .tasks import send_deliveries
-from .text import PHONE_RE, normalize_phone
 
 ERRORS = {
-    "identifier_invalid": _("Enter a mainland mobile number (11 digits, starting with 1) or an e-mail address."),
-    "identifier_taken": _(
-        "An account with this phone number or e-mail already exists. Sign in, or reset your password."
-    ),
+    **REGISTRATION_ERRORS,
     "duplicate_claim": _(
         "You have already claimed this household. Its claim is pending or verified; see your home page."
     ),
@@ -69,51 +69,6 @@ _error = errors_for(ERRORS)
 
 
 # ---------------------------------------------------------------------------------------------
-# Residents
-
-
-def parse_identifier(value: str) -> tuple[str, str]:
-    """('phone'|'email', normalized value) for what a resident typed to register or sign in."""
-    value = (value or "").strip()
-    phone = normalize_phone(value)
-    if PHONE_RE.match(phone):
-        return "phone", phone
-    if "@" in value and "." in value.rsplit("@", 1)[-1] and " " not in value:
-        return "email", value.lower()
-    raise _error("identifier_invalid")
-
-
-def identifier_taken(kind: str, value: str) -> bool:
-    if kind == "phone":
-        return Resident.objects.filter(phone=value).exists() or User.objects.filter(username=value).exists()
-    return User.objects.filter(email__iexact=value).exists() or User.objects.filter(username__iexact=value).exists()
-
-
-@transaction.atomic
-def resident_register(*, name: str, identifier: str, password: str, is_party_member: bool = False) -> User:
-    """Create a user with a Resident profile. The phone or e-mail is also the username."""
-    try:
-        kind, value = parse_identifier(identifier)
-    except ValidationError as error:
-        raise ValidationError({"identifier": error}) from None
-    if identifier_taken(kind, value):
-        raise _error("identifier_taken", "identifier")
-    user = User(username=value, email=value if kind == "email" else "")
-    user.set_password(password)
-    resident = Resident(name=name.strip(), phone=value if kind == "phone" else None, is_party_member=is_party_member)
-    try:
-        with transaction.atomic():
-            user.full_clean(exclude=["password"])
-            user.save()
-            resident.user = user
-            resident.full_clean()
-            resident.save()
-    except IntegrityError:  # a concurrent sign-up with the same phone or e-mail
-        raise _error("identifier_taken", "identifier") from None
-    return user
-
-
-# ---------------------------------------------------------------------------------------------
 # Ownership claims
 
 
@@ -131,7 +86,7 @@ def ownership_claim(*, resident: Resident, household: Household, proof) -> Owner
         proof_name=checked.original_name,
         proof_content_type=checked.content_type,
     )
-    ownership.proof = proof
+    ownership.proof = document_without_metadata(proof, checked.content_type)
     ownership.full_clean(exclude=["proof"], validate_constraints=False)
     try:
         with transaction.atomic():
@@ -359,8 +314,25 @@ def notify_each(*, notices: list[Notice], send: bool = True, batch: uuid.UUID | 
     if not deliveries:
         return None
     if send:
-        transaction.on_commit(lambda: send_deliveries.delay(str(batch)))
+        transaction.on_commit(lambda: enqueue(send_deliveries, str(batch)))  # else the sweep sends them
     return batch
+
+
+@by_actor
+@transaction.atomic
+def deliveries_resend(*, ids, actor) -> int:
+    """Send again, by hand, the chosen messages that may be resent (permissions.can_resend_delivery,
+    decided on the locked rows); the others are left alone. Returns how many were queued."""
+    if not permissions.may_resend_deliveries(actor):
+        raise PermissionDenied(_("Only platform administrators send messages again."))
+    rows = Delivery.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk")
+    chosen = [row for row in rows if permissions.can_resend_delivery(actor, row)]
+    Delivery.objects.filter(pk__in=[row.pk for row in chosen]).update(
+        status=Delivery.Status.PENDING, resent_by=actor, resent_at=timezone.now(), error=""
+    )
+    for batch in {str(row.batch) for row in chosen}:
+        transaction.on_commit(lambda batch=batch: enqueue(send_deliveries, batch))  # else the sweep sends them
+    return len(chosen)
 
 
 def _phone_of(user) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.errors import errors_for
 from core.files import DOCUMENT_TYPES, check_upload
+from core.photos import document_without_metadata
 from projects.models import FundingSource, PlanItem, Project
 from projects.revision import project_touch
 from stakeholders.audit import by_actor
@@ -183,6 +184,7 @@ def ledger_record(
     if voucher:
         try:
             voucher_type = check_upload(voucher, allowed=DOCUMENT_TYPES).content_type
+            voucher = document_without_metadata(voucher, voucher_type)
         except ValidationError as error:
             raise ValidationError({"voucher": error}) from None
     return _append(

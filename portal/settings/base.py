@@ -189,14 +189,21 @@ DISCLOSURE_CACHE_SECONDS = env.int("DISCLOSURE_CACHE_SECONDS", default=600)
 DISCLOSURE_REVISION_SECONDS = env.int("DISCLOSURE_REVISION_SECONDS", default=30)
 
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
-        }
+# When Redis stops answering, the cache answers as an empty one (pages are built from the database)
+# and is not tried again for this many seconds (core/cache.py).
+CACHE_RETRY_SECONDS = env.int("CACHE_RETRY_SECONDS", default=5)
+
+
+def redis_cache(url: str) -> dict:
+    return {
+        "BACKEND": "core.cache.FailSoftRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each process keeps the hottest public pages a moment in its own memory, in front of Redis (one
@@ -241,6 +248,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-deliveries": {"task": "stakeholders.tasks.sweep_deliveries", "schedule": 60.0},
     # Delete export files past EXPORT_KEEP_HOURS.
     "purge-exports": {"task": "portal.tasks.purge_exports", "schedule": 3600.0},
+    # Send export jobs the broker missed (it was away); fail those no worker started in time.
+    "sweep-exports": {"task": "portal.tasks.sweep_exports", "schedule": 60.0},
 }
 
 # --- Notifications: in-app always; e-mail and SMS as each user prefers ----------------------------
@@ -348,3 +357,7 @@ AUDITLOG_DISABLE_REMOTE_ADDR = env.bool("AUDITLOG_DISABLE_REMOTE_ADDR", default=
 AUDITLOG_STORE_JSON_CHANGES = True
 # XLSX exports built by a Celery job are kept this long for their requester, then deleted.
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=72)
+# A queued job whose message was lost is sent again after this long; one that no worker started
+# within EXPORT_GIVE_UP_MINUTES fails (its page says so; the requester starts it again).
+EXPORT_RESEND_MINUTES = env.int("EXPORT_RESEND_MINUTES", default=10)
+EXPORT_GIVE_UP_MINUTES = env.int("EXPORT_GIVE_UP_MINUTES", default=60)

@@ -10,7 +10,7 @@ import psycopg
 import redis
 
 from .base import *  # noqa: F401,F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, env, redis_cache
 
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789abcdef"
 DEBUG = False
@@ -56,8 +56,12 @@ else:
 CELERY_BROKER_URL = REDIS_TEST_URL if TEST_SERVICES["redis"] else ""
 # A test that starts a real worker runs it with CELERY_TASK_ALWAYS_EAGER=false in its environment.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# A process started by a test (tests/portal/test_redis_outage.py) may use a Redis cache as production
+# does; the suite itself keeps a per-process one.
+CACHE_REDIS_URL = env("TEST_CACHE_REDIS_URL", default="")
+LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": redis_cache(CACHE_REDIS_URL) if CACHE_REDIS_URL else LOCMEM,
     "near": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "near", "TIMEOUT": 2},
 }
 

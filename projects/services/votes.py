@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import errors_for
 from core.files import check_upload
+from core.photos import document_without_metadata
 from stakeholders.audit import by_actor
 from stakeholders.models import Household, Notification, Ownership, User
 from stakeholders.services import notify
@@ -267,7 +268,7 @@ def ballot_record_paper(*, vote: Vote, voter: Voter, choice: str, scan, actor: U
         channel=Ballot.Channel.PAPER,
         actor=actor,
         duplicate_code="paper_already_voted",
-        scan=scan,
+        scan=document_without_metadata(scan, checked.content_type),
         scan_content_type=checked.content_type,
     )
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from disclosure import services
+from portal.settings.base import redis_cache
 from projects import services as project_services
 from projects.models import Vote
 from tests import factories as f
@@ -208,13 +209,7 @@ def _main(response) -> str:
 def test_pages_are_cached_in_redis_and_change_as_soon_as_a_service_changes_the_project(client, city, busy, settings):
     from django.core.cache import caches
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": settings.REDIS_TEST_URL,
-            "KEY_PREFIX": "disclosure-test",
-        }
-    }
+    settings.CACHES = {"default": {**redis_cache(settings.REDIS_TEST_URL), "KEY_PREFIX": "disclosure-test"}}
     caches["default"].clear()
     url = reverse("disclosure:project", args=[busy.project.code])
     first = _main(client.get(url))

@@ -170,5 +170,11 @@ def test_no_hostile_value_gets_a_server_error_anywhere(city, world):  # noqa: F8
 @pytest.mark.django_db
 def test_a_nul_in_the_query_string_is_a_plain_400(client, city):
     answer = client.get("/disclosure/", {"q": "屋面\x00"})
-    assert answer.status_code == 400 and "无效字符" in answer.content.decode()
+    assert answer.status_code == 400 and "无效字符" in answer.content.decode() and "<h1" in answer.content.decode()
+    # Each in its own format: the API's error body, Open311's list of errors.
+    api = client.get("/api/v1/projects/", {"q": "\x00"})
+    assert api.status_code == 400 and api["Content-Type"] == "application/json"
+    assert api.json()["code"] == "bad_request" and "无效字符" in api.json()["message"]
+    open311 = client.get("/open311/v2/requests.json", {"status": "\x00"})
+    assert open311.status_code == 400 and open311.json()[0]["code"] == 400
     assert client.get("/disclosure/", {"year": "99999999999"}).status_code == 200  # no such year: no filter

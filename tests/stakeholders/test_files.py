@@ -151,3 +151,106 @@ def test_image_bombs_get_400_on_proofs_vouchers_scans_and_need_photos(city):
             vote=vote, voter=voter, choice="agree", actor=city.comm_a1_staff, scan=bomb()
         )
     assert codes(error.value) == {"too_many_pixels"}
+
+
+LEAKS = (b"Exif", b"GPS", b"Canon", b"EOS R5", b"SN-0123456789", b"2024:05:01", b"SecretPhoneApp", b"Zhang San")
+
+
+def phone_png() -> bytes:
+    """A PNG screenshot or scan app's output: EXIF (with GPS) and a text chunk naming the owner."""
+    from PIL import ExifTags, PngImagePlugin
+
+    from tests.stakeholders.test_photos import two_halves
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Canon"
+    exif.get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitudeRef] = "N"
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Author", "home of Zhang San")
+    buffer = io.BytesIO()
+    two_halves().save(buffer, format="PNG", exif=exif, pnginfo=text)
+    return buffer.getvalue()
+
+
+def _stored_without_metadata(field_file, fmt: str, size: tuple[int, int]) -> None:
+    field_file.open("rb")
+    data = field_file.read()
+    field_file.close()
+    for leak in LEAKS:
+        assert leak not in data, leak
+    image = Image.open(io.BytesIO(data))
+    assert image.format == fmt and image.size == size  # the same page, at its own size: still legible
+    assert dict(image.getexif()) == {} and not {"exif", "xmp", "comment", "icc_profile", "Author"} & set(image.info)
+
+
+@pytest.mark.django_db
+def test_proofs_vouchers_and_ballot_scans_are_stored_without_metadata(city):
+    """Only staff see these, but they see the page, not where or on which phone it was taken: the
+    same pipeline as photos shown to others strips every image document (a PDF is kept as it is)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from disclosure import services as money
+    from projects import services as project_services
+    from projects.models import Project
+    from stakeholders import services as people
+    from tests.disclosure.conftest import adopted_project, publish_budget
+    from tests.projects.conftest import project_at
+    from tests.stakeholders.test_photos import phone_jpeg
+
+    jpeg = phone_jpeg(size=(400, 200), orientation=6)  # taken sideways: stored upright, 200 × 400
+    assert all(leak in jpeg for leak in (b"Canon", b"SN-0123456789", b"Zhang San")) and b"Zhang San" in phone_png()
+
+    claim = people.ownership_claim(
+        resident=city.plain_resident, household=city.homes_a1[5], proof=proof_file("deed.jpg", jpeg, "image/jpeg")
+    )
+    _stored_without_metadata(claim.proof, "JPEG", (200, 400))
+    second = people.ownership_claim(
+        resident=city.plain_resident, household=city.homes_a1[4], proof=proof_file("deed.png", phone_png(), "image/png")
+    )
+    _stored_without_metadata(second.proof, "PNG", (400, 200))
+    deed = b"%PDF-1.7\n%\xe2\xe3\n1 0 obj<<>>endobj\n"
+    pdf = people.ownership_claim(
+        resident=city.plain_resident,
+        household=city.homes_a1[3],
+        proof=proof_file("deed.pdf", deed, "application/pdf"),
+    )
+    pdf.proof.open("rb")
+    assert pdf.proof.read() == deed  # a PDF is stored as sent
+
+    adopted = adopted_project(city)
+    publish_budget(city, adopted)
+    entry = money.ledger_record(
+        project=adopted.project,
+        actor=city.street_a_staff,
+        date=timezone.localdate() - timedelta(days=1),
+        kind="income",
+        amount=Decimal("10.00"),
+        counterparty="南宁市财政局",
+        source="central_subsidy",
+        voucher=proof_file("receipt.jpg", jpeg, "image/jpeg"),
+    )
+    _stored_without_metadata(entry.voucher, "JPEG", (200, 400))
+
+    project = project_at(city, Project.Status.PLANNING)
+    vote = project_services.vote_create(
+        project=project,
+        purpose="other",
+        title="加装电梯",
+        matter="ordinary",
+        opens_at=timezone.now(),
+        closes_at=timezone.now() + timedelta(days=3),
+        actor=None,
+        by_service=True,
+    )
+    vote = project_services.vote_open(vote=vote, actor=None, by_service=True)
+    ballot, _receipt = project_services.ballot_record_paper(
+        vote=vote,
+        voter=vote.voters.first(),
+        choice="agree",
+        actor=city.comm_a1_staff,
+        scan=proof_file("ballot.jpg", jpeg, "image/jpeg"),
+    )
+    _stored_without_metadata(ballot.scan, "JPEG", (200, 400))
