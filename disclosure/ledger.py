@@ -87,7 +87,11 @@ class ChainCheck:
     ok: bool
     entries: int
     broken_seq: int | None = None
+    # "sequence", "link", "hash": an entry was changed; "missing": entries from broken_seq on are
+    # gone although a published checkpoint reached `checkpoint_seq`; "checkpoint": the entry at a
+    # checkpoint's number has another hash than the one published.
     reason: str = ""
+    checkpoint_seq: int | None = None
 
 
 def verify_chain(documents: list[dict]) -> ChainCheck:
@@ -104,6 +108,36 @@ def verify_chain(documents: list[dict]) -> ChainCheck:
             return ChainCheck(False, len(documents), seq, "hash")
         prev = document["hash"]
     return ChainCheck(True, len(documents))
+
+
+def verify_against(documents: list[dict], checkpoints) -> ChainCheck:
+    """The chain recomputed, then held against published heads (`checkpoints`: dicts or objects
+    with seq and hash). A chain that is intact but shorter than a checkpoint lost its tail — or was
+    emptied; one whose entry at a checkpoint's number has another hash was rewritten."""
+    check = verify_chain(documents)
+    if not check.ok:
+        return check
+    hashes = {d["seq"]: d["hash"] for d in documents}
+    for point in sorted(checkpoints, key=lambda c: _get(c, "seq")):
+        seq = _get(point, "seq")
+        if seq not in hashes:
+            return ChainCheck(False, len(documents), len(documents) + 1, "missing", seq)
+        if hashes[seq] != _get(point, "hash"):
+            return ChainCheck(False, len(documents), seq, "checkpoint", seq)
+    return check
+
+
+def _get(point, name):
+    return point[name] if isinstance(point, dict) else getattr(point, name)
+
+
+def digest_document(*, date: str, heads: dict, prev: str) -> dict:
+    """A day's digest as published: every ledger's head at the day's end and the previous digest."""
+    return {"date": date, "heads": heads, "prev": prev}
+
+
+def digest_hash(document: dict) -> str:
+    return H({key: document[key] for key in ("date", "heads", "prev")})
 
 
 def totals(documents: list[dict]) -> dict:

@@ -161,6 +161,49 @@ class LedgerEntry(models.Model):
         return f"{self.project.code} #{self.seq} {self.get_kind_display()} {self.amount}"
 
 
+class LedgerCheckpoint(models.Model):
+    """A ledger's head each time it changes: (seq, hash, when). Published in the project's
+    heads.json and in the city's daily digest, append-only like the ledger (docs/ledger.md). A
+    ledger shorter than its last checkpoint, or whose entry at a checkpoint's number has another
+    hash, lost or changed entries — also when the ledger was emptied."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="ledger_checkpoints", verbose_name=_("project")
+    )
+    seq = models.PositiveIntegerField(_("number"))
+    hash = models.CharField(_("hash"), max_length=64)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("ledger checkpoint")
+        verbose_name_plural = _("ledger checkpoints")
+        ordering = ["project", "seq"]
+        constraints = [models.UniqueConstraint(fields=["project", "seq"], name="checkpoint_once_per_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} #{self.seq} {self.hash[:12]}"
+
+
+class HeadsDigest(models.Model):
+    """The city's daily digest: every ledger's head at the end of a day (Asia/Shanghai), hashed
+    together with the previous day's digest — one short value a newspaper, an auditor or a resident
+    can keep that commits to every ledger as it stood (docs/ledger.md, "Keeping checkpoints")."""
+
+    date = models.DateField(_("date"), unique=True)
+    heads = models.JSONField(_("heads"))  # {project code: {"seq": n, "hash": h}}
+    prev = models.CharField(_("previous digest"), max_length=64)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("daily digest of ledger heads")
+        verbose_name_plural = _("daily digests of ledger heads")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.digest[:12]}"
+
+
 class Milestone(models.Model):
     """A dated step of the works (OCDS/OC4IDS milestone type and status codelists)."""
 

@@ -25,7 +25,7 @@ from projects.models import (
 from stakeholders.models import Household, Organization, Ownership
 
 from . import ledger
-from .models import Budget, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
+from .models import Budget, LedgerCheckpoint, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
 
 S = Project.Status
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -117,9 +117,12 @@ def public_years() -> list[int]:
 
 
 def public_project(code: str) -> Project | None:
+    """A published project, with its ledger's last published head (heads.chain_check) in the same query."""
+    head = LedgerCheckpoint.objects.filter(project=OuterRef("pk")).order_by("-seq")
     return (
         Project.objects.filter(status__in=PUBLIC_STATUSES, code=code)
         .select_related("estate__community__street")
+        .annotate(ledger_head_seq=Subquery(head.values("seq")[:1]), ledger_head_hash=Subquery(head.values("hash")[:1]))
         .first()
     )
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.forms import form_errors
+from core.throttle import page_throttle
 from projects.models import Project
 from stakeholders import permissions as stakeholder_permissions
 from stakeholders.notifications import absolute
@@ -273,6 +274,7 @@ def _answer_page(request, invitation, submit):
 
 
 @require_http_methods(["GET", "POST"])
+@page_throttle("survey_link")
 def answer(request, pk: int, token: str):
     """The invitation link: no sign-in needed; the token is the household's key, once."""
     try:

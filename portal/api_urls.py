@@ -11,6 +11,7 @@ from stakeholders import api as stakeholders_api
 
 api_v1 = [
     path("auth/token/", stakeholders_api.TokenView.as_view(), name="api-token"),
+    path("auth/register/code/", stakeholders_api.RegisterCode.as_view(), name="api-register-code"),
     path("auth/register/", stakeholders_api.Register.as_view(), name="api-register"),
     path("auth/logout/", stakeholders_api.Logout.as_view(), name="api-logout"),
     path("claims/", stakeholders_api.Claims.as_view(), name="api-claims"),

@@ -1,5 +1,6 @@
 """API of people and places: public estates, the user's own notifications, tokens."""
 
+from axes.helpers import get_client_ip_address
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -26,6 +27,8 @@ from .serializers import (
     EstateSerializer,
     NotificationChannelsSerializer,
     NotificationSerializer,
+    RegisterCodeInSerializer,
+    RegisterCodeOutSerializer,
     RegisterInSerializer,
     TokenOutSerializer,
 )
@@ -220,6 +223,37 @@ class ClaimReject(ClaimReview):
 # --- registering and claiming a household ------------------------------------------------------------
 
 
+class RegisterCode(APIView):
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = THROTTLED
+    throttle_scope = "register_code"
+
+    @extend_schema(
+        request=RegisterCodeInSerializer,
+        responses={202: RegisterCodeOutSerializer, **errors(400, 429)},
+        summary="Send a registration code to a phone or e-mail",
+        description="A 6-digit code goes to the address by SMS or e-mail (valid `minutes`). If the address "
+        "already has an account, the message there says so instead, and this answer is the same: it never "
+        "tells whether an account exists. 429 `code_too_soon` (one a minute) or `code_limit` (per hour).",
+        examples=[OpenApiExample("By phone", request_only=True, value={"identifier": "13800000000"})],
+    )
+    def post(self, request):
+        data = RegisterCodeInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            sent = services.registration_code_send(
+                identifier=data.validated_data["identifier"], requested_from=get_client_ip_address(request)
+            )
+        except services.ValidationError as error:
+            answer = service_error(error)
+            codes = {e.code for errors in getattr(error, "error_dict", {}).values() for e in errors}
+            if codes & {"code_too_soon", "code_limit"}:
+                answer.status_code = status.HTTP_429_TOO_MANY_REQUESTS
+                answer["Retry-After"] = str(60 if "code_too_soon" in codes else 3600)
+            return answer
+        return Response({"sent_to": sent.shown, "minutes": sent.minutes}, status=status.HTTP_202_ACCEPTED)
+
+
 class Register(APIView):
     permission_classes = [permissions.AllowAny]
     throttle_classes = THROTTLED
@@ -229,8 +263,9 @@ class Register(APIView):
         request=RegisterInSerializer,
         responses={201: TokenOutSerializer, **ERRORS, **errors(429)},
         summary="Register a resident account; answers its token",
-        description="Then claim your household (POST /api/v1/claims/); 400 `identifier_taken` if the phone or "
-        "e-mail has an account.",
+        description="First ask for a code (POST /api/v1/auth/register/code/), then send it here with the "
+        "account's name and password; then claim your household (POST /api/v1/claims/). 400 `code_invalid` "
+        "for a wrong, expired or used code — also when the address already has an account.",
         examples=[
             OpenApiExample(
                 "By phone",
@@ -238,6 +273,7 @@ class Register(APIView):
                 value={
                     "name": "张三",
                     "identifier": "13800000000",
+                    "code": "123456",
                     "password": "a long passphrase 2026",
                     "consent": True,
                 },
@@ -250,7 +286,11 @@ class Register(APIView):
         d = data.validated_data
         try:
             user = services.resident_register(
-                name=d["name"], identifier=d["identifier"], password=d["password"], is_party_member=d["is_party_member"]
+                name=d["name"],
+                identifier=d["identifier"],
+                code=d["code"],
+                password=d["password"],
+                is_party_member=d["is_party_member"],
             )
         except services.ValidationError as error:
             return service_error(error)

@@ -96,22 +96,46 @@ class SignInForm(StyledFormMixin, AuthenticationForm):
         self._style()
 
 
+IDENTIFIER_WIDGET = {"autocomplete": "username", "inputmode": "email", "autocapitalize": "none"}
+
+
+class SignUpStartForm(StyledFormMixin, forms.Form):
+    """Registration, step 1: the phone or e-mail to prove (a code is sent to it)."""
+
+    identifier = forms.CharField(
+        label=_("Mobile number or e-mail"),
+        max_length=254,
+        help_text=_("You sign in with it. We send a 6-digit code to it to check that it is yours."),
+        widget=forms.TextInput(attrs=IDENTIFIER_WIDGET),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def clean_identifier(self):
+        return services.parse_identifier(self.cleaned_data["identifier"])[1]  # format only: nothing about accounts
+
+
 class SignUpForm(StyledFormMixin, forms.Form):
+    """Registration, step 2: the code that was sent, and the account's name and password."""
+
     error_messages = {
         "password_mismatch": _("The two passwords differ. Type the same password twice."),
     }
 
+    code = forms.RegexField(
+        label=_("Code from the message"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("The code has 6 digits.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
     name = forms.CharField(
         label=_("Real name"),
         max_length=50,
         help_text=_("As on your property certificate. Only you and the staff who verify your claim see it."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    identifier = forms.CharField(
-        label=_("Mobile number or e-mail"),
-        max_length=254,
-        help_text=_("You sign in with it."),
-        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email", "autocapitalize": "none"}),
     )
     password1 = forms.CharField(
         label=_("Password"),
@@ -134,15 +158,10 @@ class SignUpForm(StyledFormMixin, forms.Form):
         error_messages={"required": _("Tick this box to register: without it we cannot verify your ownership.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, identifier: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.identifier = identifier
         self._style()
-
-    def clean_identifier(self):
-        kind, value = services.parse_identifier(self.cleaned_data["identifier"])
-        if services.identifier_taken(kind, value):
-            raise ValidationError(services.ERRORS["identifier_taken"], code="identifier_taken")
-        return value
 
     def clean(self):
         cleaned = super().clean()
@@ -152,7 +171,7 @@ class SignUpForm(StyledFormMixin, forms.Form):
                 "password2", ValidationError(self.error_messages["password_mismatch"], code="password_mismatch")
             )
         elif p1:
-            probe = User(username=cleaned.get("identifier") or "", first_name=cleaned.get("name") or "")
+            probe = User(username=self.identifier, first_name=cleaned.get("name") or "")
             try:
                 password_validation.validate_password(p1, probe)
             except ValidationError as error:

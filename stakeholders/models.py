@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
@@ -597,7 +598,9 @@ class Delivery(models.Model):
         related_name="deliveries",
         verbose_name=_("user"),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Notification.Kind.choices)
+    # Notices, and the one-time codes that prove a phone or e-mail (no notice: there is no user yet).
+    KINDS = [*Notification.Kind.choices, ("verification_code", _("Verification code"))]
+    kind = models.CharField(_("kind"), max_length=20, choices=KINDS)
     # The address is personal data: shown in the admin only.
     address = models.CharField(_("address"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
@@ -627,3 +630,31 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} · {self.get_kind_display()} · {self.get_status_display()}"
+
+
+class VerificationCode(models.Model):
+    """A one-time code sent to a phone or e-mail to prove it is the registrant's (stakeholders.
+    registration). Only a keyed hash of the code is kept. A request for an address that already has
+    an account sends no code — that message says so — but is stored the same way, so limits and
+    answers are the same whether or not an account exists."""
+
+    identifier = models.CharField(_("phone or e-mail"), max_length=254)
+    digest = models.CharField(_("code (keyed hash)"), max_length=64, blank=True)
+    for_existing_account = models.BooleanField(_("address already had an account"), default=False)
+    requested_from = models.GenericIPAddressField(_("requested from"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["identifier", "-created_at"], name="code_by_address"),
+            models.Index(fields=["requested_from", "-created_at"], name="code_by_requester"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} · {'used' if self.used_at else 'issued'}"

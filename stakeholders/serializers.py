@@ -63,10 +63,24 @@ class NotificationChannelsSerializer(serializers.Serializer):
         return value
 
 
+class RegisterCodeInSerializer(serializers.Serializer):
+    identifier = serializers.CharField(
+        max_length=254, help_text="Mainland mobile number or e-mail to register: the code is sent there"
+    )
+
+
+class RegisterCodeOutSerializer(serializers.Serializer):
+    sent_to = serializers.CharField(help_text="The address, masked (138****0099)")
+    minutes = serializers.IntegerField(help_text="How long the code is valid")
+
+
 class RegisterInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50, help_text="Real name, as on the property certificate (never public)")
     identifier = serializers.CharField(
         max_length=254, help_text="Mainland mobile number or e-mail: you sign in with it"
+    )
+    code = serializers.RegexField(
+        r"^\s*\d{6}\s*$", max_length=12, help_text="The 6-digit code sent by POST /api/v1/auth/register/code/"
     )
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
     is_party_member = serializers.BooleanField(

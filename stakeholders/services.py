@@ -43,7 +43,12 @@ from .models import (
 )
 from .notifications import Notice, message_text, preference_pairs, wanted_channels
 from .registration import ERRORS as REGISTRATION_ERRORS
-from .registration import identifier_taken, parse_identifier, resident_register  # noqa: F401  (re-exported)
+from .registration import (  # noqa: F401  (re-exported)
+    identifier_taken,
+    parse_identifier,
+    registration_code_send,
+    resident_register,
+)
 from .tasks import send_deliveries
 
 ERRORS = {

@@ -6,6 +6,7 @@ app_name = "stakeholders"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/confirm/", views.signup_confirm, name="signup_confirm"),
     path("care-mode/", views.care_mode, name="care_mode"),
     path("claims/new/", views.claim_create, name="claim_create"),
     path("claims/<int:pk>/proof", views.claim_proof, name="claim_proof"),

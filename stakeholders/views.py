@@ -6,6 +6,7 @@ import logging
 import mimetypes
 from urllib.parse import urlencode
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -21,25 +22,58 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.files import PRIVATE_FILE_SALT, private_file_response, private_storage
 from core.forms import form_errors
 
-from . import permissions, selectors, services
+from . import permissions, registration, selectors, services
 from .care import CARE_COOKIE, CARE_COOKIE_AGE
-from .forms import ClaimForm, NotificationPreferencesForm, RejectForm, SignUpForm, VerifyForm
+from .forms import ClaimForm, NotificationPreferencesForm, RejectForm, SignUpForm, SignUpStartForm, VerifyForm
 from .models import Delivery, Ownership
 from .text import mask_phone
 
 REVIEWS_PER_PAGE = 50
 
 
+SIGNUP_SESSION_KEY = "signup_identifier"
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """Registration, step 1: the phone or e-mail; a code is sent to it (or, if it has an account, a
+    message saying so — the page answers the same either way)."""
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignUpForm(request.POST or None)
+    form = SignUpStartForm(request.POST or None, initial={"identifier": request.session.get(SIGNUP_SESSION_KEY, "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.registration_code_send(
+                identifier=form.cleaned_data["identifier"], requested_from=get_client_ip_address(request)
+            )
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            request.session[SIGNUP_SESSION_KEY] = sent.identifier
+            messages.info(
+                request,
+                _("We sent a message to %(to)s. Enter the 6-digit code from it below (valid %(minutes)s minutes).")
+                % {"to": sent.shown, "minutes": sent.minutes},
+            )
+            return redirect("stakeholders:signup_confirm")
+    return render(request, "stakeholders/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request):
+    """Registration, step 2: the code, a name and a password; the account is made and signed in."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    identifier = request.session.get(SIGNUP_SESSION_KEY)
+    if not identifier:
+        return redirect("stakeholders:signup")
+    form = SignUpForm(request.POST or None, identifier=identifier)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.resident_register(
                 name=form.cleaned_data["name"],
-                identifier=form.cleaned_data["identifier"],
+                identifier=identifier,
+                code=form.cleaned_data["code"],
                 password=form.cleaned_data["password1"],
                 is_party_member=form.cleaned_data["is_party_member"],
             )
@@ -47,9 +81,12 @@ def signup(request):
             form_errors(form, error)
         else:
             login(request, user, backend="stakeholders.backends.IdentifierBackend")
+            request.session.pop(SIGNUP_SESSION_KEY, None)
             messages.success(request, _("Welcome! Next, claim your household so you can take part in decisions."))
             return redirect("stakeholders:claim_create")
-    return render(request, "stakeholders/signup.html", {"form": form}, status=400 if form.errors else 200)
+    kind, value = services.parse_identifier(identifier)
+    context = {"form": form, "shown": registration.shown(kind, value), "identifier": identifier}
+    return render(request, "stakeholders/signup_confirm.html", context, status=400 if form.errors else 200)
 
 
 @login_required

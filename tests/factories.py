@@ -193,3 +193,31 @@ def login(client, username: str, password: str) -> bool:
     from django.urls import reverse
 
     return client.post(reverse("login"), {"username": username, "password": password}).status_code == 302
+
+
+def sent_code(address: str) -> str:
+    """The registration code last written to the outbox for `address` (what the SMS or e-mail
+    gateway is handed; tests/stakeholders/test_registration.py follows it through the gateway)."""
+    import re
+
+    from stakeholders.models import Delivery
+
+    body = (
+        Delivery.objects.filter(kind="verification_code", address=address)
+        .order_by("-id")
+        .values_list("body", flat=True)
+        .first()
+    )
+    found = re.search(r"\b(\d{6})\b", body or "")
+    assert found, f"no code was sent to {address}"
+    return found.group(1)
+
+
+def register(identifier: str, *, name: str = "新住户", password: str = PASSWORD, **kwargs):
+    """A resident registered the way a person does: a code sent to the address, then the account."""
+    from stakeholders import services
+
+    sent = services.registration_code_send(identifier=identifier)
+    return services.resident_register(
+        name=name, identifier=identifier, code=sent_code(sent.identifier), password=password, **kwargs
+    )

@@ -5,6 +5,7 @@ so the cached public pages never show it stale. Re-exported here for callers."""
 from django.core.exceptions import ValidationError  # noqa: F401  (callers catch services.ValidationError)
 
 from .budgets import adopted_plan, budget_approve, budget_publish, budget_save_draft  # noqa: F401
+from .checkpoints import checkpoint_record, heads_at, heads_digest_build  # noqa: F401
 from .errors import BUDGET_ERRORS, LEDGER_ERRORS, PROGRESS_ERRORS  # noqa: F401
 from .ledger import ledger_record, ledger_reverse, ledger_totals_refresh  # noqa: F401
 from .works import milestone_add, milestone_update, progress_post  # noqa: F401

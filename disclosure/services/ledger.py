@@ -22,6 +22,7 @@ from .. import permissions, selectors
 from ..ledger import entry_document, entry_hash
 from ..models import ZERO_HASH, Budget, LedgerEntry
 from .budgets import adopted_plan
+from .checkpoints import checkpoint_record
 from .errors import LEDGER_ERRORS
 
 # --- ledger --------------------------------------------------------------------------------------
@@ -83,6 +84,7 @@ def _append(
     if voucher:
         entry.voucher.save("voucher", voucher, save=False)
     entry.save()
+    checkpoint_record(project=project, seq=seq, hash=entry.hash)  # the new head, published (heads.json)
     side, delta = (reverses.kind, -amount) if reverses is not None else (kind, amount)
     total = "ledger_income" if side == LedgerEntry.Kind.INCOME else "ledger_spent"
     Budget.objects.filter(pk=budget.pk).update(**{total: F(total) + delta})

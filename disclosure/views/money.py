@@ -16,7 +16,7 @@ from core.forms import form_errors
 from projects import selectors as project_selectors
 from projects.models import Project
 
-from .. import ledger, permissions, services
+from .. import heads, ledger, permissions, services
 from .. import selectors as pub
 from ..forms import (
     BudgetForm,
@@ -81,7 +81,7 @@ def ledger_page(request, code: str):
         "page": page,
         "rows": page.object_list,
         "totals": ledger.totals(documents),
-        "check": ledger.verify_chain(documents),
+        "check": heads.chain_check(project, documents),
         "form": form,
         "reversible": {
             row["seq"]

@@ -28,7 +28,7 @@ from projects.models import Project
 from projects.revision import near_cache, public_page_key
 from stakeholders import selectors
 
-from .. import ledger
+from .. import heads, ledger
 from .. import selectors as pub
 from .cache import CSRF_PLACEHOLDER, _cached, _city_revision, _json, _same_for_everyone, _whole_page
 
@@ -118,7 +118,7 @@ def _project_body(project: Project) -> str:
     budget = pub.published_budget(project)
     item_of_seq: dict[int, int] = {}
     documents = pub.ledger_documents(project, item_of_seq=item_of_seq)
-    check = ledger.verify_chain(documents)
+    check = heads.chain_check(project, documents)
     items = pub.adopted_plan_items(project)
     item_money = pub.items_plan_vs_spent(items, documents, project, item_of_seq)
     updates = list(pub.progress_updates(project))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from core.throttle import page_throttle
 from projects import published
 from projects import selectors as project_selectors
 from projects.canonical import money
@@ -95,6 +96,7 @@ def vote(request, code: str):
 
 
 @require_safe
+@page_throttle("receipt_check", when=lambda request: "receipt" in request.GET)
 def vote_receipt(request, code: str):
     """A voter types the receipt code they were shown once and sees how their ballot was recorded."""
     vote = _public_vote(code)

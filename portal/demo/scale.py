@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from disclosure import ledger
-from disclosure.models import Budget, BudgetLine, LedgerEntry, ProgressUpdate
+from disclosure.models import Budget, BudgetLine, LedgerCheckpoint, LedgerEntry, ProgressUpdate
 from disclosure.services import ledger_totals_refresh
 from feedback.models import Complaint, Invitation, Response, Survey
 from feedback.services import contractor_ratings_recompute
@@ -205,6 +205,7 @@ def _ledgers(projects, budgets, per_project: int, clerk, rng) -> int:
     """Hash-chained ledgers (the chain verifies: same functions as ledger_record)."""
     written = 0
     batch: list[LedgerEntry] = []
+    heads: list[LedgerCheckpoint] = []
     for p in projects:
         budget = budgets.get(p.pk)
         if budget is None:
@@ -247,7 +248,10 @@ def _ledgers(projects, budgets, per_project: int, clerk, rng) -> int:
                 LedgerEntry.objects.bulk_create(batch, batch_size=5000)
                 written += len(batch)
                 batch = []
+        if per_project:
+            heads.append(LedgerCheckpoint(project=p, seq=per_project, hash=prev, at=timezone.now()))
     LedgerEntry.objects.bulk_create(batch, batch_size=5000)
+    LedgerCheckpoint.objects.bulk_create(heads, batch_size=5000)  # each ledger's head, as ledger_record leaves it
     return written + len(batch)
 
 

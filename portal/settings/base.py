@@ -125,6 +125,14 @@ CONTENT_SECURITY_POLICY = {
 # address, sign-in is refused (429, a page that says when to retry) for the cool-off; a success
 # resets the account's count. Platform admins unlock in /admin/axes/ or with `manage.py axes_reset`.
 # A community centre behind one address can be listed in AXES_IP_WHITELIST.
+# Registration proves the phone or e-mail with a one-time code (stakeholders/registration.py): valid
+# this many minutes and wrong tries; one per address a minute, so many an hour per address and per
+# requesting IP address (counted in the database).
+REGISTER_CODE_MINUTES = env.int("REGISTER_CODE_MINUTES", default=10)
+REGISTER_CODE_TRIES = env.int("REGISTER_CODE_TRIES", default=5)
+REGISTER_CODE_INTERVAL_SECONDS = env.int("REGISTER_CODE_INTERVAL_SECONDS", default=60)
+REGISTER_CODES_PER_HOUR = env.int("REGISTER_CODES_PER_HOUR", default=5)
+REGISTER_CODES_PER_REQUESTER_HOUR = env.int("REGISTER_CODES_PER_REQUESTER_HOUR", default=20)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -246,6 +254,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-complaints": {"task": "feedback.tasks.sweep_complaints", "schedule": 5 * 60.0},
     # Send e-mails/SMS a lost task left behind.
     "sweep-deliveries": {"task": "stakeholders.tasks.sweep_deliveries", "schedule": 60.0},
+    # The city's daily digest of every ledger's head, once each day is over (docs/ledger.md).
+    "digest-ledger-heads": {"task": "disclosure.tasks.digest_ledger_heads", "schedule": 3600.0},
     # Delete export files past EXPORT_KEEP_HOURS.
     "purge-exports": {"task": "portal.tasks.purge_exports", "schedule": 3600.0},
     # Send export jobs the broker missed (it was away); fail those no worker started in time.
@@ -308,6 +318,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "sign_in": env("THROTTLE_SIGN_IN", default="20/minute"),
         "register": env("THROTTLE_REGISTER", default="5/hour"),
+        "register_code": env("THROTTLE_REGISTER_CODE", default="10/hour"),
+        "receipt_check": env("THROTTLE_RECEIPT_CHECK", default="30/minute"),
         "survey_link": env("THROTTLE_SURVEY_LINK", default="30/minute"),
     },
     "DEFAULT_RENDERER_CLASSES": [

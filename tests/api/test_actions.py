@@ -541,7 +541,17 @@ def test_register_then_claim_a_household_through_the_api(city):
     from stakeholders.models import Ownership
 
     anonymous = api()
-    body = {"name": "王五", "identifier": "13912345678", "password": "lychee-market-2026", "consent": True}
+    asked = anonymous.post(reverse("api-register-code"), {"identifier": "139 1234 5678"}, content_type=JSON)
+    assert asked.status_code == 202 and asked.json() == {"sent_to": "139****5678", "minutes": 10}
+    again = anonymous.post(reverse("api-register-code"), {"identifier": "13912345678"}, content_type=JSON)
+    assert again.status_code == 429 and again.json()["code"] == "code_too_soon" and again["Retry-After"] == "60"
+    body = {
+        "name": "王五",
+        "identifier": "13912345678",
+        "code": f.sent_code("13912345678"),
+        "password": "lychee-market-2026",
+        "consent": True,
+    }
     assert anonymous.post(reverse("api-register"), {**body, "consent": False}, content_type=JSON).json()[
         "fields"
     ].keys() == {"consent"}
@@ -550,8 +560,8 @@ def test_register_then_claim_a_household_through_the_api(city):
     assert anonymous.post(reverse("api-register"), {**body, "identifier": "nope"}, content_type=JSON).status_code == 400
     registered = anonymous.post(reverse("api-register"), body, content_type=JSON)
     assert registered.status_code == 201, registered.content
-    taken = anonymous.post(reverse("api-register"), body, content_type=JSON)
-    assert taken.status_code == 400 and taken.json()["code"] == "identifier_taken"
+    taken = anonymous.post(reverse("api-register"), body, content_type=JSON)  # the code is used up
+    assert taken.status_code == 400 and taken.json()["code"] == "code_invalid" and "code" in taken.json()["fields"]
     resident = token_client(registered.json()["token"])
     home = city.homes_a1[3]
     claim = {"estate": city.estate_a1.code, "building": home.building.number, "unit": home.unit, "room": home.room}

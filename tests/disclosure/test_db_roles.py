@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from disclosure.models import LedgerEntry
+from disclosure.models import LedgerCheckpoint, LedgerEntry
 from tests.factories import PASSWORD, login
 
 from .conftest import income
@@ -83,6 +83,9 @@ def test_the_portal_role_may_read_and_append_the_ledger_and_nothing_more(city, c
     assert "permission denied" in _refused("TRUNCATE projects_project CASCADE")
     assert "permission denied" in _refused("UPDATE disclosure_ledgerentry SET amount = 1 WHERE id = %s", [first.pk])
     assert "permission denied" in _refused("DELETE FROM disclosure_ledgerentry WHERE id = %s", [first.pk])
+    assert "permission denied" in _refused("DELETE FROM disclosure_ledgercheckpoint")
+    assert "permission denied" in _refused("UPDATE disclosure_headsdigest SET prev = ''")
+    assert LedgerCheckpoint.objects.filter(project=contracted.project).count() == 2  # the page's entry checkpointed
     assert "must be owner" in _refused(
         "ALTER TABLE disclosure_ledgerentry DISABLE TRIGGER disclosure_ledger_append_only"
     )

@@ -219,3 +219,20 @@ def test_public_vote_pages_query_budget_flat(client, city, django_assert_max_num
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200
     assert max(counts) <= 4
+
+
+def test_receipt_guessing_is_rate_limited_per_address(closed_vote, settings):
+    """The receipt check is public: one address may try RECEIPT_CHECK codes a minute, then waits."""
+    from django.test import Client
+
+    vote, receipts, _residents = closed_vote
+    url = reverse("disclosure:vote_receipt", args=[vote.code])
+    guesser = Client(REMOTE_ADDR="10.0.5.1")
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["receipt_check"].split("/")[0])
+    assert {guesser.get(url, {"receipt": f"AAAA-BBBB-{n:04d}"}).status_code for n in range(limit)} == {404}
+    assert guesser.get(url).status_code == 200  # the empty form is not a guess
+    stopped = guesser.get(url, {"receipt": receipts["paper"]})
+    assert stopped.status_code == 429 and int(stopped["Retry-After"]) > 0
+    assert "太频繁" in stopped.content.decode() and 'data-testid="throttled"' in stopped.content.decode()
+    voter = Client(REMOTE_ADDR="10.0.5.2")  # another address is not slowed down
+    assert voter.get(url, {"receipt": receipts["paper"]}).status_code == 200

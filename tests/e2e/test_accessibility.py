@@ -57,8 +57,14 @@ def test_pages_have_no_serious_accessibility_violations(live_server, browser, ax
         page.goto(base + path)
         found[path] = axe_violations(page)
     page.goto(base + "/accounts/signup/")
-    page.locator("main form button[type=submit]").click()  # a form full of errors
+    page.locator("main form button[type=submit]").click()  # the first step with its error
     found["signup with errors"] = axe_violations(page)
+    page.get_by_label("手机号或电子邮箱").fill("13807715555")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/accounts/signup/confirm/")
+    found["signup, second step"] = axe_violations(page)
+    page.locator("main form[data-testid=signup-confirm-form] button[type=submit]").click()  # full of errors
+    found["signup, second step with errors"] = axe_violations(page)
     page.close()
 
     for username, paths in {

@@ -497,3 +497,21 @@ def test_contractor_pages_query_budgets_stay_flat(client, city):
     grow(5)
     assert [count(u) for u in urls] == small
     assert max(small) <= 6
+
+
+@pytest.mark.django_db
+def test_guessing_survey_links_is_rate_limited_per_address(city, surveyed, settings):
+    from django.test import Client
+
+    invitation = Invitation.objects.filter(survey=surveyed.survey).first()
+    guesser = Client(REMOTE_ADDR="10.0.6.1")
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["survey_link"].split("/")[0])
+    for n in range(limit):
+        assert guesser.get(reverse("feedback:answer", args=[invitation.pk, f"guess{n}"])).status_code == 404
+    stopped = guesser.get(reverse("feedback:answer", args=[invitation.pk, tokens.make_token(invitation)]))
+    assert stopped.status_code == 429 and int(stopped["Retry-After"]) > 0
+    household = Client(REMOTE_ADDR="10.0.6.2")
+    assert (
+        household.get(reverse("feedback:answer", args=[invitation.pk, tokens.make_token(invitation)])).status_code
+        == 200
+    )

@@ -92,23 +92,40 @@ def test_registration_from_one_address_is_rate_limited_and_documented(db):
     answers = [
         api.post(
             url,
-            {"name": "新住户", "identifier": f"1390000{n:04d}", "password": "Quiet-River-2026", "consent": True},
+            {
+                "name": "新住户",
+                "identifier": f"1390000{n:04d}",
+                "code": "123456",
+                "password": "Quiet-River-2026",
+                "consent": True,
+            },
             format="json",
         )
         for n in range(6)
     ]
-    assert [a.status_code for a in answers[:5]] == [201] * 5
+    assert [a.json()["code"] for a in answers[:5]] == ["code_invalid"] * 5  # answered (no code was sent)
     assert answers[5].status_code == 429 and answers[5].json()["code"] == "throttled"
     assert int(answers[5]["Retry-After"]) > 0 and "秒" in answers[5].json()["message"]
     # Another address is not slowed down by this one.
     other = APIClient(REMOTE_ADDR="10.0.7.2").post(
         url,
-        {"name": "新住户", "identifier": "13900009999", "password": "Quiet-River-2026", "consent": True},
+        {
+            "name": "新住户",
+            "identifier": "13900009999",
+            "code": "123456",
+            "password": "Quiet-River-2026",
+            "consent": True,
+        },
         format="json",
     )
-    assert other.status_code == 201
+    assert other.status_code == 400 and other.json()["code"] == "code_invalid"
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
-    for path in ("/api/v1/auth/register/", "/api/v1/auth/token/", "/api/v1/surveys/answers/"):
+    for path in (
+        "/api/v1/auth/register/",
+        "/api/v1/auth/register/code/",
+        "/api/v1/auth/token/",
+        "/api/v1/surveys/answers/",
+    ):
         assert "429" in paths[path]["post"]["responses"], path
 
 

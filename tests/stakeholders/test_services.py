@@ -24,7 +24,7 @@ def codes(error: ValidationError) -> set[str]:
 
 @pytest.mark.django_db
 def test_register_with_phone_normalizes_and_signs_in_by_phone(client):
-    user = services.resident_register(name="张三", identifier="+86 138-0771-0099", password=f.PASSWORD)
+    user = f.register("+86 138-0771-0099", name="张三")
     assert user.username == "13807710099"
     assert user.resident.phone == "13807710099"
     assert f.login(client, "138 0771 0099", f.PASSWORD)
@@ -32,7 +32,7 @@ def test_register_with_phone_normalizes_and_signs_in_by_phone(client):
 
 @pytest.mark.django_db
 def test_register_with_email_signs_in_by_email_case_insensitive(client):
-    user = services.resident_register(name="李四", identifier="Li.Si@Example.cn", password=f.PASSWORD)
+    user = f.register("Li.Si@Example.cn", name="李四")
     assert user.email == "li.si@example.cn" and user.resident.phone is None
     assert f.login(client, "LI.SI@example.cn", f.PASSWORD)
 
@@ -41,16 +41,21 @@ def test_register_with_email_signs_in_by_email_case_insensitive(client):
 @pytest.mark.parametrize("identifier", ["12345", "2380771009", "not-an-email", "a@b"])
 def test_register_rejects_bad_identifier(identifier):
     with pytest.raises(ValidationError) as error:
-        services.resident_register(name="王五", identifier=identifier, password=f.PASSWORD)
+        services.registration_code_send(identifier=identifier)
+    assert codes(error.value) == {"identifier_invalid"}
+    with pytest.raises(ValidationError) as error:
+        services.resident_register(name="王五", identifier=identifier, code="123456", password=f.PASSWORD)
     assert codes(error.value) == {"identifier_invalid"}
 
 
 @pytest.mark.django_db
-def test_register_twice_with_same_phone_is_refused():
-    services.resident_register(name="王五", identifier="13807710098", password=f.PASSWORD)
+def test_register_twice_with_same_phone_is_refused_without_saying_it_exists(settings):
+    settings.REGISTER_CODE_INTERVAL_SECONDS = 0
+    f.register("13807710098", name="王五")
+    services.registration_code_send(identifier="138 0771 0098")  # the message says it has an account; no code
     with pytest.raises(ValidationError) as error:
-        services.resident_register(name="王六", identifier="138 0771 0098", password=f.PASSWORD)
-    assert codes(error.value) == {"identifier_taken"}
+        services.resident_register(name="王六", identifier="138 0771 0098", code="000000", password=f.PASSWORD)
+    assert codes(error.value) == {"code_invalid"}
 
 
 # --- claims -------------------------------------------------------------------------------------

@@ -1,20 +1,24 @@
 """Sign-up, sign-in, claim and review pages: errors next to the field, typed values kept."""
 
+import re
+
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
-from stakeholders.models import Ownership, Resident, User
+from stakeholders.models import Delivery, Ownership, Resident, User
 from tests import factories as f
 
 SIGNUP = reverse("stakeholders:signup")
+CONFIRM = reverse("stakeholders:signup_confirm")
 CLAIM = reverse("stakeholders:claim_create")
+PHONE = "13807719999"
 
 
 def signup_data(**overrides):
     data = {
         "name": "陈小梅",
-        "identifier": "13807719999",
         "password1": "Quiet-River-2026",
         "password2": "Quiet-River-2026",
         "is_party_member": "on",
@@ -24,27 +28,61 @@ def signup_data(**overrides):
     return data
 
 
+def ask_code(client, identifier=PHONE):
+    return client.post(SIGNUP, {"identifier": identifier})
+
+
+def sign_up(client, identifier=PHONE, **overrides):
+    assert ask_code(client, identifier)["Location"] == CONFIRM
+    return client.post(CONFIRM, signup_data(code=f.sent_code(identifier), **overrides))
+
+
 @pytest.mark.django_db
-def test_signup_creates_resident_signs_in_and_sends_to_claim(client):
-    response = client.post(SIGNUP, signup_data())
+def test_signup_proves_the_phone_with_a_code_then_creates_the_resident_and_sends_to_claim(client):
+    asked = ask_code(client, "138 0771 9999")
+    assert asked.status_code == 302 and asked["Location"] == CONFIRM
+    page = client.get(CONFIRM).content.decode()
+    assert "138****9999" in page and "6 位验证码" in page and 'autocomplete="one-time-code"' in page
+    response = client.post(CONFIRM, signup_data(code=f.sent_code(PHONE)))
     assert response.status_code == 302 and response["Location"] == CLAIM
-    resident = Resident.objects.get(phone="13807719999")
+    resident = Resident.objects.get(phone=PHONE)
     assert resident.name == "陈小梅" and resident.is_party_member
-    assert client.get(reverse("home")).context["user"].username == "13807719999"
+    assert client.get(reverse("home")).context["user"].username == PHONE
+    assert client.get(CONFIRM)["Location"] == reverse("home")  # signed in: nothing more to confirm
+
+
+@pytest.mark.django_db
+def test_the_confirm_page_without_a_number_goes_back_to_the_first_step(client):
+    assert client.get(CONFIRM)["Location"] == SIGNUP
+
+
+@pytest.mark.django_db
+def test_signup_first_step_error_is_next_to_the_field(client):
+    response = ask_code(client, "12345")
+    assert response.status_code == 400
+    assert "请输入" in " ".join(response.context["form"].errors["identifier"])
+    assert 'id="id_identifier_error"' in response.content.decode() and 'value="12345"' in response.content.decode()
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "overrides, field, message",
     [
-        ({"identifier": "12345"}, "identifier", "请输入"),
         ({"password2": "Different-2026"}, "password2", "两次输入的密码不一致"),
         ({"password1": "12345678", "password2": "12345678"}, "password1", "密码"),
         ({"consent": ""}, "consent", "勾选"),
+        ({"code": "12ab"}, "code", "6 位数字"),
+        ({"code": "WRONG"}, "code", "验证码不正确"),
     ],
 )
 def test_signup_errors_are_shown_next_to_the_field_in_chinese_and_input_is_kept(client, overrides, field, message):
-    response = client.post(SIGNUP, signup_data(**overrides))
+    assert ask_code(client)["Location"] == CONFIRM
+    sent = f.sent_code(PHONE)
+    wrong = "000000" if sent != "000000" else "111111"
+    data = {**signup_data(code=sent), **overrides}
+    if data["code"] == "WRONG":
+        data["code"] = wrong
+    response = client.post(CONFIRM, data)
     assert response.status_code == 400
     form = response.context["form"]
     assert list(form.errors) == [field]
@@ -52,26 +90,36 @@ def test_signup_errors_are_shown_next_to_the_field_in_chinese_and_input_is_kept(
     html = response.content.decode()
     assert f'id="id_{field}_error"' in html  # the message sits next to its field
     assert 'value="陈小梅"' in html  # what was typed is still there
-    if field != "identifier":
-        assert 'value="13807719999"' in html
-    assert not User.objects.filter(username="13807719999").exists()
+    assert not User.objects.filter(username=PHONE).exists()
 
 
 @pytest.mark.django_db
-def test_signup_with_taken_phone_says_so(client):
-    f.ResidentFactory(phone="13807719999")
-    response = client.post(SIGNUP, signup_data())
-    assert response.status_code == 400
-    assert "已存在" in " ".join(response.context["form"].errors["identifier"])
+def test_signup_with_a_taken_phone_answers_as_for_a_new_one_and_tells_the_owner_by_sms(client):
+    """No enumeration: the page answers the same; the message goes to the number's owner."""
+    f.ResidentFactory(phone=PHONE)
+    fresh, taken = Client(), client
+    answers = [ask_code(c, n) for c, n in ((fresh, "13807718888"), (taken, PHONE))]
+    assert [a.status_code for a in answers] == [302, 302] and answers[0]["Location"] == answers[1]["Location"]
+    pages = [_without_tokens(c.get(CONFIRM).content.decode()) for c in (fresh, taken)]
+    # The same page but for the number itself (masked, and in the resend form's hidden field).
+    assert re.sub("13807718888|138\\*{4}8888", "X", pages[0]) == re.sub(f"{PHONE}|138\\*{{4}}9999", "X", pages[1])
+    told = Delivery.objects.filter(address=PHONE, kind="verification_code").get()
+    assert "已有账户" in told.body and not re.search(r"\d{6}", told.body.replace(PHONE, ""))
+    refused = taken.post(CONFIRM, signup_data(code="123456"))
+    assert refused.status_code == 400 and "验证码不正确" in " ".join(refused.context["form"].errors["code"])
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r"[A-Za-z0-9]{64}", "CSRF", html)  # each visitor's own CSRF token (form and htmx header)
 
 
 @pytest.mark.django_db
 def test_sign_in_with_phone_and_wrong_password_message(client):
-    client.post(SIGNUP, signup_data())
+    sign_up(client)
     client.post(reverse("logout"))
-    bad = client.post(reverse("login"), {"username": "13807719999", "password": "nope"})
+    bad = client.post(reverse("login"), {"username": PHONE, "password": "nope"})
     assert bad.status_code == 200 and "密码" in " ".join(bad.context["form"].non_field_errors())
-    assert 'value="13807719999"' in bad.content.decode()
+    assert f'value="{PHONE}"' in bad.content.decode()
     good = client.post(reverse("login"), {"username": "138 0771 9999", "password": "Quiet-River-2026"})
     assert good.status_code == 302
 
@@ -236,3 +284,10 @@ def test_proof_is_served_privately_with_safe_headers(city, client):
     assert response["Cache-Control"] == "private, no-store"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+@pytest.mark.django_db
+def test_the_second_signup_page_keeps_its_query_budget(client, django_assert_max_num_queries):
+    ask_code(client)
+    with django_assert_max_num_queries(3):  # the session; nothing grows with data
+        assert client.get(CONFIRM).status_code == 200

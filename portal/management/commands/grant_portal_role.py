@@ -3,7 +3,7 @@ does, and no more. Run it as the owner role, after every `migrate` (new tables g
 
 Two database roles (docs/deployment.md): the owner runs migrations and owns every table; the
 portal's role owns nothing, may read and write the ordinary tables, may only SELECT and INSERT the
-ledger (no UPDATE, DELETE or TRUNCATE: the append-only triggers refuse those too) and only read the
+ledger and its witnesses (no UPDATE, DELETE or TRUNCATE: the append-only triggers refuse those too) and only read the
 migration history. Owning nothing, it can neither drop a trigger nor alter a table.
 """
 
@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from psycopg import sql
 
 # Tables the portal appends to and reads, never changes.
-APPEND_ONLY = ["disclosure_ledgerentry"]
+APPEND_ONLY = ["disclosure_ledgerentry", "disclosure_ledgercheckpoint", "disclosure_headsdigest"]
 # Tables the portal only reads.
 READ_ONLY = ["django_migrations"]
 
