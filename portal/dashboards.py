@@ -24,7 +24,7 @@ from feedback.models import Complaint
 from projects import selectors as project_selectors
 from projects.models import Award, FundingSource, Need, PlanVersion, Project, Vote, Voter
 from stakeholders import selectors
-from stakeholders.models import Building, Delivery, Estate, Household, Organization, Ownership
+from stakeholders.models import Building, CouncilMember, Delivery, Estate, Household, Organization, Ownership
 from stakeholders.permissions import RESENDABLE
 from stakeholders.viewer import Viewer, viewer_of
 
@@ -338,12 +338,21 @@ def resident_block(viewer: Viewer) -> dict:
     return {
         "invitations": list(project_selectors.invitations_for(user)),
         "petitionable": project_selectors.petitionable_estates(user) if has_verified else [],
+        "council_needed": project_selectors.estates_awaiting_council(user) if has_verified else [],
         "claims": claims,
         "estates": sorted(
             {c.household.building.estate for c in claims if c.status != Ownership.Status.REJECTED}, key=str
         ),
         "has_verified": any(c.status == Ownership.Status.VERIFIED for c in claims),
         "surveys": list(feedback_selectors.invitations_for(user)),
+        # Seats on a residents' council, with the certificate to print (no query unless a member).
+        "seats": list(
+            CouncilMember.objects.filter(resident__user=user, ended_on__isnull=True)
+            .exclude(certificate_code=None)
+            .select_related("council__estate")
+        )
+        if viewer.council_estate_ids
+        else [],
         # 关怀模式's simple home: the estate's renovation, for the "money and progress" tile (one query).
         "care_projects": list(
             project_selectors.public_projects_of_estates(

@@ -4,6 +4,7 @@ through predicates on the estate (architecture §2)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from guardian.core import ObjectPermissionChecker
 
 from stakeholders import permissions as stakeholder_permissions
@@ -56,9 +57,14 @@ def available_transitions(user, project: Project) -> list[str]:
 # --- petitions -----------------------------------------------------------------------------------
 
 
-def can_start_petition(user, estate, *, estate_has_open_project: bool) -> bool:
-    """A verified owner of the estate, while the estate has no project under way."""
-    return stakeholder_permissions.is_verified_owner(user, estate) and not estate_has_open_project
+def can_start_petition(user, estate, *, estate_has_open_project: bool, council_in_term: bool = True) -> bool:
+    """A verified owner of the estate, while the estate has no project under way — and, where the
+    city puts the council first (PETITION_REQUIRES_COUNCIL), once its council is filed and in term."""
+    return (
+        stakeholder_permissions.is_verified_owner(user, estate)
+        and not estate_has_open_project
+        and (council_in_term or not settings.PETITION_REQUIRES_COUNCIL)
+    )
 
 
 def _my_sponsorship(user, petition: Petition) -> Sponsorship | None:

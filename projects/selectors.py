@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import get_language
 from guardian.shortcuts import get_objects_for_user
 
+from stakeholders import councils
 from stakeholders import permissions as stakeholder_permissions
 from stakeholders.models import Estate, Organization, Ownership
 
@@ -86,7 +88,10 @@ def petition_shortfalls(petition: Petition) -> list[str]:
         for s in petition.sponsorships.all()
         if s.status == Sponsorship.Status.CONFIRMED
     ]
-    return rules.petition_shortfalls(confirmed)
+    shortfalls = rules.petition_shortfalls(confirmed)
+    if settings.PETITION_REQUIRES_COUNCIL and not councils.estates_with_council_in_term([petition.project.estate_id]):
+        shortfalls.append("council")
+    return shortfalls
 
 
 def invitations_for(user) -> QuerySet[Sponsorship]:
@@ -109,7 +114,25 @@ def petitionable_estates(user):
 
     estates = list(Estate.objects.filter(pk__in=stakeholder_permissions.verified_estate_ids(user)).order_by("name"))
     busy = estates_with_open_projects([e.pk for e in estates])
-    return [e for e in estates if can_start_petition(user, e, estate_has_open_project=e.pk in busy)]
+    governed = (
+        councils.estates_with_council_in_term([e.pk for e in estates]) if settings.PETITION_REQUIRES_COUNCIL else set()
+    )
+    return [
+        e
+        for e in estates
+        if can_start_petition(user, e, estate_has_open_project=e.pk in busy, council_in_term=e.pk in governed)
+    ]
+
+
+def estates_awaiting_council(user):
+    """Where the city puts the council first: the user's estates a petition could start in but for a
+    filed council in term (the home page says what to do)."""
+    if not settings.PETITION_REQUIRES_COUNCIL:
+        return []
+    estates = list(Estate.objects.filter(pk__in=stakeholder_permissions.verified_estate_ids(user)).order_by("name"))
+    busy = estates_with_open_projects([e.pk for e in estates])
+    governed = councils.estates_with_council_in_term([e.pk for e in estates])
+    return [e for e in estates if e.pk not in busy and e.pk not in governed]
 
 
 def votes_visible_to(user) -> QuerySet:

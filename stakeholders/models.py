@@ -374,7 +374,16 @@ class Membership(models.Model):
 
 
 class Council(models.Model):
-    """老友议事会: the estate's residents' council, registered by the street office."""
+    """老友议事会: the estate's residents' council. Formed by an election the community records and
+    the street office files (备案: `filed_on`, with the term's end); a council past `term_ends` is
+    expired; one that became an owners' committee (业主委员会) is converted."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Election waiting to be filed")
+        FILED = "filed", _("Filed with the street office")
+        RETURNED = "returned", _("Returned by the street office")
+        EXPIRED = "expired", _("Past its term")
+        CONVERTED = "converted", _("Became an owners' committee")
 
     estate = models.OneToOneField(Estate, on_delete=models.PROTECT, related_name="council", verbose_name=_("estate"))
     registered_by = models.ForeignKey(
@@ -386,6 +395,12 @@ class Council(models.Model):
         verbose_name=_("registered by"),
     )
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    term_ends = models.DateField(_("term ends"), null=True, blank=True)
+    # The latest election's answer when it was returned and none is filed since.
+    returned = models.BooleanField(_("latest election returned"), default=False)
+    converted_on = models.DateField(_("became an owners' committee on"), null=True, blank=True)
+    converted_reference = models.CharField(_("owners' committee filing reference"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("residents' council (老友议事会)")
@@ -394,6 +409,89 @@ class Council(models.Model):
 
     def __str__(self) -> str:
         return _("Council of %(estate)s") % {"estate": self.estate}
+
+    def seats_active(self):
+        return self.members.filter(ended_on__isnull=True)
+
+    def status_on(self, day) -> str:
+        if self.converted_on:
+            return self.Status.CONVERTED
+        if self.filed_on and self.term_ends and self.term_ends < day:
+            return self.Status.EXPIRED
+        if self.filed_on:
+            return self.Status.FILED
+        return self.Status.RETURNED if self.returned else self.Status.PENDING
+
+
+class CouncilElection(models.Model):
+    """An election of the council's representatives (a full one, or a by-election for a seat that
+    fell vacant), recorded by the community committee with the signed tally sheet, then filed or
+    returned by the street office."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", _("Election of the whole council")
+        BY_ELECTION = "by_election", _("By-election")
+
+    class Status(models.TextChoices):
+        RECORDED = "recorded", _("Waiting to be filed")
+        FILED = "filed", _("Filed")
+        RETURNED = "returned", _("Returned")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="elections", verbose_name=_("council"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.FULL)
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=200)
+    electorate = models.PositiveIntegerField(_("owners entitled to vote"))
+    turnout = models.PositiveIntegerField(_("owners who voted"))
+    term_ends = models.DateField(_("term ends"))
+    tally_scan = models.FileField(
+        _("signed tally sheet"), storage=private_storage, upload_to=UploadPath("council-tallies")
+    )
+    tally_scan_type = models.CharField(_("tally sheet file type"), max_length=50)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECORDED)
+    return_reason = models.CharField(_("reason for returning"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("filed or returned by"),
+    )
+    decided_at = models.DateTimeField(_("filed or returned at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("council election")
+        verbose_name_plural = _("council elections")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(turnout__lte=models.F("electorate")), name="turnout_in_electorate"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council} · {self.held_on:%Y-%m-%d} · {self.get_status_display()}"
+
+
+class ElectionCandidate(models.Model):
+    election = models.ForeignKey(
+        CouncilElection, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("election")
+    )
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+", verbose_name=_("candidate"))
+    votes = models.PositiveIntegerField(_("votes"))
+    elected = models.BooleanField(_("elected"), default=False)
+    role = models.CharField(_("role if elected"), max_length=10, default="member")
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["election", "-votes", "id"]
+        constraints = [models.UniqueConstraint(fields=["election", "resident"], name="candidate_once_per_election")]
 
 
 class CouncilMember(models.Model):
@@ -411,12 +509,33 @@ class CouncilMember(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    election = models.ForeignKey(
+        CouncilElection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seats",
+        verbose_name=_("elected in"),
+    )
+    # The public check page of the printed certificate (its QR code): /disclosure/councils/certificates/<code>/
+    certificate_code = models.CharField(_("certificate number"), max_length=16, unique=True, null=True, blank=True)
+    ended_on = models.DateField(_("left the council on"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why the seat ended"),
+        max_length=12,
+        blank=True,
+        choices=[("resigned", _("Resigned")), ("new_term", _("A new council was filed"))],
+    )
 
     class Meta:
         verbose_name = _("council member")
         verbose_name_plural = _("council members")
         ordering = ["council", "role", "id"]
-        constraints = [models.UniqueConstraint(fields=["council", "resident"], name="council_member_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "resident"], condition=models.Q(ended_on__isnull=True), name="council_member_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.resident} ({self.get_role_display()})"

@@ -200,6 +200,47 @@ def can_manage_council(user, council: Council) -> bool:
     return can_register_council(user, council.estate)
 
 
+# The council's election, filing (备案), seats and certificates (stakeholders/councils.py).
+
+
+def can_view_council_desk(user, estate: Estate) -> bool:
+    """The council's desk (elections, the tally sheets, the roster with names): the estate's
+    community committee and street office."""
+    return is_platform_admin(user) or is_community_staff(user, estate) or is_street_staff(user, estate)
+
+
+def can_record_council_election(user, estate: Estate) -> bool:
+    """The community committee records the election it organised."""
+    return is_platform_admin(user) or is_community_staff(user, estate)
+
+
+def can_decide_council_election(user, election) -> bool:
+    """The street office files (备案) or returns an election that waits for it."""
+    return election.status == "recorded" and (is_platform_admin(user) or is_street_staff(user, election.council.estate))
+
+
+def can_end_council_seat(user, seat) -> bool:
+    """A representative resigns, or the community committee or street office records it."""
+    if seat.ended_on is not None:
+        return False
+    estate = seat.council.estate
+    own = getattr(viewer_of(user).resident, "pk", None) == seat.resident_id
+    return own or is_platform_admin(user) or is_community_staff(user, estate) or is_street_staff(user, estate)
+
+
+def can_print_certificate(user, seat) -> bool:
+    """The representative's own certificate, and the staff who hand it over."""
+    if not seat.certificate_code:
+        return False
+    own = getattr(viewer_of(user).resident, "pk", None) == seat.resident_id
+    return own or can_view_council_desk(user, seat.council.estate)
+
+
+def can_convert_council(user, council: Council) -> bool:
+    """The street office records that a filed council became the owners' committee (业主委员会)."""
+    return bool(council.filed_on) and not council.converted_on and can_register_council(user, council.estate)
+
+
 def can_manage_members(user, organization: Organization) -> bool:
     """Managers add and remove their own organization's members; admins any."""
     return is_platform_admin(user) or any(

@@ -246,7 +246,7 @@ def council_member_add(
 ) -> CouncilMember:
     if not permissions.can_manage_council(actor, council):
         raise PermissionDenied(ERRORS["not_allowed"])
-    if CouncilMember.objects.filter(council=council, resident=resident).exists():
+    if CouncilMember.objects.filter(council=council, resident=resident, ended_on__isnull=True).exists():
         raise _error("already_member", "resident")
     member = CouncilMember(council=council, resident=resident, role=role)
     member.full_clean()

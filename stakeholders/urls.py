@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import council_views, views
 
 app_name = "stakeholders"
 
@@ -13,6 +13,15 @@ urlpatterns = [
     path("files/<str:token>", views.private_file_for_admin, name="private_file"),
     path("reviews/", views.review_list, name="review_list"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("councils/<slug:code>/", council_views.council_desk, name="council_desk"),
+    path("councils/<slug:code>/elections/new/", council_views.election_record, name="council_election_new"),
+    path("councils/<slug:code>/convert", council_views.council_convert, name="council_convert"),
+    path("councils/elections/<int:pk>/", council_views.election_detail, name="council_election"),
+    path("councils/elections/<int:pk>/file", council_views.election_file, name="council_election_file"),
+    path("councils/elections/<int:pk>/return", council_views.election_return, name="council_election_return"),
+    path("councils/elections/<int:pk>/tally", council_views.election_tally, name="council_election_tally"),
+    path("councils/seats/<int:pk>/end", council_views.seat_end, name="council_seat_end"),
+    path("councils/certificates/<str:code>/", council_views.certificate, name="council_certificate"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),

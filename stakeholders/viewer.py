@@ -93,7 +93,9 @@ class Viewer:
         if not self.is_authenticated:
             return frozenset()
         return frozenset(
-            CouncilMember.objects.filter(resident__user=self.user).values_list("council__estate_id", flat=True)
+            CouncilMember.objects.filter(resident__user=self.user, ended_on__isnull=True).values_list(
+                "council__estate_id", flat=True
+            )
         )
 
     @cached_property

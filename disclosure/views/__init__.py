@@ -13,6 +13,7 @@ from .cache import (  # noqa: F401
     _same_for_everyone,
     _whole_page,
 )
+from .councils import council, council_certificate, council_list, councils_json  # noqa: F401
 from .heads import heads_day_json, heads_json, project_heads_json  # noqa: F401
 from .money import (  # noqa: F401
     _act_and_report,

@@ -37,6 +37,7 @@ from .common import (
     _proof_file,
     _resident,
     _user,
+    elect_council,
 )
 from .feedback import seed_feedback
 from .projects import seed_projects
@@ -325,19 +326,13 @@ def _seed_residents(report: Report, estates: dict[str, Estate], rng: random.Rand
                 )
 
     # 老友议事会 of 桃源小区: five verified owners, two of them Party members.
+    # Elected at the community's meeting, recorded by the committee, filed by the street office.
     estate = estates["taoyuan-xq"]
     report.add("councils", not Council.objects.filter(estate=estate).exists())
-    council = services.council_register(estate=estate, actor=admin)
-    for k, (phone, *_rest) in enumerate([p for p in plan[:12] if p[4] == "verified"][:5]):
-        resident = Resident.objects.get(phone=phone)
-        if not CouncilMember.objects.filter(council=council, resident=resident).exists():
-            services.council_member_add(
-                council=council,
-                resident=resident,
-                actor=admin,
-                role=CouncilMember.Role.CHAIR if k == 0 else CouncilMember.Role.MEMBER,
-            )
-            report.add("council members")
+    members = [Resident.objects.get(phone=p[0]) for p in [p for p in plan[:12] if p[4] == "verified"][:5]]
+    before = CouncilMember.objects.filter(council__estate=estate).count()
+    elect_council(estate, members, actor=admin)
+    report.add("council members", CouncilMember.objects.filter(council__estate=estate).count() - before)
 
     report.accounts += [
         (

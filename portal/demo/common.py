@@ -7,14 +7,19 @@ import functools
 import io
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
+from stakeholders import councils
 from stakeholders.models import (
     Building,
+    Council,
+    CouncilElection,
     Household,
     Resident,
     User,
@@ -130,3 +135,30 @@ def _resident(phone: str, name: str, *, party: bool) -> tuple[Resident, bool]:
     if created:
         Resident.objects.create(user=user, name=name, phone=phone, is_party_member=party)
     return user.resident, created
+
+
+def elect_council(estate, members, *, actor, file: bool = True, held_days_ago: int = 400):
+    """An election of the estate's council (the members elected, the first chair), recorded with a
+    tally sheet and — unless `file` is false — filed; nothing if the estate already has one."""
+    existing = Council.objects.filter(estate=estate).first()
+    if existing is not None and existing.elections.exists():
+        return existing
+    held_on = timezone.localdate() - timedelta(days=held_days_ago)
+    turnout = councils.electorate_of(estate)
+    election = councils.council_election_record(
+        estate=estate,
+        actor=actor,
+        held_on=held_on,
+        place=f"{estate.name}居民活动室",
+        turnout=turnout,
+        term_ends=held_on + timedelta(days=3 * 365),
+        tally_scan=_proof_file("计票单.png"),
+        candidates=[
+            councils.Candidate(resident=m, votes=max(0, turnout - k), elected=True, chair=(k == 0))
+            for k, m in enumerate(members)
+        ],
+        kind=CouncilElection.Kind.FULL,
+    )
+    if file:
+        councils.council_election_file(election=election, actor=actor)
+    return Council.objects.get(estate=estate)

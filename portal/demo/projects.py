@@ -6,14 +6,18 @@ is left alone (the ledger is append-only, so nothing is ever redone)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from projects import services as p
 from projects.models import Project, Vote
-from stakeholders.models import Estate, Resident, User
+from stakeholders import councils
+from stakeholders.models import Council, CouncilElection, CouncilMember, Estate, Ownership, Resident, User
 
 from .built import _liangshi, _youdian
-from .common import DEMO_PASSWORD
+from .common import DEMO_PASSWORD, _proof_file, elect_council
 from .completed import _fangzhi
 from .steps import (
     STANDARD_SPLIT,
@@ -276,4 +280,67 @@ def seed_projects(report, *, admin: User) -> None:
             with transaction.atomic():
                 stage(ctx, estates[code])
             report.add("projects", Project.objects.filter(estate=estates[code]).count())
+    _councils(ctx)
     _works_accounts(report)
+
+
+def _councils(ctx: _Ctx) -> None:
+    """先自治、后改造: every estate with a project has a filed council (its first verified owners);
+    one more estate's election waits for the street office; the council of the estate whose
+    renovation is done has become its owners' committee."""
+    with_projects = Estate.objects.filter(projects__isnull=False).distinct().order_by("code")
+    for estate in with_projects:
+        if not Council.objects.filter(estate=estate, filed_on__isnull=False).exists():
+            owners = _first_owners(estate, 3)
+            if owners:
+                elect_council(estate, owners, actor=ctx.admin)
+                ctx.report.add("councils")
+                ctx.report.add("council members", len(owners))
+    # 桃源小区: a representative resigned; the by-election for the seat waits for the street office.
+    taoyuan = Council.objects.filter(estate__code="taoyuan-xq", filed_on__isnull=False).first()
+    if taoyuan is not None and not taoyuan.elections.filter(kind=CouncilElection.Kind.BY_ELECTION).exists():
+        leaving = taoyuan.seats_active().filter(role=CouncilMember.Role.MEMBER).order_by("-id").first()
+        sitting = set(taoyuan.seats_active().values_list("resident_id", flat=True))
+        newcomer = next((o for o in _first_owners(taoyuan.estate, 20) if o.pk not in sitting), None)
+        if leaving is not None and newcomer is not None:
+            councils.council_seat_end(seat=leaving, actor=ctx.admin)
+            turnout = councils.electorate_of(taoyuan.estate)
+            councils.council_election_record(
+                estate=taoyuan.estate,
+                actor=ctx.admin,
+                kind=CouncilElection.Kind.BY_ELECTION,
+                held_on=timezone.localdate() - timedelta(days=3),
+                place="桃源小区居民活动室",
+                turnout=turnout,
+                term_ends=taoyuan.term_ends or timezone.localdate() + timedelta(days=365),
+                tally_scan=_proof_file("补选计票单.png"),
+                candidates=[councils.Candidate(resident=newcomer, votes=turnout, elected=True)],
+            )
+            ctx.report.add("council elections waiting to be filed")
+    done = (
+        Council.objects.filter(
+            estate__projects__status=Project.Status.MAINTAINED, filed_on__isnull=False, converted_on__isnull=True
+        ).first()
+        or Council.objects.filter(
+            estate__projects__status=Project.Status.COMPLETED, filed_on__isnull=False, converted_on__isnull=True
+        ).first()
+    )
+    if done is not None:
+        councils.council_convert(
+            council=done, actor=ctx.admin, on=timezone.localdate() - timedelta(days=10), reference="青秀业备〔2026〕3号"
+        )
+        ctx.report.add("councils converted into owners' committees")
+
+
+def _first_owners(estate: Estate, n: int) -> list[Resident]:
+    seen, owners = set(), []
+    for ownership in (
+        Ownership.objects.verified()
+        .filter(household__building__estate=estate)
+        .select_related("resident")
+        .order_by("-is_voting_owner", "id")
+    ):
+        if ownership.resident_id not in seen:
+            seen.add(ownership.resident_id)
+            owners.append(ownership.resident)
+    return owners[:n]

@@ -17,7 +17,7 @@ from projects.models import CatalogItem, Project, Vote
 from stakeholders import services as stakeholder_services
 from stakeholders.models import Estate, Household, Resident, User
 
-from .common import DEMO_PASSWORD, _proof_file, _resident  # noqa: F401  (re-exported to the stages)
+from .common import DEMO_PASSWORD, _proof_file, _resident, elect_council  # noqa: F401  (re-exported to the stages)
 
 S = Project.Status
 FIRST_EXTRA_PHONE = 37  # 13807710037…0099: owners of the estates the resident seed does not cover
@@ -85,6 +85,8 @@ def _owners(ctx: _Ctx, estate: Estate, names: list[str], *, first_phone: int | N
 
 
 def _petition(starter: Resident, estate: Estate, cosponsors: list[Resident], reason: str):
+    # 先自治、后改造: the owners elected their council (filed by the street office) before petitioning.
+    elect_council(estate, [starter, *cosponsors], actor=User.objects.filter(is_superuser=True).first())
     petition = p.petition_start(resident=starter, estate=estate, reason=reason)
     for resident in cosponsors:
         invite = p.sponsor_invite(petition=petition, actor=starter.user, phone=resident.phone)

@@ -15,9 +15,9 @@ from disclosure import services as money
 from disclosure.models import Budget, Milestone, ProgressUpdate
 from projects import services as p
 from projects.models import Award, PlanItem, PlanVersion, Project, ProjectEvent, Vote
-from stakeholders import services as stakeholder_services
-from stakeholders.models import CouncilMember, Estate, Membership, Resident, User
+from stakeholders.models import Estate, Membership, Resident, User
 
+from .common import elect_council
 from .steps import (
     S,
     _ballots,
@@ -214,11 +214,9 @@ def _progress(ctx, project: Project, contractor: User, rows: list[tuple]) -> Non
         ctx.report.add("progress photos", photos)
 
 
-def _council(ctx, estate: Estate, members: list[Resident]) -> None:
-    """The estate's 老友议事会, chaired by the first of `members` (who signs the acceptance)."""
-    council = stakeholder_services.council_register(estate=estate, actor=ctx.admin)
-    for k, resident in enumerate(members):
-        role = CouncilMember.Role.CHAIR if k == 0 else CouncilMember.Role.MEMBER
-        stakeholder_services.council_member_add(council=council, resident=resident, actor=ctx.admin, role=role)
+def _council(ctx, estate: Estate, members: list[Resident], *, file: bool = True) -> None:
+    """The estate's 老友议事会 as Nanning forms it: an election the community committee records (the
+    first of `members` elected chair, who signs the acceptance), filed by the street office."""
+    elect_council(estate, members, actor=ctx.admin, file=file)
     ctx.report.add("councils")
-    ctx.report.add("council members", len(members))
+    ctx.report.add("council members", len(members) if file else 0)

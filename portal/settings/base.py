@@ -183,6 +183,9 @@ PRIVATE_FILE_URL_NAME = "stakeholders:private_file"
 PROOF_MAX_BYTES = env.int("PROOF_MAX_BYTES", default=10 * 1024 * 1024)
 # How long the owners' votes started by the portal stay open (days).
 WILLINGNESS_VOTE_DAYS = env.int("WILLINGNESS_VOTE_DAYS", default=14)
+# 先自治、后改造: a petition starts only in an estate whose residents' council is filed and in its
+# term (docs/councils.md). A city's choice: off by default, on in the demo (settings.local).
+PETITION_REQUIRES_COUNCIL = env.bool("PETITION_REQUIRES_COUNCIL", default=False)
 PLAN_VOTE_DAYS = env.int("PLAN_VOTE_DAYS", default=14)
 # Budget publication (公示): how many days the approved budget is on public notice by default.
 BUDGET_NOTICE_DAYS = env.int("BUDGET_NOTICE_DAYS", default=7)

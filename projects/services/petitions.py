@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import errors_for
+from stakeholders import councils
 from stakeholders.audit import by_actor
 from stakeholders.models import Estate, Notification, Resident, User
 from stakeholders.services import notify
@@ -44,6 +45,10 @@ PETITION_ERRORS = {
     "sponsors": _("At least 3 owners must confirm as sponsors."),
     "households": _("The sponsors must own 3 different households: co-owners of one household count once."),
     "party_member": _("At least one sponsor must be a Party member."),
+    "council": _(
+        "Council first (先自治、后改造): the estate's residents' council must be filed with the street office "
+        "and in its term. The community committee organises its election."
+    ),
     "already_submitted": _("The petition has already gone to the owners' vote."),
 }
 
@@ -57,7 +62,10 @@ def petition_start(*, resident: Resident, estate: Estate, reason: str) -> Petiti
     """A verified owner starts a petition: a project in `petitioning`, the owner its first sponsor."""
     user = resident.user
     busy = Project.objects.filter(estate=estate, status__in=OPEN_PROJECT_STATUSES).exists()
-    if not permissions.can_start_petition(user, estate, estate_has_open_project=busy):
+    council = bool(councils.estates_with_council_in_term([estate.pk]))
+    if not permissions.can_start_petition(user, estate, estate_has_open_project=busy, council_in_term=council):
+        if not council and not busy and settings.PETITION_REQUIRES_COUNCIL:
+            raise PermissionDenied(PETITION_ERRORS["council"])
         raise PermissionDenied(PETITION_ERRORS["cannot_start"])
     reason = (reason or "").strip()
     if not reason:

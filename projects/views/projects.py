@@ -119,7 +119,12 @@ def _petition_context(user, project, invite_form=None) -> dict:
         "sponsorships": [s for s in petition.sponsorships.all() if s.status != Sponsorship.Status.DECLINED],
         "checklist": [
             (code, services.PETITION_ERRORS[code], code not in shortfalls)
-            for code in ("sponsors", "households", "party_member")
+            for code in (
+                "sponsors",
+                "households",
+                "party_member",
+                *(("council",) if settings.PETITION_REQUIRES_COUNCIL else ()),
+            )
         ],
         "petition_complete": not shortfalls,
         "can_invite": permissions.can_invite_sponsors(user, petition),

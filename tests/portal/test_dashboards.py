@@ -15,9 +15,10 @@ from tests import factories as f
 # the link from every estate to its project, community staff one for the open votes' paper desks.
 DASHBOARDS = {
     "anonymous landing": (None, 2),
-    "resident (no claims)": ("plain_resident", 16),
-    "resident (pending claim)": ("claimant_a1", 16),
-    "resident (verified owner)": ("owner_a1", 16),
+    # 17: the seats on a residents' council (the certificate link), one query (issue 17).
+    "resident (no claims)": ("plain_resident", 17),
+    "resident (pending claim)": ("claimant_a1", 17),
+    "resident (verified owner)": ("owner_a1", 17),
     "community staff": ("comm_a1_staff", 13),
     "street staff": ("street_a_staff", 17),
     "bureau": ("bureau", 20),

@@ -47,6 +47,28 @@ def test_seed_demo_is_idempotent_and_prints_accounts():
 
 
 @pytest.mark.django_db
+def test_demo_city_puts_the_council_first(settings, client):
+    """As `make run` does (settings.local): councils before petitions (issue 17). Every estate with a
+    project has a filed council in term; one by-election waits; one council is an owners' committee."""
+    from django.utils import timezone
+
+    from projects.models import Project
+    from stakeholders.models import CouncilElection
+
+    settings.PETITION_REQUIRES_COUNCIL = True
+    demo.seed_demo_city()
+    today = timezone.localdate()
+    for estate in Estate.objects.filter(projects__isnull=False).distinct():
+        assert estate.council.status_on(today) in ("filed", "converted"), estate.code
+        assert estate.council.seats_active().exists(), estate.code
+    assert CouncilElection.objects.filter(status="recorded", kind="by_election").count() == 1
+    converted = Council.objects.get(converted_on__isnull=False)
+    assert Project.objects.filter(estate=converted.estate, status__in=["completed", "maintained"]).exists()
+    listed = client.get("/disclosure/councils.json").json()["councils"]
+    assert {c["status"] for c in listed} == {"filed", "converted"} and len(listed) == Council.objects.count()
+
+
+@pytest.mark.django_db
 def test_demo_city_has_every_role_and_realistic_places(client):
     demo.seed_demo_city()
     assert Estate.objects.values("community__street").distinct().count() >= 2
