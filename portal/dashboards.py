@@ -23,6 +23,7 @@ from feedback.lifecycle import OPEN_STATUSES, overdue_q
 from feedback.models import Complaint
 from projects import selectors as project_selectors
 from projects.models import Award, FundingSource, Need, PlanVersion, Project, Vote, Voter
+from stakeholders import party as stakeholder_party
 from stakeholders import selectors
 from stakeholders.models import Building, CouncilMember, Delivery, Estate, Household, Organization, Ownership
 from stakeholders.permissions import RESENDABLE
@@ -422,6 +423,8 @@ def build(viewer) -> dict:
         context["resident"] = {**resident_block(viewer), "work": resident_work(viewer)}
     if "community" in roles:
         context["community"] = community_block(viewer)
+    if "party_branch" in roles:
+        context["party_branch"] = {"pending": stakeholder_party.pending_count(user)}
     if "street" in roles:
         context["street"] = street_block(viewer)
         context["street_desk"] = street_desk(viewer)

@@ -151,7 +151,10 @@ class SignUpForm(StyledFormMixin, forms.Form):
     is_party_member = forms.BooleanField(
         label=_("I am a member of the Communist Party of China"),
         required=False,
-        help_text=_("Petitions need at least one Party member among their sponsors. This is never shown publicly."),
+        help_text=_(
+            "Your community's Party branch confirms it. Petitions need at least one confirmed Party member "
+            "among their sponsors. This is never shown publicly."
+        ),
     )
     consent = forms.BooleanField(
         label=_("I agree that my community committee may check my ownership documents to verify my claims."),

@@ -176,7 +176,29 @@ class Resident(models.Model):
     )
     name = models.CharField(_("real name"), max_length=50)
     phone = models.CharField(_("mobile phone"), max_length=20, null=True, blank=True, unique=True)
-    is_party_member = models.BooleanField(_("Party member"), default=False)
+    # Confirmed by the community Party branch (社区党支部): what the petition rule and the councils'
+    # counts use. A resident's own "I am a Party member" is a claim (`party_claim`) until decided.
+    is_party_member = models.BooleanField(_("Party member (confirmed by the Party branch)"), default=False)
+    party_claim = models.CharField(
+        _("Party membership claim"),
+        max_length=10,
+        blank=True,
+        choices=[
+            ("pending", _("Waiting for the Party branch")),
+            ("confirmed", _("Confirmed by the Party branch")),
+            ("rejected", _("Not confirmed by the Party branch")),
+        ],
+    )
+    party_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Party membership decided by"),
+    )
+    party_decided_at = models.DateTimeField(_("Party membership decided at"), null=True, blank=True)
+    party_reason = models.CharField(_("reason the Party branch gave"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
     class Meta:
@@ -282,6 +304,7 @@ class Organization(models.Model):
         DESIGNER = "designer", _("Designer (设计单位)")
         PROPERTY_MANAGER = "property_manager", _("Property manager (物业)")
         UTILITY = "utility", _("Utility (专营单位)")
+        PARTY_BRANCH = "party_branch", _("Community Party branch (社区党支部)")
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=150)
@@ -327,9 +350,9 @@ class Organization(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(kind="street_office", street__isnull=False, community__isnull=True)
-                    | Q(kind="community_committee", community__isnull=False, street__isnull=True)
+                    | Q(kind__in=["community_committee", "party_branch"], community__isnull=False, street__isnull=True)
                     | (
-                        ~Q(kind__in=["street_office", "community_committee"])
+                        ~Q(kind__in=["street_office", "community_committee", "party_branch"])
                         & Q(street__isnull=True, community__isnull=True)
                     )
                 ),
@@ -342,6 +365,9 @@ class Organization(models.Model):
                 fields=["community"],
                 condition=Q(kind="community_committee"),
                 name="one_committee_per_community",
+            ),
+            models.UniqueConstraint(
+                fields=["community"], condition=Q(kind="party_branch"), name="one_party_branch_per_community"
             ),
         ]
 

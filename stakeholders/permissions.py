@@ -63,6 +63,21 @@ def is_platform_admin(user) -> bool:
     return viewer_of(user).is_admin
 
 
+# Party membership: a resident's claim, confirmed or not by their community's Party branch.
+
+
+def may_review_party_claims(user) -> bool:
+    return is_platform_admin(user) or bool(viewer_of(user).party_branch_community_ids)
+
+
+def can_decide_party_claim(user, resident, community_ids) -> bool:
+    """The Party branch of a community the resident lives in (`community_ids`: the communities of
+    the estates the resident has claimed a household in) decides a claim that waits; admins any."""
+    if resident.party_claim != "pending":
+        return False
+    return is_platform_admin(user) or bool(viewer_of(user).party_branch_community_ids & set(community_ids))
+
+
 RESENDABLE = ("unknown", "failed")
 
 

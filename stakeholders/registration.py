@@ -187,7 +187,10 @@ def resident_register(
         raise _error("code_invalid", "code")
     user = User(username=value, email=value if kind == "email" else "")
     user.set_password(password)
-    resident = Resident(name=name.strip(), phone=value if kind == "phone" else None, is_party_member=is_party_member)
+    # "I am a Party member" is a claim the community Party branch confirms (stakeholders/party.py).
+    resident = Resident(
+        name=name.strip(), phone=value if kind == "phone" else None, party_claim="pending" if is_party_member else ""
+    )
     try:
         with transaction.atomic():
             locked = VerificationCode.objects.select_for_update().get(pk=matched.pk)

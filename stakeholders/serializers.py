@@ -84,7 +84,8 @@ class RegisterInSerializer(serializers.Serializer):
     )
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
     is_party_member = serializers.BooleanField(
-        default=False, help_text="Petitions need one Party member among their sponsors; never shown"
+        default=False,
+        help_text="A claim the community Party branch confirms; petitions count confirmed members only; never shown",
     )
     consent = serializers.BooleanField(help_text="Your community committee may check your ownership documents")
 

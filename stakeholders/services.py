@@ -187,7 +187,7 @@ def organization_create(
     credit_code: str = "",
 ) -> Organization:
     needs_street = kind == Organization.Kind.STREET_OFFICE
-    needs_community = kind == Organization.Kind.COMMUNITY_COMMITTEE
+    needs_community = kind in (Organization.Kind.COMMUNITY_COMMITTEE, Organization.Kind.PARTY_BRANCH)
     if (street is not None) != needs_street or (community is not None) != needs_community:
         raise _error("jurisdiction")
     group = Group.objects.create(name=f"org:{kind}:{name}"[:150])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import council_views, views
+from . import council_views, party_views, views
 
 app_name = "stakeholders"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("councils/elections/<int:pk>/tally", council_views.election_tally, name="council_election_tally"),
     path("councils/seats/<int:pk>/end", council_views.seat_end, name="council_seat_end"),
     path("councils/certificates/<str:code>/", council_views.certificate, name="council_certificate"),
+    path("party/", party_views.claims, name="party_claims"),
+    path("party/<int:pk>/decide", party_views.decide, name="party_decide"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),

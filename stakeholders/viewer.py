@@ -103,6 +103,10 @@ class Viewer:
         return frozenset(org.community_id for org in self.organizations(Kind.COMMUNITY_COMMITTEE))
 
     @cached_property
+    def party_branch_community_ids(self) -> frozenset[int]:
+        return frozenset(org.community_id for org in self.organizations(Kind.PARTY_BRANCH))
+
+    @cached_property
     def street_ids(self) -> frozenset[int]:
         return frozenset(org.street_id for org in self.organizations(Kind.STREET_OFFICE))
 
@@ -126,6 +130,7 @@ class Viewer:
             (Kind.HOUSING_BUREAU, "bureau"),
             (Kind.STREET_OFFICE, "street"),
             (Kind.COMMUNITY_COMMITTEE, "community"),
+            (Kind.PARTY_BRANCH, "party_branch"),
             (Kind.CONTRACTOR, "contractor"),
             (Kind.SUPERVISOR, "supervisor"),
         ]:

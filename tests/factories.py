@@ -98,6 +98,9 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     name = factory.Sequence(lambda n: f"居民{n}")
     phone = factory.Sequence(lambda n: f"139{n:08d}")
+    # A member in a test is a confirmed one (as the Party branch leaves them).
+    party_claim = factory.LazyAttribute(lambda o: "confirmed" if o.is_party_member else "")
+    is_party_member = False
 
 
 def png_bytes(size=(64, 48)) -> bytes:

@@ -37,6 +37,7 @@ from .common import (
     _proof_file,
     _resident,
     _user,
+    confirm_by_branch,
     elect_council,
 )
 from .feedback import seed_feedback
@@ -137,6 +138,10 @@ ORGANIZATIONS = [
     (Kind.COMMUNITY_COMMITTEE, "古城社区居民委员会", "gucheng"),
     (Kind.COMMUNITY_COMMITTEE, "解放路社区居民委员会", "jiefanglu"),
     (Kind.COMMUNITY_COMMITTEE, "银杉社区居民委员会", "yinshan"),
+    (Kind.PARTY_BRANCH, "桃源社区党支部", "taoyuan"),
+    (Kind.PARTY_BRANCH, "古城社区党支部", "gucheng"),
+    (Kind.PARTY_BRANCH, "解放路社区党支部", "jiefanglu"),
+    (Kind.PARTY_BRANCH, "银杉社区党支部", "yinshan"),
     (Kind.CONTRACTOR, "邕城建设工程有限公司", ""),
     (Kind.CONTRACTOR, "绿城建筑安装有限公司", ""),
     (Kind.SUPERVISOR, "南宁诚信工程监理有限公司", ""),
@@ -147,6 +152,16 @@ ORGANIZATIONS = [
 
 # username, display name, organization, role, what the account shows
 STAFF_ACCOUNTS = [
+    (
+        "party_taoyuan",
+        "覃红梅",
+        "桃源社区党支部",
+        Membership.Role.STAFF,
+        "community Party branch (桃源社区): confirms residents' Party membership (one claim waits)",
+    ),
+    ("party_gucheng", "黄志军", "古城社区党支部", Membership.Role.STAFF, "community Party branch (古城社区)"),
+    ("party_jiefanglu", "梁素芬", "解放路社区党支部", Membership.Role.STAFF, "community Party branch (解放路社区)"),
+    ("party_yinshan", "莫建华", "银杉社区党支部", Membership.Role.STAFF, "community Party branch (银杉社区)"),
     ("bureau", "黄建国", "南宁市住房和城乡建设局", Membership.Role.STAFF, "housing bureau (city-wide, read + reports)"),
     (
         "street_manager",
@@ -269,7 +284,7 @@ def seed_demo_city(report: Report | None = None) -> Report:
                 kind=kind,
                 name=name,
                 street=streets[where] if kind == Kind.STREET_OFFICE else None,
-                community=communities[where] if kind == Kind.COMMUNITY_COMMITTEE else None,
+                community=communities[where] if kind in (Kind.COMMUNITY_COMMITTEE, Kind.PARTY_BRANCH) else None,
             )
             report.add("organizations")
         organizations[name] = org
@@ -320,6 +335,8 @@ def _seed_residents(report: Report, estates: dict[str, Estate], rng: random.Rand
             report.add("ownership claims")
             if state == "verified":
                 services.ownership_verify(ownership=claim, actor=admin)
+                if party:  # the Party branch confirms; one member (whose claim is pending) still waits
+                    confirm_by_branch(resident, estate)
             elif state == "rejected":
                 services.ownership_reject(
                     ownership=claim, actor=admin, reason="产权证照片模糊，无法辨认房号，请重新拍摄上传。"

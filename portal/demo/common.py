@@ -15,12 +15,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from stakeholders import councils
+from stakeholders import councils, party
 from stakeholders.models import (
     Building,
     Council,
     CouncilElection,
     Household,
+    Organization,
     Resident,
     User,
 )
@@ -132,9 +133,19 @@ def _user(username: str, *, first_name: str = "", email: str = "", superuser: bo
 def _resident(phone: str, name: str, *, party: bool) -> tuple[Resident, bool]:
     """A registered resident, as resident_register makes them (username = phone), demo password."""
     user, created = _user(phone, first_name=name)
-    if created:
-        Resident.objects.create(user=user, name=name, phone=phone, is_party_member=party)
+    if created:  # "I am a Party member" is a claim until the community's Party branch confirms it
+        Resident.objects.create(user=user, name=name, phone=phone, party_claim="pending" if party else "")
     return user.resident, created
+
+
+def confirm_by_branch(resident, estate) -> None:
+    """The Party branch of the estate's community confirms the resident's claim (they live there)."""
+    resident.refresh_from_db()
+    if resident.party_claim != "pending":
+        return
+    branch = Organization.objects.get(kind=Organization.Kind.PARTY_BRANCH, community=estate.community_id)
+    clerk = branch.memberships.select_related("user").order_by("id").first().user
+    party.party_claim_decide(resident=resident, actor=clerk, confirm=True)
 
 
 def elect_council(estate, members, *, actor, file: bool = True, held_days_ago: int = 400):

@@ -17,7 +17,13 @@ from projects.models import CatalogItem, Project, Vote
 from stakeholders import services as stakeholder_services
 from stakeholders.models import Estate, Household, Resident, User
 
-from .common import DEMO_PASSWORD, _proof_file, _resident, elect_council  # noqa: F401  (re-exported to the stages)
+from .common import (  # noqa: F401  (re-exported to the stages)
+    DEMO_PASSWORD,
+    _proof_file,
+    _resident,
+    confirm_by_branch,
+    elect_council,
+)
 
 S = Project.Status
 FIRST_EXTRA_PHONE = 37  # 13807710037…0099: owners of the estates the resident seed does not cover
@@ -79,6 +85,7 @@ def _owners(ctx: _Ctx, estate: Estate, names: list[str], *, first_phone: int | N
         resident, _created = _resident(f"1380771{number:04d}", name, party=k == 0)
         claim = stakeholder_services.ownership_claim(resident=resident, household=home, proof=_proof_file("proof.png"))
         stakeholder_services.ownership_verify(ownership=claim, actor=ctx.admin)
+        confirm_by_branch(resident, estate)
         owners.append(resident)
     ctx.report.add("residents", len(owners))
     return owners

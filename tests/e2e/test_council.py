@@ -82,3 +82,23 @@ def test_election_filing_certificate_and_its_public_check(live_server, browser, 
     assert all(o.name not in anyone.content() for o in owners)
     shot(anyone, "council-05-public-council-phone")
     assert CouncilMember.objects.filter(council__estate=city.estate_a1, ended_on__isnull=True).count() == 2
+
+
+def test_the_party_branch_confirms_a_membership_claim_on_a_phone(live_server, browser, shot, axe_violations):
+    from stakeholders.models import Organization
+
+    city = f.build_city()
+    branch = f.organization(Organization.Kind.PARTY_BRANCH, "甲一社区党支部", community=city.comm_a1)
+    f.staff(branch, "party_a1")
+    claimant = f.register("13807712222", name="覃红", is_party_member=True).resident
+    f.claim(claimant, city.homes_a1[4])
+    page = sign_in(browser, live_server.url, "party_a1")
+    assert page.get_by_test_id("party-pending").inner_text() == "1"
+    page.locator("[data-testid=dashboard-party-branch]").get_by_role("link", name="党员身份确认").click()
+    assert "覃红" in page.get_by_test_id("party-claims").inner_text()
+    assert axe_violations(page) == [] and page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "party-01-claims-phone")
+    page.get_by_test_id("party-confirm").click()
+    page.get_by_text("已确认。").wait_for()
+    claimant.refresh_from_db()
+    assert claimant.is_party_member and claimant.party_claim == "confirmed"

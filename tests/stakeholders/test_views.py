@@ -46,7 +46,7 @@ def test_signup_proves_the_phone_with_a_code_then_creates_the_resident_and_sends
     response = client.post(CONFIRM, signup_data(code=f.sent_code(PHONE)))
     assert response.status_code == 302 and response["Location"] == CLAIM
     resident = Resident.objects.get(phone=PHONE)
-    assert resident.name == "陈小梅" and resident.is_party_member
+    assert resident.name == "陈小梅" and resident.party_claim == "pending" and not resident.is_party_member
     assert client.get(reverse("home")).context["user"].username == PHONE
     assert client.get(CONFIRM)["Location"] == reverse("home")  # signed in: nothing more to confirm
 
