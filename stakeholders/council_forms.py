@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.files import DOCUMENT_TYPES
 
 from . import councils
-from .forms import IsoDateInput, StyledFormMixin
+from .forms import IsoDateInput, IsoDateTimeInput, StyledFormMixin
 from .models import CouncilElection
 
 CANDIDATE_ROWS = 9
@@ -105,6 +105,37 @@ class ReturnElectionForm(StyledFormMixin, forms.Form):
 class ConvertCouncilForm(StyledFormMixin, forms.Form):
     on = forms.DateField(label=_("Owners' committee filed on"), widget=IsoDateInput())
     reference = forms.CharField(label=_("Filing reference"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class MeetingForm(StyledFormMixin, forms.Form):
+    held_at = forms.DateTimeField(label=_("Date and time"), widget=IsoDateTimeInput())
+    place = forms.CharField(label=_("Place"), max_length=200)
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Public, and sent to every verified owner of the estate."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class MeetingRecordForm(StyledFormMixin, forms.Form):
+    attendance = forms.IntegerField(label=_("How many attended"), min_value=0, max_value=100_000)
+    minutes = forms.CharField(label=_("Minutes"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    decisions = forms.CharField(
+        label=_("Decisions"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Public. Write no names."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,8 +19,8 @@ from core.files import private_file_response
 from core.forms import form_errors
 
 from . import councils, permissions
-from .council_forms import ConvertCouncilForm, ElectionForm, ReturnElectionForm
-from .models import Council, CouncilMember, Estate
+from .council_forms import ConvertCouncilForm, ElectionForm, MeetingForm, MeetingRecordForm, ReturnElectionForm
+from .models import Council, CouncilMeeting, CouncilMember, Estate
 
 
 def _estate_for_desk(request, code: str) -> Estate:
@@ -184,3 +184,62 @@ def certificate(request, code: str):
     qr = segno.make(check_url, error="m").svg_inline(scale=4, dark="#000", light="#fff", title=check_url)
     context = {"seat": seat, "council": seat.council, "check_url": check_url, "qr": mark_safe(qr), "size": size}
     return render(request, "stakeholders/council_certificate.html", context)
+
+
+def _council_for_meetings(request, code: str):
+    estate = get_object_or_404(Estate.objects.select_related("community__street"), code=code)
+    council = Council.objects.filter(estate=estate).select_related("estate__community").first()
+    if council is None or not permissions.can_schedule_council_meeting(request.user, council):
+        if permissions.is_any_community_staff(request.user) and not permissions.is_community_staff(
+            request.user, estate
+        ):
+            raise Http404
+        raise PermissionDenied(_("The council's representatives and the community committee call its meetings."))
+    return council
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request, code: str):
+    council = _council_for_meetings(request, code)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            councils.council_meeting_schedule(council=council, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is announced to the estate's owners."))
+            return redirect("disclosure:council", code=code)
+    return render(
+        request,
+        "stakeholders/council_meeting_form.html",
+        {"council": council, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_record(request, pk: int):
+    meeting = get_object_or_404(CouncilMeeting.objects.select_related("council__estate__community"), pk=pk)
+    if not permissions.can_record_council_meeting(request.user, meeting, timezone.now()):
+        if permissions.can_schedule_council_meeting(request.user, meeting.council):
+            messages.error(request, _("Minutes are written once, after the meeting."))
+            return redirect("disclosure:council", code=meeting.council.estate.code)
+        raise Http404
+    form = MeetingRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            councils.council_meeting_record(meeting=meeting, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, _("The minutes are published on the council's page."))
+            return redirect("disclosure:council", code=meeting.council.estate.code)
+    return render(
+        request,
+        "stakeholders/council_meeting_record.html",
+        {"meeting": meeting, "form": form},
+        status=400 if form.errors else 200,
+    )

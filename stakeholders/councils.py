@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,19 @@ from core.photos import document_without_metadata
 
 from . import permissions
 from .audit import by_actor
-from .models import Council, CouncilElection, CouncilMember, ElectionCandidate, Estate, Ownership, Resident, User
+from .models import (
+    Council,
+    CouncilElection,
+    CouncilMeeting,
+    CouncilMember,
+    ElectionCandidate,
+    Estate,
+    Notification,
+    Ownership,
+    Resident,
+    User,
+)
+from .services import notify
 
 ERRORS = {
     "not_allowed": _("You may not do this."),
@@ -43,6 +56,9 @@ ERRORS = {
     "no_filed_council": _("A by-election fills a seat of a filed council: file the council's election first."),
     "already_decided": _("This election was already filed or returned."),
     "reason_required": _("Give a reason, so the community committee knows what to fix."),
+    "meeting_in_past": _("A meeting is called for a time to come (at most half a year ahead)."),
+    "minutes_required": _("Write the minutes: what was discussed."),
+    "meeting_already_recorded": _("The minutes of this meeting are already recorded."),
 }
 _error = errors_for(ERRORS)
 TERM_MAX_YEARS = 5
@@ -245,6 +261,56 @@ def council_convert(*, council: Council, actor: User, on: Date, reference: str) 
     return council
 
 
+@by_actor
+@transaction.atomic
+def council_meeting_schedule(*, council: Council, actor: User, held_at, place: str, agenda: str) -> CouncilMeeting:
+    """Call a meeting: its agenda is public and every verified owner of the estate is told."""
+    council = Council.objects.select_for_update(of=("self",)).select_related("estate__community").get(pk=council.pk)
+    if not permissions.can_schedule_council_meeting(actor, council):
+        raise PermissionDenied(ERRORS["not_allowed"])
+    now = timezone.now()
+    if not now <= held_at <= now + timedelta(days=183):
+        raise _error("meeting_in_past", "held_at")
+    meeting = CouncilMeeting.objects.create(
+        council=council, held_at=held_at, place=place.strip(), agenda=agenda.strip(), scheduled_by=actor
+    )
+    owners = Ownership.objects.verified().filter(household__building__estate=council.estate)
+    notify(
+        users=set(owners.values_list("resident__user_id", flat=True)),
+        kind=Notification.Kind.COUNCIL_MEETING,
+        url=reverse("disclosure:council", args=[council.estate.code]),
+        key=f"council-meeting:{meeting.pk}",
+        estate=council.estate.name,
+        when=timezone.localtime(held_at).strftime("%Y-%m-%d %H:%M"),
+        place=meeting.place,
+        agenda=meeting.agenda[:60],
+    )
+    return meeting
+
+
+@by_actor
+@transaction.atomic
+def council_meeting_record(
+    *, meeting: CouncilMeeting, actor: User, attendance: int, minutes: str, decisions: str
+) -> CouncilMeeting:
+    """After the meeting: how many attended, the minutes and the decisions (public, no names)."""
+    meeting = (
+        CouncilMeeting.objects.select_for_update(of=("self",))
+        .select_related("council__estate__community")
+        .get(pk=meeting.pk)
+    )
+    if meeting.recorded_at is not None:
+        raise _error("meeting_already_recorded")
+    if not permissions.can_record_council_meeting(actor, meeting, timezone.now()):
+        raise PermissionDenied(ERRORS["not_allowed"])
+    if not (minutes or "").strip():
+        raise _error("minutes_required", "minutes")
+    meeting.attendance, meeting.minutes, meeting.decisions = attendance, minutes.strip(), (decisions or "").strip()
+    meeting.recorded_at = timezone.now()
+    meeting.save(update_fields=["attendance", "minutes", "decisions", "recorded_at"])
+    return meeting
+
+
 # --- reads ------------------------------------------------------------------------------------
 
 
@@ -276,6 +342,7 @@ def public_councils():
                 filter=Q(members__ended_on__isnull=True, members__resident__is_party_member=True),
                 distinct=True,
             ),
+            meetings_held=Count("meetings", filter=Q(meetings__recorded_at__isnull=False), distinct=True),
         )
         .order_by("estate__community__street__name", "estate__name")
     )
@@ -285,7 +352,10 @@ def public_council(estate_code: str) -> Council | None:
     return (
         public_councils()
         .filter(estate__code=estate_code)
-        .prefetch_related(Prefetch("members", queryset=_active_seats(), to_attr="seats"))
+        .prefetch_related(
+            Prefetch("members", queryset=_active_seats(), to_attr="seats"),
+            Prefetch("meetings", queryset=CouncilMeeting.objects.order_by("-held_at"), to_attr="meeting_list"),
+        )
         .first()
     )
 
@@ -296,6 +366,7 @@ def council_desk(estate: Estate) -> Council | None:
         .prefetch_related(
             Prefetch("members", queryset=_active_seats(), to_attr="seats"),
             Prefetch("elections", queryset=CouncilElection.objects.select_related("recorded_by", "decided_by")),
+            Prefetch("meetings", queryset=CouncilMeeting.objects.order_by("-held_at"), to_attr="meeting_list"),
         )
         .first()
     )
@@ -328,4 +399,42 @@ def candidates_for(estate: Estate):
         Resident.objects.filter(ownerships__in=Ownership.objects.verified().filter(household__building__estate=estate))
         .distinct()
         .order_by("name", "id")
+    )
+
+
+def councils_by_street() -> list[dict]:
+    """The residents' councils per street (issue 17): in term, expired, converted, waiting to be
+    filed; representatives and how many are Party members. Two grouped queries, no names."""
+    today = timezone.localdate()
+    street = "estate__community__street__name"
+    in_term = Q(filed_on__isnull=False, converted_on__isnull=True) & (
+        Q(term_ends__isnull=True) | Q(term_ends__gte=today)
+    )
+    rows = {
+        r[street]: {**r, "representatives": 0, "party_members": 0}
+        for r in Council.objects.values(street).annotate(
+            in_term=Count("id", filter=in_term),
+            expired=Count("id", filter=Q(converted_on__isnull=True, term_ends__lt=today)),
+            converted=Count("id", filter=Q(converted_on__isnull=False)),
+            waiting=Count("id", filter=Q(filed_on__isnull=True, returned=False)),
+        )
+    }
+    seats = (
+        CouncilMember.objects.filter(ended_on__isnull=True, council__filed_on__isnull=False)
+        .values(f"council__{street}")
+        .annotate(n=Count("id"), party=Count("id", filter=Q(resident__is_party_member=True)))
+    )
+    for s in seats:
+        row = rows.get(s[f"council__{street}"])
+        if row is not None:
+            row["representatives"], row["party_members"] = s["n"], s["party"]
+    return [rows[name] for name in sorted(rows)]
+
+
+def seats_of(user) -> list[CouncilMember]:
+    """The user's seats on councils that carry a certificate (their home page links it)."""
+    return list(
+        CouncilMember.objects.filter(resident__user=user, ended_on__isnull=True)
+        .exclude(certificate_code=None)
+        .select_related("council__estate")
     )

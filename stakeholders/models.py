@@ -504,6 +504,32 @@ class CouncilElection(models.Model):
         return f"{self.council} · {self.held_on:%Y-%m-%d} · {self.get_status_display()}"
 
 
+class CouncilMeeting(models.Model):
+    """A meeting of the council (老友议事会动态): scheduled with its agenda (residents are told),
+    then recorded — how many attended, the minutes, the decisions. Public without names."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("council"))
+    held_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200)
+    agenda = models.TextField(_("agenda"), max_length=2000)
+    attendance = models.PositiveIntegerField(_("attended"), null=True, blank=True)
+    minutes = models.TextField(_("minutes"), max_length=5000, blank=True)
+    decisions = models.TextField(_("decisions"), max_length=3000, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheduled by")
+    )
+    scheduled_at = models.DateTimeField(_("scheduled at"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("minutes recorded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("council meeting")
+        verbose_name_plural = _("council meetings")
+        ordering = ["-held_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.council} · {self.held_at:%Y-%m-%d}"
+
+
 class ElectionCandidate(models.Model):
     election = models.ForeignKey(
         CouncilElection, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("election")
@@ -596,6 +622,7 @@ class Notification(models.Model):
         SURVEY_INVITED = "survey_invited", _("Satisfaction survey")
         SURVEY_REMINDER = "survey_reminder", _("Satisfaction survey reminder")
         OWNERSHIP_REVIEWED = "ownership_reviewed", _("Household claim reviewed")
+        COUNCIL_MEETING = "council_meeting", _("Residents' council meeting")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -690,6 +717,9 @@ NOTIFICATION_TEXTS = {
         "Reminder: the satisfaction survey on the renovation of %(estate)s closes on %(closes)s."
     ),
     Notification.Kind.OWNERSHIP_REVIEWED: _("Your claim to %(home)s in %(estate)s was %(decision)s."),
+    Notification.Kind.COUNCIL_MEETING: _(
+        "The residents' council of %(estate)s meets on %(when)s at %(place)s: %(agenda)s. Residents may attend."
+    ),
 }
 
 

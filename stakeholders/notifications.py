@@ -37,6 +37,7 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.VOTE_CLOSED: frozenset({EMAIL}),
     K.PETITION_DECIDED: frozenset({EMAIL, SMS}),
     K.OWNERSHIP_REVIEWED: frozenset({EMAIL, SMS}),
+    K.COUNCIL_MEETING: frozenset({SMS}),
     K.NEED_TRIAGED: frozenset({EMAIL}),
     K.PLAN_PUBLISHED: frozenset({EMAIL}),
     K.COMPLAINT_FILED: frozenset({EMAIL}),

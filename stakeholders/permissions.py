@@ -251,6 +251,21 @@ def can_print_certificate(user, seat) -> bool:
     return own or can_view_council_desk(user, seat.council.estate)
 
 
+def can_schedule_council_meeting(user, council: Council) -> bool:
+    """A filed council's meetings are called by its representatives or the community committee."""
+    if not council.filed_on:
+        return False
+    estate = council.estate
+    return is_platform_admin(user) or is_community_staff(user, estate) or estate.pk in council_estate_ids(user)
+
+
+def can_record_council_meeting(user, meeting, now) -> bool:
+    """Its minutes are written once, after it was held, by those who may call it."""
+    return (
+        meeting.recorded_at is None and meeting.held_at <= now and can_schedule_council_meeting(user, meeting.council)
+    )
+
+
 def can_convert_council(user, council: Council) -> bool:
     """The street office records that a filed council became the owners' committee (业主委员会)."""
     return bool(council.filed_on) and not council.converted_on and can_register_council(user, council.estate)

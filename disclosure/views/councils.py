@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from stakeholders import councils
+from stakeholders import councils, permissions
 from stakeholders.models import Council
 
 from .cache import _json
@@ -33,7 +33,15 @@ def council(request, code: str):
     if found is None:
         raise Http404
     status, label = _status(found, timezone.localdate())
-    return render(request, "disclosure/council.html", {"council": found, "status": status, "status_label": label})
+    context = {
+        "council": found,
+        "status": status,
+        "status_label": label,
+        "now": timezone.now(),
+        # Shown to the representatives and the committee; the page stays the same for everyone else.
+        "can_call": request.user.is_authenticated and permissions.can_schedule_council_meeting(request.user, found),
+    }
+    return render(request, "disclosure/council.html", context)
 
 
 @require_safe
@@ -51,7 +59,7 @@ def councils_json(request):
                     "term_ends": c.term_ends.isoformat() if c.term_ends else None,
                     "representatives": c.representatives,
                     "party_members": c.party_members,
-                    "meetings": 0,
+                    "meetings": c.meetings_held,
                     "url": request.build_absolute_uri(reverse("disclosure:council", args=[c.estate.code])),
                 }
                 for c in councils.public_councils()

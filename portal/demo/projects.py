@@ -14,7 +14,16 @@ from django.utils import timezone
 from projects import services as p
 from projects.models import Project, Vote
 from stakeholders import councils
-from stakeholders.models import Council, CouncilElection, CouncilMember, Estate, Ownership, Resident, User
+from stakeholders.models import (
+    Council,
+    CouncilElection,
+    CouncilMeeting,
+    CouncilMember,
+    Estate,
+    Ownership,
+    Resident,
+    User,
+)
 
 from .built import _liangshi, _youdian
 from .common import DEMO_PASSWORD, _proof_file, elect_council
@@ -296,6 +305,34 @@ def _councils(ctx: _Ctx) -> None:
                 elect_council(estate, owners, actor=ctx.admin)
                 ctx.report.add("councils")
                 ctx.report.add("council members", len(owners))
+    # 桃源小区's council meets in the open: last month's minutes, and the next meeting announced.
+    if taoyuan_council := Council.objects.filter(estate__code="taoyuan-xq", filed_on__isnull=False).first():
+        if not taoyuan_council.meetings.exists():
+            chair = taoyuan_council.seats_active().get(role=CouncilMember.Role.CHAIR).resident.user
+            past = councils.council_meeting_schedule(
+                council=taoyuan_council,
+                actor=chair,
+                held_at=timezone.now() + timedelta(days=1),
+                place="桃源小区居民活动室",
+                agenda="征集各楼栋对改造方案的意见；讨论屋面防水和楼道照明的先后顺序",
+            )
+            CouncilMeeting.objects.filter(pk=past.pk).update(held_at=timezone.now() - timedelta(days=28))
+            past.refresh_from_db()
+            councils.council_meeting_record(
+                meeting=past,
+                actor=chair,
+                attendance=31,
+                minutes="五位代表和26位居民到会。各楼栋代表汇报了意见：3栋顶层漏水最严重，1栋楼道无照明。",
+                decisions="建议方案先做屋面防水，再做楼道照明；由议事会向社区提交意见汇总。",
+            )
+            councils.council_meeting_schedule(
+                council=taoyuan_council,
+                actor=chair,
+                held_at=timezone.now() + timedelta(days=6),
+                place="桃源小区居民活动室",
+                agenda="通报改造方案第二稿的修改情况；讨论施工期间的停车安排",
+            )
+            ctx.report.add("council meetings", 2)
     # 桃源小区: a representative resigned; the by-election for the seat waits for the street office.
     taoyuan = Council.objects.filter(estate__code="taoyuan-xq", filed_on__isnull=False).first()
     if taoyuan is not None and not taoyuan.elections.filter(kind=CouncilElection.Kind.BY_ELECTION).exists():

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from feedback.models import Response
 
 from .base import CHUNK, MONEY, ZERO, Filters, Report, _label, _label_in_sql, _local, _money  # noqa: F401
+from .councils import _council_row, _councils
 from .queries import (
     _complaint_row,
     _complaints,
@@ -219,6 +220,29 @@ REPORTS: dict[str, Report] = {
             _contractor_row,
             "",
             "created_at",
+            scoped_by_queryset=True,
+        ),
+        Report(
+            "councils",
+            _("Residents' councils"),
+            _(
+                "Each estate's council (老友议事会): status, filing, term, representatives and "
+                "Party members (counts, no names)."
+            ),
+            [
+                ("street", _("street")),
+                ("estate", _("estate")),
+                ("status", _("status")),
+                ("filed_on", _("filed on")),
+                ("term_ends", _("term ends")),
+                ("representatives", _("representatives")),
+                ("party_members", _("of whom Party members")),
+                ("converted_on", _("became an owners' committee on")),
+            ],
+            _councils,
+            _council_row,
+            "",
+            "filed_on",
             scoped_by_queryset=True,
         ),
     ]

@@ -83,6 +83,28 @@ def test_election_filing_certificate_and_its_public_check(live_server, browser, 
     shot(anyone, "council-05-public-council-phone")
     assert CouncilMember.objects.filter(council__estate=city.estate_a1, ended_on__isnull=True).count() == 2
 
+    # The chair calls a meeting; a resident of the estate is told and sees it on the council's page.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    chair.goto(f"{base}/disclosure/councils/{city.estate_a1.code}/")
+    chair.get_by_test_id("call-meeting").click()
+    when = timezone.localtime(timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    chair.get_by_label("时间").fill(when)
+    chair.get_by_label("地点").fill("甲一社区活动室")
+    chair.get_by_label("议程").fill("讨论屋面防水方案")
+    assert axe_violations(chair) == []
+    chair.get_by_role("button", name="发布会议通知").click()
+    chair.wait_for_url(f"**/disclosure/councils/{city.estate_a1.code}/")
+    resident = sign_in(browser, base, owners[3].user.username)
+    resident.goto(f"{base}/accounts/notifications/")
+    assert "讨论屋面防水方案" in resident.locator("main").inner_text()
+    resident.goto(f"{base}/disclosure/councils/{city.estate_a1.code}/")
+    assert "讨论屋面防水方案" in resident.get_by_test_id("council-meetings").inner_text()
+    assert resident.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(resident, "council-06-meeting-seen-by-a-resident-phone")
+
 
 def test_the_party_branch_confirms_a_membership_claim_on_a_phone(live_server, browser, shot, axe_violations):
     from stakeholders.models import Organization

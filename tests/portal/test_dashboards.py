@@ -21,10 +21,11 @@ DASHBOARDS = {
     "resident (verified owner)": ("owner_a1", 17),
     "community staff": ("comm_a1_staff", 13),
     "street staff": ("street_a_staff", 17),
-    "bureau": ("bureau", 20),
+    # 22: the councils per street (two grouped queries, issue 17).
+    "bureau": ("bureau", 22),
     "contractor": ("contractor", 11),
     "supervisor": ("supervisor", 11),
-    "admin": ("admin", 20),
+    "admin": ("admin", 22),
 }
 
 

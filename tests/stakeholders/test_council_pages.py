@@ -151,3 +151,62 @@ def test_desk_and_form_keep_their_query_budgets(city, owners, django_assert_max_
         assert staff.get(reverse("stakeholders:council_desk", args=[city.estate_a1.code])).status_code == 200
     with django_assert_max_num_queries(12):
         assert staff.get(reverse("stakeholders:council_election_new", args=[city.estate_a1.code])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_city_sees_councils_per_street_and_exports_them_without_names(city, owners):  # noqa: F811
+    from tests.portal.test_reports import read_csv
+
+    councils.council_election_file(election=record(city, owners), actor=city.street_a_staff)
+    home = client_for(city.bureau).get("/").content.decode()
+    start = home.index('data-testid="city-councils"')
+    block = home[start : home.index("</ul>", start)]
+    assert city.street_a.name in block and "在任 1" in block and "代表 2 位，其中党员 2 位" in block
+    rows = read_csv(client_for(city.bureau).get(reverse("report_csv", args=["councils"])))
+    assert rows[0][:3] == ["街道", "小区", "状态"]
+    assert rows[1][:3] == [city.street_a.name, city.estate_a1.name, "已在街道办备案"] and rows[1][5:7] == ["2", "2"]
+    assert all(o.name not in ",".join(sum(rows, [])) for o in owners)
+    # A street office exports its own street only.
+    other = read_csv(client_for(city.street_b_staff).get(reverse("report_csv", args=["councils"])))
+    assert len(other) == 1  # the header alone
+
+
+@pytest.mark.django_db
+def test_a_meeting_is_called_from_the_council_page_and_its_minutes_are_public(
+    city,
+    owners,
+    client,
+    django_assert_max_num_queries,  # noqa: F811
+):
+    from stakeholders.models import CouncilMeeting
+
+    council = councils.council_election_file(election=record(city, owners), actor=city.street_a_staff)
+    page_url = reverse("disclosure:council", args=[city.estate_a1.code])
+    chair = client_for(owners[0].user)
+    assert 'data-testid="call-meeting"' in chair.get(page_url).content.decode()
+    assert 'data-testid="call-meeting"' not in client.get(page_url).content.decode()  # the public: no action
+    new = reverse("stakeholders:council_meeting_new", args=[city.estate_a1.code])
+    when = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    bad = chair.post(new, {"held_at": "2001-01-01T10:00", "place": "活动室", "agenda": "讨论方案"})
+    assert (
+        bad.status_code == 400
+        and 'id="id_held_at_error"' in bad.content.decode()
+        and "讨论方案" in bad.content.decode()
+    )
+    assert (
+        chair.post(new, {"held_at": when, "place": "甲一社区活动室", "agenda": "讨论屋面防水方案"})["Location"]
+        == page_url
+    )
+    assert client_for(city.owner_b1.user).get(new).status_code == 403
+    assert client_for(city.comm_b1_staff).get(new).status_code == 404
+    meeting = CouncilMeeting.objects.get()
+    CouncilMeeting.objects.filter(pk=meeting.pk).update(held_at=timezone.now() - timedelta(hours=1))
+    record_url = reverse("stakeholders:council_meeting_record", args=[meeting.pk])
+    done = chair.post(record_url, {"attendance": "23", "minutes": "各楼栋代表发言。", "decisions": "同意方案二。"})
+    assert done["Location"] == page_url
+    with django_assert_max_num_queries(5):
+        public = client.get(page_url).content.decode()
+    assert "讨论屋面防水方案" in public and "23 人参加" in public and "同意方案二" in public
+    assert json.loads(client.get(reverse("disclosure:councils_json")).content)["councils"][0]["meetings"] == 1
+    assert client_for(city.owner_b1.user).post(record_url, {"attendance": "1", "minutes": "x"}).status_code == 404
+    assert council.pk

@@ -188,3 +188,61 @@ def test_public_councils_count_representatives_and_party_members_without_names(
     with django_assert_max_num_queries(1):
         listed = list(councils.public_councils())
     assert [(c.pk, c.representatives, c.party_members) for c in listed] == [(council.pk, 2, 2)]  # both are members
+
+
+# --- meetings (item 4) ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*ROLES, "owner", "member"])
+def test_who_calls_a_meeting_and_writes_its_minutes(city, owners, role, django_capture_on_commit_callbacks):
+    from stakeholders.models import Notification
+
+    council = councils.council_election_file(election=record(city, owners), actor=city.street_a_staff)
+    user = owners[1].user if role == "member" else _user(city, role)
+    allowed = role in ("admin", "comm_a1_staff", "member", "owner")  # owner_a1 chairs the council
+    assert permissions.can_schedule_council_meeting(user, council) is allowed
+    when = timezone.now() + timedelta(days=3)
+    if not allowed:
+        with pytest.raises(PermissionDenied):
+            councils.council_meeting_schedule(council=council, actor=user, held_at=when, place="活动室", agenda="议程")
+        return
+    meeting = councils.council_meeting_schedule(
+        council=council, actor=user, held_at=when, place="甲一社区活动室", agenda="讨论屋面防水方案"
+    )
+    told = Notification.objects.filter(kind=Notification.Kind.COUNCIL_MEETING)
+    assert set(told.values_list("user", flat=True)) == {o.user_id for o in owners}  # every verified owner
+    assert "讨论屋面防水方案" in told.first().text
+    assert not permissions.can_record_council_meeting(user, meeting, timezone.now())  # not held yet
+    later = when + timedelta(hours=2)
+    assert permissions.can_record_council_meeting(user, meeting, later)
+    meeting.held_at = timezone.now() - timedelta(hours=1)  # (as if it were two hours later)
+    meeting.save(update_fields=["held_at"])
+    with pytest.raises(ValidationError) as error:
+        councils.council_meeting_record(meeting=meeting, actor=user, attendance=12, minutes=" ", decisions="")
+    assert codes(error.value) == {"minutes_required"}
+    done = councils.council_meeting_record(
+        meeting=meeting, actor=user, attendance=12, minutes="各楼栋代表发言。", decisions="同意方案二。"
+    )
+    assert done.recorded_at and not permissions.can_record_council_meeting(user, done, later)
+    with pytest.raises(ValidationError) as error:
+        councils.council_meeting_record(meeting=meeting, actor=user, attendance=1, minutes="再写", decisions="")
+    assert codes(error.value) == {"meeting_already_recorded"}
+    assert councils.public_councils().get(pk=council.pk).meetings_held == 1
+
+
+@pytest.mark.django_db
+def test_a_meeting_is_called_for_a_time_to_come_and_only_by_a_filed_council(city, owners):
+    election = record(city, owners)
+    council = election.council
+    with pytest.raises(PermissionDenied):  # not filed yet
+        councils.council_meeting_schedule(
+            council=council, actor=city.comm_a1_staff, held_at=timezone.now() + timedelta(days=1), place="x", agenda="y"
+        )
+    councils.council_election_file(election=election, actor=city.street_a_staff)
+    for when in (timezone.now() - timedelta(hours=1), timezone.now() + timedelta(days=200)):
+        with pytest.raises(ValidationError) as error:
+            councils.council_meeting_schedule(
+                council=council, actor=city.comm_a1_staff, held_at=when, place="x", agenda="y"
+            )
+        assert codes(error.value) == {"meeting_in_past"}
