@@ -283,6 +283,7 @@ STAGES = [
 
 def seed_projects(report, *, admin: User) -> None:
     ctx = _Ctx(report, admin)
+    councils_before, seats_before = Council.objects.count(), CouncilMember.objects.count()
     estates = {e.code: e for e in Estate.objects.filter(code__in=[code for code, _ in STAGES])}
     for code, stage in STAGES:
         if code in estates and not Project.objects.filter(estate=estates[code]).exists():
@@ -290,6 +291,9 @@ def seed_projects(report, *, admin: User) -> None:
                 stage(ctx, estates[code])
             report.add("projects", Project.objects.filter(estate=estates[code]).count())
     _councils(ctx)
+    # Councils elected along the way (before each estate's first petition, and in _councils).
+    report.add("councils", Council.objects.count() - councils_before)
+    report.add("council members", CouncilMember.objects.count() - seats_before)
     _works_accounts(report)
 
 
@@ -303,8 +307,6 @@ def _councils(ctx: _Ctx) -> None:
             owners = _first_owners(estate, 3)
             if owners:
                 elect_council(estate, owners, actor=ctx.admin)
-                ctx.report.add("councils")
-                ctx.report.add("council members", len(owners))
     # 桃源小区's council meets in the open: last month's minutes, and the next meeting announced.
     if taoyuan_council := Council.objects.filter(estate__code="taoyuan-xq", filed_on__isnull=False).first():
         if not taoyuan_council.meetings.exists():

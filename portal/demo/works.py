@@ -217,6 +217,4 @@ def _progress(ctx, project: Project, contractor: User, rows: list[tuple]) -> Non
 def _council(ctx, estate: Estate, members: list[Resident], *, file: bool = True) -> None:
     """The estate's 老友议事会 as Nanning forms it: an election the community committee records (the
     first of `members` elected chair, who signs the acceptance), filed by the street office."""
-    elect_council(estate, members, actor=ctx.admin, file=file)
-    ctx.report.add("councils")
-    ctx.report.add("council members", len(members) if file else 0)
+    elect_council(estate, members, actor=ctx.admin, file=file)  # counted by seed_projects
