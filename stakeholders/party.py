@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +65,8 @@ def claims_for(user):
             ownerships__household__building__estate__community_id__in=communities,
             ownerships__status__in=[Ownership.Status.PENDING, Ownership.Status.VERIFIED],
         ).distinct()
-    return waiting.select_related("user")
+    homes = Ownership.objects.exclude(status=Ownership.Status.REJECTED).select_related("household__building__estate")
+    return waiting.select_related("user").prefetch_related(Prefetch("ownerships", queryset=homes, to_attr="homes"))
 
 
 def pending_count(user) -> int:
