@@ -385,6 +385,16 @@ def election_for(user, pk: int) -> CouncilElection | None:
     return election
 
 
+def certificate_state(seat: CouncilMember, day) -> str:
+    """What a certificate's check page says: "valid" (a sitting representative of a filed council in
+    term), "ended" (the seat ended), "converted" (the council became the owners' committee) or
+    "expired" (past its term)."""
+    if seat.ended_on is not None:
+        return "ended"
+    status = seat.council.status_on(day)
+    return {Council.Status.FILED: "valid", Council.Status.CONVERTED: "converted"}.get(status, "expired")
+
+
 def seat_by_certificate(code: str) -> CouncilMember | None:
     return (
         CouncilMember.objects.filter(certificate_code=code.upper())

@@ -75,8 +75,6 @@ def council_certificate(request, code: str):
     seat = councils.seat_by_certificate(code[:16])
     if seat is None or seat.council.filed_on is None:
         raise Http404
-    today = timezone.localdate()
-    status = seat.council.status_on(today)
-    valid = seat.ended_on is None and status == Council.Status.FILED
-    context = {"seat": seat, "council": seat.council, "valid": valid, "status": status}
+    state = councils.certificate_state(seat, timezone.localdate())
+    context = {"seat": seat, "council": seat.council, "valid": state == "valid", "state": state}
     return render(request, "disclosure/council_certificate.html", context)

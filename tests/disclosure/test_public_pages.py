@@ -166,6 +166,7 @@ def test_query_budgets_stay_flat_with_1000_entries_and_100_posts(client, city, b
         reverse("disclosure:ledger", args=[code]),
         reverse("disclosure:progress", args=[code]),
         reverse("disclosure:ledger_json", args=[code]),
+        reverse("disclosure:project_heads", args=[code]),
         "/disclosure/",
         "/disclosure/opendata/projects.csv",
     ]

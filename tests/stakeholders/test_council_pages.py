@@ -141,6 +141,10 @@ def test_certificate_qr_and_public_pages_show_no_names(city, owners, client, dja
     councils.council_seat_end(seat=chair, actor=owners[0].user)
     assert 'data-valid="false"' in client.get(check).content.decode()
     assert client.get(reverse("disclosure:council_certificate", args=["NOSUCHCODE"])).status_code == 404
+    member = council.seats_active().get()
+    councils.council_convert(council=council, actor=city.street_a_staff, on=timezone.localdate(), reference="业备1号")
+    converted = client.get(reverse("disclosure:council_certificate", args=[member.certificate_code])).content.decode()
+    assert 'data-valid="false"' in converted and "转为业主委员会" in converted
 
 
 @pytest.mark.django_db
