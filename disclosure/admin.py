@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Budget, BudgetLine, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
+from .models import Budget, BudgetLine, Inspection, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
 
 
 class BudgetLineInline(ReadOnlyInline):
@@ -50,3 +50,10 @@ class ProgressUpdateAdmin(ReadOnlyAdmin):
     search_fields = ["project__code", "text"]
     list_select_related = ["project", "plan_item", "organization"]
     inlines = [ProgressPhotoInline]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdmin):
+    list_display = ["project", "posted_at", "organization", "answer_due", "answered_at"]
+    search_fields = ["project__code", "findings", "answer"]
+    list_select_related = ["project", "organization"]

@@ -160,3 +160,43 @@ class MilestoneStatusForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class InspectionForm(StyledFormMixin, forms.Form):
+    """A council representative's inspection note (施工检查记录)."""
+
+    plan_item = forms.ModelChoiceField(
+        label=_("Plan item"), required=False, queryset=None, empty_label=_("The works as a whole")
+    )
+    location = forms.CharField(label=_("Where"), required=False, max_length=200)
+    findings = forms.CharField(
+        label=_("What you found"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write what you found.")},
+    )
+    photos = MultipleFileField(label=_("Photos"), required=False)
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_item"].queryset = PlanItem.objects.filter(pk__in=[i.pk for i in items])
+        labels = {i.pk: f"{i.catalog_item.name} · {i.description}" for i in items}
+        self.fields["plan_item"].label_from_instance = lambda item: labels.get(item.pk, str(item))
+        self.fields["photos"].help_text = _(
+            "JPEG, PNG or WebP, up to %(n)s. Location and camera data are removed; the note and photos are "
+            "public, without your name: do not photograph people's faces or house numbers."
+        ) % {"n": settings.INSPECTION_PHOTOS_MAX}
+        self._style()
+
+
+class InspectionAnswerForm(StyledFormMixin, forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer (public)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write your answer: what you did or will do about it.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

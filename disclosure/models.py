@@ -3,6 +3,7 @@ hash-chained ledger, milestones and progress with photos."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import UploadPath, private_storage
@@ -317,3 +318,85 @@ class ProgressPhoto(StoredPhoto):
         verbose_name = _("progress photo")
         verbose_name_plural = _("progress photos")
         ordering = ["update", "id"]
+
+
+class Inspection(models.Model):
+    """施工检查记录: a council representative's inspection note on the works (what they found, with
+    photos), which the contractor must answer by `answer_due`. Public without names: the page says
+    "a council representative" and the contractor's name."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="inspections", verbose_name=_("project")
+    )
+    plan_item = models.ForeignKey(
+        PlanItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("plan item"),
+        help_text=_("Leave empty for the works as a whole."),
+    )
+    findings = models.TextField(_("what was found"), max_length=2000)
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("posted by")
+    )
+    posted_at = models.DateTimeField(_("posted at"), default=timezone.now, db_index=True)
+    # The contractor when it was posted: it must answer (and is counted on its public page).
+    organization = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="inspections", verbose_name=_("contractor")
+    )
+    answer_due = models.DateTimeField(_("answer by"))
+    answer = models.TextField(_("the contractor's answer"), max_length=2000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # Set once the street office was told the answer is late (the beat task; never twice).
+    overdue_notified_at = models.DateTimeField(_("street office told of the delay at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inspection note")
+        verbose_name_plural = _("inspection notes")
+        ordering = ["-posted_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["answer_due"], condition=models.Q(answered_at__isnull=True), name="inspection_open_due"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True, answer="")
+                | models.Q(answered_at__isnull=False) & ~models.Q(answer=""),
+                name="inspection_answer_has_text",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.posted_at:%Y-%m-%d}"
+
+    def is_overdue(self, now=None) -> bool:
+        """Not answered by its deadline (still waiting, or answered after it)."""
+        now = now or timezone.now()
+        return (self.answered_at or now) > self.answer_due
+
+
+class InspectionPhoto(StoredPhoto):
+    """A photo of an inspection note (metadata stripped), public like progress photos."""
+
+    PHOTO_FOLDERS = ("inspection-photos", "inspection-thumbs")
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="photos", verbose_name=_("inspection note")
+    )
+
+    class Meta:
+        verbose_name = _("inspection photo")
+        verbose_name_plural = _("inspection photos")
+        ordering = ["inspection", "id"]

@@ -77,8 +77,13 @@ def can_reverse_entry(user, project: Project, budget: Budget | None, entry: dict
 
 
 def can_view_voucher(user, project: Project) -> bool:
-    """Vouchers (invoices, receipts) stay with the street office, the bureau and admins."""
-    return _street_staff(user, project) or stakeholder_permissions.is_bureau_staff(user)
+    """Vouchers (invoices, receipts) may name people: they stay with the street office, the bureau,
+    admins — and the estate's council in term, which supervises how the money is used (监督资金)."""
+    return (
+        _street_staff(user, project)
+        or stakeholder_permissions.is_bureau_staff(user)
+        or stakeholder_permissions.is_serving_council_member(user, project.estate)
+    )
 
 
 def can_post_progress(user, project: Project) -> bool:
@@ -94,3 +99,16 @@ def may_see_works_desk(user, project: Project) -> bool:
     return project_permissions.is_project_contractor(user, project) or project_permissions.is_project_supervisor(
         user, project
     )
+
+
+# --- inspection notes (施工检查记录, issue 17 item 5) -------------------------------------------------
+
+
+def can_post_inspection(user, project: Project) -> bool:
+    """Representatives of the estate's council in term inspect the works while they are under way."""
+    return project.status in WORKS_STATUSES and stakeholder_permissions.is_serving_council_member(user, project.estate)
+
+
+def can_answer_inspection(user, inspection) -> bool:
+    """The project's current contractor answers a note once (also after the works ended)."""
+    return inspection.answered_at is None and project_permissions.is_project_contractor(user, inspection.project)

@@ -24,6 +24,7 @@ from projects.models import (
 )
 from stakeholders.models import Household, Organization, Ownership
 
+from . import inspections as inspection_reads
 from . import ledger
 from .models import Budget, LedgerCheckpoint, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
 
@@ -117,12 +118,14 @@ def public_years() -> list[int]:
 
 
 def public_project(code: str) -> Project | None:
-    """A published project, with its ledger's last published head (heads.chain_check) in the same query."""
+    """A published project, with its ledger's last published head (heads.chain_check) and its
+    inspection notes' counts in the same query."""
     head = LedgerCheckpoint.objects.filter(project=OuterRef("pk")).order_by("-seq")
     return (
         Project.objects.filter(status__in=PUBLIC_STATUSES, code=code)
         .select_related("estate__community__street")
         .annotate(ledger_head_seq=Subquery(head.values("seq")[:1]), ledger_head_hash=Subquery(head.values("hash")[:1]))
+        .annotate(**inspection_reads.count_annotations())
         .first()
     )
 

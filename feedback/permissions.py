@@ -67,7 +67,9 @@ def is_responder(user, complaint: Complaint) -> bool:
     return False
 
 
-def can_view_complaint(user, complaint: Complaint) -> bool:
+def can_see_complaint_filer(user, complaint: Complaint) -> bool:
+    """Who sees who filed it and what they wrote in the thread: the filer, and those who answer or
+    oversee complaints as staff."""
     estate = complaint.project.estate
     return (
         is_filer(user, complaint)
@@ -77,6 +79,20 @@ def can_view_complaint(user, complaint: Complaint) -> bool:
         or (complaint.route not in CONFIDENTIAL_ROUTES and stakeholder_permissions.is_community_staff(user, estate))
         or (complaint.route == R.WORKS and _works_party(user, complaint.project))
     )
+
+
+def is_complaint_supervisor(user, complaint: Complaint) -> bool:
+    """The estate's council in term supervises the works (issue 17 item 5): its representatives read
+    the estate's works and community complaints — what is wrong, where, the deadlines, what the
+    answerers did — but not who filed them nor the filer's own messages, and never the confidential
+    routes (money and integrity tips may be about the council itself)."""
+    return complaint.route not in CONFIDENTIAL_ROUTES and stakeholder_permissions.is_serving_council_member(
+        user, complaint.project.estate
+    )
+
+
+def can_view_complaint(user, complaint: Complaint) -> bool:
+    return can_see_complaint_filer(user, complaint) or is_complaint_supervisor(user, complaint)
 
 
 def may_list_complaints(user) -> bool:

@@ -47,6 +47,9 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
     )
     if resident is not None:
         visible |= Q(filed_by=resident)
+        supervised = stakeholder_permissions.serving_council_estate_ids(user)
+        if supervised:  # permissions.is_complaint_supervisor as a filter
+            visible |= Q(project__estate_id__in=supervised) & ~Q(route__in=CONFIDENTIAL_ROUTES)
     if stakeholder_permissions.is_contractor_staff(user) or stakeholder_permissions.is_supervisor_staff(user):
         visible |= Q(route=R.WORKS, project__in=_works_project_ids(user))
     return qs.filter(visible)

@@ -201,9 +201,14 @@ def complaint_detail(request, pk: int):
         and permissions.is_filer(request.user, complaint)
         and not permissions.reopen_window_open(complaint)
     )
+    show_filer = permissions.can_see_complaint_filer(request.user, complaint)
+    updates = selectors.complaint_updates(complaint)
+    if not show_filer:  # a council representative: the answerers' steps, not the filer's own words
+        updates = [u for u in updates if u.organization_id or u.author_id is None or u.to_status != u.from_status]
     context = {
         "complaint": complaint,
-        "updates": selectors.complaint_updates(complaint),
+        "show_filer": show_filer,
+        "updates": updates,
         "photos": selectors.complaint_photos(complaint),
         "actions": actions,
         "message_form": message_form if permissions.can_message_complaint(request.user, complaint) else None,

@@ -23,9 +23,8 @@ from feedback.lifecycle import OPEN_STATUSES, overdue_q
 from feedback.models import Complaint
 from projects import selectors as project_selectors
 from projects.models import Award, FundingSource, Need, PlanVersion, Project, Vote, Voter
-from stakeholders import councils as stakeholder_councils
+from stakeholders import council_selectors, selectors
 from stakeholders import party as stakeholder_party
-from stakeholders import selectors
 from stakeholders.models import Building, Delivery, Estate, Household, Organization, Ownership
 from stakeholders.permissions import RESENDABLE
 from stakeholders.viewer import Viewer, viewer_of
@@ -347,8 +346,10 @@ def resident_block(viewer: Viewer) -> dict:
         ),
         "has_verified": any(c.status == Ownership.Status.VERIFIED for c in claims),
         "surveys": list(feedback_selectors.invitations_for(user)),
+        # The resident's own Party membership claim and the branch's answer (already loaded).
+        "profile": viewer.resident,
         # Seats on a residents' council, with the certificate to print (no query unless a member).
-        "seats": stakeholder_councils.seats_of(user) if viewer.council_estate_ids else [],
+        "seats": council_selectors.seats_of(user) if viewer.council_estate_ids else [],
         # 关怀模式's simple home: the estate's renovation, for the "money and progress" tile (one query).
         "care_projects": list(
             project_selectors.public_projects_of_estates(
@@ -426,7 +427,7 @@ def build(viewer) -> dict:
     if "bureau" in roles or "admin" in roles:
         context["city"] = city_block()
         context["overview"] = city_overview()
-        context["city_councils"] = stakeholder_councils.councils_by_street()
+        context["city_councils"] = council_selectors.councils_by_street()
     if "admin" in roles:
         # Messages whose sender stopped mid-call, or that failed every attempt: the admin checks the
         # gateway's records and sends them again from the admin (an action).

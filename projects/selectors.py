@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from guardian.shortcuts import get_objects_for_user
 
-from stakeholders import councils
+from stakeholders import council_selectors
 from stakeholders import permissions as stakeholder_permissions
 from stakeholders.models import Estate, Organization, Ownership
 
@@ -89,7 +89,9 @@ def petition_shortfalls(petition: Petition) -> list[str]:
         if s.status == Sponsorship.Status.CONFIRMED
     ]
     shortfalls = rules.petition_shortfalls(confirmed)
-    if settings.PETITION_REQUIRES_COUNCIL and not councils.estates_with_council_in_term([petition.project.estate_id]):
+    if settings.PETITION_REQUIRES_COUNCIL and not council_selectors.estates_with_council_in_term(
+        [petition.project.estate_id]
+    ):
         shortfalls.append("council")
     return shortfalls
 
@@ -115,7 +117,9 @@ def petitionable_estates(user):
     estates = list(Estate.objects.filter(pk__in=stakeholder_permissions.verified_estate_ids(user)).order_by("name"))
     busy = estates_with_open_projects([e.pk for e in estates])
     governed = (
-        councils.estates_with_council_in_term([e.pk for e in estates]) if settings.PETITION_REQUIRES_COUNCIL else set()
+        council_selectors.estates_with_council_in_term([e.pk for e in estates])
+        if settings.PETITION_REQUIRES_COUNCIL
+        else set()
     )
     return [
         e
@@ -131,7 +135,7 @@ def estates_awaiting_council(user):
         return []
     estates = list(Estate.objects.filter(pk__in=stakeholder_permissions.verified_estate_ids(user)).order_by("name"))
     busy = estates_with_open_projects([e.pk for e in estates])
-    governed = councils.estates_with_council_in_term([e.pk for e in estates])
+    governed = council_selectors.estates_with_council_in_term([e.pk for e in estates])
     return [e for e in estates if e.pk not in busy and e.pk not in governed]
 
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import DOCUMENT_TYPES
 
-from . import councils
-from .forms import IsoDateInput, IsoDateTimeInput, StyledFormMixin
+from . import council_selectors, councils
+from .forms import IsoDateInput, IsoDateTimeInput, MultipleFileField, StyledFormMixin
 from .models import CouncilElection
 
 CANDIDATE_ROWS = 9
@@ -34,7 +34,7 @@ class ElectionForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, estate, **kwargs):
         super().__init__(*args, **kwargs)
-        owners = councils.candidates_for(estate)
+        owners = council_selectors.candidates_for(estate)
         self.rows = []
         for i in range(1, CANDIDATE_ROWS + 1):
             self.fields[f"candidate_{i}"] = forms.ModelChoiceField(
@@ -136,6 +136,28 @@ class MeetingRecordForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Public. Write no names."),
     )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_(
+            "Up to 3: the sign-in sheet, a notice, a photo (PDF, JPEG, PNG). Residents of the estate and staff "
+            "open them; the public page only says how many."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class RulesForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("The rules, one per line"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        error_messages={"required": _("Write the rules, one per line.")},
+    )
+    note = forms.CharField(label=_("What changed (shown with this version)"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,9 +18,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.files import private_file_response
 from core.forms import form_errors
 
-from . import councils, permissions
-from .council_forms import ConvertCouncilForm, ElectionForm, MeetingForm, MeetingRecordForm, ReturnElectionForm
-from .models import Council, CouncilMeeting, CouncilMember, Estate
+from . import council_selectors, councils, permissions
+from .council_forms import (
+    ConvertCouncilForm,
+    ElectionForm,
+    MeetingForm,
+    MeetingRecordForm,
+    ReturnElectionForm,
+)
+from .models import Council, CouncilMeeting, CouncilMember, Estate, MeetingAttachment
 
 
 def _estate_for_desk(request, code: str) -> Estate:
@@ -36,7 +42,7 @@ def _estate_for_desk(request, code: str) -> Estate:
 @require_safe
 def council_desk(request, code: str):
     estate = _estate_for_desk(request, code)
-    council = councils.council_desk(estate)
+    council = council_selectors.council_desk(estate)
     status = council.status_on(timezone.localdate()) if council else None
     context = {
         "estate": estate,
@@ -85,7 +91,7 @@ def election_record(request, code: str):
 
 
 def _election_or_404(request, pk: int):
-    election = councils.election_for(request.user, pk)
+    election = council_selectors.election_for(request.user, pk)
     if election is None:
         raise Http404
     return election
@@ -159,7 +165,7 @@ def seat_end(request, pk: int):
 @require_POST
 def council_convert(request, code: str):
     estate = _estate_for_desk(request, code)
-    council = councils.council_desk(estate)
+    council = council_selectors.council_desk(estate)
     form = ConvertCouncilForm(request.POST)
     if council is None or not form.is_valid():
         messages.error(request, _("Give the date the owners' committee was filed."))
@@ -176,7 +182,7 @@ def council_convert(request, code: str):
 def certificate(request, code: str):
     """The printable certificate (A4 or A5): full name, for the representative and the staff who
     hand it over; its QR code opens the public check page."""
-    seat = councils.seat_by_certificate(code)
+    seat = council_selectors.seat_by_certificate(code)
     if seat is None or not permissions.can_print_certificate(request.user, seat):
         raise Http404
     check_url = request.build_absolute_uri(reverse("disclosure:council_certificate", args=[seat.certificate_code]))
@@ -228,7 +234,7 @@ def meeting_record(request, pk: int):
             messages.error(request, _("Minutes are written once, after the meeting."))
             return redirect("disclosure:council", code=meeting.council.estate.code)
         raise Http404
-    form = MeetingRecordForm(request.POST or None)
+    form = MeetingRecordForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             councils.council_meeting_record(meeting=meeting, actor=request.user, **form.cleaned_data)
@@ -240,6 +246,17 @@ def meeting_record(request, pk: int):
     return render(
         request,
         "stakeholders/council_meeting_record.html",
-        {"meeting": meeting, "form": form},
+        {"meeting": meeting, "form": form, "rules": council_selectors.current_rules()},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_safe
+def meeting_attachment(request, pk: int):
+    attachment = get_object_or_404(MeetingAttachment.objects.select_related("meeting__council__estate"), pk=pk)
+    if not permissions.can_view_meeting_attachments(request.user, attachment.meeting.council.estate):
+        raise Http404
+    return private_file_response(
+        attachment.file, content_type=attachment.content_type, download_name=f"meeting-{attachment.meeting_id}-{pk}"
     )

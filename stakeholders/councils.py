@@ -4,7 +4,7 @@ sheet); the street office files it (备案) or returns it with a reason; filed r
 certificate with a public check page; seats end by resignation or with the next council; a council
 past its term is expired; a filed council may become the owners' committee (业主委员会).
 
-Writes (services) and the reads of the council's pages (selectors), one subject in one module.
+Writes (services); the reads of the council's pages are in council_selectors.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,8 +31,10 @@ from .models import (
     CouncilElection,
     CouncilMeeting,
     CouncilMember,
+    DeliberationRules,
     ElectionCandidate,
     Estate,
+    MeetingAttachment,
     Notification,
     Ownership,
     Resident,
@@ -59,9 +60,12 @@ ERRORS = {
     "meeting_in_past": _("A meeting is called for a time to come (at most half a year ahead)."),
     "minutes_required": _("Write the minutes: what was discussed."),
     "meeting_already_recorded": _("The minutes of this meeting are already recorded."),
+    "too_many_attachments": _("At most %(max)s attachments per meeting."),
+    "rules_required": _("Write the rules, one per line."),
 }
 _error = errors_for(ERRORS)
 TERM_MAX_YEARS = 5
+MEETING_ATTACHMENTS_MAX = 3
 CERTIFICATE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
@@ -215,6 +219,15 @@ def council_election_file(*, election: CouncilElection, actor: User) -> Council:
                 continue
     election.status, election.decided_by, election.decided_at = CouncilElection.Status.FILED, actor, timezone.now()
     election.save(update_fields=["status", "decided_by", "decided_at"])
+    elected = election.candidates.filter(elected=True).values_list("resident__user_id", flat=True)
+    notify(  # the committee that recorded it, and the representatives (their certificate is on their home)
+        users={election.recorded_by_id, *elected},
+        kind=Notification.Kind.COUNCIL_FILED,
+        url=reverse("disclosure:council", args=[council.estate.code]),
+        key=f"council-filed:{election.pk}",
+        estate=council.estate.name,
+        until=council.term_ends.isoformat() if council.term_ends else "",
+    )
     return council
 
 
@@ -230,6 +243,14 @@ def council_election_return(*, election: CouncilElection, actor: User, reason: s
     election.decided_by, election.decided_at = actor, timezone.now()
     election.save(update_fields=["status", "return_reason", "decided_by", "decided_at"])
     Council.objects.filter(pk=election.council_id, filed_on__isnull=True).update(returned=True)
+    notify(
+        users=[election.recorded_by_id],
+        kind=Notification.Kind.COUNCIL_RETURNED,
+        url=reverse("stakeholders:council_election", args=[election.pk]),
+        key=f"council-returned:{election.pk}",
+        estate=election.council.estate.name,
+        reason=election.return_reason[:120],
+    )
     return election
 
 
@@ -291,9 +312,11 @@ def council_meeting_schedule(*, council: Council, actor: User, held_at, place: s
 @by_actor
 @transaction.atomic
 def council_meeting_record(
-    *, meeting: CouncilMeeting, actor: User, attendance: int, minutes: str, decisions: str
+    *, meeting: CouncilMeeting, actor: User, attendance: int, minutes: str, decisions: str, attachments=()
 ) -> CouncilMeeting:
-    """After the meeting: how many attended, the minutes and the decisions (public, no names)."""
+    """After the meeting: how many attended, the minutes and the decisions (public, no names), and up
+    to MEETING_ATTACHMENTS_MAX documents (the estate's residents and staff open them: they may carry
+    names). Files are checked and images stripped of their metadata before anything is saved."""
     meeting = (
         CouncilMeeting.objects.select_for_update(of=("self",))
         .select_related("council__estate__community")
@@ -305,146 +328,38 @@ def council_meeting_record(
         raise PermissionDenied(ERRORS["not_allowed"])
     if not (minutes or "").strip():
         raise _error("minutes_required", "minutes")
+    attachments = [f for f in attachments if f]
+    if len(attachments) > MEETING_ATTACHMENTS_MAX:
+        raise _error("too_many_attachments", "attachments", max=MEETING_ATTACHMENTS_MAX)
+    documents = []
+    for uploaded in attachments:
+        try:
+            checked = check_upload(uploaded)
+        except ValidationError as error:
+            raise ValidationError({"attachments": error}) from None
+        documents.append((uploaded, checked.content_type))
     meeting.attendance, meeting.minutes, meeting.decisions = attendance, minutes.strip(), (decisions or "").strip()
     meeting.recorded_at = timezone.now()
     meeting.save(update_fields=["attendance", "minutes", "decisions", "recorded_at"])
+    for uploaded, content_type in documents:
+        attachment = MeetingAttachment(
+            meeting=meeting,
+            content_type=content_type,
+            title=(getattr(uploaded, "name", "") or "").rsplit("/", 1)[-1][:100] or str(_("attachment")),
+            uploaded_by=actor,
+        )
+        attachment.file.save("attachment", document_without_metadata(uploaded, content_type), save=False)
+        attachment.save()
     return meeting
 
 
-# --- reads ------------------------------------------------------------------------------------
-
-
-def _active_seats():
-    return CouncilMember.objects.filter(ended_on__isnull=True).select_related("resident").order_by("role", "id")
-
-
-def estates_with_council_in_term(estate_ids, *, day=None) -> set[int]:
-    """The estates (of `estate_ids`) whose council is filed and not past its term (a council that
-    became the owners' committee still governs the estate)."""
-    day = day or timezone.localdate()
-    return set(
-        Council.objects.filter(estate_id__in=list(estate_ids), filed_on__isnull=False)
-        .filter(Q(term_ends__isnull=True) | Q(term_ends__gte=day) | Q(converted_on__isnull=False))
-        .values_list("estate_id", flat=True)
-    )
-
-
-def public_councils():
-    """Councils the public sees (filed, returned, expired, converted; not one still waiting), with
-    the counts councils.json publishes, in three queries."""
-    return (
-        Council.objects.filter(Q(filed_on__isnull=False) | Q(returned=True))
-        .select_related("estate__community__street")
-        .annotate(
-            representatives=Count("members", filter=Q(members__ended_on__isnull=True), distinct=True),
-            party_members=Count(
-                "members",
-                filter=Q(members__ended_on__isnull=True, members__resident__is_party_member=True),
-                distinct=True,
-            ),
-            meetings_held=Count("meetings", filter=Q(meetings__recorded_at__isnull=False), distinct=True),
-        )
-        .order_by("estate__community__street__name", "estate__name")
-    )
-
-
-def public_council(estate_code: str) -> Council | None:
-    return (
-        public_councils()
-        .filter(estate__code=estate_code)
-        .prefetch_related(
-            Prefetch("members", queryset=_active_seats(), to_attr="seats"),
-            Prefetch("meetings", queryset=CouncilMeeting.objects.order_by("-held_at"), to_attr="meeting_list"),
-        )
-        .first()
-    )
-
-
-def council_desk(estate: Estate) -> Council | None:
-    return (
-        Council.objects.filter(estate=estate)
-        .prefetch_related(
-            Prefetch("members", queryset=_active_seats(), to_attr="seats"),
-            Prefetch("elections", queryset=CouncilElection.objects.select_related("recorded_by", "decided_by")),
-            Prefetch("meetings", queryset=CouncilMeeting.objects.order_by("-held_at"), to_attr="meeting_list"),
-        )
-        .first()
-    )
-
-
-def election_for(user, pk: int) -> CouncilElection | None:
-    """An election the user may see (its estate's committee and street office), else None (404)."""
-    election = (
-        CouncilElection.objects.select_related("council__estate__community__street", "recorded_by", "decided_by")
-        .prefetch_related(Prefetch("candidates", queryset=ElectionCandidate.objects.select_related("resident")))
-        .filter(pk=pk)
-        .first()
-    )
-    if election is None or not permissions.can_view_council_desk(user, election.council.estate):
-        return None
-    return election
-
-
-def certificate_state(seat: CouncilMember, day) -> str:
-    """What a certificate's check page says: "valid" (a sitting representative of a filed council in
-    term), "ended" (the seat ended), "converted" (the council became the owners' committee) or
-    "expired" (past its term)."""
-    if seat.ended_on is not None:
-        return "ended"
-    status = seat.council.status_on(day)
-    return {Council.Status.FILED: "valid", Council.Status.CONVERTED: "converted"}.get(status, "expired")
-
-
-def seat_by_certificate(code: str) -> CouncilMember | None:
-    return (
-        CouncilMember.objects.filter(certificate_code=code.upper())
-        .select_related("resident", "council__estate__community__street", "election")
-        .first()
-    )
-
-
-def candidates_for(estate: Estate):
-    """The verified owners of the estate a community committee may list as candidates."""
-    return (
-        Resident.objects.filter(ownerships__in=Ownership.objects.verified().filter(household__building__estate=estate))
-        .distinct()
-        .order_by("name", "id")
-    )
-
-
-def councils_by_street() -> list[dict]:
-    """The residents' councils per street (issue 17): in term, expired, converted, waiting to be
-    filed; representatives and how many are Party members. Two grouped queries, no names."""
-    today = timezone.localdate()
-    street = "estate__community__street__name"
-    in_term = Q(filed_on__isnull=False, converted_on__isnull=True) & (
-        Q(term_ends__isnull=True) | Q(term_ends__gte=today)
-    )
-    rows = {
-        r[street]: {**r, "representatives": 0, "party_members": 0}
-        for r in Council.objects.values(street).annotate(
-            in_term=Count("id", filter=in_term),
-            expired=Count("id", filter=Q(converted_on__isnull=True, term_ends__lt=today)),
-            converted=Count("id", filter=Q(converted_on__isnull=False)),
-            waiting=Count("id", filter=Q(filed_on__isnull=True, returned=False)),
-        )
-    }
-    seats = (
-        CouncilMember.objects.filter(ended_on__isnull=True, council__filed_on__isnull=False)
-        .values(f"council__{street}")
-        .annotate(n=Count("id"), party=Count("id", filter=Q(resident__is_party_member=True)))
-    )
-    for s in seats:
-        row = rows.get(s[f"council__{street}"])
-        if row is not None:
-            row["representatives"], row["party_members"] = s["n"], s["party"]
-    return [rows[name] for name in sorted(rows)]
-
-
-def seats_of(user) -> list[CouncilMember]:
-    """The user's seats on councils that carry a certificate (their home page links it)."""
-    return list(
-        CouncilMember.objects.filter(resident__user=user, ended_on__isnull=True)
-        .exclude(certificate_code=None)
-        .select_related("council__estate")
-    )
+@by_actor
+@transaction.atomic
+def deliberation_rules_publish(*, actor: User, text: str, note: str = "") -> DeliberationRules:
+    """The housing bureau publishes the councils' deliberation rules (a new version each time)."""
+    if not permissions.can_publish_deliberation_rules(actor):
+        raise PermissionDenied(ERRORS["not_allowed"])
+    rules = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not rules:
+        raise _error("rules_required", "text")
+    return DeliberationRules.objects.create(text="\n".join(rules), note=(note or "").strip()[:200], published_by=actor)

@@ -530,6 +530,55 @@ class CouncilMeeting(models.Model):
         return f"{self.council} · {self.held_at:%Y-%m-%d}"
 
 
+class MeetingAttachment(models.Model):
+    """A document of a council meeting (the sign-in sheet, a notice, a photo of the board): it may
+    carry names, so it is shown to the estate's residents and staff, not on the public page (which
+    says how many there are)."""
+
+    meeting = models.ForeignKey(
+        CouncilMeeting, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("meeting")
+    )
+    file = models.FileField(_("file"), storage=private_storage, upload_to=UploadPath("council-meetings"))
+    content_type = models.CharField(_("file type"), max_length=50)
+    title = models.CharField(_("title"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting attachment")
+        verbose_name_plural = _("meeting attachments")
+        ordering = ["meeting", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeliberationRules(models.Model):
+    """The councils' deliberation rules (议事规则) as the housing bureau publishes them, one rule
+    per line; every edit is a new version (the latest is in force; earlier ones stay readable)."""
+
+    text = models.TextField(_("rules, one per line"), max_length=10000)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
+    )
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    note = models.CharField(_("what changed"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("deliberation rules")
+        verbose_name_plural = _("deliberation rules")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.published_at:%Y-%m-%d}"
+
+    @property
+    def rules(self) -> list[str]:
+        return [line.strip() for line in self.text.splitlines() if line.strip()]
+
+
 class ElectionCandidate(models.Model):
     election = models.ForeignKey(
         CouncilElection, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("election")
@@ -623,6 +672,12 @@ class Notification(models.Model):
         SURVEY_REMINDER = "survey_reminder", _("Satisfaction survey reminder")
         OWNERSHIP_REVIEWED = "ownership_reviewed", _("Household claim reviewed")
         COUNCIL_MEETING = "council_meeting", _("Residents' council meeting")
+        COUNCIL_FILED = "council_filed", _("Council election filed")
+        COUNCIL_RETURNED = "council_returned", _("Council election returned")
+        PARTY_DECIDED = "party_decided", _("Party membership decided")
+        INSPECTION_POSTED = "inspection_posted", _("Inspection note to answer")
+        INSPECTION_ANSWERED = "inspection_answered", _("Inspection note answered")
+        INSPECTION_OVERDUE = "inspection_overdue", _("Inspection note not answered in time")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -678,6 +733,8 @@ OUTCOME_LABELS = {
     ),
     "verified_co_owner": _("verified as a co-owner (the household already has a voting owner)"),
     "claim_rejected": _("not accepted; the reason is on your home page"),
+    "party_confirmed": _("confirmed: you count as a Party member for petitions"),
+    "party_not_confirmed": _("not confirmed; the reason is on your home page"),
 }
 
 # Parameters stored as codes and translated when shown, by parameter name. Later apps add their own
@@ -719,6 +776,22 @@ NOTIFICATION_TEXTS = {
     Notification.Kind.OWNERSHIP_REVIEWED: _("Your claim to %(home)s in %(estate)s was %(decision)s."),
     Notification.Kind.COUNCIL_MEETING: _(
         "The residents' council of %(estate)s meets on %(when)s at %(place)s: %(agenda)s. Residents may attend."
+    ),
+    Notification.Kind.COUNCIL_FILED: _(
+        "The street office filed the election of the residents' council of %(estate)s; the term runs until %(until)s."
+    ),
+    Notification.Kind.COUNCIL_RETURNED: _(
+        "The street office returned the election of the residents' council of %(estate)s: %(reason)s"
+    ),
+    Notification.Kind.PARTY_DECIDED: _("The Party branch of %(community)s answered your Party membership: %(result)s."),
+    Notification.Kind.INSPECTION_POSTED: _(
+        "A council representative posted an inspection note on the works at %(estate)s. Answer it by %(due)s."
+    ),
+    Notification.Kind.INSPECTION_ANSWERED: _(
+        "%(contractor)s answered your inspection note on the works at %(estate)s."
+    ),
+    Notification.Kind.INSPECTION_OVERDUE: _(
+        "%(contractor)s did not answer an inspection note on the works at %(estate)s by %(due)s."
     ),
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,8 @@ from core.errors import errors_for
 
 from . import permissions
 from .audit import by_actor
-from .models import Ownership, Resident, User
+from .models import Community, Notification, Ownership, Resident, User
+from .services import notify
 from .viewer import viewer_of
 
 ERRORS = {
@@ -42,7 +44,8 @@ def communities_of(resident: Resident) -> set[int]:
 @transaction.atomic
 def party_claim_decide(*, resident: Resident, actor: User, confirm: bool, reason: str = "") -> Resident:
     locked = Resident.objects.select_for_update().get(pk=resident.pk)
-    if not permissions.can_decide_party_claim(actor, locked, communities_of(locked)):
+    communities = communities_of(locked)
+    if not permissions.can_decide_party_claim(actor, locked, communities):
         raise PermissionDenied(ERRORS["not_allowed"])
     reason = (reason or "").strip()
     if not confirm and not reason:
@@ -52,6 +55,19 @@ def party_claim_decide(*, resident: Resident, actor: User, confirm: bool, reason
     locked.party_decided_by, locked.party_decided_at, locked.party_reason = actor, timezone.now(), reason[:300]
     locked.save(
         update_fields=["party_claim", "is_party_member", "party_decided_by", "party_decided_at", "party_reason"]
+    )
+    community = (
+        Community.objects.filter(pk__in=communities & (viewer_of(actor).party_branch_community_ids or communities))
+        .order_by("pk")
+        .first()
+    )
+    notify(
+        users=[locked.user_id],
+        kind=Notification.Kind.PARTY_DECIDED,
+        url=reverse("home"),
+        key=f"party-decided:{locked.pk}:{locked.party_decided_at.isoformat()}",
+        community=community.name if community else "",
+        result="party_confirmed" if confirm else "party_not_confirmed",
     )
     return locked
 

@@ -109,6 +109,18 @@ def is_council_member(user, estate: Estate) -> bool:
     return estate.pk in council_estate_ids(user) and is_verified_owner(user, estate)
 
 
+def is_serving_council_member(user, estate: Estate) -> bool:
+    """A representative of the estate's council while it is filed and in term (or became the owners'
+    committee): the council supervises the money and the works (issue 17)."""
+    return estate.pk in serving_council_estate_ids(user)
+
+
+def serving_council_estate_ids(user) -> frozenset[int]:
+    """The estates whose council in term the user sits on and where they still own a household."""
+    viewer = viewer_of(user)
+    return viewer.serving_council_estate_ids & viewer.verified_estate_ids
+
+
 def community_ids_staffed(user) -> frozenset[int]:
     return viewer_of(user).community_ids
 
@@ -264,6 +276,22 @@ def can_record_council_meeting(user, meeting, now) -> bool:
     return (
         meeting.recorded_at is None and meeting.held_at <= now and can_schedule_council_meeting(user, meeting.council)
     )
+
+
+def can_view_meeting_attachments(user, estate: Estate) -> bool:
+    """A meeting's documents may carry names: the estate's residents (a standing claim), its
+    community committee and street office."""
+    return (
+        is_platform_admin(user)
+        or estate.pk in claimed_estate_ids(user)
+        or is_community_staff(user, estate)
+        or is_street_staff(user, estate)
+    )
+
+
+def can_publish_deliberation_rules(user) -> bool:
+    """The housing bureau states the councils' deliberation rules (议事规则) for the city."""
+    return is_platform_admin(user) or is_bureau_staff(user)
 
 
 def can_convert_council(user, council: Council) -> bool:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("councils/<slug:code>/convert", council_views.council_convert, name="council_convert"),
     path("councils/<slug:code>/meetings/new/", council_views.meeting_new, name="council_meeting_new"),
     path("councils/meetings/<int:pk>/record", council_views.meeting_record, name="council_meeting_record"),
+    path("councils/attachments/<int:pk>", council_views.meeting_attachment, name="council_meeting_attachment"),
     path("councils/elections/<int:pk>/", council_views.election_detail, name="council_election"),
     path("councils/elections/<int:pk>/file", council_views.election_file, name="council_election_file"),
     path("councils/elections/<int:pk>/return", council_views.election_return, name="council_election_return"),

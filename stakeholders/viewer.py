@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.db.models import Q
+from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
 
 from .models import CouncilMember, Membership, Organization, Ownership, Resident
@@ -96,6 +98,21 @@ class Viewer:
             CouncilMember.objects.filter(resident__user=self.user, ended_on__isnull=True).values_list(
                 "council__estate_id", flat=True
             )
+        )
+
+    @cached_property
+    def serving_council_estate_ids(self) -> frozenset[int]:
+        """Estates whose council the user sits on while it is filed and in term (or became the
+        owners' committee): the seats that supervise the works and the money."""
+        if not self.council_estate_ids:
+            return frozenset()
+        today = timezone.localdate()
+        return frozenset(
+            CouncilMember.objects.filter(
+                resident__user=self.user, ended_on__isnull=True, council__filed_on__isnull=False
+            )
+            .filter(Q(council__term_ends__gte=today) | Q(council__converted_on__isnull=False))
+            .values_list("council__estate_id", flat=True)
         )
 
     @cached_property

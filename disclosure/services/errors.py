@@ -45,5 +45,15 @@ PROGRESS_ERRORS = {
     "date_met_future": _("The date met cannot be in the future."),
 }
 
+INSPECTION_ERRORS = {
+    "not_allowed": _("Representatives of the estate's council in term inspect the works while they are under way."),
+    "not_allowed_answer": _("The contractor of this project answers its inspection notes."),
+    "findings_required": _("Write what you found."),
+    "answer_required": _("Write your answer: what you did or will do about it."),
+    "already_answered": _("This inspection note is already answered."),
+    "item_not_in_plan": _("This item is not in the project's adopted plan."),
+    "too_many_photos": _("At most %(max)s photos per note."),
+}
+
 
 _budget_error = errors_for(BUDGET_ERRORS)

@@ -1,6 +1,7 @@
 """Public pages (no sign-in, no personal data) and the street office's and contractor's desks on
 them, one module per subject: projects (index, estates, a project's page, contractors), votes
 (results anyone can check), money (ledger and budget desks), works (progress, milestones, photos),
+inspections (council representatives' notes),
 open_data; cache holds how whole pages and fragments are kept (keys: projects/revision.py).
 Re-exported here for disclosure/urls.py."""
 
@@ -14,7 +15,9 @@ from .cache import (  # noqa: F401
     _whole_page,
 )
 from .councils import council, council_certificate, council_list, councils_json  # noqa: F401
+from .councils import rules as council_rules  # noqa: F401
 from .heads import heads_day_json, heads_json, project_heads_json  # noqa: F401
+from .inspections import inspection_photo, inspections_page  # noqa: F401
 from .money import (  # noqa: F401
     _act_and_report,
     _acting_project,

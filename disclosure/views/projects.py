@@ -29,6 +29,7 @@ from projects.revision import near_cache, public_page_key
 from stakeholders import selectors
 
 from .. import heads, ledger
+from .. import inspections as inspection_reads
 from .. import selectors as pub
 from .cache import CSRF_PLACEHOLDER, _cached, _city_revision, _json, _same_for_everyone, _whole_page
 
@@ -142,6 +143,7 @@ def _project_body(project: Project) -> str:
         "progress": updates[0].project_percent if updates else None,
         "milestones": pub.milestones(project),
         "awards": pub.current_awards(project),
+        "inspections": inspection_reads.inspection_counts(project),
         "signatures": pub.acceptance_signatures(project),
         "votes": pub.closed_votes(project),
         "complaints": feedback_selectors.public_complaint_stats(project),
@@ -254,6 +256,7 @@ def contractor(request, pk: int):
             "organization": organization,
             "projects": [(p, satisfaction.get(p.pk)) for p in projects],
             "details": pub.rating_details(organization),
+            "inspections": inspection_reads.contractor_inspection_record(organization),
             "min_responses": settings.SURVEY_MIN_RESPONSES,
         },
     )

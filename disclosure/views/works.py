@@ -104,8 +104,13 @@ def photo(request, pk: int, size: str):
     photo = pub.public_photo(pk)
     if photo is None:
         raise Http404
+    return photo_response(request, photo, size)
+
+
+def photo_response(request, photo, size: str, etag_prefix: str = ""):
+    """A public photo (progress or inspection): it never changes, so cached for a year."""
     field = photo.thumb if size == "thumb" else photo.image
-    etag = f'"{photo.pk}-{size}"'
+    etag = f'"{etag_prefix}{photo.pk}-{size}"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:

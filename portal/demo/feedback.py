@@ -20,12 +20,15 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from disclosure import services as disclosure
+from disclosure.models import Inspection
 from feedback import services as voice
 from feedback.models import Complaint, ComplaintUpdate, Invitation, Response, Survey
 from projects.models import Project
-from stakeholders.models import Delivery, Notification, Organization, Ownership, User
+from stakeholders.models import CouncilMember, Delivery, Membership, Notification, Organization, Ownership, User
 
 from .completed import FANGZHI_AGO
+from .steps import _site_photo
 
 
 def _ago(days: float):
@@ -217,8 +220,56 @@ def _as_sent_back_then(started) -> None:
     )
 
 
+def _inspections_liangshi(report) -> None:
+    """The council of 粮食局宿舍 supervises its works: two inspection notes by its chair, one the
+    contractor answered in time, one still waiting (due in a few days)."""
+    project = Project.objects.filter(estate__code="gucheng-liangshi", status=Project.Status.UNDER_CONSTRUCTION).first()
+    if project is None or Inspection.objects.filter(project=project).exists():
+        return
+    seat = CouncilMember.objects.filter(council__estate=project.estate, ended_on__isnull=True).order_by("role", "id")
+    chair = seat.select_related("resident__user").first()
+    contractor = (
+        Membership.objects.filter(
+            organization__awards__project=project,
+            organization__awards__role="contractor",
+            organization__awards__ended_at__isnull=True,
+        )
+        .select_related("user")
+        .first()
+    )
+    if chair is None or contractor is None:
+        return
+    first = disclosure.inspection_post(
+        project=project,
+        actor=chair.resident.user,
+        findings="2栋屋面新铺的防水卷材在东北角有约1米长的翘边，雨后檐口有积水。",
+        location="2栋屋面东北角",
+        photos=[_site_photo(41, done=0.6)],
+    )
+    Inspection.objects.filter(pk=first.pk).update(
+        posted_at=timezone.now() - timedelta(days=9), answer_due=timezone.now() - timedelta(days=2)
+    )
+    first.refresh_from_db()
+    disclosure.inspection_answer(
+        inspection=first,
+        actor=contractor.user,
+        answer="已于次日重新热熔粘贴翘边部位并做闭水试验48小时，无渗漏；檐口排水口已疏通。",
+    )
+    Inspection.objects.filter(pk=first.pk).update(answered_at=timezone.now() - timedelta(days=7))
+    second = disclosure.inspection_post(
+        project=project,
+        actor=chair.resident.user,
+        findings="1栋楼道堆放的管材没有围挡，晚上没有警示灯，老人经过容易绊倒。",
+        location="1栋1单元楼道口",
+    )
+    Inspection.objects.filter(pk=second.pk).update(
+        posted_at=timezone.now() - timedelta(days=2), answer_due=timezone.now() + timedelta(days=5)
+    )
+    report.add("inspection notes", 2)
+
+
 def seed_feedback(report) -> None:
-    for stage in (_survey_fangzhi, _complaints_liangshi):
+    for stage in (_survey_fangzhi, _complaints_liangshi, _inspections_liangshi):
         started = timezone.now()
         with transaction.atomic():
             stage(report)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from stakeholders import councils
+from stakeholders import council_selectors
 from stakeholders.models import Council
 
 from .base import Filters, _label
@@ -12,7 +12,7 @@ from .base import Filters, _label
 
 def _councils(filters: Filters):
     """Every council the public sees, in scope (the project status filter does not apply)."""
-    qs = councils.public_councils()
+    qs = council_selectors.public_councils()
     if filters.streets is not None:
         qs = qs.filter(estate__community__street_id__in=filters.streets)
     if filters.street:

@@ -192,6 +192,10 @@ BUDGET_NOTICE_DAYS = env.int("BUDGET_NOTICE_DAYS", default=7)
 # Progress photos: the size limit of one upload and how many one progress post may carry.
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 PROGRESS_PHOTOS_MAX = env.int("PROGRESS_PHOTOS_MAX", default=6)
+# A council representative's inspection note (施工检查记录): the contractor answers within
+# INSPECTION_ANSWER_DAYS calendar days, else the street office is told and the page says it is late.
+INSPECTION_ANSWER_DAYS = env.int("INSPECTION_ANSWER_DAYS", default=7)
+INSPECTION_PHOTOS_MAX = env.int("INSPECTION_PHOTOS_MAX", default=4)
 # Public disclosure pages are cached (Redis in production) for this many seconds; every service
 # that changes a project bumps its public revision, so a change shows at once.
 DISCLOSURE_CACHE_SECONDS = env.int("DISCLOSURE_CACHE_SECONDS", default=600)
@@ -259,6 +263,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-deliveries": {"task": "stakeholders.tasks.sweep_deliveries", "schedule": 60.0},
     # The city's daily digest of every ledger's head, once each day is over (docs/ledger.md).
     "digest-ledger-heads": {"task": "disclosure.tasks.digest_ledger_heads", "schedule": 3600.0},
+    # Inspection notes the contractor did not answer in time: the street office is told once.
+    "report-late-inspections": {"task": "disclosure.tasks.report_late_inspections", "schedule": 900.0},
     # Delete export files past EXPORT_KEEP_HOURS.
     "purge-exports": {"task": "portal.tasks.purge_exports", "schedule": 3600.0},
     # Send export jobs the broker missed (it was away); fail those no worker started in time.

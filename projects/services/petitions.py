@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import errors_for
-from stakeholders import councils
+from stakeholders import council_selectors
 from stakeholders.audit import by_actor
 from stakeholders.models import Estate, Notification, Resident, User
 from stakeholders.services import notify
@@ -62,7 +62,7 @@ def petition_start(*, resident: Resident, estate: Estate, reason: str) -> Petiti
     """A verified owner starts a petition: a project in `petitioning`, the owner its first sponsor."""
     user = resident.user
     busy = Project.objects.filter(estate=estate, status__in=OPEN_PROJECT_STATUSES).exists()
-    council = bool(councils.estates_with_council_in_term([estate.pk]))
+    council = bool(council_selectors.estates_with_council_in_term([estate.pk]))
     if not permissions.can_start_petition(user, estate, estate_has_open_project=busy, council_in_term=council):
         if not council and not busy and settings.PETITION_REQUIRES_COUNCIL:
             raise PermissionDenied(PETITION_ERRORS["council"])

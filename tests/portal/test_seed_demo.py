@@ -66,6 +66,17 @@ def test_demo_city_puts_the_council_first(settings, client):
     assert Project.objects.filter(estate=converted.estate, status__in=["completed", "maintained"]).exists()
     listed = client.get("/disclosure/councils.json").json()["councils"]
     assert {c["status"] for c in listed} == {"filed", "converted"} and len(listed) == Council.objects.count()
+    # The council works and supervises: rules published, a meeting's sign-in sheet, inspection notes
+    # by 粮食局宿舍's chair (13807710101), one answered in time and one waiting.
+    from disclosure.models import Inspection
+    from stakeholders.models import DeliberationRules, MeetingAttachment
+
+    assert len(DeliberationRules.objects.get().rules) == 13
+    assert MeetingAttachment.objects.filter(meeting__council__estate__code="taoyuan-xq").count() == 1
+    notes = Inspection.objects.filter(project__estate__code="gucheng-liangshi")
+    assert {n.posted_by.resident.phone for n in notes} == {"13807710101"}
+    assert [n.is_overdue() for n in notes.order_by("posted_at")] == [False, False]
+    assert notes.filter(answered_at__isnull=False).count() == 1
 
 
 @pytest.mark.django_db

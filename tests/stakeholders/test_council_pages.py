@@ -115,7 +115,8 @@ def test_certificate_qr_and_public_pages_show_no_names(city, owners, client, dja
     with django_assert_max_num_queries(3):
         answer = client.get(check).content.decode()
     assert 'data-valid="true"' in answer and owners[0].masked_name in answer and owners[0].name not in answer
-    with django_assert_max_num_queries(4):
+    # The council with its counts, seats, meetings; its history (elections, seats given up).
+    with django_assert_max_num_queries(6):
         public = client.get(reverse("disclosure:council", args=[city.estate_a1.code])).content.decode()
     assert "2 位代表，其中党员 2 位" in public and owners[1].masked_name in public
     assert all(o.name not in public for o in owners)
