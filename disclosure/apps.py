@@ -7,3 +7,12 @@ from django.utils.translation import gettext_lazy as _
 class DisclosureConfig(AppConfig):
     name = "disclosure"
     verbose_name = _("Disclosure")
+
+    def ready(self):
+        # The award waits for the budget's public notice and its objections (disclosure/notices.py).
+        from projects.services import works
+
+        from .notices import award_hold
+
+        if award_hold not in works.AWARD_HOLDS:
+            works.AWARD_HOLDS.append(award_hold)

@@ -200,3 +200,29 @@ class InspectionAnswerForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class ObjectionForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Your objection (public, without your name)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write your objection: what is wrong with the budget, and why.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ObjectionAnswerForm(StyledFormMixin, forms.Form):
+    answer = forms.CharField(
+        label=_("The street office's answer (public)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the answer: what the street office found and will do.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

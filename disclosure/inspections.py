@@ -1,6 +1,7 @@
 """The reads of inspection notes (施工检查记录; the writes are in services/inspections.py): a
 project's notes for its public page, a public photo, and how a contractor answers them (counted on
-its public page). No names: a note says "a council representative", an answer the contractor."""
+its public page). No names: a note says "a council representative", an answer the contractor.
+Also the counts the public project is read with (inspections, objections to the budget notice)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from projects.lifecycle import PUBLIC_STATUSES
 
-from .models import Inspection, InspectionPhoto
+from .models import Inspection, InspectionPhoto, Objection
 
 
 def project_inspections(project):
@@ -36,10 +37,16 @@ def count_annotations() -> dict:
         rows = Inspection.objects.filter(condition or Q(), project=OuterRef("pk")).order_by().values("project")
         return Coalesce(Subquery(rows.annotate(n=Count("id")).values("n")[:1]), 0)
 
+    def objections(condition=None):
+        rows = Objection.objects.filter(condition or Q(), project=OuterRef("pk")).order_by().values("project")
+        return Coalesce(Subquery(rows.annotate(n=Count("id")).values("n")[:1]), 0)
+
     return {
         "inspections_total": count(),
         "inspections_waiting": count(Q(answered_at__isnull=True)),
         "inspections_late": count(late),
+        "objections_total": objections(),
+        "objections_waiting": objections(Q(answered_at__isnull=True)),
     }
 
 
@@ -53,6 +60,13 @@ def inspection_counts(project) -> dict[str, int]:
         "waiting": project.inspections_waiting,
         "late": project.inspections_late,
     }
+
+
+def objection_counts(project) -> dict[str, int]:
+    """Objections to the budget's notice and how many wait for an answer (from the annotations)."""
+    if not hasattr(project, "objections_total"):
+        project = type(project).objects.annotate(**count_annotations()).get(pk=project.pk)
+    return {"total": project.objections_total, "waiting": project.objections_waiting}
 
 
 def contractor_inspection_record(organization) -> dict[str, int]:

@@ -400,3 +400,42 @@ class InspectionPhoto(StoredPhoto):
         verbose_name = _("inspection photo")
         verbose_name_plural = _("inspection photos")
         ordering = ["inspection", "id"]
+
+
+class Objection(models.Model):
+    """异议: a resident's objection to a public notice (公示) — today the budget's — filed during
+    the notice period. The street office answers each; until every one is answered and the period
+    is over, the works are not awarded. Public without names."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="objections", verbose_name=_("project"))
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="objections", verbose_name=_("budget"))
+    filed_by = models.ForeignKey(
+        "stakeholders.Resident", on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by")
+    )
+    text = models.TextField(_("objection"), max_length=2000)
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    answer = models.TextField(_("the street office's answer"), max_length=2000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["filed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True, answer="")
+                | models.Q(answered_at__isnull=False) & ~models.Q(answer=""),
+                name="objection_answer_has_text",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.filed_at:%Y-%m-%d}"

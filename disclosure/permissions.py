@@ -112,3 +112,26 @@ def can_post_inspection(user, project: Project) -> bool:
 def can_answer_inspection(user, inspection) -> bool:
     """The project's current contractor answers a note once (also after the works ended)."""
     return inspection.answered_at is None and project_permissions.is_project_contractor(user, inspection.project)
+
+
+# --- objections to the budget's public notice (公示与异议, issue 18 item 5) -------------------------
+
+
+def notice_running(budget: Budget | None, today) -> bool:
+    return (
+        budget is not None
+        and budget.status == Budget.Status.PUBLISHED
+        and budget.notice_ends_on is not None
+        and today <= budget.notice_ends_on
+    )
+
+
+def can_object_to_budget(user, project: Project, budget: Budget | None, today) -> bool:
+    """Residents of the estate (a standing claim: owners, tenants, claimants) object while the
+    budget's notice runs."""
+    return notice_running(budget, today) and project.estate_id in stakeholder_permissions.claimed_estate_ids(user)
+
+
+def can_answer_objection(user, objection) -> bool:
+    """The street office answers each objection once (the office that published the notice)."""
+    return objection.answered_at is None and _street_staff(user, objection.project)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("projects/<slug:code>/progress/", views.progress_page, name="progress"),
     path("projects/<slug:code>/milestones/<int:pk>", views.milestone_update, name="milestone_update"),
     path("projects/<slug:code>/inspections/", views.inspections_page, name="inspections"),
+    path("projects/<slug:code>/objections/", views.objections_page, name="objections"),
     path("photos/<int:pk>/<str:size>.jpg", views.photo, name="photo"),
     path("inspection-photos/<int:pk>/<str:size>.jpg", views.inspection_photo, name="inspection_photo"),
     path("contractors/", views.contractors, name="contractors"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stakeholders.forms import IsoDateTimeInput, StyledFormMixin
 
-from .models import Ballot, FundingSource, Vote
+from .models import Ballot, FundingSource, PlanComment, Vote
 
 
 class TransitionForm(StyledFormMixin, forms.Form):
@@ -207,6 +207,27 @@ class SummaryForm(StyledFormMixin, forms.Form):
 
 class CommentForm(StyledFormMixin, forms.Form):
     text = forms.CharField(label=_("Your comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class CommentAnswerForm(StyledFormMixin, forms.Form):
+    """The drafters' answer to one comment (each form prefixed with the comment's id)."""
+
+    response = forms.ChoiceField(
+        label=_("Answer"),
+        choices=PlanComment.Response.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the comment is adopted, partly adopted or not adopted.")},
+    )
+    reason = forms.CharField(
+        label=_("Why (public)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why: the resident and everyone else will read it.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

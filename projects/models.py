@@ -455,10 +455,35 @@ class PlanComment(models.Model):
     text = models.TextField(_("comment"), max_length=2000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    class Response(models.TextChoices):
+        ADOPTED = "adopted", pgettext_lazy("answer to a comment", "Adopted")
+        PARTLY = "partly", pgettext_lazy("answer to a comment", "Partly adopted")
+        NOT_ADOPTED = "not_adopted", pgettext_lazy("answer to a comment", "Not adopted")
+
+    # The drafters' answer (every comment gets one before the plan goes to the owners' vote).
+    response = models.CharField(_("answer"), max_length=12, choices=Response.choices, blank=True)
+    reason = models.TextField(_("why"), max_length=1000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("plan comment")
         verbose_name_plural = _("plan comments")
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(response="", answered_at__isnull=True)
+                | (~models.Q(response="") & models.Q(answered_at__isnull=False) & ~models.Q(reason="")),
+                name="plan_comment_answer_complete",
+            )
+        ]
 
 
 class Need(models.Model):

@@ -239,6 +239,24 @@ def can_comment_plan(user, version: PlanVersion) -> bool:
     )
 
 
+def can_read_plan_version(user, version: PlanVersion, *, sees_project: bool) -> bool:
+    """Every published version (and its comments, answers and changes) is readable by everyone —
+    tenants, pending claimants, the public (issue 18); a draft only by those who see the project."""
+    return version.status != PlanVersion.Status.DRAFT or sees_project
+
+
+def can_answer_plan_comment(user, comment) -> bool:
+    """The drafters (council, community committee) answer each comment once while the plan is being
+    made: on the published version, or on it while its revision is drafted."""
+    version = comment.version
+    return (
+        not comment.response
+        and version.status in (PlanVersion.Status.PUBLISHED, PlanVersion.Status.SUPERSEDED)
+        and version.project.status == Project.Status.PLANNING
+        and _drafter(user, version.project.estate)
+    )
+
+
 def can_call_plan_vote(user, version: PlanVersion) -> bool:
     """The street approver puts a published version to the owners' special-matter vote."""
     return (

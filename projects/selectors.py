@@ -25,6 +25,7 @@ from .models import (
     Need,
     NeedSupport,
     Petition,
+    PlanComment,
     PlanItem,
     PlanItemFunding,
     PlanVersion,
@@ -372,3 +373,13 @@ def project_codes_of_estates(estate_ids):
         .order_by("estate_id", "-created_at", "-pk")
         .values_list("estate_id", "code")
     )
+
+
+def public_projects():
+    """Projects the public may see (their published plan versions are readable by anyone)."""
+    return Project.objects.filter(status__in=PUBLIC_STATUSES).select_related("estate__community__street")
+
+
+def unanswered_plan_comments(project) -> int:
+    """Comments on any version of the plan still waiting for the drafters' answer (the vote waits)."""
+    return PlanComment.objects.filter(version__project=project, response="").count()

@@ -678,6 +678,9 @@ class Notification(models.Model):
         INSPECTION_POSTED = "inspection_posted", _("Inspection note to answer")
         INSPECTION_ANSWERED = "inspection_answered", _("Inspection note answered")
         INSPECTION_OVERDUE = "inspection_overdue", _("Inspection note not answered in time")
+        PLAN_ANSWERED = "plan_answered", _("Your comment on the plan was answered")
+        OBJECTION_FILED = "objection_filed", _("Objection to a budget notice")
+        OBJECTION_ANSWERED = "objection_answered", _("Your objection was answered")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -733,13 +736,16 @@ OUTCOME_LABELS = {
     ),
     "verified_co_owner": _("verified as a co-owner (the household already has a voting owner)"),
     "claim_rejected": _("not accepted; the reason is on your home page"),
+    "adopted": _("adopted"),
+    "partly": _("partly adopted"),
+    "not_adopted": _("not adopted"),
     "party_confirmed": _("confirmed: you count as a Party member for petitions"),
     "party_not_confirmed": _("not confirmed; the reason is on your home page"),
 }
 
 # Parameters stored as codes and translated when shown, by parameter name. Later apps add their own
 # (feedback registers complaint statuses and categories in its AppConfig.ready).
-PARAM_LABELS: dict[str, dict] = {"result": OUTCOME_LABELS, "decision": OUTCOME_LABELS}
+PARAM_LABELS: dict[str, dict] = {"result": OUTCOME_LABELS, "decision": OUTCOME_LABELS, "response": OUTCOME_LABELS}
 
 
 def register_param_labels(name: str, labels: dict) -> None:
@@ -790,6 +796,13 @@ NOTIFICATION_TEXTS = {
     Notification.Kind.INSPECTION_ANSWERED: _(
         "%(contractor)s answered your inspection note on the works at %(estate)s."
     ),
+    Notification.Kind.PLAN_ANSWERED: _(
+        "The drafters answered your comment on version %(number)s of the plan of %(estate)s: %(response)s."
+    ),
+    Notification.Kind.OBJECTION_FILED: _(
+        "A resident objected to the budget notice of %(estate)s. Answer it: the award waits for every answer."
+    ),
+    Notification.Kind.OBJECTION_ANSWERED: _("The street office answered your objection to the budget of %(estate)s."),
     Notification.Kind.INSPECTION_OVERDUE: _(
         "%(contractor)s did not answer an inspection note on the works at %(estate)s by %(due)s."
     ),

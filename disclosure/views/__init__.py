@@ -27,6 +27,7 @@ from .money import (  # noqa: F401
     ledger_voucher,
     voucher_response,
 )
+from .objections import objections_page  # noqa: F401
 from .open_data import (  # noqa: F401
     opendata_oc4ids,
     opendata_projects_csv,

@@ -180,7 +180,13 @@ def budget(request, code: str):  # noqa: C901 - one page: the public budget, the
                     services.budget_publish(
                         budget=budget, actor=request.user, notice_days=publish_form.cleaned_data["notice_days"]
                     )
-                    messages.success(request, _("Budget published (公示). The project may now be contracted."))
+                    messages.success(
+                        request,
+                        _(
+                            "Budget published (公示). Residents may object while the notice runs; the works are "
+                            "awarded after it ends and every objection is answered."
+                        ),
+                    )
                     return redirect("disclosure:budget", code=code)
                 status = 400
             else:

@@ -144,6 +144,7 @@ def _project_body(project: Project) -> str:
         "milestones": pub.milestones(project),
         "awards": pub.current_awards(project),
         "inspections": inspection_reads.inspection_counts(project),
+        "objections": inspection_reads.objection_counts(project),
         "signatures": pub.acceptance_signatures(project),
         "votes": pub.closed_votes(project),
         "complaints": feedback_selectors.public_complaint_stats(project),

@@ -243,7 +243,18 @@ def _youdian(ctx: _Ctx, estate: Estate) -> None:
             ),
         ],
     )
-    _budget(ctx, project, staff=staff, approver=approver, days_ago=40)
+    _budget(
+        ctx,
+        project,
+        staff=staff,
+        approver=approver,
+        days_ago=40,
+        objection=(
+            owners[1],
+            "充电棚由居民分摊40%偏高：不骑电动车的住户也要出钱吗？",
+            "充电棚的居民部分只由使用充电口的住户按月缴纳的服务费承担，不向其他住户分摊；预算说明已补充。",
+        ),
+    )
     contractor = ctx.u("contractor")
     _award(ctx, project, approver=approver, contractor=contractor, amount="318000.00", days_ago=12)
     _keep_ledger(

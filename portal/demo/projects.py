@@ -41,6 +41,7 @@ from .steps import (
     _owners,
     _petition,
     _plan_item,
+    _ready_for_vote,
     _voters,
     _willingness_passed,
 )
@@ -116,6 +117,14 @@ def _taoyuan(ctx: _Ctx, estate: Estate) -> None:
     p.plan_version_edit(version=v2, actor=staff, summary="第二稿：采纳居民意见，增加3栋无障碍扶手；照明改为声光控。")
     _plan_item(v2, staff, "barrier-free", "3栋各单元楼梯无障碍扶手", "6", "单元", "36000.00", {"local_finance": 100})
     p.plan_version_publish(version=v2, actor=ctx.u("street_manager"))
+    _ready_for_vote(
+        v2,
+        staff,
+        [
+            ("partly", "照明改为声光控；住户自筹部分的明细在预算公示时逐项公开，现在先列出总额。"),
+            ("adopted", "第二稿增加3栋各单元楼梯无障碍扶手，由地方财政出资。"),
+        ],
+    )
     plan_vote = p.plan_vote_call(version=v2, actor=ctx.u("street_manager"))
     # a few have voted already; 13807710001 (the demo account) has not
     _ballots(
@@ -179,6 +188,7 @@ def _jixie(ctx: _Ctx, estate: Estate) -> None:
         {"central_subsidy": 40, "local_finance": 20, "residents": 40},
     )
     p.plan_version_publish(version=v1, actor=approver)
+    _ready_for_vote(v1, staff)
     vote = p.plan_vote_call(version=v1, actor=approver)
     _ballots(ctx, vote, online=owners, paper=36, clerk=staff, choices=("agree", "disagree", "disagree"))
     vote = _close(vote, days_ago=70)
@@ -200,6 +210,7 @@ def _jixie(ctx: _Ctx, estate: Estate) -> None:
         {"central_subsidy": 40, "local_finance": 30, "maintenance_fund": 10, "public_revenue": 10, "residents": 10},
     )
     p.plan_version_publish(version=v2, actor=approver)
+    _ready_for_vote(v2, staff)
     vote = p.plan_vote_call(version=v2, actor=approver)
     _ballots(ctx, vote, online=owners, paper=40, clerk=staff, choices=("agree", "agree", "agree", "agree", "abstain"))
     vote = _close(vote, days_ago=30)

@@ -8,12 +8,14 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from projects import services as p
-from projects.models import CatalogItem, Project, Vote
+from projects.models import CatalogItem, PlanComment, PlanVersion, Project, Vote
 from stakeholders import services as stakeholder_services
 from stakeholders.models import Estate, Household, Resident, User
 
@@ -114,6 +116,20 @@ def _ballots(ctx: _Ctx, vote: Vote, *, online: list[Resident], paper: int, clerk
         )
         k += 1
     ctx.report.add("ballots", k)
+
+
+def _ready_for_vote(version, drafter: User, answers: tuple = ()) -> None:
+    """Before the owners' vote: each comment on the plan gets its answer (`answers`: (response,
+    reason) in the comments' order), and the comment period has run (the demo happens at once, so
+    the publication is dated PLAN_COMMENT_DAYS back)."""
+    waiting = list(PlanComment.objects.filter(version__project_id=version.project_id, response="").order_by("id"))
+    assert len(waiting) == len(answers), (version, len(waiting), len(answers))
+    for comment, (response, reason) in zip(waiting, answers):
+        p.plan_comment_answer(comment=comment, actor=drafter, response=response, reason=reason)
+    PlanVersion.objects.filter(pk=version.pk).update(
+        published_at=F("published_at") - timedelta(days=settings.PLAN_COMMENT_DAYS, minutes=1)
+    )
+    version.refresh_from_db()
 
 
 def _close(vote: Vote, *, days_ago: int) -> Vote:

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
+from disclosure import notices
 from disclosure import selectors as disclosure_selectors
 from disclosure import services as money
-from disclosure.models import Budget, Milestone, ProgressUpdate
+from disclosure.models import Budget, Milestone, Objection, ProgressUpdate
 from projects import services as p
 from projects.models import Award, PlanItem, PlanVersion, Project, ProjectEvent, Vote
 from stakeholders.models import Estate, Membership, Resident, User
@@ -23,6 +24,7 @@ from .steps import (
     _ballots,
     _close,
     _plan_item,
+    _ready_for_vote,
     _site_photo,
     _voters,
     _willingness_passed,
@@ -92,6 +94,11 @@ def _plan_adopted(
     p.plan_comment_add(
         version=v1, actor=owners[1].user, text="同意方案。施工期间请提前张贴停水、停电通知，材料不要堆在消防通道上。"
     )
+    _ready_for_vote(
+        v1,
+        drafter,
+        [("adopted", "已写入施工要求：进场前张贴停水、停电通知，材料堆放避开消防通道。")],
+    )
     vote = p.plan_vote_call(version=v1, actor=approver)
     since = _happened(project, since, days[1] + 14)
     _ballots(ctx, vote, online=_voters(estate), paper=paper, clerk=clerk, choices=("agree",) * 9 + ("abstain",))
@@ -107,9 +114,10 @@ def _adopted_items(project: Project) -> dict[str, PlanItem]:
     return {item.catalog_item.code: item for item in version.items.select_related("catalog_item")}
 
 
-def _budget(ctx, project: Project, *, staff: User, approver: User, days_ago: int) -> Budget:
+def _budget(ctx, project: Project, *, staff: User, approver: User, days_ago: int, objection=None) -> Budget:
     """Drafted from the adopted plan (its total and what each source pays, as the budget desk
-    prefills them), approved and published (公示) `days_ago` days ago."""
+    prefills them), approved and published (公示) `days_ago` days ago. `objection`: (resident, text,
+    answer) — a resident objected during the notice and the street office answered."""
     prefill = disclosure_selectors.budget_prefill(project, None)
     lines = {name[5:]: amount for name, amount in prefill.items() if name.startswith("fund_")}
     since = _events_since(project)
@@ -117,6 +125,14 @@ def _budget(ctx, project: Project, *, staff: User, approver: User, days_ago: int
     money.budget_approve(budget=budget, actor=approver)
     budget = money.budget_publish(budget=budget, actor=approver)
     when = timezone.now() - timedelta(days=days_ago)
+    if objection is not None:
+        resident, text, answer = objection
+        filed = notices.objection_file(project=project, actor=resident.user, text=text)
+        notices.objection_answer(objection=filed, actor=staff, answer=answer)
+        Objection.objects.filter(pk=filed.pk).update(
+            filed_at=when + timedelta(days=2), answered_at=when + timedelta(days=3)
+        )
+        ctx.report.add("objections answered")
     Budget.objects.filter(pk=budget.pk).update(
         approved_at=when - timedelta(days=2),
         published_at=when,

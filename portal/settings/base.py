@@ -187,6 +187,9 @@ WILLINGNESS_VOTE_DAYS = env.int("WILLINGNESS_VOTE_DAYS", default=14)
 # term (docs/councils.md). A city's choice: off by default, on in the demo (settings.local).
 PETITION_REQUIRES_COUNCIL = env.bool("PETITION_REQUIRES_COUNCIL", default=False)
 PLAN_VOTE_DAYS = env.int("PLAN_VOTE_DAYS", default=14)
+# A published plan version takes comments at least PLAN_COMMENT_DAYS before it can be put to the vote
+# (and every comment on the plan must be answered first).
+PLAN_COMMENT_DAYS = env.int("PLAN_COMMENT_DAYS", default=7)
 # Budget publication (公示): how many days the approved budget is on public notice by default.
 BUDGET_NOTICE_DAYS = env.int("BUDGET_NOTICE_DAYS", default=7)
 # Progress photos: the size limit of one upload and how many one progress post may carry.

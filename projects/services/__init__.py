@@ -31,12 +31,14 @@ from .plans import (  # noqa: F401
     PLAN_ERRORS,
     _lock_version,
     plan_comment_add,
+    plan_comment_answer,
     plan_item_add,
     plan_item_remove,
     plan_version_edit,
     plan_version_publish,
     plan_version_start,
     plan_vote_call,
+    vote_possible_from,
 )
 from .votes import (  # noqa: F401
     RECEIPT_ALPHABET,
@@ -61,6 +63,7 @@ from .votes import (  # noqa: F401
 from .works import (  # noqa: F401
     ACCEPTANCE_ERRORS,
     AWARD_ERRORS,
+    AWARD_HOLDS,
     AWARD_KINDS,
     AWARD_PERMS,
     acceptance_sign,

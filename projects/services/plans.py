@@ -1,5 +1,5 @@
-"""The plan (三上三下): versions, items and their funding split, publication for comment, comments, and the
-owners' final vote."""
+"""The plan (三上三下): versions, items and their funding split, publication for comment, comments and
+the drafters' answers, and the owners' final vote (after PLAN_COMMENT_DAYS, with every comment answered)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,14 @@ PLAN_ERRORS = {
     "comment_required": _("Write your comment first."),
     "state_changed": _("This plan version changed a moment ago (it is now “%(now)s”). Reload the page."),
     "not_published": _("Comments are taken only while a version is published for comment."),
+    "answer_not_allowed": _("The plan's drafters answer its comments, once each, while the plan is being made."),
+    "response_required": _("Choose whether the comment is adopted, partly adopted or not adopted."),
+    "reason_required": _("Say why: the resident and everyone else will read it."),
+    "already_answered": _("This comment is already answered."),
+    "comment_period": _(
+        "Residents comment on a published version for at least %(days)s days: it can be put to the vote from %(from)s."
+    ),
+    "comments_unanswered": _("Answer every comment on the plan before the vote: %(n)s still waiting."),
 }
 
 
@@ -206,6 +214,46 @@ def plan_comment_add(*, version: PlanVersion, actor: User, text: str) -> PlanCom
     return comment
 
 
+def vote_possible_from(version: PlanVersion):
+    """When a published version has been open for comment long enough to go to the vote."""
+    return version.published_at + timedelta(days=settings.PLAN_COMMENT_DAYS)
+
+
+@by_actor
+@transaction.atomic
+def plan_comment_answer(*, comment: PlanComment, actor: User, response: str, reason: str) -> PlanComment:
+    """The drafters answer a comment — adopted, partly adopted, not adopted — with a reason (public);
+    the resident who wrote it is told."""
+    locked = (
+        PlanComment.objects.select_for_update(of=("self",))
+        .select_related("version__project__estate__community")
+        .get(pk=comment.pk)
+    )
+    if locked.response:
+        raise ValidationError(PLAN_ERRORS["already_answered"], code="already_answered")
+    if not permissions.can_answer_plan_comment(actor, locked):
+        raise PermissionDenied(PLAN_ERRORS["answer_not_allowed"])
+    if response not in PlanComment.Response.values:
+        raise ValidationError({"response": ValidationError(PLAN_ERRORS["response_required"], code="response_required")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ValidationError(PLAN_ERRORS["reason_required"], code="reason_required")})
+    locked.response, locked.reason = response, reason[:1000]
+    locked.answered_by, locked.answered_at = actor, timezone.now()
+    locked.save(update_fields=["response", "reason", "answered_by", "answered_at"])
+    version = locked.version
+    notify(
+        users=[locked.author_id],
+        kind=Notification.Kind.PLAN_ANSWERED,
+        url=reverse("projects:plan", args=[version.project.code, version.number]) + f"#comment-{locked.pk}",
+        key=f"plan-answered:{locked.pk}",
+        number=version.number,
+        estate=version.project.estate.name,
+        response=response,
+    )
+    return locked
+
+
 @by_actor
 @transaction.atomic
 def plan_vote_call(*, version: PlanVersion, actor: User) -> Vote:
@@ -214,6 +262,16 @@ def plan_vote_call(*, version: PlanVersion, actor: User) -> Vote:
     locked = _lock_version(version, PlanVersion.Status.PUBLISHED, actor, permissions.can_call_plan_vote)
     project = locked.project
     now = timezone.now()
+    opens = vote_possible_from(locked)
+    if now < opens:
+        raise ValidationError(
+            PLAN_ERRORS["comment_period"],
+            code="comment_period",
+            params={"days": settings.PLAN_COMMENT_DAYS, "from": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M")},
+        )
+    waiting = PlanComment.objects.filter(version__project=project, response="").count()
+    if waiting:
+        raise ValidationError(PLAN_ERRORS["comments_unanswered"], code="comments_unanswered", params={"n": waiting})
     with translation.override(settings.LANGUAGE_CODE):
         title = str(
             _("Renovation plan of %(estate)s, version %(number)s")

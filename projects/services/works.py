@@ -42,6 +42,9 @@ AWARD_PERMS = {
     Award.Role.SUPERVISOR: ("projects.view_project", permissions.SUPERVISE),
 }
 AWARD_KINDS = {Award.Role.CONTRACTOR: Organization.Kind.CONTRACTOR, Award.Role.SUPERVISOR: Organization.Kind.SUPERVISOR}
+# What may hold the first award back (each returns a ValidationError or None): apps that own a
+# notice register theirs — disclosure: the budget's public notice and its objections.
+AWARD_HOLDS: list = []
 
 
 @by_actor
@@ -71,6 +74,10 @@ def project_award(  # noqa: C901 - each role (contractor, supervisor) checked, r
     if contract_amount is not None and contract_amount <= 0:
         raise coded_error(AWARD_ERRORS, "amount_positive", "contract_amount")
     current = {a.role: a for a in Award.objects.select_for_update().filter(project=locked, ended_at__isnull=True)}
+    if not current:  # the first award; replacing an organization later is not held
+        for hold in AWARD_HOLDS:
+            if (error := hold(locked)) is not None:
+                raise error
     # Choosing the organization that already holds a role again, beside a real change of the other
     # role, means "keep it": only the change is made (the field test's whole form was refused).
     unchanged = [

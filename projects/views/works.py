@@ -62,6 +62,8 @@ def award(request, code: str):
             "supervisors": supervisors,
             "current": current,
             "history": selectors.awards_of(project),
+            # Why the first award must wait (the budget's notice, objections), said before the form.
+            "holds": [] if current else [e.messages[0] for h in services.AWARD_HOLDS if (e := h(project))],
         },
         status=400 if request.method == "POST" else 200,
     )

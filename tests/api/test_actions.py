@@ -211,6 +211,9 @@ def test_plan_drafting_through_the_api(city, planning, council_a1):
     late = post(council_a1.user, "api-plan-items", item, pk=pk)
     assert late.status_code == 409 and late.json()["code"] == "state_changed"
     assert post(council_a1.user, "api-plan-vote", pk=pk).status_code == 403
+    early = post(city.street_a_manager, "api-plan-vote", pk=pk)  # residents have PLAN_COMMENT_DAYS to comment
+    assert early.status_code == 400 and early.json()["code"] == "comment_period"
+    PlanVersion.objects.filter(pk=pk).update(published_at=timezone.now() - timedelta(days=7, minutes=1))
     called = post(city.street_a_manager, "api-plan-vote", pk=pk)
     assert called.status_code == 201 and called.json()["purpose"] == "plan" and called.json()["status"] == "open"
     assert PlanVersion.objects.get(pk=pk).status == "voting"

@@ -48,14 +48,29 @@ def adopted_project(city) -> SimpleNamespace:
 LINES = {"central_subsidy": Decimal("40000.00"), "local_finance": Decimal("50000.00"), "residents": Decimal("10000.00")}
 
 
-def publish_budget(city, p) -> None:
+def publish_budget(city, p, *, notice_over: bool = True) -> None:
+    """Draft, approve and publish the budget; unless `notice_over=False`, its public notice (公示)
+    is dated to have ended yesterday, as the works are awarded only after it."""
     budget = services.budget_save_draft(
         project=p.project, actor=city.street_a_staff, total=Decimal("100000.00"), lines=dict(LINES)
     )
     services.budget_approve(budget=budget, actor=city.street_a_manager)
-    services.budget_publish(budget=budget, actor=city.street_a_manager)
+    budget = services.budget_publish(budget=budget, actor=city.street_a_manager)
+    if notice_over:
+        end_notice(budget)
     p.project.refresh_from_db()
     p.budget = budget
+
+
+def end_notice(budget) -> None:
+    """As if the budget's public notice had run its course (it ended yesterday)."""
+    from disclosure.models import Budget
+
+    today = timezone.localdate()
+    Budget.objects.filter(pk=budget.pk).update(
+        published_at=timezone.now() - timedelta(days=8), notice_ends_on=today - timedelta(days=1)
+    )
+    budget.refresh_from_db()
 
 
 def award(city, p) -> None:

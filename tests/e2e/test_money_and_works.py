@@ -41,8 +41,29 @@ def test_budget_award_progress_ledger_public(live_server, browser, shot, axe_vio
     approver.get_by_test_id("budget-approve").click()
     approver.get_by_test_id("budget-publish").click()
     approver.get_by_test_id("budget-status").filter(has_text="已公示").wait_for()
+    # 1b. During the notice (公示) a resident of the estate objects on a phone; the award waits.
+    resident = people.page(city.owner_a1.user.username)
+    resident.goto(f"{base}/disclosure/projects/{code}/")
+    resident.get_by_test_id("public-objections").get_by_role("link").click()
+    resident.get_by_label("您的异议（公开，不显示姓名）").fill("楼道照明单价偏高，请说明依据。")
+    found["objections"] = axe_violations(resident)
+    shot(resident, "works-objection-filed-phone")
+    resident.get_by_role("button", name="提交异议").click()
+    resident.get_by_text("异议已提交并公开").wait_for()
+    assert resident.evaluate("document.documentElement.scrollWidth") <= 390
+    approver.goto(f"{base}/projects/{code}/award/")
+    assert "公示期满后才能确定施工单位" in approver.get_by_test_id("award-hold").first.inner_text()
+    approver.goto(f"{base}/disclosure/projects/{code}/objections/")
+    approver.get_by_label("街道办的答复（公开）").fill("单价按本市2026年定额，含灯具和线路，明细见预算附表。")
+    approver.get_by_role("button", name="答复（公开）").click()
+    approver.get_by_text("答复已公开").wait_for()
+    shot(approver, "works-objection-answered-phone")
+    from tests.disclosure.conftest import end_notice
+
+    end_notice(p.project.budget)  # the notice period runs its course
     approver.goto(f"{base}/projects/{code}/")
     approver.get_by_test_id("award-link").click()
+    assert approver.get_by_test_id("award-hold").count() == 0
     found["award"] = axe_violations(approver)
     shot(approver, "works-award-picker-phone")
     approver.locator("#id_contractor").select_option(label=city.contractor_org.name)

@@ -149,9 +149,29 @@ def test_petition_to_adopted_plan(live_server, browser, shot, axe_violations):
     committee.get_by_label("本稿说明").fill("采纳居民意见：增加楼道墙面修补。")
     committee.get_by_role("button", name="保存说明").click()
     committee.wait_for_selector("text=说明已保存")
-    manager.goto(committee.url)
+    v2_url = committee.url
+    # The committee answers the comment on version 1 (every comment is answered before the vote).
+    committee.goto(plan_url)
+    committee.get_by_test_id("answer-form").get_by_label("采纳", exact=True).check()
+    committee.get_by_test_id("answer-form").get_by_label("理由（公开）").fill("第二稿增加1栋楼道墙面修补。")
+    committee.get_by_role("button", name="发布答复").click()
+    committee.wait_for_selector("text=答复已随方案公开")
+    assert "第二稿增加1栋楼道墙面修补" in committee.get_by_test_id("comment-answer").inner_text()
+    manager.goto(v2_url)
     manager.get_by_role("button", name="公示并征求居民意见").click()
     manager.wait_for_selector("text=已公示征求意见")
+    assert manager.get_by_test_id("vote-waits").count() == 1  # residents have PLAN_COMMENT_DAYS to comment
+    from datetime import timedelta as _days
+
+    from django.utils import timezone as _tz
+
+    from projects.models import PlanVersion
+
+    PlanVersion.objects.filter(project=project, number=2).update(published_at=_tz.now() - _days(days=7, minutes=1))
+    manager.reload()
+    assert "第二稿增加1栋楼道墙面修补" in manager.get_by_test_id("plan-answers-before").inner_text()
+    assert manager.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(manager, "24-plan-v2-answers-and-changes-phone")
     manager.get_by_role("button", name="将本稿提交业主最终表决").click()
     manager.wait_for_selector("text=业主对本稿方案的表决已开始")
     plan_vote = Vote.objects.get(purpose="plan")

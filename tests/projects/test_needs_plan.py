@@ -1,12 +1,15 @@
 """Needs (点单) and the plan (三上三下): services, roles × states, pages, query budgets."""
 
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -35,6 +38,14 @@ def item(code="roof"):
 
 def file_need(project, resident, code="roof", text="3栋屋面漏水"):
     return services.need_file(project=project, actor=resident.user, catalog_item=item(code), text=text)
+
+
+def comment_period_over(version):
+    """As if PLAN_COMMENT_DAYS had passed since the version was published."""
+    PlanVersion.objects.filter(pk=version.pk).update(
+        published_at=timezone.now() - timedelta(days=settings.PLAN_COMMENT_DAYS, minutes=1)
+    )
+    version.refresh_from_db()
 
 
 def add_item(version, user, code="roof", cost="120000.00", funding=None):
@@ -174,6 +185,13 @@ def test_three_rounds_then_a_special_vote_adopts_the_plan(city, owners):
         services.plan_comment_add(version=v1, actor=owners[0].user, text="还有意见")
     add_item(v2, city.comm_a1_staff, "lighting", "30000.00")
     services.plan_version_publish(version=v2, actor=city.street_a_manager)
+    comment_period_over(v2)
+    with pytest.raises(ValidationError) as waiting:  # v1's comment has no answer yet
+        services.plan_vote_call(version=v2, actor=city.street_a_manager)
+    assert codes(waiting.value) == {"comments_unanswered"}
+    services.plan_comment_answer(
+        comment=v1.comments.get(), actor=city.comm_a1_staff, response="adopted", reason="第二稿增加楼道照明"
+    )
     vote = services.plan_vote_call(version=v2, actor=city.street_a_manager)
     assert (vote.purpose, vote.matter, vote.plan_version_id) == ("plan", "special", v2.pk)
     project.refresh_from_db()
@@ -192,6 +210,7 @@ def test_rejected_plan_goes_back_to_planning_with_the_next_version(city, owners)
     v1 = services.plan_version_start(project=project, actor=city.comm_a1_staff)
     add_item(v1, city.comm_a1_staff)
     services.plan_version_publish(version=v1, actor=city.street_a_manager)
+    comment_period_over(v1)
     vote = services.plan_vote_call(version=v1, actor=city.street_a_manager)
     # 4 take part, 3 agree: 3/4 of owners but 3/4 of area exactly too → passes; make one disagree more
     for resident, choice in zip([city.owner_a1, *owners], ["agree", "agree", "disagree", "disagree"]):
@@ -335,8 +354,10 @@ def test_plan_page_walkthrough_and_errors_next_to_fields(city, owners, client):
     assert "同意，建议先做屋面" in page and owners[0].masked_name in page and owners[0].name not in page
     assert "100,000.00" in page
     assert client.post(url, {"action": "publish"}).status_code == 403  # an owner is not the approver
-    client.force_login(city.owner_b1.user)
-    assert client.get(url).status_code == 404
+    client.force_login(city.owner_b1.user)  # a published version is readable by anyone, not commentable
+    other = client.get(url)
+    assert other.status_code == 200 and 'data-testid="comment-form"' not in other.content.decode()
+    assert client.post(url, {"action": "comment", "text": "外人"}).status_code == 400
 
 
 def test_need_pages_by_role(city, owners, client):

@@ -1,0 +1,127 @@
+"""Objections to the budget's public notice hold the award (issue 18, item 5): residents of the
+estate (owners, tenants, claimants) object while the notice runs; the street office answers each in
+public (no names); the first award waits for the end of the notice and every answer."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosure import notices, permissions
+from disclosure.models import Objection
+from projects import services as project_services
+from stakeholders.models import Notification
+from tests.disclosure.conftest import adopted_project, award, end_notice, publish_budget
+from tests.stakeholders.test_services import codes
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def on_notice(city):
+    p = adopted_project(city)
+    publish_budget(city, p, notice_over=False)
+    return p
+
+
+def _object(p, user, text="预算偏高"):
+    return notices.objection_file(project=p.project, actor=user, text=text)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "who, allowed",
+    [
+        ("owner_a1", True),
+        ("claimant_a1", True),
+        ("owner_b1", False),
+        ("plain_resident", False),
+        ("street_a_staff", False),
+        ("comm_a1_staff", False),
+        ("contractor", False),
+    ],
+)
+@pytest.mark.parametrize("state", ["running", "over"])
+def test_who_objects_when(city, on_notice, who, allowed, state):
+    if state == "over":
+        end_notice(on_notice.budget)
+    user = getattr(city, who)
+    user = getattr(user, "user", user)
+    ok = allowed and state == "running"
+    assert permissions.can_object_to_budget(user, on_notice.project, on_notice.budget, timezone.localdate()) is ok
+    if ok:
+        assert _object(on_notice, user).answered_at is None
+        assert Notification.objects.filter(kind="objection_filed", user=city.street_a_staff).count() == 1
+    else:
+        with pytest.raises(PermissionDenied):
+            _object(on_notice, user)
+
+
+@pytest.mark.django_db
+def test_the_award_waits_for_the_notice_and_every_answer(city, on_notice):
+    objection = _object(on_notice, city.owner_a1.user)
+    with pytest.raises(ValidationError) as running:
+        award(city, on_notice)
+    assert codes(running.value) == {"notice_running"} and on_notice.budget.notice_ends_on.isoformat() in str(
+        running.value
+    )
+    end_notice(on_notice.budget)
+    with pytest.raises(ValidationError) as waiting:
+        award(city, on_notice)
+    assert codes(waiting.value) == {"objections_unanswered"}
+    for other in (city.street_b_staff, city.comm_a1_staff, city.owner_a1.user):
+        assert not permissions.can_answer_objection(other, objection)
+        with pytest.raises(PermissionDenied):
+            notices.objection_answer(objection=objection, actor=other, answer="好")
+    with pytest.raises(ValidationError):
+        notices.objection_answer(objection=objection, actor=city.street_a_staff, answer="  ")
+    notices.objection_answer(objection=objection, actor=city.street_a_staff, answer="已按定额复核，单价合理")
+    assert Notification.objects.get(kind="objection_answered").user == city.owner_a1.user
+    with pytest.raises(ValidationError):
+        notices.objection_answer(objection=objection, actor=city.street_a_staff, answer="再答")
+    award(city, on_notice)
+    assert on_notice.project.status == "contracted"
+    # Replacing the contractor later is not held by the notice.
+    from tests import factories as f
+
+    other = f.organization("contractor", "另一施工公司")
+    project_services.project_award(
+        project=on_notice.project, actor=city.street_a_manager, contractor=other, reason="逾期未进场"
+    )
+
+
+@pytest.mark.django_db
+def test_objections_in_public_without_names_and_on_the_award_page(city, on_notice, client):
+    url = reverse("disclosure:objections", args=[on_notice.project.code])
+    claimant = client_for(city.claimant_a1.user)  # a pending claimant (tenants too) may object
+    bad = claimant.post(url, {"action": "object", "text": ""})
+    assert bad.status_code == 400 and "请写下您的异议" in bad.content.decode()
+    assert claimant.post(url, {"action": "object", "text": "充电棚分摊偏高"}).status_code == 302
+    assert client_for(city.owner_b1.user).post(url, {"action": "object", "text": "外人"}).status_code == 403
+    assert client.post(url, {"action": "object", "text": "匿名"}).status_code == 403
+    public = client.get(url).content.decode()
+    assert "充电棚分摊偏高" in public and "本小区一位居民" in public and "公示中" in public
+    assert city.claimant_a1.name not in public and city.claimant_a1.masked_name not in public
+    award_page = client_for(city.street_a_manager).get(reverse("projects:award", args=[on_notice.project.code]))
+    assert 'data-testid="award-hold"' in award_page.content.decode()
+    street = client_for(city.street_a_staff)
+    objection = Objection.objects.get()
+    form = street.get(url).content.decode()
+    assert 'data-testid="objection-answer-form"' in form
+    answered = street.post(
+        url, {"action": "answer", "objection": objection.pk, f"o{objection.pk}-answer": "只向使用者收取"}
+    )
+    assert answered.status_code == 302
+    body = client.get(reverse("disclosure:project", args=[on_notice.project.code])).content.decode()
+    assert "公示收到 1 条异议" in body and 'data-testid="public-objections"' in body
+    end_notice(on_notice.budget)
+    assert "公示期满" in client.get(url).content.decode()
+    assert Objection.objects.filter(answered_at__isnull=False).count() == 1
+    assert timezone.localdate() - timedelta(days=1) == on_notice.budget.notice_ends_on
