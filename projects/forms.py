@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.forms import IsoDateTimeInput, StyledFormMixin
+from stakeholders.models import Building
 
 from .models import Ballot, FundingSource, PlanComment, Vote
 
@@ -73,23 +74,29 @@ class BallotForm(StyledFormMixin, forms.Form):
 
 class NeedForm(StyledFormMixin, forms.Form):
     catalog_item = forms.ModelChoiceField(label=_("What is needed"), queryset=None, empty_label=_("Choose an item"))
-    text = forms.CharField(
+    text = forms.CharField(  # required by the service, which says what to write ("other" needs words)
         label=_("Details: what, where, how bad"),
+        required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: building 2, entrance 1 — the stairwell lights have been broken for a year."),
     )
+    building = forms.ModelChoiceField(
+        label=_("Building (optional)"), required=False, queryset=None, empty_label=_("The whole estate")
+    )
     photo = forms.FileField(
         label=_("Photo (optional)"),
         required=False,
-        help_text=_("JPEG, PNG or WebP. Only the council, staff and owners of this estate see it."),
+        help_text=_("JPEG, PNG or WebP. Only the council, staff and residents of this estate see it."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
-    def __init__(self, *args, catalog, **kwargs):
+    def __init__(self, *args, catalog, buildings=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["catalog_item"].queryset = catalog
         self.fields["catalog_item"].label_from_instance = lambda item: f"{item.get_klass_display()} · {item.name}"
+        self.fields["building"].queryset = buildings if buildings is not None else Building.objects.none()
+        self.fields["building"].label_from_instance = lambda b: _("Building %(n)s") % {"n": b.number}
         self._style()
 
 

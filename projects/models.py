@@ -331,6 +331,7 @@ class CatalogItem(models.Model):
         BASIC = "basic", _("Basic (基础类)")
         IMPROVEMENT = "improvement", _("Improvement (完善类)")
         ENHANCEMENT = "enhancement", _("Enhancement (提升类)")
+        OTHER = "other", _("Other (其他)")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     klass = models.CharField(_("class"), max_length=12, choices=Klass.choices)
@@ -487,7 +488,9 @@ class PlanComment(models.Model):
 
 
 class Need(models.Model):
-    """点单: a verified owner asks for an item of the catalog; neighbours support it."""
+    """点单: a resident of the estate (an owner, or anyone with a standing claim there) asks for an
+    item of the catalog, or "other"; neighbours support it. Owners' support is counted apart (only
+    owners vote)."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Awaiting review")
@@ -502,6 +505,15 @@ class Need(models.Model):
         "stakeholders.Resident", on_delete=models.PROTECT, related_name="needs", verbose_name=_("filed by")
     )
     text = models.TextField(_("what is needed, and where"), max_length=2000)
+    # Where in the estate (optional): the building it concerns.
+    building = models.ForeignKey(
+        "stakeholders.Building",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("building"),
+    )
     photo = models.FileField(_("photo"), storage=private_storage, upload_to=UploadPath("need-photos"), blank=True)
     photo_content_type = models.CharField(_("photo file type"), max_length=50, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)

@@ -187,11 +187,15 @@ def _drafter(user, estate) -> bool:
 
 
 def can_file_need(user, project: Project) -> bool:
-    return project.status in NEEDS_OPEN_STATUSES and stakeholder_permissions.is_verified_owner(user, project.estate)
+    """Everyone who lives there asks (issue 18): a resident with a standing claim in the estate —
+    verified owners, and those whose claim waits — while needs are collected."""
+    return project.status in NEEDS_OPEN_STATUSES and project.estate_id in stakeholder_permissions.claimed_estate_ids(
+        user
+    )
 
 
 def can_support_need(user, need) -> bool:
-    """Verified owners support open or included needs of their estate while needs are collected."""
+    """The same residents support open or included needs of their estate while needs are collected."""
 
     return need.status != Need.Status.DECLINED and can_file_need(user, need.project)
 

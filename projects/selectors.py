@@ -188,11 +188,32 @@ def needs_ranked(project, user):
         if resident is not None
         else Value(False)
     )
+    owners = Ownership.objects.verified().filter(household__building__estate_id=project.estate_id)
     return (
         Need.objects.filter(project=project)
-        .select_related("catalog_item", "filed_by", "plan_item")
-        .annotate(support_count=Count("supports", distinct=True), supported_by_me=mine)
+        .select_related("catalog_item", "filed_by", "plan_item", "building")
+        .annotate(
+            support_count=Count("supports", distinct=True),
+            # Owners' support apart: only owners vote on the plan (issue 18).
+            owner_support_count=Count(
+                "supports",
+                filter=Q(supports__resident_id__in=owners.values("resident_id")),
+                distinct=True,
+            ),
+            supported_by_me=mine,
+        )
         .order_by("-support_count", "created_at", "id")
+    )
+
+
+def projects_for_needs(user):
+    """The projects whose needs the user may read and file: those they see, and those of estates
+    where their claim stands (a resident waiting for verification asks too)."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    claimed = stakeholder_permissions.claimed_estate_ids(user)
+    return Project.objects.select_related("estate__community__street").filter(
+        Q(pk__in=projects_visible_to(user).values("pk")) | Q(estate_id__in=claimed)
     )
 
 
@@ -251,7 +272,7 @@ def needs_to_plan(project):
 
 def needs_visible_to(user):
     """Needs of the projects `user` may see (a need outside them is a 404, never a 403)."""
-    return Need.objects.filter(project__in=projects_visible_to(user)).select_related("project__estate")
+    return Need.objects.filter(project__in=projects_for_needs(user)).select_related("project__estate")
 
 
 def draft_plan_item(project, pk: int | None):

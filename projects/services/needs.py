@@ -23,7 +23,9 @@ from ..models import (
 )
 
 NEED_ERRORS = {
-    "cannot_file": _("Only verified owners of this estate can file needs, while the project collects them."),
+    "cannot_file": _("Residents of this estate file needs, while the project collects them."),
+    "other_needs_text": _("For “other”, say what is needed: it is not in the catalog."),
+    "bad_building": _("Choose a building of this estate."),
     "text_required": _("Describe what is needed and where, so the council can judge it."),
     "already_supported": _("You already support this need."),
     "cannot_support": _("You cannot support this need now."),
@@ -39,13 +41,17 @@ _need_error = errors_for(NEED_ERRORS)
 
 @by_actor
 @transaction.atomic
-def need_file(*, project: Project, actor: User, catalog_item: CatalogItem, text: str, photo=None) -> Need:
+def need_file(
+    *, project: Project, actor: User, catalog_item: CatalogItem, text: str, photo=None, building=None
+) -> Need:
     if not permissions.can_file_need(actor, project):
         raise PermissionDenied(NEED_ERRORS["cannot_file"])
     text = (text or "").strip()
     if not text:
-        raise _need_error("text_required", "text")
-    need = Need(project=project, catalog_item=catalog_item, filed_by=actor.resident, text=text)
+        raise _need_error("other_needs_text" if catalog_item.code == "other" else "text_required", "text")
+    if building is not None and building.estate_id != project.estate_id:
+        raise _need_error("bad_building", "building")
+    need = Need(project=project, catalog_item=catalog_item, filed_by=actor.resident, text=text, building=building)
     if photo:
         # Neighbours see it: re-encoded like progress and complaint photos (no GPS, no camera, upright).
         (processed,) = process_photos([photo], field="photo")

@@ -28,13 +28,14 @@ NEEDS_PER_PAGE = 30
 @login_required
 @require_http_methods(["GET", "POST"])
 def needs(request, code: str):
-    project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
+    project = get_object_or_404(selectors.projects_for_needs(request.user), code=code)
     can_file = permissions.can_file_need(request.user, project)
     form, status = None, 200
+    buildings = project.estate.buildings.order_by("number")
     if request.method == "POST":
         if not can_file:
             raise PermissionDenied(services.NEED_ERRORS["cannot_file"])
-        form = NeedForm(request.POST, request.FILES, catalog=selectors.catalog())
+        form = NeedForm(request.POST, request.FILES, catalog=selectors.catalog(), buildings=buildings)
         if form.is_valid():
             try:
                 services.need_file(
@@ -43,6 +44,7 @@ def needs(request, code: str):
                     catalog_item=form.cleaned_data["catalog_item"],
                     text=form.cleaned_data["text"],
                     photo=form.cleaned_data["photo"],
+                    building=form.cleaned_data["building"],
                 )
             except ValidationError as error:
                 form_errors(form, error)
@@ -51,7 +53,10 @@ def needs(request, code: str):
                 return redirect("projects:needs", project.code)
         status = 400
     return _render_needs(
-        request, project, form=form if form is not None else NeedForm(catalog=selectors.catalog()), status=status
+        request,
+        project,
+        form=form if form is not None else NeedForm(catalog=selectors.catalog(), buildings=buildings),
+        status=status,
     )
 
 
@@ -121,8 +126,13 @@ def need_triage(request, pk: int):
         else:
             messages.success(request, _("Answer saved; the owner who filed the need is notified."))
             return redirect(f"{reverse('projects:needs', args=[need.project.code])}#need-{need.pk}")
+    buildings = need.project.estate.buildings.order_by("number")
     return _render_needs(
-        request, need.project, form=NeedForm(catalog=selectors.catalog()), triage_failed=(need.pk, form), status=400
+        request,
+        need.project,
+        form=NeedForm(catalog=selectors.catalog(), buildings=buildings),
+        triage_failed=(need.pk, form),
+        status=400,
     )
 
 

@@ -63,8 +63,14 @@ def add_item(version, user, code="roof", cost="120000.00", funding=None):
 
 @pytest.mark.django_db
 def test_catalog_is_loaded_with_three_classes_in_both_languages():
-    assert CatalogItem.objects.count() == 30
-    assert set(CatalogItem.objects.values_list("klass", flat=True)) == {"basic", "improvement", "enhancement"}
+    from projects.catalog import CATALOG
+
+    assert CatalogItem.objects.count() == len(CATALOG) == 38
+    assert set(CatalogItem.objects.values_list("klass", flat=True)) == {"basic", "improvement", "enhancement", "other"}
+    # Every item the guidance names (part 二(二)), in the list's order, "other" last.
+    for code in ("security", "waste-sorting", "fibre", "illegal-structures", "parcel-lockers", "sports-fitness"):
+        assert CatalogItem.objects.filter(code=code).exists(), code
+    assert list(CatalogItem.objects.values_list("code", flat=True)) == [row[0] for row in CATALOG]
     elevator = CatalogItem.objects.get(code="elevator")
     assert (elevator.name_zh, elevator.name_en, elevator.klass) == ("加装电梯", "Elevator installation", "improvement")
 
@@ -256,6 +262,7 @@ def test_two_drafters_starting_at_once_make_one_version():
 EVERYONE = ROLES + ["council_a1"]
 DRAFTERS = {"comm_a1_staff", "council_a1", "admin"}
 OWNERS_A1 = {"owner_a1", "council_a1"}
+RESIDENTS_A1 = OWNERS_A1 | {"claimant_a1"}  # needs come from everyone who lives there (issue 18)
 APPROVERS = {"street_a_manager", "admin"}
 
 
@@ -275,8 +282,8 @@ def test_need_actions_by_role_and_state(city, council_a1, status):
     need = Need(project=project, catalog_item=item(), filed_by=city.owner_a1, text="x")
     declined = Need(project=project, catalog_item=item(), filed_by=city.owner_a1, text="x", status=Need.Status.DECLINED)
     collecting = status in (S.ACCEPTED, S.PLANNING)
-    assert allowed(city, council_a1, lambda u: p.can_file_need(u, project)) == (OWNERS_A1 if collecting else set())
-    assert allowed(city, council_a1, lambda u: p.can_support_need(u, need)) == (OWNERS_A1 if collecting else set())
+    assert allowed(city, council_a1, lambda u: p.can_file_need(u, project)) == (RESIDENTS_A1 if collecting else set())
+    assert allowed(city, council_a1, lambda u: p.can_support_need(u, need)) == (RESIDENTS_A1 if collecting else set())
     assert allowed(city, council_a1, lambda u: p.can_support_need(u, declined)) == set()
     assert allowed(city, council_a1, lambda u: p.can_triage_needs(u, project)) == (DRAFTERS if collecting else set())
 
@@ -445,3 +452,33 @@ def test_draft_starts_from_ranked_included_needs(city, owners, client):
     assert "楼道无灯" not in client.get(url).content.decode().split('data-testid="plan-items"')[0]
     client.force_login(owners[0].user)  # owners do not draft
     assert 'data-testid="needs-to-plan"' not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_needs_from_everyone_who_lives_there_with_a_place_and_other(city, client):
+    """A resident whose claim waits files an "other" need for a building; owners' support counts apart."""
+    from stakeholders.models import Building
+
+    project = project_at(city, S.PLANNING)
+    url = reverse("projects:needs", args=[project.code])
+    client.force_login(city.claimant_a1.user)
+    building = Building.objects.get(estate=city.estate_a1)
+    other = CatalogItem.objects.get(code="other")
+    empty = client.post(url, {"catalog_item": other.pk, "text": " ", "building": building.pk})
+    assert empty.status_code == 400 and "请写明需要什么" in empty.content.decode()  # the form keeps the field
+    filed = client.post(url, {"catalog_item": other.pk, "text": "希望有地方晒被子和庄稼", "building": building.pk})
+    assert filed.status_code == 302
+    need = Need.objects.get()
+    assert (need.filed_by, need.building, need.catalog_item.code) == (city.claimant_a1, building, "other")
+    services.need_support(need=need, actor=city.owner_a1.user)
+    page = client.get(url).content.decode()
+    assert "2 人附议" in page and "其中业主 1 人" in page
+    assert f'data-testid="need-place">{building.number}栋' in page
+    elsewhere = f.BuildingFactory(estate=city.estate_b1, number="9")
+    with pytest.raises(ValidationError) as wrong:
+        services.need_file(
+            project=project, actor=city.owner_a1.user, catalog_item=other, text="别的小区的楼", building=elsewhere
+        )
+    assert codes(wrong.value) == {"bad_building"}
+    client.force_login(city.plain_resident.user)
+    assert client.get(url).status_code == 404  # no claim in the estate

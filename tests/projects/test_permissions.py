@@ -79,7 +79,9 @@ def test_transitions_by_hand_in_every_state(city, status):
 def test_needs_plans_and_award_follow_the_project_state(city, status):
     project = project_at(city, status)
     needs_open = status in NEEDS_OPEN_STATUSES
-    assert allowed(city, lambda u: pp.can_file_need(u, project)) == (OWNER_A1 if needs_open else set())
+    assert allowed(city, lambda u: pp.can_file_need(u, project)) == (
+        OWNER_A1 | {"claimant_a1"} if needs_open else set()
+    )
     assert allowed(city, lambda u: pp.can_triage_needs(u, project)) == (DRAFTERS_A1 if needs_open else set())
     planning = status == S.PLANNING
     assert allowed(city, lambda u: pp.can_draft_plan(u, project)) == (DRAFTERS_A1 if planning else set())
