@@ -38,3 +38,16 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class GuideForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("The page (paragraphs separated by an empty line)"),
+        max_length=20000,
+        required=False,  # the service says what to write
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -57,3 +57,36 @@ class ExportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return min(99, round(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
+
+
+class GuidePage(models.Model):
+    """政策与权利: a page per topic in plain words, which the housing bureau writes (the city's
+    policy, residents' rights and deadlines, how votes are counted, how to object, whom to call).
+    Every edit is a new version; the latest is shown."""
+
+    class Topic(models.TextChoices):
+        POLICY = "policy", _("The city's renovation policy")
+        RIGHTS = "rights", _("Your rights and deadlines")
+        VOTES = "votes", _("How owners' votes are counted")
+        OBJECTIONS = "objections", _("How to comment and object")
+        CONTACTS = "contacts", _("Whom to call")
+
+    topic = models.CharField(_("topic"), max_length=12, choices=Topic.choices)
+    text = models.TextField(_("text"), max_length=20000)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("edited by")
+    )
+    edited_at = models.DateTimeField(_("edited at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("guide page")
+        verbose_name_plural = _("guide pages")
+        ordering = ["topic", "-edited_at", "-id"]
+        indexes = [models.Index(fields=["topic", "-edited_at"], name="guide_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} · {self.edited_at:%Y-%m-%d}"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.text.split("\n\n") if p.strip()]

@@ -33,3 +33,8 @@ def can_download_export(user, job) -> bool:
 
 def may_view_audit(user) -> bool:
     return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user)
+
+
+def can_edit_guides(user) -> bool:
+    """The housing bureau writes the policy and rights pages (政策与权利)."""
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user)

@@ -13,6 +13,8 @@ urlpatterns = [
     # Clients that ask for /favicon.ico without reading the page's <link rel="icon">.
     path("favicon.ico", views.favicon),
     path("robots.txt", views.robots),
+    path("guide/", views.guide_index, name="guides"),
+    path("guide/<slug:topic>/", views.guide_page, name="guide"),
     path("reports/", views.reports, name="reports"),
     path("reports/audit/", views.audit, name="audit"),
     path("reports/exports/<uuid:pk>/", views.export_job, name="export_job"),

@@ -1,10 +1,18 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -13,13 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.files import private_file_response
+from core.forms import form_errors
 from core.middleware import InvalidCharacter
 from feedback.open311 import error_for_path
 
-from . import dashboards, permissions, selectors, services
+from . import dashboards, guides, permissions, selectors, services
 from .exports import copy_stream, csv_stream
-from .forms import AuditFilterForm, ReportFilterForm
-from .models import ExportJob
+from .forms import AuditFilterForm, GuideForm, ReportFilterForm
+from .models import ExportJob, GuidePage
 from .reports import REPORTS, Filters
 
 
@@ -225,3 +234,37 @@ def not_found(request, exception=None):
             json_dumps_params={"ensure_ascii": False},
         )
     return render(request, "404.html", status=404)
+
+
+@require_safe
+def guide_index(request):
+    """政策与权利: every topic, in plain words."""
+    return render(request, "portal/guides.html", {"guides": guides.guides()})
+
+
+def guide_page(request, topic: str):
+    if topic not in GuidePage.Topic.values:
+        raise Http404
+    can_edit = request.user.is_authenticated and permissions.can_edit_guides(request.user)
+    current = guides.guide(topic)
+    form = GuideForm(initial={"text": "\n\n".join(current.paragraphs)}) if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(guides.ERRORS["not_allowed"])
+        form = GuideForm(request.POST)
+        if form.is_valid():
+            try:
+                guides.guide_publish(actor=request.user, topic=topic, text=form.cleaned_data["text"])
+            except ValidationError as error:
+                form_errors(form, error)
+            else:
+                messages.success(request, _("The page is published."))
+                return redirect("guide", topic=topic)
+    elif request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    return render(
+        request,
+        "portal/guide.html",
+        {"guide": current, "form": form, "topics": GuidePage.Topic.choices},
+        status=400 if form is not None and form.errors else 200,
+    )

@@ -19,7 +19,6 @@ from stakeholders.models import (
     CouncilElection,
     CouncilMeeting,
     CouncilMember,
-    DeliberationRules,
     Estate,
     Ownership,
     Resident,
@@ -45,6 +44,7 @@ from .steps import (
     _voters,
     _willingness_passed,
 )
+from .texts import bureau_texts
 
 # --- the stages ---------------------------------------------------------------------------------------
 
@@ -303,7 +303,7 @@ def seed_projects(report, *, admin: User) -> None:
                 stage(ctx, estates[code])
             report.add("projects", Project.objects.filter(estate=estates[code]).count())
     _councils(ctx)
-    _rules(ctx)
+    bureau_texts(ctx.report, bureau=User.objects.get(username="bureau"))
     # Councils elected along the way (before each estate's first petition, and in _councils).
     report.add("councils", Council.objects.count() - councils_before)
     report.add("council members", CouncilMember.objects.count() - seats_before)
@@ -383,33 +383,6 @@ def _councils(ctx: _Ctx) -> None:
             council=done, actor=ctx.admin, on=timezone.localdate() - timedelta(days=10), reference="青秀业备〔2026〕3号"
         )
         ctx.report.add("councils converted into owners' committees")
-
-
-# The demo city's own text, so the page has something to show; a real city's housing bureau
-# publishes its adopted rules (the page keeps every version).
-DEMO_RULES = """议事会代表由小区业主选举产生，报街道办事处备案，接受社区党组织和居委会的指导和监督。
-议题可由居民、代表或社区提出，会前至少三天在小区公告栏和门户网站公布议程。
-会议须有过半数代表出席方可举行；居民可以列席并发言。
-涉及改造方案、资金使用的议题，会前须听取相关楼栋居民的意见。
-讨论时每位发言人先陈述意见，再回应他人，不打断、不人身攻击。
-表决采取举手或书面方式，过半数出席代表同意即为通过，结果当场宣布。
-与议题有利害关系的代表应主动说明并回避表决。
-会议记录写明时间、地点、出席人数、讨论要点和决定，由主持人和记录人签字。
-会议决定在会后三天内向全体居民公示，公示期不少于七天。
-居民对决定有异议的，可在公示期内书面提出，议事会须在下次会议答复。
-议事会每月至少开会一次，改造施工期间每两周至少一次。
-代表应定期检查施工现场，检查记录和施工单位的答复向居民公开。
-代表无正当理由连续三次缺席会议的，视为辞去代表职务，由补选产生新代表。"""
-
-
-def _rules(ctx: _Ctx) -> None:
-    if not DeliberationRules.objects.exists():
-        councils.deliberation_rules_publish(
-            actor=User.objects.get(username="bureau"),
-            text=DEMO_RULES,
-            note="演示城市的示例文本；正式文本以住建局发布为准。",
-        )
-        ctx.report.add("deliberation rules published")
 
 
 def _first_owners(estate: Estate, n: int) -> list[Resident]:
