@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from stakeholders.forms import IsoDateTimeInput, StyledFormMixin
 from stakeholders.models import Building
 
-from .models import Ballot, FundingSource, PlanComment, Vote
+from .models import Ballot, FundingSource, Hearing, PlanComment, PlanVersion, Vote
 
 
 class TransitionForm(StyledFormMixin, forms.Form):
@@ -321,6 +321,54 @@ class AcceptanceForm(StyledFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example: works checked on site against the plan; no outstanding defects."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class HearingForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Hearing.Kind.choices, widget=forms.RadioSelect)
+    subject = forms.ChoiceField(label=_("About"), choices=Hearing.Subject.choices, widget=forms.RadioSelect)
+    plan_version = forms.ModelChoiceField(
+        label=_("Plan version (if it is about the plan)"), required=False, queryset=None, empty_label="—"
+    )
+    held_at = forms.DateTimeField(label=_("Date and time"), widget=IsoDateTimeInput())
+    place = forms.CharField(label=_("Place"), max_length=200)
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Public, and sent to every resident of the estate."),
+    )
+
+    def __init__(self, *args, versions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_version"].queryset = versions if versions is not None else PlanVersion.objects.none()
+        self.fields["plan_version"].label_from_instance = lambda v: str(v.round_label)
+        self._style()
+
+
+class HearingRecordForm(StyledFormMixin, forms.Form):
+    paper_signins = forms.IntegerField(
+        label=_("Signed in on the paper sheet"),
+        min_value=0,
+        max_value=100_000,
+        help_text=_("Online sign-ins are counted by the portal and added."),
+    )
+    signin_sheet = forms.FileField(
+        label=_("The sign-in sheet (photo or PDF, optional)"),
+        required=False,
+        help_text=_("Kept private: it carries names."),
+    )
+    minutes = forms.CharField(label=_("Minutes"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    positions = forms.CharField(
+        label=_("Positions heard"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For, against, and what was asked — public, without names."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -637,3 +637,70 @@ class AcceptanceSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.code}: {self.get_role_display()}"
+
+
+class Hearing(models.Model):
+    """听证会 or a residents' meeting about a project: scheduled with its agenda (the estate's
+    residents are told), then recorded once — who signed in (online check-ins and the paper sheet's
+    count), the minutes and the positions heard. Public without names."""
+
+    class Kind(models.TextChoices):
+        HEARING = "hearing", _("Hearing (听证会)")
+        MEETING = "meeting", _("Residents' meeting (居民会议)")
+
+    class Subject(models.TextChoices):
+        PLAN = "plan", _("A version of the plan")
+        BUDGET = "budget", _("The budget")
+        OTHER = "other", _("Another question")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="hearings", verbose_name=_("project"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.HEARING)
+    subject = models.CharField(_("about"), max_length=8, choices=Subject.choices, default=Subject.PLAN)
+    plan_version = models.ForeignKey(
+        PlanVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hearings",
+        verbose_name=_("plan version"),
+    )
+    held_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200)
+    agenda = models.TextField(_("agenda"), max_length=2000)
+    # Households of the estate when it was called: what the sign-in is read against.
+    electorate = models.PositiveIntegerField(_("households in the estate"))
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheduled by")
+    )
+    scheduled_at = models.DateTimeField(_("scheduled at"), auto_now_add=True)
+    paper_signins = models.PositiveIntegerField(_("signed in on paper"), null=True, blank=True)
+    signin_sheet = models.FileField(
+        _("sign-in sheet"), storage=private_storage, upload_to=UploadPath("hearing-signins"), blank=True
+    )
+    signin_sheet_type = models.CharField(_("sign-in sheet file type"), max_length=50, blank=True)
+    minutes = models.TextField(_("minutes"), max_length=5000, blank=True)
+    positions = models.TextField(_("positions heard"), max_length=5000, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hearing")
+        verbose_name_plural = _("hearings")
+        ordering = ["-held_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} · {self.get_kind_display()} · {self.held_at:%Y-%m-%d}"
+
+
+class HearingCheckIn(models.Model):
+    """A resident who signed in online at the hearing (once each)."""
+
+    hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="checkins", verbose_name=_("hearing"))
+    resident = models.ForeignKey(
+        "stakeholders.Resident", on_delete=models.CASCADE, related_name="+", verbose_name=_("resident")
+    )
+    at = models.DateTimeField(_("signed in at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("online sign-in")
+        verbose_name_plural = _("online sign-ins")
+        constraints = [models.UniqueConstraint(fields=["hearing", "resident"], name="one_checkin_per_resident")]

@@ -4,7 +4,10 @@ through predicates on the estate (architecture §2)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
 
 from stakeholders import permissions as stakeholder_permissions
@@ -320,3 +323,43 @@ def acceptance_roles(user, project: Project) -> list[str]:
 
 def can_sign_acceptance(user, project: Project, role: str) -> bool:
     return role in acceptance_roles(user, project)
+
+
+# --- hearings (听证会) and residents' meetings, issue 18 item 2 -----------------------------------
+
+_S = Project.Status
+HEARING_STATUSES = frozenset({_S.ACCEPTED, _S.PLANNING, _S.PLAN_VOTING, _S.PLAN_ADOPTED, _S.BUDGET_APPROVED})
+
+
+def _hearing_staff(user, estate) -> bool:
+    return (
+        stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_community_staff(user, estate)
+        or stakeholder_permissions.is_street_staff(user, estate)
+    )
+
+
+def can_view_hearing_sheet(user, hearing) -> bool:
+    """The paper sign-in sheet carries names: its estate's committee and street office."""
+    return bool(hearing.signin_sheet) and _hearing_staff(user, hearing.project.estate)
+
+
+def can_schedule_hearing(user, project: Project) -> bool:
+    """The community committee or the street office calls a hearing while the plan and the budget
+    are being decided."""
+    return project.status in HEARING_STATUSES and _hearing_staff(user, project.estate)
+
+
+def can_record_hearing(user, hearing, now) -> bool:
+    """Recorded once, after it began, by those who may call one."""
+    return hearing.recorded_at is None and hearing.held_at <= now and _hearing_staff(user, hearing.project.estate)
+
+
+def can_check_in(user, hearing, now) -> bool:
+    """A resident of the estate signs in online from an hour before it begins until it is recorded."""
+    return (
+        hearing.recorded_at is None
+        and hearing.held_at - timedelta(hours=1) <= now
+        and timezone.localdate(now) == timezone.localdate(hearing.held_at)
+        and hearing.project.estate_id in stakeholder_permissions.claimed_estate_ids(user)
+    )

@@ -681,6 +681,7 @@ class Notification(models.Model):
         PLAN_ANSWERED = "plan_answered", _("Your comment on the plan was answered")
         OBJECTION_FILED = "objection_filed", _("Objection to a budget notice")
         OBJECTION_ANSWERED = "objection_answered", _("Your objection was answered")
+        HEARING_CALLED = "hearing_called", _("Hearing or residents' meeting")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -803,6 +804,10 @@ NOTIFICATION_TEXTS = {
         "A resident objected to the budget notice of %(estate)s. Answer it: the award waits for every answer."
     ),
     Notification.Kind.OBJECTION_ANSWERED: _("The street office answered your objection to the budget of %(estate)s."),
+    Notification.Kind.HEARING_CALLED: _(
+        "A hearing on the renovation of %(estate)s is called for %(when)s at %(place)s: %(agenda)s. Residents may "
+        "attend and speak."
+    ),
     Notification.Kind.INSPECTION_OVERDUE: _(
         "%(contractor)s did not answer an inspection note on the works at %(estate)s by %(due)s."
     ),

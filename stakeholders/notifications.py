@@ -47,6 +47,7 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.PLAN_ANSWERED: frozenset({EMAIL}),
     K.OBJECTION_FILED: frozenset({EMAIL}),
     K.OBJECTION_ANSWERED: frozenset({EMAIL, SMS}),
+    K.HEARING_CALLED: frozenset({SMS}),
     K.NEED_TRIAGED: frozenset({EMAIL}),
     K.PLAN_PUBLISHED: frozenset({EMAIL}),
     K.COMPLAINT_FILED: frozenset({EMAIL}),

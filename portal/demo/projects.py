@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects import services as p
-from projects.models import Project, Vote
+from projects.models import Hearing, Project, Vote
 from stakeholders import councils
 from stakeholders.models import (
     Council,
@@ -113,6 +113,7 @@ def _taoyuan(ctx: _Ctx, estate: Estate) -> None:
     p.plan_version_publish(version=v1, actor=ctx.u("street_manager"))
     p.plan_comment_add(version=v1, actor=owners[5].user, text="楼道照明请用声光控，住户自筹部分希望公示明细。")
     p.plan_comment_add(version=v1, actor=owners[6].user, text="建议把3栋的无障碍扶手也加进来。")
+    _hearing_on(ctx, v1, staff)
     v2 = p.plan_version_start(project=project, actor=staff)
     p.plan_version_edit(version=v2, actor=staff, summary="第二稿：采纳居民意见，增加3栋无障碍扶手；照明改为声光控。")
     _plan_item(v2, staff, "barrier-free", "3栋各单元楼梯无障碍扶手", "6", "单元", "36000.00", {"local_finance": 100})
@@ -136,6 +137,31 @@ def _taoyuan(ctx: _Ctx, estate: Estate) -> None:
         choices=("agree", "agree", "disagree"),
     )
     ctx.report.add("open votes")
+
+
+def _hearing_on(ctx: _Ctx, version, staff: User) -> None:
+    """A hearing on the first version, held ten days ago, recorded with the positions heard."""
+    hearing = p.hearing_schedule(
+        project=version.project,
+        actor=staff,
+        kind=Hearing.Kind.HEARING,
+        subject=Hearing.Subject.PLAN,
+        plan_version=version,
+        held_at=timezone.now() + timedelta(hours=1),
+        place="桃源小区居民活动室",
+        agenda="改造方案第一稿：屋面防水、雨污分流和楼道照明的范围与居民自筹",
+    )
+    Hearing.objects.filter(pk=hearing.pk).update(held_at=timezone.now() - timedelta(days=10))
+    hearing.refresh_from_db()
+    p.hearing_record(
+        hearing=hearing,
+        actor=staff,
+        paper_signins=38,
+        minutes="社区主持，街道办城建科说明方案第一稿和资金构成，12位居民发言。",
+        positions="赞成：先做屋面防水和雨污分流（多数）。\n意见：楼道照明用声光控；3栋老人多，希望加装扶手。\n"
+        "反对：住户自筹部分没有明细前不同意。",
+    )
+    ctx.report.add("hearings recorded")
 
 
 def _jiefang(ctx: _Ctx, estate: Estate) -> None:

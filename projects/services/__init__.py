@@ -1,7 +1,8 @@
 """Every write about projects, one module per subject (zulip's zerver/actions/, HackSoft's
-modules): lifecycle, petitions, votes, needs, plans, works. This package re-exports their names, so
+modules): lifecycle, petitions, votes, needs, plans, hearings, works. This package re-exports their names, so
 `from projects import services` keeps working; new code may import from the module itself."""
 
+from .hearings import HEARING_ERRORS, hearing_check_in, hearing_record, hearing_schedule  # noqa: F401
 from .lifecycle import (  # noqa: F401
     ERRORS,
     STREET_OFFICE_PERMS,

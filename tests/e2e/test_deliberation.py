@@ -1,0 +1,68 @@
+"""On phones (issue 18): the community committee calls a hearing about the budget, a resident whose
+claim still waits is told and signs in on the day, the committee records it, and anyone reads the
+record without names."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from projects.models import Hearing, Project
+from tests import factories as f
+from tests.e2e.conftest import PHONE
+from tests.e2e.test_petition import sign_in
+from tests.projects.conftest import project_at
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_hearing_called_signed_in_recorded_and_public(live_server, browser, shot, axe_violations, tmp_path):
+    city = f.build_city()
+    project = project_at(city, Project.Status.PLANNING)
+    base = live_server.url
+    sheet = tmp_path / "签到表.png"
+    sheet.write_bytes(f.png_bytes((600, 800)))
+
+    clerk = sign_in(browser, base, city.comm_a1_staff.username)
+    clerk.goto(f"{base}/projects/{project.code}/hearings/")
+    clerk.get_by_text("召集听证会或居民会议").click()
+    clerk.get_by_label("听证会", exact=True).check()
+    clerk.get_by_label("预算", exact=True).check()
+    when = timezone.localtime(timezone.now() + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
+    clerk.get_by_label("时间").fill(when)
+    clerk.get_by_label("地点").fill("甲一社区活动室")
+    clerk.get_by_label("议程").fill("预算中居民自筹部分的分摊")
+    assert axe_violations(clerk) == []
+    shot(clerk, "hearing-01-called-phone")
+    clerk.get_by_role("button", name="召集并通知居民").click()
+    clerk.get_by_text("听证会已召集").wait_for()
+
+    resident = sign_in(browser, base, city.claimant_a1.user.username)
+    resident.goto(f"{base}/accounts/notifications/")
+    assert "预算中居民自筹部分的分摊" in resident.locator("main").inner_text()
+    resident.goto(f"{base}/projects/{project.code}/hearings/")
+    resident.get_by_test_id("check-in").click()
+    resident.get_by_text("签到成功").wait_for()
+    assert resident.evaluate("document.documentElement.scrollWidth") <= 390
+
+    hearing = Hearing.objects.get()
+    Hearing.objects.filter(pk=hearing.pk).update(held_at=timezone.now() - timedelta(minutes=1))  # it began
+    clerk.reload()
+    clerk.get_by_test_id("record-hearing").click()
+    assert "网上签到 1 人" in clerk.get_by_test_id("online-signins").inner_text()
+    clerk.get_by_label("纸质签到人数").fill("3")
+    clerk.get_by_label("签到表（照片或 PDF，可选）").set_input_files(str(sheet))
+    clerk.get_by_label("会议记录").fill("街道办说明了预算构成，5位居民发言。")
+    clerk.get_by_label("听取的意见").fill("赞成：先做屋面。反对：自筹比例过高。")
+    assert axe_violations(clerk) == []
+    shot(clerk, "hearing-02-record-phone")
+    clerk.get_by_role("button", name="公开记录").click()
+    clerk.get_by_text("听证会记录已公开").wait_for()
+
+    anyone = browser.new_context(**PHONE).new_page()
+    anyone.goto(f"{base}/projects/{project.code}/hearings/")
+    record = anyone.get_by_test_id("hearing").inner_text()
+    assert "共 4 人签到（其中网上 1 人）" in record and "自筹比例过高" in record
+    assert city.claimant_a1.name not in anyone.content()
+    assert axe_violations(anyone) == [] and anyone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(anyone, "hearing-03-public-phone")
