@@ -5,7 +5,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from stakeholders.forms import IsoDateTimeInput, StyledFormMixin
+from stakeholders.forms import IsoDateInput, IsoDateTimeInput, StyledFormMixin
 from stakeholders.models import Building
 
 from .models import Ballot, FundingSource, Hearing, PlanComment, PlanVersion, Vote
@@ -373,4 +373,28 @@ class HearingRecordForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ProxyForm(StyledFormMixin, forms.Form):
+    """The community committee records an owner's signed proxy authorisation."""
+
+    owner = forms.ModelChoiceField(label=_("Owner who authorises"), queryset=None, empty_label=_("Choose the owner"))
+    proxy_phone = forms.CharField(
+        label=_("The proxy's mobile phone"),
+        max_length=20,
+        help_text=_("The proxy must have registered in the portal (a family member, another owner)."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    vote = forms.ModelChoiceField(
+        label=_("For this vote"), required=False, queryset=None, empty_label=_("— every vote until the date below —")
+    )
+    valid_until = forms.DateField(label=_("Or for every vote until"), required=False, widget=IsoDateInput())
+    scan = forms.FileField(label=_("The signed authorisation (photo or PDF)"), required=False)
+
+    def __init__(self, *args, owners, votes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].label_from_instance = lambda r: f"{r.name} · {r.phone or ''}"
+        self.fields["vote"].queryset = votes
         self._style()

@@ -277,6 +277,7 @@ class Ballot(models.Model):
     class Channel(models.TextChoices):
         ONLINE = "online", _("Online")
         PAPER = "paper", _("Paper")
+        PROXY = "proxy", _("By proxy")
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots", verbose_name=_("vote"))
     voter = models.OneToOneField(Voter, on_delete=models.PROTECT, related_name="ballot", verbose_name=_("voter"))
@@ -704,3 +705,45 @@ class HearingCheckIn(models.Model):
         verbose_name = _("online sign-in")
         verbose_name_plural = _("online sign-ins")
         constraints = [models.UniqueConstraint(fields=["hearing", "resident"], name="one_checkin_per_resident")]
+
+
+class ProxyAuthorization(models.Model):
+    """委托投票: an owner authorises one person (a family member, another owner) to cast their ballot
+    — in one vote, or in every vote of the estate until a date. The community committee records it
+    from the signed authorisation (its scan stays private) and so verifies it; the owner or the
+    committee may revoke it. Still one ballot per owner: whoever votes first, the other cannot."""
+
+    estate = models.ForeignKey(
+        "stakeholders.Estate", on_delete=models.CASCADE, related_name="+", verbose_name=_("estate")
+    )
+    owner = models.ForeignKey(
+        "stakeholders.Resident", on_delete=models.CASCADE, related_name="proxies_given", verbose_name=_("owner")
+    )
+    proxy = models.ForeignKey(
+        "stakeholders.Resident", on_delete=models.CASCADE, related_name="proxies_held", verbose_name=_("proxy")
+    )
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, null=True, blank=True, related_name="proxies", verbose_name=_("for the vote")
+    )
+    valid_until = models.DateField(_("for every vote until"), null=True, blank=True)
+    scan = models.FileField(_("signed authorisation"), storage=private_storage, upload_to=UploadPath("proxy-scans"))
+    scan_type = models.CharField(_("file type"), max_length=50)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proxy authorisation")
+        verbose_name_plural = _("proxy authorisations")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(vote__isnull=False) | models.Q(valid_until__isnull=False), name="proxy_has_scope"
+            ),
+            models.CheckConstraint(condition=~models.Q(owner=models.F("proxy")), name="proxy_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} → {self.proxy}"

@@ -363,3 +363,40 @@ def can_check_in(user, hearing, now) -> bool:
         and timezone.localdate(now) == timezone.localdate(hearing.held_at)
         and hearing.project.estate_id in stakeholder_permissions.claimed_estate_ids(user)
     )
+
+
+# --- voting by proxy (委托投票), issue 18 item 7 ----------------------------------------------------
+
+
+def can_record_proxy(user, estate) -> bool:
+    """The community committee records (and so verifies) a signed authorisation."""
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_community_staff(user, estate)
+
+
+def can_revoke_proxy(user, authorization) -> bool:
+    own = getattr(stakeholder_permissions.resident_profile(user), "pk", None) == authorization.owner_id
+    return authorization.revoked_at is None and (own or can_record_proxy(user, authorization.estate))
+
+
+def proxy_covers(authorization, vote: Vote) -> bool:
+    """An authorisation in force for this vote: for it, or for every vote of the estate until a day
+    the vote does not close after."""
+    if authorization.revoked_at is not None or authorization.estate_id != vote.project.estate_id:
+        return False
+    if authorization.vote_id is not None:
+        return authorization.vote_id == vote.pk
+    return timezone.localdate(vote.closes_at) <= authorization.valid_until
+
+
+def can_cast_by_proxy(user, vote: Vote, voter: Voter | None, authorization, now) -> bool:
+    """The proxy casts the owner's ballot online while the vote is open."""
+    resident = stakeholder_permissions.resident_profile(user)
+    return (
+        vote_accepts_ballots(vote, now)
+        and resident is not None
+        and voter is not None
+        and voter.vote_id == vote.pk
+        and authorization.proxy_id == resident.pk
+        and voter.resident_id == authorization.owner_id
+        and proxy_covers(authorization, vote)
+    )

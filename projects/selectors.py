@@ -13,7 +13,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from stakeholders import council_selectors
 from stakeholders import permissions as stakeholder_permissions
-from stakeholders.models import Estate, Organization, Ownership
+from stakeholders.models import Estate, Organization, Ownership, Resident
 
 from . import permissions, rules
 from .lifecycle import OPEN_PROJECT_STATUSES, PUBLIC_STATUSES
@@ -36,6 +36,7 @@ from .models import (
     Voter,
 )
 from .permissions import can_start_petition
+from .proxies import is_proxy_in
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
@@ -152,7 +153,10 @@ def vote_visible_to(user, code: str, related: tuple[str, ...] = ("project__estat
 
     vote = Vote.objects.select_related(*related).filter(code=code).order_by()[:1]  # unique code: no sort, few joins
     vote = vote[0] if vote else None
-    if vote is None or not permissions.can_view_project(user, vote.project):
+    if vote is None:
+        return None
+    # A proxy (a family member) need not own anything there to cast the owner's ballot.
+    if not permissions.can_view_project(user, vote.project) and not is_proxy_in(user, vote):
         return None
     return vote
 
@@ -404,3 +408,12 @@ def public_projects():
 def unanswered_plan_comments(project) -> int:
     """Comments on any version of the plan still waiting for the drafters' answer (the vote waits)."""
     return PlanComment.objects.filter(version__project=project, response="").count()
+
+
+def estate_owners(estate):
+    """The verified owners of an estate (the committee's proxy desk chooses among them)."""
+    return (
+        Resident.objects.filter(ownerships__in=Ownership.objects.verified().filter(household__building__estate=estate))
+        .distinct()
+        .order_by("name", "id")
+    )

@@ -682,6 +682,8 @@ class Notification(models.Model):
         OBJECTION_FILED = "objection_filed", _("Objection to a budget notice")
         OBJECTION_ANSWERED = "objection_answered", _("Your objection was answered")
         HEARING_CALLED = "hearing_called", _("Hearing or residents' meeting")
+        PROXY_RECORDED = "proxy_recorded", _("Proxy authorisation recorded")
+        BALLOT_BY_PROXY = "ballot_by_proxy", _("Your ballot was cast by your proxy")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -808,6 +810,10 @@ NOTIFICATION_TEXTS = {
         "A hearing on the renovation of %(estate)s is called for %(when)s at %(place)s: %(agenda)s. Residents may "
         "attend and speak."
     ),
+    Notification.Kind.PROXY_RECORDED: _(
+        "The community committee of %(estate)s recorded that %(owner)s authorises %(proxy)s to vote for them."
+    ),
+    Notification.Kind.BALLOT_BY_PROXY: _("%(proxy)s cast your ballot in the vote “%(title)s” as your proxy."),
     Notification.Kind.INSPECTION_OVERDUE: _(
         "%(contractor)s did not answer an inspection note on the works at %(estate)s by %(due)s."
     ),

@@ -48,6 +48,8 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.OBJECTION_FILED: frozenset({EMAIL}),
     K.OBJECTION_ANSWERED: frozenset({EMAIL, SMS}),
     K.HEARING_CALLED: frozenset({SMS}),
+    K.PROXY_RECORDED: frozenset({SMS}),
+    K.BALLOT_BY_PROXY: frozenset({SMS}),
     K.NEED_TRIAGED: frozenset({EMAIL}),
     K.PLAN_PUBLISHED: frozenset({EMAIL}),
     K.COMPLAINT_FILED: frozenset({EMAIL}),

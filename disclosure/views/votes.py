@@ -3,6 +3,8 @@ check."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -89,7 +91,12 @@ def vote(request, code: str):
     context = {"vote": vote}
     if vote.status == Vote.Status.CLOSED:
         document = published.vote_document(vote)
-        context.update(document=document, checks=_explained(document))
+        channels = Counter(b["channel"] for b in document["ballots"])
+        context.update(
+            document=document,
+            checks=_explained(document),
+            channels=[(label, channels.get(code, 0)) for code, label in Ballot.Channel.choices],
+        )
     else:
         context["turnout"] = project_selectors.turnout(vote)
     return render(request, "disclosure/vote.html", context)

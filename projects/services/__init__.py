@@ -41,6 +41,7 @@ from .plans import (  # noqa: F401
     plan_vote_call,
     vote_possible_from,
 )
+from .proxies import PROXY_ERRORS, ballot_cast_by_proxy, proxy_record, proxy_revoke  # noqa: F401
 from .votes import (  # noqa: F401
     RECEIPT_ALPHABET,
     RESULT_NOTES,

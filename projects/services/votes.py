@@ -204,7 +204,7 @@ def _store_ballot(*, vote: Vote, voter: Voter, choice: str, channel: str, actor:
         channel=channel,
         area=voter.area,
         receipt_hash=receipt_hash(code),
-        recorded_by=actor if channel == Ballot.Channel.PAPER else None,
+        recorded_by=actor if channel in (Ballot.Channel.PAPER, Ballot.Channel.PROXY) else None,
         **extra,
     )
     ballot.full_clean(exclude=["vote", "voter", "scan", "receipt_hash"])  # vote and voter are loaded rows

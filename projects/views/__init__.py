@@ -31,6 +31,7 @@ from .projects import (  # noqa: F401
     project_detail,
     project_list,
 )
+from .proxies import proxy_ballot, proxy_desk, proxy_revoke  # noqa: F401
 from .votes import (  # noqa: F401
     VOTERS_PER_PAGE,
     ballot_scan,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.files import private_file_response
 from core.forms import form_errors
 
-from .. import permissions, selectors, services
+from .. import permissions, proxies, selectors, services
 from ..forms import (
     BallotForm,
     PaperBallotForm,
@@ -68,6 +68,13 @@ def vote_detail(request, code: str):
         "can_open": permissions.can_open_vote(request.user, vote),
         "can_close": permissions.can_close_vote_now(request.user, vote, now),
         "may_see_paper": permissions.may_see_paper_ballots(request.user, vote),
+        # 委托投票: the owners whose ballots this person may cast, and the proxies this owner gave.
+        "proxied": [
+            (a, v, permissions.can_cast_by_proxy(request.user, vote, v, a, now) and not hasattr(v, "ballot"))
+            for a, v in proxies.held_for(request.user, vote)
+        ],
+        "given": [a for a in proxies.given_by(voter.resident) if permissions.proxy_covers(a, vote)] if voter else [],
+        "proxy_receipt": request.session.pop(f"proxy-receipt:{vote.code}", None) if request.method == "GET" else None,
     }
     response = render(request, "projects/vote.html", context, status=status)
     if receipt:

@@ -66,3 +66,59 @@ def test_a_hearing_called_signed_in_recorded_and_public(live_server, browser, sh
     assert city.claimant_a1.name not in anyone.content()
     assert axe_violations(anyone) == [] and anyone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(anyone, "hearing-03-public-phone")
+
+
+def test_a_daughter_votes_for_her_mother_by_proxy(live_server, browser, shot, axe_violations, tmp_path):
+    from projects import services
+    from projects.models import Ballot, Vote
+
+    city = f.build_city()
+    project = project_at(city, Project.Status.PLANNING)
+    now = timezone.now()
+    vote = services.vote_open(
+        vote=services.vote_create(
+            project=project,
+            purpose=Vote.Purpose.OTHER,
+            title="加装楼道扶手",
+            matter=Vote.Matter.ORDINARY,
+            opens_at=now,
+            closes_at=now + timedelta(days=7),
+            actor=city.street_a_manager,
+        ),
+        actor=city.street_a_manager,
+    )
+    daughter = f.register("13807713333", name="黄小梅")
+    letter = tmp_path / "委托书.png"
+    letter.write_bytes(f.png_bytes((600, 800)))
+    base = live_server.url
+
+    clerk = sign_in(browser, base, city.comm_a1_staff.username)
+    clerk.goto(f"{base}/projects/votes/{vote.code}/paper/")
+    clerk.get_by_test_id("proxy-desk-link").click()
+    clerk.get_by_label("委托人（业主）").select_option(value=str(city.owner_a1.pk))
+    clerk.get_by_label("受托人手机号").fill("13807713333")
+    clerk.get_by_label("委托的表决").select_option(value=str(vote.pk))
+    clerk.get_by_label("签字的委托书（照片或 PDF）").set_input_files(str(letter))
+    assert axe_violations(clerk) == []
+    clerk.get_by_role("button", name="登记", exact=True).click()
+    clerk.get_by_text("委托已登记").wait_for()
+    shot(clerk, "proxy-01-committee-records-phone")
+
+    proxy = sign_in(browser, base, daughter.username)
+    proxy.goto(f"{base}/projects/votes/{vote.code}/")
+    section = proxy.get_by_test_id("proxy-ballots")
+    section.get_by_label("同意", exact=True).check()
+    assert axe_violations(proxy) == [] and proxy.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(proxy, "proxy-02-daughter-votes-phone")
+    section.get_by_role("button", name="代这位业主投票").click()
+    proxy.get_by_test_id("proxy-receipt").wait_for()
+    ballot = Ballot.objects.get()
+    assert ballot.channel == "proxy" and ballot.voter.resident == city.owner_a1
+
+    mother = sign_in(browser, base, city.owner_a1.user.username)
+    mother.goto(f"{base}/accounts/notifications/")
+    assert "代您投票" in mother.locator("main").inner_text()
+    mother.goto(f"{base}/projects/votes/{vote.code}/")
+    assert "受托人已于" in mother.get_by_test_id("already-voted").inner_text()
+    assert mother.get_by_test_id("proxy-given").count() == 0
+    shot(mother, "proxy-03-owner-sees-it-phone")
