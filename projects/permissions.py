@@ -14,7 +14,17 @@ from stakeholders import permissions as stakeholder_permissions
 from stakeholders.viewer import viewer_of
 
 from .lifecycle import AWARD_STATUSES, NEEDS_OPEN_STATUSES, TRANSITIONS, By
-from .models import AcceptanceSignature, Need, Petition, PlanVersion, Project, Sponsorship, Vote, Voter
+from .models import (
+    AcceptanceSignature,
+    Need,
+    Petition,
+    PlanDesigner,
+    PlanVersion,
+    Project,
+    Sponsorship,
+    Vote,
+    Voter,
+)
 
 VIEW = "projects.view_project"
 
@@ -260,7 +270,7 @@ def can_answer_plan_comment(user, comment) -> bool:
         not comment.response
         and version.status in (PlanVersion.Status.PUBLISHED, PlanVersion.Status.SUPERSEDED)
         and version.project.status == Project.Status.PLANNING
-        and _drafter(user, version.project.estate)
+        and (_drafter(user, version.project.estate) or is_plan_designer(user, version.project))
     )
 
 
@@ -399,4 +409,31 @@ def can_cast_by_proxy(user, vote: Vote, voter: Voter | None, authorization, now)
         and authorization.proxy_id == resident.pk
         and voter.resident_id == authorization.owner_id
         and proxy_covers(authorization, vote)
+    )
+
+
+# --- designers and community planners at the table (issue 18 item 9) ------------------------------
+
+DESIGN_STATUSES = frozenset({_S.ACCEPTED, _S.PLANNING})
+
+
+def is_plan_designer(user, project: Project) -> bool:
+    """Staff of a designer or community planner the street office assigned to the project."""
+    mine = {m.organization_id for m in stakeholder_permissions.memberships(user)}
+    return bool(mine) and PlanDesigner.objects.filter(project=project, organization_id__in=mine).exists()
+
+
+def can_assign_designer(user, project: Project) -> bool:
+    """The street office puts a designer or a community planner at the table while the plan is made."""
+    return project.status in DESIGN_STATUSES and (
+        stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_street_staff(user, project.estate)
+    )
+
+
+def can_attach_drawing(user, version: PlanVersion) -> bool:
+    """The project's designers attach drawings to a version being drafted or open for comment."""
+    return (
+        version.status in (PlanVersion.Status.DRAFT, PlanVersion.Status.PUBLISHED)
+        and version.project.status == Project.Status.PLANNING
+        and is_plan_designer(user, version.project)
     )

@@ -417,3 +417,9 @@ def estate_owners(estate):
         .distinct()
         .order_by("name", "id")
     )
+
+
+def projects_designed_by(user):
+    """Projects whose plan a designer or community planner of the user's is assigned to."""
+    mine = [m.organization_id for m in stakeholder_permissions.memberships(user)] if user.is_authenticated else []
+    return Project.objects.select_related("estate__community__street").filter(designers__organization_id__in=mine)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("needs/<int:pk>/triage", views.need_triage, name="need_triage"),
     path("needs/<int:pk>/photo", views.need_photo, name="need_photo"),
     path("hearings/<int:pk>/record", views.hearing_record, name="hearing_record"),
+    path("drawings/<int:pk>", views.drawing_file, name="drawing"),
     path("votes/<slug:code>/proxy", views.proxy_ballot, name="proxy_ballot"),
     path("estates/<slug:estate_code>/proxies/", views.proxy_desk, name="proxy_desk"),
     path("proxies/<int:pk>/revoke", views.proxy_revoke, name="proxy_revoke"),
@@ -28,6 +29,8 @@ urlpatterns = [
     path("<slug:code>/hearings/", views.hearings, name="hearings"),
     path("<slug:code>/plan/", views.plan_start, name="plan_start"),
     path("<slug:code>/plan/<int:number>/", views.plan_version, name="plan"),
+    path("<slug:code>/plan/<int:number>/drawings", views.drawing_add, name="drawing_add"),
+    path("<slug:code>/designers", views.designer_assign, name="designer_assign"),
     path("<slug:code>/award/", views.award, name="award"),
     path("<slug:code>/acceptance", views.acceptance_sign, name="acceptance_sign"),
 ]

@@ -302,6 +302,7 @@ class Organization(models.Model):
         CONTRACTOR = "contractor", _("Contractor (施工单位)")
         SUPERVISOR = "supervisor", _("Supervisor (监理)")
         DESIGNER = "designer", _("Designer (设计单位)")
+        COMMUNITY_PLANNER = "community_planner", _("Community planner (社区规划师)")
         PROPERTY_MANAGER = "property_manager", _("Property manager (物业)")
         UTILITY = "utility", _("Utility (专营单位)")
         PARTY_BRANCH = "party_branch", _("Community Party branch (社区党支部)")

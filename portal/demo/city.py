@@ -146,6 +146,7 @@ ORGANIZATIONS = [
     (Kind.CONTRACTOR, "绿城建筑安装有限公司", ""),
     (Kind.SUPERVISOR, "南宁诚信工程监理有限公司", ""),
     (Kind.DESIGNER, "八桂城市规划设计院", ""),
+    (Kind.COMMUNITY_PLANNER, "青秀区社区规划师工作室", ""),
     (Kind.PROPERTY_MANAGER, "邕江物业服务有限公司", ""),
     (Kind.UTILITY, "邕州燃气有限公司", ""),
 ]
@@ -229,7 +230,8 @@ STAFF_ACCOUNTS = [
         Membership.Role.STAFF,
         "supervisor of the three works: may sign 古城路粮食局宿舍's completion acceptance",
     ),
-    ("designer", "潘雅琴", "八桂城市规划设计院", Membership.Role.STAFF, "designer"),
+    ("designer", "潘雅琴", "八桂城市规划设计院", Membership.Role.STAFF, "designer: drew 桃源小区's plan v1 site plan"),
+    ("planner", "韦思源", "青秀区社区规划师工作室", Membership.Role.STAFF, "community planner (社区规划师)"),
     ("property", "唐永福", "邕江物业服务有限公司", Membership.Role.STAFF, "property manager"),
     ("utility", "钟伟", "邕州燃气有限公司", Membership.Role.STAFF, "utility (gas)"),
 ]

@@ -20,6 +20,7 @@ from stakeholders.models import (
     CouncilMeeting,
     CouncilMember,
     Estate,
+    Organization,
     Ownership,
     Resident,
     User,
@@ -114,6 +115,7 @@ def _taoyuan(ctx: _Ctx, estate: Estate) -> None:
     p.plan_comment_add(version=v1, actor=owners[5].user, text="楼道照明请用声光控，住户自筹部分希望公示明细。")
     p.plan_comment_add(version=v1, actor=owners[6].user, text="建议把3栋的无障碍扶手也加进来。")
     _hearing_on(ctx, v1, staff)
+    _designer_on(ctx, v1)
     v2 = p.plan_version_start(project=project, actor=staff)
     p.plan_version_edit(version=v2, actor=staff, summary="第二稿：采纳居民意见，增加3栋无障碍扶手；照明改为声光控。")
     _plan_item(v2, staff, "barrier-free", "3栋各单元楼梯无障碍扶手", "6", "单元", "36000.00", {"local_finance": 100})
@@ -137,6 +139,21 @@ def _taoyuan(ctx: _Ctx, estate: Estate) -> None:
         choices=("agree", "agree", "disagree"),
     )
     ctx.report.add("open votes")
+
+
+def _designer_on(ctx: _Ctx, version) -> None:
+    """The street office puts the demo designer at the table; it attaches the site plan to v1."""
+    designer = User.objects.get(username="designer")
+    org = Organization.objects.get(name="八桂城市规划设计院")
+    p.plan_designer_assign(project=version.project, actor=ctx.u("street_manager"), organization=org)
+    p.plan_drawing_add(
+        version=version,
+        actor=designer,
+        title="改造范围总平面图",
+        explanation="红线内为屋面防水和雨污分流的范围；虚线为新建雨水管。",
+        file=_proof_file("总平面图.png"),
+    )
+    ctx.report.add("plan drawings")
 
 
 def _hearing_on(ctx: _Ctx, version, staff: User) -> None:

@@ -2,6 +2,7 @@
 modules): lifecycle, petitions, votes, needs, plans, hearings, works. This package re-exports their names, so
 `from projects import services` keeps working; new code may import from the module itself."""
 
+from .designers import DESIGN_ERRORS, plan_designer_assign, plan_drawing_add  # noqa: F401
 from .hearings import HEARING_ERRORS, hearing_check_in, hearing_record, hearing_schedule  # noqa: F401
 from .lifecycle import (  # noqa: F401
     ERRORS,

@@ -19,6 +19,8 @@ from .. import permissions, plan_changes, selectors, services
 from ..forms import (
     CommentAnswerForm,
     CommentForm,
+    DesignerForm,
+    DrawingForm,
     PlanItemForm,
     SummaryForm,
 )
@@ -40,7 +42,10 @@ def plan_start(request, code: str):
 def _readable_version(request, code: str, number: int):
     """The version as the viewer may read it: every published version is public (tenants, pending
     claimants, anyone); a draft only for those who see the project (else 404)."""
-    project = selectors.projects_visible_to(request.user).filter(code=code).first()
+    project = (
+        selectors.projects_visible_to(request.user).filter(code=code).first()
+        or selectors.projects_designed_by(request.user).filter(code=code).first()
+    )
     sees_project = project is not None
     if project is None:
         project = get_object_or_404(selectors.public_projects(), code=code)
@@ -167,6 +172,10 @@ def plan_version(request, code: str, number: int):  # noqa: C901 - one page of a
         "vote_from": vote_from,
         "vote_waits": vote_from is not None and vote_from > timezone.now(),
         "unanswered": selectors.unanswered_plan_comments(project),
+        "designers": list(project.designers.select_related("organization")),
+        "drawings": list(version.drawings.select_related("organization")),
+        "designer_form": DesignerForm() if permissions.can_assign_designer(user, project) else None,
+        "drawing_form": DrawingForm() if permissions.can_attach_drawing(user, version) else None,
         "forms": forms_,
         "can_edit": can_edit,
         "needs_to_plan": to_plan,

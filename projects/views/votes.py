@@ -195,6 +195,7 @@ def paper_ballots(request, code: str):
         "turnout": selectors.turnout(vote),
         "form": form,
         "page_query": f"q={query}" if query else "",
+        "can_record_proxy": permissions.can_record_proxy(request.user, vote.project.estate),
     }
     return render(request, "projects/paper_ballots.html", context, status=status)
 

@@ -98,7 +98,7 @@ def test_rules_councils_desk_and_plain_error_pages_on_a_phone(live_server, brows
     assert axe_violations(desk) == [] and _no_sideways_scroll(desk)
     shot(desk, "council-09-desk-phone")
 
-    anyone.goto(f"{base}/guide/votes/")  # policy and rights in plain words (issue 18, item 6)
+    anyone.goto(f"{base}/guide/vote-counting/")  # policy and rights in plain words (issue 18, item 6)
     assert "三分之二以上" in anyone.get_by_test_id("guide-text").inner_text()
     assert axe_violations(anyone) == [] and _no_sideways_scroll(anyone)
     shot(anyone, "guide-votes-phone")

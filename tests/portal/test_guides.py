@@ -25,11 +25,11 @@ def test_who_writes_the_pages(city, role, allowed):
     user = city.owner_a1.user if role == "owner" else getattr(city, role)
     assert permissions.can_edit_guides(user) is allowed
     if allowed:
-        page = guides.guide_publish(actor=user, topic="rights", text="第一段\n\n\n第二段\r\n\r\n")
+        page = guides.guide_publish(actor=user, topic="your-rights", text="第一段\n\n\n第二段\r\n\r\n")
         assert page.paragraphs == ["第一段", "第二段"]
     else:
         with pytest.raises(PermissionDenied):
-            guides.guide_publish(actor=user, topic="rights", text="第一段")
+            guides.guide_publish(actor=user, topic="your-rights", text="第一段")
 
 
 @pytest.mark.django_db
@@ -38,13 +38,13 @@ def test_pages_show_the_portals_rules_until_the_bureau_writes(city, client, sett
     with django_assert_max_num_queries(2):
         index = client.get(reverse("guides")).content.decode()
     assert index.count("尚未编写") == 3  # policy, rights, contacts wait for the city; votes and objections do not
-    votes = client.get(reverse("guide", args=["votes"])).content.decode()
+    votes = client.get(reverse("guide", args=["vote-counting"])).content.decode()
     assert "三分之二以上" in votes and "四分之三以上" in votes and "本平台执行的规则" in votes
-    assert "至少 10 天" in client.get(reverse("guide", args=["objections"])).content.decode()
-    assert "住建局尚未编写本页" in client.get(reverse("guide", args=["contacts"])).content.decode()
+    assert "至少 10 天" in client.get(reverse("guide", args=["how-to-object"])).content.decode()
+    assert "住建局尚未编写本页" in client.get(reverse("guide", args=["whom-to-call"])).content.decode()
     assert client.get(reverse("guide", args=["nope"])).status_code == 404
     bureau = client_for(city.bureau)
-    url = reverse("guide", args=["contacts"])
+    url = reverse("guide", args=["whom-to-call"])
     bad = bureau.post(url, {"text": " \n\n "})
     assert bad.status_code == 400 and "请写下页面内容" in bad.content.decode()
     assert bureau.post(url, {"text": "社区居委会：0771-1\n\n街道办：0771-2"}).status_code == 302
@@ -54,7 +54,7 @@ def test_pages_show_the_portals_rules_until_the_bureau_writes(city, client, sett
     assert client.put(url).status_code == 405
     assert GuidePage.objects.count() == 1
     with pytest.raises(ValidationError):
-        guides.guide_publish(actor=city.bureau, topic="policy", text="")
+        guides.guide_publish(actor=city.bureau, topic="city-policy", text="")
 
 
 @pytest.mark.django_db
@@ -72,4 +72,4 @@ def test_the_steps_link_to_the_pages(city, client):
     add_item(v1, city.comm_a1_staff)
     services.plan_version_publish(version=v1, actor=city.street_a_manager)
     plan = client.get(reverse("projects:plan", args=[project.code, 1])).content.decode()
-    assert reverse("guide", args=["objections"]) in plan
+    assert reverse("guide", args=["how-to-object"]) in plan

@@ -149,7 +149,8 @@ def test_published_versions_are_readable_by_everyone_drafts_are_not(
 ):
     project, v1, comment = published
     url = reverse("projects:plan", args=[project.code, 1])
-    with django_assert_max_num_queries(12):
+    # The version, items, comments, changes, answers, designers and drawings, counts.
+    with django_assert_max_num_queries(14):
         anonymous = client.get(url)
     assert anonymous.status_code == 200
     html = anonymous.content.decode()
