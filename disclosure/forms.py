@@ -203,11 +203,11 @@ class InspectionAnswerForm(StyledFormMixin, forms.Form):
 
 
 class ObjectionForm(StyledFormMixin, forms.Form):
-    text = forms.CharField(
+    text = forms.CharField(  # required by the service, which says what to write for which notice
         label=_("Your objection (public, without your name)"),
         max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Write your objection: what is wrong with the budget, and why.")},
     )
 
     def __init__(self, *args, **kwargs):

@@ -403,12 +403,23 @@ class InspectionPhoto(StoredPhoto):
 
 
 class Objection(models.Model):
-    """异议: a resident's objection to a public notice (公示) — today the budget's — filed during
-    the notice period. The street office answers each; until every one is answered and the period
-    is over, the works are not awarded. Public without names."""
+    """异议: a resident's objection to a public notice (公示) — the budget's, or a plan vote's
+    result — filed during the notice period. The street office answers each; until every one is
+    answered and the period is over, the next step waits (the award; the budget). Public without
+    names."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="objections", verbose_name=_("project"))
-    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="objections", verbose_name=_("budget"))
+    budget = models.ForeignKey(
+        Budget, on_delete=models.CASCADE, null=True, blank=True, related_name="objections", verbose_name=_("budget")
+    )
+    vote = models.ForeignKey(
+        "projects.Vote",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="objections",
+        verbose_name=_("vote result"),
+    )
     filed_by = models.ForeignKey(
         "stakeholders.Resident", on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by")
     )
@@ -434,7 +445,12 @@ class Objection(models.Model):
                 condition=models.Q(answered_at__isnull=True, answer="")
                 | models.Q(answered_at__isnull=False) & ~models.Q(answer=""),
                 name="objection_answer_has_text",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget__isnull=False, vote__isnull=True)
+                | models.Q(budget__isnull=True, vote__isnull=False),
+                name="objection_to_one_notice",
+            ),
         ]
 
     def __str__(self) -> str:

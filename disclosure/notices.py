@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import errors_for
-from projects.models import Project
+from projects.models import Project, Vote
 from projects.revision import project_touch
 from stakeholders import permissions as stakeholder_permissions
 from stakeholders.audit import by_actor
@@ -24,6 +24,14 @@ from .models import Budget, Objection
 
 ERRORS = {
     "not_allowed": _("Residents of the estate object while the budget's public notice runs."),
+    "not_allowed_vote": _("Residents of the estate object to a plan vote's result while it is on notice."),
+    "text_required_vote": _("Write your objection: what is wrong with the vote's result, and why."),
+    "result_notice_running": _(
+        "The plan vote's result is on public notice until %(until)s: the budget is drafted after it ends."
+    ),
+    "result_objections_unanswered": _(
+        "Answer every objection to the plan vote's result before the budget: %(n)s still waiting."
+    ),
     "not_allowed_answer": _("The street office answers objections, once each."),
     "text_required": _("Write your objection: what is wrong with the budget, and why."),
     "answer_required": _("Write the answer: what the street office found and will do."),
@@ -42,29 +50,47 @@ def _street_staff_of(project: Project) -> set[int]:
     return set(offices.values_list("user_id", flat=True))
 
 
+def last_plan_vote(project: Project) -> Vote | None:
+    """The project's latest closed plan vote (its result may be on notice)."""
+    return (
+        Vote.objects.filter(project=project, purpose=Vote.Purpose.PLAN, status=Vote.Status.CLOSED)
+        .order_by("-closed_at", "-id")
+        .first()
+    )
+
+
 @by_actor
 @transaction.atomic
-def objection_file(*, project: Project, actor: User, text: str) -> Objection:
-    budget = Budget.objects.select_for_update().select_related("project__estate__community").get(project=project)
-    if not permissions.can_object_to_budget(actor, budget.project, budget, timezone.localdate()):
-        raise PermissionDenied(ERRORS["not_allowed"])
+def objection_file(*, project: Project, actor: User, text: str, to_vote: bool = False) -> Objection:
+    """An objection to the budget's notice, or (`to_vote`) to the latest plan vote's result."""
+    locked = Project.objects.select_for_update().select_related("estate__community").get(pk=project.pk)
+    budget, vote = None, None
+    if to_vote:
+        vote = last_plan_vote(locked)
+        if not permissions.can_object_to_vote(actor, locked, vote, timezone.now()):
+            raise PermissionDenied(ERRORS["not_allowed_vote"])
+    else:
+        budget = Budget.objects.filter(project=locked).first()
+        if not permissions.can_object_to_budget(actor, locked, budget, timezone.localdate()):
+            raise PermissionDenied(ERRORS["not_allowed"])
     text = (text or "").strip()
     if not text:
-        raise _error("text_required", "text")
+        raise _error("text_required_vote" if to_vote else "text_required", "text")
     objection = Objection.objects.create(
-        project=budget.project,
+        project=locked,
         budget=budget,
+        vote=vote,
         filed_by=stakeholder_permissions.resident_profile(actor),
         text=text[:2000],
     )
     notify(
-        users=_street_staff_of(budget.project),
+        users=_street_staff_of(locked),
         kind=Notification.Kind.OBJECTION_FILED,
-        url=reverse("disclosure:budget", args=[budget.project.code]) + f"#objection-{objection.pk}",
+        url=reverse("disclosure:objections", args=[locked.code]) + f"#objection-{objection.pk}",
         key=f"objection-filed:{objection.pk}",
-        estate=budget.project.estate.name,
+        estate=locked.estate.name,
     )
-    project_touch(project=budget.project)
+    project_touch(project=locked)
     return objection
 
 
@@ -88,7 +114,7 @@ def objection_answer(*, objection: Objection, actor: User, answer: str) -> Objec
     notify(
         users=[locked.filed_by.user_id],
         kind=Notification.Kind.OBJECTION_ANSWERED,
-        url=reverse("disclosure:budget", args=[locked.project.code]) + f"#objection-{locked.pk}",
+        url=reverse("disclosure:objections", args=[locked.project.code]) + f"#objection-{locked.pk}",
         key=f"objection-answered:{locked.pk}",
         estate=locked.project.estate.name,
     )
@@ -112,7 +138,30 @@ def award_hold(project: Project) -> ValidationError | None:
     return None
 
 
+def budget_hold(project: Project) -> ValidationError | None:
+    """Why the budget cannot be drafted yet, or None: the latest plan vote's result is still on
+    notice, or an objection to it waits for its answer."""
+    vote = last_plan_vote(project)
+    if vote is None:
+        return None
+    if permissions.vote_notice_running(vote, timezone.now()):
+        until = timezone.localtime(permissions.vote_notice_ends(vote)).strftime("%Y-%m-%d %H:%M")
+        return ValidationError(ERRORS["result_notice_running"], code="result_notice_running", params={"until": until})
+    waiting = Objection.objects.filter(vote=vote, answered_at__isnull=True).count()
+    if waiting:
+        return ValidationError(
+            ERRORS["result_objections_unanswered"], code="result_objections_unanswered", params={"n": waiting}
+        )
+    return None
+
+
 def budget_objections(budget: Budget | None) -> list[Objection]:
     if budget is None:
         return []
     return list(Objection.objects.filter(budget=budget).order_by("filed_at", "id"))
+
+
+def vote_objections(vote: Vote | None) -> list[Objection]:
+    if vote is None:
+        return []
+    return list(Objection.objects.filter(vote=vote).order_by("filed_at", "id"))

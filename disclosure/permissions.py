@@ -4,6 +4,10 @@ Seeing is public (the disclosure pages); vouchers are not (they may name people)
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
+
 from projects import permissions as project_permissions
 from projects.lifecycle import BUDGET_PUBLISHED_STATUSES, WORKS_STATUSES
 from projects.models import Project
@@ -135,3 +139,25 @@ def can_object_to_budget(user, project: Project, budget: Budget | None, today) -
 def can_answer_objection(user, objection) -> bool:
     """The street office answers each objection once (the office that published the notice)."""
     return objection.answered_at is None and _street_staff(user, objection.project)
+
+
+def vote_notice_ends(vote):
+    """A plan vote's result is on notice RESULT_NOTICE_DAYS after it closed (None if not closed)."""
+    if vote is None or vote.closed_at is None:
+        return None
+    return vote.closed_at + timedelta(days=settings.RESULT_NOTICE_DAYS)
+
+
+def vote_notice_running(vote, now) -> bool:
+    ends = vote_notice_ends(vote)
+    return ends is not None and vote.purpose == "plan" and now < ends
+
+
+def can_object_to_vote(user, project: Project, vote, now) -> bool:
+    """Residents of the estate object to a plan vote's result while it is on notice."""
+    return (
+        vote is not None
+        and vote.project_id == project.pk
+        and vote_notice_running(vote, now)
+        and project.estate_id in stakeholder_permissions.claimed_estate_ids(user)
+    )

@@ -56,6 +56,10 @@ PORTAL_TEXT = {
             "awarded only after the notice ends and every objection is answered. Your name is never shown."
         ),
         _(
+            "A plan vote's result is on notice for %(result_days)s days after the vote closes: objections to "
+            "it are answered by the street office before the budget is drafted."
+        ),
+        _(
             "Complaints about the works, the money or misconduct go through “投诉”: each has deadlines, and "
             "overdue ones are escalated."
         ),
@@ -76,7 +80,8 @@ class Guide:
 
 
 def _portal_text(topic: str) -> list[str]:
-    return [str(p) % {"days": settings.PLAN_COMMENT_DAYS} for p in PORTAL_TEXT.get(topic, [])]
+    days = {"days": settings.PLAN_COMMENT_DAYS, "result_days": settings.RESULT_NOTICE_DAYS}
+    return [str(p) % days for p in PORTAL_TEXT.get(topic, [])]
 
 
 def guide(topic: str) -> Guide:

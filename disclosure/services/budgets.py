@@ -15,7 +15,7 @@ from projects.services import project_transition
 from stakeholders.audit import by_actor
 from stakeholders.models import User
 
-from .. import permissions
+from .. import notices, permissions
 from ..models import Budget, BudgetLine
 from .errors import BUDGET_ERRORS, _budget_error
 
@@ -62,6 +62,8 @@ def budget_save_draft(*, project: Project, actor: User, total: Decimal, lines: d
         ):
             raise _budget_error("state_changed", now=budget.get_status_display())
         raise PermissionDenied(BUDGET_ERRORS["not_allowed"])
+    if budget is None and (hold := notices.budget_hold(locked)) is not None:  # the vote's result notice
+        raise hold
     clean = _clean_lines(total, lines)
     if budget is None:
         budget = Budget.objects.create(project=locked, total=total, drafted_by=actor)

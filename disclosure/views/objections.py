@@ -37,13 +37,16 @@ def _answer(request, acting):
     return None, (objection.pk, form)
 
 
-def _file(request, acting, budget, today):
-    if not permissions.can_object_to_budget(request.user, acting, budget, today):
+def _file(request, acting, budget, today, vote):
+    to_vote = request.POST.get("action") == "object_vote"
+    if to_vote and not permissions.can_object_to_vote(request.user, acting, vote, timezone.now()):
+        raise PermissionDenied(notices.ERRORS["not_allowed_vote"])
+    if not to_vote and not permissions.can_object_to_budget(request.user, acting, budget, today):
         raise PermissionDenied(notices.ERRORS["not_allowed"])
-    form = ObjectionForm(request.POST)
+    form = ObjectionForm(request.POST, prefix="v" if to_vote else None)
     if form.is_valid():
         try:
-            objection = notices.objection_file(project=acting, actor=request.user, **form.cleaned_data)
+            objection = notices.objection_file(project=acting, actor=request.user, to_vote=to_vote, **form.cleaned_data)
         except ValidationError as error:
             form_errors(form, error)
         else:
@@ -58,33 +61,48 @@ def _file(request, acting, budget, today):
 def objections_page(request, code: str):
     project = _public_project_or_404(code)
     budget = pub.published_budget(project)
-    today = timezone.localdate()
-    may_object = request.user.is_authenticated and permissions.can_object_to_budget(
-        request.user, project, budget, today
-    )
+    vote = notices.last_plan_vote(project)
+    today, now = timezone.localdate(), timezone.now()
+    signed_in = request.user.is_authenticated
+    may_object = signed_in and permissions.can_object_to_budget(request.user, project, budget, today)
+    may_object_vote = signed_in and permissions.can_object_to_vote(request.user, project, vote, now)
     form, failed = (ObjectionForm() if may_object else None), None
+    vote_form = ObjectionForm(prefix="v") if may_object_vote else None
     if request.method == "POST":
         if not request.user.is_authenticated:
             raise PermissionDenied(_("Sign in first."))
         if request.POST.get("action") == "answer":
             done, failed = _answer(request, project)
+        elif request.POST.get("action") == "object_vote":
+            done, vote_form = _file(request, project, budget, today, vote)
         else:
-            done, form = _file(request, project, budget, today)
+            done, form = _file(request, project, budget, today, vote)
         if done is not None:
             return done
-    rows = []
-    for objection in notices.budget_objections(budget):
-        answer_form = None
-        if request.user.is_authenticated and permissions.can_answer_objection(request.user, objection):
-            answer_form = (
-                failed[1] if failed and failed[0] == objection.pk else ObjectionAnswerForm(prefix=f"o{objection.pk}")
-            )
-        rows.append((objection, answer_form))
+
+    def rows(objections):
+        found = []
+        for objection in objections:
+            answer_form = None
+            if signed_in and permissions.can_answer_objection(request.user, objection):
+                answer_form = (
+                    failed[1]
+                    if failed and failed[0] == objection.pk
+                    else ObjectionAnswerForm(prefix=f"o{objection.pk}")
+                )
+            found.append((objection, answer_form))
+        return found
+
     context = {
         "project": project,
         "budget": budget,
         "running": permissions.notice_running(budget, today),
-        "rows": rows,
+        "rows": rows(notices.budget_objections(budget)),
         "form": form,
+        "vote": vote,
+        "vote_ends": permissions.vote_notice_ends(vote) if vote else None,
+        "vote_running": permissions.vote_notice_running(vote, now) if vote else False,
+        "vote_rows": rows(notices.vote_objections(vote)),
+        "vote_form": vote_form,
     }
     return render(request, "disclosure/objections.html", context, status=400 if request.method == "POST" else 200)

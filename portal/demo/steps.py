@@ -139,6 +139,8 @@ def _close(vote: Vote, *, days_ago: int) -> Vote:
         opens_at=now - timedelta(days=days_ago + 14), closes_at=now - timedelta(days=days_ago)
     )
     p.votes_close_due(now=now)
+    # Counted when its window ended (the beat job would have run then): its result's notice is over.
+    Vote.objects.filter(pk=vote.pk).update(closed_at=now - timedelta(days=days_ago))
     return Vote.objects.get(pk=vote.pk)
 
 

@@ -192,6 +192,9 @@ PLAN_VOTE_DAYS = env.int("PLAN_VOTE_DAYS", default=14)
 PLAN_COMMENT_DAYS = env.int("PLAN_COMMENT_DAYS", default=7)
 # Budget publication (公示): how many days the approved budget is on public notice by default.
 BUDGET_NOTICE_DAYS = env.int("BUDGET_NOTICE_DAYS", default=7)
+# A plan vote's result is on public notice this many days after it closes: residents object, the
+# street office answers each, and the budget is drafted only after (docs/deliberation.md).
+RESULT_NOTICE_DAYS = env.int("RESULT_NOTICE_DAYS", default=7)
 # Progress photos: the size limit of one upload and how many one progress post may carry.
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 PROGRESS_PHOTOS_MAX = env.int("PROGRESS_PHOTOS_MAX", default=6)

@@ -125,3 +125,72 @@ def test_objections_in_public_without_names_and_on_the_award_page(city, on_notic
     assert "公示期满" in client.get(url).content.decode()
     assert Objection.objects.filter(answered_at__isnull=False).count() == 1
     assert timezone.localdate() - timedelta(days=1) == on_notice.budget.notice_ends_on
+
+
+@pytest.fixture
+def adopted_by_vote(city):
+    """A plan vote that closed just now and passed: its result is on notice (RESULT_NOTICE_DAYS)."""
+    from projects.models import PlanVersion, Project, Vote
+    from tests.projects.conftest import project_at
+
+    project = project_at(city, Project.Status.PLAN_ADOPTED)
+    version = PlanVersion.objects.create(project=project, number=1, status=PlanVersion.Status.ADOPTED)
+    now = timezone.now()
+    vote = Vote.objects.create(
+        project=project,
+        purpose=Vote.Purpose.PLAN,
+        title="改造方案第1稿",
+        matter=Vote.Matter.SPECIAL,
+        code=f"{project.code}-v1",
+        opens_at=now - timedelta(days=14),
+        closes_at=now,
+        opened_at=now - timedelta(days=14),
+        closed_at=now,
+        status=Vote.Status.CLOSED,
+        result=Vote.Result.PASSED,
+        plan_version=version,
+        electorate_owners=6,
+        electorate_area="453.00",
+    )
+    return project, vote
+
+
+@pytest.mark.django_db
+def test_a_plan_votes_result_takes_objections_and_holds_the_budget(city, adopted_by_vote, client):
+    from decimal import Decimal
+
+    from disclosure import services
+    from tests.disclosure.conftest import LINES
+
+    project, vote = adopted_by_vote
+    now = timezone.now()
+    assert permissions.can_object_to_vote(city.claimant_a1.user, project, vote, now)
+    assert not permissions.can_object_to_vote(city.owner_b1.user, project, vote, now)
+
+    def draft():
+        return services.budget_save_draft(
+            project=project, actor=city.street_a_staff, total=Decimal("100000.00"), lines=dict(LINES)
+        )
+
+    with pytest.raises(ValidationError) as running:
+        draft()
+    assert codes(running.value) == {"result_notice_running"}
+    url = reverse("disclosure:objections", args=[project.code])
+    page = client_for(city.owner_a1.user)
+    bad = page.post(url, {"action": "object_vote", "v-text": ""})
+    assert bad.status_code == 400 and "表决结果哪里有问题" in bad.content.decode()
+    assert page.post(url, {"action": "object_vote", "v-text": "计票时漏了纸质票"}).status_code == 302
+    objection = Objection.objects.get()
+    assert objection.vote == vote and objection.budget is None
+    from projects.models import Vote
+
+    Vote.objects.filter(pk=vote.pk).update(closed_at=now - timedelta(days=8))
+    with pytest.raises(ValidationError) as waiting:
+        draft()
+    assert codes(waiting.value) == {"result_objections_unanswered"}
+    assert not permissions.can_object_to_vote(city.owner_a1.user, project, Vote.objects.get(pk=vote.pk), now)
+    notices.objection_answer(objection=objection, actor=city.street_a_staff, answer="已复核纸质票36张，全部计入")
+    assert draft().status == "draft"
+    public = client.get(url).content.decode()
+    assert "计票时漏了纸质票" in public and "已复核纸质票" in public and 'data-testid="vote-objections"' in public
+    assert city.owner_a1.name not in public
