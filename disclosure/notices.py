@@ -15,8 +15,9 @@ from core.errors import errors_for
 from projects.models import Project, Vote
 from projects.revision import project_touch
 from stakeholders import permissions as stakeholder_permissions
+from stakeholders import selectors as stakeholder_selectors
 from stakeholders.audit import by_actor
-from stakeholders.models import Membership, Notification, Organization, User
+from stakeholders.models import Notification, User
 from stakeholders.services import notify
 
 from . import permissions
@@ -40,14 +41,6 @@ ERRORS = {
     "objections_unanswered": _("Answer every objection to the budget before the award: %(n)s still waiting."),
 }
 _error = errors_for(ERRORS)
-
-
-def _street_staff_of(project: Project) -> set[int]:
-    street = project.estate.community.street_id
-    offices = Membership.objects.filter(
-        organization__kind=Organization.Kind.STREET_OFFICE, organization__street_id=street
-    )
-    return set(offices.values_list("user_id", flat=True))
 
 
 def last_plan_vote(project: Project) -> Vote | None:
@@ -84,7 +77,7 @@ def objection_file(*, project: Project, actor: User, text: str, to_vote: bool = 
         text=text[:2000],
     )
     notify(
-        users=_street_staff_of(locked),
+        users=stakeholder_selectors.street_office_user_ids(locked.estate.community.street_id),
         kind=Notification.Kind.OBJECTION_FILED,
         url=reverse("disclosure:objections", args=[locked.code]) + f"#objection-{objection.pk}",
         key=f"objection-filed:{objection.pk}",

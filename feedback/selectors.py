@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from projects.models import Award, Project, ProjectGroupObjectPermission
@@ -73,12 +73,17 @@ def complaint_list(
     return qs.annotate(photo_count=Count("photos", distinct=True)).order_by("-filed_at", "-id")
 
 
-def complaint_updates(complaint: Complaint):
-    return (
+def complaint_updates(complaint: Complaint, *, show_filer: bool = True):
+    """The complaint's history. Without `show_filer` (a council representative reading it): the
+    answerers' steps and the portal's, and the filer's status changes without their words."""
+    updates = (
         ComplaintUpdate.objects.filter(complaint=complaint)
         .select_related("author__resident", "organization")
         .order_by("at", "id")
     )
+    if show_filer:
+        return updates
+    return updates.filter(Q(organization__isnull=False) | Q(author__isnull=True) | ~Q(to_status=F("from_status")))
 
 
 def complaint_photos(complaint: Complaint):

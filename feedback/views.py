@@ -202,9 +202,7 @@ def complaint_detail(request, pk: int):
         and not permissions.reopen_window_open(complaint)
     )
     show_filer = permissions.can_see_complaint_filer(request.user, complaint)
-    updates = selectors.complaint_updates(complaint)
-    if not show_filer:  # a council representative: the answerers' steps, not the filer's own words
-        updates = [u for u in updates if u.organization_id or u.author_id is None or u.to_status != u.from_status]
+    updates = selectors.complaint_updates(complaint, show_filer=show_filer)
     context = {
         "complaint": complaint,
         "show_filer": show_filer,

@@ -7,7 +7,17 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from . import permissions
-from .models import Building, Estate, Household, Notification, NotificationPreference, Ownership, Street
+from .models import (
+    Building,
+    Estate,
+    Household,
+    Membership,
+    Notification,
+    NotificationPreference,
+    Organization,
+    Ownership,
+    Street,
+)
 
 _OWNERSHIP_RELATED = ("resident__user", "household__building__estate__community", "reviewed_by")
 
@@ -125,3 +135,12 @@ def notifications_of(user):
 def notification_preference(user):
 
     return NotificationPreference.objects.filter(user=user).first()
+
+
+def street_office_user_ids(street_id) -> set[int]:
+    """Everyone who works for the street office of a street (whom its notices go to)."""
+    return set(
+        Membership.objects.filter(
+            organization__kind=Organization.Kind.STREET_OFFICE, organization__street_id=street_id
+        ).values_list("user_id", flat=True)
+    )

@@ -17,6 +17,7 @@ from core.errors import errors_for
 from core.photos import process_photos, store_photo
 from projects.models import PlanItem, Project
 from projects.revision import project_touch
+from stakeholders import selectors as stakeholder_selectors
 from stakeholders.audit import by_actor
 from stakeholders.models import Membership, Notification, Organization, User
 from stakeholders.services import notify
@@ -126,12 +127,8 @@ def inspections_overdue_notify(now=None) -> int:
             )
             if note is None:
                 continue
-            street = note.project.estate.community.street_id
-            staff = Membership.objects.filter(
-                organization__kind=Organization.Kind.STREET_OFFICE, organization__street_id=street
-            ).values_list("user_id", flat=True)
             notify(
-                users=set(staff),
+                users=stakeholder_selectors.street_office_user_ids(note.project.estate.community.street_id),
                 kind=Notification.Kind.INSPECTION_OVERDUE,
                 url=reverse("disclosure:inspections", args=[note.project.code]) + f"#inspection-{note.pk}",
                 key=f"inspection-overdue:{note.pk}",

@@ -122,3 +122,48 @@ def test_a_daughter_votes_for_her_mother_by_proxy(live_server, browser, shot, ax
     assert "受托人已于" in mother.get_by_test_id("already-voted").inner_text()
     assert mother.get_by_test_id("proxy-given").count() == 0
     shot(mother, "proxy-03-owner-sees-it-phone")
+
+
+def test_a_planner_attaches_a_drawing_and_a_claimant_files_an_other_need(
+    live_server, browser, shot, axe_violations, tmp_path
+):
+    from projects import services
+    from stakeholders.models import Organization
+    from tests.projects.test_needs_plan import add_item
+
+    city = f.build_city()
+    project = project_at(city, Project.Status.PLANNING)
+    planner_org = f.organization(Organization.Kind.COMMUNITY_PLANNER, "甲街道社区规划师工作室")
+    planner = f.staff(planner_org, "planner_a")
+    v1 = services.plan_version_start(project=project, actor=city.comm_a1_staff)
+    add_item(v1, city.comm_a1_staff)
+    services.plan_designer_assign(project=project, actor=city.street_a_staff, organization=planner_org)
+    drawing = tmp_path / "总平面图.png"
+    drawing.write_bytes(f.png_bytes((800, 600)))
+    base = live_server.url
+
+    page = sign_in(browser, base, planner.username)
+    page.goto(f"{base}/projects/{project.code}/plan/1/")
+    form = page.get_by_test_id("drawing-form")
+    form.get_by_label("标题").fill("改造范围总平面图")
+    form.get_by_label("说明").fill("红线内为屋面防水范围。")
+    form.get_by_label("图纸（PDF、JPEG 或 PNG）").set_input_files(str(drawing))
+    form.get_by_role("button", name="附上图纸").click()
+    page.get_by_text("图纸已附在本稿方案上").wait_for()
+    assert "甲街道社区规划师工作室" in page.get_by_test_id("designer-names").inner_text()
+    assert "改造范围总平面图" in page.get_by_test_id("plan-drawings").inner_text()
+    assert axe_violations(page) == [] and page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "plan-drawing-by-planner-phone")
+
+    claimant = sign_in(browser, base, city.claimant_a1.user.username)
+    claimant.goto(f"{base}/projects/{project.code}/needs/")
+    claimant.get_by_text("提出需求").first.click()
+    claimant.get_by_label("需要改造的项目").select_option(label="其他 · 其他（请在说明中写明）")
+    claimant.get_by_role("button", name="提交需求").click()  # empty: told what to write, nothing lost
+    assert "请写明需要什么" in claimant.get_by_test_id("need-form").inner_text()
+    claimant.get_by_label("具体情况：什么问题、在哪里、有多严重").fill("希望有地方晒被子和庄稼。")
+    claimant.get_by_label("楼栋（可选）").select_option(index=1)
+    assert axe_violations(claimant) == [] and claimant.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(claimant, "need-other-by-claimant-phone")
+    claimant.get_by_role("button", name="提交需求").click()
+    claimant.get_by_test_id("need-place").wait_for()

@@ -103,6 +103,8 @@ def test_sign_in_on_the_day_then_recorded_once_and_public_without_names(city, cl
     staff = client_for(city.comm_a1_staff)
     assert staff.get(record_url).status_code == 302  # not begun yet: told, sent back
     Hearing.objects.filter(pk=hearing.pk).update(held_at=timezone.now() - timedelta(minutes=5))
+    with django_assert_max_num_queries(12):
+        assert staff.get(record_url).status_code == 200
     too_many = staff.post(record_url, {"paper_signins": "6", "minutes": "讨论了预算"})
     assert too_many.status_code == 400 and "超过了本小区的 6 户" in too_many.content.decode()
     assert "讨论了预算" in too_many.content.decode()
