@@ -418,9 +418,16 @@ DESIGN_STATUSES = frozenset({_S.ACCEPTED, _S.PLANNING})
 
 
 def is_plan_designer(user, project: Project) -> bool:
-    """Staff of a designer or community planner the street office assigned to the project."""
-    mine = {m.organization_id for m in stakeholder_permissions.memberships(user)}
-    return bool(mine) and PlanDesigner.objects.filter(project=project, organization_id__in=mine).exists()
+    """Staff of a designer or community planner the street office assigned to the project. Asked
+    once per comment on the plan page: the answer is kept per project on the request's viewer."""
+    viewer = viewer_of(user)
+    known = viewer.__dict__.setdefault("designed_projects", {})
+    if project.pk not in known:
+        mine = {m.organization_id for m in viewer.memberships}
+        known[project.pk] = (
+            bool(mine) and PlanDesigner.objects.filter(project_id=project.pk, organization_id__in=mine).exists()
+        )
+    return known[project.pk]
 
 
 def can_assign_designer(user, project: Project) -> bool:

@@ -324,7 +324,7 @@ def plan_totals(items) -> dict:
 
 
 def plan_comments(version):
-    return version.comments.select_related("author__resident").order_by("created_at", "id")
+    return version.comments.select_related("author__resident", "version__project__estate").order_by("created_at", "id")
 
 
 def voters_for_paper(vote, query: str = ""):

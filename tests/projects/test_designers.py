@@ -70,6 +70,7 @@ def test_the_designer_draws_answers_and_the_page_says_who_drew_it(city, planner,
     add_item(v1, city.comm_a1_staff)
     assert not permissions.can_attach_drawing(planner, v1)  # not assigned yet
     services.plan_designer_assign(project=project, actor=city.street_a_staff, organization=org)
+    planner = type(planner).objects.get(pk=planner.pk)  # the next request: facts are read afresh
     plan_url = reverse("projects:plan", args=[project.code, 1])
     staff_page = client_for(city.street_a_staff).get(plan_url).content.decode()
     assert 'data-testid="designer-form"' in staff_page
@@ -97,3 +98,29 @@ def test_the_designer_draws_answers_and_the_page_says_who_drew_it(city, planner,
     assert not permissions.can_attach_drawing(city.contractor, v1)
     with pytest.raises(PermissionDenied):
         services.plan_drawing_add(version=v1, actor=city.contractor, title="x", explanation="", file=f.proof_file())
+
+
+@pytest.mark.django_db
+def test_the_plan_page_asks_about_designers_once_however_many_comments(city, planner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project = project_at(city, S.PLANNING)
+    v1 = services.plan_version_start(project=project, actor=city.comm_a1_staff)
+    add_item(v1, city.comm_a1_staff)
+    services.plan_version_publish(version=v1, actor=city.street_a_manager)
+    services.plan_designer_assign(
+        project=project, actor=city.street_a_staff, organization=Organization.objects.get(kind="community_planner")
+    )
+    url = reverse("projects:plan", args=[project.code, 1])
+    reader = client_for(planner)
+    counts = []
+    for n in (1, 10):
+        while v1.comments.count() < n:
+            services.plan_comment_add(version=v1, actor=city.owner_a1.user, text="意见")
+        reader.get(url)  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            page = reader.get(url)
+        counts.append(len(queries.captured_queries))
+        assert page.content.decode().count('data-testid="answer-form"') == n
+    assert counts[0] == counts[1], counts  # no query per comment
