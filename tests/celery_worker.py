@@ -17,6 +17,8 @@ from django.db import connection
 
 from portal.celery import app
 
+WORKER_CONCURRENCY = 2  # two tasks may run (and claim a chunk each) at once
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -58,7 +60,7 @@ class Worker:
                 "worker",
                 "-Q",
                 self.queue,
-                "--concurrency=2",
+                f"--concurrency={WORKER_CONCURRENCY}",
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
