@@ -6,7 +6,7 @@ from stakeholders.forms import MultipleFileField, StyledFormMixin
 from stakeholders.models import Building
 
 from .lifecycle import FALLBACK_REASONS, ROUTES
-from .models import Complaint, Response
+from .models import Complaint, Response, WillingnessAnswer
 
 ROUTE_HINTS = {
     Complaint.Route.WORKS: _("goes to the contractor and the supervisor"),
@@ -150,4 +150,126 @@ class PaperResponseForm(SurveyAnswerForm):
     def prepare(self) -> None:
         self.fields["invitation"].queryset = self._invitations
         self.fields["invitation"].label_from_instance = lambda inv: str(inv.household)
+        self.order_fields(["invitation"])
+
+
+# --- willingness surveys (意愿调查) ---------------------------------------------------------------------
+
+
+class WillingnessOpenForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=120,
+        help_text=_("What residents will see, e.g. “2027 renovation: do you want it, and what should be done?”"),
+        error_messages={"required": _("Give the survey a title residents will recognise.")},
+    )
+    estates = forms.TypedMultipleChoiceField(
+        label=_("Estates to ask"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every household of each estate is asked; one answer per household."),
+        error_messages={"required": _("Choose at least one estate."), "invalid_choice": _("Choose from the list.")},
+    )
+    items = forms.TypedMultipleChoiceField(
+        label=_("Renovation items to ask about"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("From the State Council guidance's catalog; residents tick the ones that matter to them."),
+        error_messages={
+            "required": _("Choose at least one renovation item to ask about."),
+            "invalid_choice": _("Choose from the list."),
+        },
+    )
+    closes_on = forms.DateField(
+        label=_("Last day to answer"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Give the last day to answer."), "invalid": _("Enter a date like 2027-03-31.")},
+    )
+
+    def __init__(self, *args, estates=(), items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["estates"].choices = [(e.pk, f"{e.name} · {e.community.name}") for e in estates]
+        self.fields["items"].choices = [(i.pk, f"{i.name} · {i.get_klass_display()}") for i in items]
+        self._style()
+
+
+WILLING_CHOICES = WillingnessAnswer.Willing.choices
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class WillingnessAnswerForm(StyledFormMixin, forms.Form):
+    """The template's questions (labels from the WillingnessAnswer model) over the survey's items."""
+
+    def __init__(self, *args, survey=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        label = WillingnessAnswer._meta.get_field
+        self.fields["willing"] = forms.ChoiceField(
+            label=label("willing").verbose_name,
+            choices=WILLING_CHOICES,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Say whether you want your estate renovated.")},
+        )
+        self.fields["items"] = forms.TypedMultipleChoiceField(
+            label=label("items").verbose_name,
+            required=False,
+            coerce=int,
+            choices=[(i.pk, i.name) for i in survey.items.all()],
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Tick every item your household needs; none is fine too."),
+            error_messages={"invalid_choice": _("Choose the items from the list.")},
+        )
+        self.fields["take_part"] = forms.ChoiceField(
+            label=label("take_part").verbose_name,
+            choices=YES_NO,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Say whether you would take part.")},
+        )
+        self.fields["contribute"] = forms.ChoiceField(
+            label=label("contribute").verbose_name,
+            choices=WillingnessAnswer.Contribute.choices,
+            widget=forms.RadioSelect,
+            help_text=_("The law lets owners share part of the cost; nothing is decided by this answer."),
+            error_messages={"required": _("Say whether you would contribute to the cost.")},
+        )
+        self.fields["text"] = forms.CharField(
+            label=label("text").verbose_name,
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("Read by the street office, the community committee and the housing bureau; never published."),
+        )
+        self.prepare()
+        self._style()
+
+    def prepare(self) -> None:
+        """Subclasses finish their own fields here."""
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "willing": data["willing"],
+            "items": data["items"],
+            "take_part": data["take_part"] == "yes",
+            "contribute": data["contribute"],
+        }
+
+
+class WillingnessPaperForm(WillingnessAnswerForm):
+    invitation = forms.ModelChoiceField(
+        label=_("Household"),
+        queryset=None,
+        empty_label=_("Choose the household on the paper form"),
+        error_messages={
+            "required": _("Choose the household whose answer this is."),
+            "invalid_choice": _("This household has already answered, or is not in this survey."),
+        },
+    )
+
+    def __init__(self, *args, invitations=None, **kwargs):
+        self._invitations = invitations
+        super().__init__(*args, **kwargs)
+
+    def prepare(self) -> None:
+        self.fields["invitation"].queryset = self._invitations
+        self.fields["invitation"].label_from_instance = lambda inv: f"{inv.estate.name} · {inv.household}"
         self.order_fields(["invitation"])

@@ -1,6 +1,8 @@
 """Residents' voice during and after the works (architecture §7): complaints with deadlines, satisfaction
 surveys with one invitation and at most one answer per household."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
@@ -277,3 +279,149 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey}: {self.overall}"
+
+
+class WillingnessSurvey(models.Model):
+    """意愿调查: before a project, the street office or a community committee asks the households of
+    one or more estates whether they want their estate renovated, which items matter to them, and
+    whether they would take part and contribute (issue 18 item 1). Answered online, through a
+    printed QR letter, or on paper entered by the community; results per estate are public
+    (rates, no names)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=120)
+    street = models.ForeignKey(
+        "stakeholders.Street", on_delete=models.PROTECT, related_name="willingness_surveys", verbose_name=_("street")
+    )
+    # Set when a community committee opened it (its estates only); empty when the street office did.
+    community = models.ForeignKey(
+        "stakeholders.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="willingness_surveys",
+        verbose_name=_("community"),
+    )
+    estates = models.ManyToManyField(
+        "stakeholders.Estate", related_name="willingness_surveys", verbose_name=_("estates")
+    )
+    items = models.ManyToManyField(
+        "projects.CatalogItem", related_name="willingness_surveys", verbose_name=_("renovation items asked about")
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
+    status = models.CharField(_("status"), max_length=6, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("opened at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("households asked"), default=0)
+
+    class Meta:
+        verbose_name = _("willingness survey")
+        verbose_name_plural = _("willingness surveys")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opened_at")), name="willingness_closes_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:willingness", args=[self.pk])
+
+    @property
+    def last_day(self):
+        """The last day to answer (it closes at the next midnight, Asia/Shanghai)."""
+        return timezone.localtime(self.closes_at - timedelta(seconds=1)).date()
+
+
+class WillingnessInvitation(models.Model):
+    """One household's invitation to a willingness survey; its link carries a signed token
+    (feedback/tokens.py, a salt of its own) and works without signing in, once."""
+
+    survey = models.ForeignKey(
+        WillingnessSurvey, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("survey")
+    )
+    household = models.ForeignKey(
+        "stakeholders.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("household")
+    )
+    estate = models.ForeignKey(
+        "stakeholders.Estate", on_delete=models.PROTECT, related_name="+", verbose_name=_("estate")
+    )
+    nonce = models.CharField(_("token nonce"), max_length=32, editable=False)
+    delivery = models.CharField(
+        _("how it reaches the household"), max_length=8, choices=Invitation.Delivery.choices, blank=True
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("willingness survey invitation")
+        verbose_name_plural = _("willingness survey invitations")
+        ordering = ["survey", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "household"], name="one_willingness_invitation_per_household"),
+        ]
+        indexes = [models.Index(fields=["survey", "sent_at"], name="willingness_invitation_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} · {self.household_id}"
+
+
+class WillingnessAnswer(models.Model):
+    """A household's answer (at most one: the invitation is unique). The free text is read by the
+    street office, the community committee and the bureau only; everything else is counted."""
+
+    class Willing(models.TextChoices):
+        YES = "yes", _("Yes, renovate our estate")
+        NO = "no", _("No")
+        UNSURE = "unsure", _("Not sure yet")
+
+    class Contribute(models.TextChoices):
+        YES = "yes", _("Yes, I would pay a fair share")
+        NO = "no", _("No")
+        UNSURE = "unsure", _("It depends on the amount")
+
+    invitation = models.OneToOneField(
+        WillingnessInvitation, on_delete=models.PROTECT, related_name="answer", verbose_name=_("invitation")
+    )
+    survey = models.ForeignKey(
+        WillingnessSurvey, on_delete=models.CASCADE, related_name="answers", verbose_name=_("survey")
+    )
+    estate = models.ForeignKey(
+        "stakeholders.Estate", on_delete=models.PROTECT, related_name="+", verbose_name=_("estate")
+    )
+    willing = models.CharField(_("Do you want your estate renovated?"), max_length=6, choices=Willing.choices)
+    items = models.ManyToManyField(
+        "projects.CatalogItem", blank=True, related_name="+", verbose_name=_("What should be done?")
+    )
+    take_part = models.BooleanField(
+        _("Would you take part (residents' meetings, supervising the works, volunteering)?"), default=False
+    )
+    contribute = models.CharField(_("Would you contribute to the cost?"), max_length=6, choices=Contribute.choices)
+    text = models.TextField(_("Anything else you want to tell us?"), max_length=2000, blank=True)
+    channel = models.CharField(_("channel"), max_length=6, choices=Response.Channel.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("willingness survey answer")
+        verbose_name_plural = _("willingness survey answers")
+        ordering = ["survey", "id"]
+        indexes = [models.Index(fields=["survey", "estate"], name="willingness_answer_estate")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}: {self.willing}"

@@ -20,7 +20,7 @@ from projects.models import Project
 from stakeholders import permissions as stakeholder_permissions
 
 from .lifecycle import COMPLAINT_PROJECT_STATUSES, CONFIDENTIAL_ROUTES, TRANSITIONS, By
-from .models import Complaint, Invitation, Survey
+from .models import Complaint, Invitation, Survey, WillingnessInvitation, WillingnessSurvey
 
 S = Project.Status
 R = Complaint.Route
@@ -192,3 +192,100 @@ def can_view_survey_text(user, survey: Survey) -> bool:
         or stakeholder_permissions.is_bureau_staff(user)
         or stakeholder_permissions.is_street_staff(user, survey.project.estate)
     )
+
+
+# --- willingness surveys (意愿调查, before a project) ---------------------------------------------------
+
+# A willingness survey asks whether to renovate, so it is for estates without a renovation under way.
+WILLINGNESS_BLOCKING_STATUSES = frozenset(
+    {S.ACCEPTED, S.PLANNING, S.PLAN_VOTING, S.PLAN_ADOPTED, S.BUDGET_APPROVED, S.CONTRACTED, S.UNDER_CONSTRUCTION}
+)
+
+
+def may_open_willingness_surveys(user) -> bool:
+    """Who sees "open a survey": the street office, community committees and admins."""
+    return (
+        stakeholder_permissions.is_platform_admin(user)
+        or bool(stakeholder_permissions.street_ids_staffed(user))
+        or bool(stakeholder_permissions.community_ids_staffed(user))
+    )
+
+
+def can_open_willingness_survey(user, estate, *, project_statuses=()) -> bool:
+    """The estate's street office or community committee asks its households, while no renovation
+    of the estate is under way (`project_statuses`: the statuses of the estate's projects)."""
+    return (
+        stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_street_staff(user, estate)
+        or stakeholder_permissions.is_community_staff(user, estate)
+    ) and not WILLINGNESS_BLOCKING_STATUSES.intersection(project_statuses)
+
+
+def willingness_accepts_answers(survey: WillingnessSurvey, now=None) -> bool:
+    now = now or timezone.now()
+    return survey.status == WillingnessSurvey.Status.OPEN and survey.opened_at <= now < survey.closes_at
+
+
+def willingness_is_closed(survey: WillingnessSurvey, now=None) -> bool:
+    """Closed early by its office, or past its last day: the results are final and public."""
+    now = now or timezone.now()
+    return survey.status == WillingnessSurvey.Status.CLOSED or now >= survey.closes_at
+
+
+def can_answer_willingness_by_link(invitation: WillingnessInvitation, *, answered: bool, now=None) -> bool:
+    return not answered and willingness_accepts_answers(invitation.survey, now)
+
+
+def can_answer_willingness_as_owner(
+    user, invitation: WillingnessInvitation, *, answered: bool, voting_owner_user_id: int | None, now=None
+) -> bool:
+    return (
+        user.is_authenticated
+        and voting_owner_user_id is not None
+        and voting_owner_user_id == user.pk
+        and can_answer_willingness_by_link(invitation, answered=answered, now=now)
+    )
+
+
+def _survey_community_ids(survey: WillingnessSurvey) -> set[int]:
+    if survey.community_id is not None:
+        return {survey.community_id}
+    return {estate.community_id for estate in survey.estates.all()}  # prefetched by the selectors
+
+
+def can_manage_willingness(user, survey: WillingnessSurvey) -> bool:
+    """The desk (live counts, letters, paper answers): the street office of its street and the
+    community committees of its estates."""
+    return (
+        stakeholder_permissions.is_platform_admin(user)
+        or survey.street_id in stakeholder_permissions.street_ids_staffed(user)
+        or bool(_survey_community_ids(survey) & stakeholder_permissions.community_ids_staffed(user))
+    )
+
+
+def can_print_willingness_letters(user, survey: WillingnessSurvey, now=None) -> bool:
+    return willingness_accepts_answers(survey, now) and can_manage_willingness(user, survey)
+
+
+can_record_willingness_paper = can_print_willingness_letters
+
+
+def can_close_willingness(user, survey: WillingnessSurvey, now=None) -> bool:
+    """The office that opened it may close it before its last day."""
+    if not willingness_accepts_answers(survey, now):
+        return False
+    if stakeholder_permissions.is_platform_admin(user):
+        return True
+    if survey.community_id is not None:
+        return survey.community_id in stakeholder_permissions.community_ids_staffed(user)
+    return survey.street_id in stakeholder_permissions.street_ids_staffed(user)
+
+
+def can_view_willingness_live(user, survey: WillingnessSurvey) -> bool:
+    """Counts while it runs (the public sees rates once it is closed) — also the bureau."""
+    return can_manage_willingness(user, survey) or stakeholder_permissions.is_bureau_staff(user)
+
+
+def can_view_willingness_text(user, survey: WillingnessSurvey) -> bool:
+    """Residents' own words: the offices that asked, and the bureau."""
+    return can_view_willingness_live(user, survey)

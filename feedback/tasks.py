@@ -12,14 +12,24 @@ from . import services
 @shared_task(**RETRY)
 def dispatch_surveys() -> dict:
     """Beat: open due surveys, close ended ones (rating contractors), and queue one task per batch
-    of SURVEY_BATCH_SIZE invitations or reminders (not one task per household)."""
+    of SURVEY_BATCH_SIZE invitations or reminders (not one task per household); and queue the
+    willingness surveys whose letters are not all sent."""
     plan = services.surveys_dispatch(on_batch=lambda batch: send_survey_batch.delay(*batch))
-    return {"opened": plan.opened, "closed": plan.closed, "batches": len(plan.batches)}
+    unsent = services.willingness_unsent()  # willingness letters a lost task left behind
+    for survey_id in unsent:
+        send_willingness_letters.delay(survey_id)
+    return {"opened": plan.opened, "closed": plan.closed, "batches": len(plan.batches), "willingness": unsent}
 
 
 @shared_task(**RETRY)
 def send_survey_batch(survey_id: int, kind: str, first_id: int, last_id: int) -> dict:
     return services.survey_send_and_deliver(survey_id=survey_id, kind=kind, first_id=first_id, last_id=last_id)
+
+
+@shared_task(**RETRY)
+def send_willingness_letters(survey_id: int) -> dict:
+    """After a willingness survey opens: its notices in batches (printing for the rest), then sent."""
+    return services.willingness_send_letters(survey_id=survey_id)
 
 
 @shared_task(**RETRY)

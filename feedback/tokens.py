@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import signing
 
 SALT = "feedback.survey-invitation"
+WILLINGNESS_SALT = "feedback.willingness-invitation"  # a willingness letter's token never opens a satisfaction survey
 
 
 class BadToken(Exception):
@@ -25,18 +26,18 @@ class BadToken(Exception):
         self.code = code
 
 
-def _signer() -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=SALT, algorithm="sha256")
+def _signer(salt: str) -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=salt, algorithm="sha256")
 
 
-def make_token(invitation) -> str:
-    return _signer().sign(f"{invitation.pk}-{invitation.nonce}")
+def make_token(invitation, *, salt: str = SALT) -> str:
+    return _signer(salt).sign(f"{invitation.pk}-{invitation.nonce}")
 
 
-def read_token(token: str, *, invitation_id: int) -> str:
+def read_token(token: str, *, invitation_id: int, salt: str = SALT) -> str:
     """The nonce the token carries for `invitation_id`; BadToken otherwise."""
     try:
-        value = _signer().unsign(token, max_age=timedelta(days=settings.SURVEY_LINK_MAX_AGE_DAYS))
+        value = _signer(salt).unsign(token, max_age=timedelta(days=settings.SURVEY_LINK_MAX_AGE_DAYS))
     except signing.SignatureExpired:
         raise BadToken("expired") from None
     except signing.BadSignature:

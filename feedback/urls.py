@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, willingness_views
 
 app_name = "feedback"
 
@@ -16,4 +16,12 @@ urlpatterns = [
     path("surveys/<int:pk>/", views.survey_desk, name="survey"),
     path("surveys/<int:pk>/print/", views.survey_print, name="survey_print"),
     path("surveys/<int:pk>/paper/", views.survey_paper, name="survey_paper"),
+    path("willingness/", willingness_views.willingness_list, name="willingness_list"),
+    path("willingness/new/", willingness_views.willingness_new, name="willingness_new"),
+    path("willingness/<int:pk>/", willingness_views.willingness_detail, name="willingness"),
+    path("willingness/<int:pk>/close/", willingness_views.willingness_close, name="willingness_close"),
+    path("willingness/<int:pk>/print/", willingness_views.willingness_print, name="willingness_print"),
+    path("willingness/<int:pk>/paper/", willingness_views.willingness_paper, name="willingness_paper"),
+    path("willingness/answer/<int:pk>/<str:token>/", willingness_views.willingness_answer, name="willingness_answer"),
+    path("willingness/invitations/<int:pk>/", willingness_views.willingness_mine, name="willingness_mine"),
 ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from disclosure.models import Budget, BudgetLine, LedgerEntry, Milestone, ProgressUpdate
 from disclosure.selectors import projects_with_money
 from feedback import selectors as feedback_selectors
+from feedback import willingness
 from feedback.lifecycle import OPEN_STATUSES, overdue_q
 from feedback.models import Complaint
 from projects import selectors as project_selectors
@@ -346,6 +347,7 @@ def resident_block(viewer: Viewer) -> dict:
         ),
         "has_verified": any(c.status == Ownership.Status.VERIFIED for c in claims),
         "surveys": list(feedback_selectors.invitations_for(user)),
+        "willingness": list(willingness.open_invitations_for(user)),
         # The resident's own Party membership claim and the branch's answer (already loaded).
         "profile": viewer.resident,
         # Seats on a residents' council, with the certificate to print (no query unless a member).
@@ -405,16 +407,12 @@ def city_block() -> dict:
     return {**totals, **ownership}
 
 
-def organizations_block(viewer: Viewer) -> list[Organization]:
-    return [m.organization for m in viewer.memberships]
-
-
 def build(viewer) -> dict:
     """The dashboard of one person (their Viewer; a user is taken to theirs)."""
     viewer = viewer_of(viewer)
     user = viewer.user
     roles = viewer.roles
-    context: dict = {"roles": roles, "organizations": organizations_block(viewer)}
+    context: dict = {"roles": roles, "organizations": [m.organization for m in viewer.memberships]}
     if "resident" in roles:
         context["resident"] = {**resident_block(viewer), "work": resident_work(viewer)}
     if "community" in roles:
@@ -428,6 +426,7 @@ def build(viewer) -> dict:
         context["city"] = city_block()
         context["overview"] = city_overview()
         context["city_councils"] = council_selectors.councils_by_street()
+        context["city_willingness"] = willingness.city_totals()  # 意愿调查 over the city (4 queries)
     if "admin" in roles:
         # Messages whose sender stopped mid-call, or that failed every attempt: the admin checks the
         # gateway's records and sends them again from the admin (an action).

@@ -685,6 +685,7 @@ class Notification(models.Model):
         HEARING_CALLED = "hearing_called", _("Hearing or residents' meeting")
         PROXY_RECORDED = "proxy_recorded", _("Proxy authorisation recorded")
         BALLOT_BY_PROXY = "ballot_by_proxy", _("Your ballot was cast by your proxy")
+        WILLINGNESS_INVITED = "willingness_invited", _("Renovation willingness survey")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -807,6 +808,10 @@ NOTIFICATION_TEXTS = {
         "A resident objected to the budget notice of %(estate)s. Answer it: the award waits for every answer."
     ),
     Notification.Kind.OBJECTION_ANSWERED: _("The street office answered your objection to the budget of %(estate)s."),
+    Notification.Kind.WILLINGNESS_INVITED: _(
+        "Should %(estate)s be renovated, and what should be done? Your community asks every household: "
+        "please answer by %(closes)s."
+    ),
     Notification.Kind.HEARING_CALLED: _(
         "A hearing on the renovation of %(estate)s is called for %(when)s at %(place)s: %(agenda)s. Residents may "
         "attend and speak."

@@ -58,6 +58,7 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.COMPLAINT_ESCALATED: frozenset({EMAIL}),
     K.SURVEY_INVITED: frozenset({EMAIL, SMS}),
     K.SURVEY_REMINDER: frozenset({EMAIL, SMS}),
+    K.WILLINGNESS_INVITED: frozenset({EMAIL, SMS}),
 }
 CHANNELS = (EMAIL, SMS)
 

@@ -48,3 +48,16 @@ from .surveys import (  # noqa: F401
     surveys_due,
     voting_owner_users,
 )
+from .willingness import (  # noqa: F401
+    WILLINGNESS_ERRORS,
+    willingness_answer_as_owner,
+    willingness_answer_by_link,
+    willingness_answer_path,
+    willingness_close,
+    willingness_invitation_by_token,
+    willingness_open,
+    willingness_record_paper,
+    willingness_send_batch,
+    willingness_send_letters,
+    willingness_unsent,
+)

@@ -42,7 +42,12 @@ def petition_start(request):
                 request, _("Petition started. Invite at least two neighbours from other households to sign.")
             )
             return redirect(petition.project)
-    return render(request, "projects/petition_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "projects/petition_form.html",
+        {"form": form, "estates": estates[:3]},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
