@@ -7,6 +7,7 @@ from celery import shared_task
 from core.tasks import RETRY
 
 from . import services
+from .willingness_tasks import send_willingness_letters
 
 
 @shared_task(**RETRY)
@@ -24,12 +25,6 @@ def dispatch_surveys() -> dict:
 @shared_task(**RETRY)
 def send_survey_batch(survey_id: int, kind: str, first_id: int, last_id: int) -> dict:
     return services.survey_send_and_deliver(survey_id=survey_id, kind=kind, first_id=first_id, last_id=last_id)
-
-
-@shared_task(**RETRY)
-def send_willingness_letters(survey_id: int) -> dict:
-    """After a willingness survey opens: its notices in batches (printing for the rest), then sent."""
-    return services.willingness_send_letters(survey_id=survey_id)
 
 
 @shared_task(**RETRY)

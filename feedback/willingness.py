@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from projects.models import CatalogItem
@@ -159,19 +159,27 @@ def latest_for_estate(estate: Estate, now=None) -> tuple[WillingnessSurvey, Resu
 
 
 def city_totals(now=None) -> dict:
-    """The bureau's view (two queries): finished surveys summed over the city, and how many run."""
+    """The bureau's view in three queries: finished surveys summed over the city (households from
+    each survey's own count, estates through the estate list, answers counted), and what runs."""
     now = now or timezone.now()
     finished = Q(status=WillingnessSurvey.Status.CLOSED) | Q(closes_at__lte=now)
-    done = WillingnessSurvey.objects.filter(finished)
+    surveys = WillingnessSurvey.objects.aggregate(
+        households=Sum("households", filter=finished, default=0), running=Count("id", filter=~finished)
+    )
+    through = WillingnessSurvey.estates.through.objects
+    estates = through.aggregate(
+        asked=Count(
+            "estate_id", distinct=True, filter=Q(willingnesssurvey__in=WillingnessSurvey.objects.filter(finished))
+        ),
+        running=Count(
+            "estate_id", distinct=True, filter=Q(willingnesssurvey__in=WillingnessSurvey.objects.exclude(finished))
+        ),
+    )
+    answers = WillingnessAnswer.objects.filter(survey__in=WillingnessSurvey.objects.filter(finished))
     total = Result(
-        households=WillingnessInvitation.objects.filter(survey__in=done).count(),
-        **_counted(WillingnessAnswer.objects.filter(survey__in=done).aggregate(**_COUNTS)),
+        households=surveys["households"], estates_asked=estates["asked"], **_counted(answers.aggregate(**_COUNTS))
     )
-    running = WillingnessSurvey.objects.exclude(finished).aggregate(
-        surveys=Count("id", distinct=True), estates=Count("estates", distinct=True)
-    )
-    total.estates_asked = done.aggregate(n=Count("estates", distinct=True))["n"]
-    return {"total": total, "running": running}
+    return {"total": total, "running": {"surveys": surveys["running"], "estates": estates["running"]}}
 
 
 def open_invitations_for(user, *, now=None) -> QuerySet[WillingnessInvitation]:

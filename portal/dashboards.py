@@ -426,7 +426,7 @@ def build(viewer) -> dict:
         context["city"] = city_block()
         context["overview"] = city_overview()
         context["city_councils"] = council_selectors.councils_by_street()
-        context["city_willingness"] = willingness.city_totals()  # 意愿调查 over the city (4 queries)
+        context["city_willingness"] = willingness.city_totals()  # 意愿调查 over the city (3 queries)
     if "admin" in roles:
         # Messages whose sender stopped mid-call, or that failed every attempt: the admin checks the
         # gateway's records and sends them again from the admin (an action).

@@ -3,6 +3,12 @@ typed arguments, permission checks from permissions.py, coded errors, notices th
 stakeholders' one notification service), one module per subject. The periodic jobs (tasks.py)
 call the `*_due` / `*_overdue` functions; each is idempotent. Re-exported here."""
 
+from ..letters import (  # noqa: F401
+    willingness_answer_path,
+    willingness_send_batch,
+    willingness_send_letters,
+    willingness_unsent_chunks,
+)
 from .common import (  # noqa: F401
     _local,
     _member_ids,
@@ -52,12 +58,9 @@ from .willingness import (  # noqa: F401
     WILLINGNESS_ERRORS,
     willingness_answer_as_owner,
     willingness_answer_by_link,
-    willingness_answer_path,
     willingness_close,
     willingness_invitation_by_token,
     willingness_open,
     willingness_record_paper,
-    willingness_send_batch,
-    willingness_send_letters,
     willingness_unsent,
 )

@@ -19,11 +19,12 @@ from core.errors import coded_error
 from projects.models import Project
 from projects.revision import project_touch
 from stakeholders.audit import by_actor
-from stakeholders.models import Household, Notification, Ownership, User
+from stakeholders.models import Household, Notification, User
 from stakeholders.notifications import Notice
 from stakeholders.services import deliveries_send, notify_each
 
 from .. import permissions, tokens
+from ..letters import voting_owner_users
 from ..models import Invitation, Response, Survey
 from .ratings import contractor_ratings_recompute
 
@@ -161,15 +162,6 @@ def batch_id(survey_id: int, kind: str, first_id: int, last_id: int) -> uuid.UUI
 
 def answer_path(invitation: Invitation) -> str:
     return reverse("feedback:answer", args=[invitation.pk, tokens.make_token(invitation)])
-
-
-def voting_owner_users(household_ids) -> dict[int, int]:
-    """household id → the user id of its verified voting owner (households without one: absent)."""
-    return dict(
-        Ownership.objects.filter(household_id__in=list(household_ids), is_voting_owner=True).values_list(
-            "household_id", "resident__user_id"
-        )
-    )
 
 
 @transaction.atomic

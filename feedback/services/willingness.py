@@ -1,19 +1,15 @@
-"""Willingness and needs surveys (意愿调查) before a project: opening one for a few estates,
-letters to every household (a notice to the voting owner, a printed QR letter for the others),
-answers by link, from the home page or on paper, and closing early (issue 18 item 1)."""
+"""Willingness and needs surveys (意愿调查) before a project: opening one for a few estates (its
+letters then go out from feedback/letters.py), answers by link, from the home page or on paper,
+and closing early (issue 18 item 1)."""
 
 from __future__ import annotations
 
 import secrets
-import uuid
 from datetime import datetime, time, timedelta
 
-from celery import current_app
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import errors_for
@@ -21,13 +17,12 @@ from core.tasks import enqueue
 from projects.models import CatalogItem, Project
 from stakeholders import permissions as stakeholder_permissions
 from stakeholders.audit import by_actor
-from stakeholders.models import Estate, Household, Notification, User
-from stakeholders.notifications import Notice
-from stakeholders.services import deliveries_send, notify_each
+from stakeholders.models import Estate, Household, User
 
 from .. import permissions, tokens
-from ..models import Invitation, Response, WillingnessAnswer, WillingnessInvitation, WillingnessSurvey
-from .surveys import voting_owner_users
+from ..letters import voting_owner_users
+from ..models import Response, WillingnessAnswer, WillingnessInvitation, WillingnessSurvey
+from ..willingness_tasks import send_willingness_letters
 
 WILLINGNESS_MIN_DAYS, WILLINGNESS_MAX_DAYS = 3, 90
 
@@ -131,13 +126,9 @@ def willingness_open(
     survey.households = WillingnessInvitation.objects.filter(survey=survey).count()
     survey.save(update_fields=["households"])
     survey_id = survey.pk
-    # By name (feedback.tasks imports these services); if the broker is down, the 15-minute beat
-    # (dispatch_surveys → willingness_unsent) sends them.
-    transaction.on_commit(lambda: enqueue(current_app.tasks[SEND_TASK], survey_id))
+    # If the broker is down, the 15-minute beat (dispatch_surveys → willingness_unsent) sends them.
+    transaction.on_commit(lambda: enqueue(send_willingness_letters, survey_id))
     return survey
-
-
-SEND_TASK = "feedback.tasks.send_willingness_letters"
 
 
 def willingness_unsent(*, now=None) -> list[int]:
@@ -151,78 +142,6 @@ def willingness_unsent(*, now=None) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-
-
-def willingness_batch_id(survey_id: int, first_id: int, last_id: int) -> uuid.UUID:
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"portal:willingness:{survey_id}:{first_id}-{last_id}")
-
-
-def willingness_answer_path(invitation: WillingnessInvitation) -> str:
-    token = tokens.make_token(invitation, salt=tokens.WILLINGNESS_SALT)
-    return reverse("feedback:willingness_answer", args=[invitation.pk, token])
-
-
-def willingness_unsent_chunks(survey_id: int) -> list[tuple[int, int]]:
-    ids = list(
-        WillingnessInvitation.objects.filter(survey_id=survey_id, sent_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    size = settings.SURVEY_BATCH_SIZE
-    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
-
-
-@transaction.atomic
-def willingness_send_batch(*, survey_id: int, first_id: int, last_id: int, now=None) -> uuid.UUID:
-    """Notices for the invitations first_id..last_id not yet sent (voting owners: in-app, and SMS or
-    e-mail as each prefers, with the sign-in-free link), the rest marked for printing — one
-    transaction, each notice keyed, rows another worker holds skipped."""
-    now = now or timezone.now()
-    batch = willingness_batch_id(survey_id, first_id, last_id)
-    survey = WillingnessSurvey.objects.get(pk=survey_id)
-    if not permissions.willingness_accepts_answers(survey, now):
-        return batch
-    rows = list(
-        WillingnessInvitation.objects.filter(survey=survey, pk__gte=first_id, pk__lte=last_id, sent_at__isnull=True)
-        .select_related("estate")
-        .select_for_update(skip_locked=True, of=("self",))
-        .order_by("pk")
-    )
-    owners = voting_owner_users(r.household_id for r in rows)
-    closes = formats.date_format(survey.last_day, "Y-m-d")
-    notify_each(
-        notices=[
-            Notice(
-                user_id=owners[r.household_id],
-                kind=Notification.Kind.WILLINGNESS_INVITED,
-                params={"estate": r.estate.name, "closes": closes},
-                url=reverse("feedback:willingness_mine", args=[r.pk]),
-                external_url=willingness_answer_path(r),
-                key=f"willingness{survey.pk}:{r.pk}",
-            )
-            for r in rows
-            if r.household_id in owners
-        ],
-        send=False,
-        batch=batch,
-    )
-    for pks, delivery in (
-        ([r.pk for r in rows if r.household_id in owners], Invitation.Delivery.MESSAGE),
-        ([r.pk for r in rows if r.household_id not in owners], Invitation.Delivery.PRINT),
-    ):
-        if pks:
-            WillingnessInvitation.objects.filter(pk__in=pks).update(sent_at=now, delivery=delivery)
-    return batch
-
-
-def willingness_send_letters(*, survey_id: int, now=None) -> dict[str, int]:
-    """Every batch still unsent, each written in its own transaction and then delivered."""
-    sent = {"batches": 0, "sent": 0}
-    for first_id, last_id in willingness_unsent_chunks(survey_id):
-        batch = willingness_send_batch(survey_id=survey_id, first_id=first_id, last_id=last_id, now=now)
-        sent["batches"] += 1
-        sent["sent"] += deliveries_send(batch=batch).get("sent", 0)
-    return sent
 
 
 @by_actor

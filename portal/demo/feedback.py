@@ -8,7 +8,8 @@ the demo is):
   days ago (invitations sent, a few paper answers in, the owners' own still open to answer);
 - 古城路粮食局宿舍 (under construction): complaints in every state — one overdue and escalated to
   the street office, one acknowledged, one being dealt with, one resolved (its filer may still
-  reopen it), one closed, a fund-use question for the street office, one for the committee.
+  reopen it), one closed, a fund-use question for the street office, one for the committee;
+- willingness surveys before a project (portal/demo/willingness.py): one closed, one running.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from stakeholders.models import CouncilMember, Delivery, Membership, Notificatio
 
 from .completed import FANGZHI_AGO
 from .steps import _site_photo
+from .willingness import seed_willingness
 
 
 def _ago(days: float):
@@ -269,7 +271,7 @@ def _inspections_liangshi(report) -> None:
 
 
 def seed_feedback(report) -> None:
-    for stage in (_survey_fangzhi, _complaints_liangshi, _inspections_liangshi):
+    for stage in (_survey_fangzhi, _complaints_liangshi, _inspections_liangshi, seed_willingness):
         started = timezone.now()
         with transaction.atomic():
             stage(report)

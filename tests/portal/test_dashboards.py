@@ -15,17 +15,19 @@ from tests import factories as f
 # the link from every estate to its project, community staff one for the open votes' paper desks.
 DASHBOARDS = {
     "anonymous landing": (None, 2),
-    # 17: the seats on a residents' council (the certificate link), one query (issue 17).
-    "resident (no claims)": ("plain_resident", 17),
-    "resident (pending claim)": ("claimant_a1", 17),
-    "resident (verified owner)": ("owner_a1", 17),
+    # 17: the seats on a residents' council (the certificate link), one query (issue 17); 18: the
+    # open willingness surveys to answer, one query (issue 18).
+    "resident (no claims)": ("plain_resident", 18),
+    "resident (pending claim)": ("claimant_a1", 18),
+    "resident (verified owner)": ("owner_a1", 18),
     "community staff": ("comm_a1_staff", 13),
     "street staff": ("street_a_staff", 17),
-    # 22: the councils per street (two grouped queries, issue 17).
-    "bureau": ("bureau", 22),
+    # 22: the councils per street (two grouped queries, issue 17); 25: the city's willingness
+    # surveys (three aggregates, issue 18).
+    "bureau": ("bureau", 25),
     "contractor": ("contractor", 11),
     "supervisor": ("supervisor", 11),
-    "admin": ("admin", 22),
+    "admin": ("admin", 25),
 }
 
 

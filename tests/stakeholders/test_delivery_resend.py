@@ -88,7 +88,7 @@ def test_the_admin_is_told_on_the_dashboard_and_resends_from_the_admin(
 ):
     unknown, failed, sent = (delivery(city.owner_a1.user, s) for s in (S.UNKNOWN, S.FAILED, S.SENT))
     client.force_login(city.admin)
-    with django_assert_max_num_queries(22):  # the admin dashboard's budget (tests/portal/test_dashboards.py)
+    with django_assert_max_num_queries(25):  # the admin dashboard's budget (tests/portal/test_dashboards.py)
         home = client.get("/").content.decode()
     assert 'data-testid="deliveries-to-check"' in home and "2 条短信或邮件可能没有送达" in home
     listed = client.get(reverse("admin:stakeholders_delivery_changelist") + "?status__in=unknown,failed")
