@@ -182,7 +182,7 @@ class WillingnessOpenForm(StyledFormMixin, forms.Form):
     )
     closes_on = forms.DateField(
         label=_("Last day to answer"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Give the last day to answer."), "invalid": _("Enter a date like 2027-03-31.")},
     )
 

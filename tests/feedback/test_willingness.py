@@ -127,6 +127,15 @@ def test_one_open_survey_per_estate_one_street_and_a_community_asks_its_own(city
 
 
 @pytest.mark.django_db
+def test_the_form_offers_the_estates_it_may_ask_with_a_last_day_the_phone_shows(city, client):
+    client.force_login(city.street_a_staff)
+    page = client.get(reverse("feedback:willingness_new")).content.decode()
+    # An <input type="date"> shows its value only in ISO form (it was empty in another format).
+    assert f'value="{(timezone.localdate() + timedelta(days=21)).isoformat()}"' in page
+    assert "甲一小区" in page and "乙一小区" not in page
+
+
+@pytest.mark.django_db
 def test_the_last_day_is_between_3_and_90_days_and_at_least_one_estate_and_item(city):
     for days in (0, 2, 91):
         with pytest.raises(ValidationError) as bad:
