@@ -132,25 +132,34 @@ class SurveyAnswerForm(StyledFormMixin, forms.Form):
         return [self[q] for q in Response.QUESTIONS]
 
 
-class PaperResponseForm(SurveyAnswerForm):
-    invitation = forms.ModelChoiceField(
-        label=_("Household"),
-        queryset=None,
-        empty_label=_("Choose the household on the paper form"),
-        error_messages={
-            "required": _("Choose the household whose answer this is."),
-            "invalid_choice": _("This household has already answered, or is not in this survey."),
-        },
-    )
+class PaperHouseholdMixin:
+    """A paper answer's household, chosen from the survey's unanswered invitations (`invitations`);
+    `household_label(invitation)` is what the clerk reads in the list."""
 
     def __init__(self, *args, invitations=None, **kwargs):
         self._invitations = invitations
         super().__init__(*args, **kwargs)
 
+    @staticmethod
+    def household_label(invitation) -> str:
+        return str(invitation.household)
+
     def prepare(self) -> None:
-        self.fields["invitation"].queryset = self._invitations
-        self.fields["invitation"].label_from_instance = lambda inv: str(inv.household)
+        self.fields["invitation"] = forms.ModelChoiceField(
+            label=_("Household"),
+            queryset=self._invitations,
+            empty_label=_("Choose the household on the paper form"),
+            error_messages={
+                "required": _("Choose the household whose answer this is."),
+                "invalid_choice": _("This household has already answered, or is not in this survey."),
+            },
+        )
+        self.fields["invitation"].label_from_instance = self.household_label
         self.order_fields(["invitation"])
+
+
+class PaperResponseForm(PaperHouseholdMixin, SurveyAnswerForm):
+    pass
 
 
 # --- willingness surveys (意愿调查) ---------------------------------------------------------------------
@@ -254,22 +263,7 @@ class WillingnessAnswerForm(StyledFormMixin, forms.Form):
         }
 
 
-class WillingnessPaperForm(WillingnessAnswerForm):
-    invitation = forms.ModelChoiceField(
-        label=_("Household"),
-        queryset=None,
-        empty_label=_("Choose the household on the paper form"),
-        error_messages={
-            "required": _("Choose the household whose answer this is."),
-            "invalid_choice": _("This household has already answered, or is not in this survey."),
-        },
-    )
-
-    def __init__(self, *args, invitations=None, **kwargs):
-        self._invitations = invitations
-        super().__init__(*args, **kwargs)
-
-    def prepare(self) -> None:
-        self.fields["invitation"].queryset = self._invitations
-        self.fields["invitation"].label_from_instance = lambda inv: f"{inv.estate.name} · {inv.household}"
-        self.order_fields(["invitation"])
+class WillingnessPaperForm(PaperHouseholdMixin, WillingnessAnswerForm):
+    @staticmethod
+    def household_label(invitation) -> str:
+        return f"{invitation.estate.name} · {invitation.household}"

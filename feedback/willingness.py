@@ -11,8 +11,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from projects.models import CatalogItem
+from stakeholders import permissions as stakeholder_permissions
 from stakeholders.models import Estate
 
+from . import permissions
 from .models import WillingnessAnswer, WillingnessInvitation, WillingnessSurvey
 
 W, C = WillingnessAnswer.Willing, WillingnessAnswer.Contribute
@@ -90,6 +92,23 @@ def surveys_listed() -> QuerySet[WillingnessSurvey]:
         .prefetch_related(Prefetch("estates", queryset=Estate.objects.order_by("name")))
         .annotate(answered=Count("answers", distinct=True))
         .order_by("-opened_at", "-id")
+    )
+
+
+def openable_estates(user, now=None) -> list[Estate]:
+    """The estates the user's office may ask now — permissions.can_open_willingness_survey as one
+    filter (its street's or community's estates, no renovation under way), less those another open
+    survey asks (the service decides again on the locked rows)."""
+    now = now or timezone.now()
+    qs = Estate.objects.select_related("community").order_by("community__name", "name")
+    if not stakeholder_permissions.is_platform_admin(user):
+        qs = qs.filter(
+            Q(community__street_id__in=stakeholder_permissions.street_ids_staffed(user))
+            | Q(community_id__in=stakeholder_permissions.community_ids_staffed(user))
+        )
+    busy = WillingnessSurvey.objects.filter(status=WillingnessSurvey.Status.OPEN, closes_at__gt=now)
+    return list(
+        qs.exclude(projects__status__in=permissions.WILLINGNESS_BLOCKING_STATUSES).exclude(willingness_surveys__in=busy)
     )
 
 
@@ -231,6 +250,10 @@ def unanswered(survey: WillingnessSurvey, query: str = ""):
     if query:
         qs = qs.filter(Q(household__room__icontains=query) | Q(household__building__number__iexact=query))
     return qs.order_by("estate__name", "household__building__number", "household__unit", "household__room")
+
+
+def has_answer(invitation: WillingnessInvitation) -> bool:
+    return WillingnessAnswer.objects.filter(invitation=invitation).exists()
 
 
 def answer_texts(survey: WillingnessSurvey, limit: int = 200) -> list[tuple[str, str]]:

@@ -21,15 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.forms import form_errors
 from core.throttle import page_throttle
-from projects.models import CatalogItem, Project
-from stakeholders import permissions as stakeholder_permissions
-from stakeholders.models import Estate
+from projects.models import CatalogItem
 from stakeholders.notifications import absolute
 
 from . import permissions, services
 from . import willingness as reads
 from .forms import WillingnessAnswerForm, WillingnessOpenForm, WillingnessPaperForm
-from .models import WillingnessAnswer, WillingnessSurvey
+from .models import WillingnessSurvey
 
 LETTERS_PER_PAGE = 40
 LINK_PROBLEMS = {"forged", "expired", "already_answered", "closed"}
@@ -45,6 +43,8 @@ def _survey(pk: int) -> WillingnessSurvey:
 @require_safe
 def willingness_list(request):
     page = Paginator(reads.surveys_listed(), 30).get_page(request.GET.get("page"))
+    for survey in page.object_list:
+        survey.closed = permissions.willingness_is_closed(survey)
     return render(
         request,
         "feedback/willingness_list.html",
@@ -53,25 +53,8 @@ def willingness_list(request):
             "surveys": page.object_list,
             "page_query": "",
             "can_open": permissions.may_open_willingness_surveys(request.user),
-            "now": timezone.now(),
         },
     )
-
-
-def _openable_estates(user) -> list[Estate]:
-    """The estates the user's office may ask now (permissions.can_open_willingness_survey per row)."""
-    qs = Estate.objects.select_related("community").order_by("community__name", "name")
-    if not stakeholder_permissions.is_platform_admin(user):
-        qs = qs.filter(community__street_id__in=stakeholder_permissions.street_ids_staffed(user)) | qs.filter(
-            community_id__in=stakeholder_permissions.community_ids_staffed(user)
-        )
-    estates = list(qs.distinct())
-    statuses: dict[int, set[str]] = {}
-    for estate_id, status in Project.objects.filter(estate__in=estates).values_list("estate_id", "status"):
-        statuses.setdefault(estate_id, set()).add(status)
-    return [
-        e for e in estates if permissions.can_open_willingness_survey(user, e, project_statuses=statuses.get(e.pk, ()))
-    ]
 
 
 @login_required
@@ -79,7 +62,7 @@ def _openable_estates(user) -> list[Estate]:
 def willingness_new(request):
     if not permissions.may_open_willingness_surveys(request.user):
         raise PermissionDenied(_("The street office and community committees open willingness surveys."))
-    estates = _openable_estates(request.user)
+    estates = reads.openable_estates(request.user)
     items = list(CatalogItem.objects.order_by("position", "id"))
     form = WillingnessOpenForm(
         request.POST or None,
@@ -234,7 +217,7 @@ def _problem(request, code: str, survey=None):
 
 def _answer_page(request, invitation, submit):
     survey = invitation.survey
-    if WillingnessAnswer.objects.filter(invitation=invitation).exists():
+    if reads.has_answer(invitation):
         return _problem(request, "already_answered", survey)
     if not permissions.willingness_accepts_answers(survey):
         return _problem(request, "closed", survey)

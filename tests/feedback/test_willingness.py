@@ -407,3 +407,24 @@ def test_query_budgets_of_the_list_results_and_answer_pages_stay_flat(client, ci
         assert client.get(reverse("feedback:willingness", args=[large.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(link(invitation)).status_code == 410  # closed: a clear page, not a form
+
+
+@pytest.mark.django_db
+def test_query_budgets_of_the_desk_pages_stay_flat_from_10_to_300_households(
+    client, city, django_assert_max_num_queries
+):
+    small = open_survey(city, [city.estate_a1])
+    big = bulk_estate(city, 300, community=city.comm_a2, with_accounts=20)
+    large = open_survey(city, [big.estate], actor=city.street_a_staff)
+    answer_all(large, [("yes", True, "yes", ["elevator"])] * 30)
+    client.force_login(city.street_a_staff)
+    for survey in (small, large):
+        for name, budget in (("willingness_print", 10), ("willingness_paper", 10)):
+            with django_assert_max_num_queries(budget):
+                assert client.get(reverse(f"feedback:{name}", args=[survey.pk])).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("feedback:willingness_new")).status_code == 200
+    mine = WillingnessInvitation.objects.get(survey=small, household=city.homes_a1[0])
+    client.force_login(city.owner_a1.user)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("feedback:willingness_mine", args=[mine.pk])).status_code == 200
