@@ -105,8 +105,8 @@ class Portal:
     def _up(self) -> bool:
         assert self.process.poll() is None, self.log.read_text()
         try:
-            return requests.get(self.base + "/healthz", timeout=2).status_code == 200
-        except requests.ConnectionError:
+            return requests.get(self.base + "/healthz", timeout=5).status_code == 200
+        except requests.RequestException:  # not listening yet, or booting slowly on a loaded machine
             return False
 
     def get(self, path: str, session=None, **kwargs) -> requests.Response:
