@@ -380,7 +380,7 @@ class WillingnessAnswer(models.Model):
 
     class Willing(models.TextChoices):
         YES = "yes", _("Yes, renovate our estate")
-        NO = "no", _("No")
+        NO = "no", _("No, not our estate")
         UNSURE = "unsure", _("Not sure yet")
 
     class Contribute(models.TextChoices):

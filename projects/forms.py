@@ -281,9 +281,16 @@ class PaperBallotForm(StyledFormMixin, forms.Form):
         help_text=_("JPEG, PNG, WebP or PDF; kept private, seen only by staff."),
         error_messages={"required": _("Attach a scan or photo of the signed paper ballot.")},
     )
+    by_proxy = forms.BooleanField(label=_("Signed by the owner's proxy"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, proxy=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if proxy is None:  # only where an authorisation of this owner holds for the vote
+            del self.fields["by_proxy"]
+        else:
+            self.fields["by_proxy"].help_text = _("Authorised: %(name)s. The owner is told the ballot was cast.") % {
+                "name": proxy.proxy.masked_name
+            }
         self._style()
 
 

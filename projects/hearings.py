@@ -3,9 +3,10 @@ counts, and whether the viewer signed in. No names."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Value
+from django.db.models import Count, Exists, OuterRef, Q, Value
 
 from stakeholders import permissions as stakeholder_permissions
+from stakeholders.models import Building, Household
 
 from .models import Hearing, HearingCheckIn
 
@@ -20,6 +21,28 @@ def project_hearings(project, user):
     return (
         Hearing.objects.filter(project=project)
         .select_related("plan_version")
-        .annotate(online_signins=Count("checkins"), checked_in=mine)
+        .annotate(
+            signins=Count("checkins"),
+            desk_signins=Count("checkins", filter=Q(checkins__signed_in_by__isnull=False)),
+            checked_in=mine,
+        )
         .order_by("-held_at", "-id")
     )
+
+
+def desk_buildings(hearing) -> list[Building]:
+    return list(Building.objects.filter(estate_id=hearing.project.estate_id).order_by("number"))
+
+
+def desk_households(hearing, building: Building, query: str = ""):
+    """One building's households for the door's sign-in list, each marked signed in or not (online
+    or at the desk). Staff only: room numbers are not public."""
+    signed = HearingCheckIn.objects.filter(hearing=hearing, household=OuterRef("pk"))
+    households = Household.objects.filter(building=building).annotate(signed_in=Exists(signed))
+    if query:
+        households = households.filter(room__icontains=query)
+    return households.select_related("building").order_by("unit", "floor", "room")
+
+
+def signin_count(hearing) -> int:
+    return HearingCheckIn.objects.filter(hearing=hearing).count()

@@ -693,18 +693,48 @@ class Hearing(models.Model):
 
 
 class HearingCheckIn(models.Model):
-    """A resident who signed in online at the hearing (once each)."""
+    """A household signed in at the hearing, once: by a resident online (their own household), or
+    by staff at the door from the estate's household list (`signed_in_by`, for owners without an
+    account or a phone). What the sign-in count is read against: the estate's households."""
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="checkins", verbose_name=_("hearing"))
     resident = models.ForeignKey(
-        "stakeholders.Resident", on_delete=models.CASCADE, related_name="+", verbose_name=_("resident")
+        "stakeholders.Resident",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resident"),
+    )
+    household = models.ForeignKey(
+        "stakeholders.Household",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("household"),
+    )
+    signed_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed in at the desk by"),
     )
     at = models.DateTimeField(_("signed in at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("online sign-in")
-        verbose_name_plural = _("online sign-ins")
-        constraints = [models.UniqueConstraint(fields=["hearing", "resident"], name="one_checkin_per_resident")]
+        verbose_name = _("sign-in")
+        verbose_name_plural = _("sign-ins")
+        constraints = [
+            models.UniqueConstraint(fields=["hearing", "resident"], name="one_checkin_per_resident"),
+            models.UniqueConstraint(fields=["hearing", "household"], name="one_checkin_per_household"),
+            models.CheckConstraint(
+                condition=models.Q(resident__isnull=False) | models.Q(household__isnull=False),
+                name="checkin_names_someone",
+            ),
+        ]
 
 
 class ProxyAuthorization(models.Model):

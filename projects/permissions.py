@@ -81,19 +81,19 @@ def can_start_petition(user, estate, *, estate_has_open_project: bool, council_i
 
 
 def _my_sponsorship(user, petition: Petition) -> Sponsorship | None:
-    resident = stakeholder_permissions.resident_profile(user)
-    if resident is None:
-        return None
-    return next((s for s in petition.sponsorships.all() if s.resident_id == resident.pk), None)
+    pk = getattr(stakeholder_permissions.resident_profile(user), "pk", None)
+    return next((s for s in petition.sponsorships.all() if pk is not None and s.resident_id == pk), None)
 
 
 def can_invite_sponsors(user, petition: Petition) -> bool:
     mine = _my_sponsorship(user, petition)
-    return (
-        petition.status == Petition.Status.COLLECTING
-        and mine is not None
-        and mine.status == Sponsorship.Status.CONFIRMED
-    )
+    confirmed = getattr(mine, "status", None) == Sponsorship.Status.CONFIRMED
+    return petition.status == Petition.Status.COLLECTING and confirmed
+
+
+def can_submit_petition(user, petition: Petition, *, complete: bool) -> bool:
+    """Any confirmed sponsor sends a complete petition to the owners' willingness vote."""
+    return complete and can_invite_sponsors(user, petition) and petition.project.status == Project.Status.PETITIONING
 
 
 def _own_sponsorship_while_collecting(user, sponsorship: Sponsorship, status: str) -> bool:
@@ -177,14 +177,6 @@ def may_see_paper_ballots(user, vote: Vote) -> bool:
 
 def can_view_ballot_scan(user, ballot) -> bool:
     return may_see_paper_ballots(user, ballot.vote)
-
-
-# --- petition → willingness vote ------------------------------------------------------------------
-
-
-def can_submit_petition(user, petition: Petition, *, complete: bool) -> bool:
-    """Any confirmed sponsor sends a complete petition to the owners' willingness vote."""
-    return complete and can_invite_sponsors(user, petition) and petition.project.status == Project.Status.PETITIONING
 
 
 # --- needs (点单) ----------------------------------------------------------------------------------
@@ -365,14 +357,20 @@ def can_record_hearing(user, hearing, now) -> bool:
     return hearing.recorded_at is None and hearing.held_at <= now and _hearing_staff(user, hearing.project.estate)
 
 
+def _signing_in(hearing, now) -> bool:
+    """Sign-in runs on the day, from an hour before it begins until it is recorded."""
+    day = timezone.localdate(now) == timezone.localdate(hearing.held_at)
+    return hearing.recorded_at is None and hearing.held_at - timedelta(hours=1) <= now and day
+
+
 def can_check_in(user, hearing, now) -> bool:
-    """A resident of the estate signs in online from an hour before it begins until it is recorded."""
-    return (
-        hearing.recorded_at is None
-        and hearing.held_at - timedelta(hours=1) <= now
-        and timezone.localdate(now) == timezone.localdate(hearing.held_at)
-        and hearing.project.estate_id in stakeholder_permissions.claimed_estate_ids(user)
-    )
+    """A resident of the estate signs in online, for their household."""
+    return _signing_in(hearing, now) and hearing.project.estate_id in stakeholder_permissions.claimed_estate_ids(user)
+
+
+def can_sign_in_at_desk(user, hearing, now) -> bool:
+    """Staff at the door sign households in from the estate's list (those who call hearings)."""
+    return _signing_in(hearing, now) and _hearing_staff(user, hearing.project.estate)
 
 
 # --- voting by proxy (委托投票), issue 18 item 7 ----------------------------------------------------
@@ -412,14 +410,19 @@ def can_cast_by_proxy(user, vote: Vote, voter: Voter | None, authorization, now)
     )
 
 
+def can_record_proxy_paper_ballot(user, vote: Vote, voter: Voter, authorization, now) -> bool:
+    """Staff enter the paper ballot a proxy signed: the desk's rule, and the owner's authorisation."""
+    owners = voter.vote_id == vote.pk and voter.resident_id == authorization.owner_id
+    return can_record_paper_ballot(user, vote, now) and owners and proxy_covers(authorization, vote)
+
+
 # --- designers and community planners at the table (issue 18 item 9) ------------------------------
 
 DESIGN_STATUSES = frozenset({_S.ACCEPTED, _S.PLANNING})
 
 
 def is_plan_designer(user, project: Project) -> bool:
-    """Staff of a designer or community planner the street office assigned to the project. Asked
-    once per comment on the plan page: the answer is kept per project on the request's viewer."""
+    """Staff of a designer or planner assigned to the project (kept per project on the viewer)."""
     viewer = viewer_of(user)
     known = viewer.__dict__.setdefault("designed_projects", {})
     if project.pk not in known:

@@ -33,6 +33,16 @@ def held_for(user, vote) -> list[tuple[ProxyAuthorization, Voter]]:
     return [(a, voters[a.owner_id]) for a in held if a.owner_id in voters]
 
 
+def in_force_by_owner(vote, owner_ids) -> dict[int, ProxyAuthorization]:
+    """For the paper desk: the authorisation in force for each of these owners in this vote (one
+    query; the latest if an owner gave more than one)."""
+    ids = [pk for pk in owner_ids if pk is not None]
+    if not ids:
+        return {}
+    found = ProxyAuthorization.objects.filter(_in_force(vote), owner_id__in=ids).select_related("proxy")
+    return {a.owner_id: a for a in found.order_by("recorded_at", "id")}
+
+
 def is_proxy_in(user, vote) -> bool:
     resident = stakeholder_permissions.resident_profile(user)
     return resident is not None and ProxyAuthorization.objects.filter(_in_force(vote), proxy=resident).exists()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("needs/<int:pk>/triage", views.need_triage, name="need_triage"),
     path("needs/<int:pk>/photo", views.need_photo, name="need_photo"),
     path("hearings/<int:pk>/record", views.hearing_record, name="hearing_record"),
+    path("hearings/<int:pk>/desk/", views.hearing_desk, name="hearing_desk"),
     path("drawings/<int:pk>", views.drawing_file, name="drawing"),
     path("votes/<slug:code>/proxy", views.proxy_ballot, name="proxy_ballot"),
     path("estates/<slug:estate_code>/proxies/", views.proxy_desk, name="proxy_desk"),

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.files import private_file_response
 from core.forms import form_errors
 from projects import selectors as project_selectors
-from projects.models import Project
+from projects.hearings import project_hearings
+from projects.models import Hearing, Project
 
 from .. import heads, ledger, permissions, services
 from .. import selectors as pub
@@ -206,6 +207,7 @@ def budget(request, code: str):  # noqa: C901 - one page: the public budget, the
         "form": form,
         "publish_form": publish_form,
         "can_approve": can_approve,
+        "hearings": project_hearings(project, request.user).filter(subject=Hearing.Subject.BUDGET),
         "share": pub.residents_share(
             request.user, project, budget if budget and budget.status == Budget.Status.PUBLISHED else None
         ),

@@ -3,7 +3,13 @@ modules): lifecycle, petitions, votes, needs, plans, hearings, works. This packa
 `from projects import services` keeps working; new code may import from the module itself."""
 
 from .designers import DESIGN_ERRORS, plan_designer_assign, plan_drawing_add  # noqa: F401
-from .hearings import HEARING_ERRORS, hearing_check_in, hearing_record, hearing_schedule  # noqa: F401
+from .hearings import (  # noqa: F401
+    HEARING_ERRORS,
+    hearing_check_in,
+    hearing_desk_sign_in,
+    hearing_record,
+    hearing_schedule,
+)
 from .lifecycle import (  # noqa: F401
     ERRORS,
     STREET_OFFICE_PERMS,
@@ -42,7 +48,13 @@ from .plans import (  # noqa: F401
     plan_vote_call,
     vote_possible_from,
 )
-from .proxies import PROXY_ERRORS, ballot_cast_by_proxy, proxy_record, proxy_revoke  # noqa: F401
+from .proxies import (  # noqa: F401
+    PROXY_ERRORS,
+    ballot_cast_by_proxy,
+    ballot_record_paper_by_proxy,
+    proxy_record,
+    proxy_revoke,
+)
 from .votes import (  # noqa: F401
     RECEIPT_ALPHABET,
     RESULT_NOTES,

@@ -33,6 +33,10 @@ HEARING_ERRORS = {
     "too_many_signins": _("More sign-ins than the %(n)s households of the estate."),
     "cannot_check_in": _("Residents of the estate sign in on the day, from an hour before it begins."),
     "already_checked_in": _("You have already signed in."),
+    "household_signed_in": _("This household has already signed in (online or at the desk)."),
+    "desk_not_allowed": _(
+        "Staff of the community committee or the street office sign households in at the desk, on the day."
+    ),
 }
 _error = errors_for(HEARING_ERRORS)
 
@@ -89,16 +93,46 @@ def hearing_schedule(
 @by_actor
 @transaction.atomic
 def hearing_check_in(*, hearing: Hearing, actor: User) -> HearingCheckIn:
+    """A resident signs in online for their household (the first of theirs in the estate not yet
+    signed in); once per resident and per household, so the desk cannot count them again."""
     locked = Hearing.objects.select_for_update(of=("self",)).select_related("project__estate").get(pk=hearing.pk)
     if not permissions.can_check_in(actor, locked, timezone.now()):
         raise PermissionDenied(HEARING_ERRORS["cannot_check_in"])
+    resident = stakeholder_permissions.resident_profile(actor)
+    signed = HearingCheckIn.objects.filter(hearing=locked, household__isnull=False).values("household_id")
+    household_id = (
+        Ownership.objects.open()
+        .filter(resident=resident, household__building__estate_id=locked.project.estate_id)
+        .exclude(household_id__in=signed)
+        .order_by("household_id")
+        .values_list("household_id", flat=True)
+        .first()
+    )
+    if household_id is None and HearingCheckIn.objects.filter(hearing=locked, resident=resident).exists():
+        raise _error("already_checked_in")
+    if household_id is None and Ownership.objects.open().filter(resident=resident).exists():
+        raise _error("household_signed_in")  # signed in at the desk, or by a co-owner
     try:
         with transaction.atomic():
-            return HearingCheckIn.objects.create(
-                hearing=locked, resident=stakeholder_permissions.resident_profile(actor)
-            )
+            return HearingCheckIn.objects.create(hearing=locked, resident=resident, household_id=household_id)
     except IntegrityError:
         raise _error("already_checked_in") from None
+
+
+@by_actor
+@transaction.atomic
+def hearing_desk_sign_in(*, hearing: Hearing, household: Household, actor: User) -> HearingCheckIn:
+    """Staff at the door sign a household in from the estate's list (once per household)."""
+    locked = Hearing.objects.select_for_update(of=("self",)).select_related("project__estate").get(pk=hearing.pk)
+    if not permissions.can_sign_in_at_desk(actor, locked, timezone.now()):
+        raise PermissionDenied(HEARING_ERRORS["desk_not_allowed"])
+    if household.building.estate_id != locked.project.estate_id:
+        raise PermissionDenied(HEARING_ERRORS["desk_not_allowed"])
+    try:
+        with transaction.atomic():
+            return HearingCheckIn.objects.create(hearing=locked, household=household, signed_in_by=actor)
+    except IntegrityError:
+        raise _error("household_signed_in") from None
 
 
 @by_actor

@@ -21,7 +21,7 @@ from stakeholders.services import notify
 
 from .. import permissions
 from ..models import Ballot, ProxyAuthorization, Vote, Voter
-from .votes import VOTE_ERRORS, _store_ballot
+from .votes import VOTE_ERRORS, _store_ballot, _store_paper
 
 PROXY_ERRORS = {
     "not_allowed": _("The community committee records proxy authorisations."),
@@ -34,6 +34,10 @@ PROXY_ERRORS = {
     "vote_elsewhere": _("This vote is not one of the estate's."),
     "not_proxy": _("You do not hold this owner's authorisation for this vote."),
     "revoke_not_allowed": _("Only the owner or the community committee revokes it."),
+    "not_in_force": _(
+        "No proxy authorisation of this owner holds for this vote: enter it as the owner's own ballot, "
+        "or record the authorisation first."
+    ),
 }
 _error = errors_for(PROXY_ERRORS)
 
@@ -125,6 +129,32 @@ def ballot_cast_by_proxy(
     ballot, receipt = _store_ballot(
         vote=vote, voter=voter, choice=choice, channel=Ballot.Channel.PROXY, actor=actor, duplicate_code="already_voted"
     )
+    _tell_owner(ballot, vote, voter, authorization)
+    return ballot, receipt
+
+
+@by_actor
+@transaction.atomic
+def ballot_record_paper_by_proxy(
+    *, vote: Vote, voter: Voter, authorization: ProxyAuthorization, choice: str, scan, actor: User
+) -> tuple[Ballot, str]:
+    """Community staff enter the paper ballot a proxy signed for the owner (channel `proxy`, with
+    its scan); still the owner's one ballot, and the owner is told it was cast."""
+    now = timezone.now()
+    if not permissions.can_record_paper_ballot(actor, vote, now):
+        raise PermissionDenied(VOTE_ERRORS["not_allowed"])
+    if not permissions.can_record_proxy_paper_ballot(actor, vote, voter, authorization, now):
+        raise ValidationError(PROXY_ERRORS["not_in_force"], code="not_in_force")
+    ballot, receipt = _store_paper(
+        vote=vote, voter=voter, choice=choice, scan=scan, actor=actor, channel=Ballot.Channel.PROXY
+    )
+    _tell_owner(ballot, vote, voter, authorization)
+    return ballot, receipt
+
+
+def _tell_owner(ballot: Ballot, vote: Vote, voter: Voter, authorization: ProxyAuthorization) -> None:
+    if voter.resident is None:
+        return
     notify(
         users=[voter.resident.user_id],
         kind=Notification.Kind.BALLOT_BY_PROXY,
@@ -133,4 +163,3 @@ def ballot_cast_by_proxy(
         title=vote.title,
         proxy=authorization.proxy.masked_name,
     )
-    return ballot, receipt

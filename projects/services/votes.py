@@ -256,6 +256,11 @@ def ballot_record_paper(*, vote: Vote, voter: Voter, choice: str, scan, actor: U
         raise PermissionDenied(VOTE_ERRORS["not_allowed"])
     if voter.vote_id != vote.pk:
         raise PermissionDenied(VOTE_ERRORS["not_allowed"])
+    return _store_paper(vote=vote, voter=voter, choice=choice, scan=scan, actor=actor, channel=Ballot.Channel.PAPER)
+
+
+def _store_paper(*, vote: Vote, voter: Voter, choice: str, scan, actor: User, channel: str) -> tuple[Ballot, str]:
+    """A signed paper ballot (the owner's, or their proxy's): its scan, once per owner."""
     if scan is None:
         raise ValidationError({"scan": ValidationError(VOTE_ERRORS["scan_required"], code="scan_required")})
     checked = check_upload(scan)
@@ -265,7 +270,7 @@ def ballot_record_paper(*, vote: Vote, voter: Voter, choice: str, scan, actor: U
         vote=vote,
         voter=voter,
         choice=choice,
-        channel=Ballot.Channel.PAPER,
+        channel=channel,
         actor=actor,
         duplicate_code="paper_already_voted",
         scan=document_without_metadata(scan, checked.content_type),

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.files import private_file_response
 from core.forms import form_errors
+from core.params import bounded_int, text
+from stakeholders.models import Household
 
 from .. import hearings as reads
 from .. import permissions, selectors, services
@@ -67,6 +69,7 @@ def hearings(request, code: str):
             h,
             request.user.is_authenticated and permissions.can_check_in(request.user, h, now) and not h.checked_in,
             request.user.is_authenticated and permissions.can_record_hearing(request.user, h, now),
+            request.user.is_authenticated and permissions.can_sign_in_at_desk(request.user, h, now),
         )
         for h in reads.project_hearings(project, request.user)
     ]
@@ -110,3 +113,46 @@ def hearing_sheet(request, pk: int):
     return private_file_response(
         hearing.signin_sheet, content_type=hearing.signin_sheet_type, download_name=f"hearing-{hearing.pk}-signin"
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_desk(request, pk: int):
+    """The door's sign-in list: staff tick each household that signs the sheet (owners without an
+    account or a phone), one building at a time; online sign-ins show as signed already."""
+    hearing = get_object_or_404(Hearing.objects.select_related("project__estate__community"), pk=pk)
+    if not permissions.can_sign_in_at_desk(request.user, hearing, timezone.now()):
+        if permissions.can_schedule_hearing(request.user, hearing.project) or permissions.can_record_hearing(
+            request.user, hearing, timezone.now()
+        ):
+            messages.error(request, services.HEARING_ERRORS["desk_not_allowed"])
+            return redirect(f"{hearing.project.get_absolute_url()}hearings/#hearing-{hearing.pk}")
+        raise Http404
+    buildings = reads.desk_buildings(hearing)
+    chosen = bounded_int(request.POST.get("building") or request.GET.get("building"))
+    building = next((b for b in buildings if b.pk == chosen), buildings[0] if buildings else None)
+    query = text(request.GET.get("q"), max_length=20)
+    if request.method == "POST":
+        household = get_object_or_404(
+            Household.objects.select_related("building"),
+            pk=bounded_int(request.POST.get("household")) or 0,
+            building__estate_id=hearing.project.estate_id,
+        )
+        try:
+            services.hearing_desk_sign_in(hearing=hearing, household=household, actor=request.user)
+        except ValidationError as error:
+            messages.info(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Signed in: %(household)s.") % {"household": household})
+        suffix = f"&q={query}" if query else ""
+        return redirect(f"{request.path}?building={household.building_id}{suffix}#household-{household.pk}")
+    households = reads.desk_households(hearing, building, query) if building else []
+    context = {
+        "hearing": hearing,
+        "buildings": buildings,
+        "building": building,
+        "households": households,
+        "query": query,
+        "signed": reads.signin_count(hearing),
+    }
+    return render(request, "projects/hearing_desk.html", context)

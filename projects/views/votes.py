@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.files import private_file_response
 from core.forms import form_errors
+from core.params import bounded_int
 
 from .. import permissions, proxies, selectors, services
 from ..forms import (
@@ -151,17 +152,29 @@ def paper_ballots(request, code: str):
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied(services.VOTE_ERRORS["not_open"])
-        form = PaperBallotForm(request.POST, request.FILES)
+        posted = Voter.objects.filter(vote=vote, pk=bounded_int(request.POST.get("voter")) or 0).first()
+        authorization = proxies.in_force_by_owner(vote, [getattr(posted, "resident_id", None)]).get(
+            getattr(posted, "resident_id", None)
+        )
+        form = PaperBallotForm(request.POST, request.FILES, proxy=authorization)
         if form.is_valid():
-            voter = get_object_or_404(Voter.objects.filter(vote=vote), pk=form.cleaned_data["voter"])
+            if posted is None:
+                raise Http404
+            voter, fields = posted, form.cleaned_data
             try:
-                _ballot, receipt = services.ballot_record_paper(
-                    vote=vote,
-                    voter=voter,
-                    choice=form.cleaned_data["choice"],
-                    scan=form.cleaned_data["scan"],
-                    actor=request.user,
-                )
+                if fields.get("by_proxy"):
+                    _ballot, receipt = services.ballot_record_paper_by_proxy(
+                        vote=vote,
+                        voter=voter,
+                        authorization=authorization,
+                        choice=fields["choice"],
+                        scan=fields["scan"],
+                        actor=request.user,
+                    )
+                else:
+                    _ballot, receipt = services.ballot_record_paper(
+                        vote=vote, voter=voter, choice=fields["choice"], scan=fields["scan"], actor=request.user
+                    )
             except ValidationError as error:
                 form_errors(form, error)
                 status = 409 if getattr(error, "code", None) == "paper_already_voted" else 400
@@ -178,9 +191,16 @@ def paper_ballots(request, code: str):
             failed_voter = int(form.data.get("voter"))
         except (TypeError, ValueError):
             pass
+    voters_here = list(page.object_list)
+    in_force = proxies.in_force_by_owner(vote, [v.resident_id for v in voters_here if not hasattr(v, "ballot")])
     rows = [
-        (voter, form if failed_voter == voter.pk else PaperBallotForm(initial={"voter": voter.pk}))
-        for voter in page.object_list
+        (
+            voter,
+            form
+            if failed_voter == voter.pk
+            else PaperBallotForm(initial={"voter": voter.pk}, proxy=in_force.get(voter.resident_id)),
+        )
+        for voter in voters_here
     ]
     for voter, row_form in rows:
         row_form.auto_id = f"id_v{voter.pk}_%s"
@@ -204,7 +224,7 @@ def paper_ballots(request, code: str):
 @login_required
 def ballot_scan(request, code: str, pk: int):
     vote = get_object_or_404(selectors.votes_visible_to(request.user), code=code)
-    ballot = get_object_or_404(Ballot.objects.filter(vote=vote, channel=Ballot.Channel.PAPER).exclude(scan=""), pk=pk)
+    ballot = get_object_or_404(Ballot.objects.filter(vote=vote).exclude(scan=""), pk=pk)
     if not permissions.can_view_ballot_scan(request.user, ballot):
         raise PermissionDenied(services.VOTE_ERRORS["not_allowed"])
     return private_file_response(

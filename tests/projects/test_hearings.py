@@ -127,7 +127,7 @@ def test_sign_in_on_the_day_then_recorded_once_and_public_without_names(city, cl
     with django_assert_max_num_queries(8):
         public = client.get(url)
     page = public.content.decode()
-    assert public.status_code == 200 and "共 4 人签到（其中网上 1 人），小区共 6 户" in page
+    assert public.status_code == 200 and "小区共 6 户，4 户签到（纸质签到表 3 户，现场登记 0 户，其余网上签到）" in page
     assert "反对居民自筹比例过高" in page and city.claimant_a1.name not in page
     sheet = reverse("projects:hearing_sheet", args=[hearing.pk])
     assert sheet not in page
@@ -136,3 +136,87 @@ def test_sign_in_on_the_day_then_recorded_once_and_public_without_names(city, cl
     assert client_for(city.comm_b1_staff).get(sheet).status_code == 404
     assert client.post(url, {"action": "schedule"}).status_code == 403
     assert client_for(city.owner_a1.user).post(url, {"action": "schedule"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_hearing_on_the_budget_is_linked_from_the_budget_page_and_back(city):
+    project = project_at(city, S.BUDGET_APPROVED)
+    budget_url = reverse("disclosure:budget", args=[project.code])
+    staff = client_for(city.street_a_staff)
+    assert "还没有召开关于预算的听证会" in staff.get(budget_url).content.decode()
+    hearing = call(project, city.comm_a1_staff, subject="budget")
+    call(project, city.comm_a1_staff, subject="other", agenda="停车位")
+    page = staff.get(budget_url).content.decode()
+    assert page.count(f"#hearing-{hearing.pk}") == 1 and "听证会" in page
+    listed = client_for(city.owner_a1.user).get(reverse("projects:hearings", args=[project.code])).content.decode()
+    assert 'data-testid="hearing-budget-link"' in listed and budget_url in listed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role, allowed",
+    [
+        ("comm_a1_staff", True),
+        ("street_a_staff", True),
+        ("admin", True),
+        ("comm_a2_staff", False),
+        ("street_b_staff", False),
+        ("owner_a1", False),
+        ("contractor", False),
+    ],
+)
+@pytest.mark.parametrize("when", ["two_hours_before", "on_the_day", "recorded"])
+def test_who_signs_households_in_at_the_desk_and_when(city, role, allowed, when):
+    project = project_at(city, S.PLANNING)
+    hearing = call(project, city.comm_a1_staff, hours=2 if when == "two_hours_before" else 0.5)
+    if when == "recorded":
+        Hearing.objects.filter(pk=hearing.pk).update(recorded_at=timezone.now())
+        hearing.refresh_from_db()
+    user = city.owner_a1.user if role == "owner_a1" else getattr(city, role)
+    ok = allowed and when == "on_the_day"
+    assert permissions.can_sign_in_at_desk(user, hearing, timezone.now()) is ok
+    household = city.estate_a1.buildings.first().households.last()
+    if ok:
+        assert services.hearing_desk_sign_in(hearing=hearing, household=household, actor=user).signed_in_by == user
+    else:
+        with pytest.raises(PermissionDenied):
+            services.hearing_desk_sign_in(hearing=hearing, household=household, actor=user)
+
+
+@pytest.mark.django_db
+def test_the_desk_and_online_count_each_household_once(city, django_assert_max_num_queries):
+    project = project_at(city, S.PLANNING)
+    hearing = call(project, city.comm_a1_staff, hours=0.5)
+    desk = reverse("projects:hearing_desk", args=[hearing.pk])
+    staff = client_for(city.comm_a1_staff)
+    owners_home = city.owner_a1.ownerships.get().household
+    services.hearing_check_in(hearing=hearing, actor=city.owner_a1.user)  # online, for their household
+    with django_assert_max_num_queries(12):
+        page = staff.get(desk, {"building": owners_home.building_id})
+    text = page.content.decode()
+    assert page.status_code == 200 and text.count('data-testid="desk-signed"') == 1
+    assert city.owner_a1.name not in text  # rooms for staff, no names
+    again = staff.post(desk, {"household": owners_home.pk}, follow=True)
+    assert "该户已经签到" in again.content.decode()
+    claimed = city.claimant_a1.ownerships.get().household
+    other = owners_home.building.households.exclude(pk__in=[owners_home.pk, claimed.pk]).first()
+    signed = staff.post(desk, {"household": other.pk})
+    assert signed.status_code == 302 and f"#household-{other.pk}" in signed["Location"]
+    assert hearing.checkins.count() == 2
+    # The claimant's household was signed in at the door: online they are told, not counted twice.
+    services.hearing_desk_sign_in(hearing=hearing, household=claimed, actor=city.comm_a1_staff)
+    with pytest.raises(ValidationError) as twice:
+        services.hearing_check_in(hearing=hearing, actor=city.claimant_a1.user)
+    assert codes(twice.value) == {"household_signed_in"}
+    elsewhere = city.estate_b1.buildings.first().households.first()
+    assert staff.post(desk, {"household": elsewhere.pk}).status_code == 404
+    assert client_for(city.comm_b1_staff).get(desk).status_code == 404
+    assert client_for(city.owner_a1.user).get(desk).status_code == 404
+    listed = staff.get(reverse("projects:hearings", args=[project.code])).content.decode()
+    assert 'data-testid="hearing-desk-link"' in listed and "已有 3 户签到" in listed
+    Hearing.objects.filter(pk=hearing.pk).update(held_at=timezone.now() - timedelta(minutes=5))
+    record = staff.post(reverse("projects:hearing_record", args=[hearing.pk]), {"paper_signins": "4", "minutes": "记"})
+    assert record.status_code == 400 and "超过了本小区的 6 户" in record.content.decode()  # 3 + 4 > 6
+    services.hearing_record(hearing=hearing, actor=city.comm_a1_staff, paper_signins=1, minutes="记", positions="")
+    public = Client().get(reverse("projects:hearings", args=[project.code])).content.decode()
+    assert "小区共 6 户，4 户签到（纸质签到表 1 户，现场登记 2 户，其余网上签到）" in public

@@ -152,3 +152,66 @@ def test_the_committees_desk(city, vote, daughter, django_assert_max_num_queries
     assert "黄小梅" in listed and city.owner_a1.name in listed
     assert client_for(city.comm_b1_staff).get(url).status_code == 404
     assert client_for(city.owner_a1.user).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_staff_enter_the_paper_ballot_a_proxy_signed(city, vote, daughter, django_assert_max_num_queries):
+    """The proxy signs the paper ballot at the committee's desk: staff enter it with its scan as the
+    owner's one ballot (channel proxy), the owner is told; without an authorisation in force, no."""
+    url = reverse("projects:paper_ballots", args=[vote.code])
+    staff = client_for(city.comm_a1_staff)
+    voter = vote.voters.get(resident=city.owner_a1)
+    page = staff.get(url).content.decode()
+    assert "id_v%d_by_proxy" % voter.pk not in page  # no authorisation yet: no such tick
+    # A household with no authorisation: a forged tick is ignored, the ballot is the owner's own.
+    other = vote.voters.filter(resident__isnull=True).first()
+    forged = staff.post(url, {"voter": other.pk, "choice": "agree", "scan": f.proof_file(), "by_proxy": "on"})
+    assert forged.status_code == 201 and Ballot.objects.get(voter=other).channel == "paper"
+    with pytest.raises(ValidationError) as none_in_force:
+        services.ballot_record_paper_by_proxy(
+            vote=vote,
+            voter=voter,
+            authorization=record(city, vote, daughter, vote=None, valid_until=timezone.localdate()),
+            choice="agree",
+            scan=f.proof_file(),
+            actor=city.comm_a1_staff,
+        )
+    assert codes(none_in_force.value) == {"not_in_force"}  # ends before the vote closes
+    authorization = record(city, vote, daughter)
+    with django_assert_max_num_queries(14):
+        page = staff.get(url).content.decode()
+    assert f"id_v{voter.pk}_by_proxy" in page and "黄**" in page
+    with pytest.raises(PermissionDenied):  # another community's staff
+        services.ballot_record_paper_by_proxy(
+            vote=vote,
+            voter=voter,
+            authorization=authorization,
+            choice="agree",
+            scan=f.proof_file(),
+            actor=city.comm_a2_staff,
+        )
+    entered = staff.post(url, {"voter": voter.pk, "choice": "disagree", "scan": f.proof_file(), "by_proxy": "on"})
+    assert entered.status_code == 201 and 'data-testid="paper-receipt"' in entered.content.decode()
+    ballot = Ballot.objects.get(voter=voter)
+    assert (ballot.channel, ballot.choice, ballot.recorded_by, bool(ballot.scan)) == (
+        "proxy",
+        "disagree",
+        city.comm_a1_staff,
+        True,
+    )
+    assert Notification.objects.get(kind="ballot_by_proxy").user == city.owner_a1.user
+    assert "已委托投票" in staff.get(url).content.decode()  # the row badge: voted by proxy
+    assert staff.get(reverse("projects:ballot_scan", args=[vote.code, ballot.pk])).status_code == 200
+    with pytest.raises(ValidationError) as twice:
+        services.ballot_cast_by_proxy(vote=vote, actor=daughter.user, authorization=authorization, choice="agree")
+    assert codes(twice.value) == {"already_voted"}
+    vote = services.vote_close(vote=vote)
+    with pytest.raises(PermissionDenied):  # closed: no more ballots of any kind
+        services.ballot_record_paper_by_proxy(
+            vote=vote,
+            voter=voter,
+            authorization=authorization,
+            choice="agree",
+            scan=f.proof_file(),
+            actor=city.comm_a1_staff,
+        )
