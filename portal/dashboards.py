@@ -26,7 +26,7 @@ from projects import selectors as project_selectors
 from projects.models import Award, FundingSource, Need, PlanVersion, Project, Vote, Voter
 from stakeholders import council_selectors, selectors
 from stakeholders import party as stakeholder_party
-from stakeholders.models import Building, Delivery, Estate, Household, Organization, Ownership
+from stakeholders.models import Building, Delivery, Estate, Household, Organization, Ownership, Residence
 from stakeholders.permissions import RESENDABLE
 from stakeholders.viewer import Viewer, viewer_of
 
@@ -336,16 +336,17 @@ def resident_work(viewer: Viewer) -> dict:
 def resident_block(viewer: Viewer) -> dict:
     user = viewer.user
     claims = list(selectors.ownerships_of_user(user))
+    lived = list(selectors.residences_of_user(user).exclude(status=Residence.Status.ENDED))
+    estates = selectors.estates_lived_in(claims, lived)
     has_verified = any(c.status == Ownership.Status.VERIFIED for c in claims)
     return {
         "invitations": list(project_selectors.invitations_for(user)),
         "petitionable": project_selectors.petitionable_estates(user) if has_verified else [],
         "council_needed": project_selectors.estates_awaiting_council(user) if has_verified else [],
         "claims": claims,
-        "estates": sorted(
-            {c.household.building.estate for c in claims if c.status != Ownership.Status.REJECTED}, key=str
-        ),
-        "has_verified": any(c.status == Ownership.Status.VERIFIED for c in claims),
+        "residences": lived,
+        "estates": estates,
+        "has_verified": has_verified,
         "surveys": list(feedback_selectors.invitations_for(user)),
         "willingness": list(willingness.open_invitations_for(user)),
         # The resident's own Party membership claim and the branch's answer (already loaded).
@@ -353,11 +354,7 @@ def resident_block(viewer: Viewer) -> dict:
         # Seats on a residents' council, with the certificate to print (no query unless a member).
         "seats": council_selectors.seats_of(user) if viewer.council_estate_ids else [],
         # 关怀模式's simple home: the estate's renovation, for the "money and progress" tile (one query).
-        "care_projects": list(
-            project_selectors.public_projects_of_estates(
-                [c.household.building.estate_id for c in claims if c.status != Ownership.Status.REJECTED]
-            )
-        )
+        "care_projects": list(project_selectors.public_projects_of_estates([e.pk for e in estates]))
         if getattr(user, "care_mode", False)
         else [],
     }

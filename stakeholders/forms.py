@@ -15,7 +15,7 @@ from core import params
 from core.files import check_upload
 
 from . import selectors, services
-from .models import Building, Delivery, Estate, Household, Notification, User
+from .models import Building, Delivery, Estate, Household, Notification, Residence, User
 from .notifications import CHANNELS, wanted_channels
 
 
@@ -188,6 +188,7 @@ class ClaimForm(StyledFormMixin, forms.Form):
 
     error_messages = {
         "mismatch": _("This room is not in the chosen building and entrance. Pick the room again."),
+        "proof_required": _("Upload your property certificate or purchase contract: owners are verified from it."),
     }
 
     estate = forms.ModelChoiceField(label=_("Estate (小区)"), queryset=Estate.objects.none(), empty_label=_("Choose…"))
@@ -196,11 +197,23 @@ class ClaimForm(StyledFormMixin, forms.Form):
     )
     unit = forms.ChoiceField(label=_("Entrance (单元)"), choices=())
     household = forms.ModelChoiceField(label=_("Room"), queryset=Household.objects.none(), empty_label=_("Choose…"))
-    proof = forms.FileField(
-        label=_("Proof of ownership"),
+    relation = forms.ChoiceField(
+        label=_("You live here as"),
+        widget=forms.RadioSelect,
+        choices=[("owner", _("Owner (业主)"))] + Residence.Relation.choices,
+        initial="owner",
+        required=False,  # an owner's claim unless said otherwise
         help_text=_(
-            "A photo or scan of your property certificate (不动产权证) or purchase contract: JPEG, PNG, WebP or PDF, "
-            "up to %(limit)s."
+            "Owners prove ownership and vote. Tenants and family living there are counted at once for needs, "
+            "hearings and complaints; they do not vote."
+        ),
+    )
+    proof = forms.FileField(
+        label=_("Proof"),
+        required=False,
+        help_text=_(
+            "Owners: a photo or scan of the property certificate (不动产权证) or purchase contract. Tenants: the "
+            "lease or residence permit, if you have one (optional). JPEG, PNG, WebP or PDF, up to %(limit)s."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
     )
@@ -248,13 +261,19 @@ class ClaimForm(StyledFormMixin, forms.Form):
                 return name
         return "household"
 
+    def clean_relation(self):
+        return self.cleaned_data.get("relation") or "owner"
+
     def clean_proof(self):
         proof = self.cleaned_data["proof"]
-        check_upload(proof)
+        if proof:
+            check_upload(proof)
         return proof
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("relation") == "owner" and not cleaned.get("proof") and "proof" not in self.errors:
+            self.add_error("proof", ValidationError(self.error_messages["proof_required"], code="proof_required"))
         household, building, estate = cleaned.get("household"), cleaned.get("building"), cleaned.get("estate")
         if household and building and estate:
             if (

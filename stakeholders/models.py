@@ -288,6 +288,73 @@ class Ownership(models.Model):
         return f"{self.resident} – {self.household}"
 
 
+class ResidenceQuerySet(models.QuerySet):
+    def standing(self):
+        """Declared or confirmed: what counts for what everyone who lives there may do."""
+        return self.filter(status__in=[Residence.Status.DECLARED, Residence.Status.CONFIRMED])
+
+
+class Residence(models.Model):
+    """居住登记: someone who lives in a household without owning it — a tenant (租户) or family of the
+    owner living there. Declared by the resident and counted at once for what everyone who lives in
+    the estate may do (file and support needs, sign in at hearings, object, complain); the community
+    committee confirms it or, if it is not true, rejects it with a reason. It never gives a vote:
+    votes are the owners' (Civil Code art. 278)."""
+
+    class Relation(models.TextChoices):
+        TENANT = "tenant", _("Tenant (租户)")
+        FAMILY = "family", _("Family of the owner, living there")
+        OTHER = "other", _("Lives there otherwise")
+
+    class Status(models.TextChoices):
+        DECLARED = "declared", _("Declared; the community committee may check it")
+        CONFIRMED = "confirmed", _("Confirmed by the community committee")
+        REJECTED = "rejected", _("Not confirmed")
+        ENDED = "ended", _("Moved out")
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="residences", verbose_name=_("resident")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="residences", verbose_name=_("household")
+    )
+    relation = models.CharField(_("lives there as"), max_length=8, choices=Relation.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DECLARED)
+    proof = models.FileField(
+        _("lease or residence permit"), storage=private_storage, upload_to=UploadPath("residence-proofs"), blank=True
+    )
+    proof_content_type = models.CharField(_("file type"), max_length=50, blank=True)
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    objects = ResidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("residence")
+        verbose_name_plural = _("residences")
+        ordering = ["-declared_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "household"],
+                condition=Q(status__in=["declared", "confirmed"]),
+                name="one_standing_residence_per_household",
+            ),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""), name="residence_rejection_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} – {self.household} ({self.relation})"
+
+
 # ---------------------------------------------------------------------------------------------
 # Organizations
 

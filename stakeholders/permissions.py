@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .models import Council, Membership, Organization, Ownership, Resident
+from .models import Council, Membership, Organization, Ownership, Residence, Resident
 from .viewer import viewer_of
 
 if TYPE_CHECKING:
@@ -207,6 +207,45 @@ can_reject_ownership = can_verify_ownership
 def can_view_ownership_proof(user, ownership: Ownership) -> bool:
     """The proof holds personal data: its owner and the verifying committee, nobody else."""
     return can_see_ownership(user, ownership)
+
+
+def claimed_household_ids(user, estate_id: int) -> list[int]:
+    """The households of this estate the user lives in by a standing ownership or residence."""
+    return sorted(h for h, e in viewer_of(user).claimed_households.items() if e == estate_id)
+
+
+def can_declare_residence(user) -> bool:
+    """Anyone registered as a resident declares where they live (a tenant, family of the owner)."""
+    return is_resident(user)
+
+
+def _residence_committee(user, residence: Residence) -> bool:
+    mine = getattr(resident_profile(user), "pk", None) == residence.resident_id
+    staffed = residence.household.building.estate.community_id in community_ids_staffed(user)
+    return not mine and (is_platform_admin(user) or staffed)
+
+
+def can_confirm_residence(user, residence: Residence) -> bool:
+    """The committee of the household's community checks a declared residence (not their own)."""
+    return residence.status == Residence.Status.DECLARED and _residence_committee(user, residence)
+
+
+def can_reject_residence(user, residence: Residence) -> bool:
+    """…and rejects one that is not true, declared or already confirmed, with a reason."""
+    standing = residence.status in (Residence.Status.DECLARED, Residence.Status.CONFIRMED)
+    return standing and _residence_committee(user, residence)
+
+
+def can_end_residence(user, residence: Residence) -> bool:
+    """The resident says they moved out (the committee rejects instead)."""
+    standing = residence.status in (Residence.Status.DECLARED, Residence.Status.CONFIRMED)
+    return standing and getattr(resident_profile(user), "pk", None) == residence.resident_id
+
+
+def can_view_residence_proof(user, residence: Residence) -> bool:
+    mine = getattr(resident_profile(user), "pk", None) == residence.resident_id
+    staffed = residence.household.building.estate.community_id in community_ids_staffed(user)
+    return bool(residence.proof) and (mine or staffed or is_platform_admin(user))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from .models import (
     NotificationPreference,
     Organization,
     Ownership,
+    Residence,
     Street,
 )
 
@@ -143,4 +144,34 @@ def street_office_user_ids(street_id) -> set[int]:
         Membership.objects.filter(
             organization__kind=Organization.Kind.STREET_OFFICE, organization__street_id=street_id
         ).values_list("user_id", flat=True)
+    )
+
+
+def residences_of_user(user) -> QuerySet[Residence]:
+    """The user's own residence declarations (tenant, family), newest first."""
+    return Residence.objects.filter(resident__user=user).select_related("household__building__estate")
+
+
+def residences_for_review(user) -> QuerySet[Residence]:
+    """Declarations in the communities the user's committee serves (all of them for admins)."""
+    qs = Residence.objects.select_related("household__building__estate", "resident__user")
+    if permissions.is_platform_admin(user):
+        return qs
+    return qs.filter(household__building__estate__community_id__in=permissions.community_ids_staffed(user))
+
+
+def estates_lived_in(claims, residences) -> list[Estate]:
+    """The estates of a resident's standing ownership claims and residences (loaded rows)."""
+    estates = {c.household.building.estate for c in claims if c.status != Ownership.Status.REJECTED}
+    estates |= {r.household.building.estate for r in residences if r.status != Residence.Status.REJECTED}
+    return sorted(estates, key=str)
+
+
+def user_ids_living_in(estate_id: int) -> set[int]:
+    """Everyone who lives in the estate by a standing claim: owners (pending or verified) and
+    declared or confirmed tenants and family — whom a hearing or a meeting is announced to."""
+    owners = Ownership.objects.open().filter(household__building__estate_id=estate_id)
+    lived = Residence.objects.standing().filter(household__building__estate_id=estate_id)
+    return set(owners.values_list("resident__user_id", flat=True)) | set(
+        lived.values_list("resident__user_id", flat=True)
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import council_views, party_views, views
+from . import council_views, party_views, residence_views, views
 
 app_name = "stakeholders"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("care-mode/", views.care_mode, name="care_mode"),
     path("claims/new/", views.claim_create, name="claim_create"),
     path("claims/<int:pk>/proof", views.claim_proof, name="claim_proof"),
+    path("residences/", residence_views.residence_desk, name="residence_desk"),
+    path("residences/<int:pk>/end", residence_views.residence_end, name="residence_end"),
+    path("residences/<int:pk>/proof", residence_views.residence_proof, name="residence_proof"),
     path("files/<str:token>", views.private_file_for_admin, name="private_file"),
     path("reviews/", views.review_list, name="review_list"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
 
-from .models import CouncilMember, Membership, Organization, Ownership, Resident
+from .models import CouncilMember, Membership, Organization, Ownership, Residence, Resident
 
 Kind = Organization.Kind
 PARTNER_KINDS = frozenset({Kind.DESIGNER, Kind.PROPERTY_MANAGER, Kind.UTILITY})
@@ -81,14 +81,23 @@ class Viewer:
 
     @cached_property
     def claimed_estate_ids(self) -> frozenset[int]:
-        """Estates in which the user's claim to a household stands (pending or verified)."""
+        """Estates in which the user lives by a standing claim (an ownership or a residence)."""
         if not self.is_authenticated:
             return frozenset()
-        return frozenset(
-            Ownership.objects.open()
-            .filter(resident__user=self.user)
-            .values_list("household__building__estate_id", flat=True)
+        return frozenset(self.claimed_households.values())
+
+    @cached_property
+    def claimed_households(self) -> dict[int, int]:
+        """{household id: estate id} of every household the user lives in by a standing claim: an
+        ownership (pending or verified) or a residence (a tenant, family; declared or confirmed)."""
+        if not self.is_authenticated:
+            return {}
+        owned = Ownership.objects.open().filter(resident__user=self.user)
+        lived = Residence.objects.standing().filter(resident__user=self.user)
+        pairs = owned.values_list("household_id", "household__building__estate_id").union(
+            lived.values_list("household_id", "household__building__estate_id")
         )
+        return dict(pairs)
 
     @cached_property
     def council_estate_ids(self) -> frozenset[int]:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.files import PRIVATE_FILE_SALT, private_file_response, private_storage
 from core.forms import form_errors
 
-from . import permissions, registration, selectors, services
+from . import permissions, registration, residences, selectors, services
 from .care import CARE_COOKIE, CARE_COOKIE_AGE
 from .forms import ClaimForm, NotificationPreferencesForm, RejectForm, SignUpForm, SignUpStartForm, VerifyForm
 from .models import Delivery, Ownership
@@ -97,19 +97,30 @@ def claim_create(request):
     if request.method == "POST":
         form = ClaimForm(request.POST, request.FILES)
         if form.is_valid():
+            fields = form.cleaned_data
             try:
-                services.ownership_claim(
-                    resident=request.user.resident,
-                    household=form.cleaned_data["household"],
-                    proof=form.cleaned_data["proof"],
-                )
+                if fields["relation"] == "owner":
+                    services.ownership_claim(
+                        resident=request.user.resident, household=fields["household"], proof=fields["proof"]
+                    )
+                    done = _(
+                        "Your claim was sent to the community committee. You will see the result on your home page."
+                    )
+                else:
+                    residences.residence_declare(
+                        resident=request.user.resident,
+                        household=fields["household"],
+                        relation=fields["relation"],
+                        proof=fields["proof"],
+                    )
+                    done = _(
+                        "Saved: you can now file and support needs, sign in at hearings and report problems for "
+                        "your estate. The community committee may check it."
+                    )
             except ValidationError as error:
                 form_errors(form, error)
             else:
-                messages.success(
-                    request,
-                    _("Your claim was sent to the community committee. You will see the result on your home page."),
-                )
+                messages.success(request, done)
                 return redirect("home")
     else:
         form = ClaimForm(selection=request.GET.dict())

@@ -17,8 +17,9 @@ from core.errors import errors_for
 from core.files import check_upload
 from core.photos import document_without_metadata
 from stakeholders import permissions as stakeholder_permissions
+from stakeholders import selectors as stakeholder_selectors
 from stakeholders.audit import by_actor
-from stakeholders.models import Household, Notification, Ownership, User
+from stakeholders.models import Household, Notification, User
 from stakeholders.services import notify
 
 from .. import permissions
@@ -76,9 +77,8 @@ def hearing_schedule(
         electorate=Household.objects.filter(building__estate_id=locked.estate_id).count(),
         scheduled_by=actor,
     )
-    residents = Ownership.objects.open().filter(household__building__estate_id=locked.estate_id)
     notify(
-        users=set(residents.values_list("resident__user_id", flat=True)),
+        users=stakeholder_selectors.user_ids_living_in(locked.estate_id),
         kind=Notification.Kind.HEARING_CALLED,
         url=reverse("projects:hearings", args=[locked.code]) + f"#hearing-{hearing.pk}",
         key=f"hearing-called:{hearing.pk}",
@@ -99,19 +99,15 @@ def hearing_check_in(*, hearing: Hearing, actor: User) -> HearingCheckIn:
     if not permissions.can_check_in(actor, locked, timezone.now()):
         raise PermissionDenied(HEARING_ERRORS["cannot_check_in"])
     resident = stakeholder_permissions.resident_profile(actor)
-    signed = HearingCheckIn.objects.filter(hearing=locked, household__isnull=False).values("household_id")
-    household_id = (
-        Ownership.objects.open()
-        .filter(resident=resident, household__building__estate_id=locked.project.estate_id)
-        .exclude(household_id__in=signed)
-        .order_by("household_id")
-        .values_list("household_id", flat=True)
-        .first()
+    homes = stakeholder_permissions.claimed_household_ids(actor, locked.project.estate_id)
+    signed = set(
+        HearingCheckIn.objects.filter(hearing=locked, household_id__in=homes).values_list("household_id", flat=True)
     )
+    household_id = next((h for h in homes if h not in signed), None)
     if household_id is None and HearingCheckIn.objects.filter(hearing=locked, resident=resident).exists():
         raise _error("already_checked_in")
-    if household_id is None and Ownership.objects.open().filter(resident=resident).exists():
-        raise _error("household_signed_in")  # signed in at the desk, or by a co-owner
+    if household_id is None:
+        raise _error("household_signed_in")  # at the desk, or by someone else of the household
     try:
         with transaction.atomic():
             return HearingCheckIn.objects.create(hearing=locked, resident=resident, household_id=household_id)

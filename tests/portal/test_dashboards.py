@@ -16,10 +16,11 @@ from tests import factories as f
 DASHBOARDS = {
     "anonymous landing": (None, 2),
     # 17: the seats on a residents' council (the certificate link), one query (issue 17); 18: the
-    # open willingness surveys to answer, one query (issue 18).
-    "resident (no claims)": ("plain_resident", 18),
-    "resident (pending claim)": ("claimant_a1", 18),
-    "resident (verified owner)": ("owner_a1", 18),
+    # open willingness surveys to answer, one query (issue 18); 19: the resident's residence
+    # declarations as a tenant or family (居住登记), one query.
+    "resident (no claims)": ("plain_resident", 19),
+    "resident (pending claim)": ("claimant_a1", 19),
+    "resident (verified owner)": ("owner_a1", 19),
     "community staff": ("comm_a1_staff", 13),
     "street staff": ("street_a_staff", 17),
     # 22: the councils per street (two grouped queries, issue 17); 25: the city's willingness
