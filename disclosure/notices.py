@@ -116,19 +116,20 @@ def objection_answer(*, objection: Objection, actor: User, answer: str) -> Objec
 
 
 def award_hold(project: Project) -> ValidationError | None:
-    """Why the works cannot be awarded yet, or None: the budget's notice still runs, or an
-    objection to it waits for its answer."""
+    """Why the works cannot be awarded yet, or None: the budget's notice still runs, and/or
+    objections to it wait for their answers (each reason said, so the office knows both)."""
     budget = Budget.objects.filter(project=project, status=Budget.Status.PUBLISHED).first()
     if budget is None:
         return None
+    reasons = []
     if permissions.notice_running(budget, timezone.localdate()):
-        return ValidationError(
-            ERRORS["notice_running"], code="notice_running", params={"until": budget.notice_ends_on.isoformat()}
-        )
+        until = {"until": budget.notice_ends_on.isoformat()}
+        reasons.append(ValidationError(ERRORS["notice_running"], code="notice_running", params=until))
     waiting = Objection.objects.filter(budget=budget, answered_at__isnull=True).count()
     if waiting:
-        return ValidationError(ERRORS["objections_unanswered"], code="objections_unanswered", params={"n": waiting})
-    return None
+        params = {"n": waiting}
+        reasons.append(ValidationError(ERRORS["objections_unanswered"], code="objections_unanswered", params=params))
+    return ValidationError(reasons) if reasons else None
 
 
 def budget_hold(project: Project) -> ValidationError | None:

@@ -63,7 +63,7 @@ def award(request, code: str):
             "current": current,
             "history": selectors.awards_of(project),
             # Why the first award must wait (the budget's notice, objections), said before the form.
-            "holds": [] if current else [e.messages[0] for h in services.AWARD_HOLDS if (e := h(project))],
+            "holds": [] if current else [m for h in services.AWARD_HOLDS if (e := h(project)) for m in e.messages],
         },
         status=400 if request.method == "POST" else 200,
     )

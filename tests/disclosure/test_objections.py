@@ -69,9 +69,8 @@ def test_the_award_waits_for_the_notice_and_every_answer(city, on_notice):
     objection = _object(on_notice, city.owner_a1.user)
     with pytest.raises(ValidationError) as running:
         award(city, on_notice)
-    assert codes(running.value) == {"notice_running"} and on_notice.budget.notice_ends_on.isoformat() in str(
-        running.value
-    )
+    assert codes(running.value) == {"notice_running", "objections_unanswered"}
+    assert on_notice.budget.notice_ends_on.isoformat() in str(running.value)
     end_notice(on_notice.budget)
     with pytest.raises(ValidationError) as waiting:
         award(city, on_notice)

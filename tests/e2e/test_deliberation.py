@@ -49,7 +49,7 @@ def test_a_hearing_called_signed_in_recorded_and_public(live_server, browser, sh
     Hearing.objects.filter(pk=hearing.pk).update(held_at=timezone.now() - timedelta(minutes=1))  # it began
     clerk.reload()
     clerk.get_by_test_id("record-hearing").click()
-    assert "网上签到 1 人" in clerk.get_by_test_id("online-signins").inner_text()
+    assert "1 户已在网上或现场签到" in clerk.get_by_test_id("online-signins").inner_text()
     clerk.get_by_label("纸质签到人数").fill("3")
     clerk.get_by_label("签到表（照片或 PDF，可选）").set_input_files(str(sheet))
     clerk.get_by_label("会议记录").fill("街道办说明了预算构成，5位居民发言。")
@@ -62,7 +62,9 @@ def test_a_hearing_called_signed_in_recorded_and_public(live_server, browser, sh
     anyone = browser.new_context(**PHONE).new_page()
     anyone.goto(f"{base}/projects/{project.code}/hearings/")
     record = anyone.get_by_test_id("hearing").inner_text()
-    assert "共 4 人签到（其中网上 1 人）" in record and "自筹比例过高" in record
+    assert (
+        "小区共 6 户，4 户签到（纸质签到表 3 户，现场登记 0 户，其余网上签到）" in record and "自筹比例过高" in record
+    )
     assert city.claimant_a1.name not in anyone.content()
     assert axe_violations(anyone) == [] and anyone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(anyone, "hearing-03-public-phone")

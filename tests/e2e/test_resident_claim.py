@@ -50,7 +50,7 @@ def test_resident_signs_up_claims_and_is_verified_on_a_phone(live_server, browse
     page.get_by_label("楼栋").select_option(label="1栋")
     page.get_by_label("单元").select_option("1")
     page.get_by_label("房号").select_option(str(city.homes_a1[2].pk))
-    page.get_by_label("产权证明").set_input_files(str(proof))
+    page.get_by_label("证明材料").set_input_files(str(proof))
     shot(page, "03-claim-form-phone")
     page.get_by_role("button", name="提交认领").click()
     page.wait_for_url(live_server.url + "/")
