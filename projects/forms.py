@@ -91,6 +91,10 @@ class NeedForm(StyledFormMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
+    # Set by tapping the site plan (static/js/portal.js); percent of its width and height.
+    plan_x = forms.DecimalField(required=False, min_value=0, max_value=100, decimal_places=2, widget=forms.HiddenInput)
+    plan_y = forms.DecimalField(required=False, min_value=0, max_value=100, decimal_places=2, widget=forms.HiddenInput)
+
     def __init__(self, *args, catalog, buildings=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["catalog_item"].queryset = catalog
@@ -98,6 +102,18 @@ class NeedForm(StyledFormMixin, forms.Form):
         self.fields["building"].queryset = buildings if buildings is not None else Building.objects.none()
         self.fields["building"].label_from_instance = lambda b: _("Building %(n)s") % {"n": b.number}
         self._style()
+
+    def point(self):
+        x, y = self.cleaned_data.get("plan_x"), self.cleaned_data.get("plan_y")
+        return (x, y) if x is not None and y is not None else None
+
+    def clean(self):
+        cleaned = super().clean()
+        half = (cleaned.get("plan_x") is None) != (cleaned.get("plan_y") is None)
+        if half or "plan_x" in self.errors or "plan_y" in self.errors:
+            self.errors.pop("plan_x", None), self.errors.pop("plan_y", None)
+            self.add_error("plan_x", _("Tap the site plan again: the point is not on it."))
+        return cleaned
 
 
 class TriageForm(StyledFormMixin, forms.Form):

@@ -515,6 +515,9 @@ class Need(models.Model):
         related_name="+",
         verbose_name=_("building"),
     )
+    # …or a point on the estate's site plan (总平面图), in percent of its width and height.
+    plan_x = models.DecimalField(_("across the site plan (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    plan_y = models.DecimalField(_("down the site plan (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     photo = models.FileField(_("photo"), storage=private_storage, upload_to=UploadPath("need-photos"), blank=True)
     photo_content_type = models.CharField(_("photo file type"), max_length=50, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -539,6 +542,11 @@ class Need(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="declined") | ~models.Q(decline_reason=""), name="need_decline_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(plan_x__isnull=True, plan_y__isnull=True)
+                | models.Q(plan_x__gte=0, plan_x__lte=100, plan_y__gte=0, plan_y__lte=100),
+                name="need_point_on_the_plan",
             ),
         ]
 

@@ -358,3 +358,16 @@ class NotificationPreferencesForm(StyledFormMixin, forms.Form):
             if self.kept.get(name, on):
                 chosen.setdefault(kind, set()).add(channel)
         return chosen
+
+
+class SitePlanForm(StyledFormMixin, forms.Form):
+    site_plan = forms.FileField(
+        label=_("Site plan (总平面图)"),
+        help_text=_("A photo or image of the estate's layout: JPEG, PNG or WebP. Residents place their needs on it."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        error_messages={"required": _("Choose the picture of the site plan.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from core.files import UploadPath, private_storage
+from core.models import StoredPhoto
 
 from .text import mask_name
 
@@ -113,6 +114,27 @@ class Estate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SitePlan(StoredPhoto):
+    """总平面图: a picture of the estate's layout (buildings, paths, open ground) on which residents
+    place their needs. Uploaded by the community committee or the street office, re-encoded without
+    metadata; seen by the estate's residents, its council and offices (issue 18 item 8)."""
+
+    PHOTO_FOLDERS = ("site-plans", "site-plan-thumbs")
+
+    estate = models.OneToOneField(Estate, on_delete=models.CASCADE, related_name="site_plan", verbose_name=_("estate"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site plan")
+        verbose_name_plural = _("site plans")
+
+    def __str__(self) -> str:
+        return f"{self.estate}"
 
 
 class Building(models.Model):

@@ -328,6 +328,16 @@ def can_view_meeting_attachments(user, estate: Estate) -> bool:
     )
 
 
+def can_upload_site_plan(user, estate: Estate) -> bool:
+    """The estate's community committee or street office puts up its site plan (总平面图)."""
+    return is_platform_admin(user) or is_community_staff(user, estate) or is_street_staff(user, estate)
+
+
+def can_view_site_plan(user, estate: Estate) -> bool:
+    """Those who place and read needs on it: the estate's residents, council and offices."""
+    return can_view_meeting_attachments(user, estate) or estate.pk in council_estate_ids(user)
+
+
 def can_publish_deliberation_rules(user) -> bool:
     """The housing bureau states the councils' deliberation rules (议事规则) for the city."""
     return is_platform_admin(user) or is_bureau_staff(user)

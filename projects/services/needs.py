@@ -12,6 +12,7 @@ from core.photos import process_photos
 from stakeholders.audit import by_actor
 from stakeholders.models import Notification, User
 from stakeholders.services import notify
+from stakeholders.site_plans import site_plan_of
 
 from .. import permissions
 from ..models import (
@@ -33,6 +34,7 @@ NEED_ERRORS = {
     "reason_required": _("Give a reason: the owner who filed the need will read it."),
     "already_triaged": _("This need has already been answered."),
     "bad_plan_item": _("Choose an item of this project's current plan draft."),
+    "bad_point": _("Tap the site plan again: the point is not on it."),
 }
 
 
@@ -42,8 +44,9 @@ _need_error = errors_for(NEED_ERRORS)
 @by_actor
 @transaction.atomic
 def need_file(
-    *, project: Project, actor: User, catalog_item: CatalogItem, text: str, photo=None, building=None
+    *, project: Project, actor: User, catalog_item: CatalogItem, text: str, photo=None, building=None, point=None
 ) -> Need:
+    """`point`: (x, y) in percent of the estate's site plan, where it is needed (optional)."""
     if not permissions.can_file_need(actor, project):
         raise PermissionDenied(NEED_ERRORS["cannot_file"])
     text = (text or "").strip()
@@ -52,6 +55,10 @@ def need_file(
     if building is not None and building.estate_id != project.estate_id:
         raise _need_error("bad_building", "building")
     need = Need(project=project, catalog_item=catalog_item, filed_by=actor.resident, text=text, building=building)
+    if point is not None:
+        if site_plan_of(project.estate_id) is None or not all(0 <= value <= 100 for value in point):
+            raise _need_error("bad_point")  # (a forged point: the form has no picker without a plan)
+        need.plan_x, need.plan_y = point
     if photo:
         # Neighbours see it: re-encoded like progress and complaint photos (no GPS, no camera, upright).
         (processed,) = process_photos([photo], field="photo")

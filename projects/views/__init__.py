@@ -12,6 +12,8 @@ from .needs import (  # noqa: F401
     need_support,
     need_triage,
     needs,
+    site_plan_image,
+    site_plan_put,
 )
 from .petitions import (  # noqa: F401
     petition_invite,

@@ -169,3 +169,63 @@ def test_a_planner_attaches_a_drawing_and_a_claimant_files_an_other_need(
     shot(claimant, "need-other-by-claimant-phone")
     claimant.get_by_role("button", name="提交需求").click()
     claimant.get_by_test_id("need-place").wait_for()
+
+
+def site_plan_png(path):
+    """A drawn site plan: four buildings and an open ground, as a community would photograph it."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (900, 600), (236, 240, 232))
+    draw = ImageDraw.Draw(image)
+    for x, y in ((60, 60), (330, 60), (60, 330), (330, 330)):
+        draw.rectangle((x, y, x + 220, y + 180), fill=(190, 190, 200), outline=(90, 90, 100), width=4)
+    draw.rectangle((620, 80, 860, 520), fill=(200, 225, 190), outline=(110, 140, 100), width=4)  # open ground
+    image.save(path, "PNG")
+    return path
+
+
+def test_a_tenant_declares_and_places_a_need_on_the_site_plan(live_server, browser, shot, axe_violations, tmp_path):
+    from projects.models import Need
+
+    city = f.build_city()
+    project = project_at(city, Project.Status.PLANNING)
+    tenant = f.register("13807718888", name="租客李")
+    base = live_server.url
+
+    # The committee puts up the estate's site plan from its phone.
+    clerk = sign_in(browser, base, city.comm_a1_staff.username)
+    clerk.goto(f"{base}/projects/{project.code}/needs/")
+    clerk.get_by_text("上传小区总平面图").click()
+    clerk.get_by_label("小区总平面图").set_input_files(str(site_plan_png(tmp_path / "plan.png")))
+    clerk.get_by_role("button", name="上传").click()
+    clerk.get_by_text("总平面图已上传").wait_for()
+
+    # A tenant says where they live (no proof needed) and files a need on the open ground.
+    phone = sign_in(browser, base, tenant.username)
+    phone.goto(f"{base}/accounts/claims/new/")
+    phone.locator("#id_estate").select_option(label=city.estate_a1.name)
+    phone.locator("#id_building").select_option(index=1)
+    phone.locator("#id_unit").select_option(index=1)
+    phone.locator("#id_household").select_option(index=4)
+    phone.get_by_label("租户", exact=True).check()
+    assert axe_violations(phone) == [] and phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "residence-declared-tenant-phone")
+    phone.get_by_role("button", name="提交认领").click()
+    phone.get_by_text("已登记：您现在可以").wait_for()
+    assert "租户" in phone.get_by_test_id("my-residences").inner_text()
+    phone.goto(f"{base}/projects/{project.code}/needs/")
+    phone.get_by_text("提出需求").first.click()
+    phone.get_by_label("需要改造的项目").select_option(label="其他 · 其他（请在说明中写明）")
+    phone.get_by_label("具体情况：什么问题、在哪里、有多严重").fill("希望空地上有地方晒被子和庄稼。")
+    picker = phone.get_by_test_id("site-plan-picker")
+    box = picker.bounding_box()
+    picker.click(position={"x": box["width"] * 0.82, "y": box["height"] * 0.5})  # the open ground
+    assert abs(float(phone.locator("input[name=plan_x]").input_value()) - 82) < 1
+    assert axe_violations(phone) == [] and phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "need-point-on-site-plan-phone")
+    phone.get_by_role("button", name="提交需求").click()
+    phone.get_by_test_id("needs-map").wait_for()
+    need = Need.objects.get()
+    assert abs(need.plan_x - 82) < 1 and abs(need.plan_y - 50) < 1 and need.filed_by == tenant.resident
+    assert "总平面图上第 1 号点" in phone.get_by_test_id("need-place").inner_text()
+    shot(phone, "needs-on-site-plan-phone")
