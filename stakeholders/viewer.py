@@ -94,8 +94,11 @@ class Viewer:
             return {}
         owned = Ownership.objects.open().filter(resident__user=self.user)
         lived = Residence.objects.standing().filter(resident__user=self.user)
-        pairs = owned.values_list("household_id", "household__building__estate_id").union(
-            lived.values_list("household_id", "household__building__estate_id")
+        # (no ORDER BY in a UNION's parts: SQLite refuses it, and the models order by default)
+        pairs = (
+            owned.order_by()
+            .values_list("household_id", "household__building__estate_id")
+            .union(lived.order_by().values_list("household_id", "household__building__estate_id"))
         )
         return dict(pairs)
 

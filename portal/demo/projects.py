@@ -29,6 +29,8 @@ from stakeholders.models import (
 from .built import _liangshi, _youdian
 from .common import DEMO_PASSWORD, _proof_file, elect_council
 from .completed import _fangzhi
+from .deliberation import accounts as deliberation_accounts
+from .deliberation import desk_sign_ins, proxy_paper_ballot, site_plan_and_needs
 from .steps import (
     STANDARD_SPLIT,
     WORKS_PHONES,
@@ -138,6 +140,7 @@ def _taoyuan(ctx: _Ctx, estate: Estate) -> None:
         clerk=staff,
         choices=("agree", "agree", "disagree"),
     )
+    proxy_paper_ballot(ctx.report, plan_vote, staff)
     ctx.report.add("open votes")
 
 
@@ -168,6 +171,7 @@ def _hearing_on(ctx: _Ctx, version, staff: User) -> None:
         place="桃源小区居民活动室",
         agenda="改造方案第一稿：屋面防水、雨污分流和楼道照明的范围与居民自筹",
     )
+    desk_sign_ins(hearing, staff, 6)
     Hearing.objects.filter(pk=hearing.pk).update(held_at=timezone.now() - timedelta(days=10))
     hearing.refresh_from_db()
     p.hearing_record(
@@ -279,7 +283,8 @@ def _yinshan(ctx: _Ctx, estate: Estate) -> None:
     _plan_item(v1, staff, "gas", "庭院燃气管道更换", "380", "m", "228000.00", {"central_subsidy": 50, "utility": 50})
     p.plan_version_publish(version=v1, actor=ctx.u("minsheng_manager"))
     p.plan_comment_add(version=v1, actor=owners[3].user, text="施工期间请提前通知停气时间。")
-    ctx.report.add("needs", 2)
+    site_plan_and_needs(project, staff)
+    ctx.report.add("needs", 3)
 
 
 def _yinshan_bei(ctx: _Ctx, estate: Estate) -> None:
@@ -320,6 +325,7 @@ def _works_accounts(report) -> None:
         phone = f"1380771{WORKS_PHONES[code] + k:04d}"
         if Resident.objects.filter(phone=phone).exists():
             report.accounts.append((phone, DEMO_PASSWORD, what))
+    deliberation_accounts(report, DEMO_PASSWORD)
 
 
 STAGES = [
