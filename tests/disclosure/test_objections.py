@@ -196,3 +196,22 @@ def test_a_plan_votes_result_takes_objections_and_holds_the_budget(city, adopted
     public = client.get(url).content.decode()
     assert "计票时漏了纸质票" in public and "已复核纸质票" in public and 'data-testid="vote-objections"' in public
     assert city.owner_a1.name not in public
+
+
+@pytest.mark.django_db
+def test_the_project_timeline_shows_the_notice_window_and_its_objections(city, on_notice):
+    url = on_notice.project.get_absolute_url()
+    staff = Client()
+    staff.force_login(city.street_a_staff)
+    budget = on_notice.budget
+    window = f"{timezone.localdate(budget.published_at):%Y-%m-%d} 至 {budget.notice_ends_on:%Y-%m-%d}"
+    page = staff.get(url).content.decode()
+    assert 'data-testid="notice-windows"' in page and window in page and "公示中，可提出异议" in page
+    objection = _object(on_notice, city.owner_a1.user)
+    assert "1 条异议（1 条待答复）" in staff.get(url).content.decode()
+    notices.objection_answer(objection=objection, actor=city.street_a_staff, answer="已核实。")
+    end_notice(budget)
+    page = staff.get(url).content.decode()
+    assert (
+        "已结束" in page and "1 条异议" in page and "待答复" not in page.split('data-testid="notice-windows"')[1][:600]
+    )

@@ -177,7 +177,10 @@ def test_survey_hearing_answered_comment_and_an_objection_that_holds_the_award(
     shot(owner, "walk-06-objection-phone")
     owner.get_by_role("button", name="提交异议").click()
     owner.get_by_text("异议已提交并公开").wait_for()
-    # The award waits: the notice runs and the objection has no answer.
+    # The project's timeline shows the notice window and its objection; the award waits.
+    manager.goto(base + project.get_absolute_url())
+    window = manager.get_by_test_id("notice-windows").inner_text()
+    assert "预算公示" in window and "公示中，可提出异议" in window and "1 条异议（1 条待答复）" in window
     manager.goto(f"{base}/projects/{project.code}/award/")
     holds = manager.get_by_test_id("award-hold").all_inner_texts()
     assert len(holds) == 2 and "公示期满后才能确定施工单位" in holds[0] and "还有 1 条未答复" in holds[1]
