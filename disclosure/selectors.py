@@ -3,7 +3,7 @@ ledger or the number of progress posts, and never a resident's personal data."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from feedback.models import Response
 from projects import selectors as project_selectors
+from projects import shares
 from projects.lifecycle import PUBLIC_STATUSES  # noqa: F401  (what the public sees; re-exported)
 from projects.models import (
     AcceptanceSignature,
@@ -22,7 +23,7 @@ from projects.models import (
     Project,
     Vote,
 )
-from stakeholders.models import Household, Organization, Ownership
+from stakeholders.models import Organization, Ownership
 
 from . import inspections as inspection_reads
 from . import ledger
@@ -355,56 +356,28 @@ def sources_of(budget: Budget | None) -> list[tuple[str, str, Decimal]]:
     return [(line.source, FundingSource(line.source).label, line.amount) for line in budget.lines.all()]
 
 
-# --- residents' share (Civil Code art. 283) --------------------------------------------------------------
+# --- residents' shares (issue 19: projects/shares.py) -----------------------------------------------------
 
 
-def share_of(amount: Decimal, area: Decimal, total_area: Decimal) -> Decimal:
-    """A household's share of an amount, in proportion to its area (Civil Code art. 283)."""
-    if not total_area:
-        return Decimal("0.00")
-    return (Decimal(amount) * Decimal(area) / Decimal(total_area)).quantize(Decimal("0.01"))
-
-
-@dataclass
-class HouseholdShare:
-    label: str
-    area: Decimal
-    amount: Decimal
-
-
-@dataclass
-class ResidentsShare:
-    residents_total: Decimal
-    estate_area: Decimal
-    households: list[HouseholdShare] = field(default_factory=list)
-
-
-def residents_share(user, project: Project, budget: Budget | None) -> ResidentsShare | None:
-    """What the residents' funding line means for each of the user's households in the estate:
-    the line × the household's area ÷ the estate's total area."""
+def residents_share(user, project: Project, budget: Budget | None) -> list[shares.HouseholdFigure] | None:
+    """Once the budget is published: what the adopted plan's residents' parts mean for each of the
+    user's households in the estate — per item, by its scope and method, and in total."""
     if budget is None or not user.is_authenticated:
-        return None
-    residents_total = next((line.amount for line in budget.lines.all() if line.source == FundingSource.RESIDENTS), None)
-    if residents_total is None:
         return None
     owned = list(
         Ownership.objects.verified()
         .filter(resident__user=user, household__building__estate_id=project.estate_id)
-        .select_related("household__building")
+        .values_list("household_id", flat=True)
     )
     if not owned:
         return None
-    estate_area = Household.objects.filter(building__estate_id=project.estate_id).aggregate(a=Sum("area_m2"))[
-        "a"
-    ] or Decimal("0")
-    estate_area = Decimal(estate_area).quantize(Decimal("0.01"))
-    share = ResidentsShare(residents_total=residents_total, estate_area=estate_area)
-    for ownership in owned:
-        h = ownership.household
-        share.households.append(
-            HouseholdShare(label=str(h), area=h.area_m2, amount=share_of(residents_total, h.area_m2, estate_area))
-        )
-    return share
+    items = list(
+        PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
+        .select_related("catalog_item", "share_building")
+        .prefetch_related("funding")
+        .order_by("catalog_item__position", "id")
+    )
+    return shares.figures(shares.estate_shares(items, project.estate_id), owned) or None
 
 
 # --- contractors ------------------------------------------------------------------------------------------

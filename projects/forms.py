@@ -9,6 +9,7 @@ from stakeholders.forms import IsoDateInput, IsoDateTimeInput, StyledFormMixin
 from stakeholders.models import Building, Organization
 
 from .models import Ballot, FundingSource, Hearing, PlanComment, PlanVersion, Vote
+from .share_forms import SharingForm
 
 
 class TransitionForm(StyledFormMixin, forms.Form):
@@ -199,18 +200,19 @@ class FundingFieldsMixin:
         return {name[5:]: value for name, value in self.cleaned_data.items() if name.startswith("fund_") and value}
 
 
-class PlanItemForm(FundingFieldsMixin, StyledFormMixin, forms.Form):
+class PlanItemForm(SharingForm, FundingFieldsMixin, StyledFormMixin, forms.Form):
     catalog_item = forms.ModelChoiceField(label=_("Catalog item"), queryset=None, empty_label=_("Choose an item"))
     description = forms.CharField(label=_("What will be done"), max_length=300)
     quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
     unit = forms.CharField(label=_("Unit of measure"), max_length=20, help_text=_("m², m, pieces, buildings…"))
     estimated_cost = money_field(_("Estimated cost (CNY)"))
 
-    def __init__(self, *args, catalog, **kwargs):
+    def __init__(self, *args, catalog, buildings, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["catalog_item"].queryset = catalog
         self.fields["catalog_item"].label_from_instance = lambda item: f"{item.get_klass_display()} · {item.name}"
         self._add_funding_fields()
+        self._add_sharing(buildings, units)
         self._style()
 
 

@@ -417,6 +417,34 @@ class PlanItem(models.Model):
     unit = models.CharField(_("unit of measure"), max_length=20)
     estimated_cost = models.DecimalField(_("estimated cost (CNY)"), max_digits=14, decimal_places=2)
 
+    # Who shares the residents' part, and how (issue 19; projects/shares.py) — part of the version
+    # the owners vote on.
+    class ShareScope(models.TextChoices):
+        ESTATE = "estate", _("The whole estate")
+        BUILDING = "building", _("One building")
+        ENTRANCE = "entrance", _("One entrance (单元)")
+
+    class ShareMethod(models.TextChoices):
+        AREA = "area", _("By floor area (Civil Code art. 283)")
+        FLOOR = "floor", _("By floor coefficient × area (agreed by the owners, e.g. an elevator)")
+        EQUAL = "equal", _("Equally per household")
+
+    share_scope = models.CharField(_("shared by"), max_length=8, choices=ShareScope.choices, default=ShareScope.ESTATE)
+    share_building = models.ForeignKey(
+        "stakeholders.Building",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("building that shares it"),
+    )
+    share_entrance = models.CharField(_("entrance that shares it"), max_length=10, blank=True)
+    share_method = models.CharField(
+        _("sharing method"), max_length=6, choices=ShareMethod.choices, default=ShareMethod.AREA
+    )
+    # {"<floor>": "<coefficient>"} for the floor method: every floor in scope has one.
+    share_coefficients = models.JSONField(_("floor coefficients"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("plan item")
         verbose_name_plural = _("plan items")
@@ -424,10 +452,25 @@ class PlanItem(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="plan_item_quantity_positive"),
             models.CheckConstraint(condition=models.Q(estimated_cost__gte=0), name="plan_item_cost_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(share_scope="estate", share_building__isnull=True, share_entrance="")
+                | models.Q(share_scope="building", share_building__isnull=False, share_entrance="")
+                | models.Q(share_scope="entrance", share_building__isnull=False) & ~models.Q(share_entrance=""),
+                name="plan_item_share_scope_named",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(share_method="floor") | models.Q(share_coefficients__isnull=False),
+                name="plan_item_floor_method_has_coefficients",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def sorted_coefficients(self) -> list[tuple[str, str]]:
+        """The floor method's coefficients, lowest floor first."""
+        return sorted((self.share_coefficients or {}).items(), key=lambda pair: int(pair[0]))
 
 
 class PlanItemFunding(models.Model):

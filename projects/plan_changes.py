@@ -48,7 +48,15 @@ def _key(item: PlanItem) -> tuple:
 
 def _same(a: PlanItem, b: PlanItem) -> bool:
     lines = lambda item: sorted((f.source, f.amount) for f in item.funding.all())  # noqa: E731
-    return (a.quantity, a.unit, a.estimated_cost) == (b.quantity, b.unit, b.estimated_cost) and lines(a) == lines(b)
+    sharing = lambda item: (  # noqa: E731 - who shares the residents' part is part of what owners vote on
+        item.share_scope,
+        item.share_building_id,
+        item.share_entrance,
+        item.share_method,
+        item.share_coefficients,
+    )
+    same_cost = (a.quantity, a.unit, a.estimated_cost) == (b.quantity, b.unit, b.estimated_cost)
+    return same_cost and lines(a) == lines(b) and sharing(a) == sharing(b)
 
 
 def changes_from_previous(version: PlanVersion, items: list[PlanItem]) -> Changes | None:
@@ -61,7 +69,7 @@ def changes_from_previous(version: PlanVersion, items: list[PlanItem]) -> Change
         .prefetch_related(
             Prefetch(
                 "items",
-                queryset=PlanItem.objects.select_related("catalog_item").prefetch_related(
+                queryset=PlanItem.objects.select_related("catalog_item", "share_building").prefetch_related(
                     Prefetch("funding", queryset=PlanItemFunding.objects.order_by("source"))
                 ),
             )

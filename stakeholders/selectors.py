@@ -119,6 +119,17 @@ def units_of(building_id) -> list[str]:
     return sorted(units, key=lambda u: (len(u), u))
 
 
+def units_of_estate(estate_id) -> list[str]:
+    """The entrances of the estate's buildings, each once (the same numbering repeats per building)."""
+    units = (
+        Household.objects.filter(building__estate_id=estate_id)
+        .order_by("unit")
+        .values_list("unit", flat=True)
+        .distinct()
+    )
+    return sorted(units, key=lambda u: (len(u), u))
+
+
 def households_of(building_id, unit) -> QuerySet[Household]:
     return Household.objects.filter(building_id=building_id, unit=unit).order_by("floor", "room")
 

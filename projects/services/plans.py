@@ -18,7 +18,7 @@ from stakeholders.audit import by_actor
 from stakeholders.models import Notification, Ownership, User
 from stakeholders.services import notify
 
-from .. import permissions
+from .. import permissions, shares
 from ..models import (
     CatalogItem,
     Need,
@@ -107,6 +107,11 @@ def plan_version_start(*, project: Project, actor: User) -> PlanVersion:
                 quantity=item.quantity,
                 unit=item.unit,
                 estimated_cost=item.estimated_cost,
+                share_scope=item.share_scope,
+                share_building_id=item.share_building_id,
+                share_entrance=item.share_entrance,
+                share_method=item.share_method,
+                share_coefficients=item.share_coefficients,
             )
             PlanItemFunding.objects.bulk_create(
                 [PlanItemFunding(item=copy, source=line.source, amount=line.amount) for line in item.funding.all()]
@@ -137,10 +142,33 @@ def plan_item_add(
     unit: str,
     estimated_cost: Decimal,
     funding: dict[str, Decimal],
+    share_scope: str = PlanItem.ShareScope.ESTATE,
+    share_building=None,
+    share_entrance: str = "",
+    share_method: str = PlanItem.ShareMethod.AREA,
+    share_coefficients: dict | None = None,
 ) -> PlanItem:
     """An item with its funding split; the lines must add up to the cost exactly. Included needs
-    for the same catalog item are linked to it."""
+    for the same catalog item are linked to it. Its residents' part is shared by `share_scope`
+    (the estate, a building, an entrance) by `share_method` (projects/shares.py)."""
     locked = _lock_version(version, PlanVersion.Status.DRAFT, actor, permissions.can_edit_plan_version)
+    sharing = {
+        "share_scope": share_scope,
+        "share_building": share_building if share_scope != PlanItem.ShareScope.ESTATE else None,
+        "share_entrance": (share_entrance or "").strip() if share_scope == PlanItem.ShareScope.ENTRANCE else "",
+        "share_method": share_method,
+        "share_coefficients": {k: str(v) for k, v in (share_coefficients or {}).items()} or None,
+    }
+    problems = shares.check_sharing(
+        locked.project.estate_id,
+        scope=share_scope,
+        building=sharing["share_building"],
+        entrance=sharing["share_entrance"],
+        method=share_method,
+        coefficients=share_coefficients,
+    )
+    if problems:
+        raise ValidationError(problems)
     lines = {source: Decimal(amount) for source, amount in funding.items() if amount}
     total = sum(lines.values(), Decimal("0"))
     if total != Decimal(estimated_cost):
@@ -160,6 +188,7 @@ def plan_item_add(
         quantity=quantity,
         unit=(unit or "").strip(),
         estimated_cost=estimated_cost,
+        **sharing,
     )
     item.full_clean()
     item.save()

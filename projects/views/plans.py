@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.forms import form_errors
+from stakeholders import selectors as stakeholder_selectors
+from stakeholders.models import Building
 
 from .. import permissions, plan_changes, selectors, services
 from ..forms import (
@@ -70,6 +72,17 @@ def _answer_comment(request, version, answer_forms):
     return False
 
 
+def _item_form(project, data=None, initial=None) -> PlanItemForm:
+    estate = project.estate_id
+    return PlanItemForm(
+        data,
+        initial=initial,
+        catalog=selectors.catalog(),
+        buildings=Building.objects.filter(estate_id=estate).order_by("number"),
+        units=lambda: stakeholder_selectors.units_of_estate(estate),
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_version(request, code: str, number: int):  # noqa: C901 - one page of a plan version with its six actions (add, remove, publish, comment, answer, vote)
     if request.method == "POST" and not request.user.is_authenticated:
@@ -82,8 +95,8 @@ def plan_version(request, code: str, number: int):  # noqa: C901 - one page of a
     from_need = next((n for n in to_plan if str(n.pk) == request.GET.get("from_need")), None)
     forms_ = {
         "summary": SummaryForm(initial={"summary": version.summary}),
-        "item": PlanItemForm(
-            catalog=selectors.catalog(),
+        "item": _item_form(
+            project,
             initial={"catalog_item": from_need.catalog_item_id, "description": from_need.text[:300]}
             if from_need
             else None,
@@ -101,7 +114,7 @@ def plan_version(request, code: str, number: int):  # noqa: C901 - one page of a
                     messages.success(request, _("Summary saved."))
                     return redirect("projects:plan", code, number)
             elif action == "add_item":
-                forms_["item"] = form = PlanItemForm(request.POST, catalog=selectors.catalog())
+                forms_["item"] = form = _item_form(project, data=request.POST)
                 if form.is_valid():
                     data = form.cleaned_data
                     services.plan_item_add(
@@ -113,6 +126,7 @@ def plan_version(request, code: str, number: int):  # noqa: C901 - one page of a
                         unit=data["unit"],
                         estimated_cost=data["estimated_cost"],
                         funding=form.funding(),
+                        **form.sharing(),
                     )
                     messages.success(request, _("Item added."))
                     return redirect("projects:plan", code, number)

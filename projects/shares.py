@@ -1,0 +1,258 @@
+"""Fair shares (issue 19): who pays what of a plan item's residents' part.
+
+Each item's residents' part has a scope — the estate, one building, or one entrance (单元) — and a
+method: `area` (Civil Code art. 283: by the floor area of each exclusive unit, where the owners
+agreed nothing else), `floor` (agreed floor coefficients × area, as for an added elevator), or
+`equal` (per household). One rule turns a total into whole fen:
+
+    exact share = total × weight ÷ Σ weights over the households in scope
+    (weight: area; coefficient(floor) × area; 1)
+
+each exact share is floored to the fen, and the fen left over go one each to the households with
+the largest remainders, ties broken by (building, entrance, floor, room) order — so an item's
+shares add up to its total exactly. Integer arithmetic throughout: weights are scaled to whole
+numbers (areas and coefficients have two decimals), so each remainder is an exact integer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from stakeholders.models import Household
+
+from .models import FundingSource, PlanItem
+
+FEN = Decimal("0.01")
+WEIGHT_PLACES = Decimal("0.0001")  # area (2 places) × coefficient (2 places)
+
+
+class Method:
+    AREA, FLOOR, EQUAL = "area", "floor", "equal"
+
+
+def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Split `total` (CNY, whole fen) over `weights` (≥ 0, at most 4 decimals, not all 0), in the
+    order given (the tie order). Returns whole-fen shares that sum to `total` exactly."""
+    total_fen = int((Decimal(total) / FEN).to_integral_exact())
+    scaled = [int((Decimal(w) / WEIGHT_PLACES).to_integral_exact()) for w in weights]
+    if any(w < 0 for w in scaled) or total_fen < 0:
+        raise ValueError("weights and total must not be negative")
+    whole = sum(scaled)
+    if whole == 0:
+        raise ValueError("at least one weight must be positive")
+    floors, remainders = [], []
+    for w in scaled:
+        quotient, remainder = divmod(total_fen * w, whole)
+        floors.append(quotient)
+        remainders.append(remainder)
+    leftover = total_fen - sum(floors)  # 0 ≤ leftover < number of households
+    # Largest remainder first; among equal remainders, the earlier household (the given order).
+    for index in sorted(range(len(scaled)), key=lambda i: (-remainders[i], i))[:leftover]:
+        floors[index] += 1
+    return [Decimal(f) * FEN for f in floors]
+
+
+def weight(household: Household, method: str, coefficients: dict[str, Decimal] | None) -> Decimal:
+    if method == Method.EQUAL:
+        return Decimal("1")
+    area = Decimal(household.area_m2)
+    if method == Method.FLOOR:
+        return (Decimal((coefficients or {})[str(household.floor)]) * area).quantize(WEIGHT_PLACES)
+    return area.quantize(WEIGHT_PLACES)
+
+
+def parse_coefficients(text: str) -> dict[str, Decimal]:
+    """ "1:0, 2:0.5, 3:0.8" (also with ：, ＝, = or new lines) → {"1": Decimal("0.00"), …}; raises
+    ValueError with what is wrong."""
+    found: dict[str, Decimal] = {}
+    for part in (text or "").replace("，", ",").replace("\n", ",").replace("；", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        for sep in ("：", ":", "＝", "="):
+            if sep in part:
+                floor, value = (p.strip() for p in part.split(sep, 1))
+                break
+        else:
+            raise ValueError(part)
+        if not floor.lstrip("-").isdigit():
+            raise ValueError(part)
+        try:
+            number = Decimal(value)
+        except ArithmeticError:
+            raise ValueError(part) from None
+        if not number.is_finite() or number < 0 or number > 100 or number != number.quantize(FEN):
+            raise ValueError(part)
+        found[str(int(floor))] = number.quantize(FEN)
+    return found
+
+
+def scope_households(item: PlanItem, estate_id: int):
+    """The households that share the item, in the tie order (building, entrance, floor, room)."""
+    households = Household.objects.filter(building__estate_id=estate_id)
+    if item.share_scope in ("building", "entrance"):
+        households = households.filter(building_id=item.share_building_id)
+    if item.share_scope == "entrance":
+        households = households.filter(unit=item.share_entrance)
+    return households.select_related("building").order_by("building__number", "unit", "floor", "room", "id")
+
+
+@dataclass
+class HouseholdShare:
+    household: Household
+    weight: Decimal
+    share: Decimal
+
+
+@dataclass
+class ItemShares:
+    item: PlanItem
+    total: Decimal
+    households: list[HouseholdShare] = field(default_factory=list)
+
+    def of(self, household_id: int) -> HouseholdShare | None:
+        return next((h for h in self.households if h.household.pk == household_id), None)
+
+
+def residents_part(item: PlanItem) -> Decimal:
+    """The item's residents' funding line (0 when residents pay nothing)."""
+    lines = getattr(item, "_prefetched_objects_cache", {}).get("funding")
+    if lines is None:
+        lines = item.funding.all()
+    return sum((line.amount for line in lines if line.source == FundingSource.RESIDENTS), Decimal("0"))
+
+
+def item_shares(item: PlanItem, estate_id: int, households=None) -> ItemShares:
+    """Every household's share of the item's residents' part (households: the scope's, if loaded)."""
+    total = residents_part(item)
+    result = ItemShares(item=item, total=total)
+    homes = list(households if households is not None else scope_households(item, estate_id))
+    if total == 0 or not homes:
+        return result
+    coefficients = {k: Decimal(v) for k, v in (item.share_coefficients or {}).items()}
+    weights = [weight(h, item.share_method, coefficients) for h in homes]
+    for home, w, share in zip(homes, weights, allocate(total, weights)):
+        result.households.append(HouseholdShare(household=home, weight=w, share=share))
+    return result
+
+
+def estate_area(estate_id: int) -> Decimal:
+    area = Household.objects.filter(building__estate_id=estate_id).aggregate(a=Sum("area_m2"))["a"]
+    return Decimal(area or 0).quantize(FEN)
+
+
+SHARE_ERRORS = {
+    "building_required": _("Choose the building whose households share it."),
+    "entrance_required": _("Choose the entrance (单元) whose households share it."),
+    "no_households": _("No household of this estate is in that scope."),
+    "coefficients_required": _(
+        "Give a coefficient for every floor in scope (e.g. 1:0, 2:0.5, 3:0.8): missing %(floors)s."
+    ),
+    "no_coefficients": _("Coefficients are only for the floor method."),
+    "all_zero": _("At least one household in scope must pay something: the coefficients are all 0."),
+}
+
+
+def check_sharing(
+    estate_id: int, *, scope: str, building, entrance: str, method: str, coefficients: dict | None
+) -> dict:
+    """The sharing of an item, checked: {field: ValidationError} for what is wrong (empty when right)."""
+    errors = {}
+    if scope in ("building", "entrance") and (building is None or building.estate_id != estate_id):
+        errors["share_building"] = _share_error("building_required")
+    if scope == "entrance" and not (entrance or "").strip():
+        errors["share_entrance"] = _share_error("entrance_required")
+    if errors:
+        return errors
+    item = PlanItem(share_scope=scope, share_building=building, share_entrance=(entrance or "").strip())
+    homes = list(scope_households(item, estate_id))
+    if not homes:
+        return {"share_entrance" if scope == "entrance" else "share_scope": _share_error("no_households")}
+    if method != Method.FLOOR:
+        return {"share_coefficients": _share_error("no_coefficients")} if coefficients else {}
+    missing = sorted({h.floor for h in homes if str(h.floor) not in (coefficients or {})})
+    if missing:
+        return {"share_coefficients": _share_error("coefficients_required", floors="、".join(map(str, missing)))}
+    if all(weight(h, method, coefficients) == 0 for h in homes):
+        return {"share_coefficients": _share_error("all_zero")}
+    return {}
+
+
+def _share_error(code: str, **params):
+    return ValidationError(SHARE_ERRORS[code], code=code, params=params or None)
+
+
+# --- what each owner pays (the budget page, the vote's notice) ------------------------------------
+
+
+def estate_shares(items: list[PlanItem], estate_id: int) -> list[ItemShares]:
+    """Every item's shares, reading the estate's households once (two queries whatever the number
+    of items: the households, and the items' funding if not prefetched)."""
+    homes = list(
+        Household.objects.filter(building__estate_id=estate_id)
+        .select_related("building")
+        .order_by("building__number", "unit", "floor", "room", "id")
+    )
+    result = []
+    for item in items:
+        if item.share_scope == PlanItem.ShareScope.ESTATE:
+            scoped = homes
+        else:
+            scoped = [h for h in homes if h.building_id == item.share_building_id]
+            if item.share_scope == PlanItem.ShareScope.ENTRANCE:
+                scoped = [h for h in scoped if h.unit == item.share_entrance]
+        result.append(item_shares(item, estate_id, households=scoped))
+    return result
+
+
+@dataclass
+class ItemFigure:
+    """One item's part of one household's figure, with what it was computed from."""
+
+    item: PlanItem
+    total: Decimal  # the item's residents' part
+    weight: Decimal  # this household's
+    weights: Decimal  # of every household in scope
+    households: int  # in scope
+    share: Decimal
+    coefficient: Decimal | None = None
+
+
+@dataclass
+class HouseholdFigure:
+    household: Household
+    items: list[ItemFigure] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.share for i in self.items), Decimal("0.00"))
+
+
+def figures(shares: list[ItemShares], household_ids: list[int]) -> list[HouseholdFigure]:
+    """Each of these households' figure: every item whose residents' part it shares."""
+    found: dict[int, HouseholdFigure] = {}
+    for item in shares:
+        weights = sum((h.weight for h in item.households), Decimal("0"))
+        for pk in household_ids:
+            mine = item.of(pk)
+            if mine is None:
+                continue
+            figure = found.setdefault(pk, HouseholdFigure(household=mine.household))
+            coefficient = (item.item.share_coefficients or {}).get(str(mine.household.floor))
+            figure.items.append(
+                ItemFigure(
+                    item=item.item,
+                    total=item.total,
+                    weight=mine.weight,
+                    weights=weights,
+                    households=len(item.households),
+                    share=mine.share,
+                    coefficient=Decimal(coefficient) if coefficient is not None else None,
+                )
+            )
+    return [found[pk] for pk in household_ids if pk in found]
