@@ -11,7 +11,7 @@ from projects.forms import FundingFieldsMixin, MoneyField, money_field
 from projects.models import FundingSource, PlanItem
 from stakeholders.forms import IsoDateInput, MultipleFileField, StyledFormMixin
 
-from .models import LedgerEntry, Milestone
+from .models import LedgerEntry, Milestone, SharePayment
 
 
 class ReceiptForm(StyledFormMixin, forms.Form):
@@ -86,10 +86,28 @@ class LedgerEntryForm(StyledFormMixin, forms.Form):
     )
     # A fresh token in every form shown: the same form sent twice records one entry (services).
     submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # A residents' income batch names the household payments it brings in (issue 19).
+    payments = forms.ModelMultipleChoiceField(
+        label=_("Household payments in this batch (居民自筹)"),
+        required=False,
+        queryset=SharePayment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The batch's amount must equal the payments ticked."),
+    )
 
-    def __init__(self, *args, items=(), **kwargs):
+    def __init__(self, *args, items=(), payments=None, **kwargs):
         kwargs.setdefault("initial", {"date": timezone.localdate(), "submission_key": uuid.uuid4().hex})
         super().__init__(*args, **kwargs)
+        if payments is not None:
+            self.fields["payments"].queryset = payments
+            self.fields["payments"].label_from_instance = lambda p: (
+                _("%(h)s · ¥%(a)s · receipt %(r)s")
+                % {
+                    "h": p.household,
+                    "a": f"{p.amount:,.2f}",
+                    "r": p.receipt_no,
+                }
+            )
         self.fields["plan_item"].queryset = PlanItem.objects.filter(pk__in=[i.pk for i in items])
         labels = {i.pk: f"{i.catalog_item.name} · {i.description}" for i in items}
         self.fields["plan_item"].label_from_instance = lambda item: labels.get(item.pk, str(item))
@@ -221,6 +239,31 @@ class ObjectionAnswerForm(StyledFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write the answer: what the street office found and will do.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class SharePaymentForm(StyledFormMixin, forms.Form):
+    """A household's payment of its share, as the paper receipt or the transfer shows it."""
+
+    amount = MoneyField(label=_("Amount (CNY)"), positive=True)
+    paid_on = forms.DateField(label=_("Date paid"), widget=IsoDateInput())
+    channel = forms.ChoiceField(label=_("Paid by"), choices=[("", "—")] + list(SharePayment.Channel.choices))
+    receipt_no = forms.CharField(label=_("Receipt number"), max_length=40)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ExemptionForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the exemption"),
+        max_length=300,
+        help_text=_("e.g. the council's decision of 2027-03-02 on a hardship case (低保户)."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -455,3 +455,69 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.code}: {self.filed_at:%Y-%m-%d}"
+
+
+class SharePayment(models.Model):
+    """居民自筹, household by household (issue 19): a household's payment of its share (amount, date,
+    channel, receipt number) or its exemption with the reason (hardship, decided by the council).
+    Recorded by the community committee or the council; a ledger batch of residents' income names
+    the payments it brings in and must equal their sum. Public only as counts and sums per building."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("Payment")
+        EXEMPTION = "exemption", _("Exemption")
+
+    class Channel(models.TextChoices):
+        CASH = "cash", _("Cash (with a receipt)")
+        BANK = "bank", _("Bank transfer")
+        WECHAT = "wechat", _("WeChat Pay")
+        ALIPAY = "alipay", _("Alipay")
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="share_payments", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        "stakeholders.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("household")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, blank=True)
+    receipt_no = models.CharField(_("receipt number"), max_length=40, blank=True)
+    reason = models.CharField(_("reason for the exemption"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # The ledger's income entry (residents' contributions) that brought this payment in.
+    ledger_entry = models.ForeignKey(
+        LedgerEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="share_payments",
+        verbose_name=_("ledger batch"),
+    )
+
+    class Meta:
+        verbose_name = _("share payment")
+        verbose_name_plural = _("share payments")
+        ordering = ["project", "paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="share_payment_positive"),
+            models.CheckConstraint(
+                condition=models.Q(kind="payment", reason="") & ~models.Q(channel="") & ~models.Q(receipt_no="")
+                | models.Q(kind="exemption", channel="", receipt_no="", ledger_entry__isnull=True)
+                & ~models.Q(reason=""),
+                name="share_payment_complete",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "receipt_no"], condition=models.Q(kind="payment"), name="share_receipt_once"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "household"], condition=models.Q(kind="exemption"), name="share_exempt_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} · {self.household} · {self.amount}"

@@ -161,3 +161,33 @@ def can_object_to_vote(user, project: Project, vote, now) -> bool:
         and vote_notice_running(vote, now)
         and project.estate_id in stakeholder_permissions.claimed_estate_ids(user)
     )
+
+
+# --- collection, household by household (issue 19) ------------------------------------------------
+
+
+def may_see_collection_desk(user, project: Project) -> bool:
+    """The shares with rooms and who paid: the estate's community committee, its council in term,
+    its street office (and admins). The public sees counts and sums per building only."""
+    return (
+        stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_community_staff(user, project.estate)
+        or stakeholder_permissions.is_serving_council_member(user, project.estate)
+        or stakeholder_permissions.is_street_staff(user, project.estate)
+    )
+
+
+def can_record_collection(user, project: Project) -> bool:
+    """Community or council staff record payments and exemptions once the budget is published."""
+    return project.status in LEDGER_STATUSES and (
+        stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_community_staff(user, project.estate)
+        or stakeholder_permissions.is_serving_council_member(user, project.estate)
+    )
+
+
+def can_view_payment_receipt(user, payment, household_owner_ids: frozenset[int]) -> bool:
+    """The household's verified owners, and those who see the desk."""
+    resident = stakeholder_permissions.resident_profile(user)
+    owner = resident is not None and resident.pk in household_owner_ids
+    return owner or may_see_collection_desk(user, payment.project)

@@ -27,7 +27,7 @@ from stakeholders.models import Organization, Ownership
 
 from . import inspections as inspection_reads
 from . import ledger
-from .models import Budget, LedgerCheckpoint, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
+from .models import Budget, LedgerCheckpoint, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate, SharePayment
 
 S = Project.Status
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -378,6 +378,14 @@ def residents_share(user, project: Project, budget: Budget | None) -> list[share
         .order_by("catalog_item__position", "id")
     )
     return shares.figures(shares.estate_shares(items, project.estate_id), owned) or None
+
+
+def payments_of_owner(user, project: Project) -> list:
+    """The payments and exemptions recorded for the user's verified households here (receipts)."""
+    if not user.is_authenticated:
+        return []
+    mine = Ownership.objects.verified().filter(resident__user=user).values("household_id")
+    return list(SharePayment.objects.filter(project=project, household_id__in=mine).order_by("paid_on", "id"))
 
 
 # --- contractors ------------------------------------------------------------------------------------------

@@ -323,6 +323,9 @@ class FundingSource(models.TextChoices):
     PUBLIC_REVENUE = "public_revenue", _("Public revenue of the estate")
     MAINTENANCE_FUND = "maintenance_fund", _("Housing maintenance fund")
     DONATION = "donation", _("Donations")
+    # 底层住户补偿基金: raised from the households that share a floor-method item (an elevator) and
+    # paid out to those of its lowest floors, as the owners agreed (issue 19).
+    COMPENSATION = "compensation", _("Ground-floor compensation fund (底层住户补偿基金)")
 
 
 class CatalogItem(models.Model):
@@ -444,6 +447,12 @@ class PlanItem(models.Model):
     )
     # {"<floor>": "<coefficient>"} for the floor method: every floor in scope has one.
     share_coefficients = models.JSONField(_("floor coefficients"), null=True, blank=True)
+    # 底层住户补偿: per household of these floors (floor method only); the item's compensation
+    # funding line is exactly this × those households, shared like the residents' part.
+    compensation_per_household = models.DecimalField(
+        _("compensation per ground-floor household (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    compensation_floors = models.JSONField(_("floors compensated"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("plan item")
@@ -461,6 +470,11 @@ class PlanItem(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(share_method="floor") | models.Q(share_coefficients__isnull=False),
                 name="plan_item_floor_method_has_coefficients",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(compensation_per_household__isnull=True, compensation_floors__isnull=True)
+                | models.Q(share_method="floor", compensation_per_household__gt=0, compensation_floors__isnull=False),
+                name="plan_item_compensation_with_floor_method",
             ),
         ]
 

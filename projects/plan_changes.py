@@ -54,6 +54,8 @@ def _same(a: PlanItem, b: PlanItem) -> bool:
         item.share_entrance,
         item.share_method,
         item.share_coefficients,
+        item.compensation_per_household,
+        item.compensation_floors,
     )
     same_cost = (a.quantity, a.unit, a.estimated_cost) == (b.quantity, b.unit, b.estimated_cost)
     return same_cost and lines(a) == lines(b) and sharing(a) == sharing(b)

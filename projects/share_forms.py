@@ -3,6 +3,8 @@ a building, an entrance) and how (area, floor coefficients × area, equally), in
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,22 @@ class SharingForm(forms.Form):
         help_text=_("Floor and coefficient, e.g. 1:0, 2:0.4, 3:0.7, 4:1, 5:1.2 — as the owners agreed."),
     )
 
+    compensation_per_household = forms.DecimalField(
+        label=_("Ground-floor compensation per household (CNY, optional)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_(
+            "底层住户补偿: what each household of the floors below receives, as the owners agreed. Enter the "
+            "fund (this × those households) as the item's “ground-floor compensation fund” line above: it is "
+            "shared like the residents' part."
+        ),
+    )
+    compensation_floors = forms.CharField(
+        label=_("Floors compensated"), required=False, max_length=50, help_text=_("e.g. 1, or 1, 2")
+    )
+
     def _add_sharing(self, buildings, units):
         """`buildings`: the estate's (a queryset); `units`: a callable giving its entrances."""
         self.fields["share_building"].queryset = buildings
@@ -62,10 +80,14 @@ class SharingForm(forms.Form):
                 params={"part": str(bad)[:40]},
             ) from None
 
+    def clean_compensation_floors(self):
+        text = (self.cleaned_data.get("compensation_floors") or "").replace("，", ",").replace("、", ",")
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if not all(p.lstrip("-").isdigit() and abs(int(p)) < 200 for p in parts):
+            raise forms.ValidationError(_("Write the floors as numbers, e.g. 1, or 1, 2."), code="bad_floors")
+        return sorted({int(p) for p in parts}) or None
+
     def sharing(self) -> dict:
-        data = self.cleaned_data
-        return {
-            name: data.get(name) for name in ("share_scope", "share_building", "share_entrance", "share_method")
-        } | {
-            "share_coefficients": data.get("share_coefficients"),
-        }
+        names = ("share_scope", "share_building", "share_entrance", "share_method", "share_coefficients")
+        names += ("compensation_per_household", "compensation_floors")
+        return {name: self.cleaned_data.get(name) for name in names}

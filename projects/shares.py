@@ -124,7 +124,14 @@ def residents_part(item: PlanItem) -> Decimal:
     lines = getattr(item, "_prefetched_objects_cache", {}).get("funding")
     if lines is None:
         lines = item.funding.all()
-    return sum((line.amount for line in lines if line.source == FundingSource.RESIDENTS), Decimal("0"))
+    shared = (FundingSource.RESIDENTS, FundingSource.COMPENSATION)
+    return sum((line.amount for line in lines if line.source in shared), Decimal("0"))
+
+
+def compensated(item: PlanItem, households) -> list[Household]:
+    """The households of the item's compensated floors (底层住户), who are paid the compensation."""
+    floors = set(item.compensation_floors or ())
+    return [h for h in households if h.floor in floors] if item.compensation_per_household else []
 
 
 def item_shares(item: PlanItem, estate_id: int, households=None) -> ItemShares:
@@ -155,13 +162,30 @@ SHARE_ERRORS = {
     ),
     "no_coefficients": _("Coefficients are only for the floor method."),
     "all_zero": _("At least one household in scope must pay something: the coefficients are all 0."),
+    "compensation_floor_method": _("A ground-floor compensation goes with the floor method (an elevator's)."),
+    "compensation_incomplete": _("Give both the compensation per household and the floors it is paid to."),
+    "compensation_no_households": _("No household in scope lives on those floors."),
+    "compensation_line": _(
+        "The ground-floor compensation fund line must be ¥%(per)s × %(n)s households = ¥%(expected)s."
+    ),
 }
 
 
 def check_sharing(
-    estate_id: int, *, scope: str, building, entrance: str, method: str, coefficients: dict | None
+    estate_id: int,
+    *,
+    scope: str,
+    building,
+    entrance: str,
+    method: str,
+    coefficients: dict | None,
+    compensation: Decimal | None = None,
+    compensation_floors: list[int] | None = None,
+    compensation_line: Decimal = Decimal("0"),
 ) -> dict:
-    """The sharing of an item, checked: {field: ValidationError} for what is wrong (empty when right)."""
+    """The sharing of an item, checked: {field: ValidationError} for what is wrong (empty when right).
+    `compensation_line`: the item's compensation funding line, which must be exactly
+    `compensation` × the households of `compensation_floors` in scope."""
     errors = {}
     if scope in ("building", "entrance") and (building is None or building.estate_id != estate_id):
         errors["share_building"] = _share_error("building_required")
@@ -174,12 +198,32 @@ def check_sharing(
     if not homes:
         return {"share_entrance" if scope == "entrance" else "share_scope": _share_error("no_households")}
     if method != Method.FLOOR:
+        if compensation or compensation_line:
+            return {"compensation_per_household": _share_error("compensation_floor_method")}
         return {"share_coefficients": _share_error("no_coefficients")} if coefficients else {}
     missing = sorted({h.floor for h in homes if str(h.floor) not in (coefficients or {})})
     if missing:
         return {"share_coefficients": _share_error("coefficients_required", floors="、".join(map(str, missing)))}
     if all(weight(h, method, coefficients) == 0 for h in homes):
         return {"share_coefficients": _share_error("all_zero")}
+    return _check_compensation(homes, compensation, compensation_floors, compensation_line)
+
+
+def _check_compensation(homes, per_household, floors, line) -> dict:
+    if not per_household and not line:
+        return {}
+    if not per_household or not floors:
+        return {"compensation_per_household": _share_error("compensation_incomplete")}
+    paid = [h for h in homes if h.floor in set(floors)]
+    if not paid:
+        return {"compensation_floors": _share_error("compensation_no_households")}
+    expected = (Decimal(per_household) * len(paid)).quantize(FEN)
+    if Decimal(line) != expected:
+        return {
+            "fund_compensation": _share_error(
+                "compensation_line", per=f"{Decimal(per_household):,.2f}", n=len(paid), expected=f"{expected:,.2f}"
+            )
+        }
     return {}
 
 
@@ -221,6 +265,7 @@ class ItemFigure:
     households: int  # in scope
     share: Decimal
     coefficient: Decimal | None = None
+    receives: Decimal = Decimal("0.00")  # the ground-floor compensation paid to this household
 
 
 @dataclass
@@ -244,6 +289,7 @@ def figures(shares: list[ItemShares], household_ids: list[int]) -> list[Househol
                 continue
             figure = found.setdefault(pk, HouseholdFigure(household=mine.household))
             coefficient = (item.item.share_coefficients or {}).get(str(mine.household.floor))
+            paid = mine.household.floor in set(item.item.compensation_floors or ())
             figure.items.append(
                 ItemFigure(
                     item=item.item,
@@ -253,6 +299,56 @@ def figures(shares: list[ItemShares], household_ids: list[int]) -> list[Househol
                     households=len(item.households),
                     share=mine.share,
                     coefficient=Decimal(coefficient) if coefficient is not None else None,
+                    receives=item.item.compensation_per_household if paid else Decimal("0.00"),
                 )
             )
     return [found[pk] for pk in household_ids if pk in found]
+
+
+# --- the public document (GET /disclosure/projects/<code>/shares.json) ------------------------------
+
+
+def _scope_document(item: PlanItem) -> dict:
+    building = item.share_building.number if item.share_building_id else None
+    return {"kind": item.share_scope, "building": building, "entrance": item.share_entrance or None}
+
+
+def shares_document(project, computed: list[ItemShares], collection: dict) -> dict:
+    """The contract of issue 19 item 7: codes, not labels; no names, no room numbers; money as
+    strings with two decimals, weights with four; households in (building, entrance, floor, room)
+    order (rooms only order them)."""
+    items = []
+    for shares_of_item in computed:
+        item = shares_of_item.item
+        compensation = None
+        if item.compensation_per_household:
+            compensation = {
+                "per_household": f"{item.compensation_per_household:.2f}",
+                "floors": sorted(item.compensation_floors or ()),
+            }
+        coefficients = None
+        if item.share_method == Method.FLOOR:
+            coefficients = {k: f"{Decimal(v):.2f}" for k, v in (item.share_coefficients or {}).items()}
+        items.append(
+            {
+                "item": item.pk,
+                "title": item.description,
+                "scope": _scope_document(item),
+                "method": item.share_method,
+                "total": f"{shares_of_item.total:.2f}",
+                "coefficients": coefficients,
+                "compensation": compensation,
+                "households": [
+                    {
+                        "building": h.household.building.number,
+                        "entrance": h.household.unit,
+                        "floor": h.household.floor,
+                        "area": f"{h.household.area_m2:.2f}",
+                        "weight": f"{h.weight:.4f}",
+                        "share": f"{h.share:.2f}",
+                    }
+                    for h in shares_of_item.households
+                ],
+            }
+        )
+    return {"project": project.code, "items": items, "collection": collection}

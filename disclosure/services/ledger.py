@@ -23,6 +23,7 @@ from ..ledger import entry_document, entry_hash
 from ..models import ZERO_HASH, Budget, LedgerEntry
 from .budgets import adopted_plan
 from .checkpoints import checkpoint_record
+from .collection import check_batch
 from .errors import LEDGER_ERRORS
 
 # --- ledger --------------------------------------------------------------------------------------
@@ -162,6 +163,7 @@ def ledger_record(
     memo: str = "",
     voucher=None,
     submission_key: str = "",
+    payments: list[int] | None = None,
 ) -> LedgerEntry:
     """Record income (by funding source) or expense (by plan item of the adopted plan).
 
@@ -182,6 +184,8 @@ def ledger_record(
     if date > timezone.localdate():
         raise _ledger_error("future_date", "date")
     category, plan_item = _category(budget, kind, source, plan_item)
+    # A batch of household payments (居民自筹): it must equal the payments it names (issue 19).
+    batch = check_batch(budget.project, amount=amount, source=source, payment_ids=payments) if payments else []
     voucher_type = ""
     if voucher:
         try:
@@ -189,7 +193,7 @@ def ledger_record(
             voucher = document_without_metadata(voucher, voucher_type)
         except ValidationError as error:
             raise ValidationError({"voucher": error}) from None
-    return _append(
+    entry = _append(
         budget=budget,
         actor=actor,
         date=date,
@@ -203,6 +207,10 @@ def ledger_record(
         voucher_type=voucher_type,
         submission_key=submission_key,
     )
+    for payment in batch:
+        payment.ledger_entry = entry
+        payment.save(update_fields=["ledger_entry"])
+    return entry
 
 
 @by_actor

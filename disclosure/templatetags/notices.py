@@ -48,3 +48,9 @@ def notice_windows(project):
 
 def _counts(objections) -> dict:
     return objections.aggregate(total=Count("id"), waiting=Count("id", filter=Q(answered_at__isnull=True)))
+
+
+@register.simple_tag(takes_context=True)
+def may_see_collection(context, project) -> bool:
+    """Whether the viewer sees the collection desk of the project (its link is shown only to them)."""
+    return permissions.may_see_collection_desk(context["request"].user, project)

@@ -14,6 +14,7 @@ from .cache import (  # noqa: F401
     _same_for_everyone,
     _whole_page,
 )
+from .collection import collection_desk, payment_receipt, shares_json, shares_page  # noqa: F401
 from .councils import council, council_certificate, council_list, councils_json  # noqa: F401
 from .councils import rules as council_rules  # noqa: F401
 from .heads import heads_day_json, heads_json, project_heads_json  # noqa: F401

@@ -17,7 +17,7 @@ from projects import selectors as project_selectors
 from projects.hearings import project_hearings
 from projects.models import Hearing, Project
 
-from .. import heads, ledger, permissions, services
+from .. import collection, heads, ledger, permissions, services
 from .. import selectors as pub
 from ..forms import (
     BudgetForm,
@@ -42,14 +42,15 @@ def ledger_page(request, code: str):
     budget = pub.budget_of(project)
     can_record = permissions.can_record_ledger(request.user, project, budget)
     items = pub.adopted_plan_items(project)
-    form = LedgerEntryForm(items=items) if can_record else None
+    unbatched = collection.unbatched_payments(project)
+    form = LedgerEntryForm(items=items, payments=unbatched) if can_record else None
     status = 200
     if request.method == "POST":
         project = _acting_project(request, code)
         budget = pub.budget_of(project)
         if not permissions.can_record_ledger(request.user, project, budget):
             raise PermissionDenied(services.LEDGER_ERRORS["not_allowed"])
-        form = LedgerEntryForm(request.POST, request.FILES, items=items)
+        form = LedgerEntryForm(request.POST, request.FILES, items=items, payments=unbatched)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -65,6 +66,7 @@ def ledger_page(request, code: str):
                     memo=data["memo"],
                     voucher=data["voucher"],
                     submission_key=data["submission_key"],
+                    payments=[p.pk for p in data["payments"]],
                 )
             except ValidationError as error:
                 form_errors(form, error)
@@ -211,5 +213,6 @@ def budget(request, code: str):  # noqa: C901 - one page: the public budget, the
         "share": pub.residents_share(
             request.user, project, budget if budget and budget.status == Budget.Status.PUBLISHED else None
         ),
+        "my_payments": pub.payments_of_owner(request.user, project),
     }
     return render(request, "disclosure/budget.html", context, status=status)

@@ -21,6 +21,7 @@ from stakeholders.services import notify
 from .. import permissions, shares
 from ..models import (
     CatalogItem,
+    FundingSource,
     Need,
     PlanComment,
     PlanItem,
@@ -112,6 +113,8 @@ def plan_version_start(*, project: Project, actor: User) -> PlanVersion:
                 share_entrance=item.share_entrance,
                 share_method=item.share_method,
                 share_coefficients=item.share_coefficients,
+                compensation_per_household=item.compensation_per_household,
+                compensation_floors=item.compensation_floors,
             )
             PlanItemFunding.objects.bulk_create(
                 [PlanItemFunding(item=copy, source=line.source, amount=line.amount) for line in item.funding.all()]
@@ -147,6 +150,8 @@ def plan_item_add(
     share_entrance: str = "",
     share_method: str = PlanItem.ShareMethod.AREA,
     share_coefficients: dict | None = None,
+    compensation_per_household: Decimal | None = None,
+    compensation_floors: list[int] | None = None,
 ) -> PlanItem:
     """An item with its funding split; the lines must add up to the cost exactly. Included needs
     for the same catalog item are linked to it. Its residents' part is shared by `share_scope`
@@ -158,6 +163,10 @@ def plan_item_add(
         "share_entrance": (share_entrance or "").strip() if share_scope == PlanItem.ShareScope.ENTRANCE else "",
         "share_method": share_method,
         "share_coefficients": {k: str(v) for k, v in (share_coefficients or {}).items()} or None,
+        "compensation_per_household": compensation_per_household or None,
+        "compensation_floors": sorted(set(compensation_floors))
+        if compensation_per_household and compensation_floors
+        else None,
     }
     problems = shares.check_sharing(
         locked.project.estate_id,
@@ -166,6 +175,9 @@ def plan_item_add(
         entrance=sharing["share_entrance"],
         method=share_method,
         coefficients=share_coefficients,
+        compensation=compensation_per_household,
+        compensation_floors=compensation_floors,
+        compensation_line=Decimal(funding.get(FundingSource.COMPENSATION) or 0),
     )
     if problems:
         raise ValidationError(problems)

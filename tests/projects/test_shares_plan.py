@@ -173,3 +173,65 @@ def test_a_200_household_estate_in_a_fixed_number_of_queries(city, django_assert
         computed = shares.estate_shares(loaded, estate.pk)
     assert [len(c.households) for c in computed] == [200, 200, 200]
     assert all(sum(h.share for h in c.households) == Decimal("99999.99") for c in computed)
+
+
+@pytest.mark.django_db
+def test_a_ground_floor_compensation_is_its_own_line_shared_like_the_residents_part(city, elevator_estate):
+    building, homes = elevator_estate
+    project = project_at(city, S.PLANNING)
+    v1 = services.plan_version_start(project=project, actor=city.comm_a1_staff)
+    entrance = dict(share_scope="entrance", share_building=building, share_entrance="1", share_method="floor")
+    funding = {"central_subsidy": Decimal("300000.00"), "residents": Decimal("300000.00")}
+
+    def lift(line, **kw):
+        return services.plan_item_add(
+            version=v1,
+            actor=city.comm_a1_staff,
+            catalog_item=item("elevator"),
+            description="2栋1单元加装电梯",
+            quantity=Decimal("1"),
+            unit="部",
+            estimated_cost=Decimal("600000.00") + line,
+            funding=funding | ({"compensation": line} if line else {}),
+            share_coefficients=COEFFICIENTS,
+            **entrance,
+            **kw,
+        )
+
+    for line, kw, code in [
+        (Decimal("0"), {"compensation_per_household": Decimal("5000")}, "compensation_incomplete"),
+        (
+            Decimal("10000.00"),
+            {"compensation_per_household": Decimal("5000"), "compensation_floors": [9]},
+            "compensation_no_households",
+        ),
+        (
+            Decimal("9000.00"),
+            {"compensation_per_household": Decimal("5000"), "compensation_floors": [1]},
+            "compensation_line",
+        ),
+    ]:
+        with pytest.raises(ValidationError) as error:
+            lift(line, **kw)
+        assert codes(error.value) == {code}
+    with pytest.raises(ValidationError) as area:
+        services.plan_item_add(
+            version=v1,
+            actor=city.comm_a1_staff,
+            catalog_item=item("roof"),
+            description="屋面",
+            quantity=Decimal("1"),
+            unit="项",
+            estimated_cost=Decimal("1000.00"),
+            funding={"residents": Decimal("900.00"), "compensation": Decimal("100.00")},
+        )
+    assert codes(area.value) == {"compensation_floor_method"}
+    # Two ground-floor households of entrance 1 × ¥5,000: the fund is ¥10,000, shared with the rest.
+    added = lift(Decimal("10000.00"), compensation_per_household=Decimal("5000"), compensation_floors=[1])
+    (computed,) = shares.estate_shares(
+        [PlanItem.objects.prefetch_related("funding").get(pk=added.pk)], city.estate_a1.pk
+    )
+    assert sum(h.share for h in computed.households) == Decimal("310000.00")
+    ground = [h.household.pk for h in computed.households if h.household.floor == 1]
+    (figure,) = shares.figures([computed], ground[:1])
+    assert figure.items[0].receives == Decimal("5000") and figure.total == Decimal("0.00")
