@@ -107,6 +107,7 @@ def test_truncate_is_refused_to_the_owner_too(city, contracted, roles):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"ALTER TABLE disclosure_ledgerentry OWNER TO {owner}")
         cursor.execute(f"ALTER TABLE projects_project OWNER TO {owner}")
+        cursor.execute(f"ALTER TABLE disclosure_sharepayment OWNER TO {owner}")  # the cascade reaches it
     _as(owner)
     # Plain: refused (the household payments' foreign key stops it even before the trigger does).
     plain = _refused("TRUNCATE disclosure_ledgerentry")
