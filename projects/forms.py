@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from stakeholders.forms import IsoDateInput, IsoDateTimeInput, StyledFormMixin
 from stakeholders.models import Building, Organization
 
-from .models import Ballot, FundingSource, Hearing, PlanComment, PlanVersion, Vote
+from .models import Ballot, FundingSource, Hearing, PlanComment, PlanVersion
 from .share_forms import SharingForm
+from .vote_forms import VoteForm  # noqa: F401  (re-exported)
 
 
 class TransitionForm(StyledFormMixin, forms.Form):
@@ -257,33 +258,6 @@ class CommentAnswerForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
-
-
-class VoteForm(StyledFormMixin, forms.Form):
-    """A vote the street office calls by hand (e.g. an elevator for one entrance)."""
-
-    title = forms.CharField(label=_("Question put to the owners"), max_length=200)
-    matter = forms.ChoiceField(label=_("Kind of matter"), widget=forms.RadioSelect)
-    scope = forms.ChoiceField(label=_("Who votes"))
-    building = forms.TypedChoiceField(label=_("Building"), required=False, coerce=int, empty_value=None)
-    unit = forms.CharField(label=_("Entrance (单元)"), required=False, max_length=10)
-    opens_at = forms.DateTimeField(label=_("Opens at"), widget=IsoDateTimeInput())
-    closes_at = forms.DateTimeField(label=_("Closes at"), widget=IsoDateTimeInput())
-
-    def __init__(self, *args, buildings=(), **kwargs):
-
-        super().__init__(*args, **kwargs)
-        self.fields["matter"].choices = Vote.Matter.choices
-        self.fields["scope"].choices = Vote.Scope.choices
-        self.fields["building"].choices = [("", "—")] + [(b.pk, str(b)) for b in buildings]
-        self._style()
-
-    def clean(self):
-        data = super().clean()
-        opens, closes = data.get("opens_at"), data.get("closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("closes_at", _("The vote must close after it opens."))
-        return data
 
 
 class PaperBallotForm(StyledFormMixin, forms.Form):

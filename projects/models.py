@@ -162,6 +162,9 @@ class Sponsorship(models.Model):
         return f"{self.resident} – {self.get_status_display()}"
 
 
+SPECIAL_DECISIONS = frozenset({"elevator", "rebuild", "raise_funds", "common_use"})
+
+
 class Vote(models.Model):
     """An owners' vote (Civil Code art. 278). The electorate is snapshotted when it opens."""
 
@@ -184,6 +187,18 @@ class Vote(models.Model):
         PLAN = "plan", _("Renovation plan")
         OTHER = "other", _("Other matter (e.g. an elevator for one entrance)")
 
+    class Decides(models.TextChoices):
+        """What the vote decides, in the words of Civil Code art. 278; the law's special matters
+        (items 6–8: 筹集维修资金, 改建/重建 — an added elevator is one —, 改变共有部分用途) are voted as
+        special matters by rule (SPECIAL_DECISIONS), whatever anyone chooses."""
+
+        ELEVATOR = "elevator", _("Adding an elevator (加装电梯, a 改建)")
+        REBUILD = "rebuild", _("Rebuilding or altering buildings or their facilities (改建、重建)")
+        RAISE_FUNDS = "raise_funds", _("Raising maintenance funds (筹集维修资金)")
+        COMMON_USE = "common_use", _("Changing the use of common parts, or running a business on them")
+        USE_FUNDS = "use_funds", _("Using the maintenance fund (使用维修资金)")
+        OTHER = "other", _("Another matter")
+
     class Result(models.TextChoices):
         PASSED = "passed", pgettext_lazy("vote result", "Passed")
         REJECTED = "rejected", pgettext_lazy("vote result", "Rejected")
@@ -194,6 +209,7 @@ class Vote(models.Model):
     purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
     title = models.CharField(_("title"), max_length=200)
     matter = models.CharField(_("matter"), max_length=10, choices=Matter.choices)
+    decides = models.CharField(_("what it decides"), max_length=12, choices=Decides.choices, blank=True)
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.ESTATE)
     building = models.ForeignKey(
         "stakeholders.Building",

@@ -25,6 +25,7 @@ from stakeholders.services import notify
 from .. import permissions, rules
 from ..canonical import H
 from ..models import (
+    SPECIAL_DECISIONS,
     Ballot,
     Petition,
     PlanVersion,
@@ -97,9 +98,14 @@ def vote_create(
     unit: str = "",
     plan_version=None,
     by_service: bool = False,
+    decides: str = "",
 ) -> Vote:
+    """`decides`: what the vote decides (Vote.Decides); the law's special matters are special
+    whatever `matter` says (a plan vote decides a 改建 too: it is always special)."""
     if not by_service and (actor is None or not permissions.can_manage_votes(actor, project)):
         raise PermissionDenied(VOTE_ERRORS["not_allowed"])
+    if decides in SPECIAL_DECISIONS or purpose == Vote.Purpose.PLAN:
+        matter = Vote.Matter.SPECIAL
     if (scope != Vote.Scope.ESTATE and building is None) or (scope == Vote.Scope.UNIT and not unit):
         raise ValidationError(VOTE_ERRORS["scope"], code="scope")
     if opens_at < timezone.now() - VOTE_BACKDATE_SLACK:
@@ -116,6 +122,7 @@ def vote_create(
             purpose=purpose,
             title=title,
             matter=matter,
+            decides=decides,
             scope=scope,
             building=building if scope != Vote.Scope.ESTATE else None,
             unit=unit if scope == Vote.Scope.UNIT else "",

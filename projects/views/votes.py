@@ -91,7 +91,9 @@ def vote_new(request, code: str):
         raise PermissionDenied(services.VOTE_ERRORS["not_allowed"])
     buildings = list(project.estate.buildings.order_by("number"))
     form = VoteForm(
-        request.POST or None, buildings=buildings, initial={"matter": Vote.Matter.ORDINARY, "scope": Vote.Scope.ESTATE}
+        request.POST or None,
+        buildings=buildings,
+        initial={"scope": Vote.Scope.ESTATE},  # no matter preselected
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -102,6 +104,7 @@ def vote_new(request, code: str):
                 purpose=Vote.Purpose.OTHER,
                 title=data["title"],
                 matter=data["matter"],
+                decides=data["decides"],
                 scope=data["scope"],
                 building=building,
                 unit=data["unit"],

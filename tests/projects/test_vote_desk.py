@@ -54,9 +54,11 @@ def test_approver_creates_opens_and_counts_a_vote_by_hand(city, client):
     assert client.get(url).status_code == 404
     client.force_login(city.street_a_manager)
     now = timezone.localtime()
+    page = client.get(url).content.decode()
+    assert 'name="matter" value="ordinary" checked' not in page and 'name="matter" value="special" checked' not in page
     form = {
         "title": "1栋1单元加装电梯",
-        "matter": "special",
+        "decides": "other",
         "scope": "unit",
         "building": "",
         "unit": "1",
@@ -66,6 +68,8 @@ def test_approver_creates_opens_and_counts_a_vote_by_hand(city, client):
     bad = client.post(url, form)
     body = bad.content.decode()
     assert bad.status_code == 400 and "表决结束时间必须晚于开始时间" in body and 'value="1栋1单元加装电梯"' in body
+    assert "请选择是一般事项还是重大事项" in body  # another matter: the person says which
+    form |= {"decides": "elevator", "matter": "ordinary"}  # an elevator: special by law, whatever is sent
     form["closes_at"] = (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     no_building = client.post(url, form)
     assert no_building.status_code == 400 and "请选择表决涉及的楼栋" in no_building.content.decode()
@@ -73,6 +77,7 @@ def test_approver_creates_opens_and_counts_a_vote_by_hand(city, client):
     response = client.post(url, form)
     vote = Vote.objects.get()
     assert response.url == reverse("projects:vote", args=[vote.code]) and vote.status == "draft"
+    assert (vote.decides, vote.matter) == ("elevator", "special")
     client.post(reverse("projects:vote_manage", args=[vote.code]), {"action": "open"})
     vote.refresh_from_db()
     assert vote.status == "open" and vote.electorate_owners == 6
