@@ -47,11 +47,11 @@ class Collection:
     def of(self, household_id: int) -> HouseholdDue | None:
         return next((h for h in self.households if h.household.pk == household_id), None)
 
-    def totals(self) -> dict:
+    def totals(self) -> dict[str, Decimal]:
         return {
-            "due": f"{sum((h.due for h in self.households), ZERO):.2f}",
-            "paid": f"{sum((h.paid for h in self.households), ZERO):.2f}",
-            "exempt": f"{sum((h.exempt for h in self.households), ZERO):.2f}",
+            "due": sum((h.due for h in self.households), ZERO),
+            "paid": sum((h.paid for h in self.households), ZERO),
+            "exempt": sum((h.exempt for h in self.households), ZERO),
         }
 
     def by_building(self) -> list[dict]:

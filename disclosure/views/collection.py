@@ -39,7 +39,8 @@ def shares_json(request, code: str):
     project = _public_project_or_404(code)
     _published(project)
     found = collection.collection_of(project)
-    return _json(shares_document(project, found.computed, found.totals()), cache_seconds=60)
+    totals = {name: f"{amount:.2f}" for name, amount in found.totals().items()}
+    return _json(shares_document(project, found.computed, totals), cache_seconds=60)
 
 
 @require_safe

@@ -11,6 +11,7 @@ from .steps import (
     _owners,
 )
 from .works import (
+    BATCH,
     CENTRAL,
     CLEARING,
     IN,
@@ -28,6 +29,7 @@ from .works import (
     _award,
     _budget,
     _council,
+    _exempt,
     _keep_ledger,
     _milestones,
     _org_of,
@@ -94,7 +96,7 @@ def _liangshi(ctx: _Ctx, estate: Estate) -> None:
         [
             (140, IN, "central_subsidy", "373080.00", CENTRAL, "中央补助资金第一批（60%）"),
             (138, IN, "local_finance", "220270.00", QINGXIU, "区级配套资金第一批（50%）"),
-            (134, IN, "residents", "34200.00", "居民自筹（第一批，24户）", "按建筑面积分摊，收据已发至各户"),
+            (134, BATCH, 24, clerk, "居民自筹（第一批，%(n)s户）", "逐户收缴，收据已发至各户，明细见分摊页"),
             (130, IN, "maintenance_fund", "35280.00", MAINTENANCE, "经业主表决同意动用，用于屋面防水"),
             (124, OUT, "roof", "70560.00", builder, "工程预付款（屋面部分）"),
             (124, OUT, "drainage", "81000.00", builder, "工程预付款（雨污分流部分）"),
@@ -118,7 +120,7 @@ def _liangshi(ctx: _Ctx, estate: Estate) -> None:
             (90, OUT, "roof", "52000.00", builder, "屋面工程进度款（第一期）"),
             (84, OUT, "lighting", "9800.00", LAMPS, "甲供材：LED声光控灯具 36 套"),
             (78, OUT, "drainage", "64000.00", builder, "雨污分流工程进度款（第一期）"),
-            (72, IN, "residents", "29650.00", "居民自筹（第二批，21户）", "按建筑面积分摊，收据已发至各户"),
+            (72, BATCH, 21, clerk, "居民自筹（第二批，%(n)s户）", "逐户收缴，收据已发至各户，明细见分摊页"),
             (70, OUT, "exterior-wall", "8400.00", SCAFFOLD, "外墙脚手架租赁（第二期）"),
             (63, OUT, "roof", "61000.00", builder, "屋面工程进度款（第二期）"),
             (60, OUT, "roof", "3600.00", TESTING, "防水卷材送检及屋面闭水试验"),
@@ -128,7 +130,7 @@ def _liangshi(ctx: _Ctx, estate: Estate) -> None:
             (44, REV, "typo", "金额录入错误：银行回单到账220,270.00元，误录为202,270.00元。冲销本笔，按回单重新登记。"),
             (44, IN, "local_finance", "220270.00", QINGXIU, "区级配套资金第二批（50%），更正前一笔"),
             (40, OUT, "exterior-wall", "8400.00", SCAFFOLD, "外墙脚手架租赁（第三期）"),
-            (33, IN, "residents", "17300.00", "居民自筹（第三批，12户）", "尚有11户未缴，社区继续上门沟通"),
+            (33, BATCH, 12, clerk, "居民自筹（第三批，%(n)s户）", "尚有住户未缴，社区继续上门沟通"),
             (30, OUT, "exterior-wall", "60000.00", builder, "外墙工程进度款（第一期）"),
             (26, OUT, "drainage", "9600.00", CLEARING, "新管道疏通及闭水试验"),
             (18, OUT, "roof", "28000.00", builder, "屋面工程进度款（第三期，屋面完工）"),
@@ -137,6 +139,7 @@ def _liangshi(ctx: _Ctx, estate: Estate) -> None:
             (6, OUT, "drainage", "20000.00", builder, "雨污分流工程进度款（第三期）"),
         ],
     )
+    _exempt(project, clerk, "低保户，经老友议事会议定减免（会议纪要见议事会公开页）")
     _milestones(
         ctx,
         project,

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
-from disclosure import notices
+from disclosure import collection, notices
 from disclosure import selectors as disclosure_selectors
 from disclosure import services as money
 from disclosure.models import Budget, Milestone, Objection, ProgressUpdate
@@ -37,7 +37,7 @@ from .steps import (
 # moved back to when they happened. Ledger entries carry their own date (and are append-only: the
 # database refuses to change them), so they are recorded in date order with past dates.
 
-IN, OUT, REV = "income", "expense", "reversal"
+IN, OUT, REV, BATCH = "income", "expense", "reversal", "batch"
 # Public ledger: counterparties are organizations or descriptions, never a resident's name.
 CENTRAL = "南宁市财政局（中央财政城镇老旧小区改造补助资金）"
 QINGXIU = "青秀区财政局（区级配套资金）"
@@ -170,7 +170,10 @@ def _keep_ledger(ctx, project: Project, staff: User, rows: list[tuple]) -> None:
     items, tagged = _adopted_items(project), {}
     for row in sorted(rows, key=lambda r: -r[0]):  # stable: same-day rows keep their order
         days, kind = row[0], row[1]
-        if kind == REV:
+        if kind == BATCH:  # (days ago, BATCH, households, collector, counterparty, memo)
+            _days, _kind, n, collector, counterparty, memo = row
+            _collect_batch(project, staff, collector, n, days=days, counterparty=counterparty, memo=memo)
+        elif kind == REV:
             money.ledger_reverse(entry=tagged[row[2]], actor=staff, memo=row[3], date=_day(days))
         else:
             _days, _kind, key, amount, counterparty, memo, *tag = row
@@ -188,6 +191,45 @@ def _keep_ledger(ctx, project: Project, staff: User, rows: list[tuple]) -> None:
             if tag:
                 tagged[tag[0]] = entry
     ctx.report.add("ledger entries", len(rows))
+
+
+def _collect_batch(project, staff, collector, n, *, days, counterparty, memo) -> None:
+    """居民自筹, household by household: the community collects the full share of the next `n`
+    households that have not paid (receipts numbered in order), then the street office brings them
+    into the ledger as one batch naming them — its amount is their sum (issue 19)."""
+    owing = [row for row in collection.collection_of(project).households if row.remaining > 0][:n]
+    paid = []
+    for k, row in enumerate(owing):
+        paid.append(
+            money.payment_record(
+                project=project,
+                household=row.household,
+                amount=row.remaining,
+                paid_on=_day(days + 2),
+                channel=("cash", "wechat", "bank")[k % 3],
+                receipt_no=f"{project.code[:12]}-{days:03d}-{k + 1:03d}",
+                actor=collector,
+            )
+        )
+    if paid:
+        money.ledger_record(
+            project=project,
+            actor=staff,
+            date=_day(days),
+            kind=IN,
+            amount=sum((p.amount for p in paid), Decimal("0.00")),
+            counterparty=counterparty % {"n": len(paid)},
+            source="residents",
+            memo=memo,
+            payments=[p.pk for p in paid],
+        )
+
+
+def _exempt(project, collector, reason: str) -> None:
+    """One household that has not paid is exempted (hardship, decided by the council)."""
+    owing = [row for row in collection.collection_of(project).households if row.remaining > 0]
+    if owing:
+        money.exemption_record(project=project, household=owing[-1].household, reason=reason, actor=collector)
 
 
 def _milestones(ctx, project: Project, contractor: User, rows: list[tuple]) -> None:
