@@ -268,3 +268,19 @@ def test_the_desk_and_the_owners_receipt(city, published, django_assert_max_num_
     )
     assert client_for(city.owner_a1.user).get(desk).status_code == 403
     assert client_for(city.comm_b1_staff).get(desk).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_documented_verifier_checks_a_real_document(city, published, capsys):
+    """docs/shares.md's copy-paste verifier, run as written on this portal's shares.json."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "shares.md").read_text()
+    (code,) = re.findall(r"```python\n(.*?)```", text, re.S)
+    doc = json.loads(Client().get(reverse("disclosure:shares_json", args=[published.project.code])).content)
+    code = code.replace(
+        'json.load(urllib.request.urlopen("https://<portal>/disclosure/projects/<code>/shares.json"))', "DOC"
+    )
+    exec(code, {"DOC": doc})  # noqa: S102 - the documentation's own snippet
+    assert "every share checks out" in capsys.readouterr().out
