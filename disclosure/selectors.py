@@ -388,6 +388,23 @@ def payments_of_owner(user, project: Project) -> list:
     return list(SharePayment.objects.filter(project=project, household_id__in=mine).order_by("paid_on", "id"))
 
 
+def home_figures(user, estate_ids: list[int]) -> list[dict]:
+    """For the owner's home page: each project of their estates whose budget is published, with
+    what their households owe under its shares and what they paid (one query when there is none)."""
+    projects = list(
+        Project.objects.filter(estate_id__in=estate_ids, budget__status=Budget.Status.PUBLISHED).select_related(
+            "estate", "budget"
+        )
+    )
+    rows = []
+    for project in projects:
+        figures = residents_share(user, project, project.budget) or []
+        paid = sum((p.amount for p in payments_of_owner(user, project)), Decimal("0.00"))
+        if figures:
+            rows.append({"project": project, "due": sum((f.total for f in figures), Decimal("0.00")), "paid": paid})
+    return rows
+
+
 # --- contractors ------------------------------------------------------------------------------------------
 
 

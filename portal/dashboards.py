@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from disclosure.models import Budget, BudgetLine, LedgerEntry, Milestone, ProgressUpdate
-from disclosure.selectors import projects_with_money
+from disclosure.selectors import home_figures, projects_with_money
 from feedback import selectors as feedback_selectors
 from feedback import willingness
 from feedback.lifecycle import OPEN_STATUSES, overdue_q
@@ -347,6 +347,7 @@ def resident_block(viewer: Viewer) -> dict:
         "residences": lived,
         "estates": estates,
         "has_verified": has_verified,
+        "figures": home_figures(user, [e.pk for e in estates]) if has_verified else [],
         "surveys": list(feedback_selectors.invitations_for(user)),
         "willingness": list(willingness.open_invitations_for(user)),
         # The resident's own Party membership claim and the branch's answer (already loaded).
