@@ -480,7 +480,7 @@ class SharePayment(models.Model):
         "stakeholders.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("household")
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
-    amount = models.DecimalField(_("amount (CNY)"), max_digits=12, decimal_places=2)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
     paid_on = models.DateField(_("date"))
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, blank=True)
     receipt_no = models.CharField(_("receipt number"), max_length=40, blank=True)

@@ -286,3 +286,20 @@ def test_the_documented_verifier_checks_a_real_document(city, published, capsys)
     )
     exec(code, {"DOC": doc})  # noqa: S102 - the documentation's own snippet
     assert "every share checks out" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_hostile_input_on_the_desk_gets_a_clear_answer_never_a_500(city, published):
+    desk = reverse("disclosure:collection", args=[published.project.code])
+    staff = client_for(city.comm_a1_staff)
+    home = city.homes_a1[0]
+    base = {"household": home.pk, "action": "pay", f"h{home.pk}-paid_on": "2026-01-01", f"h{home.pk}-channel": "cash"}
+    for amount in ("99999999999999999999", "1e400", "NaN", "-1"):
+        response = staff.post(desk, base | {f"h{home.pk}-amount": amount, f"h{home.pk}-receipt_no": "R1"})
+        assert response.status_code == 400, amount
+    assert staff.post(desk, base | {"household": "99999999999999999999"}).status_code == 404
+    assert (
+        staff.post(desk, {"household": home.pk, "action": "exempt", f"h{home.pk}-reason": "x" * 5000}).status_code
+        == 400
+    )
+    assert SharePayment.objects.count() == 0
