@@ -303,3 +303,22 @@ def test_hostile_input_on_the_desk_gets_a_clear_answer_never_a_500(city, publish
         == 400
     )
     assert SharePayment.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role, allowed", [("comm_a1_staff", True), ("council", True), ("street_a_staff", False), ("owner_a1", False)]
+)
+@pytest.mark.parametrize("status", [S.PLAN_ADOPTED, S.BUDGET_APPROVED, S.COMPLETED])
+def test_who_records_an_exemption_and_when(city, owners, published, role, allowed, status):  # noqa: F811
+    user = {"owner_a1": city.owner_a1.user}.get(role) or (
+        serving_council(city, owners) if role == "council" else getattr(city, role)
+    )
+    Project.objects.filter(pk=published.project.pk).update(status=status)
+    published.project.refresh_from_db()
+    record = dict(project=published.project, household=city.homes_a1[5], reason="困难户", actor=user)
+    if allowed and status != S.PLAN_ADOPTED:
+        assert services.exemption_record(**record).kind == "exemption"
+    else:
+        with pytest.raises(PermissionDenied):
+            services.exemption_record(**record)

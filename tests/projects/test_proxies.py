@@ -215,3 +215,36 @@ def test_staff_enter_the_paper_ballot_a_proxy_signed(city, vote, daughter, djang
             scan=f.proof_file(),
             actor=city.comm_a1_staff,
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role, allowed",
+    [
+        ("comm_a1_staff", True),
+        ("admin", True),
+        ("comm_a2_staff", False),
+        ("street_a_manager", False),  # sees the desk, does not enter ballots
+        ("owner", False),
+        ("daughter", False),  # the proxy herself votes online, or signs the paper the staff enter
+    ],
+)
+@pytest.mark.parametrize("state", ["open", "closed"])
+def test_who_enters_a_proxys_paper_ballot_and_when(city, vote, daughter, role, allowed, state):
+    authorization = record(city, vote, daughter)
+    if state == "closed":
+        vote = services.vote_close(vote=vote)
+    user = {"owner": city.owner_a1.user, "daughter": daughter.user}.get(role) or getattr(city, role)
+    voter = vote.voters.get(resident=city.owner_a1)
+    ok = allowed and state == "open"
+    assert permissions.can_record_proxy_paper_ballot(user, vote, voter, authorization, timezone.now()) is ok
+    if ok:
+        ballot, _receipt = services.ballot_record_paper_by_proxy(
+            vote=vote, voter=voter, authorization=authorization, choice="agree", scan=f.proof_file(), actor=user
+        )
+        assert ballot.channel == "proxy"
+    else:
+        with pytest.raises(PermissionDenied):
+            services.ballot_record_paper_by_proxy(
+                vote=vote, voter=voter, authorization=authorization, choice="agree", scan=f.proof_file(), actor=user
+            )
