@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from projects.models import CatalogItem
+from projects.models import CatalogItem, Project
 from stakeholders import permissions as stakeholder_permissions
 from stakeholders.models import Estate
 
@@ -108,7 +108,11 @@ def openable_estates(user, now=None) -> list[Estate]:
         )
     busy = WillingnessSurvey.objects.filter(status=WillingnessSurvey.Status.OPEN, closes_at__gt=now)
     return list(
-        qs.exclude(projects__status__in=permissions.WILLINGNESS_BLOCKING_STATUSES).exclude(willingness_surveys__in=busy)
+        qs.exclude(
+            pk__in=Project.objects.filter(
+                status__in=permissions.WILLINGNESS_BLOCKING_STATUSES, kind=Project.Kind.RENOVATION
+            ).values("estate_id")
+        ).exclude(willingness_surveys__in=busy)
     )
 
 

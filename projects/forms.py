@@ -9,6 +9,7 @@ from stakeholders.forms import IsoDateInput, IsoDateTimeInput, StyledFormMixin
 from stakeholders.models import Building, Organization
 
 from .models import Ballot, FundingSource, Hearing, PlanComment, PlanVersion
+from .petition_forms import PetitionForm  # noqa: F401  (re-exported)
 from .share_forms import SharingForm
 from .vote_forms import VoteForm  # noqa: F401  (re-exported)
 
@@ -24,24 +25,6 @@ class TransitionForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
-
-
-class PetitionForm(StyledFormMixin, forms.Form):
-    estate = forms.TypedChoiceField(label=_("Estate (小区)"), coerce=int)
-    reason = forms.CharField(
-        label=_("Why does the estate need renovation?"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_(
-            "For example: leaking roofs, old water pipes, no lighting in the stairwells. Neighbours and the "
-            "street office will read it."
-        ),
-    )
-
-    def __init__(self, *args, estates, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["estate"].choices = [(e.pk, e.name) for e in estates]
         self._style()
 
 

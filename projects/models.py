@@ -28,8 +28,24 @@ class Project(models.Model):
         COMPLETED = "completed", _("Completed (竣工验收)")
         MAINTAINED = "maintained", _("Long-term maintenance (长效管理)")
 
+    class Kind(models.TextChoices):
+        RENOVATION = "renovation", _("Renovation of the estate")
+        # 加装电梯 (issue 19): started by the owners of one entrance, voted on by that entrance, a
+        # special matter by law; it may run beside the estate's renovation.
+        ELEVATOR = "elevator", _("Adding an elevator to one entrance (加装电梯)")
+
     code = models.SlugField(_("public code"), max_length=40, unique=True)
     estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="projects", verbose_name=_("estate"))
+    kind = models.CharField(_("kind of project"), max_length=10, choices=Kind.choices, default=Kind.RENOVATION)
+    building = models.ForeignKey(
+        "stakeholders.Building",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("building (an elevator's)"),
+    )
+    entrance = models.CharField(_("entrance (an elevator's)"), max_length=10, blank=True)
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.PETITIONING)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -45,6 +61,13 @@ class Project(models.Model):
         verbose_name_plural = _("projects")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status"], name="project_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="renovation", building__isnull=True, entrance="")
+                | models.Q(kind="elevator", building__isnull=False) & ~models.Q(entrance=""),
+                name="project_elevator_has_its_entrance",
+            ),
+        ]
         # Granted per project (guardian) to the awarded organizations' groups, revoked on replacement.
         permissions = [
             ("report_progress", _("Post progress, photos and milestones")),

@@ -70,11 +70,12 @@ def available_transitions(user, project: Project) -> list[str]:
 # --- petitions -----------------------------------------------------------------------------------
 
 
-def can_start_petition(user, estate, *, estate_has_open_project: bool, council_in_term: bool = True) -> bool:
-    """A verified owner of the estate, while the estate has no project under way — and, where the
-    city puts the council first (PETITION_REQUIRES_COUNCIL), once its council is filed and in term."""
+def can_start_petition(user, estate, *, estate_has_open_project: bool, council_in_term: bool = True, entrance=True):
+    """A verified owner there (an elevator's: owns in its entrance), no such project under way, and
+    where the city puts the council first (PETITION_REQUIRES_COUNCIL) its council filed, in term."""
     return (
         stakeholder_permissions.is_verified_owner(user, estate)
+        and entrance
         and not estate_has_open_project
         and (council_in_term or not settings.PETITION_REQUIRES_COUNCIL)
     )

@@ -59,16 +59,13 @@ def project_events(project: Project) -> QuerySet[ProjectEvent]:
     return project.events.select_related("actor__resident").order_by("at", "id")
 
 
-def sponsor_household(resident_id: int, estate_id: int) -> Ownership | None:
+def sponsor_household(resident_id: int, estate_id: int, project: Project | None = None) -> Ownership | None:
     """The household a sponsor signs for: their verified household in the estate (the one they
-    vote for first)."""
-    return (
-        Ownership.objects.verified()
-        .filter(resident_id=resident_id, household__building__estate_id=estate_id)
-        .select_related("household")
-        .order_by("-is_voting_owner", "id")
-        .first()
-    )
+    vote for first) — for an elevator, in its entrance."""
+    owned = Ownership.objects.verified().filter(resident_id=resident_id, household__building__estate_id=estate_id)
+    if project is not None and project.kind == Project.Kind.ELEVATOR:
+        owned = owned.filter(household__building_id=project.building_id, household__unit=project.entrance)
+    return owned.select_related("household").order_by("-is_voting_owner", "id").first()
 
 
 def petition_of(project: Project) -> Petition | None:
@@ -107,9 +104,9 @@ def invitations_for(user) -> QuerySet[Sponsorship]:
 def estates_with_open_projects(estate_ids) -> set[int]:
 
     return set(
-        Project.objects.filter(estate_id__in=estate_ids, status__in=OPEN_PROJECT_STATUSES).values_list(
-            "estate_id", flat=True
-        )
+        Project.objects.filter(
+            estate_id__in=estate_ids, status__in=OPEN_PROJECT_STATUSES, kind=Project.Kind.RENOVATION
+        ).values_list("estate_id", flat=True)
     )
 
 
@@ -128,6 +125,29 @@ def petitionable_estates(user):
         for e in estates
         if can_start_petition(user, e, estate_has_open_project=e.pk in busy, council_in_term=e.pk in governed)
     ]
+
+
+def elevator_entrances(user) -> list[tuple]:
+    """(estate, building, entrance) where the user owns a verified household and no elevator project
+    of that entrance is under way: where they may start an elevator petition (加装电梯)."""
+    owned = (
+        Ownership.objects.verified()
+        .filter(resident__user=user)
+        .select_related("household__building__estate")
+        .order_by("household__building__estate__name", "household__building__number", "household__unit")
+    )
+    busy = set(
+        Project.objects.filter(kind=Project.Kind.ELEVATOR, status__in=OPEN_PROJECT_STATUSES).values_list(
+            "building_id", "entrance"
+        )
+    )
+    seen, found = set(), []
+    for o in owned:
+        key = (o.household.building_id, o.household.unit)
+        if key not in seen and key not in busy:
+            seen.add(key)
+            found.append((o.household.building.estate, o.household.building, o.household.unit))
+    return found
 
 
 def estates_awaiting_council(user):

@@ -78,7 +78,8 @@ def willingness_open(
     if len({e.community.street_id for e in locked}) != 1:
         raise _error("one_street", "estates")
     statuses: dict[int, set[str]] = {}
-    for estate_id, status in Project.objects.filter(estate__in=locked).values_list("estate_id", "status"):
+    renovations = Project.objects.filter(estate__in=locked, kind=Project.Kind.RENOVATION)  # (not an elevator's)
+    for estate_id, status in renovations.values_list("estate_id", "status"):
         statuses.setdefault(estate_id, set()).add(status)
     for estate in locked:
         if not permissions.can_open_willingness_survey(actor, estate, project_statuses=statuses.get(estate.pk, ())):

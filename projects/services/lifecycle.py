@@ -64,14 +64,26 @@ def _save_with_fresh_code(build, attempts: int = 5):
 
 @by_actor
 @transaction.atomic
-def project_create(*, estate: Estate, title: str, actor: User | None) -> Project:
-    """A project in `petitioning`; the estate's street office gets its object permissions."""
+def project_create(
+    *, estate: Estate, title: str, actor: User | None, kind: str = "renovation", building=None, entrance: str = ""
+) -> Project:
+    """A project in `petitioning`; the estate's street office gets its object permissions. An
+    elevator project (`kind="elevator"`) names its building and entrance."""
     office = Organization.objects.filter(
         kind=Organization.Kind.STREET_OFFICE, street_id=estate.community.street_id
     ).first()
     if office is None:
         raise ValidationError(ERRORS["no_street_office"], code="no_street_office")
-    project = _save_with_fresh_code(lambda: Project(estate=estate, title=title.strip(), code=_code_for(estate)))
+    project = _save_with_fresh_code(
+        lambda: Project(
+            estate=estate,
+            title=title.strip(),
+            code=_code_for(estate),
+            kind=kind,
+            building=building,
+            entrance=entrance,
+        )
+    )
     for perm in STREET_OFFICE_PERMS:
         organization_grant(organization=office, perm=perm, obj=project)
     ProjectEvent.objects.create(project=project, actor=actor, from_status="", to_status=project.status)

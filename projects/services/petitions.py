@@ -30,6 +30,10 @@ from .lifecycle import project_create
 from .votes import vote_create, vote_open
 
 PETITION_ERRORS = {
+    "entrance_required": _("Choose the entrance (单元) the elevator is for."),
+    "cannot_start_elevator": _(
+        "Only verified owners of that entrance can start its elevator petition, and only while none is under way."
+    ),
     "cannot_start": _(
         "Only verified owners of this estate can start a petition, and only while no renovation project is under way."
     ),
@@ -58,25 +62,44 @@ _petition_error = errors_for(PETITION_ERRORS)
 
 @by_actor
 @transaction.atomic
-def petition_start(*, resident: Resident, estate: Estate, reason: str) -> Petition:
-    """A verified owner starts a petition: a project in `petitioning`, the owner its first sponsor."""
+def petition_start(
+    *, resident: Resident, estate: Estate, reason: str, kind: str = Project.Kind.RENOVATION, building=None, entrance=""
+) -> Petition:
+    """A verified owner starts a petition: a project in `petitioning`, the owner its first sponsor.
+    An elevator's (加装电梯, `kind="elevator"`) is started by an owner of that entrance, beside any
+    renovation of the estate; its sponsors and its votes are that entrance's."""
     user = resident.user
-    busy = Project.objects.filter(estate=estate, status__in=OPEN_PROJECT_STATUSES).exists()
+    elevator = kind == Project.Kind.ELEVATOR
+    if elevator and (building is None or building.estate_id != estate.pk or not (entrance or "").strip()):
+        raise _petition_error("entrance_required", "entrance")
+    entrance = (entrance or "").strip() if elevator else ""
+    running = Project.objects.filter(estate=estate, status__in=OPEN_PROJECT_STATUSES, kind=kind)
+    busy = (running.filter(building=building, entrance=entrance) if elevator else running).exists()
     council = bool(council_selectors.estates_with_council_in_term([estate.pk]))
-    if not permissions.can_start_petition(user, estate, estate_has_open_project=busy, council_in_term=council):
+    sketch = Project(estate=estate, kind=kind, building=building, entrance=entrance)
+    owns = selectors.sponsor_household(resident.pk, estate.pk, sketch) is not None
+    if not permissions.can_start_petition(
+        user, estate, estate_has_open_project=busy, council_in_term=council, entrance=owns
+    ):
         if not council and not busy and settings.PETITION_REQUIRES_COUNCIL:
             raise PermissionDenied(PETITION_ERRORS["council"])
-        raise PermissionDenied(PETITION_ERRORS["cannot_start"])
+        raise PermissionDenied(PETITION_ERRORS["cannot_start_elevator" if elevator else "cannot_start"])
     reason = (reason or "").strip()
     if not reason:
         raise _petition_error("reason_required", "reason")
     with translation.override(settings.LANGUAGE_CODE):  # stored text: in the portal's language
-        title = str(_("Renovation of %(estate)s") % {"estate": estate.name})
-    project = project_create(estate=estate, title=title, actor=user)
+        if elevator:
+            where = {"estate": estate.name, "building": building.number, "entrance": entrance}
+            title = str(_("Elevator for building %(building)s, entrance %(entrance)s (%(estate)s)") % where)
+        else:
+            title = str(_("Renovation of %(estate)s") % {"estate": estate.name})
+    project = project_create(
+        estate=estate, title=title, actor=user, kind=kind, building=building if elevator else None, entrance=entrance
+    )
     petition = Petition(project=project, started_by=resident, reason=reason)
     petition.full_clean()
     petition.save()
-    ownership = selectors.sponsor_household(resident.pk, estate.pk)
+    ownership = selectors.sponsor_household(resident.pk, estate.pk, project)
     Sponsorship.objects.create(
         petition=petition,
         resident=resident,
@@ -96,7 +119,7 @@ def sponsor_invite(*, petition: Petition, actor: User, phone: str) -> Sponsorshi
         raise PermissionDenied(PETITION_ERRORS["cannot_invite"])
     estate_id = petition.project.estate_id
     invitee = Resident.objects.filter(phone=normalize_phone(phone)).first()
-    ownership = selectors.sponsor_household(invitee.pk, estate_id) if invitee else None
+    ownership = selectors.sponsor_household(invitee.pk, estate_id, petition.project) if invitee else None
     if ownership is None:
         raise _petition_error("not_an_owner", "phone")
     if Sponsorship.objects.filter(petition=petition, resident=invitee).exists():
@@ -161,8 +184,12 @@ def petition_submit(*, petition: Petition, actor: User) -> Vote:
         raise PermissionDenied(PETITION_ERRORS["cannot_invite"])
     project = fresh.project
     now = timezone.now()
+    elevator = project.kind == Project.Kind.ELEVATOR
     with translation.override(settings.LANGUAGE_CODE):
-        title = str(_("Willingness to renovate %(estate)s (意愿表决)") % {"estate": project.estate.name})
+        if elevator:
+            title = str(_("Willingness to add an elevator: %(title)s (意愿表决)") % {"title": project.title})
+        else:
+            title = str(_("Willingness to renovate %(estate)s (意愿表决)") % {"estate": project.estate.name})
     vote = vote_create(
         project=project,
         purpose=Vote.Purpose.WILLINGNESS,
@@ -172,6 +199,12 @@ def petition_submit(*, petition: Petition, actor: User) -> Vote:
         closes_at=now + timedelta(days=settings.WILLINGNESS_VOTE_DAYS),
         actor=actor,
         by_service=True,
+        # An elevator's: its entrance votes, and it is a special matter by law (a 改建).
+        **(
+            {"scope": Vote.Scope.UNIT, "building": project.building, "unit": project.entrance, "decides": "elevator"}
+            if elevator
+            else {}
+        ),
     )
     vote = vote_open(vote=vote, actor=actor, by_service=True)
     locked.status = Petition.Status.VOTING

@@ -327,6 +327,12 @@ def plan_vote_call(*, version: PlanVersion, actor: User) -> Vote:
         closes_at=now + timedelta(days=settings.PLAN_VOTE_DAYS),
         actor=actor,
         plan_version=locked,
+        # An elevator's plan is voted on by its entrance.
+        **(
+            {"scope": Vote.Scope.UNIT, "building": project.building, "unit": project.entrance, "decides": "elevator"}
+            if project.kind == Project.Kind.ELEVATOR
+            else {}
+        ),
     )
     vote = vote_open(vote=vote, actor=actor)
     locked.status = PlanVersion.Status.VOTING

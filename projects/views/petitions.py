@@ -26,14 +26,26 @@ from .projects import _detail_context, _petition_context
 @require_http_methods(["GET", "POST"])
 def petition_start(request):
     estates = selectors.petitionable_estates(request.user)
-    if not estates:
+    entrances = selectors.elevator_entrances(request.user) if permissions.may_list_projects(request.user) else []
+    if not estates and not entrances:
         raise PermissionDenied(services.PETITION_ERRORS["cannot_start"])
-    form = PetitionForm(request.POST or None, estates=estates, initial={"estate": request.GET.get("estate")})
+    kind = "elevator" if request.GET.get("kind") == "elevator" or not estates else "renovation"
+    form = PetitionForm(
+        request.POST or None,
+        estates=estates,
+        entrances=entrances,
+        initial={"estate": request.GET.get("estate"), "kind": kind},
+    )
     if request.method == "POST" and form.is_valid():
-        estate = next(e for e in estates if e.pk == form.cleaned_data["estate"])
+        chosen = form.chosen()
+        if "estate_id" in chosen:
+            estate = next((e for e in estates if e.pk == chosen.pop("estate_id")), None)
+            if estate is None:
+                raise PermissionDenied(services.PETITION_ERRORS["cannot_start"])
+            chosen["estate"] = estate
         try:
             petition = services.petition_start(
-                resident=request.user.resident, estate=estate, reason=form.cleaned_data["reason"]
+                resident=request.user.resident, reason=form.cleaned_data["reason"], **chosen
             )
         except ValidationError as error:
             form_errors(form, error)

@@ -26,6 +26,7 @@ from ..forms import (
     PlanItemForm,
     SummaryForm,
 )
+from ..models import Project
 
 
 @login_required
@@ -74,6 +75,13 @@ def _answer_comment(request, version, answer_forms):
 
 def _item_form(project, data=None, initial=None) -> PlanItemForm:
     estate = project.estate_id
+    if project.kind == Project.Kind.ELEVATOR:  # an elevator's cost is its entrance's, by floor
+        initial = {
+            "share_scope": "entrance",
+            "share_building": project.building_id,
+            "share_entrance": project.entrance,
+            "share_method": "floor",
+        } | (initial or {})
     return PlanItemForm(
         data,
         initial=initial,
