@@ -44,6 +44,10 @@ class PetitionForm(StyledFormMixin, forms.Form):
         ]
         if not entrances:
             del self.fields["kind"], self.fields["entrance"]
+        elif not estates:  # the estate's renovation is under way (or not theirs to start): an elevator only
+            del self.fields["estate"]
+            self.fields["kind"].choices = [(Project.Kind.ELEVATOR, Project.Kind.ELEVATOR.label)]
+            self.fields["kind"].initial = Project.Kind.ELEVATOR
         self._style()
 
     def clean(self):
@@ -51,13 +55,13 @@ class PetitionForm(StyledFormMixin, forms.Form):
         if data.get("kind") == Project.Kind.ELEVATOR:
             if data.get("entrance") not in self.entrances:
                 self.add_error("entrance", _("Choose the entrance the elevator is for."))
-        elif data.get("estate") in (None, ""):
+        elif "estate" in self.fields and data.get("estate") in (None, ""):
             self.add_error("estate", _("Choose the estate."))
         return data
 
     def chosen(self) -> dict:
         """petition_start's arguments beyond the resident and the reason."""
-        if self.cleaned_data.get("kind") == Project.Kind.ELEVATOR:
+        if self.cleaned_data.get("kind") == Project.Kind.ELEVATOR or "estate" not in self.fields:
             estate, building, unit = self.entrances[self.cleaned_data["entrance"]]
             return {"estate": estate, "kind": Project.Kind.ELEVATOR, "building": building, "entrance": unit}
         return {"estate_id": self.cleaned_data["estate"], "kind": Project.Kind.RENOVATION}

@@ -28,11 +28,36 @@ def test_an_elevator_shared_by_floor_a_figure_a_payment_and_a_batch(live_server,
     building = f.BuildingFactory(estate=city.estate_a1, number="2")
     entrance = f.households(building, 6, unit="1")  # floors 1–3, two households each
     third_floor = f.verified_owner(entrance[4])
-    project = project_at(city, Project.Status.PLANNING)
-    services.plan_version_start(project=project, actor=city.comm_a1_staff)
+    neighbours = [f.verified_owner(entrance[0], is_party_member=True), f.verified_owner(entrance[2])]
+    project_at(city, Project.Status.PLANNING)  # the estate's own renovation is under way meanwhile
     base = live_server.url
     found = {}
 
+    # The third-floor owner petitions for an elevator in their entrance, from the home page.
+    owner = sign_in(browser, base, third_floor.user.username)
+    owner.get_by_test_id("elevator-petition-link").click()
+    owner.get_by_label("单元加装电梯", exact=True).check()
+    owner.get_by_label("单元（加装电梯时）").select_option(label=f"{city.estate_a1.name} 2栋1单元")
+    owner.get_by_label("小区为什么需要改造？").fill("老人多，三楼以上上下楼困难。")
+    found["petition form"] = axe_violations(owner)
+    shot(owner, "shares-00-elevator-petition-phone")
+    owner.get_by_role("button", name="发起申请").click()
+    owner.get_by_test_id("petition-checklist").wait_for()
+    project = Project.objects.get(kind="elevator")
+    petition = project.petition
+    for neighbour in neighbours:  # two more households of the entrance sign (their own pages: tested elsewhere)
+        sponsorship = services.sponsor_invite(petition=petition, actor=third_floor.user, phone=neighbour.phone)
+        services.sponsor_answer(sponsorship=sponsorship, actor=neighbour.user, confirm=True)
+    owner.reload()
+    owner.get_by_test_id("petition-submit").click()
+    willingness = Vote.objects.get(project=project)
+    assert (willingness.scope, willingness.unit, willingness.matter) == ("unit", "1", "special")
+    assert willingness.electorate_owners == 6  # the entrance's households
+
+    # The entrance agreed and the street office accepted it (set up): the committee drafts the plan.
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.PLANNING)
+    project.refresh_from_db()
+    services.plan_version_start(project=project, actor=city.comm_a1_staff)
     clerk = sign_in(browser, base, city.comm_a1_staff.username)
     clerk.goto(f"{base}/projects/{project.code}/plan/1/")
     clerk.get_by_text("添加改造项目", exact=True).click()
@@ -67,23 +92,16 @@ def test_an_elevator_shared_by_floor_a_figure_a_payment_and_a_batch(live_server,
     assert clerk.evaluate(WIDTH) <= 390
     shot(clerk, "shares-01-elevator-item-phone")
 
-    # The owners adopt it (a special matter by rule) and the budget is published (set up).
+    # The plan goes to the entrance's owners: a special matter by law (the ballots are set up).
     version = PlanVersion.objects.get(project=project)
-    assert (
-        services.vote_create(
-            project=project,
-            purpose=Vote.Purpose.OTHER,
-            decides="elevator",
-            title="2栋1单元加装电梯",
-            matter="ordinary",
-            opens_at=timezone.now(),
-            closes_at=timezone.now() + timedelta(days=7),
-            actor=city.street_a_manager,
-            scope="unit",
-            building=building,
-            unit="1",
-        ).matter
-        == "special"
+    services.plan_version_publish(version=version, actor=city.street_a_manager)
+    PlanVersion.objects.filter(pk=version.pk).update(published_at=timezone.now() - timedelta(days=8))
+    plan_vote = services.plan_vote_call(version=PlanVersion.objects.get(pk=version.pk), actor=city.street_a_manager)
+    assert (plan_vote.scope, plan_vote.unit, plan_vote.matter, plan_vote.electorate_owners) == (
+        "unit",
+        "1",
+        "special",
+        6,
     )
     PlanVersion.objects.filter(pk=version.pk).update(status=PlanVersion.Status.ADOPTED)
     Project.objects.filter(pk=project.pk).update(status=Project.Status.PLAN_ADOPTED)
@@ -99,7 +117,6 @@ def test_an_elevator_shared_by_floor_a_figure_a_payment_and_a_batch(live_server,
     money.budget_approve(budget=budget, actor=city.street_a_manager)
     money.budget_publish(budget=budget, actor=city.street_a_manager)
 
-    owner = sign_in(browser, base, third_floor.user.username)
     owner.goto(f"{base}/disclosure/projects/{project.code}/budget/")
     figure = owner.get_by_test_id("household-share").inner_text()
     assert "× 系数 1" in figure and "2栋1单元加装电梯" in figure
