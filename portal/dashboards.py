@@ -348,6 +348,7 @@ def resident_block(viewer: Viewer) -> dict:
         "estates": estates,
         "has_verified": has_verified,
         "figures": home_figures(user, [e.pk for e in estates]) if has_verified else [],
+        "elevator_entrances": project_selectors.elevator_entrances(user) if has_verified else [],
         "surveys": list(feedback_selectors.invitations_for(user)),
         "willingness": list(willingness.open_invitations_for(user)),
         # The resident's own Party membership claim and the branch's answer (already loaded).

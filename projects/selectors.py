@@ -130,21 +130,23 @@ def petitionable_estates(user):
 def elevator_entrances(user) -> list[tuple]:
     """(estate, building, entrance) where the user owns a verified household and no elevator project
     of that entrance is under way: where they may start an elevator petition (加装电梯)."""
+    running = Project.objects.filter(
+        kind=Project.Kind.ELEVATOR,
+        status__in=OPEN_PROJECT_STATUSES,
+        building_id=OuterRef("household__building_id"),
+        entrance=OuterRef("household__unit"),
+    )
     owned = (
         Ownership.objects.verified()
         .filter(resident__user=user)
+        .exclude(Exists(running))
         .select_related("household__building__estate")
         .order_by("household__building__estate__name", "household__building__number", "household__unit")
     )
-    busy = set(
-        Project.objects.filter(kind=Project.Kind.ELEVATOR, status__in=OPEN_PROJECT_STATUSES).values_list(
-            "building_id", "entrance"
-        )
-    )
     seen, found = set(), []
-    for o in owned:
+    for o in owned:  # one query
         key = (o.household.building_id, o.household.unit)
-        if key not in seen and key not in busy:
+        if key not in seen:
             seen.add(key)
             found.append((o.household.building.estate, o.household.building, o.household.unit))
     return found

@@ -31,6 +31,7 @@ from .common import DEMO_PASSWORD, _proof_file, elect_council
 from .completed import _fangzhi
 from .deliberation import accounts as deliberation_accounts
 from .deliberation import desk_sign_ins, proxy_paper_ballot, site_plan_and_needs
+from .elevator import seed_elevator
 from .steps import (
     STANDARD_SPLIT,
     WORKS_PHONES,
@@ -142,6 +143,7 @@ def _taoyuan(ctx: _Ctx, estate: Estate) -> None:
     )
     proxy_paper_ballot(ctx.report, plan_vote, staff)
     ctx.report.add("open votes")
+    seed_elevator(ctx, estate)
 
 
 def _designer_on(ctx: _Ctx, version) -> None:

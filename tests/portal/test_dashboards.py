@@ -20,8 +20,9 @@ DASHBOARDS = {
     # declarations as a tenant or family (居住登记), one query.
     "resident (no claims)": ("plain_resident", 19),
     "resident (pending claim)": ("claimant_a1", 19),
-    # 20: a verified owner's projects with a published budget (their figure), one query (issue 19).
-    "resident (verified owner)": ("owner_a1", 20),
+    # 20: a verified owner's projects with a published budget (their figure), one query; 21: the
+    # entrances where they may petition for an elevator, one query (issue 19).
+    "resident (verified owner)": ("owner_a1", 21),
     "community staff": ("comm_a1_staff", 13),
     "street staff": ("street_a_staff", 17),
     # 22: the councils per street (two grouped queries, issue 17); 25: the city's willingness

@@ -158,6 +158,7 @@ def test_demo_projects_cover_every_stage(client):
         "planning",
         "plan_voting",
         "plan_adopted",
+        "budget_approved",
         "contracted",
         "under_construction",
         "completed",

@@ -107,8 +107,11 @@ def test_the_petition_form_offers_the_owners_own_entrances(city, entrance):
     project = Project.objects.get(kind="elevator")
     assert project.petition.started_by == owners[1]
     assert f"{building.pk}:1" not in client.get(url + "?kind=elevator").content.decode()  # now under way
-    home = client.get("/").content.decode()
-    assert 'data-testid="elevator-petition-link"' in home
+    # The home page offers it only where it may start: not to this owner any more (their entrance's
+    # is under way), still to the owner of entrance 2.
+    assert 'data-testid="elevator-petition-link"' not in client.get("/").content.decode()
+    client.force_login(neighbour.user)
+    assert 'data-testid="elevator-petition-link"' in client.get("/").content.decode()
 
 
 @pytest.mark.django_db
