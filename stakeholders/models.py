@@ -775,6 +775,7 @@ class Notification(models.Model):
         PROXY_RECORDED = "proxy_recorded", _("Proxy authorisation recorded")
         BALLOT_BY_PROXY = "ballot_by_proxy", _("Your ballot was cast by your proxy")
         WILLINGNESS_INVITED = "willingness_invited", _("Renovation willingness survey")
+        PLAN_VOTE_OPENED = "plan_vote_opened", _("Plan vote opened, with your household's share")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -849,6 +850,10 @@ def register_param_labels(name: str, labels: dict) -> None:
 NOTIFICATION_TEXTS = {
     Notification.Kind.SPONSOR_INVITED: _("%(inviter)s invited you to sign the renovation petition of %(estate)s."),
     Notification.Kind.VOTE_OPENED: _("A vote is open: “%(title)s”. It closes on %(closes)s."),
+    Notification.Kind.PLAN_VOTE_OPENED: _(
+        "The owners vote on “%(title)s” until %(closes)s. Under this plan your household pays ¥%(share)s; how it "
+        "is computed is on the plan page."
+    ),
     Notification.Kind.VOTE_CLOSED: _("The vote “%(title)s” has closed: %(result)s."),
     Notification.Kind.PETITION_DECIDED: _("The street office decided on the petition of %(estate)s: %(decision)s."),
     Notification.Kind.NEED_TRIAGED: _("Your need “%(item)s” was answered: %(decision)s."),

@@ -34,6 +34,7 @@ EMAIL, SMS = Delivery.Channel.EMAIL, Delivery.Channel.SMS
 DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.SPONSOR_INVITED: frozenset({EMAIL, SMS}),
     K.VOTE_OPENED: frozenset({EMAIL, SMS}),
+    K.PLAN_VOTE_OPENED: frozenset({EMAIL, SMS}),
     K.VOTE_CLOSED: frozenset({EMAIL}),
     K.PETITION_DECIDED: frozenset({EMAIL, SMS}),
     K.OWNERSHIP_REVIEWED: frozenset({EMAIL, SMS}),

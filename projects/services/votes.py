@@ -20,14 +20,16 @@ from core.files import check_upload
 from core.photos import document_without_metadata
 from stakeholders.audit import by_actor
 from stakeholders.models import Household, Notification, Ownership, User
-from stakeholders.services import notify
+from stakeholders.notifications import Notice
+from stakeholders.services import notify, notify_each
 
-from .. import permissions, rules
+from .. import permissions, rules, shares
 from ..canonical import H
 from ..models import (
     SPECIAL_DECISIONS,
     Ballot,
     Petition,
+    PlanItem,
     PlanVersion,
     Project,
     Vote,
@@ -184,14 +186,47 @@ def vote_open(*, vote: Vote, actor: User | None, by_service: bool = False) -> Vo
     locked.electorate_owners, locked.electorate_area = totals.owners, totals.area
     locked.status, locked.opened_at = Vote.Status.OPEN, timezone.now()
     locked.save(update_fields=["electorate_owners", "electorate_area", "status", "opened_at"])
-    notify(
-        users=_voter_user_ids(locked),
-        kind=Notification.Kind.VOTE_OPENED,
-        url=_vote_url(locked),
-        title=locked.title,
-        closes=timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M"),
-    )
+    closes = timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M")
+    if locked.plan_version_id:  # each voter is told what their household pays under this plan
+        notify_each(notices=_plan_vote_notices(locked, closes))
+    else:
+        notify(
+            users=_voter_user_ids(locked),
+            kind=Notification.Kind.VOTE_OPENED,
+            url=_vote_url(locked),
+            title=locked.title,
+            closes=closes,
+        )
     return locked
+
+
+def _plan_vote_notices(vote: Vote, closes: str) -> list[Notice]:
+    """One notice per voter with an account: the plan vote, and their households' share of it
+    (projects/shares.py; every household in scope read once)."""
+    items = list(
+        PlanItem.objects.filter(version_id=vote.plan_version_id)
+        .select_related("share_building")
+        .prefetch_related("funding")
+    )
+    owed: dict[int, Decimal] = {}
+    for item in shares.estate_shares(items, vote.project.estate_id):
+        for h in item.households:
+            owed[h.household.pk] = owed.get(h.household.pk, Decimal("0.00")) + h.share
+    voters = Voter.objects.filter(vote=vote, resident__isnull=False).prefetch_related("households")
+    voters = voters.values_list("resident__user_id", "households")
+    share: dict[int, Decimal] = {}
+    for user_id, household_id in voters:
+        share[user_id] = share.get(user_id, Decimal("0.00")) + owed.get(household_id, Decimal("0.00"))
+    return [
+        Notice(
+            user_id=user_id,
+            kind=Notification.Kind.PLAN_VOTE_OPENED,
+            params={"title": vote.title, "closes": closes, "share": f"{amount:,.2f}"},
+            url=_vote_url(vote),
+            key=f"plan-vote-opened:{vote.pk}:u{user_id}",
+        )
+        for user_id, amount in sorted(share.items())
+    ]
 
 
 def _vote_url(vote: Vote) -> str:

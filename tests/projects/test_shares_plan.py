@@ -235,3 +235,38 @@ def test_a_ground_floor_compensation_is_its_own_line_shared_like_the_residents_p
     ground = [h.household.pk for h in computed.households if h.household.floor == 1]
     (figure,) = shares.figures([computed], ground[:1])
     assert figure.items[0].receives == Decimal("5000") and figure.total == Decimal("0.00")
+
+
+@pytest.mark.django_db
+def test_the_plan_votes_notice_tells_each_voter_their_share(city, elevator_estate):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stakeholders.models import Notification
+
+    building, homes = elevator_estate
+    third, ground = f.verified_owner(homes[4]), f.verified_owner(homes[0])
+    project = project_at(city, S.PLANNING)
+    v1 = services.plan_version_start(project=project, actor=city.comm_a1_staff)
+    add(
+        v1,
+        city.comm_a1_staff,
+        share_scope="entrance",
+        share_building=building,
+        share_entrance="1",
+        share_method="floor",
+        share_coefficients=COEFFICIENTS,
+    )
+    services.plan_version_publish(version=v1, actor=city.street_a_manager)
+    PlanVersion.objects.filter(pk=v1.pk).update(published_at=timezone.now() - timedelta(days=8))
+    services.plan_vote_call(version=PlanVersion.objects.get(pk=v1.pk), actor=city.street_a_manager)
+    (computed,) = shares.estate_shares(
+        list(PlanItem.objects.filter(version=v1).prefetch_related("funding")), city.estate_a1.pk
+    )
+    expected = computed.of(homes[4].pk).share
+    told = Notification.objects.get(kind="plan_vote_opened", user=third.user)
+    assert told.params["share"] == f"{expected:,.2f}" and f"¥{expected:,.2f}" in told.text
+    assert Notification.objects.get(kind="plan_vote_opened", user=ground.user).params["share"] == "0.00"
+    assert Notification.objects.get(kind="plan_vote_opened", user=city.owner_a1.user).params["share"] == "0.00"
+    assert not Notification.objects.filter(kind="vote_opened").exists()
