@@ -17,6 +17,7 @@ from projects.models import PlanVersion, Project, Vote
 from tests import factories as f
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_petition import sign_in
+from tests.e2e.test_renovation_flow import deadline_passes, vote_agree
 from tests.projects.conftest import project_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,8 +54,18 @@ def test_an_elevator_shared_by_floor_a_figure_a_payment_and_a_batch(live_server,
     willingness = Vote.objects.get(project=project)
     assert (willingness.scope, willingness.unit, willingness.matter) == ("unit", "1", "special")
     assert willingness.electorate_owners == 6  # the entrance's households
+    # The entrance votes: the owners with an account on their phones, the rest on paper at the desk.
+    for voter in (owner, *(sign_in(browser, base, n.user.username) for n in neighbours)):
+        vote_agree(voter, base, willingness.code)
+    for paper in willingness.voters.filter(resident__isnull=True):
+        services.ballot_record_paper(
+            vote=willingness, voter=paper, choice="agree", scan=f.proof_file(), actor=city.comm_a1_staff
+        )
+    assert deadline_passes(willingness.code).result == "passed"  # 3/4 of a special matter, by area and owners
+    project.refresh_from_db()
+    assert project.status == Project.Status.SUBMITTED
 
-    # The entrance agreed and the street office accepted it (set up): the committee drafts the plan.
+    # The street office accepted it (set up): the committee drafts the plan.
     Project.objects.filter(pk=project.pk).update(status=Project.Status.PLANNING)
     project.refresh_from_db()
     services.plan_version_start(project=project, actor=city.comm_a1_staff)
@@ -103,9 +114,19 @@ def test_an_elevator_shared_by_floor_a_figure_a_payment_and_a_batch(live_server,
         "special",
         6,
     )
-    PlanVersion.objects.filter(pk=version.pk).update(status=PlanVersion.Status.ADOPTED)
-    Project.objects.filter(pk=project.pk).update(status=Project.Status.PLAN_ADOPTED)
+    vote_agree(owner, base, plan_vote.code)  # the owner's notice said their share; they agree
+    for voter in plan_vote.voters.exclude(resident=third_floor):
+        if voter.resident is None:
+            services.ballot_record_paper(
+                vote=plan_vote, voter=voter, choice="agree", scan=f.proof_file(), actor=city.comm_a1_staff
+            )
+        else:
+            services.ballot_cast(vote=plan_vote, actor=voter.resident.user, choice="agree")
+    assert deadline_passes(plan_vote.code).result == "passed"
     project.refresh_from_db()
+    assert project.status == Project.Status.PLAN_ADOPTED
+    # Its result's public notice runs its course (a week, set up), then the budget is published.
+    Vote.objects.filter(pk=plan_vote.pk).update(closed_at=timezone.now() - timedelta(days=8))
     lines = {
         "central_subsidy": Decimal("300000.00"),
         "residents": Decimal("300000.00"),
