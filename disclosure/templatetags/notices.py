@@ -8,10 +8,12 @@ from django.utils import timezone
 
 from disclosure import notices, permissions
 from disclosure.models import Budget, Objection
+from projects.models import Project
 
 register = template.Library()
 # Before planning there is no plan vote and no budget: nothing to read.
-BEFORE_ANY_NOTICE = frozenset({"petitioning", "submitted", "accepted", "rejected"})
+_S = Project.Status
+BEFORE_ANY_NOTICE = frozenset({_S.PETITIONING, _S.SUBMITTED, _S.ACCEPTED, _S.REJECTED})
 
 
 @register.inclusion_tag("disclosure/_notice_windows.html")

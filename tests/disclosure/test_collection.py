@@ -260,7 +260,8 @@ def test_the_desk_and_the_owners_receipt(city, published, django_assert_max_num_
     assert reverse("disclosure:payment_receipt", args=[payment.pk]) in budget_page
     home = owner.get("/").content.decode()  # the home page says it too
     assert 'data-testid="my-shares"' in home and f"已缴 ¥{due:,.2f}" in home
-    receipt = owner.get(reverse("disclosure:payment_receipt", args=[payment.pk]))
+    with django_assert_max_num_queries(8):
+        receipt = owner.get(reverse("disclosure:payment_receipt", args=[payment.pk]))
     assert receipt.status_code == 200 and "收据0001" in receipt.content.decode()
     assert (
         client_for(f.verified_owner(city.homes_a1[3]).user)
