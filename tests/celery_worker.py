@@ -42,6 +42,8 @@ class Worker:
             "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
             "CELERY_UNACKED_RESTORE_INTERVAL": "1",
             "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+            # The SIGKILL may land while the worker holds the restore lock (it sweeps every second).
+            "CELERY_UNACKED_MUTEX_EXPIRE": "3",
             "SMS_BACKEND": "stakeholders.notifications.FileSmsBackend",
             "SMS_FILE_PATH": str(self.sms_file),
             "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),

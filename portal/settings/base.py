@@ -255,6 +255,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    # A worker killed while it held the restore lock blocks every other worker's restore until
+    # the lock expires (kombu's default: 300 s).
+    "unacked_mutex_expire": env.int("CELERY_UNACKED_MUTEX_EXPIRE", default=300),
 }
 CELERY_BEAT_SCHEDULE: dict = {
     # Every job is idempotent: a late, repeated or re-delivered run is harmless.

@@ -5,6 +5,7 @@ import signal
 import time
 
 import pytest
+import redis
 
 from feedback.models import Invitation, Survey
 from feedback.tasks import dispatch_surveys
@@ -71,6 +72,13 @@ def test_a_killed_worker_task_is_redelivered_and_sends_nothing_twice(city, tmp_p
         first.stop(signal.SIGKILL)
     sent_before = len(first.sms())
     assert sent_before < households, "the worker finished before it could be killed; make the estate bigger"
+    # As if the SIGKILL caught the worker holding the broker's restore lock (it sweeps every second):
+    # the lock must expire soon enough for the next worker to restore the task (it did not, once).
+    assert (
+        redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        .lock("unacked_mutex", timeout=int(first.env["CELERY_UNACKED_MUTEX_EXPIRE"]))
+        .acquire(blocking_timeout=5)
+    )
     second = Worker(tmp_path, visibility_timeout=5)
     second.queue, second.sms_file = first.queue, first.sms_file
     second.env.update({"CELERY_TASK_DEFAULT_QUEUE": first.queue})
