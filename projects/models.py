@@ -1,5 +1,7 @@
 """Decisions: the renovation Project, its lifecycle and public timeline (ProjectEvent)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -470,6 +472,7 @@ class PlanItem(models.Model):
         AREA = "area", _("By floor area (Civil Code art. 283)")
         FLOOR = "floor", _("By floor coefficient × area (agreed by the owners, e.g. an elevator)")
         EQUAL = "equal", _("Equally per household")
+        AGREED = "agreed", _("As the owners agreed (a weight for each household)")
 
     share_scope = models.CharField(_("shared by"), max_length=8, choices=ShareScope.choices, default=ShareScope.ESTATE)
     share_building = models.ForeignKey(
@@ -486,6 +489,10 @@ class PlanItem(models.Model):
     )
     # {"<floor>": "<coefficient>"} for the floor method: every floor in scope has one.
     share_coefficients = models.JSONField(_("floor coefficients"), null=True, blank=True)
+    # The agreed method (Civil Code art. 283: 有约定的，按照约定): the owners' decision in words and
+    # {"<household id>": "<weight>"} for every household in scope; adopted with this version's vote.
+    share_agreement = models.CharField(_("what the owners agreed"), max_length=500, blank=True)
+    share_weights = models.JSONField(_("agreed weights"), null=True, blank=True)
     # 底层住户补偿: per household of these floors (floor method only); the item's compensation
     # funding line is exactly this × those households, shared like the residents' part.
     compensation_per_household = models.DecimalField(
@@ -511,6 +518,11 @@ class PlanItem(models.Model):
                 name="plan_item_floor_method_has_coefficients",
             ),
             models.CheckConstraint(
+                condition=~models.Q(share_method="agreed")
+                | models.Q(share_weights__isnull=False) & ~models.Q(share_agreement=""),
+                name="plan_item_agreed_method_has_weights",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(compensation_per_household__isnull=True, compensation_floors__isnull=True)
                 | models.Q(share_method="floor", compensation_per_household__gt=0, compensation_floors__isnull=False),
                 name="plan_item_compensation_with_floor_method",
@@ -524,6 +536,13 @@ class PlanItem(models.Model):
     def sorted_coefficients(self) -> list[tuple[str, str]]:
         """The floor method's coefficients, lowest floor first."""
         return sorted((self.share_coefficients or {}).items(), key=lambda pair: int(pair[0]))
+
+    @property
+    def agreed_weights_range(self) -> tuple[int, Decimal, Decimal] | None:
+        """The agreed method's (households, lowest weight, highest weight): the plan page says this
+        much, without rooms; each household's weight is in the public shares table."""
+        weights = [Decimal(w) for w in (self.share_weights or {}).values()]
+        return (len(weights), min(weights), max(weights)) if weights else None
 
 
 class PlanItemFunding(models.Model):

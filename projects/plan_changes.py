@@ -54,6 +54,8 @@ def _same(a: PlanItem, b: PlanItem) -> bool:
         item.share_entrance,
         item.share_method,
         item.share_coefficients,
+        item.share_agreement,
+        item.share_weights,
         item.compensation_per_household,
         item.compensation_floors,
     )

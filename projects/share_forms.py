@@ -1,5 +1,6 @@
 """The sharing fields of a plan item's form (issue 19): who shares the residents' part (the estate,
-a building, an entrance) and how (area, floor coefficients × area, equally), in plain words."""
+a building, an entrance) and how (area, floor coefficients × area, equally, or as the owners
+agreed household by household), in plain words."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import PlanItem
-from .shares import parse_coefficients
+from .shares import parse_coefficients, parse_weights
 
 
 class SharingForm(forms.Form):
@@ -36,6 +37,27 @@ class SharingForm(forms.Form):
         required=False,
         max_length=500,
         help_text=_("Floor and coefficient, e.g. 1:0, 2:0.4, 3:0.7, 4:1, 5:1.2 — as the owners agreed."),
+    )
+    share_agreement = forms.CharField(
+        label=_("What the owners agreed (agreed method)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "The owners' decision in words, e.g. “本单元业主协商：一楼不出资，其余每户相同”. It is shown with the "
+            "plan and adopted with this version's vote."
+        ),
+    )
+    share_weights = forms.CharField(
+        label=_("Each household's weight (agreed method)"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One household a line, building-entrance-room and weight, e.g. 1-1-101: 0 (within one entrance the "
+            "room is enough: 101: 0). 其余: 1 gives every household not named its weight. The public sees weights "
+            "by building, entrance and floor, never rooms."
+        ),
     )
 
     compensation_per_household = forms.DecimalField(
@@ -80,6 +102,16 @@ class SharingForm(forms.Form):
                 params={"part": str(bad)[:40]},
             ) from None
 
+    def clean_share_weights(self):
+        try:
+            return parse_weights(self.cleaned_data.get("share_weights", "")) or None
+        except ValueError as bad:
+            raise forms.ValidationError(
+                _("“%(part)s” is not a household and a weight (e.g. 1-1-301: 1.2, two decimals at most)."),
+                code="bad_weight",
+                params={"part": str(bad)[:40]},
+            ) from None
+
     def clean_compensation_floors(self):
         text = (self.cleaned_data.get("compensation_floors") or "").replace("，", ",").replace("、", ",")
         parts = [p.strip() for p in text.split(",") if p.strip()]
@@ -89,5 +121,5 @@ class SharingForm(forms.Form):
 
     def sharing(self) -> dict:
         names = ("share_scope", "share_building", "share_entrance", "share_method", "share_coefficients")
-        names += ("compensation_per_household", "compensation_floors")
+        names += ("compensation_per_household", "compensation_floors", "share_agreement", "share_weights")
         return {name: self.cleaned_data.get(name) for name in names}

@@ -2,11 +2,12 @@
 
 Each item's residents' part has a scope — the estate, one building, or one entrance (单元) — and a
 method: `area` (Civil Code art. 283: by the floor area of each exclusive unit, where the owners
-agreed nothing else), `floor` (agreed floor coefficients × area, as for an added elevator), or
-`equal` (per household). One rule turns a total into whole fen:
+agreed nothing else), `floor` (agreed floor coefficients × area, as for an added elevator),
+`equal` (per household), or `agreed` (a weight for each household, as the owners decided — art.
+283's 有约定的，按照约定 — adopted with the version's vote). One rule turns a total into whole fen:
 
     exact share = total × weight ÷ Σ weights over the households in scope
-    (weight: area; coefficient(floor) × area; 1)
+    (weight: area; coefficient(floor) × area; 1; the agreed weight)
 
 each exact share is floored to the fen, and the fen left over go one each to the households with
 the largest remainders, ties broken by (building, entrance, floor, room) order — so an item's
@@ -32,7 +33,10 @@ WEIGHT_PLACES = Decimal("0.0001")  # area (2 places) × coefficient (2 places)
 
 
 class Method:
-    AREA, FLOOR, EQUAL = "area", "floor", "equal"
+    AREA, FLOOR, EQUAL, AGREED = "area", "floor", "equal", "agreed"
+
+
+REST = ("其余", "其他", "others", "*")  # the agreed weight of every household not named
 
 
 def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
@@ -57,9 +61,11 @@ def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     return [Decimal(f) * FEN for f in floors]
 
 
-def weight(household: Household, method: str, coefficients: dict[str, Decimal] | None) -> Decimal:
+def weight(household: Household, method: str, coefficients: dict[str, Decimal] | None, agreed=None) -> Decimal:
     if method == Method.EQUAL:
         return Decimal("1")
+    if method == Method.AGREED:
+        return Decimal((agreed or {}).get(str(household.pk), "0")).quantize(WEIGHT_PLACES)
     area = Decimal(household.area_m2)
     if method == Method.FLOOR:
         return (Decimal((coefficients or {})[str(household.floor)]) * area).quantize(WEIGHT_PLACES)
@@ -82,14 +88,73 @@ def parse_coefficients(text: str) -> dict[str, Decimal]:
             raise ValueError(part)
         if not floor.lstrip("-").isdigit():
             raise ValueError(part)
-        try:
-            number = Decimal(value)
-        except ArithmeticError:
-            raise ValueError(part) from None
-        if not number.is_finite() or number < 0 or number > 100 or number != number.quantize(FEN):
-            raise ValueError(part)
-        found[str(int(floor))] = number.quantize(FEN)
+        found[str(int(floor))] = _number(value, part)
     return found
+
+
+def _number(value: str, part: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        raise ValueError(part) from None
+    if not number.is_finite() or number < 0 or number > 100 or number != number.quantize(FEN):
+        raise ValueError(part)
+    return number.quantize(FEN)
+
+
+def parse_weights(text: str) -> dict[str, Decimal]:
+    """The agreed weights as typed, one household a line: "1-1-301: 1.2" (building-entrance-room;
+    the end of it is enough where it names one household in scope, e.g. "301") and "其余: 1" for
+    every household not named → {"1-1-301": Decimal("1.20"), "*": Decimal("1.00")}; raises
+    ValueError with the part that is wrong."""
+    found: dict[str, Decimal] = {}
+    for part in (text or "").replace("，", ",").replace("；", ",").replace("\n", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        for sep in ("：", ":", "＝", "="):
+            if sep in part:
+                key, value = (p.strip() for p in part.split(sep, 1))
+                break
+        else:
+            key, _space, value = part.rpartition(" ")
+        key = key.strip().replace("—", "-").replace("－", "-")
+        if not key:
+            raise ValueError(part)
+        found["*" if key.lower() in REST else key] = _number(value.strip(), part)
+    return found
+
+
+def household_label(household: Household) -> str:
+    """building-entrance-room, as the agreed weights name a household (staff forms only)."""
+    return f"{household.building.number}-{household.unit}-{household.room}"
+
+
+def agreed_weights(homes: list[Household], given: dict[str, Decimal]) -> tuple[dict[str, str], dict]:
+    """({household id: weight} for every household in scope, {field: error}) from the weights as
+    typed (parse_weights): each name must be one household in scope; the rest take "其余"."""
+    labels = {h.pk: household_label(h) for h in homes}
+    weights: dict[str, str] = {}
+    unknown, ambiguous = [], []
+    for key, value in given.items():
+        if key == "*":
+            continue
+        matches = [pk for pk, label in labels.items() if label == key or label.endswith("-" + key)]
+        if len(matches) == 1:
+            weights[str(matches[0])] = str(value)
+        else:
+            (ambiguous if matches else unknown).append(key)
+    if unknown or ambiguous:
+        code = "weights_unknown" if unknown else "weights_ambiguous"
+        return {}, {"share_weights": _share_error(code, names="、".join((unknown or ambiguous)[:5]))}
+    missing = [labels[h.pk] for h in homes if str(h.pk) not in weights]
+    if missing and "*" not in given:
+        return {}, {"share_weights": _share_error("weights_missing", n=len(missing), names="、".join(missing[:5]))}
+    for pk in labels:
+        weights.setdefault(str(pk), str(given.get("*", "0")))
+    if all(Decimal(w) == 0 for w in weights.values()):
+        return {}, {"share_weights": _share_error("all_zero")}
+    return weights, {}
 
 
 def scope_households(item: PlanItem, estate_id: int):
@@ -142,7 +207,7 @@ def item_shares(item: PlanItem, estate_id: int, households=None) -> ItemShares:
     if total == 0 or not homes:
         return result
     coefficients = {k: Decimal(v) for k, v in (item.share_coefficients or {}).items()}
-    weights = [weight(h, item.share_method, coefficients) for h in homes]
+    weights = [weight(h, item.share_method, coefficients, item.share_weights) for h in homes]
     for home, w, share in zip(homes, weights, allocate(total, weights)):
         result.households.append(HouseholdShare(household=home, weight=w, share=share))
     return result
@@ -161,7 +226,13 @@ SHARE_ERRORS = {
         "Give a coefficient for every floor in scope (e.g. 1:0, 2:0.5, 3:0.8): missing %(floors)s."
     ),
     "no_coefficients": _("Coefficients are only for the floor method."),
-    "all_zero": _("At least one household in scope must pay something: the coefficients are all 0."),
+    "all_zero": _("At least one household in scope must pay something: the weights are all 0."),
+    "agreement_required": _("Say what the owners agreed, in words: it is shown with the plan they vote on."),
+    "weights_required": _("Give each household's agreed weight (e.g. 1-1-301: 1.2, and 其余: 1 for the rest)."),
+    "weights_unknown": _("No household in scope is %(names)s: write building-entrance-room, e.g. 1-1-301."),
+    "weights_ambiguous": _("%(names)s names more than one household in scope: write building-entrance-room."),
+    "weights_missing": _("%(n)s households in scope have no weight (%(names)s…): name them or add 其余: 1."),
+    "no_weights": _("Household weights are only for the agreed method."),
     "compensation_floor_method": _("A ground-floor compensation goes with the floor method (an elevator's)."),
     "compensation_incomplete": _("Give both the compensation per household and the floors it is paid to."),
     "compensation_no_households": _("No household in scope lives on those floors."),
@@ -182,31 +253,51 @@ def check_sharing(
     compensation: Decimal | None = None,
     compensation_floors: list[int] | None = None,
     compensation_line: Decimal = Decimal("0"),
-) -> dict:
-    """The sharing of an item, checked: {field: ValidationError} for what is wrong (empty when right).
-    `compensation_line`: the item's compensation funding line, which must be exactly
-    `compensation` × the households of `compensation_floors` in scope."""
+    agreement: str = "",
+    weights: dict | None = None,
+) -> tuple[dict, dict[str, str] | None]:
+    """The sharing of an item, checked: ({field: ValidationError} for what is wrong, empty when
+    right; the agreed weights by household id, for the agreed method). `compensation_line`: the
+    item's compensation funding line, which must be exactly `compensation` × the households of
+    `compensation_floors` in scope; `weights`: as typed (parse_weights)."""
     errors = {}
     if scope in ("building", "entrance") and (building is None or building.estate_id != estate_id):
         errors["share_building"] = _share_error("building_required")
     if scope == "entrance" and not (entrance or "").strip():
         errors["share_entrance"] = _share_error("entrance_required")
     if errors:
-        return errors
+        return errors, None
     item = PlanItem(share_scope=scope, share_building=building, share_entrance=(entrance or "").strip())
     homes = list(scope_households(item, estate_id))
     if not homes:
-        return {"share_entrance" if scope == "entrance" else "share_scope": _share_error("no_households")}
+        return {"share_entrance" if scope == "entrance" else "share_scope": _share_error("no_households")}, None
+    if method != Method.FLOOR and (compensation or compensation_line):
+        return {"compensation_per_household": _share_error("compensation_floor_method")}, None
+    if method != Method.FLOOR and coefficients:
+        return {"share_coefficients": _share_error("no_coefficients")}, None
+    if method != Method.AGREED and weights:
+        return {"share_weights": _share_error("no_weights")}, None
+    if method == Method.AGREED:
+        return _check_agreed(homes, agreement, weights)
     if method != Method.FLOOR:
-        if compensation or compensation_line:
-            return {"compensation_per_household": _share_error("compensation_floor_method")}
-        return {"share_coefficients": _share_error("no_coefficients")} if coefficients else {}
+        return {}, None
     missing = sorted({h.floor for h in homes if str(h.floor) not in (coefficients or {})})
     if missing:
-        return {"share_coefficients": _share_error("coefficients_required", floors="、".join(map(str, missing)))}
+        floors = "、".join(map(str, missing))
+        return {"share_coefficients": _share_error("coefficients_required", floors=floors)}, None
     if all(weight(h, method, coefficients) == 0 for h in homes):
-        return {"share_coefficients": _share_error("all_zero")}
-    return _check_compensation(homes, compensation, compensation_floors, compensation_line)
+        return {"share_coefficients": _share_error("all_zero")}, None
+    return _check_compensation(homes, compensation, compensation_floors, compensation_line), None
+
+
+def _check_agreed(homes, agreement: str, weights: dict | None) -> tuple[dict, dict[str, str] | None]:
+    errors = {}
+    if not (agreement or "").strip():
+        errors["share_agreement"] = _share_error("agreement_required")
+    if not weights:
+        return errors | {"share_weights": _share_error("weights_required")}, None
+    resolved, problems = agreed_weights(homes, weights)
+    return errors | problems, resolved
 
 
 def _check_compensation(homes, per_household, floors, line) -> dict:

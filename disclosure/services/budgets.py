@@ -8,9 +8,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
-from projects.models import FundingSource, PlanVersion, Project
+from projects.models import FundingSource, PlanItemFunding, PlanVersion, Project
 from projects.services import project_transition
 from stakeholders.audit import by_actor
 from stakeholders.models import User
@@ -48,6 +49,34 @@ def _clean_lines(total: Decimal, lines: dict[str, Decimal | None]) -> dict[str, 
     return clean
 
 
+OWNERS_LINES = (FundingSource.RESIDENTS, FundingSource.COMPENSATION)
+
+
+def _check_owners_lines(project: Project, clean: dict[str, Decimal]) -> None:
+    """What the owners pay is what they voted for: each owner's share is computed from the adopted
+    plan's items (projects/shares.py), so the budget's residents' and compensation lines must be
+    the plan's, to the fen."""
+    plan = adopted_plan(project)
+    if plan is None:
+        return
+    voted = dict(
+        PlanItemFunding.objects.filter(item__version=plan, source__in=OWNERS_LINES)
+        .values("source")
+        .annotate(total=Sum("amount"))
+        .values_list("source", "total")
+    )
+    for source in OWNERS_LINES:
+        expected = voted.get(source) or Decimal("0.00")
+        if clean.get(source, Decimal("0.00")) != expected:
+            raise _budget_error(
+                "owners_line",
+                f"fund_{source}",
+                line=FundingSource(source).label,
+                expected=f"{expected:,.2f}",
+                version=plan.number,
+            )
+
+
 @by_actor
 @transaction.atomic
 def budget_save_draft(*, project: Project, actor: User, total: Decimal, lines: dict[str, Decimal | None]) -> Budget:
@@ -65,6 +94,7 @@ def budget_save_draft(*, project: Project, actor: User, total: Decimal, lines: d
     if budget is None and (hold := notices.budget_hold(locked)) is not None:  # the vote's result notice
         raise hold
     clean = _clean_lines(total, lines)
+    _check_owners_lines(locked, clean)
     if budget is None:
         budget = Budget.objects.create(project=locked, total=total, drafted_by=actor)
     else:

@@ -15,6 +15,10 @@ BUDGET_ERRORS = {
         "must be equal."
     ),
     "notice_days": _("The public notice lasts between 5 and 60 days."),
+    "owners_line": _(
+        "“%(line)s” must be ¥%(expected)s, as in the plan the owners adopted (version %(version)s): each "
+        "owner's share is computed from it. To change what the owners pay, change the plan and vote again."
+    ),
 }
 
 LEDGER_ERRORS = {

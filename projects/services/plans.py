@@ -113,6 +113,8 @@ def plan_version_start(*, project: Project, actor: User) -> PlanVersion:
                 share_entrance=item.share_entrance,
                 share_method=item.share_method,
                 share_coefficients=item.share_coefficients,
+                share_agreement=item.share_agreement,
+                share_weights=item.share_weights,
                 compensation_per_household=item.compensation_per_household,
                 compensation_floors=item.compensation_floors,
             )
@@ -152,10 +154,13 @@ def plan_item_add(
     share_coefficients: dict | None = None,
     compensation_per_household: Decimal | None = None,
     compensation_floors: list[int] | None = None,
+    share_agreement: str = "",
+    share_weights: dict | None = None,
 ) -> PlanItem:
     """An item with its funding split; the lines must add up to the cost exactly. Included needs
     for the same catalog item are linked to it. Its residents' part is shared by `share_scope`
-    (the estate, a building, an entrance) by `share_method` (projects/shares.py)."""
+    (the estate, a building, an entrance) by `share_method` (projects/shares.py); the agreed method
+    takes the owners' decision in words and each household's weight as typed (`share_weights`)."""
     locked = _lock_version(version, PlanVersion.Status.DRAFT, actor, permissions.can_edit_plan_version)
     sharing = {
         "share_scope": share_scope,
@@ -168,7 +173,7 @@ def plan_item_add(
         if compensation_per_household and compensation_floors
         else None,
     }
-    problems = shares.check_sharing(
+    problems, agreed = shares.check_sharing(
         locked.project.estate_id,
         scope=share_scope,
         building=sharing["share_building"],
@@ -178,9 +183,13 @@ def plan_item_add(
         compensation=compensation_per_household,
         compensation_floors=compensation_floors,
         compensation_line=Decimal(funding.get(FundingSource.COMPENSATION) or 0),
+        agreement=share_agreement,
+        weights=share_weights,
     )
     if problems:
         raise ValidationError(problems)
+    sharing["share_weights"] = agreed
+    sharing["share_agreement"] = (share_agreement or "").strip() if agreed else ""
     lines = {source: Decimal(amount) for source, amount in funding.items() if amount}
     total = sum(lines.values(), Decimal("0"))
     if total != Decimal(estimated_cost):

@@ -419,10 +419,20 @@ def test_budget_drafted_and_corrected_through_the_api(city, world):
     assert unknown.status_code == 400 and "lines" in unknown.json()["fields"]
     created = post(city.street_a_staff, "api-budget", draft, code=code)
     assert created.status_code == 201 and created.json()["status"] == "draft" and created.json()["total"] == "100000.00"
-    corrected = post(
+    # What the owners pay is what they voted for in the plan (¥10,000): the budget cannot change it.
+    off_plan = post(
         city.street_a_staff, "api-budget", {"total": "90000.00", "lines": {"central_subsidy": "90000.00"}}, code=code
     )
-    assert corrected.status_code == 200 and corrected.json()["lines"] == {"central_subsidy": "90000.00"}
+    assert off_plan.status_code == 400 and off_plan.json()["code"] == "owners_line"
+    assert "fund_residents" in off_plan.json()["fields"]
+    corrected = post(
+        city.street_a_staff,
+        "api-budget",
+        {"total": "90000.00", "lines": {"central_subsidy": "80000.00", "residents": "10000.00"}},
+        code=code,
+    )
+    assert corrected.status_code == 200
+    assert corrected.json()["lines"] == {"central_subsidy": "80000.00", "residents": "10000.00"}
     assert post(city.street_a_manager, "api-budget-approve", code=code).status_code == 200
     late = post(city.street_a_staff, "api-budget", draft, code=code)
     assert late.status_code == 409 and late.json()["code"] == "state_changed"

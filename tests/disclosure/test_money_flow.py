@@ -108,6 +108,7 @@ from django.utils import timezone  # noqa: E402
 
 from disclosure.models import Milestone, ProgressPhoto, ProgressUpdate  # noqa: E402
 from projects.models import AcceptanceSignature  # noqa: E402
+from tests.projects.test_hearings import client_for  # noqa: E402
 from tests.stakeholders.test_services import _race, codes  # noqa: E402
 
 from .test_public_pages import photo_upload, progress  # noqa: E402
@@ -129,13 +130,40 @@ def test_bad_budget_input_is_refused(city, adopted):
         services.budget_save_draft(
             project=adopted.project, actor=city.street_b_staff, total=Decimal("1"), lines={"donation": Decimal("1")}
         )
+    # The owners voted for ¥10,000 of their own (the plan's residents' lines): not more, not less,
+    # not moved to another line, and no compensation fund the plan does not have.
+    for lines in (
+        {"donation": Decimal("10")},
+        {"donation": Decimal("10"), "residents": Decimal("10000.01")},
+        {"donation": Decimal("10"), "residents": Decimal("9000"), "compensation": Decimal("1000")},
+    ):
+        with pytest.raises(ValidationError) as error:
+            draft(total=sum(lines.values()), lines=lines)
+        assert codes(error.value) == {"owners_line"}
     assert not Budget.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_off_plan_owners_line_is_refused_next_to_it_keeping_what_was_typed(city, adopted):
+    page = client_for(city.street_a_staff)
+    url = reverse("disclosure:budget", args=[adopted.project.code])
+    form = {"action": "draft", "total": "100000.00", "fund_central_subsidy": "50000.00"}
+    form |= {"fund_local_finance": "42000.00", "fund_residents": "8000.00"}
+    refused = page.post(url, form)
+    assert refused.status_code == 400 and not Budget.objects.exists()
+    html = refused.content.decode()
+    field = html[html.index('name="fund_residents"') :]
+    assert 'value="8000.00"' in field[:200] and 'value="42000.00"' in html
+    assert "“居民自筹”必须是¥10,000.00" in html.replace(" ", "")
 
 
 @pytest.mark.django_db
 def test_no_ledger_before_the_budget_is_published(city, adopted):
     budget = services.budget_save_draft(
-        project=adopted.project, actor=city.street_a_staff, total=Decimal("10"), lines={"donation": Decimal("10")}
+        project=adopted.project,
+        actor=city.street_a_staff,
+        total=Decimal("10010"),
+        lines={"donation": Decimal("10"), "residents": Decimal("10000")},
     )
     with pytest.raises(PermissionDenied):
         income(city, adopted)
@@ -263,7 +291,10 @@ def test_acceptance_completes_the_project_after_three_signatures(city, council_a
 @pytest.mark.django_db(transaction=True)
 def test_double_approval_gives_one_result_and_a_clear_answer(city, adopted):
     budget = services.budget_save_draft(
-        project=adopted.project, actor=city.street_a_staff, total=Decimal("10"), lines={"donation": Decimal("10")}
+        project=adopted.project,
+        actor=city.street_a_staff,
+        total=Decimal("10010"),
+        lines={"donation": Decimal("10"), "residents": Decimal("10000")},
     )
     results = _race(4, lambda i: services.budget_approve(budget=budget, actor=city.street_a_manager))
     assert sum(isinstance(r, Budget) for r in results) == 1

@@ -171,7 +171,12 @@ def test_a_plan_votes_result_takes_objections_and_holds_the_budget(city, adopted
 
     def draft():
         return services.budget_save_draft(
-            project=project, actor=city.street_a_staff, total=Decimal("100000.00"), lines=dict(LINES)
+            project=project,
+            actor=city.street_a_staff,
+            total=Decimal("100000.00"),
+            # This plan has no items: the owners pay nothing (their line must be the plan's).
+            lines={source: amount for source, amount in LINES.items() if source != "residents"}
+            | {"local_finance": Decimal("60000.00")},
         )
 
     with pytest.raises(ValidationError) as running:
