@@ -88,11 +88,14 @@ class LedgerEntryForm(StyledFormMixin, forms.Form):
     submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     # A residents' income batch names the household payments it brings in (issue 19).
     payments = forms.ModelMultipleChoiceField(
-        label=_("Household payments in this batch (居民自筹)"),
+        label=_("Household payments in this batch (居民自筹, or compensation paid out)"),
         required=False,
         queryset=SharePayment.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("The batch's amount must equal the payments ticked."),
+        help_text=_(
+            "The batch's amount must equal the payments ticked: payments received as residents' income, "
+            "compensation paid out as an expense of its item."
+        ),
     )
 
     def __init__(self, *args, items=(), payments=None, **kwargs):
@@ -101,7 +104,11 @@ class LedgerEntryForm(StyledFormMixin, forms.Form):
         if payments is not None:
             self.fields["payments"].queryset = payments
             self.fields["payments"].label_from_instance = lambda p: (
-                _("%(h)s · ¥%(a)s · receipt %(r)s")
+                (
+                    _("%(h)s · compensation paid ¥%(a)s · receipt %(r)s")
+                    if p.kind == "payout"
+                    else _("%(h)s · ¥%(a)s · receipt %(r)s")
+                )
                 % {
                     "h": p.household,
                     "a": f"{p.amount:,.2f}",
@@ -257,6 +264,16 @@ class SharePaymentForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class PayoutForm(SharePaymentForm):
+    """The ground-floor compensation paid to a household, as the receipt it signed shows it."""
+
+    paid_on = forms.DateField(label=_("Date paid out"), widget=IsoDateInput())
+    channel = forms.ChoiceField(label=_("Paid out by"), choices=[("", "—")] + list(SharePayment.Channel.choices))
+    receipt_no = forms.CharField(
+        label=_("Number of the receipt the household signed"), max_length=40, help_text=_("e.g. BC-001")
+    )
 
 
 class ExemptionForm(StyledFormMixin, forms.Form):

@@ -459,13 +459,16 @@ class Objection(models.Model):
 
 class SharePayment(models.Model):
     """居民自筹, household by household (issue 19): a household's payment of its share (amount, date,
-    channel, receipt number) or its exemption with the reason (hardship, decided by the council).
+    channel, receipt number) or its exemption with the reason (hardship, decided by the council), or
+    the ground-floor compensation paid out to it (with the receipt it signed).
     Recorded by the community committee or the council; a ledger batch of residents' income names
     the payments it brings in and must equal their sum. Public only as counts and sums per building."""
 
     class Kind(models.TextChoices):
         PAYMENT = "payment", _("Payment")
         EXEMPTION = "exemption", _("Exemption")
+        # The ground-floor compensation paid to a household of the compensated floors (底层住户补偿).
+        PAYOUT = "payout", _("Ground-floor compensation paid")
 
     class Channel(models.TextChoices):
         CASH = "cash", _("Cash (with a receipt)")
@@ -506,13 +509,17 @@ class SharePayment(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="share_payment_positive"),
             models.CheckConstraint(
-                condition=models.Q(kind="payment", reason="") & ~models.Q(channel="") & ~models.Q(receipt_no="")
+                condition=models.Q(kind__in=("payment", "payout"), reason="")
+                & ~models.Q(channel="")
+                & ~models.Q(receipt_no="")
                 | models.Q(kind="exemption", channel="", receipt_no="", ledger_entry__isnull=True)
                 & ~models.Q(reason=""),
                 name="share_payment_complete",
             ),
             models.UniqueConstraint(
-                fields=["project", "receipt_no"], condition=models.Q(kind="payment"), name="share_receipt_once"
+                fields=["project", "receipt_no"],
+                condition=models.Q(kind__in=("payment", "payout")),
+                name="share_receipt_once",
             ),
             models.UniqueConstraint(
                 fields=["project", "household"], condition=models.Q(kind="exemption"), name="share_exempt_once"

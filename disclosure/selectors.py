@@ -399,7 +399,9 @@ def home_figures(user, estate_ids: list[int]) -> list[dict]:
     rows = []
     for project in projects:
         figures = residents_share(user, project, project.budget) or []
-        paid = sum((p.amount for p in payments_of_owner(user, project)), Decimal("0.00"))
+        paid = sum(
+            (p.amount for p in payments_of_owner(user, project) if p.kind == SharePayment.Kind.PAYMENT), Decimal("0.00")
+        )
         if figures:
             rows.append({"project": project, "due": sum((f.total for f in figures), Decimal("0.00")), "paid": paid})
     return rows

@@ -1,6 +1,7 @@
-"""Collection, household by household (issue 19): payments of each household's share and
-exemptions, recorded by the community committee or the council once the budget is published;
-decided on the locked project row (two clerks at once get one record and a clear answer)."""
+"""Collection, household by household (issue 19): payments of each household's share,
+exemptions and the ground-floor compensation paid out, recorded by the community committee or the
+council once the budget is published; decided on the locked project row (two clerks at once get
+one record and a clear answer)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from stakeholders.audit import by_actor
 from stakeholders.models import Household, User
 
 from .. import collection, permissions
-from ..models import SharePayment
+from ..models import LedgerEntry, SharePayment
 
 COLLECTION_ERRORS = {
     "not_allowed": _("The community committee or the council records payments, once the budget is published."),
@@ -37,6 +38,12 @@ COLLECTION_ERRORS = {
         "This batch is ¥%(amount)s, but the %(n)s payments it names add up to ¥%(sum)s. They must be equal."
     ),
     "batch_source": _("A batch of household payments is income from the residents (居民自筹)."),
+    "not_compensated": _("This household receives no ground-floor compensation under the adopted plan."),
+    "payout_too_much": _("This household has ¥%(left)s of compensation left to receive: record at most that."),
+    "batch_payout_item": _(
+        "A batch of compensation paid out is an expense of the item whose ground-floor compensation it is."
+    ),
+    "batch_mixed": _("A batch names either payments received (income) or compensation paid out (expense)."),
     "batch_payments": _("Choose payments of this project that are not in the ledger yet."),
 }
 _error = errors_for(COLLECTION_ERRORS)
@@ -67,10 +74,40 @@ def payment_record(
     actor: User,
 ) -> SharePayment:
     locked, row = _locked(project, actor, household)
+    if row.due <= 0:
+        raise _error("not_owing")
     if amount is None or amount <= 0:
         raise _error("amount_positive", "amount")
     if amount > row.remaining:
         raise _error("too_much", "amount", left=f"{row.remaining:,.2f}")
+    return _save(locked, household, SharePayment.Kind.PAYMENT, amount, paid_on, channel, receipt_no, actor)
+
+
+@by_actor
+@transaction.atomic
+def payout_record(
+    *,
+    project: Project,
+    household: Household,
+    amount: Decimal,
+    paid_on: Date,
+    channel: str,
+    receipt_no: str,
+    actor: User,
+) -> SharePayment:
+    """The ground-floor compensation paid to a household of the compensated floors (at most what it
+    has left to receive), with the receipt it signed."""
+    locked, row = _locked(project, actor, household)
+    if row.receives <= 0:
+        raise _error("not_compensated")
+    if amount is None or amount <= 0:
+        raise _error("amount_positive", "amount")
+    if amount > row.to_receive:
+        raise _error("payout_too_much", "amount", left=f"{row.to_receive:,.2f}")
+    return _save(locked, household, SharePayment.Kind.PAYOUT, amount, paid_on, channel, receipt_no, actor)
+
+
+def _save(locked, household, kind, amount, paid_on, channel, receipt_no, actor) -> SharePayment:
     if paid_on > timezone.localdate():
         raise _error("future_date", "paid_on")
     if channel not in SharePayment.Channel.values:
@@ -81,6 +118,7 @@ def payment_record(
     payment = SharePayment(
         project=locked,
         household=household,
+        kind=kind,
         amount=amount,
         paid_on=paid_on,
         channel=channel,
@@ -101,6 +139,8 @@ def payment_record(
 def exemption_record(*, project: Project, household: Household, reason: str, actor: User) -> SharePayment:
     """Exempts what the household has left to pay (hardship, decided by the council), with the reason."""
     locked, row = _locked(project, actor, household)
+    if row.due <= 0:
+        raise _error("not_owing")
     reason = (reason or "").strip()[:300]
     if not reason:
         raise _error("reason_required", "reason")
@@ -126,18 +166,29 @@ def exemption_record(*, project: Project, household: Household, reason: str, act
     return exemption
 
 
-def check_batch(project: Project, *, amount: Decimal, source: str, payment_ids: list[int]) -> list[SharePayment]:
-    """For ledger_record, under the ledger's lock: the payments a residents' income batch names, locked,
-    unbatched and of this project, adding up to the batch exactly — or a clear error."""
-    if source not in (FundingSource.RESIDENTS, FundingSource.COMPENSATION):
-        raise _error("batch_source", "source")
+def check_batch(
+    project: Project, *, amount: Decimal, kind: str, source: str, plan_item, payment_ids: list[int]
+) -> list[SharePayment]:
+    """For ledger_record, under the ledger's lock: the payments an income batch of residents'
+    contributions names — or the compensation paid out an expense batch of the compensated item
+    names —, locked, unbatched and of this project, adding up to the batch exactly; or a clear error."""
+    if kind == LedgerEntry.Kind.EXPENSE:
+        wanted = SharePayment.Kind.PAYOUT
+        if plan_item is None or not plan_item.compensation_per_household:
+            raise _error("batch_payout_item", "plan_item")
+    else:
+        wanted = SharePayment.Kind.PAYMENT
+        if source not in (FundingSource.RESIDENTS, FundingSource.COMPENSATION):
+            raise _error("batch_source", "source")
     payments = list(
         SharePayment.objects.select_for_update()
-        .filter(pk__in=payment_ids, project=project, kind=SharePayment.Kind.PAYMENT, ledger_entry__isnull=True)
+        .filter(pk__in=payment_ids, project=project, ledger_entry__isnull=True)
         .order_by("id")
     )
     if len(payments) != len(set(payment_ids)):
         raise _error("batch_payments", "payments")
+    if any(p.kind != wanted for p in payments):
+        raise _error("batch_mixed", "payments")
     total = sum((p.amount for p in payments), Decimal("0.00"))
     if total != amount:
         raise ValidationError(

@@ -184,8 +184,13 @@ def ledger_record(
     if date > timezone.localdate():
         raise _ledger_error("future_date", "date")
     category, plan_item = _category(budget, kind, source, plan_item)
-    # A batch of household payments (居民自筹): it must equal the payments it names (issue 19).
-    batch = check_batch(budget.project, amount=amount, source=source, payment_ids=payments) if payments else []
+    # A batch of household payments (居民自筹), or of compensation paid out: it must equal the
+    # payments it names (issue 19).
+    batch = []
+    if payments:
+        batch = check_batch(
+            budget.project, amount=amount, kind=kind, source=source, plan_item=plan_item, payment_ids=payments
+        )
     voucher_type = ""
     if voucher:
         try:

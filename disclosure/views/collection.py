@@ -21,7 +21,7 @@ from stakeholders.models import Household, Ownership
 
 from .. import collection, permissions, services
 from .. import selectors as pub
-from ..forms import ExemptionForm, SharePaymentForm
+from ..forms import ExemptionForm, PayoutForm, SharePaymentForm
 from ..models import SharePayment
 from .cache import _json
 from .projects import _public_project_or_404
@@ -53,9 +53,43 @@ def shares_page(request, code: str):
         "found": found,
         "buildings": found.by_building(),
         "totals": found.totals(),
+        "compensation": found.compensation(),
         "rooms": request.user.is_authenticated and permissions.may_see_collection_desk(request.user, project),
     }
     return render(request, "disclosure/shares.html", context)
+
+
+def _record(request, project, household, action, form) -> None:
+    """One desk action, recorded by the service (which decides on the locked project row)."""
+    record = {"payout": services.payout_record, "exempt": services.exemption_record}.get(
+        action, services.payment_record
+    )
+    done = record(project=project, household=household, actor=request.user, **form.cleaned_data)
+    said = {
+        "payout": _("Compensation paid recorded: %(h)s, ¥%(a)s."),
+        "exempt": _("Exemption recorded: %(h)s."),
+    }.get(action, _("Payment recorded: %(h)s, ¥%(a)s."))
+    messages.success(request, said % {"h": household, "a": f"{done.amount:,.2f}"})
+
+
+def _desk_rows(found, building, can_record: bool, failed) -> list:
+    """Each household of the building with the forms its state allows (a failed one kept as typed)."""
+    rows = []
+    for row in found.households:
+        if building is None or row.household.building_id != building.pk:
+            continue
+        forms_ = {}
+        prefix = f"h{row.household.pk}"
+        if can_record and row.remaining > 0:
+            initial = {"amount": row.remaining, "paid_on": timezone.localdate()}
+            forms_ = {"pay": SharePaymentForm(prefix=prefix, initial=initial), "exempt": ExemptionForm(prefix=prefix)}
+        if can_record and row.to_receive > 0:
+            initial = {"amount": row.to_receive, "paid_on": timezone.localdate()}
+            forms_["payout"] = PayoutForm(prefix=prefix, initial=initial)
+        if failed and failed[0] == row.household.pk and failed[1] in forms_:
+            forms_[failed[1]] = failed[2]
+        rows.append((row, forms_))
+    return rows
 
 
 @login_required
@@ -74,48 +108,28 @@ def collection_desk(request, code: str):
             pk=bounded_int(request.POST.get("household")) or 0,
             building__estate_id=project.estate_id,
         )
-        exempt = request.POST.get("action") == "exempt"
-        form = (ExemptionForm if exempt else SharePaymentForm)(request.POST, prefix=f"h{household.pk}")
+        action = request.POST.get("action")
+        action = action if action in ("exempt", "payout") else "pay"
+        form_class = {"exempt": ExemptionForm, "payout": PayoutForm}.get(action, SharePaymentForm)
+        form = form_class(request.POST, prefix=f"h{household.pk}")
         if form.is_valid():
             try:
-                if exempt:
-                    services.exemption_record(
-                        project=project, household=household, actor=request.user, **form.cleaned_data
-                    )
-                    messages.success(request, _("Exemption recorded: %(h)s.") % {"h": household})
-                else:
-                    payment = services.payment_record(
-                        project=project, household=household, actor=request.user, **form.cleaned_data
-                    )
-                    messages.success(
-                        request, _("Payment recorded: %(h)s, ¥%(a)s.") % {"h": household, "a": f"{payment.amount:,.2f}"}
-                    )
+                _record(request, project, household, action, form)
                 return redirect(f"{request.path}?building={household.building_id}#household-{household.pk}")
             except ValidationError as error:
                 form_errors(form, error)
-        failed, status = (household.pk, "exempt" if exempt else "pay", form), 400
+        failed, status = (household.pk, action, form), 400
     found = collection.collection_of(project)
     buildings = sorted({h.household.building for h in found.households}, key=lambda b: b.number)
     chosen = bounded_int(request.GET.get("building") or request.POST.get("building"))
     building = next((b for b in buildings if b.pk == chosen), buildings[0] if buildings else None)
-    rows = []
-    for row in found.households:
-        if building is None or row.household.building_id != building.pk:
-            continue
-        pay = exempt_form = None
-        if can_record and row.remaining > 0:
-            prefix = f"h{row.household.pk}"
-            pay = SharePaymentForm(prefix=prefix, initial={"amount": row.remaining, "paid_on": timezone.localdate()})
-            exempt_form = ExemptionForm(prefix=prefix)
-            if failed and failed[0] == row.household.pk:
-                pay, exempt_form = (failed[2], exempt_form) if failed[1] == "pay" else (pay, failed[2])
-        rows.append((row, pay, exempt_form))
     context = {
         "project": project,
-        "rows": rows,
+        "rows": _desk_rows(found, building, can_record, failed),
         "buildings": buildings,
         "building": building,
         "totals": found.totals(),
+        "compensation": found.compensation(),
         "can_record": can_record,
     }
     return render(request, "disclosure/collection.html", context, status=status)

@@ -2,19 +2,22 @@
 services, then dated: the entrance's owners petitioned (13807710011, a Party member on the sixth
 floor, with 13807710009 and 13807710007), the entrance voted yes (a special matter), the plan
 shares the residents' part by agreed floor coefficients with a ground-floor compensation fund, the
-entrance adopted it, the budget is published, and the community has collected from eight
-households, brought into the ledger as one batch."""
+entrance adopted it, the budget is published, the community has collected from eight
+households, brought into the ledger as one batch, and paid one ground-floor household its
+compensation (the ledger's expense names the payout)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from disclosure import collection
+from disclosure import services as money
 from projects import services as p
-from projects.models import Project, Vote
+from projects.models import PlanItem, Project, Vote
 from stakeholders.models import Building, Household, Resident
 
 from .steps import _ballots, _close, _item, _ready_for_vote
-from .works import _budget, _collect_batch
+from .works import OUT, _budget, _collect_batch, _day
 
 COEFFICIENTS = {"1": "0", "2": "0.4", "3": "0.7", "4": "1", "5": "1.2", "6": "1.4"}
 
@@ -62,7 +65,7 @@ def seed_elevator(ctx, estate) -> None:
     )
     ground = Household.objects.filter(building=building, unit="1", floor=1).count()
     compensation = Decimal("3000.00") * ground
-    p.plan_item_add(
+    lift = p.plan_item_add(
         version=v1,
         actor=clerk,
         catalog_item=_item("elevator"),
@@ -100,4 +103,31 @@ def seed_elevator(ctx, estate) -> None:
         counterparty="居民自筹（加装电梯第一批，%(n)s户）",
         memo="按楼层系数分摊，逐户收缴，收据已发至各户",
     )
+    _pay_compensation(project, street, clerk, lift)
     ctx.report.add("elevator projects")
+
+
+def _pay_compensation(project, street, clerk, lift) -> None:
+    """The first ground-floor household (13807710001's 101) is paid its compensation against its
+    signed receipt; the street office records the payout in the ledger as the elevator's expense."""
+    owed = [row for row in collection.collection_of(project).households if row.to_receive > 0][0]
+    payout = money.payout_record(
+        project=project,
+        household=owed.household,
+        amount=owed.to_receive,
+        paid_on=_day(6),
+        channel="bank",
+        receipt_no=f"{project.code[:12]}-BC-001",
+        actor=clerk,
+    )
+    money.ledger_record(
+        project=project,
+        actor=street,
+        date=_day(5),
+        kind=OUT,
+        amount=payout.amount,
+        counterparty="1栋1单元底层住户补偿（1户）",
+        plan_item=PlanItem.objects.get(pk=lift.pk),
+        memo="按业主约定发放底层住户补偿，收款人已签收",
+        payments=[payout.pk],
+    )

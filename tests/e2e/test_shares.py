@@ -1,8 +1,9 @@
 """On phones (issue 19): the committee drafts an elevator for one entrance, shared by agreed floor
 coefficients with a ground-floor compensation; the plan (adopted, set up) becomes a published
 budget; an owner on the third floor reads their figure and how it was computed; the community
-records a payment at the desk; the ledger refuses a batch that does not equal the payments it
-names, then records it; the public shares page shows sums per building, no rooms."""
+records a payment at the desk and the compensation paid to a ground-floor household; the ledger
+refuses a batch that does not equal the payments it names, then records it; the public shares
+page shows sums per building, no rooms."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -158,6 +159,18 @@ def test_an_elevator_shared_by_floor_a_figure_a_payment_and_a_batch(live_server,
     clerk.get_by_text("已登记缴款").wait_for()
     payment = SharePayment.objects.get()
     assert payment.amount == due and payment.receipt_no == "SJ-2027-0001"
+    # A ground-floor household is paid its compensation against the receipt it signed.
+    ground = clerk.locator(f"#household-{entrance[0].pk}")
+    assert "待领 ¥5,000.00" in ground.inner_text()
+    ground.get_by_text("登记向这一户发放的补偿").click()
+    ground.get_by_label("发放方式").select_option(label="银行转账")
+    ground.get_by_label("住户签收的收据编号").fill("BC-001")
+    assert clerk.evaluate(WIDTH) <= 390
+    shot(clerk, "shares-03b-compensation-paid-phone")
+    ground.get_by_role("button", name="登记补偿发放").click()
+    clerk.get_by_text("已登记补偿发放").wait_for()
+    assert "补偿已发放" in clerk.locator(f"#household-{entrance[0].pk}").inner_text()
+    assert SharePayment.objects.get(kind="payout").amount == Decimal("5000.00")
 
     # The street office's batch must equal the payments it names.
     street = sign_in(browser, base, city.street_a_staff.username)
@@ -176,6 +189,7 @@ def test_an_elevator_shared_by_floor_a_figure_a_payment_and_a_batch(live_server,
     street.get_by_text("已登记并公开").first.wait_for()
     payment.refresh_from_db()
     assert payment.ledger_entry is not None
+    assert SharePayment.objects.get(kind="payout").ledger_entry is None  # an expense batch brings it in
 
     anyone = browser.new_context(**PHONE).new_page()
     anyone.goto(f"{base}/disclosure/projects/{project.code}/shares/")
