@@ -73,6 +73,7 @@ api_v1 = [
     path("plans/<int:pk>/items/", projects_api.PlanItemAdd.as_view(), name="api-plan-items"),
     path("plans/<int:pk>/items/<int:item>/", projects_api.PlanItemRemove.as_view(), name="api-plan-item"),
     path("plans/<int:pk>/vote/", projects_api.PlanVote.as_view(), name="api-plan-vote"),
+    path("plans/<int:pk>/management/", projects_api.PlanManagementPut.as_view(), name="api-plan-management"),
     path("petitions/", projects_api.PetitionStart.as_view(), name="api-petition-start"),
     path("votes/<slug:code>/paper-ballots/", projects_api.PaperBallot.as_view(), name="api-paper-ballot"),
     path("votes/<slug:code>/paper-ballots/<int:pk>/scan/", projects_api.BallotScan.as_view(), name="api-ballot-scan"),

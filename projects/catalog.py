@@ -63,3 +63,16 @@ def ensure_catalog(CatalogItem, using: str = "default") -> int:
     CatalogItem.objects.using(using).bulk_create(missing)
     CatalogItem.objects.using(using).bulk_update(moved, ["position"])
     return len(missing)
+
+
+# 《建设工程质量管理条例》 art. 40: the minimum warranty periods under normal use — 5 years for roof
+# waterproofing and the seepage-proofing of walls, 2 heating seasons for heating, 2 years for
+# electrical lines, water supply and drainage, equipment installation and decoration works. An item
+# the article names no period for takes 2 years; greening (a planting's establishment) 1 year; the
+# plan's drafter may set any item longer (never below the minimum: checked in plan_item_add).
+WARRANTY_MONTHS = {"roof": 60, "exterior-wall": 60, "greening": 12}
+DEFAULT_WARRANTY_MONTHS = 24
+
+
+def warranty_minimum(code: str) -> int:
+    return WARRANTY_MONTHS.get(code, DEFAULT_WARRANTY_MONTHS)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from stakeholders.forms import IsoDateInput, IsoDateTimeInput, StyledFormMixin
 from stakeholders.models import Building, Organization
 
+from .management_forms import AfterBuildFieldsMixin, ManagementForm  # noqa: F401  (ManagementForm: re-exported)
 from .models import Ballot, FundingSource, Hearing, PlanComment, PlanVersion
 from .petition_forms import PetitionForm  # noqa: F401  (re-exported)
 from .share_forms import SharingForm
@@ -184,7 +185,7 @@ class FundingFieldsMixin:
         return {name[5:]: value for name, value in self.cleaned_data.items() if name.startswith("fund_") and value}
 
 
-class PlanItemForm(SharingForm, FundingFieldsMixin, StyledFormMixin, forms.Form):
+class PlanItemForm(SharingForm, AfterBuildFieldsMixin, FundingFieldsMixin, StyledFormMixin, forms.Form):
     catalog_item = forms.ModelChoiceField(label=_("Catalog item"), queryset=None, empty_label=_("Choose an item"))
     description = forms.CharField(label=_("What will be done"), max_length=300)
     quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2)
@@ -197,6 +198,7 @@ class PlanItemForm(SharingForm, FundingFieldsMixin, StyledFormMixin, forms.Form)
         self.fields["catalog_item"].label_from_instance = lambda item: f"{item.get_klass_display()} · {item.name}"
         self._add_funding_fields()
         self._add_sharing(buildings, units)
+        self._add_after_build()
         self._style()
 
 

@@ -500,6 +500,26 @@ class PlanItem(models.Model):
     )
     compensation_floors = models.JSONField(_("floors compensated"), null=True, blank=True)
 
+    # After the build (issue 20): who maintains the facility, and its warranty (保修期).
+    class Maintainer(models.TextChoices):
+        MANAGER = "manager", _("The estate's manager (see the management section)")
+        UTILITY = "utility", _("A utility, for its own pipes and lines (专营单位)")
+        COMMUNITY = "community", _("The community committee")
+
+    maintainer = models.CharField(
+        _("maintained by"), max_length=10, choices=Maintainer.choices, default=Maintainer.MANAGER
+    )
+    maintainer_organization = models.ForeignKey(
+        "stakeholders.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utility that maintains it"),
+    )
+    # 《建设工程质量管理条例》 art. 40's minimum for the kind of work unless set (projects/catalog.py).
+    warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=24)
+
     class Meta:
         verbose_name = _("plan item")
         verbose_name_plural = _("plan items")
@@ -516,6 +536,15 @@ class PlanItem(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(share_method="floor") | models.Q(share_coefficients__isnull=False),
                 name="plan_item_floor_method_has_coefficients",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(maintainer="utility", maintainer_organization__isnull=False)
+                | ~models.Q(maintainer="utility") & models.Q(maintainer_organization__isnull=True),
+                name="plan_item_utility_named",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(warranty_months__gte=1, warranty_months__lte=1200),
+                name="plan_item_warranty_range",
             ),
             models.CheckConstraint(
                 condition=~models.Q(share_method="agreed")
@@ -543,6 +572,57 @@ class PlanItem(models.Model):
         much, without rooms; each household's weight is in the public shares table."""
         weights = [Decimal(w) for w in (self.share_weights or {}).values()]
         return (len(weights), min(weights), max(weights)) if weights else None
+
+
+class PlanManagement(models.Model):
+    """建管一体: who runs the estate after the works, at what service and fee, paid from what — part
+    of the plan version the owners vote on (a version goes to the vote only with it; issue 20)."""
+
+    class Operator(models.TextChoices):
+        PROPERTY = "property", _("A property-management firm (物业服务企业)")
+        COMMUNITY = "community", _("The community, as interim management (社区准物业)")
+        OWNERS = "owners", _("The owners themselves (业主自治管理)")
+
+    class Source(models.TextChoices):
+        MAINTENANCE_FUND = "maintenance_fund", _("Maintenance fund (住宅专项维修资金)")
+        PUBLIC_REVENUE = "public_revenue", _("Public revenue (公共收益: parking, advertising)")
+        FEES = "fees", _("Property fees (物业费)")
+
+    version = models.OneToOneField(
+        PlanVersion, on_delete=models.CASCADE, related_name="management", verbose_name=_("plan version")
+    )
+    operator = models.CharField(_("who manages the estate after the works"), max_length=10, choices=Operator.choices)
+    organization = models.ForeignKey(
+        "stakeholders.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("property-management firm"),
+    )
+    service_level = models.CharField(_("service level"), max_length=300)
+    fee_per_m2_month = models.DecimalField(_("fee (CNY per m² per month)"), max_digits=5, decimal_places=2)
+    sources = models.JSONField(_("maintenance money from"), default=list)
+    notes = models.TextField(_("more on the arrangement"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("management section")
+        verbose_name_plural = _("management sections")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fee_per_m2_month__gte=0, fee_per_m2_month__lte=100), name="management_fee_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(operator="property") | models.Q(organization__isnull=True),
+                name="management_firm_only_for_property",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.get_operator_display()}"
+
+    def source_labels(self) -> list[str]:
+        return [str(self.Source(code).label) for code in self.sources if code in self.Source.values]
 
 
 class PlanItemFunding(models.Model):

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from .models import PlanComment, PlanItem, PlanItemFunding, PlanVersion
+from .models import PlanComment, PlanItem, PlanItemFunding, PlanManagement, PlanVersion
 
 
 @dataclass
@@ -36,6 +36,7 @@ class Changes:
     items: list[ItemChange] = field(default_factory=list)
     total_before: Decimal = Decimal("0")
     total_after: Decimal = Decimal("0")
+    management: str = ""  # "added", "changed", "removed" or "" (the management section, issue 20)
 
     @property
     def delta(self) -> Decimal:
@@ -57,6 +58,9 @@ def _same(a: PlanItem, b: PlanItem) -> bool:
         item.share_agreement,
         item.share_weights,
         item.compensation_per_household,
+        item.maintainer,
+        item.maintainer_organization_id,
+        item.warranty_months,
         item.compensation_floors,
     )
     same_cost = (a.quantity, a.unit, a.estimated_cost) == (b.quantity, b.unit, b.estimated_cost)
@@ -70,6 +74,7 @@ def changes_from_previous(version: PlanVersion, items: list[PlanItem]) -> Change
     previous = (
         PlanVersion.objects.filter(project_id=version.project_id, number__lt=version.number)
         .order_by("-number")
+        .select_related("management")
         .prefetch_related(
             Prefetch(
                 "items",
@@ -96,7 +101,24 @@ def changes_from_previous(version: PlanVersion, items: list[PlanItem]) -> Change
     for key, old in before.items():
         if key not in after:
             changes.items.append(ItemChange(old.catalog_item.name, old.description, old, None))
+    changes.management = _management_change(_management(previous), _management(version))
     return changes
+
+
+def _management(version: PlanVersion):
+    try:
+        return version.management
+    except PlanManagement.DoesNotExist:
+        return None
+
+
+def _management_change(before, after) -> str:
+    fields = lambda m: (m.operator, m.organization_id, m.service_level, m.fee_per_m2_month, m.sources, m.notes)  # noqa: E731
+    if before is None:
+        return "added" if after is not None else ""
+    if after is None:
+        return "removed"
+    return "changed" if fields(before) != fields(after) else ""
 
 
 def answered_before(version: PlanVersion):

@@ -324,7 +324,7 @@ def draft_plan_items(project) -> list:
 def plan_items(version):
 
     return (
-        version.items.select_related("catalog_item", "share_building")
+        version.items.select_related("catalog_item", "share_building", "maintainer_organization")
         .prefetch_related(Prefetch("funding", queryset=PlanItemFunding.objects.order_by("source")))
         .order_by("catalog_item__position", "id")
     )

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from projects.forms import money_error_messages
 
-from .models import Ballot, FundingSource, Need, Project, ProjectEvent, Vote
+from .models import Ballot, FundingSource, Need, PlanManagement, Project, ProjectEvent, Vote
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -255,6 +255,23 @@ class PlanItemInSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages()
     )
     funding = FundingSplitField(help_text="Funding source → amount; the amounts must add up to the estimated cost")
+
+
+class ManagementSerializer(serializers.Serializer):
+    """A plan version's management section (建管一体): in and out."""
+
+    operator = serializers.ChoiceField(choices=PlanManagement.Operator.choices)
+    organization = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="The property-management firm's id, if chosen"
+    )
+    service_level = serializers.CharField(max_length=300)
+    fee_per_m2_month = serializers.DecimalField(
+        max_digits=5, decimal_places=2, help_text="CNY per m² per month", error_messages=money_error_messages()
+    )
+    sources = serializers.ListField(
+        child=serializers.ChoiceField(choices=PlanManagement.Source.choices), allow_empty=False
+    )
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class AwardInSerializer(serializers.Serializer):

@@ -33,6 +33,7 @@ urlpatterns = [
     path("<slug:code>/plan/", views.plan_start, name="plan_start"),
     path("<slug:code>/plan/<int:number>/", views.plan_version, name="plan"),
     path("<slug:code>/plan/<int:number>/drawings", views.drawing_add, name="drawing_add"),
+    path("<slug:code>/plan/<int:number>/management/", views.plan_management, name="plan_management"),
     path("<slug:code>/designers", views.designer_assign, name="designer_assign"),
     path("<slug:code>/award/", views.award, name="award"),
     path("<slug:code>/acceptance", views.acceptance_sign, name="acceptance_sign"),

@@ -16,7 +16,7 @@ from projects import services as p
 from projects.models import PlanItem, Project, Vote
 from stakeholders.models import Building, Household, Resident
 
-from .steps import _ballots, _close, _item, _ready_for_vote
+from .steps import _ballots, _close, _item, _manage, _ready_for_vote
 from .works import OUT, _budget, _collect_batch, _day
 
 COEFFICIENTS = {"1": "0", "2": "0.4", "3": "0.7", "4": "1", "5": "1.2", "6": "1.4"}
@@ -86,6 +86,7 @@ def seed_elevator(ctx, estate) -> None:
         compensation_per_household=Decimal("3000.00"),
         compensation_floors=[1],
     )
+    _manage(v1, clerk)
     p.plan_version_publish(version=v1, actor=approver)
     _ready_for_vote(v1, clerk)
     plan_vote = p.plan_vote_call(version=v1, actor=approver)

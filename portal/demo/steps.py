@@ -15,9 +15,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from projects import services as p
-from projects.models import CatalogItem, PlanComment, PlanVersion, Project, Vote
+from projects.models import CatalogItem, PlanComment, PlanManagement, PlanVersion, Project, Vote
 from stakeholders import services as stakeholder_services
-from stakeholders.models import Estate, Household, Resident, User
+from stakeholders.models import Estate, Household, Organization, Resident, User
 
 from .common import (  # noqa: F401  (re-exported to the stages)
     DEMO_PASSWORD,
@@ -164,7 +164,7 @@ def _plan_item(version, user, code, description, quantity, unit, cost, split):
     funding = {source: (cost * Decimal(share) / 100).quantize(Decimal("0.01")) for source, share in split.items()}
     first = next(iter(funding))
     funding[first] += cost - sum(funding.values())  # rounding goes to the first source
-    return p.plan_item_add(
+    item = p.plan_item_add(
         version=version,
         actor=user,
         catalog_item=_item(code),
@@ -173,6 +173,28 @@ def _plan_item(version, user, code, description, quantity, unit, cost, split):
         unit=unit,
         estimated_cost=cost,
         funding=funding,
+    )
+    if not PlanManagement.objects.filter(version=version).exists():
+        _manage(version, user)
+    return item
+
+
+# Who runs each estate after the works (建管一体), as its drafters wrote it with the first item;
+# the others are managed by their community as interim management (准物业) until they choose.
+MANAGED_BY_FIRM = {"解放路纺织厂宿舍": "邕江物业服务有限公司"}
+
+
+def _manage(version, user) -> None:
+    firm = Organization.objects.filter(name=MANAGED_BY_FIRM.get(version.project.estate.name, "")).first()
+    p.plan_management_save(
+        version=version,
+        actor=user,
+        operator=PlanManagement.Operator.PROPERTY if firm else PlanManagement.Operator.COMMUNITY,
+        organization=firm,
+        service_level="保洁每日一次，秩序维护24小时，报修24小时内上门" if firm else "保洁每日一次，社区网格员每日巡查",
+        fee_per_m2_month=Decimal("0.85") if firm else Decimal("0.30"),
+        sources=["maintenance_fund", "public_revenue", "fees"] if firm else ["public_revenue", "fees"],
+        notes="物业服务合同三年，期满由业主表决是否续聘。" if firm else "业主大会选定物业服务企业前，由社区托管。",
     )
 
 

@@ -24,6 +24,7 @@ from .plans import (  # noqa: F401
     PlanItemAdd,
     PlanItemRemove,
     PlanList,
+    PlanManagementPut,
     PlanPublish,
     PlanVote,
     _version,

@@ -10,10 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import errors
+from stakeholders.models import Organization
 
 from .. import selectors, services
+from ..after_build import MANAGEMENT_ERRORS
 from ..models import CatalogItem, PlanVersion
 from ..serializers import (
+    ManagementSerializer,
     PlanItemInSerializer,
     PlanItemSerializer,
     PlanSummaryInSerializer,
@@ -174,3 +177,46 @@ class PlanVote(APIView):
     def post(self, request, pk: int):
         result, failed = _call(services.plan_vote_call, version=_version(request, pk), actor=request.user)
         return failed or Response(VoteSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class PlanManagementPut(APIView):
+    @extend_schema(
+        request=ManagementSerializer,
+        responses={200: ManagementSerializer, **ERRORS_SCHEMA, **CONFLICT},
+        summary="Write or correct a draft version's management section (its drafters)",
+        description=(
+            "建管一体: who manages the estate after the works (`property`, `community`, `owners`), the firm if "
+            "chosen, the service level, the fee per m² per month and where maintenance money comes from "
+            "(`maintenance_fund`, `public_revenue`, `fees`). A version goes to the owners' vote only with it "
+            "(400 `management_required`)."
+        ),
+        examples=[
+            OpenApiExample(
+                "Interim management by the community",
+                request_only=True,
+                value={
+                    "operator": "community",
+                    "service_level": "保洁每日一次，社区网格员每日巡查",
+                    "fee_per_m2_month": "0.30",
+                    "sources": ["public_revenue", "fees"],
+                },
+            )
+        ],
+    )
+    def put(self, request, pk: int):
+        version = _version(request, pk)
+        data = ManagementSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        firm = d.pop("organization")
+        d["organization"] = Organization.objects.filter(pk=firm).first() if firm else None
+        if firm and d["organization"] is None:
+            return Response(
+                {"code": "firm_kind", "message": str(MANAGEMENT_ERRORS["firm_kind"]), "fields": {"organization": []}},
+                status=400,
+            )
+        result, failed = _call(services.plan_management_save, version=version, actor=request.user, **d)
+        if failed:
+            return failed
+        out = {**ManagementSerializer(result).data, "organization": result.organization_id}
+        return Response(out)

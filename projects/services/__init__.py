@@ -19,6 +19,7 @@ from .lifecycle import (  # noqa: F401
     project_create,
     project_transition,
 )
+from .management import MANAGEMENT_ERRORS, plan_management_save  # noqa: F401
 from .needs import (  # noqa: F401
     NEED_ERRORS,
     _need_error,

@@ -18,7 +18,7 @@ from stakeholders.audit import by_actor
 from stakeholders.models import Notification, Ownership, User
 from stakeholders.services import notify
 
-from .. import permissions, shares
+from .. import after_build, permissions, shares
 from ..models import (
     CatalogItem,
     FundingSource,
@@ -117,11 +117,15 @@ def plan_version_start(*, project: Project, actor: User) -> PlanVersion:
                 share_weights=item.share_weights,
                 compensation_per_household=item.compensation_per_household,
                 compensation_floors=item.compensation_floors,
+                maintainer=item.maintainer,
+                maintainer_organization_id=item.maintainer_organization_id,
+                warranty_months=item.warranty_months,
             )
             PlanItemFunding.objects.bulk_create(
                 [PlanItemFunding(item=copy, source=line.source, amount=line.amount) for line in item.funding.all()]
             )
             Need.objects.filter(plan_item=item).update(plan_item=copy)  # needs follow their item
+        after_build.copy_management(previous, version)
     return version
 
 
@@ -156,6 +160,9 @@ def plan_item_add(
     compensation_floors: list[int] | None = None,
     share_agreement: str = "",
     share_weights: dict | None = None,
+    maintainer: str = PlanItem.Maintainer.MANAGER,
+    maintainer_organization=None,
+    warranty_months: int | None = None,
 ) -> PlanItem:
     """An item with its funding split; the lines must add up to the cost exactly. Included needs
     for the same catalog item are linked to it. Its residents' part is shared by `share_scope`
@@ -186,8 +193,11 @@ def plan_item_add(
         agreement=share_agreement,
         weights=share_weights,
     )
-    if problems:
-        raise ValidationError(problems)
+    after, warranty_months = after_build.check_after_build(
+        catalog_item, maintainer, maintainer_organization, warranty_months
+    )
+    if problems or after:
+        raise ValidationError(problems | after)
     sharing["share_weights"] = agreed
     sharing["share_agreement"] = (share_agreement or "").strip() if agreed else ""
     lines = {source: Decimal(amount) for source, amount in funding.items() if amount}
@@ -209,6 +219,9 @@ def plan_item_add(
         quantity=quantity,
         unit=(unit or "").strip(),
         estimated_cost=estimated_cost,
+        maintainer=maintainer,
+        maintainer_organization=maintainer_organization,
+        warranty_months=warranty_months,
         **sharing,
     )
     item.full_clean()
@@ -319,6 +332,7 @@ def plan_vote_call(*, version: PlanVersion, actor: User) -> Vote:
             code="comment_period",
             params={"days": settings.PLAN_COMMENT_DAYS, "from": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M")},
         )
+    after_build.check_management(locked)
     waiting = PlanComment.objects.filter(version__project=project, response="").count()
     if waiting:
         raise ValidationError(PLAN_ERRORS["comments_unanswered"], code="comments_unanswered", params={"n": waiting})

@@ -4,6 +4,7 @@ Re-exported here for projects/urls.py."""
 
 from .designers import designer_assign, drawing_add, drawing_file  # noqa: F401
 from .hearings import hearing_desk, hearing_record, hearing_sheet, hearings  # noqa: F401
+from .management import plan_management  # noqa: F401
 from .needs import (  # noqa: F401
     NEEDS_PER_PAGE,
     _need_in_scope,

@@ -52,7 +52,9 @@ def _readable_version(request, code: str, number: int):
     sees_project = project is not None
     if project is None:
         project = get_object_or_404(selectors.public_projects(), code=code)
-    version = get_object_or_404(selectors.plan_versions(project).select_related("project__estate"), number=number)
+    version = get_object_or_404(
+        selectors.plan_versions(project).select_related("project__estate", "management__organization"), number=number
+    )
     if not permissions.can_read_plan_version(request.user, version, sees_project=sees_project):
         raise Http404
     return project, version
@@ -135,6 +137,7 @@ def plan_version(request, code: str, number: int):  # noqa: C901 - one page of a
                         estimated_cost=data["estimated_cost"],
                         funding=form.funding(),
                         **form.sharing(),
+                        **form.after_build(),
                     )
                     messages.success(request, _("Item added."))
                     return redirect("projects:plan", code, number)

@@ -206,6 +206,23 @@ def test_plan_drafting_through_the_api(city, planning, council_a1):
     assert drafter.delete(remove).status_code == 204
     assert drafter.delete(remove).status_code == 404
     assert [i["item"] for i in api(council_a1.user).get(url).json()["items"]] == ["roof"]
+    # The management section (建管一体): written by the drafters, required before the vote.
+    management = reverse("api-plan-management", kwargs={"pk": pk})
+    section = {
+        "operator": "community",
+        "service_level": "保洁每日一次",
+        "fee_per_m2_month": "0.30",
+        "sources": ["fees"],
+    }
+    assert api(city.owner_a1.user).put(management, section, content_type=JSON).status_code == 403
+    assert api(city.comm_b1_staff).put(management, section, content_type=JSON).status_code == 404
+    empty = api(council_a1.user).put(management, {**section, "sources": []}, content_type=JSON)
+    assert empty.status_code == 400 and "sources" in empty.json()["fields"]
+    firm = api(council_a1.user).put(management, {**section, "organization": city.contractor_org.pk}, content_type=JSON)
+    assert firm.status_code == 400 and firm.json()["code"] == "firm_only_for_property"
+    written = api(council_a1.user).put(management, section, content_type=JSON)
+    assert written.status_code == 200 and written.json()["operator"] == "community"
+    assert written.json()["sources"] == ["fees"] and written.json()["fee_per_m2_month"] == "0.30"
     # Published for comment: drafting stops (409), and the approver may call the owners' vote.
     assert post(city.street_a_manager, "api-plan-publish", pk=pk).status_code == 200
     late = post(council_a1.user, "api-plan-items", item, pk=pk)

@@ -140,6 +140,7 @@ def kwargs_for(name: str, w) -> dict:
         "api-plan-items": {"pk": w.version.pk},
         "api-plan-item": {"pk": w.version.pk, "item": w.plan_item.pk},
         "api-plan-vote": {"pk": w.version.pk},
+        "api-plan-management": {"pk": w.version.pk},
         "api-need-triage": {"pk": w.need.pk},
         "api-vote-open": {"code": w.vote.code},
         "api-vote-close": {"code": w.vote.code},
@@ -191,7 +192,7 @@ def test_idor_sweep_other_estate_street_or_contractor_gets_404(city, world, name
 @pytest.mark.django_db
 def test_every_object_endpoint_is_in_the_sweep():
     assert set(OBJECT_ENDPOINTS) >= {"api-project", "api-vote", "api-ballot", "api-complaint"}
-    assert len(OBJECT_ENDPOINTS) == 46  # a new one must get a line in kwargs_for
+    assert len(OBJECT_ENDPOINTS) == 47  # a new one must get a line in kwargs_for
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.db.models import Sum
 from django.utils import timezone
 
 from disclosure import services
@@ -51,8 +52,15 @@ LINES = {"central_subsidy": Decimal("40000.00"), "local_finance": Decimal("50000
 def publish_budget(city, p, *, notice_over: bool = True) -> None:
     """Draft, approve and publish the budget; unless `notice_over=False`, its public notice (公示)
     is dated to have ended yesterday, as the works are awarded only after it."""
+    # The budget's lines are the adopted plan's (what the owners pay must be what they voted for).
+    lines = dict(
+        PlanItemFunding.objects.filter(item__version__project=p.project, item__version__status="adopted")
+        .values("source")
+        .annotate(total=Sum("amount"))
+        .values_list("source", "total")
+    )
     budget = services.budget_save_draft(
-        project=p.project, actor=city.street_a_staff, total=Decimal("100000.00"), lines=dict(LINES)
+        project=p.project, actor=city.street_a_staff, total=sum(lines.values()), lines=lines
     )
     services.budget_approve(budget=budget, actor=city.street_a_manager)
     budget = services.budget_publish(budget=budget, actor=city.street_a_manager)

@@ -150,6 +150,18 @@ def test_petition_to_adopted_plan(live_server, browser, shot, axe_violations):
     committee.get_by_role("button", name="保存说明").click()
     committee.wait_for_selector("text=说明已保存")
     v2_url = committee.url
+    # The drafters say who manages the estate after the works (建管一体): no vote without it.
+    committee.get_by_test_id("management-edit").click()
+    committee.get_by_label("社区托管（准物业）").check()
+    committee.get_by_label("服务标准").fill("保洁每日一次，社区网格员每日巡查")
+    committee.get_by_label("收费标准（元/平方米·月）").fill("0.30")
+    committee.get_by_label("公共收益（停车、广告等）").check()
+    assert committee.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(committee, "24a-plan-management-form-phone")
+    committee.get_by_role("button", name="保存长效管理部分").click()
+    committee.wait_for_selector("text=长效管理部分已保存")
+    assert "社区托管（准物业）" in committee.get_by_test_id("plan-management").inner_text()
+    assert axe_violations(committee) == []
     # The committee answers the comment on version 1 (every comment is answered before the vote).
     committee.goto(plan_url)
     committee.get_by_test_id("answer-form").get_by_label("采纳", exact=True).check()

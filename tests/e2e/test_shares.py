@@ -108,6 +108,7 @@ def test_an_elevator_shared_by_floor_a_figure_a_payment_and_a_batch(live_server,
     version = PlanVersion.objects.get(project=project)
     services.plan_version_publish(version=version, actor=city.street_a_manager)
     PlanVersion.objects.filter(pk=version.pk).update(published_at=timezone.now() - timedelta(days=8))
+    f.management(version)  # who manages the estate after the works (建管一体)
     plan_vote = services.plan_vote_call(version=PlanVersion.objects.get(pk=version.pk), actor=city.street_a_manager)
     assert (plan_vote.scope, plan_vote.unit, plan_vote.matter, plan_vote.electorate_owners) == (
         "unit",

@@ -87,6 +87,7 @@ def test_the_elevators_plan_is_voted_on_by_its_entrance(city, entrance):
     add_item(v1, city.comm_a1_staff, code="elevator")
     services.plan_version_publish(version=v1, actor=city.street_a_manager)
     comment_period_over(v1)
+    f.management(v1)
     vote = services.plan_vote_call(version=PlanVersion.objects.get(pk=v1.pk), actor=city.street_a_manager)
     assert (vote.scope, vote.building, vote.unit, vote.matter) == ("unit", building, "1", "special")
     assert vote.electorate_owners == 6

@@ -192,6 +192,7 @@ def test_three_rounds_then_a_special_vote_adopts_the_plan(city, owners):
     add_item(v2, city.comm_a1_staff, "lighting", "30000.00")
     services.plan_version_publish(version=v2, actor=city.street_a_manager)
     comment_period_over(v2)
+    f.management(v2)
     with pytest.raises(ValidationError) as waiting:  # v1's comment has no answer yet
         services.plan_vote_call(version=v2, actor=city.street_a_manager)
     assert codes(waiting.value) == {"comments_unanswered"}
@@ -217,6 +218,7 @@ def test_rejected_plan_goes_back_to_planning_with_the_next_version(city, owners)
     add_item(v1, city.comm_a1_staff)
     services.plan_version_publish(version=v1, actor=city.street_a_manager)
     comment_period_over(v1)
+    f.management(v1)
     vote = services.plan_vote_call(version=v1, actor=city.street_a_manager)
     # 4 take part, 3 agree: 3/4 of owners but 3/4 of area exactly too → passes; make one disagree more
     for resident, choice in zip([city.owner_a1, *owners], ["agree", "agree", "disagree", "disagree"]):

@@ -15,6 +15,7 @@ from projects.models import PlanComment, PlanVersion, Project
 from projects.plan_changes import changes_from_previous
 from projects.selectors import plan_items
 from stakeholders.models import Notification
+from tests import factories as f
 from tests.projects.conftest import council_a1, owners, project_at  # noqa: F401
 from tests.projects.test_needs_plan import add_item, comment_period_over
 from tests.stakeholders.test_services import codes
@@ -98,6 +99,7 @@ def test_the_answer_needs_a_choice_and_a_reason_and_is_given_once(city, owners, 
 @pytest.mark.django_db
 def test_the_vote_waits_for_the_comment_period_and_every_answer(city, owners, published, settings):  # noqa: F811
     project, v1, comment = published
+    f.management(v1)
     with pytest.raises(ValidationError) as early:
         services.plan_vote_call(version=v1, actor=city.street_a_manager)
     assert codes(early.value) == {"comment_period"}

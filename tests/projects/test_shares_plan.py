@@ -260,6 +260,7 @@ def test_the_plan_votes_notice_tells_each_voter_their_share(city, elevator_estat
     )
     services.plan_version_publish(version=v1, actor=city.street_a_manager)
     PlanVersion.objects.filter(pk=v1.pk).update(published_at=timezone.now() - timedelta(days=8))
+    f.management(v1)
     services.plan_vote_call(version=PlanVersion.objects.get(pk=v1.pk), actor=city.street_a_manager)
     (computed,) = shares.estate_shares(
         list(PlanItem.objects.filter(version=v1).prefetch_related("funding")), city.estate_a1.pk

@@ -1,0 +1,66 @@
+"""After the build (issue 20), the checks a plan needs: its management section before the vote,
+each item's maintainer and warranty (the regulation's minimum for the kind of work by default), and
+the section carried into the next version. Read by projects/services/plans.py and management.py."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import errors_for
+from stakeholders.models import Organization
+
+from .catalog import warranty_minimum
+from .models import PlanItem, PlanManagement, PlanVersion
+
+MANAGEMENT_ERRORS = {
+    "operator_required": _("Choose who will manage the estate after the works."),
+    "firm_kind": _("Choose a property-management firm registered on the portal (or leave it for the tender)."),
+    "firm_only_for_property": _("A firm is named only when a property-management firm will manage the estate."),
+    "service_level_required": _("Say what service the owners get (e.g. cleaning daily, security 24 hours)."),
+    "fee_range": _("The fee is between ¥0.00 and ¥100.00 per m² per month."),
+    "sources_required": _("Say where maintenance money comes from: choose at least one source."),
+    "management_required": _(
+        "Write the plan's management section first (who manages the estate after the works, the fee, where "
+        "maintenance money comes from): the owners vote on it with the plan."
+    ),
+    "utility_required": _("Choose the utility that maintains its own pipes and lines."),
+    "utility_only": _("A utility is named only when a utility maintains the facility."),
+    "warranty_minimum": _(
+        "The warranty of this kind of work is at least %(months)s months (《建设工程质量管理条例》 art. 40)."
+    ),
+    "warranty_range": _("Give the warranty in whole months, at most 1,200."),
+}
+_error = errors_for(MANAGEMENT_ERRORS)
+
+
+def check_management(version: PlanVersion) -> None:
+    """For plan_vote_call: a version goes to the vote only with its management section."""
+    if not PlanManagement.objects.filter(version=version).exists():
+        raise _error("management_required")
+
+
+def check_after_build(catalog_item, maintainer: str, maintainer_organization, warranty_months) -> tuple[dict, int]:
+    """For plan_item_add: ({field: error}, the warranty in months — the regulation's minimum for
+    the kind of work when none is given)."""
+    errors = {}
+    if maintainer == PlanItem.Maintainer.UTILITY:
+        if maintainer_organization is None or maintainer_organization.kind != Organization.Kind.UTILITY:
+            errors["maintainer_organization"] = _error("utility_required")
+    elif maintainer_organization is not None:
+        errors["maintainer_organization"] = _error("utility_only")
+    minimum = warranty_minimum(catalog_item.code)
+    months = minimum if warranty_months in (None, "") else warranty_months
+    if not isinstance(months, int) or not 1 <= months <= 1200:
+        errors["warranty_months"] = _error("warranty_range")
+    elif months < minimum:
+        errors["warranty_months"] = _error("warranty_minimum", months=minimum)
+    return errors, months
+
+
+def copy_management(previous: PlanVersion, version: PlanVersion) -> None:
+    """The next version starts from the previous one's section (plan_version_start)."""
+    found = PlanManagement.objects.filter(version=previous).first()
+    if found is not None:
+        found.pk, found.id, found.version = None, None, version
+        found._state.adding = True
+        found.save()
