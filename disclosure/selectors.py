@@ -143,7 +143,7 @@ def budget_of(project: Project) -> Budget | None:
 def adopted_plan_items(project: Project) -> list[PlanItem]:
     return list(
         PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
-        .select_related("catalog_item")
+        .select_related("catalog_item", "maintainer_organization")
         .order_by("catalog_item__position", "id")
     )
 

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from projects.models import PlanItem
 from stakeholders.forms import MultipleFileField, StyledFormMixin
 from stakeholders.models import Building
 
@@ -12,6 +13,7 @@ ROUTE_HINTS = {
     Complaint.Route.WORKS: _("goes to the contractor and the supervisor"),
     Complaint.Route.STREET: _("goes to the street office only — never to the contractor"),
     Complaint.Route.COMMUNITY: _("goes to the community committee"),
+    Complaint.Route.MAINTAINER: _("goes to whoever maintains the facility"),
 }
 
 
@@ -38,9 +40,30 @@ class ComplaintForm(StyledFormMixin, forms.Form):
         help_text=_("For example: entrance 2, at the bicycle shed."),
     )
     photos = MultipleFileField(label=_("Photos (optional)"), required=False)
+    # After acceptance (issue 20): which renovated item, if any — inside its warranty the contractor
+    # repairs it; after, whoever maintains it. Only offered once the works are accepted.
+    plan_item = forms.ModelChoiceField(
+        label=_("Is it about something renovated? (optional)"),
+        queryset=PlanItem.objects.none(),
+        required=False,
+        empty_label=_("Not about one renovated item"),
+        help_text=_(
+            "Inside its warranty the contractor must repair it; after it, whoever maintains it. The date is "
+            "shown with each item."
+        ),
+    )
 
-    def __init__(self, *args, estate=None, routes=None, **kwargs):
+    def __init__(self, *args, estate=None, routes=None, items=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if items:
+            self.fields["plan_item"].queryset = PlanItem.objects.filter(pk__in=[i.pk for i in items])
+            ends = {i.pk: i.warranty_until for i in items}
+            self.fields["plan_item"].label_from_instance = lambda item: (
+                _("%(item)s (warranty until %(until)s)")
+                % {"item": item.description, "until": ends.get(item.pk).isoformat() if ends.get(item.pk) else "—"}
+            )
+        else:
+            del self.fields["plan_item"]
         routes = routes or {}
 
         def hint(code):

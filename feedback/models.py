@@ -32,6 +32,8 @@ class Complaint(models.Model):
         WORKS = "works", _("Contractor and supervisor")
         STREET = "street", _("Street office")
         COMMUNITY = "community", _("Community committee")
+        # After the warranty: the firm or utility that maintains the renovated facility (issue 20).
+        MAINTAINER = "maintainer", _("Who maintains the facility")
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
@@ -64,6 +66,17 @@ class Complaint(models.Model):
         verbose_name=_("building"),
     )
     location = models.CharField(_("where in the estate"), max_length=200, blank=True)
+    # A renovated item the complaint is about (after completion): inside its warranty it goes to
+    # the contractor, with the warranty's last day; after, to whoever maintains it (issue 20).
+    plan_item = models.ForeignKey(
+        "projects.PlanItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("renovated item"),
+    )
+    warranty_until = models.DateField(_("under warranty until"), null=True, blank=True)
     # Where the filer said it is (Open311 clients send a point; WGS 84) and a link to their photo
     # elsewhere: for the people who answer, never published.
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)

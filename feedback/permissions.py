@@ -53,6 +53,13 @@ def _works_party(user, project: Project) -> bool:
     )
 
 
+def _maintains(user, complaint: Complaint) -> bool:
+    """A member of the firm or utility a complaint about a renovated item went to (issue 20)."""
+    return complaint.route == R.MAINTAINER and any(
+        m.organization_id == complaint.agency_id for m in stakeholder_permissions.memberships(user)
+    )
+
+
 def is_responder(user, complaint: Complaint) -> bool:
     """The organization the complaint is routed to answers it; once escalated, the street office too."""
     estate = complaint.project.estate
@@ -61,6 +68,8 @@ def is_responder(user, complaint: Complaint) -> bool:
     if complaint.route == R.WORKS and _works_party(user, complaint.project):
         return True
     if complaint.route == R.COMMUNITY and stakeholder_permissions.is_community_staff(user, estate):
+        return True
+    if _maintains(user, complaint):
         return True
     if complaint.route == R.STREET or complaint.escalated_at is not None:
         return stakeholder_permissions.is_street_staff(user, estate)
@@ -78,6 +87,7 @@ def can_see_complaint_filer(user, complaint: Complaint) -> bool:
         or stakeholder_permissions.is_street_staff(user, estate)
         or (complaint.route not in CONFIDENTIAL_ROUTES and stakeholder_permissions.is_community_staff(user, estate))
         or (complaint.route == R.WORKS and _works_party(user, complaint.project))
+        or _maintains(user, complaint)
     )
 
 

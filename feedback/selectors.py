@@ -35,7 +35,7 @@ def _works_project_ids(user):
 def complaints_visible_to(user) -> QuerySet[Complaint]:
     """Every complaint the user may open (the same rule as permissions.can_view_complaint, as one
     filter: no per-row checks)."""
-    qs = Complaint.objects.select_related("project__estate__community", "agency", "filed_by")
+    qs = Complaint.objects.select_related("project__estate__community", "agency", "filed_by", "plan_item")
     if not user.is_authenticated:
         return qs.none()
     if stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user):
@@ -52,6 +52,9 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
             visible |= Q(project__estate_id__in=supervised) & ~Q(route__in=CONFIDENTIAL_ROUTES)
     if stakeholder_permissions.is_contractor_staff(user) or stakeholder_permissions.is_supervisor_staff(user):
         visible |= Q(route=R.WORKS, project__in=_works_project_ids(user))
+    organizations = [m.organization_id for m in stakeholder_permissions.memberships(user)]
+    if organizations:  # permissions._maintains: the firm or utility maintaining a renovated item
+        visible |= Q(route=R.MAINTAINER, agency_id__in=organizations)
     return qs.filter(visible)
 
 
@@ -120,6 +123,20 @@ class ComplaintStats:
     by_status: list[tuple[str, str, int]] = field(default_factory=list)  # (code, label, count)
     median_acknowledge_hours: Decimal | None = None
     median_resolve_days: Decimal | None = None
+
+
+def warranty_complaint_counts(organization) -> dict[str, int]:
+    """The contractor's public record after the build (issue 20): complaints about items it built
+    that came to it inside their warranty — how many, how many resolved, how many still open."""
+    rows = dict(
+        Complaint.objects.filter(agency=organization, route=R.WORKS, warranty_until__isnull=False)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("status", "n")
+    )
+    done = rows.get(Complaint.Status.RESOLVED, 0) + rows.get(Complaint.Status.CLOSED, 0)
+    return {"total": sum(rows.values()), "resolved": done, "open": sum(rows.values()) - done}
 
 
 def public_complaint_stats(project: Project) -> ComplaintStats:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.forms import form_errors
 from core.throttle import page_throttle
+from projects import after_build
 from projects.models import Project
 from stakeholders import permissions as stakeholder_permissions
 from stakeholders.notifications import absolute
@@ -108,7 +109,11 @@ def _filing_project(user, code: str) -> Project:
 def complaint_file(request, code: str):
     project = _filing_project(request.user, code)
     form = ComplaintForm(
-        request.POST or None, request.FILES or None, estate=project.estate, routes=selectors.effective_routes(project)
+        request.POST or None,
+        request.FILES or None,
+        estate=project.estate,
+        routes=selectors.effective_routes(project),
+        items=after_build.items_with_warranty(project) if project.completed_on else None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -121,6 +126,7 @@ def complaint_file(request, code: str):
                 location=data["location"],
                 building=data["building"],
                 photos=data["photos"],
+                plan_item=data.get("plan_item"),
             )
         except ValidationError as error:
             form_errors(form, error)

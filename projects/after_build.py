@@ -4,6 +4,9 @@ the section carried into the next version. Read by projects/services/plans.py an
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import errors_for
@@ -64,3 +67,47 @@ def copy_management(previous: PlanVersion, version: PlanVersion) -> None:
         found.pk, found.id, found.version = None, None, version
         found._state.adding = True
         found.save()
+
+
+def warranty_end(completed_on: date | None, months: int) -> date | None:
+    """The warranty's last day: `months` after acceptance (the same day of the month, or the
+    month's last day when it has no such day), None before acceptance."""
+    if completed_on is None:
+        return None
+    month = completed_on.month - 1 + months
+    year, month = completed_on.year + month // 12, month % 12 + 1
+    return date(year, month, min(completed_on.day, calendar.monthrange(year, month)[1]))
+
+
+def adopted_management(project) -> PlanManagement | None:
+    return (
+        PlanManagement.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
+        .select_related("organization")
+        .order_by("-version__number")
+        .first()
+    )
+
+
+def maintainer_organization(item: PlanItem) -> Organization | None:
+    """Who maintains the item once its warranty is over, if it is on the portal: its utility, or
+    the firm the adopted management section names; None means the community committee."""
+    if item.maintainer == PlanItem.Maintainer.UTILITY:
+        return item.maintainer_organization
+    if item.maintainer == PlanItem.Maintainer.MANAGER:
+        management = adopted_management(item.version.project)
+        if management is not None and management.organization is not None and management.organization.is_active:
+            return management.organization
+    return None
+
+
+def items_with_warranty(project) -> list[PlanItem]:
+    """The adopted plan's items, each with `warranty_until` (None before acceptance) — for the
+    public project page (保修至) and the complaint form. One query."""
+    items = list(
+        PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
+        .select_related("catalog_item", "maintainer_organization")
+        .order_by("catalog_item__position", "id")
+    )
+    for item in items:
+        item.warranty_until = warranty_end(project.completed_on, item.warranty_months)
+    return items

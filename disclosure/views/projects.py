@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from core import params
 from feedback import permissions as voice_permissions
 from feedback import selectors as feedback_selectors
+from projects import after_build
 from projects.models import Project
 from projects.revision import near_cache, public_page_key
 from stakeholders import selectors
@@ -121,6 +122,8 @@ def _project_body(project: Project) -> str:
     documents = pub.ledger_documents(project, item_of_seq=item_of_seq)
     check = heads.chain_check(project, documents)
     items = pub.adopted_plan_items(project)
+    for item in items:  # 保修至: the warranty's last day, once the works are accepted (issue 20)
+        item.warranty_until = after_build.warranty_end(project.completed_on, item.warranty_months)
     item_money = pub.items_plan_vs_spent(items, documents, project, item_of_seq)
     updates = list(pub.progress_updates(project))
     surveys = feedback_selectors.surveys_of_project(project)
@@ -146,6 +149,7 @@ def _project_body(project: Project) -> str:
         "inspections": inspection_reads.inspection_counts(project),
         "objections": inspection_reads.objection_counts(project),
         "signatures": pub.acceptance_signatures(project),
+        "warranties": items if project.completed_on else [],
         "votes": pub.closed_votes(project),
         "complaints": feedback_selectors.public_complaint_stats(project),
         "surveys": [feedback_selectors.survey_results(s) for s in surveys if s.status == "closed"],
@@ -258,6 +262,7 @@ def contractor(request, pk: int):
             "projects": [(p, satisfaction.get(p.pk)) for p in projects],
             "details": pub.rating_details(organization),
             "inspections": inspection_reads.contractor_inspection_record(organization),
+            "warranty": feedback_selectors.warranty_complaint_counts(organization),
             "min_responses": settings.SURVEY_MIN_RESPONSES,
         },
     )

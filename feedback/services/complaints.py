@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import coded_error
 from core.photos import process_photos, store_photo
-from projects.models import Award, Project
+from projects import after_build
+from projects.models import Award, PlanItem, PlanVersion, Project
 from projects.revision import project_touch
 from stakeholders import permissions as stakeholder_permissions
 from stakeholders.audit import by_actor
@@ -39,6 +40,7 @@ ERRORS = {
         "It can no longer be reopened (%(days)s days have passed since it was resolved). File a new complaint instead."
     ),
     "message_required": _("Write a message."),
+    "item_not_in_plan": _("Choose an item of this project's adopted plan."),
 }
 
 
@@ -70,6 +72,25 @@ def complaint_route(*, project: Project, category: str) -> tuple[str, Organizati
     return Complaint.Route.STREET, _street_office(project), None
 
 
+def warranty_route(*, project: Project, category: str, plan_item: PlanItem, today=None):
+    """After acceptance, a works complaint about a renovated item: inside the item's warranty to
+    the contractor (with the warranty's last day), after it to whoever maintains the item — its
+    utility or the managing firm on the portal, else the community committee. None where this does
+    not apply (before acceptance; money and integrity tips keep their confidential route)."""
+    until = after_build.warranty_end(project.completed_on, plan_item.warranty_months)
+    if until is None or ROUTES[category] != Complaint.Route.WORKS:
+        return None
+    today = today or timezone.localdate()
+    if today <= until:
+        route, agency, supervisor_id = complaint_route(project=project, category=category)
+        return route, agency, supervisor_id, until
+    maintainer = after_build.maintainer_organization(plan_item)
+    if maintainer is not None:
+        return Complaint.Route.MAINTAINER, maintainer, None, None
+    route, agency, _supervisor = complaint_route(project=project, category=Complaint.Category.OTHER)
+    return route, agency, None, None
+
+
 @by_actor
 @transaction.atomic
 def complaint_file(
@@ -84,6 +105,7 @@ def complaint_file(
     latitude=None,
     longitude=None,
     media_url: str = "",
+    plan_item: PlanItem | None = None,
 ) -> Complaint:
     """A resident's complaint, routed by its category, with deadlines from the settings; the
     answering organization is notified."""
@@ -97,7 +119,18 @@ def complaint_file(
         raise coded_error(ERRORS, "too_many_photos", "photos", max=settings.COMPLAINT_PHOTOS_MAX)
     if building is not None and building.estate_id != project.estate_id:
         raise coded_error(ERRORS, "wrong_building", "building")
-    route, agency, supervisor_id = complaint_route(project=project, category=category)
+    if (
+        plan_item is not None
+        and not PlanItem.objects.filter(
+            pk=plan_item.pk, version__project=project, version__status=PlanVersion.Status.ADOPTED
+        ).exists()
+    ):
+        raise coded_error(ERRORS, "item_not_in_plan", "plan_item")
+    routed = warranty_route(project=project, category=category, plan_item=plan_item) if plan_item else None
+    route, agency, supervisor_id, warranty_until = routed or (
+        *complaint_route(project=project, category=category),
+        None,
+    )
     if agency is None:
         raise coded_error(ERRORS, "no_agency")
     processed = process_photos(photos)
@@ -111,6 +144,8 @@ def complaint_file(
         text=text,
         location=(location or "").strip(),
         building=building,
+        plan_item=plan_item,
+        warranty_until=warranty_until,
         filed_at=now,
         latitude=latitude,
         longitude=longitude,

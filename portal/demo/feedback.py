@@ -25,7 +25,7 @@ from disclosure import services as disclosure
 from disclosure.models import Inspection
 from feedback import services as voice
 from feedback.models import Complaint, ComplaintUpdate, Invitation, Response, Survey
-from projects.models import Project
+from projects.models import PlanItem, PlanVersion, Project
 from stakeholders.models import CouncilMember, Delivery, Membership, Notification, Organization, Ownership, User
 
 from .completed import FANGZHI_AGO
@@ -270,8 +270,43 @@ def _inspections_liangshi(report) -> None:
     report.add("inspection notes", 2)
 
 
+def _warranty_fangzhi(report) -> None:
+    """After acceptance: an owner of 解放路纺织厂宿舍 complains that a renovated item leaks — inside
+    its warranty, so it went to the builder (contractor2), who acknowledged it (issue 20)."""
+    project = Project.objects.filter(estate__code="jiefang-fangzhi", status=Project.Status.COMPLETED).first()
+    if project is None or Complaint.objects.filter(project=project, warranty_until__isnull=False).exists():
+        return
+    item = (
+        PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
+        .order_by("-warranty_months", "id")
+        .first()
+    )
+    owner = (
+        Ownership.objects.filter(household__building__estate=project.estate, status=Ownership.Status.VERIFIED)
+        .select_related("resident")
+        .order_by("resident__phone")
+        .first()
+    )
+    if item is None or owner is None:
+        return
+    filer = User.objects.get(pk=owner.resident.user_id)
+    text = "改造后的屋面在下雨后又开始漏水，2栋顶楼卧室天花板发霉。"
+    complaint = voice.complaint_file(
+        project=project, actor=filer, category="quality", text=text, location="2栋顶楼", plan_item=item
+    )
+    _back(complaint, 6)
+    _step(
+        complaint,
+        "acknowledged",
+        User.objects.get(username="contractor2"),
+        "保修期内，已安排人员上门查看。",
+        days_ago=5,
+    )
+    report.add("warranty complaints")
+
+
 def seed_feedback(report) -> None:
-    for stage in (_survey_fangzhi, _complaints_liangshi, _inspections_liangshi, seed_willingness):
+    for stage in (_survey_fangzhi, _complaints_liangshi, _inspections_liangshi, _warranty_fangzhi, seed_willingness):
         started = timezone.now()
         with transaction.atomic():
             stage(report)
