@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from projects.models import Award, Project, ProjectGroupObjectPermission
+from projects.models import Award, PlanItem, PlanManagement, PlanVersion, Project, ProjectGroupObjectPermission
 from stakeholders import permissions as stakeholder_permissions
 from stakeholders.models import Organization, Ownership
 
@@ -123,6 +123,39 @@ class ComplaintStats:
     by_status: list[tuple[str, str, int]] = field(default_factory=list)  # (code, label, count)
     median_acknowledge_hours: Decimal | None = None
     median_resolve_days: Decimal | None = None
+
+
+def maintained_by(organization_ids: list[int]) -> list[dict]:
+    """For a property firm's or a utility's staff (issue 20): the projects whose adopted plan names
+    their organization — to manage the estate after the works, or to maintain some of its items —
+    with the complaints routed to them still open (three queries)."""
+    adopted = PlanVersion.Status.ADOPTED
+    manages = set(
+        PlanManagement.objects.filter(organization_id__in=organization_ids, version__status=adopted).values_list(
+            "version__project_id", flat=True
+        )
+    )
+    items = dict(
+        PlanItem.objects.filter(maintainer_organization_id__in=organization_ids, version__status=adopted)
+        .values("version__project_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("version__project_id", "n")
+    )
+    projects = Project.objects.filter(pk__in=manages | set(items)).select_related("estate").order_by("estate__name")
+    open_here = dict(
+        Complaint.objects.filter(
+            agency_id__in=organization_ids, route=R.MAINTAINER, status__in=OPEN_STATUSES, project__in=projects
+        )
+        .values("project_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("project_id", "n")
+    )
+    return [
+        {"project": p, "manages": p.pk in manages, "items": items.get(p.pk, 0), "open": open_here.get(p.pk, 0)}
+        for p in projects
+    ]
 
 
 def warranty_complaint_counts(organization) -> dict[str, int]:

@@ -432,6 +432,8 @@ def build(viewer) -> dict:
         context["deliveries_to_check"] = Delivery.objects.filter(status__in=RESENDABLE).count()
     if "contractor" in roles or "supervisor" in roles:
         context["works"] = contractor_work(viewer)
+    if "partner" in roles:  # property firms and utilities: what they manage or maintain (issue 20)
+        context["maintained"] = feedback_selectors.maintained_by([m.organization_id for m in viewer.memberships])
     if roles:
         # Complaints the user filed or must answer, open and overdue (one query).
         context["complaints"] = feedback_selectors.complaint_counts(user)

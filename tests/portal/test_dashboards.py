@@ -247,3 +247,62 @@ def test_staff_homes_lead_to_their_work(city, client):
     client.force_login(city.contractor)
     home = client.get("/").content.decode()
     assert "项目确定由您承建后" not in home and 'data-testid="works-projects"' in home
+
+
+@pytest.mark.django_db
+def test_a_property_firm_and_a_utility_see_what_they_manage_or_maintain(city, client, django_assert_max_num_queries):
+    """Issue 20: the firm the adopted plan names manages the estate after the works; a utility
+    maintains its pipes; each sees those estates with the complaints routed to it still open."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from feedback.models import Complaint
+    from projects import services
+    from projects.models import CatalogItem, PlanItem, PlanVersion
+    from stakeholders.models import Organization
+
+    firm = f.organization(Organization.Kind.PROPERTY_MANAGER, "邕江物业服务有限公司")
+    gas = f.organization(Organization.Kind.UTILITY, "邕州燃气有限公司")
+    firm_staff, gas_staff = f.staff(firm, "firm_staff"), f.staff(gas, "gas_staff")
+    client.force_login(firm_staff)
+    assert "暂无分配给您的项目" in client.get("/").content.decode()
+    projects = []
+    for estate in (city.estate_a1, city.estate_a2):
+        project = services.project_create(estate=estate, title=f"{estate.name}改造", actor=None)
+        version = PlanVersion.objects.create(project=project, number=1, status=PlanVersion.Status.ADOPTED)
+        f.management(version, operator="property", organization=firm)
+        PlanItem.objects.create(
+            version=version,
+            catalog_item=CatalogItem.objects.get(code="gas"),
+            description="庭院燃气管道更换",
+            quantity=Decimal("1"),
+            unit="项",
+            estimated_cost=Decimal("1.00"),
+            maintainer="utility",
+            maintainer_organization=gas,
+        )
+        projects.append(project)
+    now = timezone.now()
+    Complaint.objects.create(
+        project=projects[0],
+        filed_by=city.owner_a1,
+        category="quality",
+        route="maintainer",
+        agency=firm,
+        text="路灯不亮",
+        acknowledge_due=now + timedelta(hours=1),
+        resolve_due=now + timedelta(days=1),
+    )
+    # A draft plan naming the firm is not an assignment.
+    draft = PlanVersion.objects.create(project=projects[1], number=2, status=PlanVersion.Status.DRAFT)
+    f.management(draft, operator="property", organization=firm)
+    with django_assert_max_num_queries(20):
+        page = client.get("/").content.decode()
+    listed = page.split('data-testid="maintained-projects"')[1].split("</ul>")[0]
+    assert city.estate_a1.name in listed and city.estate_a2.name in listed and "由您管理小区" in listed
+    assert listed.count("1 条未解决投诉") == 1  # estate a1's, routed to the firm
+    client.force_login(gas_staff)
+    listed = client.get("/").content.decode().split('data-testid="maintained-projects"')[1].split("</ul>")[0]
+    assert "由您维护 1 个改造项目" in listed and "由您管理小区" not in listed
