@@ -218,5 +218,13 @@ class PlanManagementPut(APIView):
         result, failed = _call(services.plan_management_save, version=version, actor=request.user, **d)
         if failed:
             return failed
-        out = {**ManagementSerializer(result).data, "organization": result.organization_id}
-        return Response(out)
+        return Response(
+            {
+                "operator": result.operator,
+                "organization": result.organization_id,
+                "service_level": result.service_level,
+                "fee_per_m2_month": f"{result.fee_per_m2_month:.2f}",
+                "sources": result.sources,
+                "notes": result.notes,
+            }
+        )

@@ -220,8 +220,18 @@ def test_plan_drafting_through_the_api(city, planning, council_a1):
     assert empty.status_code == 400 and "sources" in empty.json()["fields"]
     firm = api(council_a1.user).put(management, {**section, "organization": city.contractor_org.pk}, content_type=JSON)
     assert firm.status_code == 400 and firm.json()["code"] == "firm_only_for_property"
+    firm_org = f.organization("property_manager", "邕江物业服务有限公司")
+    by_firm = api(council_a1.user).put(
+        management, {**section, "operator": "property", "organization": firm_org.pk}, content_type=JSON
+    )
+    assert by_firm.status_code == 200 and by_firm.json()["organization"] == firm_org.pk
+    unknown_firm = api(council_a1.user).put(
+        management, {**section, "operator": "property", "organization": 999999}, content_type=JSON
+    )
+    assert unknown_firm.status_code == 400 and unknown_firm.json()["code"] == "firm_kind"
     written = api(council_a1.user).put(management, section, content_type=JSON)
     assert written.status_code == 200 and written.json()["operator"] == "community"
+    assert written.json()["organization"] is None
     assert written.json()["sources"] == ["fees"] and written.json()["fee_per_m2_month"] == "0.30"
     # Published for comment: drafting stops (409), and the approver may call the owners' vote.
     assert post(city.street_a_manager, "api-plan-publish", pk=pk).status_code == 200
