@@ -108,6 +108,11 @@ def items_with_warranty(project) -> list[PlanItem]:
         .select_related("catalog_item", "maintainer_organization")
         .order_by("catalog_item__position", "id")
     )
+    return with_warranty(items, project.completed_on)
+
+
+def with_warranty(items: list[PlanItem], completed_on: date | None) -> list[PlanItem]:
+    """The items (already read), each given `warranty_until` from the acceptance date."""
     for item in items:
-        item.warranty_until = warranty_end(project.completed_on, item.warranty_months)
+        item.warranty_until = warranty_end(completed_on, item.warranty_months)
     return items

@@ -121,9 +121,7 @@ def _project_body(project: Project) -> str:
     item_of_seq: dict[int, int] = {}
     documents = pub.ledger_documents(project, item_of_seq=item_of_seq)
     check = heads.chain_check(project, documents)
-    items = pub.adopted_plan_items(project)
-    for item in items:  # 保修至: the warranty's last day, once the works are accepted (issue 20)
-        item.warranty_until = after_build.warranty_end(project.completed_on, item.warranty_months)
+    items = after_build.with_warranty(pub.adopted_plan_items(project), project.completed_on)  # 保修至 (issue 20)
     item_money = pub.items_plan_vs_spent(items, documents, project, item_of_seq)
     updates = list(pub.progress_updates(project))
     surveys = feedback_selectors.surveys_of_project(project)

@@ -146,7 +146,8 @@ def test_the_resident_chooses_the_item_and_everyone_sees_each_warranty(
 ):
     form_url = reverse("feedback:complaint_file", args=[built.project.code])
     resident = client_for(city.owner_a1.user)
-    html = resident.get(form_url).content.decode()
+    with django_assert_max_num_queries(16):
+        html = resident.get(form_url).content.decode()
     until = warranty_end(built.project.completed_on, 60).isoformat()
     assert "是关于某个改造项目吗" in html and f"roof改造（保修至 {until}）" in html
     filed = resident.post(form_url, {"category": "quality", "text": "屋顶又漏水了", "plan_item": built.roof.pk})

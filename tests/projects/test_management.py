@@ -168,7 +168,8 @@ def test_the_drafter_writes_it_on_its_page_and_everyone_reads_it_on_the_plan(
     url = reverse("projects:plan_management", args=[draft.project.code, draft.number])
     plan = reverse("projects:plan", args=[draft.project.code, draft.number])
     clerk = client_for(city.comm_a1_staff)
-    assert clerk.get(url).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert clerk.get(url).status_code == 200
     assert client_for(city.owner_a1.user).get(url).status_code == 403
     assert client_for(city.comm_b1_staff).get(url).status_code == 404
     missing = clerk.get(plan).content.decode()
