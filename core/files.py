@@ -49,7 +49,13 @@ def private_storage() -> PrivateFileStorage:
     return _private_storage
 
 
-CONTENT_TYPE_FIELDS = ("proof_content_type", "scan_content_type", "photo_content_type", "voucher_content_type")
+CONTENT_TYPE_FIELDS = (
+    "proof_content_type",
+    "scan_content_type",
+    "photo_content_type",
+    "voucher_content_type",
+    "document_content_type",
+)
 
 
 def stored_name(instance, folder: str) -> str:

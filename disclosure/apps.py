@@ -16,3 +16,11 @@ class DisclosureConfig(AppConfig):
 
         if award_hold not in works.AWARD_HOLDS:
             works.AWARD_HOLDS.append(award_hold)
+
+        # The completion report names what is unfinished: the items' progress and the milestones.
+        from projects.services import acceptance
+
+        from .completion import completion_gaps
+
+        if completion_gaps not in acceptance.COMPLETION_GAPS:
+            acceptance.COMPLETION_GAPS.append(completion_gaps)

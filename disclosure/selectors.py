@@ -14,7 +14,6 @@ from projects import selectors as project_selectors
 from projects import shares
 from projects.lifecycle import PUBLIC_STATUSES  # noqa: F401  (what the public sees; re-exported)
 from projects.models import (
-    AcceptanceSignature,
     Award,
     FundingSource,
     PlanItem,
@@ -332,10 +331,6 @@ def current_awards(project: Project) -> dict[str, Award]:
     return {
         a.role: a for a in Award.objects.filter(project=project, ended_at__isnull=True).select_related("organization")
     }
-
-
-def acceptance_signatures(project: Project) -> list[AcceptanceSignature]:
-    return list(AcceptanceSignature.objects.filter(project=project).order_by("signed_at", "id"))
 
 
 def closed_votes(project: Project):

@@ -63,6 +63,12 @@ api_v1 = [
     path("projects/<slug:code>/votes/", projects_api.VoteCreate.as_view(), name="api-vote-create"),
     path("projects/<slug:code>/award/", projects_api.AwardCreate.as_view(), name="api-award"),
     path("projects/<slug:code>/acceptance/", projects_api.AcceptanceSign.as_view(), name="api-acceptance"),
+    path(
+        "projects/<slug:code>/completion-reports/",
+        projects_api.CompletionReports.as_view(),
+        name="api-completion-reports",
+    ),
+    path("defects/<int:pk>/fix/", projects_api.DefectFix.as_view(), name="api-defect-fix"),
     path("sponsorships/<int:pk>/answer/", projects_api.SponsorshipAnswer.as_view(), name="api-sponsorship-answer"),
     path(
         "sponsorships/<int:pk>/withdraw/", projects_api.SponsorshipWithdraw.as_view(), name="api-sponsorship-withdraw"

@@ -14,6 +14,8 @@ from feedback.models import Complaint
 from projects.models import (
     AcceptanceSignature,
     Award,
+    CompletionReport,
+    Defect,
     Petition,
     PlanItem,
     PlanVersion,
@@ -95,6 +97,8 @@ def register() -> None:
         ),
         (LedgerEntry, "project_id", {"exclude_fields": ["voucher"]}),
         (AcceptanceSignature, "project_id", {}),
+        (CompletionReport, "project_id", {"exclude_fields": ["document"]}),
+        (Defect, "report.project_id", {}),
         (
             Complaint,
             "project_id",

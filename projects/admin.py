@@ -8,6 +8,8 @@ from .models import (
     Award,
     Ballot,
     CatalogItem,
+    CompletionReport,
+    Defect,
     Need,
     Petition,
     PlanItem,
@@ -115,9 +117,24 @@ class AwardAdmin(ReadOnlyAdmin):
     list_select_related = ["project", "organization"]
 
 
+@admin.register(CompletionReport)
+class CompletionReportAdmin(ReadOnlyAdmin):
+    list_display = ["project", "number", "status", "organization", "filed_at", "closed_at"]
+    list_filter = ["status"]
+    search_fields = ["project__code"]
+    list_select_related = ["project", "organization"]
+
+
+@admin.register(Defect)
+class DefectAdmin(ReadOnlyAdmin):
+    list_display = ["report", "description", "due_on", "fixed_at"]
+    search_fields = ["report__project__code", "description"]
+    list_select_related = ["report__project"]
+
+
 @admin.register(AcceptanceSignature)
 class AcceptanceSignatureAdmin(ReadOnlyAdmin):
-    list_display = ["project", "role", "signed_by", "signed_at"]
-    list_filter = ["role"]
+    list_display = ["project", "report", "role", "decision", "signed_by", "signed_at"]
+    list_filter = ["role", "decision"]
     search_fields = ["project__code"]
     list_select_related = ["project", "signed_by"]

@@ -6,14 +6,24 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import errors_for
 from stakeholders.models import Organization
 
 from .catalog import warranty_minimum
-from .models import PlanItem, PlanManagement, PlanVersion
+from .models import (
+    AcceptanceSignature,
+    CompletionLine,
+    CompletionReport,
+    Defect,
+    PlanItem,
+    PlanManagement,
+    PlanVersion,
+)
 
 MANAGEMENT_ERRORS = {
     "operator_required": _("Choose who will manage the estate after the works."),
@@ -116,3 +126,43 @@ def with_warranty(items: list[PlanItem], completed_on: date | None) -> list[Plan
     for item in items:
         item.warranty_until = warranty_end(completed_on, item.warranty_months)
     return items
+
+
+# --- the completion acceptance (item 2), read for its page and the public project page -------------
+
+GAP_STATES = {
+    "scheduled": _("not met yet"),
+    "notMet": _("not met"),
+    "partiallyMet": _("partially met"),
+}
+
+
+def acceptance_record(project) -> list[CompletionReport]:
+    """Every completion report of the project, newest first, with its lines, signatures (with the
+    signer) and defects; each stored gap gets its words (`gap.words`). Four queries."""
+    reports = list(
+        CompletionReport.objects.filter(project=project)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch("lines", queryset=CompletionLine.objects.select_related("plan_item").order_by("id")),
+            Prefetch(
+                "signatures",
+                queryset=AcceptanceSignature.objects.select_related("signed_by").order_by("signed_at", "id"),
+            ),
+            Prefetch(
+                "defects", queryset=Defect.objects.select_related("plan_item", "signature").order_by("due_on", "id")
+            ),
+        )
+        .order_by("-number")
+    )
+    for report in reports:
+        report.project = project
+        for gap in report.gaps:
+            gap["words"] = (
+                _("%(percent)s%% done") % {"percent": gap["state"]}
+                if gap["kind"] == "item"
+                else GAP_STATES.get(gap["state"], gap["state"])
+            )
+        report.total_final = sum((line.final_cost for line in report.lines.all()), Decimal("0"))
+        report.total_planned = sum((line.plan_item.estimated_cost for line in report.lines.all()), Decimal("0"))
+    return reports

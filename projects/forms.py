@@ -297,21 +297,6 @@ class AwardForm(StyledFormMixin, forms.Form):
         self._style()
 
 
-class AcceptanceForm(StyledFormMixin, forms.Form):
-    role = forms.CharField(widget=forms.HiddenInput)
-    opinion = forms.CharField(
-        label=_("Acceptance opinion"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("For example: works checked on site against the plan; no outstanding defects."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
-
-
 class HearingForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Hearing.Kind.choices, widget=forms.RadioSelect)
     subject = forms.ChoiceField(label=_("About"), choices=Hearing.Subject.choices, widget=forms.RadioSelect)

@@ -814,19 +814,107 @@ class Award(models.Model):
         return f"{self.project.code}: {self.get_role_display()} {self.organization}"
 
 
+class CompletionReport(models.Model):
+    """竣工报告 (《建设工程质量管理条例》 art. 16): the contractor states the works are done — the scope,
+    each plan item's final quantity and cost, a document if there is one. The signers then accept it
+    or return it with defects (a punch list); after the fixes the contractor files the next report.
+    Unfinished items or unmet milestones at filing need a written exception, which is public."""
+
+    class Status(models.TextChoices):
+        FILED = "filed", _("Awaiting the signatures")
+        RETURNED = "returned", _("Returned with defects")
+        ACCEPTED = "accepted", _("Accepted")
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="completion_reports", verbose_name=_("project")
+    )
+    number = models.PositiveSmallIntegerField(_("report number"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.FILED)
+    scope_done = models.TextField(_("what was done"), max_length=4000)
+    # What was not finished when the report was filed (codes and ids, drawn as words on the page),
+    # and the written reason acceptance may go ahead anyway — both public.
+    gaps = models.JSONField(_("unfinished at filing"), default=list, blank=True)
+    exception = models.TextField(_("why acceptance goes ahead anyway"), max_length=2000, blank=True)
+    document = models.FileField(
+        _("completion document"), storage=private_storage, upload_to=UploadPath("completion-reports"), blank=True
+    )
+    document_content_type = models.CharField(max_length=40, blank=True, editable=False)
+    organization = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("contractor")
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by")
+    )
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("accepted or returned at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("completion report")
+        verbose_name_plural = _("completion reports")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="completion_report_number_once"),
+            models.UniqueConstraint(
+                fields=["project"], condition=models.Q(status="filed"), name="one_filed_completion_report"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} #{self.number}"
+
+
+class CompletionLine(models.Model):
+    """One plan item in a completion report: what was really built, at what final cost."""
+
+    report = models.ForeignKey(
+        CompletionReport, on_delete=models.CASCADE, related_name="lines", verbose_name=_("completion report")
+    )
+    plan_item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("plan item"))
+    final_quantity = models.DecimalField(_("final quantity"), max_digits=12, decimal_places=2)
+    final_cost = models.DecimalField(_("final cost (CNY)"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("why it differs from the plan"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("completion report line")
+        verbose_name_plural = _("completion report lines")
+        ordering = ["report", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "plan_item"], name="completion_line_once_per_item"),
+            models.CheckConstraint(
+                condition=models.Q(final_quantity__gte=0, final_cost__gte=0), name="completion_line_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.plan_item_id}"
+
+
 class AcceptanceSignature(models.Model):
-    """竣工验收: the supervisor, the street approver and a council representative each sign once;
-    the third signature completes the project."""
+    """竣工验收 (art. 16): on each completion report the contractor, the designer (when one is at the
+    table), the supervisor, the street office as the owner's representative and a council
+    representative each sign once. Any of them but the contractor may refuse, listing the defects;
+    the last agreement completes the project. (Signatures given before completion reports existed
+    were put on a report of their own by migration 0022.)"""
 
     class Role(models.TextChoices):
+        CONTRACTOR = "contractor", _("Contractor (施工单位)")
+        DESIGNER = "designer", _("Designer (设计单位)")
         SUPERVISOR = "supervisor", _("Supervisor (监理)")
         STREET = "street", _("Street office (街道办)")
         COUNCIL = "council", _("Residents' council (老友议事会)")
 
+    class Decision(models.TextChoices):
+        AGREE = "agree", _("Agrees to accept")
+        REFUSE = "refuse", _("Refuses, with defects to fix")
+
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="acceptance_signatures", verbose_name=_("project")
     )
+    report = models.ForeignKey(
+        CompletionReport, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("completion report")
+    )
     role = models.CharField(_("signs as"), max_length=10, choices=Role.choices)
+    decision = models.CharField(_("decision"), max_length=6, choices=Decision.choices, default=Decision.AGREE)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
     )
@@ -837,10 +925,45 @@ class AcceptanceSignature(models.Model):
         verbose_name = _("acceptance signature")
         verbose_name_plural = _("acceptance signatures")
         ordering = ["project", "signed_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["project", "role"], name="one_acceptance_signature_per_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "role"], name="one_signature_per_role_per_report"),
+            models.CheckConstraint(
+                condition=~models.Q(role="contractor", decision="refuse"), name="contractor_does_not_refuse"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.code}: {self.get_role_display()}"
+
+
+class Defect(models.Model):
+    """整改项: a defect a signer listed when refusing a completion report, with its deadline; the
+    contractor marks it fixed (saying how), and the next report may be filed once none is open."""
+
+    report = models.ForeignKey(
+        CompletionReport, on_delete=models.CASCADE, related_name="defects", verbose_name=_("completion report")
+    )
+    signature = models.ForeignKey(
+        AcceptanceSignature, on_delete=models.CASCADE, related_name="defects", verbose_name=_("raised by")
+    )
+    plan_item = models.ForeignKey(
+        PlanItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("plan item")
+    )
+    description = models.CharField(_("what must be fixed"), max_length=500)
+    due_on = models.DateField(_("fix by"))
+    fixed_at = models.DateTimeField(_("fixed at"), null=True, blank=True)
+    fixed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    fix_note = models.TextField(_("how it was fixed"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("defect to fix")
+        verbose_name_plural = _("defects to fix")
+        ordering = ["report", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class Hearing(models.Model):

@@ -18,9 +18,9 @@ from stakeholders.models import Estate, Organization, Ownership, Resident
 from . import permissions, rules
 from .lifecycle import OPEN_PROJECT_STATUSES, PUBLIC_STATUSES
 from .models import (
-    AcceptanceSignature,
     Award,
     CatalogItem,
+    CompletionReport,
     FundingSource,
     Need,
     NeedSupport,
@@ -383,13 +383,8 @@ def awards_of(project: Project):
     return Award.objects.filter(project=project).select_related("organization").order_by("role", "awarded_at", "id")
 
 
-def acceptance_of(project: Project):
-
-    return (
-        AcceptanceSignature.objects.filter(project=project)
-        .select_related("signed_by__resident")
-        .order_by("signed_at", "id")
-    )
+def latest_completion_report(project: Project) -> CompletionReport | None:
+    return CompletionReport.objects.filter(project=project).order_by("-number").first()
 
 
 def public_projects_of_estates(estate_ids):

@@ -5,7 +5,19 @@ from rest_framework import serializers
 
 from projects.forms import money_error_messages
 
-from .models import Ballot, FundingSource, Need, PlanManagement, Project, ProjectEvent, Vote
+from .models import (
+    AcceptanceSignature,
+    Ballot,
+    CompletionLine,
+    CompletionReport,
+    Defect,
+    FundingSource,
+    Need,
+    PlanManagement,
+    Project,
+    ProjectEvent,
+    Vote,
+)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -171,9 +183,65 @@ class PaperBallotInSerializer(serializers.Serializer):
     scan = serializers.FileField()
 
 
+class DefectInSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=500)
+    due_on = serializers.DateField(help_text="The date it must be fixed by (today to one year ahead)")
+    plan_item = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="A plan item's id")
+
+
 class AcceptanceInSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=[("supervisor", "supervisor"), ("street", "street"), ("council", "council")])
+    role = serializers.ChoiceField(choices=AcceptanceSignature.Role.choices)
+    decision = serializers.ChoiceField(
+        choices=AcceptanceSignature.Decision.choices, default=AcceptanceSignature.Decision.AGREE
+    )
     opinion = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    defects = DefectInSerializer(many=True, required=False, default=list, max_length=20)
+
+
+class CompletionLineInSerializer(serializers.Serializer):
+    plan_item = serializers.IntegerField(help_text="The adopted plan item's id")
+    final_quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    final_cost = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages()
+    )
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class CompletionReportInSerializer(serializers.Serializer):
+    scope_done = serializers.CharField(max_length=4000)
+    lines = CompletionLineInSerializer(many=True, max_length=500)
+    exception = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class CompletionLineOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CompletionLine
+        fields = ["plan_item", "final_quantity", "final_cost", "note"]
+
+
+class DefectOutSerializer(serializers.ModelSerializer):
+    raised_by = serializers.CharField(source="signature.role")
+
+    class Meta:
+        model = Defect
+        fields = ["id", "description", "plan_item", "due_on", "raised_by", "fixed_at", "fix_note"]
+
+
+class SignatureOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AcceptanceSignature
+        fields = ["role", "decision", "opinion", "signed_at"]
+
+
+class CompletionReportOutSerializer(serializers.ModelSerializer):
+    lines = CompletionLineOutSerializer(many=True)
+    signatures = SignatureOutSerializer(many=True)
+    defects = DefectOutSerializer(many=True)
+
+    class Meta:
+        model = CompletionReport
+        fields = ["id", "number", "status", "scope_done", "gaps", "exception", "filed_at", "closed_at"]
+        fields += ["lines", "signatures", "defects"]
 
 
 # --- petition start, votes by hand, need triage, plan drafting, award ----------------------------------

@@ -23,6 +23,8 @@ urlpatterns = [
     path("estates/<slug:estate_code>/site-plan/<str:size>.jpg", views.site_plan_image, name="site_plan"),
     path("proxies/<int:pk>/revoke", views.proxy_revoke, name="proxy_revoke"),
     path("hearings/<int:pk>/sheet", views.hearing_sheet, name="hearing_sheet"),
+    path("defects/<int:pk>/fix", views.defect_fix, name="defect_fix"),
+    path("completion-reports/<int:pk>/document", views.completion_document, name="completion_document"),
     path("<slug:code>/", views.project_detail, name="detail"),
     path("<slug:code>/petition/invite", views.petition_invite, name="petition_invite"),
     path("<slug:code>/petition/submit", views.petition_submit, name="petition_submit"),
@@ -36,5 +38,7 @@ urlpatterns = [
     path("<slug:code>/plan/<int:number>/management/", views.plan_management, name="plan_management"),
     path("<slug:code>/designers", views.designer_assign, name="designer_assign"),
     path("<slug:code>/award/", views.award, name="award"),
-    path("<slug:code>/acceptance", views.acceptance_sign, name="acceptance_sign"),
+    path("<slug:code>/acceptance/", views.acceptance, name="acceptance"),
+    path("<slug:code>/acceptance/sign", views.acceptance_sign, name="acceptance_sign"),
+    path("<slug:code>/acceptance/report/", views.completion_report, name="completion_report"),
 ]

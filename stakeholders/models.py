@@ -776,6 +776,8 @@ class Notification(models.Model):
         BALLOT_BY_PROXY = "ballot_by_proxy", _("Your ballot was cast by your proxy")
         WILLINGNESS_INVITED = "willingness_invited", _("Renovation willingness survey")
         PLAN_VOTE_OPENED = "plan_vote_opened", _("Plan vote opened, with your household's share")
+        COMPLETION_FILED = "completion_filed", _("Completion report to sign")
+        ACCEPTANCE_REFUSED = "acceptance_refused", _("Completion acceptance refused, with defects to fix")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -916,6 +918,14 @@ NOTIFICATION_TEXTS = {
     Notification.Kind.BALLOT_BY_PROXY: _("%(proxy)s cast your ballot in the vote “%(title)s” as your proxy."),
     Notification.Kind.INSPECTION_OVERDUE: _(
         "%(contractor)s did not answer an inspection note on the works at %(estate)s by %(due)s."
+    ),
+    Notification.Kind.COMPLETION_FILED: _(
+        "The contractor filed completion report no. %(number)s for the works at %(estate)s: check it on site and "
+        "sign the acceptance, or refuse it with the defects to fix."
+    ),
+    Notification.Kind.ACCEPTANCE_REFUSED: _(
+        "The %(role)s refused the completion acceptance of the works at %(estate)s. Defects to fix: %(count)s, "
+        "the first by %(due)s."
     ),
 }
 

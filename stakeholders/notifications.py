@@ -60,6 +60,8 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.SURVEY_INVITED: frozenset({EMAIL, SMS}),
     K.SURVEY_REMINDER: frozenset({EMAIL, SMS}),
     K.WILLINGNESS_INVITED: frozenset({EMAIL, SMS}),
+    K.COMPLETION_FILED: frozenset({EMAIL, SMS}),
+    K.ACCEPTANCE_REFUSED: frozenset({EMAIL, SMS}),
 }
 CHANNELS = (EMAIL, SMS)
 

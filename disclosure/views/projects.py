@@ -146,7 +146,7 @@ def _project_body(project: Project) -> str:
         "awards": pub.current_awards(project),
         "inspections": inspection_reads.inspection_counts(project),
         "objections": inspection_reads.objection_counts(project),
-        "signatures": pub.acceptance_signatures(project),
+        "acceptance_reports": after_build.acceptance_record(project),
         "warranties": items if project.completed_on else [],
         "votes": pub.closed_votes(project),
         "complaints": feedback_selectors.public_complaint_stats(project),

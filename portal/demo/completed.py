@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from disclosure.models import Milestone
 from projects import services as p
-from projects.models import AcceptanceSignature, Project
+from projects.models import AcceptanceSignature, CompletionReport, Defect, PlanItem, Project
 from stakeholders.models import Estate, User
 
 from .steps import (
@@ -54,8 +55,9 @@ def _earlier_milestones(days: int, rows: list[tuple]) -> list[tuple]:
 
 def _fangzhi(ctx: _Ctx, estate: Estate) -> None:
     """解放路纺织厂宿舍: COMPLETED — the works by 绿城建筑 (contractor2), a ledger of 33 entries (one
-    reversal), every milestone met, progress to 100 %, and the acceptance signed by the supervisor,
-    民生街道's approver and the chair of the estate's 老友议事会 (13807710111) FANGZHI_AGO days ago —
+    reversal), every milestone met, progress to 100 %, and the acceptance (art. 16: a first report refused with a
+    defect, fixed, the second signed by 绿城, the supervisor, 民生街道's approver and the chair of the
+    estate's 老友议事会, 13807710111) FANGZHI_AGO days ago —
     long enough for its satisfaction survey to have run and closed (portal/demo/feedback.py)."""
     ago = FANGZHI_AGO
     owners = _owners(
@@ -177,7 +179,7 @@ def _fangzhi(ctx: _Ctx, estate: Estate) -> None:
                     -3,
                     Milestone.Status.MET,
                     0,
-                    "监理、街道办、老友议事会三方签字。",
+                    "施工、监理、街道办、老友议事会签字（第1次验收提出整改，整改后第2次通过）。",
                 ),
             ],
         ),
@@ -202,18 +204,56 @@ def _fangzhi(ctx: _Ctx, estate: Estate) -> None:
         ),
     )
     chair = User.objects.get(pk=owners[0].user_id)  # fresh: permission caches live on the user object
+    _accept(ctx, project, contractor=contractor, chair=chair, approver=approver, ago=ago)
+
+
+def _accept(ctx: _Ctx, project: Project, *, contractor, chair, approver, ago: int) -> None:
+    """竣工验收 under art. 16: report no. 1 is refused by the council's chair with one defect (a
+    roof drip edge), the contractor fixes it, report no. 2 is signed by all four."""
+    items = {
+        i.catalog_item.code: i for i in PlanItem.objects.filter(version__project=project, version__status="adopted")
+    }
+    lines = {i.pk: (i.quantity, i.estimated_cost, "") for i in items.values()}
+    lines[items["water-supply"].pk] = (
+        items["water-supply"].quantity,
+        Decimal("193500.00"),
+        "水表集中采购，单价低于预算",
+    )
+    scope = "供水管道更换并一户一表（44户）、1–2栋屋面防水翻新（820 m²）、4个单元楼道粉刷及扶手窗户更换，全部完工。"
+    since = _events_since(project)
+    first = p.completion_report_file(project=project, actor=contractor, scope_done=scope, lines=lines)
+    refusal = p.acceptance_sign(
+        project=project,
+        role="council",
+        actor=chair,
+        decision="refuse",
+        opinion="2栋屋面东侧檐口未做滴水线，雨水顺外墙流下，整改后再验收。",
+        defects=[("2栋屋面东侧檐口补做滴水线", timezone.localdate() + timedelta(days=7), items["roof"])],
+    )
+    defect = refusal.defects.get()
+    p.defect_fix(defect=defect, actor=contractor, note="已补做滴水线并做淋水试验，外墙无流水痕迹。")
+    second = p.completion_report_file(project=project, actor=contractor, scope_done=scope, lines=lines)
     for role, signer, opinion in [
+        ("contractor", contractor, "工程已按合同和公示方案完成，整改项已完成。"),
         ("supervisor", ctx.u("supervisor"), "各分项工程经监理验收合格，施工资料齐全，同意竣工验收。"),
         ("street", approver, "经现场核查，工程内容与公示方案一致，同意竣工验收。"),
         (
             "council",
             chair,
-            "业主代表参加了验收：屋面、楼道和水表逐户核对，同意验收。请施工单位在保修期内及时处理报修。",
+            "业主代表参加了验收：屋面、楼道和水表逐户核对，滴水线已整改，同意验收。请施工单位在保修期内及时处理报修。",
         ),
     ]:
-        since = _events_since(project)
         p.acceptance_sign(project=project, role=role, actor=signer, opinion=opinion)
-        _happened(project, since, ago)
-    AcceptanceSignature.objects.filter(project=project).update(signed_at=timezone.now() - timedelta(days=ago))
+    _happened(project, since, ago)
+    CompletionReport.objects.filter(pk=first.pk).update(
+        filed_at=timezone.now() - timedelta(days=ago + 8), closed_at=timezone.now() - timedelta(days=ago + 6)
+    )
+    AcceptanceSignature.objects.filter(report=first).update(signed_at=timezone.now() - timedelta(days=ago + 6))
+    Defect.objects.filter(pk=defect.pk).update(due_on=_day(ago + 1), fixed_at=timezone.now() - timedelta(days=ago + 3))
+    CompletionReport.objects.filter(pk=second.pk).update(
+        filed_at=timezone.now() - timedelta(days=ago + 2), closed_at=timezone.now() - timedelta(days=ago)
+    )
+    AcceptanceSignature.objects.filter(report=second).update(signed_at=timezone.now() - timedelta(days=ago))
     Project.objects.filter(pk=project.pk).update(completed_on=_day(ago))
-    ctx.report.add("acceptance signatures", 3)
+    ctx.report.add("completion reports", 2)
+    ctx.report.add("acceptance signatures", 5)

@@ -53,4 +53,6 @@ from .votes import (  # noqa: F401
 from .works import (  # noqa: F401
     AcceptanceSign,
     AwardCreate,
+    CompletionReports,
+    DefectFix,
 )

@@ -1,7 +1,18 @@
 """Every write about projects, one module per subject (zulip's zerver/actions/, HackSoft's
-modules): lifecycle, petitions, votes, needs, plans, hearings, works. This package re-exports their names, so
-`from projects import services` keeps working; new code may import from the module itself."""
+modules): lifecycle, petitions, votes, needs, plans, hearings, works, acceptance. This package
+re-exports their names, so `from projects import services` keeps working; new code may import from
+the module itself."""
 
+from .acceptance import (  # noqa: F401
+    ACCEPTANCE_ERRORS,
+    COMPLETION_GAPS,
+    Gap,
+    acceptance_sign,
+    completion_gaps,
+    completion_report_file,
+    defect_fix,
+    gap_words,
+)
 from .designers import DESIGN_ERRORS, plan_designer_assign, plan_drawing_add  # noqa: F401
 from .hearings import (  # noqa: F401
     HEARING_ERRORS,
@@ -77,11 +88,9 @@ from .votes import (  # noqa: F401
     votes_close_due,
 )
 from .works import (  # noqa: F401
-    ACCEPTANCE_ERRORS,
     AWARD_ERRORS,
     AWARD_HOLDS,
     AWARD_KINDS,
     AWARD_PERMS,
-    acceptance_sign,
     project_award,
 )

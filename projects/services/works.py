@@ -1,5 +1,5 @@
-"""The works: award of the contractor and supervisor (with their object permissions), and the
-completion acceptance (竣工验收)."""
+"""The works: award of the contractor and supervisor (with their object permissions). The
+completion acceptance (竣工验收) is in acceptance.py."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from stakeholders.services import organization_grant, organization_revoke
 
 from .. import permissions
 from ..models import (
-    AcceptanceSignature,
     Award,
     Project,
     ProjectEvent,
@@ -149,34 +148,3 @@ def project_award(  # noqa: C901 - each role (contractor, supervisor) checked, r
         project_transition(project=locked, to=Project.Status.CONTRACTED, actor=actor, by_service=True)
     project_touch(project=locked)
     return made
-
-
-ACCEPTANCE_ERRORS = {
-    "not_allowed": _("You cannot sign this project's completion acceptance."),
-    "already_signed": _("The %(role)s has already signed this acceptance."),
-}
-
-
-@by_actor
-@transaction.atomic
-def acceptance_sign(*, project: Project, role: str, actor: User, opinion: str = "") -> AcceptanceSignature:
-    """竣工验收: the supervisor, the street approver and a council representative sign; the third
-    signature completes the project (with today's date)."""
-    locked = Project.objects.select_for_update().select_related("estate__community").get(pk=project.pk)
-    if not permissions.can_sign_acceptance(actor, locked, role):
-        raise PermissionDenied(ACCEPTANCE_ERRORS["not_allowed"])
-    if AcceptanceSignature.objects.filter(project=locked, role=role).exists():
-        raise ValidationError(
-            ACCEPTANCE_ERRORS["already_signed"],
-            code="already_signed",
-            params={"role": AcceptanceSignature.Role(role).label},
-        )
-    signature = AcceptanceSignature.objects.create(
-        project=locked, role=role, signed_by=actor, opinion=(opinion or "").strip()
-    )
-    if AcceptanceSignature.objects.filter(project=locked).count() == len(AcceptanceSignature.Role):
-        locked.completed_on = timezone.localdate()
-        locked.save(update_fields=["completed_on"])
-        project_transition(project=locked, to=Project.Status.COMPLETED, actor=actor, by_service=True)
-    project_touch(project=locked)
-    return signature

@@ -2,6 +2,13 @@
 timeline), petitions, votes (with the paper-ballot desk), needs, plans, works (award, acceptance).
 Re-exported here for projects/urls.py."""
 
+from .acceptance import (  # noqa: F401
+    acceptance,
+    acceptance_sign,
+    completion_document,
+    completion_report,
+    defect_fix,
+)
 from .designers import designer_assign, drawing_add, drawing_file  # noqa: F401
 from .hearings import hearing_desk, hearing_record, hearing_sheet, hearings  # noqa: F401
 from .management import plan_management  # noqa: F401
@@ -44,7 +51,4 @@ from .votes import (  # noqa: F401
     vote_manage,
     vote_new,
 )
-from .works import (  # noqa: F401
-    acceptance_sign,
-    award,
-)
+from .works import award  # noqa: F401

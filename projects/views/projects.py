@@ -15,12 +15,11 @@ from core.forms import form_errors
 
 from .. import permissions, selectors, services
 from ..forms import (
-    AcceptanceForm,
     InviteForm,
     TransitionForm,
 )
 from ..lifecycle import BUDGET_PUBLISHED_STATUSES, NEEDS_OPEN_STATUSES, PLAN_ADOPTED_STATUSES
-from ..models import AcceptanceSignature, Project, Sponsorship
+from ..models import Project, Sponsorship
 
 PROJECTS_PER_PAGE = 50
 
@@ -89,18 +88,15 @@ def _detail_context(user, project, **extra) -> dict:
 def _works_context(user, project) -> dict:
     """Award, acceptance and links to the money and works pages (disclosure)."""
 
-    signed = list(selectors.acceptance_of(project))
-    signed_roles = {s.role for s in signed}
+    report = selectors.latest_completion_report(project)
     return {
         "can_award": permissions.can_award(user, project),
         "current_awards": [a for a in selectors.awards_of(project) if a.ended_at is None],
-        "acceptance": signed,
-        "acceptance_roles": [(AcceptanceSignature.Role(r), r in signed_roles) for r in AcceptanceSignature.Role.values],
-        "acceptance_forms": [
-            (AcceptanceSignature.Role(role), AcceptanceForm(initial={"role": role}, auto_id=f"id_accept_{role}_%s"))
-            for role in permissions.acceptance_roles(user, project)
-            if role not in signed_roles
-        ],
+        "completion_report": report,
+        "acceptance_signed": report.signatures.count() if report is not None else 0,
+        "acceptance_required": len(permissions.required_acceptance_roles(project)) if report is not None else 0,
+        "acceptance_to_sign": permissions.acceptance_roles(user, project),
+        "can_file_completion": permissions.can_file_completion_report(user, project),
         "money_stage": project.status in PLAN_ADOPTED_STATUSES,
         "works_pages": project.status in BUDGET_PUBLISHED_STATUSES,
     }

@@ -1,4 +1,4 @@
-"""Awarding the works and signing the completion acceptance."""
+"""Awarding the works (the completion acceptance is in acceptance.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from core.forms import form_errors
 from stakeholders.models import Organization
 
 from .. import permissions, selectors, services
-from ..forms import AcceptanceForm, AwardForm
+from ..forms import AwardForm
 
 
 @login_required
@@ -67,22 +67,3 @@ def award(request, code: str):
         },
         status=400 if request.method == "POST" else 200,
     )
-
-
-@login_required
-@require_http_methods(["POST"])
-def acceptance_sign(request, code: str):
-
-    project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
-    form = AcceptanceForm(request.POST)
-    if not form.is_valid() or not permissions.can_sign_acceptance(request.user, project, form.cleaned_data["role"]):
-        raise PermissionDenied(services.ACCEPTANCE_ERRORS["not_allowed"])
-    try:
-        services.acceptance_sign(
-            project=project, role=form.cleaned_data["role"], actor=request.user, opinion=form.cleaned_data["opinion"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your signature on the completion acceptance is recorded."))
-    return redirect(project)

@@ -133,3 +133,40 @@ def published(city, adopted):
 def contracted(city, published):
     award(city, published)
     return published
+
+
+def final_lines(p, **costs) -> dict:
+    """Every adopted item of `adopted_project` as built: its planned quantity and cost (or `costs`)."""
+    return {
+        item.pk: (item.quantity, Decimal(costs.get(name, item.estimated_cost)), "")
+        for name, item in (("roof", p.roof), ("light", p.light))
+    }
+
+
+def finish(city, p) -> None:
+    """The contractor reports both items at 100 % (which also starts the works)."""
+    for item in (p.roof, p.light):
+        services.progress_post(project=p.project, actor=city.contractor, percent=100, plan_item=item, text="完工")
+
+
+def file_report(city, p, **kw):
+    return project_services.completion_report_file(
+        project=p.project,
+        actor=city.contractor,
+        scope_done=kw.pop("scope_done", "两项全部完工"),
+        lines=final_lines(p),
+        **kw,
+    )
+
+
+def accept(city, p, council, *, opinion="同意验收") -> None:
+    """Finish the works, file the report and let the four required signers agree (art. 16)."""
+    finish(city, p)
+    file_report(city, p)
+    for role, user in [
+        ("contractor", city.contractor),
+        ("supervisor", city.supervisor),
+        ("street", city.street_a_manager),
+        ("council", council.user),
+    ]:
+        project_services.acceptance_sign(project=p.project, role=role, actor=user, opinion=opinion)

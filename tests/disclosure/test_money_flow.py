@@ -11,7 +11,7 @@ from disclosure.models import Budget, LedgerEntry
 from projects import services as project_services
 from projects.models import Award, Project
 
-from .conftest import award, expense, income, publish_budget
+from .conftest import award, expense, file_report, finish, income, publish_budget
 
 
 @pytest.mark.django_db
@@ -268,10 +268,13 @@ def test_milestones(city, contracted):
 
 
 @pytest.mark.django_db
-def test_acceptance_completes_the_project_after_three_signatures(city, council_a1, contracted):
-    progress(city, contracted, 100)
+def test_acceptance_completes_the_project_after_the_four_signatures(city, council_a1, contracted):
+    finish(city, contracted)
     project = contracted.project
     council_user = council_a1.user
+    with pytest.raises(PermissionDenied):  # nothing to sign before the completion report
+        project_services.acceptance_sign(project=project, role="supervisor", actor=city.supervisor)
+    file_report(city, contracted)
     project_services.acceptance_sign(project=project, role="supervisor", actor=city.supervisor, opinion="质量合格")
     with pytest.raises(ValidationError) as error:
         project_services.acceptance_sign(project=project, role="supervisor", actor=city.supervisor)
@@ -279,13 +282,14 @@ def test_acceptance_completes_the_project_after_three_signatures(city, council_a
     with pytest.raises(PermissionDenied):
         project_services.acceptance_sign(project=project, role="council", actor=city.street_a_manager)
     project_services.acceptance_sign(project=project, role="street", actor=city.street_a_manager)
-    project.refresh_from_db()
-    assert project.status == Project.Status.UNDER_CONSTRUCTION
     project_services.acceptance_sign(project=project, role="council", actor=council_user)
+    project.refresh_from_db()
+    assert project.status == Project.Status.UNDER_CONSTRUCTION  # the contractor has not signed yet
+    project_services.acceptance_sign(project=project, role="contractor", actor=city.contractor)
     project.refresh_from_db()
     assert project.status == Project.Status.COMPLETED
     assert project.completed_on == timezone.localdate()
-    assert AcceptanceSignature.objects.filter(project=project).count() == 3
+    assert AcceptanceSignature.objects.filter(project=project).count() == 4
 
 
 @pytest.mark.django_db(transaction=True)

@@ -23,7 +23,7 @@ from projects.models import AcceptanceSignature, Project
 from stakeholders.models import Resident
 from tests.disclosure.oc4ids.validate_oc4ids import validate
 
-from .conftest import adopted_project, award, expense, income, publish_budget
+from .conftest import accept, adopted_project, award, expense, income, publish_budget
 
 OC4IDS_URL = "/disclosure/opendata/oc4ids.json"
 CSV_URL = "/disclosure/opendata/projects.csv"
@@ -106,14 +106,7 @@ def site(city, council_a1):
         type=Milestone.Type.ASSESSMENT,
         due_date=timezone.localdate(),
     )
-    Role = AcceptanceSignature.Role
-    signers = [
-        (Role.SUPERVISOR, city.supervisor),
-        (Role.STREET, city.street_a_manager),
-        (Role.COUNCIL, council_a1.user),
-    ]
-    for role, user in signers:
-        project_services.acceptance_sign(project=done.project, role=role, actor=user, opinion="同意验收")
+    accept(city, done, council_a1)
     done.project.refresh_from_db()
     building.project.refresh_from_db()
     assert building.project.status == Project.Status.UNDER_CONSTRUCTION

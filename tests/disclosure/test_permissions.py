@@ -9,7 +9,7 @@ from django.urls import reverse
 from disclosure import permissions as dp
 from disclosure.models import Budget
 from projects import permissions as pp
-from projects.models import Project
+from projects.models import CompletionReport, Project
 from stakeholders.services import organization_grant
 from tests import factories as f
 from tests.projects.conftest import project_at
@@ -99,15 +99,26 @@ def test_progress_award_and_acceptance(city, council_a1, status):
     awardable = status in (S.BUDGET_APPROVED, S.CONTRACTED, S.UNDER_CONSTRUCTION)
     assert allowed(found, lambda u: pp.can_award(u, project)) == (APPROVERS if awardable else set())
     building = status == S.UNDER_CONSTRUCTION
-    assert allowed(found, lambda u: pp.can_sign_acceptance(u, project, "supervisor")) == (
-        {"supervisor"} if building else set()
+    # nothing to sign until the contractor files the completion report
+    assert allowed(found, lambda u: pp.acceptance_roles(u, project)) == set()
+    assert allowed(found, lambda u: pp.can_file_completion_report(u, project)) == (
+        {"contractor"} if building else set()
     )
-    assert allowed(found, lambda u: pp.can_sign_acceptance(u, project, "street")) == (
-        {"street_a_manager"} if building else set()
+    CompletionReport.objects.create(
+        project=project, number=1, scope_done="完工", organization=city.contractor_org, filed_by=city.contractor
     )
-    assert allowed(found, lambda u: pp.can_sign_acceptance(u, project, "council")) == (
-        {"council_a1"} if building else set()
-    )
+    project = Project.objects.get(pk=project.pk)  # the filed report is read once per project object
+    for role, who in [
+        ("contractor", "contractor"),
+        ("supervisor", "supervisor"),
+        ("street", "street_a_manager"),
+        ("council", "council_a1"),
+        ("designer", None),  # no design firm at this table
+    ]:
+        assert allowed(found, lambda u: pp.can_sign_acceptance(u, project, role)) == (
+            {who} if building and who else set()
+        )
+    assert allowed(found, lambda u: pp.can_file_completion_report(u, project)) == set()  # one report at a time
 
 
 @pytest.mark.django_db
@@ -124,6 +135,8 @@ def test_another_projects_contractor_gets_404_and_wrong_roles_403(client, city, 
     client.force_login(city.street_b_staff)
     assert client.get(reverse("disclosure:budget", args=[code])).status_code == 404
     assert client.post(reverse("projects:acceptance_sign", args=[code]), {"role": "street"}).status_code == 404
+    assert client.get(reverse("projects:acceptance", args=[code])).status_code == 404
+    assert client.get(reverse("projects:completion_report", args=[code])).status_code == 404
     client.logout()
     assert client.post(reverse("disclosure:ledger", args=[code]), {"kind": "income"}).status_code == 403
     assert client.get(reverse("disclosure:ledger", args=[code])).status_code == 200  # reading is public

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from disclosure import services
 from portal.settings.base import redis_cache
@@ -14,7 +15,7 @@ from projects import services as project_services
 from projects.models import Vote
 from tests import factories as f
 
-from .conftest import expense, income
+from .conftest import expense, file_report, finish, income
 
 
 def _clear_caches():
@@ -288,7 +289,16 @@ def _public_urls(client, project):
 def test_no_personal_data_on_any_public_response(client, city, council_a1, busy):
     from stakeholders.models import Resident
 
-    project_services.acceptance_sign(project=busy.project, role="council", actor=council_a1.user, opinion="同意验收")
+    finish(city, busy)
+    file_report(city, busy, exception="进场节点补录中")
+    project_services.acceptance_sign(
+        project=busy.project,
+        role="council",
+        actor=council_a1.user,
+        decision="refuse",
+        opinion="屋面有渗水",
+        defects=[("屋面东侧渗水", timezone.localdate(), busy.roof)],
+    )
     cache.clear()
     residents = list(Resident.objects.select_related("user"))
     assert len(residents) >= 8

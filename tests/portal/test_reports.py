@@ -241,7 +241,7 @@ def test_audit_records_each_listed_change_with_its_actor(client, city, two_stree
     from disclosure.models import Budget
     from feedback import services as voice
     from feedback.models import Complaint
-    from projects.models import AcceptanceSignature, Award, ProjectGroupObjectPermission
+    from projects.models import AcceptanceSignature, Award, CompletionReport, PlanItem, ProjectGroupObjectPermission
     from stakeholders.models import Ownership
 
     a_project, _b = two_streets
@@ -264,8 +264,18 @@ def test_audit_records_each_listed_change_with_its_actor(client, city, two_stree
     voice.complaint_transition(complaint=complaint, to="acknowledged", actor=User.objects.get(pk=city.contractor.pk))
     assert entries_of(Complaint, city.contractor).filter(changes__icontains="acknowledged").exists()
     # acceptance, through the browser (the middleware records the signed-in user)
+    client.force_login(city.contractor)
+    items = list(PlanItem.objects.filter(version__project=a_project, version__status="adopted"))
+    report = {"scope_done": "全部完工", "exception": "照明灯具到货延迟，其余完工"}
+    for item in items:
+        report |= {f"item_{item.pk}_quantity": str(item.quantity), f"item_{item.pk}_cost": str(item.estimated_cost)}
+    assert client.post(reverse("projects:completion_report", args=[a_project.code]), report).status_code == 302
+    assert entries_of(CompletionReport, city.contractor).count() == 1
     client.force_login(city.supervisor)
-    client.post(reverse("projects:acceptance_sign", args=[a_project.code]), {"role": "supervisor", "opinion": "合格"})
+    client.post(
+        reverse("projects:acceptance_sign", args=[a_project.code]),
+        {"role": "supervisor", "decision": "agree", "opinion": "合格"},
+    )
     assert entries_of(AcceptanceSignature, city.supervisor).count() == 1
     # admin actions are recorded too
     client.force_login(city.admin)

@@ -192,7 +192,8 @@ def test_demo_works_have_budget_ledger_milestones_progress_and_acceptance(client
     from disclosure import selectors as pub
     from disclosure.models import Budget, Milestone
     from projects import permissions as project_permissions
-    from projects.models import AcceptanceSignature, Project
+    from projects import services as project_services
+    from projects.models import AcceptanceSignature, CompletionReport, PlanItem, Project
     from stakeholders.models import User
 
     demo.seed_demo_city()
@@ -246,9 +247,23 @@ def test_demo_works_have_budget_ledger_milestones_progress_and_acceptance(client
     # the demo contractor works on the project under construction (and may start the contracted one)
     contractor = User.objects.get(username="contractor")
     assert works.can_post_progress(contractor, building) and works.can_post_progress(contractor, contracted)
-    # and the three who sign its completion acceptance are demo accounts
-    for username, role in [("supervisor", "supervisor"), ("street_manager", "street"), ("13807710101", "council")]:
-        assert project_permissions.acceptance_roles(User.objects.get(username=username), building) == [role]
+    # the contractor may file its completion report; then the four who sign it are demo accounts
+    assert project_permissions.can_file_completion_report(contractor, building)
+    project_services.completion_report_file(
+        project=building,
+        actor=contractor,
+        scope_done="试填",
+        lines={i.pk: (i.quantity, i.estimated_cost, "") for i in PlanItem.objects.filter(version__project=building)},
+        exception="演示：尚未完工",
+    )
+    for username, role in [
+        ("contractor", "contractor"),
+        ("supervisor", "supervisor"),
+        ("street_manager", "street"),
+        ("13807710101", "council"),
+    ]:
+        fresh = Project.objects.get(pk=building.pk)
+        assert project_permissions.acceptance_roles(User.objects.get(username=username), fresh) == [role]
     assert not ProgressUpdate.objects.filter(project=contracted).exists()
 
     from datetime import timedelta
@@ -256,11 +271,17 @@ def test_demo_works_have_budget_ledger_milestones_progress_and_acceptance(client
     from portal.demo.completed import FANGZHI_AGO
 
     assert done.completed_on == timezone.localdate() - timedelta(days=FANGZHI_AGO)
-    assert set(AcceptanceSignature.objects.filter(project=done).values_list("role", flat=True)) == {
-        "supervisor",
-        "street",
-        "council",
+    # accepted under art. 16: report no. 1 refused with a defect, fixed, report no. 2 signed by all four
+    reports = list(CompletionReport.objects.filter(project=done).order_by("number"))
+    assert [r.status for r in reports] == ["returned", "accepted"]
+    assert reports[0].defects.get().fixed_at is not None
+    assert set(reports[1].signatures.values_list("role", "decision")) == {
+        ("contractor", "agree"),
+        ("supervisor", "agree"),
+        ("street", "agree"),
+        ("council", "agree"),
     }
+    assert AcceptanceSignature.objects.filter(project=done, decision="refuse").count() == 1
     assert pub.current_progress(done) == 100
     assert not Milestone.objects.filter(project=done).exclude(status="met").exists()
 
