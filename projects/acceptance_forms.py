@@ -124,6 +124,12 @@ class AcceptanceForm(StyledFormMixin, forms.Form):
                     label=_("Which item"), required=False, choices=choices
                 )
                 self.defect_rows.append([self[f"{prefix}_{part}"] for part in ("description", "due_on", "plan_item")])
+            # The extra rows stay folded unless something was typed in them.
+            self.more_rows_used = self.is_bound and any(
+                (self.data.get(f"defect_{i}_{part}") or "").strip()
+                for i in range(1, DEFECT_ROWS)
+                for part in ("description", "due_on")
+            )
         self._style()
 
     def defects(self) -> list[tuple]:
