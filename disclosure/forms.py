@@ -11,6 +11,7 @@ from projects.forms import FundingFieldsMixin, MoneyField, money_field
 from projects.models import FundingSource, PlanItem
 from stakeholders.forms import IsoDateInput, MultipleFileField, StyledFormMixin
 
+from .ledger import MANAGEMENT_EXPENSE, MANAGEMENT_INCOME, MANAGEMENT_LABELS
 from .models import LedgerEntry, Milestone, SharePayment
 
 
@@ -51,6 +52,50 @@ class PublishForm(StyledFormMixin, forms.Form):
         kwargs.setdefault("initial", {"notice_days": settings.BUDGET_NOTICE_DAYS})
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class ManagementEntryForm(StyledFormMixin, forms.Form):
+    """An entry of the estate's management ledger (after acceptance): what came in or went out."""
+
+    part = forms.CharField(widget=forms.HiddenInput, initial="management")
+    category = forms.ChoiceField(
+        label=_("What it is"),
+        choices=[
+            (_("Coming in"), [(code, MANAGEMENT_LABELS[code]) for code in MANAGEMENT_INCOME]),
+            (_("Going out"), [(code, MANAGEMENT_LABELS[code]) for code in MANAGEMENT_EXPENSE]),
+        ],
+        error_messages={"required": _("Choose what the money is.")},
+    )
+    date = forms.DateField(label=_("Date"), widget=IsoDateInput())
+    amount = MoneyField(label=_("Amount (CNY)"), positive=True)
+    counterparty = forms.CharField(
+        label=_("Paid by / paid to"),
+        max_length=200,
+        help_text=_(
+            "An organization, or a description such as “property fees, March (42 households)”. Never a "
+            "resident's name: the ledger is public."
+        ),
+    )
+    memo = forms.CharField(label=_("Memo (public)"), max_length=500, required=False)
+    voucher = forms.FileField(
+        label=_("Voucher (invoice or receipt)"),
+        required=False,
+        help_text=_("PDF or photo. Kept with the ledger; not published."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
+    )
+    submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "initial", {"date": timezone.localdate(), "submission_key": uuid.uuid4().hex, "part": "management"}
+        )
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    @property
+    def kind(self) -> str:
+        income = self.cleaned_data.get("category") in MANAGEMENT_INCOME
+        return LedgerEntry.Kind.INCOME if income else LedgerEntry.Kind.EXPENSE
 
 
 class LedgerEntryForm(StyledFormMixin, forms.Form):

@@ -11,9 +11,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from projects.canonical import H, money
 
 from .models import ZERO_HASH
+
+# After acceptance the project's ledger goes on as the estate's management ledger (issue 20 item 4):
+# the same chain, entries under these categories — public revenue and fees in, maintenance out
+# (Civil Code art. 281: the maintenance fund's use is published). They are counted apart from the
+# renovation money (totals, the budget's figures, OC4IDS).
+MANAGEMENT_INCOME = ("mgmt_parking", "mgmt_advertising", "mgmt_fees")
+MANAGEMENT_EXPENSE = ("mgmt_maintenance_fund", "mgmt_upkeep")
+MANAGEMENT_CATEGORIES = frozenset(MANAGEMENT_INCOME + MANAGEMENT_EXPENSE)
+MANAGEMENT_LABELS = {
+    "mgmt_parking": _("Parking (公共收益)"),
+    "mgmt_advertising": _("Advertising (公共收益)"),
+    "mgmt_fees": _("Property fees (物业费)"),
+    "mgmt_maintenance_fund": _("Maintenance-fund use (维修资金使用)"),
+    "mgmt_upkeep": _("Upkeep and repairs (日常维修养护)"),
+}
+
+
+def is_management(document: dict) -> bool:
+    return document["category"] in MANAGEMENT_CATEGORIES
+
 
 HASHED_FIELDS = (
     "project",
@@ -140,8 +162,10 @@ def digest_hash(document: dict) -> str:
     return H({key: document[key] for key in ("date", "heads", "prev")})
 
 
-def totals(documents: list[dict]) -> dict:
-    """Income and expense, a reversal cancelling the entry it names in that entry's kind total."""
+def totals(documents: list[dict], *, management: bool = False) -> dict:
+    """Income and expense, a reversal cancelling the entry it names in that entry's kind total:
+    of the renovation money, or (`management`) of the management ledger that follows it."""
+    documents = [d for d in documents if is_management(d) == management]
     kinds = {d["seq"]: d["kind"] for d in documents}
     amounts = {"income": Decimal("0"), "expense": Decimal("0")}
     for d in documents:
@@ -159,10 +183,13 @@ def totals(documents: list[dict]) -> dict:
 
 
 def ledger_document(project_code: str, documents: list[dict]) -> dict:
-    return {
+    document = {
         "project": project_code,
         "currency": "CNY",
         "entries": documents,
         "head": documents[-1]["hash"] if documents else ZERO_HASH,
         "totals": totals(documents),
     }
+    if any(is_management(d) for d in documents):
+        document["management_totals"] = totals(documents, management=True)
+    return document

@@ -16,6 +16,7 @@ from projects.canonical import money
 from projects.models import Award, FundingSource, Project
 from stakeholders.models import Organization
 
+from .ledger import MANAGEMENT_CATEGORIES
 from .models import Budget, LedgerEntry, Milestone
 from .selectors import public_projects
 
@@ -102,6 +103,7 @@ def _package(uri: str) -> dict:
         LedgerEntry.objects.filter(
             project__in=[p.pk for p in projects], kind=LedgerEntry.Kind.EXPENSE, reversed_by__isnull=True
         )
+        .exclude(category__in=MANAGEMENT_CATEGORIES)  # the management ledger is not the project's money
         .order_by("project_id", "seq")
         .values("project_id", "seq", "date", "amount", "counterparty")
     ):

@@ -10,9 +10,10 @@ from django.conf import settings
 
 from projects import permissions as project_permissions
 from projects.lifecycle import BUDGET_PUBLISHED_STATUSES, WORKS_STATUSES
-from projects.models import Project
+from projects.models import Award, Project
 from stakeholders import permissions as stakeholder_permissions
 
+from .ledger import is_management
 from .models import Budget
 
 S = Project.Status
@@ -73,11 +74,34 @@ def can_record_ledger(user, project: Project, budget: Budget | None) -> bool:
     )
 
 
+MANAGEMENT_STATUSES = frozenset({Project.Status.COMPLETED, Project.Status.MAINTAINED})
+
+
+def has_estate_manager(project: Project) -> bool:
+    """Whether the estate was handed over to a firm at acceptance (read once per project object)."""
+    if "_has_manager" not in project.__dict__:
+        project.__dict__["_has_manager"] = Award.objects.filter(
+            project_id=project.pk, role=Award.Role.MANAGER, ended_at__isnull=True
+        ).exists()
+    return project.__dict__["_has_manager"]
+
+
+def can_record_management(user, project: Project, budget: Budget | None) -> bool:
+    """After acceptance the ledger goes on as the estate's management ledger, kept by the firm the
+    estate was handed over to — or, where no firm was (the community as interim management, the
+    owners themselves, a firm still to be chosen), by the community committee."""
+    if budget is None or budget.status != Budget.Status.PUBLISHED or project.status not in MANAGEMENT_STATUSES:
+        return False
+    if project_permissions.is_project_manager(user, project):
+        return True
+    return not has_estate_manager(project) and stakeholder_permissions.is_community_staff(user, project.estate)
+
+
 def can_reverse_entry(user, project: Project, budget: Budget | None, entry: dict, reversed_seqs: set[int]) -> bool:
-    """A published income or expense that nothing has reversed yet (`entry` as published)."""
-    return (
-        entry["kind"] != "reversal" and entry["seq"] not in reversed_seqs and can_record_ledger(user, project, budget)
-    )
+    """A published income or expense that nothing has reversed yet (`entry` as published), by whoever
+    keeps its part of the ledger: the street office the renovation money, the manager the rest."""
+    keeper = can_record_management if is_management(entry) else can_record_ledger
+    return entry["kind"] != "reversal" and entry["seq"] not in reversed_seqs and keeper(user, project, budget)
 
 
 def can_view_voucher(user, project: Project) -> bool:

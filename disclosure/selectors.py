@@ -10,7 +10,6 @@ from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 
 from feedback.models import Response
-from projects import selectors as project_selectors
 from projects import shares
 from projects.lifecycle import PUBLIC_STATUSES  # noqa: F401  (what the public sees; re-exported)
 from projects.models import (
@@ -26,6 +25,8 @@ from stakeholders.models import Organization, Ownership
 
 from . import inspections as inspection_reads
 from . import ledger
+from .categories import ledger_category_label, ledger_category_labels  # noqa: F401
+from .ledger import is_management
 from .models import Budget, LedgerCheckpoint, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate, SharePayment
 
 S = Project.Status
@@ -216,41 +217,30 @@ def entry_documents(project: Project, rows, *, item_of_seq: dict | None = None) 
     return documents
 
 
-def ledger_category_label(code: str) -> str:
-    """A ledger category as people read it: the funding source of an income, the renovation item of
-    an expense (the public JSON keeps the code: architecture §6)."""
-    sources = dict(FundingSource.choices)
-    if code in sources:
-        return str(sources[code])
-    return project_selectors.catalog_name(code) or code
-
-
-def ledger_category_labels() -> dict[str, str]:
-    """Every category code → its label (for reports that translate in SQL)."""
-    return {**project_selectors.catalog_names(), **{code: str(label) for code, label in FundingSource.choices}}
-
-
 def with_running_totals(documents: list[dict]) -> list[dict]:
-    """Each entry with the income, expense and balance after it (reversals netted)."""
+    """Each entry with the income, expense and balance after it (reversals netted) — of the
+    renovation money, or for a management entry (`management`) of the management ledger."""
     kinds = {d["seq"]: d["kind"] for d in documents}
-    income = expense = Decimal("0")
+    running = {False: [Decimal("0"), Decimal("0")], True: [Decimal("0"), Decimal("0")]}
     rows = []
     for d in documents:
         amount = Decimal(d["amount"])
         counts_as = kinds.get(d["reverses"]) if d["kind"] == "reversal" else d["kind"]
         sign = -1 if d["kind"] == "reversal" else 1
+        part = running[is_management(d)]
         if counts_as == "income":
-            income += sign * amount
+            part[0] += sign * amount
         elif counts_as == "expense":
-            expense += sign * amount
+            part[1] += sign * amount
         rows.append(
             {
                 **d,
                 "amount_value": amount,
-                "income": income,
-                "expense": expense,
-                "balance": income - expense,
+                "income": part[0],
+                "expense": part[1],
+                "balance": part[0] - part[1],
                 "counts_as": counts_as,
+                "management": is_management(d),
                 "category_label": ledger_category_label(d["category"]),
             }
         )

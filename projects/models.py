@@ -74,6 +74,7 @@ class Project(models.Model):
         permissions = [
             ("report_progress", _("Post progress, photos and milestones")),
             ("supervise_project", _("Supervise the works and sign their acceptance")),
+            ("manage_estate", _("Manage the estate after the works: its management ledger")),
         ]
 
     def __str__(self) -> str:
@@ -769,12 +770,14 @@ class NeedSupport(models.Model):
 
 
 class Award(models.Model):
-    """Who builds (contractor) and who supervises (监理) a project. Replacing one ends its award
-    (and its group's permissions); the history stays."""
+    """Who builds (contractor) and who supervises (监理) a project, and — handed over at acceptance
+    from the adopted plan's management section — who manages the estate after it (物业). Replacing
+    one ends its award (and its group's permissions); the history stays."""
 
     class Role(models.TextChoices):
         CONTRACTOR = "contractor", _("Contractor (施工单位)")
         SUPERVISOR = "supervisor", _("Supervisor (监理)")
+        MANAGER = "manager", _("Property manager (物业)")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="awards", verbose_name=_("project"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)

@@ -9,5 +9,5 @@ from .checkpoints import checkpoint_record, heads_at, heads_digest_build  # noqa
 from .collection import COLLECTION_ERRORS, exemption_record, payment_record, payout_record  # noqa: F401
 from .errors import BUDGET_ERRORS, INSPECTION_ERRORS, LEDGER_ERRORS, PROGRESS_ERRORS  # noqa: F401
 from .inspections import inspection_answer, inspection_post, inspections_overdue_notify  # noqa: F401
-from .ledger import ledger_record, ledger_reverse, ledger_totals_refresh  # noqa: F401
+from .ledger import ledger_record, ledger_reverse, ledger_totals_refresh, management_record  # noqa: F401
 from .works import milestone_add, milestone_update, progress_post  # noqa: F401

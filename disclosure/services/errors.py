@@ -35,6 +35,11 @@ LEDGER_ERRORS = {
     "memo_required": _("Say why the entry is reversed: it is published with the correction."),
     "before_reversed": _("A reversal cannot be dated before entry %(seq)s, which it reverses."),
     "other_project": _("That entry belongs to another project."),
+    "management_not_allowed": _(
+        "The management ledger is kept after acceptance by the estate's manager (or, without a firm, its "
+        "community committee)."
+    ),
+    "management_category": _("Choose what the money is: public revenue or fees coming in, maintenance going out."),
 }
 
 PROGRESS_ERRORS = {

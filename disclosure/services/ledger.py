@@ -19,7 +19,7 @@ from stakeholders.audit import by_actor
 from stakeholders.models import User
 
 from .. import permissions, selectors
-from ..ledger import entry_document, entry_hash
+from ..ledger import MANAGEMENT_CATEGORIES, MANAGEMENT_EXPENSE, MANAGEMENT_INCOME, entry_document, entry_hash
 from ..models import ZERO_HASH, Budget, LedgerEntry
 from .budgets import adopted_plan
 from .checkpoints import checkpoint_record
@@ -86,9 +86,10 @@ def _append(
         entry.voucher.save("voucher", voucher, save=False)
     entry.save()
     checkpoint_record(project=project, seq=seq, hash=entry.hash)  # the new head, published (heads.json)
-    side, delta = (reverses.kind, -amount) if reverses is not None else (kind, amount)
-    total = "ledger_income" if side == LedgerEntry.Kind.INCOME else "ledger_spent"
-    Budget.objects.filter(pk=budget.pk).update(**{total: F(total) + delta})
+    if category not in MANAGEMENT_CATEGORIES:  # the budget's figures are the renovation money's
+        side, delta = (reverses.kind, -amount) if reverses is not None else (kind, amount)
+        total = "ledger_income" if side == LedgerEntry.Kind.INCOME else "ledger_spent"
+        Budget.objects.filter(pk=budget.pk).update(**{total: F(total) + delta})
     project_touch(project=project)
     return entry
 
@@ -96,7 +97,7 @@ def _append(
 def ledger_totals_refresh(*, project_ids=None) -> int:
     """Recompute the budgets' ledger totals from the entries (after a bulk load; migration 0003
     did the same for the rows it found). Returns the number of budgets written."""
-    entries = LedgerEntry.objects.order_by()
+    entries = LedgerEntry.objects.order_by().exclude(category__in=MANAGEMENT_CATEGORIES)
     budgets = Budget.objects.all()
     if project_ids is not None:
         entries, budgets = (
@@ -120,15 +121,18 @@ def ledger_totals_refresh(*, project_ids=None) -> int:
     return len(budgets)
 
 
-def _lock_ledger(project: Project, actor: User) -> Budget:
+def _lock_ledger(project: Project, actor: User, *, management: bool = False) -> Budget:
+    """Lock the chain's head (the budget row) and check who may append: the street office to the
+    renovation money, the estate's manager to the management ledger."""
     budget = (
         Budget.objects.select_for_update(of=("self",))
         .select_related("project__estate__community")
         .filter(project_id=project.pk)
         .first()
     )
-    if not permissions.can_record_ledger(actor, budget.project if budget else project, budget):
-        raise PermissionDenied(LEDGER_ERRORS["not_allowed"])
+    may = permissions.can_record_management if management else permissions.can_record_ledger
+    if not may(actor, budget.project if budget else project, budget):
+        raise PermissionDenied(LEDGER_ERRORS["management_not_allowed" if management else "not_allowed"])
     return budget
 
 
@@ -222,7 +226,7 @@ def ledger_record(
 @transaction.atomic
 def ledger_reverse(*, entry: LedgerEntry, actor: User, memo: str, date: Date | None = None) -> LedgerEntry:
     """Correct a mistake: a reversal entry cancels `entry` (same amount, same category)."""
-    budget = _lock_ledger(entry.project, actor)
+    budget = _lock_ledger(entry.project, actor, management=entry.category in MANAGEMENT_CATEGORIES)
     target = LedgerEntry.objects.select_related("plan_item").get(pk=entry.pk)
     if target.project_id != budget.project_id:
         raise _ledger_error("other_project")
@@ -249,4 +253,62 @@ def ledger_reverse(*, entry: LedgerEntry, actor: User, memo: str, date: Date | N
         memo=memo,
         plan_item=target.plan_item,
         reverses=target,
+    )
+
+
+@by_actor
+@transaction.atomic
+def management_record(
+    *,
+    project: Project,
+    actor: User,
+    date: Date,
+    kind: str,
+    amount: Decimal,
+    counterparty: str,
+    category: str,
+    memo: str = "",
+    voucher=None,
+    submission_key: str = "",
+) -> LedgerEntry:
+    """After acceptance, the estate's management ledger (issue 20 item 4): public revenue (parking,
+    advertising) and fees in, maintenance-fund use and upkeep out — appended to the project's chain,
+    verified like every entry, counted apart from the renovation money."""
+    budget = _lock_ledger(project, actor, management=True)
+    submission_key = (submission_key or "").strip()[:64]
+    if submission_key:
+        earlier = LedgerEntry.objects.filter(project=budget.project, submission_key=submission_key).first()
+        if earlier is not None:
+            return earlier
+    allowed = {LedgerEntry.Kind.INCOME: MANAGEMENT_INCOME, LedgerEntry.Kind.EXPENSE: MANAGEMENT_EXPENSE}
+    if kind not in allowed:
+        raise _ledger_error("bad_kind", "kind")
+    if category not in allowed[kind]:
+        raise _ledger_error("management_category", "category")
+    if amount is None or amount <= 0:
+        raise _ledger_error("amount_positive", "amount")
+    counterparty = (counterparty or "").strip()
+    if not counterparty:
+        raise _ledger_error("counterparty_required", "counterparty")
+    if date > timezone.localdate():
+        raise _ledger_error("future_date", "date")
+    voucher_type = ""
+    if voucher:
+        try:
+            voucher_type = check_upload(voucher, allowed=DOCUMENT_TYPES).content_type
+            voucher = document_without_metadata(voucher, voucher_type)
+        except ValidationError as error:
+            raise ValidationError({"voucher": error}) from None
+    return _append(
+        budget=budget,
+        actor=actor,
+        date=date,
+        kind=kind,
+        amount=amount,
+        counterparty=counterparty,
+        category=category,
+        memo=(memo or "").strip(),
+        voucher=voucher,
+        voucher_type=voucher_type,
+        submission_key=submission_key,
     )

@@ -22,11 +22,43 @@ from .. import selectors as pub
 from ..forms import (
     BudgetForm,
     LedgerEntryForm,
+    ManagementEntryForm,
     PublishForm,
     ReverseForm,
 )
 from ..models import Budget, LedgerEntry
 from .projects import LEDGER_PER_PAGE, _public_project_or_404
+
+
+def _has_management(documents) -> bool:
+    return any(ledger.is_management(d) for d in documents)
+
+
+def _management_post(request, project):
+    """The manager's entry of the management ledger: (the form, the entry recorded or None)."""
+    if not permissions.can_record_management(request.user, project, pub.budget_of(project)):
+        raise PermissionDenied(services.LEDGER_ERRORS["management_not_allowed"])
+    form = ManagementEntryForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    try:
+        entry = services.management_record(
+            project=project,
+            actor=request.user,
+            date=data["date"],
+            kind=form.kind,
+            amount=data["amount"],
+            counterparty=data["counterparty"],
+            category=data["category"],
+            memo=data["memo"],
+            voucher=data["voucher"],
+            submission_key=data["submission_key"],
+        )
+    except ValidationError as error:
+        form_errors(form, error)
+        return form, None
+    return form, entry
 
 
 def _acting_project(request, code: str) -> Project:
@@ -44,8 +76,17 @@ def ledger_page(request, code: str):
     items = pub.adopted_plan_items(project)
     unbatched = collection.unbatched_payments(project)
     form = LedgerEntryForm(items=items, payments=unbatched) if can_record else None
+    manages = permissions.can_record_management(request.user, project, budget)
+    management_form = ManagementEntryForm() if manages else None
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("part") == "management":
+        project = _acting_project(request, code)
+        management_form, entry = _management_post(request, project)
+        if entry is not None:
+            messages.success(request, _("Entry %(seq)s recorded and published.") % {"seq": entry.seq})
+            return redirect("disclosure:ledger", code=project.code)
+        status = 400
+    elif request.method == "POST":
         project = _acting_project(request, code)
         budget = pub.budget_of(project)
         if not permissions.can_record_ledger(request.user, project, budget):
@@ -84,8 +125,12 @@ def ledger_page(request, code: str):
         "page": page,
         "rows": page.object_list,
         "totals": ledger.totals(documents),
+        "management_totals": ledger.totals(documents, management=True)
+        if manages or _has_management(documents)
+        else None,
         "check": heads.chain_check(project, documents),
         "form": form,
+        "management_form": management_form,
         "reversible": {
             row["seq"]
             for row in page.object_list

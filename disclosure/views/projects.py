@@ -138,6 +138,9 @@ def _project_body(project: Project) -> str:
         "ledger_rows": list(reversed(rows))[: pub.LEDGER_ON_PAGE],
         "ledger_count": len(rows),
         "totals": ledger.totals(documents),
+        "management_totals": ledger.totals(documents, management=True)
+        if any(ledger.is_management(d) for d in documents)
+        else None,
         "check": check,
         "updates": updates,
         # The newest post carries the project's current percent (the same order as current_progress).

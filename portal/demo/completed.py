@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from disclosure.models import Milestone
+from disclosure.services import management_record
 from projects import services as p
 from projects.models import AcceptanceSignature, CompletionReport, Defect, PlanItem, Project
 from stakeholders.models import Estate, User
@@ -205,6 +206,7 @@ def _fangzhi(ctx: _Ctx, estate: Estate) -> None:
     )
     chair = User.objects.get(pk=owners[0].user_id)  # fresh: permission caches live on the user object
     _accept(ctx, project, contractor=contractor, chair=chair, approver=approver, ago=ago)
+    _management_ledger(ctx, project, ago=ago)
 
 
 def _accept(ctx: _Ctx, project: Project, *, contractor, chair, approver, ago: int) -> None:
@@ -257,3 +259,28 @@ def _accept(ctx: _Ctx, project: Project, *, contractor, chair, approver, ago: in
     Project.objects.filter(pk=project.pk).update(completed_on=_day(ago))
     ctx.report.add("completion reports", 2)
     ctx.report.add("acceptance signatures", 5)
+
+
+def _management_ledger(ctx: _Ctx, project: Project, *, ago: int) -> None:
+    """At acceptance the estate went to 邕江物业 (the plan's management section); its `property`
+    staff keep the management ledger on the same chain: public revenue, fees, maintenance."""
+    firm_staff = ctx.u("property")
+    for days, category, amount, counterparty, memo in [
+        (ago - 20, "mgmt_parking", "4320.00", "小区停车场（24个车位月租）", "改造后首月停车收入，计入公共收益"),
+        (ago - 45, "mgmt_advertising", "1800.00", "南宁电梯广告传媒有限公司", "单元门禁屏广告位，半年"),
+        (ago - 50, "mgmt_fees", "11220.00", "物业费（44户，第一季度）", "¥0.85/m²·月"),
+        (ago - 80, "mgmt_upkeep", "640.00", "南宁市兴宁区水电维修部", "2栋楼道声控灯更换6盏"),
+        (ago - 120, "mgmt_maintenance_fund", "2800.00", "南宁防水工程有限公司", "1栋水箱间门窗更换，经业主表决使用维修资金"),
+    ]:
+        income = category in ("mgmt_parking", "mgmt_advertising", "mgmt_fees")
+        management_record(
+            project=project,
+            actor=firm_staff,
+            date=timezone.localdate() - timedelta(days=max(days, 1)),
+            kind="income" if income else "expense",
+            amount=Decimal(amount),
+            counterparty=counterparty,
+            category=category,
+            memo=memo,
+        )
+    ctx.report.add("management ledger entries", 5)

@@ -58,6 +58,7 @@ class _Ctx:
                     "contractor",
                     "contractor2",
                     "supervisor",
+                    "property",
                 ]
             )
         }

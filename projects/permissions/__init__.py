@@ -58,6 +58,7 @@ from .plans import (  # noqa: F401
     is_plan_designer,
 )
 from .works import (  # noqa: F401
+    MANAGE,
     REPORT_PROGRESS,
     SUPERVISE,
     acceptance_roles,
@@ -70,6 +71,7 @@ from .works import (  # noqa: F401
     filed_report,
     is_acceptance_designer,
     is_project_contractor,
+    is_project_manager,
     is_project_supervisor,
     required_acceptance_roles,
 )

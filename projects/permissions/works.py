@@ -22,6 +22,7 @@ from .base import _granted, can_view_project
 
 REPORT_PROGRESS = "projects.report_progress"
 SUPERVISE = "projects.supervise_project"
+MANAGE = "projects.manage_estate"
 
 
 def can_award(user, project: Project) -> bool:
@@ -48,6 +49,11 @@ def is_project_contractor(user, project: Project) -> bool:
 
 def is_project_supervisor(user, project: Project) -> bool:
     return _granted_to_organization(user, SUPERVISE, project)
+
+
+def is_project_manager(user, project: Project) -> bool:
+    """Staff of the firm the estate was handed over to at acceptance (its group holds the grant)."""
+    return _granted_to_organization(user, MANAGE, project)
 
 
 def is_acceptance_designer(user, project: Project) -> bool:

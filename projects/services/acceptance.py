@@ -12,11 +12,12 @@ from datetime import date as Date
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import errors_for
@@ -25,9 +26,10 @@ from core.photos import document_without_metadata
 from stakeholders.audit import by_actor
 from stakeholders.models import CouncilMember, Membership, Notification, Organization, User
 from stakeholders.selectors import street_office_user_ids
-from stakeholders.services import notify
+from stakeholders.services import notify, organization_grant
 
 from .. import permissions
+from ..after_build import adopted_management
 from ..models import (
     AcceptanceSignature,
     Award,
@@ -38,6 +40,7 @@ from ..models import (
     PlanItem,
     PlanVersion,
     Project,
+    ProjectEvent,
 )
 from ..revision import project_touch
 from .lifecycle import project_transition
@@ -301,8 +304,28 @@ def acceptance_sign(
         locked.completed_on = timezone.localdate()
         locked.save(update_fields=["completed_on"])
         project_transition(project=locked, to=Project.Status.COMPLETED, actor=actor, by_service=True)
+        _hand_over(locked, actor)
     project_touch(project=locked)
     return signature
+
+
+def _hand_over(project: Project, actor: User) -> Award | None:
+    """At acceptance the estate goes to the manager the owners voted for (the adopted plan's
+    management section): its staff get the project and its management ledger. A section without a
+    firm (the community, the owners, or a firm still to be chosen) hands over to no one here."""
+    management = adopted_management(project)
+    firm = management.organization if management is not None else None
+    if firm is None or not firm.is_active:
+        return None
+    award = Award.objects.create(project=project, role=Award.Role.MANAGER, organization=firm, awarded_by=actor)
+    for perm in (permissions.VIEW, permissions.MANAGE):
+        organization_grant(organization=firm, perm=perm, obj=project)
+    with translation.override(settings.LANGUAGE_CODE):
+        note = str(_("Handed over to %(name)s, the manager the owners voted for with the plan.") % {"name": firm.name})
+    ProjectEvent.objects.create(
+        project=project, actor=actor, from_status=project.status, to_status=project.status, note=note
+    )
+    return award
 
 
 @by_actor

@@ -1,0 +1,223 @@
+"""The handover at acceptance and the management ledger (issue 20 item 4): the firm the owners
+voted for gets the estate; after acceptance the project's ledger goes on as the management ledger
+(same chain, same check), counted apart from the renovation money; who keeps it in each state."""
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosure import ledger, services
+from disclosure import permissions as dp
+from disclosure import selectors as pub
+from disclosure.models import Budget
+from projects import permissions as pp
+from projects.models import Award, PlanManagement, Project
+from stakeholders.models import Organization
+from tests import factories as f
+from tests.projects.test_hearings import client_for
+from tests.stakeholders.test_services import codes
+
+from .conftest import accept, expense, income
+
+TODAY = timezone.localdate
+
+
+def firm_and_staff():
+    firm = f.organization(Organization.Kind.PROPERTY_MANAGER, "邕江物业")
+    return firm, f.staff(firm, "property_a")
+
+
+def manage(p, firm=None):
+    operator = PlanManagement.Operator.PROPERTY if firm else PlanManagement.Operator.COMMUNITY
+    f.management(p.version, operator=operator, organization=firm)
+
+
+def record(p, actor, category="mgmt_parking", amount="1200.00", **kw):
+    kind = "income" if category in ledger.MANAGEMENT_INCOME else "expense"
+    return services.management_record(
+        project=p.project,
+        actor=actor,
+        date=kw.pop("date", TODAY()),
+        kind=kw.pop("kind", kind),
+        amount=Decimal(amount),
+        counterparty=kw.pop("counterparty", "停车场（24个车位）"),
+        category=category,
+        **kw,
+    )
+
+
+@pytest.mark.django_db
+def test_acceptance_hands_the_estate_to_the_firm_the_owners_voted_for(city, council_a1, contracted):
+    firm, staff = firm_and_staff()
+    manage(contracted, firm)
+    assert not pp.is_project_manager(staff, contracted.project)
+    accept(city, contracted, council_a1)
+    project = Project.objects.get(pk=contracted.project.pk)
+    award = Award.objects.get(project=project, role=Award.Role.MANAGER)
+    assert award.organization == firm and award.ended_at is None
+    staff = type(staff).objects.get(pk=staff.pk)  # permission checks are cached on the user object
+    assert pp.is_project_manager(staff, project) and pp.can_view_project(staff, project)
+    assert project.events.filter(note__contains="邕江物业").exists()
+    assert not pp.is_project_manager(city.contractor, project)
+
+
+@pytest.mark.django_db
+def test_no_firm_in_the_section_hands_over_to_no_one(city, council_a1, contracted):
+    manage(contracted)
+    accept(city, contracted, council_a1)
+    assert not Award.objects.filter(project=contracted.project, role=Award.Role.MANAGER).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", list(Project.Status.values))
+@pytest.mark.parametrize("handed_over", [True, False])
+def test_who_keeps_the_management_ledger_when(city, council_a1, contracted, status, handed_over):
+    firm, staff = firm_and_staff()
+    if handed_over:
+        manage(contracted, firm)
+        accept(city, contracted, council_a1)
+    Project.objects.filter(pk=contracted.project.pk).update(status=status)
+    budget = Budget.objects.get(project=contracted.project)
+    after = status in (Project.Status.COMPLETED, Project.Status.MAINTAINED)
+    expected = {
+        staff: after and handed_over,
+        city.comm_a1_staff: after and not handed_over,
+        city.comm_a2_staff: False,
+        city.street_a_staff: False,
+        city.street_a_manager: False,
+        city.contractor: False,
+        city.supervisor: False,
+        council_a1.user: False,
+        city.owner_a1.user: False,
+        city.bureau: False,
+    }
+    for user, ok in expected.items():
+        project = Project.objects.get(pk=contracted.project.pk)
+        assert dp.can_record_management(user, project, budget) is ok, user
+    keeper = staff if handed_over else city.comm_a1_staff
+    if after:
+        record(contracted, keeper)
+    else:
+        with pytest.raises(PermissionDenied):
+            record(contracted, keeper)
+
+
+@pytest.mark.django_db
+def test_the_management_ledger_continues_the_chain_and_is_counted_apart(client, city, council_a1, contracted):
+    firm, staff = firm_and_staff()
+    manage(contracted, firm)
+    income(city, contracted, amount="60000.00")
+    expense(city, contracted, amount="20000.00", item=contracted.roof)
+    accept(city, contracted, council_a1)
+    budget_before = Budget.objects.get(project=contracted.project)
+    before = pub.ledger_documents(contracted.project)
+    parking = record(contracted, staff, "mgmt_parking", "4320.00")
+    repair = record(contracted, staff, "mgmt_maintenance_fund", "2800.00", counterparty="南宁防水工程有限公司")
+    assert (parking.seq, repair.seq) == (len(before) + 1, len(before) + 2)
+    assert parking.prev_hash == before[-1]["hash"]
+    documents = pub.ledger_documents(contracted.project)
+    assert ledger.verify_chain(documents).ok
+    assert ledger.totals(documents) == ledger.totals(before)  # the renovation money is unchanged
+    assert ledger.totals(documents, management=True) == {
+        "income": "4320.00",
+        "expense": "2800.00",
+        "balance": "1520.00",
+    }
+    budget = Budget.objects.get(project=contracted.project)
+    assert (budget.ledger_income, budget.ledger_spent) == (budget_before.ledger_income, budget_before.ledger_spent)
+    services.ledger_totals_refresh(project_ids=[contracted.project.pk])
+    budget.refresh_from_db()
+    assert (budget.ledger_income, budget.ledger_spent) == (budget_before.ledger_income, budget_before.ledger_spent)
+    published = json.loads(client.get(reverse("disclosure:ledger_json", args=[contracted.project.code])).content)
+    assert published["management_totals"]["balance"] == "1520.00"
+    assert published["totals"] == ledger.totals(before)
+    assert {e["category"] for e in published["entries"]} >= {"mgmt_parking", "mgmt_maintenance_fund"}
+    oc4ids = client.get(reverse("disclosure:oc4ids")).json()
+    ours = next(p for p in oc4ids["projects"] if p["id"] == contracted.project.code)
+    assert ours["completion"]["finalValue"]["amount"] == 20000.0  # not the maintenance spending
+
+
+@pytest.mark.django_db
+def test_what_the_management_ledger_refuses(city, council_a1, contracted):
+    firm, staff = firm_and_staff()
+    manage(contracted, firm)
+    accept(city, contracted, council_a1)
+    for kw, code in [
+        ({"category": "mgmt_parking", "kind": "expense"}, "management_category"),
+        ({"category": "central_subsidy", "kind": "income"}, "management_category"),
+        ({"category": "mgmt_upkeep", "kind": "reversal"}, "bad_kind"),
+        ({"category": "mgmt_fees", "amount": "0"}, "amount_positive"),
+        ({"category": "mgmt_fees", "counterparty": " "}, "counterparty_required"),
+        ({"category": "mgmt_fees", "date": TODAY() + timedelta(days=1)}, "future_date"),
+    ]:
+        with pytest.raises(ValidationError) as error:
+            record(contracted, staff, **kw)
+        assert codes(error.value) == {code}
+    # the firm keeps only the management part; the street office only the renovation money's
+    with pytest.raises(PermissionDenied):
+        services.ledger_record(
+            project=contracted.project,
+            actor=staff,
+            date=TODAY(),
+            kind="income",
+            amount=Decimal("1"),
+            counterparty="x",
+            source="central_subsidy",
+        )
+    with pytest.raises(PermissionDenied):
+        record(contracted, city.street_a_staff)
+    entry = record(contracted, staff, "mgmt_upkeep", "640.00")
+    with pytest.raises(PermissionDenied):
+        services.ledger_reverse(entry=entry, actor=city.street_a_staff, memo="录错")
+    reversal = services.ledger_reverse(entry=entry, actor=staff, memo="重复录入")
+    assert reversal.category == "mgmt_upkeep"
+    documents = pub.ledger_documents(contracted.project)
+    assert ledger.totals(documents, management=True)["expense"] == "0.00" and ledger.verify_chain(documents).ok
+    again = record(contracted, staff, "mgmt_fees", submission_key="k1")
+    assert record(contracted, staff, "mgmt_fees", submission_key="k1").pk == again.pk  # a double tap
+
+
+@pytest.mark.django_db
+def test_the_manager_records_on_the_ledger_page_and_the_public_sees_it(client, city, council_a1, contracted):
+    firm, staff = firm_and_staff()
+    manage(contracted, firm)
+    accept(city, contracted, council_a1)
+    code = contracted.project.code
+    url = reverse("disclosure:ledger", args=[code])
+    manager = client_for(staff)
+    assert 'data-testid="management-form"' in manager.get(url).content.decode()
+    assert 'data-testid="management-form"' not in client_for(city.street_a_staff).get(url).content.decode()
+    typed = {"part": "management", "category": "mgmt_parking", "amount": "", "counterparty": "停车场（24个车位）"}
+    response = manager.post(url, {**typed, "date": TODAY().isoformat()})
+    html = response.content.decode()
+    assert response.status_code == 400 and "停车场（24个车位）" in html and 'aria-invalid="true"' in html
+    response = manager.post(url, {**typed, "date": TODAY().isoformat(), "amount": "4320"})
+    assert response.status_code == 302
+    assert client_for(city.street_a_staff).post(url, {**typed, "amount": "1"}).status_code == 403
+    assert client_for(city.street_b_staff).post(url, {**typed, "amount": "1"}).status_code == 404
+    public = client.get(reverse("disclosure:project", args=[code])).content.decode()
+    assert 'data-testid="management-totals"' in public and "4,320.00" in public
+    assert "物业" in public and "邕江物业" in public  # the manager is named on the public page
+    page = client.get(url).content.decode()
+    assert 'data-testid="management-entry"' in page and "停车收入" in page
+
+
+@pytest.mark.django_db
+def test_the_ledger_page_with_management_entries_keeps_its_budget(
+    city, council_a1, contracted, django_assert_max_num_queries
+):
+    firm, staff = firm_and_staff()
+    manage(contracted, firm)
+    accept(city, contracted, council_a1)
+    for i in range(20):
+        record(contracted, staff, "mgmt_fees", f"{100 + i}.00")
+    manager = client_for(staff)
+    url = reverse("disclosure:ledger", args=[contracted.project.code])
+    manager.get(url)
+    with django_assert_max_num_queries(22):
+        assert manager.get(url).status_code == 200
