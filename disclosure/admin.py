@@ -5,7 +5,16 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Budget, BudgetLine, Inspection, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate
+from .models import (
+    Budget,
+    BudgetLine,
+    Inspection,
+    LedgerEntry,
+    MaintenanceRecord,
+    Milestone,
+    ProgressPhoto,
+    ProgressUpdate,
+)
 
 
 class BudgetLineInline(ReadOnlyInline):
@@ -50,6 +59,13 @@ class ProgressUpdateAdmin(ReadOnlyAdmin):
     search_fields = ["project__code", "text"]
     list_select_related = ["project", "plan_item", "organization"]
     inlines = [ProgressPhotoInline]
+
+
+@admin.register(MaintenanceRecord)
+class MaintenanceRecordAdmin(ReadOnlyAdmin):
+    list_display = ["project", "done_on", "organization", "posted_at"]
+    search_fields = ["project__code", "work"]
+    list_select_related = ["project", "organization"]
 
 
 @admin.register(Inspection)

@@ -331,3 +331,31 @@ class ExemptionForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class MaintenanceForm(StyledFormMixin, forms.Form):
+    """A repair or upkeep done after acceptance (维修养护记录), by the estate's manager."""
+
+    plan_item = forms.ModelChoiceField(
+        label=_("Renovated item"), required=False, queryset=None, empty_label=_("The estate as a whole")
+    )
+    done_on = forms.DateField(label=_("Done on"), widget=IsoDateInput())
+    work = forms.CharField(
+        label=_("What was done"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what was repaired or looked after.")},
+    )
+    photos = MultipleFileField(label=_("Photos"), required=False)
+
+    def __init__(self, *args, items=(), **kwargs):
+        kwargs.setdefault("initial", {"done_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["plan_item"].queryset = PlanItem.objects.filter(pk__in=[i.pk for i in items])
+        labels = {i.pk: f"{i.catalog_item.name} · {i.description}" for i in items}
+        self.fields["plan_item"].label_from_instance = lambda item: labels.get(item.pk, str(item))
+        self.fields["photos"].help_text = _(
+            "JPEG, PNG or WebP, up to %(n)s. Location and camera data are removed; the record is public with "
+            "your organization's name: do not photograph people's faces or house numbers."
+        ) % {"n": settings.PROGRESS_PHOTOS_MAX}
+        self._style()

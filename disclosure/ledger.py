@@ -34,7 +34,7 @@ MANAGEMENT_LABELS = {
 
 
 def is_management(document: dict) -> bool:
-    return document["category"] in MANAGEMENT_CATEGORIES
+    return document.get("category") in MANAGEMENT_CATEGORIES
 
 
 HASHED_FIELDS = (

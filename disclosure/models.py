@@ -402,6 +402,57 @@ class InspectionPhoto(StoredPhoto):
         ordering = ["inspection", "id"]
 
 
+class MaintenanceRecord(models.Model):
+    """维修养护记录 (issue 20 item 4): after acceptance the estate's manager — or, without a firm, its
+    community committee — records the repairs and upkeep done, with photos. Public, naming the
+    organization, never the person."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="maintenance_records", verbose_name=_("project")
+    )
+    plan_item = models.ForeignKey(
+        PlanItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("renovated item"),
+        help_text=_("Leave empty for the estate as a whole."),
+    )
+    done_on = models.DateField(_("done on"))
+    work = models.TextField(_("what was done"), max_length=2000)
+    organization = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("done by")
+    )
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("posted by")
+    )
+    posted_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("maintenance record")
+        verbose_name_plural = _("maintenance records")
+        ordering = ["-done_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.done_on}"
+
+
+class MaintenancePhoto(StoredPhoto):
+    """A photo of maintenance work (metadata stripped), public like progress photos."""
+
+    PHOTO_FOLDERS = ("maintenance-photos", "maintenance-thumbs")
+
+    record = models.ForeignKey(
+        MaintenanceRecord, on_delete=models.CASCADE, related_name="photos", verbose_name=_("maintenance record")
+    )
+
+    class Meta:
+        verbose_name = _("maintenance photo")
+        verbose_name_plural = _("maintenance photos")
+        ordering = ["record", "id"]
+
+
 class Objection(models.Model):
     """异议: a resident's objection to a public notice (公示) — the budget's, or a plan vote's
     result — filed during the notice period. The street office answers each; until every one is

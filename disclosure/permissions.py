@@ -97,6 +97,15 @@ def can_record_management(user, project: Project, budget: Budget | None) -> bool
     return not has_estate_manager(project) and stakeholder_permissions.is_community_staff(user, project.estate)
 
 
+def can_post_maintenance(user, project: Project) -> bool:
+    """The same keepers as the management ledger's, after acceptance (no budget needed)."""
+    if project.status not in MANAGEMENT_STATUSES:
+        return False
+    if project_permissions.is_project_manager(user, project):
+        return True
+    return not has_estate_manager(project) and stakeholder_permissions.is_community_staff(user, project.estate)
+
+
 def can_reverse_entry(user, project: Project, budget: Budget | None, entry: dict, reversed_seqs: set[int]) -> bool:
     """A published income or expense that nothing has reversed yet (`entry` as published), by whoever
     keeps its part of the ledger: the street office the renovation money, the manager the rest."""

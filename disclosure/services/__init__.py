@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError  # noqa: F401  (callers catch
 from .budgets import adopted_plan, budget_approve, budget_publish, budget_save_draft  # noqa: F401
 from .checkpoints import checkpoint_record, heads_at, heads_digest_build  # noqa: F401
 from .collection import COLLECTION_ERRORS, exemption_record, payment_record, payout_record  # noqa: F401
-from .errors import BUDGET_ERRORS, INSPECTION_ERRORS, LEDGER_ERRORS, PROGRESS_ERRORS  # noqa: F401
+from .errors import (  # noqa: F401
+    BUDGET_ERRORS,
+    INSPECTION_ERRORS,
+    LEDGER_ERRORS,
+    MAINTENANCE_ERRORS,
+    PROGRESS_ERRORS,
+)
 from .inspections import inspection_answer, inspection_post, inspections_overdue_notify  # noqa: F401
 from .ledger import ledger_record, ledger_reverse, ledger_totals_refresh, management_record  # noqa: F401
-from .works import milestone_add, milestone_update, progress_post  # noqa: F401
+from .works import maintenance_post, milestone_add, milestone_update, progress_post  # noqa: F401

@@ -42,6 +42,18 @@ LEDGER_ERRORS = {
     "management_category": _("Choose what the money is: public revenue or fees coming in, maintenance going out."),
 }
 
+MAINTENANCE_ERRORS = {
+    "not_allowed": _(
+        "Maintenance is recorded after acceptance by the estate's manager (or, without a firm, its community "
+        "committee)."
+    ),
+    "work_required": _("Say what was repaired or looked after."),
+    "future_date": _("The date cannot be in the future."),
+    "before_acceptance": _("The date cannot be before the acceptance (%(date)s)."),
+    "item_not_in_plan": _("This item is not in the project's adopted plan."),
+    "too_many_photos": _("At most %(max)s photos per record."),
+}
+
 PROGRESS_ERRORS = {
     "not_allowed": _("Only the contractor awarded this project posts its progress."),
     "percent_range": _("The percent complete is a whole number from 0 to 100."),

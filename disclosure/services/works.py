@@ -19,9 +19,9 @@ from stakeholders.audit import by_actor
 from stakeholders.models import Organization, User
 
 from .. import permissions
-from ..models import Milestone, ProgressPhoto, ProgressUpdate
+from ..models import MaintenancePhoto, MaintenanceRecord, Milestone, ProgressPhoto, ProgressUpdate
 from .budgets import adopted_plan
-from .errors import PROGRESS_ERRORS
+from .errors import MAINTENANCE_ERRORS, PROGRESS_ERRORS
 
 # --- progress and milestones ------------------------------------------------------------------------
 
@@ -177,3 +177,57 @@ def milestone_update(*, milestone: Milestone, actor: User, status: str, date_met
     target.save(update_fields=["status", "date_met", "updated_at"])
     project_touch(project=locked)
     return target
+
+
+# --- maintenance after acceptance (issue 20 item 4) --------------------------------------------------
+
+_maintenance_error = errors_for(MAINTENANCE_ERRORS)
+
+
+@by_actor
+@transaction.atomic
+def maintenance_post(
+    *, project: Project, actor: User, done_on: Date, work: str, plan_item: PlanItem | None = None, photos=()
+) -> MaintenanceRecord:
+    """The estate's manager records a repair or upkeep done, with photos (stripped of metadata)."""
+    locked = Project.objects.select_for_update().select_related("estate__community").get(pk=project.pk)
+    if not permissions.can_post_maintenance(actor, locked):
+        raise PermissionDenied(MAINTENANCE_ERRORS["not_allowed"])
+    work = (work or "").strip()
+    if not work:
+        raise _maintenance_error("work_required", "work")
+    if done_on is None or done_on > timezone.localdate():
+        raise _maintenance_error("future_date", "done_on")
+    if locked.completed_on and done_on < locked.completed_on:
+        raise _maintenance_error("before_acceptance", "done_on", date=locked.completed_on.isoformat())
+    if plan_item is not None:
+        plan = adopted_plan(locked)
+        if plan is None or plan_item.version_id != plan.pk:
+            raise _maintenance_error("item_not_in_plan", "plan_item")
+    photos = [p for p in photos if p]
+    if len(photos) > settings.PROGRESS_PHOTOS_MAX:
+        raise _maintenance_error("too_many_photos", "photos", max=settings.PROGRESS_PHOTOS_MAX)
+    processed = process_photos(photos)
+    membership = actor.memberships.select_related("organization").filter(organization__in=_keepers(locked)).first()
+    record = MaintenanceRecord.objects.create(
+        project=locked,
+        plan_item=plan_item,
+        done_on=done_on,
+        work=work[:2000],
+        organization=membership.organization,
+        posted_by=actor,
+    )
+    for result in processed:
+        store_photo(MaintenancePhoto(record=record), result)
+    project_touch(project=locked)
+    return record
+
+
+def _keepers(project: Project):
+    """The organizations that keep the estate after acceptance: its manager, else its community committee."""
+    manager = Award.objects.filter(project=project, role=Award.Role.MANAGER, ended_at__isnull=True)
+    if manager.exists():
+        return Organization.objects.filter(pk__in=manager.values("organization_id"))
+    return Organization.objects.filter(
+        kind=Organization.Kind.COMMUNITY_COMMITTEE, community_id=project.estate.community_id
+    )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from disclosure.models import Milestone
-from disclosure.services import management_record
+from disclosure.services import maintenance_post, management_record
 from projects import services as p
 from projects.models import AcceptanceSignature, CompletionReport, Defect, PlanItem, Project
 from stakeholders.models import Estate, User
@@ -270,7 +270,13 @@ def _management_ledger(ctx: _Ctx, project: Project, *, ago: int) -> None:
         (ago - 45, "mgmt_advertising", "1800.00", "南宁电梯广告传媒有限公司", "单元门禁屏广告位，半年"),
         (ago - 50, "mgmt_fees", "11220.00", "物业费（44户，第一季度）", "¥0.85/m²·月"),
         (ago - 80, "mgmt_upkeep", "640.00", "南宁市兴宁区水电维修部", "2栋楼道声控灯更换6盏"),
-        (ago - 120, "mgmt_maintenance_fund", "2800.00", "南宁防水工程有限公司", "1栋水箱间门窗更换，经业主表决使用维修资金"),
+        (
+            ago - 120,
+            "mgmt_maintenance_fund",
+            "2800.00",
+            "南宁防水工程有限公司",
+            "1栋水箱间门窗更换，经业主表决使用维修资金",
+        ),
     ]:
         income = category in ("mgmt_parking", "mgmt_advertising", "mgmt_fees")
         management_record(
@@ -284,3 +290,11 @@ def _management_ledger(ctx: _Ctx, project: Project, *, ago: int) -> None:
             memo=memo,
         )
     ctx.report.add("management ledger entries", 5)
+    roof = PlanItem.objects.get(version__project=project, version__status="adopted", catalog_item__code="roof")
+    for days, item, work in [
+        (ago - 120, None, "1栋水箱间门窗锈蚀更换（维修资金，经业主表决），更换后检查水箱盖板密封。"),
+        (ago - 80, None, "2栋楼道声控灯坏了6盏，已全部更换为LED声光控灯。"),
+        (ago - 30, roof, "雨季前检查1–2栋屋面：清理落水口树叶，防水层完好，无渗漏。"),
+    ]:
+        maintenance_post(project=project, actor=firm_staff, done_on=_day(max(days, 1)), work=work, plan_item=item)
+    ctx.report.add("maintenance records", 3)

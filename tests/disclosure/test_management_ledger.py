@@ -221,3 +221,86 @@ def test_the_ledger_page_with_management_entries_keeps_its_budget(
     manager.get(url)
     with django_assert_max_num_queries(22):
         assert manager.get(url).status_code == 200
+
+
+# --- maintenance records (维修养护记录) -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", list(Project.Status.values))
+def test_who_records_maintenance_when(city, council_a1, contracted, status):
+    firm, staff = firm_and_staff()
+    manage(contracted, firm)
+    accept(city, contracted, council_a1)
+    Project.objects.filter(pk=contracted.project.pk).update(status=status)
+    after = status in (Project.Status.COMPLETED, Project.Status.MAINTAINED)
+    for user, ok in [
+        (staff, after),
+        (city.comm_a1_staff, False),  # the estate was handed to a firm
+        (city.street_a_staff, False),
+        (city.contractor, False),
+        (council_a1.user, False),
+        (city.owner_a1.user, False),
+    ]:
+        assert dp.can_post_maintenance(user, Project.objects.get(pk=contracted.project.pk)) is ok
+
+
+@pytest.mark.django_db
+def test_maintenance_is_checked_posted_with_photos_and_public_without_names(client, city, council_a1, contracted):
+    from .test_public_pages import photo_upload
+
+    firm, staff = firm_and_staff()
+    manage(contracted, firm)
+    accept(city, contracted, council_a1)
+    project = Project.objects.get(pk=contracted.project.pk)
+    other = f.organization(Organization.Kind.PROPERTY_MANAGER, "别家物业")
+    for kw, code in [
+        ({"work": " "}, "work_required"),
+        ({"done_on": TODAY() + timedelta(days=1)}, "future_date"),
+        ({"done_on": TODAY() - timedelta(days=1)}, "before_acceptance"),
+    ]:
+        with pytest.raises(ValidationError) as error:
+            services.maintenance_post(project=project, actor=staff, **({"done_on": TODAY(), "work": "清理落水口"} | kw))
+        assert codes(error.value) == {code}
+    with pytest.raises(PermissionDenied):
+        services.maintenance_post(project=project, actor=f.staff(other, "other_pm"), done_on=TODAY(), work="x")
+    url = reverse("disclosure:maintenance", args=[project.code])
+    manager = client_for(staff)
+    response = manager.post(url, {"done_on": TODAY().isoformat(), "work": ""})
+    assert response.status_code == 400 and 'aria-invalid="true"' in response.content.decode()
+    response = manager.post(
+        url,
+        {
+            "done_on": TODAY().isoformat(),
+            "work": "雨季前检查屋面，清理落水口",
+            "plan_item": contracted.roof.pk,
+            "photos": [photo_upload()],
+        },
+    )
+    assert response.status_code == 302
+    record = project.maintenance_records.get()
+    assert record.organization == firm and record.photos.count() == 1
+    page = client.get(url).content.decode()
+    assert "雨季前检查屋面" in page and "邕江物业" in page and staff.username not in page
+    photo = record.photos.get()
+    assert client.get(reverse("disclosure:maintenance_photo", args=[photo.pk, "thumb"])).status_code == 200
+    assert client_for(city.street_a_staff).post(url, {"done_on": TODAY().isoformat(), "work": "x"}).status_code == 403
+    assert (
+        'data-testid="public-maintenance"'
+        in client.get(reverse("disclosure:project", args=[project.code])).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_the_community_keeps_an_estate_no_firm_was_handed(city, council_a1, contracted, django_assert_max_num_queries):
+    manage(contracted)
+    accept(city, contracted, council_a1)
+    project = Project.objects.get(pk=contracted.project.pk)
+    record = services.maintenance_post(project=project, actor=city.comm_a1_staff, done_on=TODAY(), work="更换楼道灯")
+    assert record.organization.kind == Organization.Kind.COMMUNITY_COMMITTEE
+    for i in range(10):
+        services.maintenance_post(project=project, actor=city.comm_a1_staff, done_on=TODAY(), work=f"巡查 {i}")
+    with django_assert_max_num_queries(8):
+        from django.test import Client
+
+        assert Client().get(reverse("disclosure:maintenance", args=[project.code])).status_code == 200

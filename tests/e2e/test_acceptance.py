@@ -1,7 +1,9 @@
-"""On a phone (issue 20 item 2): the contractor files the completion report item by item; the
-council's representative refuses it with a defect and its deadline (a missing date is told next to
-the field, the typed defect kept); the contractor marks it fixed and files the next report; the
-four signers agree and the project is completed; the public page shows it without names."""
+"""On a phone (issue 20 items 2 and 4): the contractor files the completion report item by item;
+the council's representative refuses it with a defect and its deadline (a missing date is told next
+to the field, the typed defect kept); the contractor marks it fixed and files the next report; the
+four signers agree, the project is completed and handed over to the firm the owners voted for,
+whose staff records the first entry of the management ledger; the public page shows it all
+without names."""
 
 from datetime import timedelta
 
@@ -9,8 +11,9 @@ import pytest
 from django.utils import timezone
 
 from disclosure import services as works
-from projects.models import CompletionReport, Project
+from projects.models import CompletionReport, PlanManagement, Project
 from stakeholders import services as people_services
+from stakeholders.models import Organization
 from tests import factories as f
 from tests.disclosure.conftest import adopted_project, award, publish_budget
 from tests.e2e.test_petition import sign_in
@@ -29,6 +32,9 @@ def test_from_the_completion_report_to_acceptance_on_a_phone(live_server, browse
     council = people_services.council_register(estate=city.estate_a1, actor=city.street_a_staff)
     people_services.council_member_add(council=council, resident=chair, actor=city.street_a_staff)
     p = adopted_project(city)
+    firm = f.organization(Organization.Kind.PROPERTY_MANAGER, "邕江物业服务有限公司")
+    manager = f.staff(firm, "property_a")
+    f.management(p.version, operator=PlanManagement.Operator.PROPERTY, organization=firm)
     publish_budget(city, p)
     award(city, p)
     for item in (p.roof, p.light):
@@ -103,10 +109,27 @@ def test_from_the_completion_report_to_acceptance_on_a_phone(live_server, browse
     assert project.status == Project.Status.COMPLETED and project.completed_on == timezone.localdate()
     assert [r.status for r in CompletionReport.objects.order_by("number")] == ["returned", "accepted"]
 
+    keeper = sign_in(browser, base, manager.username)
+    keeper.goto(f"{base}/disclosure/projects/{code}/ledger/")
+    form = keeper.get_by_test_id("management-form")
+    form.get_by_label("款项类别").select_option(label="停车收入（公共收益）")
+    form.get_by_label("金额（元）").fill("4320")
+    form.get_by_label("付款方／收款方").fill("小区停车场（24个车位月租）")
+    form.get_by_role("button", name="登记并公开").click()
+    keeper.get_by_text("已登记并公开").wait_for()
+    assert "¥4,320.00" in keeper.get_by_test_id("management-totals").inner_text()
+    assert keeper.locator("[data-chain=ok]").count() >= 1
+    _fits(keeper)
+    shot(keeper, "acceptance-04-management-ledger-phone")
+
     public = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     public.goto(f"{base}/disclosure/projects/{code}/")
     section = public.get_by_test_id("public-acceptance")
     assert DEFECT in section.inner_text() and "已补做滴水线" in section.inner_text()
     assert chair.name not in public.content() and chair.phone not in public.content()
+    assert (
+        "邕江物业服务有限公司" in public.content()
+        and "4,320.00" in public.get_by_test_id("management-totals").inner_text()
+    )
     _fits(public)
-    shot(public, "acceptance-04-public-phone")
+    shot(public, "acceptance-05-public-phone")
