@@ -19,6 +19,7 @@ from projects import selectors as project_selectors
 
 from . import permissions, services
 from . import selectors as pub
+from .ledger import MANAGEMENT_INCOME
 from .models import LedgerEntry, Milestone
 from .serializers import (
     BudgetDraftInSerializer,
@@ -26,6 +27,7 @@ from .serializers import (
     LedgerEntryDocumentSerializer,
     LedgerInSerializer,
     LedgerReverseInSerializer,
+    ManagementEntryInSerializer,
     MilestoneInSerializer,
     MilestoneSerializer,
     MilestoneStatusInSerializer,
@@ -360,3 +362,45 @@ class LedgerVoucher(APIView):
     def get(self, request, code: str, seq: int):
 
         return voucher_response(request.user, _acting(request, code), seq)
+
+
+class ManagementLedger(APIView):
+    @extend_schema(
+        request=ManagementEntryInSerializer,
+        responses={201: LedgerEntryDocumentSerializer, **ERRORS},
+        summary="Record an entry of the management ledger (after acceptance: the estate's manager)",
+        description="Appended to the project's ledger chain (GET /projects/{code}/ledger/ reads it), counted "
+        "apart from the renovation money. Idempotency-Key as for the ledger.",
+        examples=[
+            OpenApiExample(
+                "Parking revenue",
+                request_only=True,
+                value={
+                    "date": "2027-01-31",
+                    "category": "mgmt_parking",
+                    "amount": "4320.00",
+                    "counterparty": "小区停车场",
+                },
+            )
+        ],
+    )
+    def post(self, request, code: str):
+        project = _acting(request, code)
+        data = ManagementEntryInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        try:
+            entry = services.management_record(
+                project=project,
+                actor=request.user,
+                date=d["date"],
+                kind=LedgerEntry.Kind.INCOME if d["category"] in MANAGEMENT_INCOME else LedgerEntry.Kind.EXPENSE,
+                amount=d["amount"],
+                counterparty=d["counterparty"],
+                category=d["category"],
+                memo=d["memo"],
+                submission_key=request.headers.get("Idempotency-Key", ""),
+            )
+        except services.ValidationError as error:
+            return service_error(error)
+        return Response(_document(project, entry.seq), status=status.HTTP_201_CREATED)

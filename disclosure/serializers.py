@@ -5,6 +5,7 @@ from projects.forms import money_error_messages
 from projects.models import FundingSource
 from projects.serializers import FundingSplitField
 
+from .ledger import MANAGEMENT_EXPENSE, MANAGEMENT_INCOME
 from .models import LedgerEntry, Milestone, ProgressUpdate
 
 
@@ -124,3 +125,18 @@ class MilestoneSerializer(serializers.Serializer):
 
 class PublishInSerializer(serializers.Serializer):
     notice_days = serializers.IntegerField(min_value=5, max_value=60, required=False, allow_null=True, default=None)
+
+
+class ManagementEntryInSerializer(serializers.Serializer):
+    """An entry of the management ledger (after acceptance): its category says in or out."""
+
+    date = serializers.DateField()
+    category = serializers.ChoiceField(
+        choices=[(code, code) for code in MANAGEMENT_INCOME + MANAGEMENT_EXPENSE],
+        help_text="In: mgmt_parking, mgmt_advertising, mgmt_fees; out: mgmt_maintenance_fund, mgmt_upkeep",
+    )
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, error_messages=money_error_messages()
+    )
+    counterparty = serializers.CharField(max_length=200)
+    memo = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

@@ -27,6 +27,11 @@ api_v1 = [
     path("projects/<slug:code>/", projects_api.ProjectDetail.as_view(), name="api-project"),
     path("projects/<slug:code>/needs/", projects_api.NeedListCreate.as_view(), name="api-needs"),
     path("projects/<slug:code>/ledger/", disclosure_api.Ledger.as_view(), name="api-ledger"),
+    path(
+        "projects/<slug:code>/management-ledger/",
+        disclosure_api.ManagementLedger.as_view(),
+        name="api-management-ledger",
+    ),
     path("projects/<slug:code>/progress/", disclosure_api.Progress.as_view(), name="api-progress"),
     path("projects/<slug:code>/petition/", projects_api.PetitionDetail.as_view(), name="api-petition"),
     path("projects/<slug:code>/petition/sponsors/", projects_api.PetitionInvite.as_view(), name="api-petition-invite"),

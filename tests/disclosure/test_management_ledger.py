@@ -304,3 +304,26 @@ def test_the_community_keeps_an_estate_no_firm_was_handed(city, council_a1, cont
         from django.test import Client
 
         assert Client().get(reverse("disclosure:maintenance", args=[project.code])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_management_ledger_through_the_api(city, council_a1, contracted):
+    from rest_framework.test import APIClient
+
+    firm, staff = firm_and_staff()
+    manage(contracted, firm)
+    accept(city, contracted, council_a1)
+    url = f"/api/v1/projects/{contracted.project.code}/management-ledger/"
+    body = {"date": TODAY().isoformat(), "category": "mgmt_parking", "amount": "4320.00", "counterparty": "小区停车场"}
+    api = APIClient()
+    api.force_authenticate(city.street_a_staff)
+    assert api.post(url, body, format="json").status_code == 403
+    api.force_authenticate(staff)
+    first = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="p-1")
+    again = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="p-1")
+    assert first.status_code == 201 and first.json()["category"] == "mgmt_parking"
+    assert again.json()["seq"] == first.json()["seq"]
+    bad = api.post(url, {**body, "category": "central_subsidy"}, format="json")
+    assert bad.status_code == 400
+    entries = api.get(f"/api/v1/projects/{contracted.project.code}/ledger/").json()["results"]
+    assert entries[-1]["category"] == "mgmt_parking"
