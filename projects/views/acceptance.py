@@ -92,6 +92,11 @@ def acceptance(request, code: str):
 def acceptance_sign(request, code: str):
     project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
     role = request.POST.get("role", "")
+    latest = selectors.latest_completion_report(project)
+    if latest is not None and latest.signatures.filter(role=role, signed_by=request.user).exists():
+        # A second tap, or a tap on a page opened before the first went through: one signature.
+        messages.info(request, _("Your decision on this report was already recorded."))
+        return redirect("projects:acceptance", code=project.code)
     if role not in AcceptanceSignature.Role.values or not permissions.can_sign_acceptance(request.user, project, role):
         raise PermissionDenied(services.ACCEPTANCE_ERRORS["not_allowed"])
     refuse = permissions.can_refuse_acceptance(role)
@@ -128,6 +133,9 @@ def acceptance_sign(request, code: str):
 def completion_report(request, code: str):
     project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
     if not permissions.can_file_completion_report(request.user, project):
+        if permissions.is_project_contractor(request.user, project) and permissions.filed_report(project):
+            messages.info(request, _("A completion report already waits for the signatures."))
+            return redirect("projects:acceptance", code=project.code)
         raise PermissionDenied(services.ACCEPTANCE_ERRORS["report_not_allowed"])
     items = _items(project)
     previous = CompletionReport.objects.filter(project=project).prefetch_related("lines").order_by("-number").first()
@@ -175,6 +183,9 @@ def defect_fix(request, pk: int):
     project = defect.report.project
     if not permissions.can_view_project(request.user, project):
         raise Http404
+    if defect.fixed_at is not None and permissions.is_project_contractor(request.user, project):
+        messages.info(request, _("This defect is already marked fixed."))
+        return redirect(reverse("projects:acceptance", args=[project.code]) + "#punch-list")
     if not permissions.can_fix_defect(request.user, defect):
         raise PermissionDenied(services.ACCEPTANCE_ERRORS["fix_not_allowed"])
     form = DefectFixForm(request.POST, auto_id=f"id_fix_{defect.pk}_%s")

@@ -326,7 +326,7 @@ def test_the_contractor_files_on_the_page_and_nothing_typed_is_lost(city, contra
     )
     report = CompletionReport.objects.get()
     assert report.exception == "灯具厂家停产，替代型号下月到货"
-    assert client.get(url).status_code == 403  # one report at a time
+    assert client.get(url).status_code == 302  # one report at a time: back to the one that waits
 
 
 @pytest.mark.django_db
@@ -436,3 +436,30 @@ def test_the_api_files_signs_refuses_and_fixes(city, council_a1, contracted):
     api.force_authenticate(city.contractor)
     fixed = api.post(f"/api/v1/defects/{defect['id']}/fix/", {"text": "已修复"}, format="json")
     assert fixed.status_code == 200 and fixed.json()["fix_note"] == "已修复"
+
+
+@pytest.mark.django_db
+def test_second_taps_get_a_clear_answer_not_an_error(city, council_a1, contracted):
+    finish(city, contracted)
+    code = contracted.project.code
+    contractor = client_for(city.contractor)
+    data = {"scope_done": "完工"}
+    for item in (contracted.roof, contracted.light):
+        data |= {f"item_{item.pk}_quantity": str(item.quantity), f"item_{item.pk}_cost": str(item.estimated_cost)}
+    url = reverse("projects:completion_report", args=[code])
+    assert contractor.post(url, data).status_code == 302
+    again = contractor.post(url, data, follow=True)
+    assert again.status_code == 200 and "已提交" in again.content.decode()
+    assert CompletionReport.objects.count() == 1
+    council = client_for(council_a1.user)
+    sign_url = reverse("projects:acceptance_sign", args=[code])
+    due = (timezone.localdate() + timedelta(days=3)).isoformat()
+    refusal = {"role": "council", "decision": "refuse", "defect_0_description": "渗水", "defect_0_due_on": due}
+    assert council.post(sign_url, refusal).status_code == 302
+    again = council.post(sign_url, refusal, follow=True)
+    assert again.status_code == 200 and "已记录" in again.content.decode()
+    assert AcceptanceSignature.objects.count() == 1 and Defect.objects.count() == 1
+    fix_url = reverse("projects:defect_fix", args=[Defect.objects.get().pk])
+    assert contractor.post(fix_url, {"note": "已修复"}).status_code == 302
+    again = contractor.post(fix_url, {"note": "已修复"}, follow=True)
+    assert again.status_code == 200 and "已标记" in again.content.decode()
