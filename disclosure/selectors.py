@@ -427,6 +427,6 @@ def rating_details(organization) -> list[tuple[str, str]]:
 
     return [
         (str(Response._meta.get_field(q).verbose_name), organization.rating_details[q])
-        for q in Response.QUESTIONS
+        for q in Response.QUESTIONS + ("management",)
         if q in (organization.rating_details or {})
     ]

@@ -125,9 +125,10 @@ SCORES = [(str(n), str(n)) for n in range(1, 6)]
 class SurveyAnswerForm(StyledFormMixin, forms.Form):
     """The six 1–5 questions and the free text (labels from the Response model)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, survey=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for question in Response.QUESTIONS:
+        self.questions = survey.questions if survey is not None else Response.QUESTIONS
+        for question in self.questions:
             self.fields[question] = forms.TypedChoiceField(
                 label=Response._meta.get_field(question).verbose_name,
                 choices=SCORES,
@@ -149,10 +150,10 @@ class SurveyAnswerForm(StyledFormMixin, forms.Form):
         """Subclasses finish their own fields here."""
 
     def answers(self) -> dict:
-        return {q: self.cleaned_data[q] for q in Response.QUESTIONS}
+        return {q: self.cleaned_data[q] for q in self.questions}
 
     def score_fields(self):
-        return [self[q] for q in Response.QUESTIONS]
+        return [self[q] for q in self.questions]
 
 
 class PaperHouseholdMixin:

@@ -201,6 +201,16 @@ class Survey(models.Model):
     closes_at = models.DateTimeField(_("closes at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households invited"), default=0)
+    # The firm the estate was handed over to at acceptance, when the survey opened: a follow-up
+    # survey then also asks about its management, and the answers rate it (issue 20 item 5).
+    manager = models.ForeignKey(
+        "stakeholders.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("manager rated"),
+    )
 
     class Meta:
         verbose_name = _("satisfaction survey")
@@ -216,6 +226,11 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.code}: {self.get_kind_display()}"
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        """The 1–5 questions it asks: the six, and the management one when it rates a manager."""
+        return Response.QUESTIONS + (("management",) if self.manager_id else ())
 
 
 class Invitation(models.Model):
@@ -269,6 +284,10 @@ class Response(models.Model):
     communication = models.PositiveSmallIntegerField(_("Information and communication"))
     conduct = models.PositiveSmallIntegerField(_("Conduct on site (noise, dust, tidiness, safety)"))
     transparency = models.PositiveSmallIntegerField(_("Openness about money and decisions"))
+    # Asked only when the survey rates a manager (Survey.manager).
+    management = models.PositiveSmallIntegerField(
+        _("The estate's management since the works (物业服务)"), null=True, blank=True
+    )
     text = models.TextField(_("Anything else you want to tell us?"), max_length=2000, blank=True)
     channel = models.CharField(_("channel"), max_length=6, choices=Channel.choices)
     entered_by = models.ForeignKey(
@@ -288,6 +307,11 @@ class Response(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(**{f"{q}__gte": 1, f"{q}__lte": 5}), name=f"response_{q}_1_to_5")
             for q in ("overall", "quality", "schedule", "communication", "conduct", "transparency")
+        ] + [
+            models.CheckConstraint(
+                condition=Q(management__isnull=True) | Q(management__gte=1, management__lte=5),
+                name="response_management_1_to_5",
+            )
         ]
 
     def __str__(self) -> str:

@@ -230,7 +230,7 @@ class SurveyResults:
 def _result_aggregates(prefix: str = "") -> dict:
     """Count of answers and of each score 1–5 of each question (over Response, or via `prefix`)."""
     aggregates = {"n": Count(f"{prefix}id")}
-    for q in Response.QUESTIONS:
+    for q in Response.QUESTIONS + ("management",):
         for score in range(1, 6):
             aggregates[f"{q}_{score}"] = Count(f"{prefix}id", filter=Q(**{f"{prefix}{q}": score}))
     return aggregates
@@ -247,7 +247,7 @@ def survey_results(survey: Survey, *, with_text: bool = False) -> SurveyResults:
         survey=survey, responses=n, households=survey.households, shown=n >= settings.SURVEY_MIN_RESPONSES
     )
     if result.shown:
-        for q in Response.QUESTIONS:
+        for q in survey.questions:
             counts = [figures[f"{q}_{s}"] for s in range(1, 6)]
             total = sum(s * c for s, c in zip(range(1, 6), counts))
             average = (Decimal(total) / Decimal(n)).quantize(Decimal("0.01"))

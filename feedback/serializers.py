@@ -80,10 +80,18 @@ class AnswerInSerializer(serializers.Serializer):
     communication = serializers.IntegerField(min_value=1, max_value=5)
     conduct = serializers.IntegerField(min_value=1, max_value=5)
     transparency = serializers.IntegerField(min_value=1, max_value=5)
+    management = serializers.IntegerField(
+        min_value=1,
+        max_value=5,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Required when the survey rates the estate's manager (its `manager` is set)",
+    )
     text = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
     def answers(self) -> dict:
-        return {q: self.validated_data[q] for q in Response.QUESTIONS}
+        return {q: self.validated_data[q] for q in Response.QUESTIONS + ("management",)}
 
 
 class PaperAnswerInSerializer(AnswerInSerializer):

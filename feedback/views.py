@@ -263,7 +263,7 @@ def _answer_page(request, invitation, submit):
         return _link_problem(request, "already_answered", survey=survey)
     if not permissions.survey_accepts_answers(survey):
         return _link_problem(request, "closed", survey=survey)
-    form = SurveyAnswerForm(request.POST or None)
+    form = SurveyAnswerForm(request.POST or None, survey=survey)
     if request.method == "POST" and form.is_valid():
         try:
             submit(form.answers(), form.cleaned_data["text"])
@@ -400,7 +400,9 @@ def survey_paper(request, pk: int):
     if not permissions.can_record_paper_response(request.user, survey):
         raise PermissionDenied(_("Community committee staff enter paper answers while the survey is open."))
     query = request.GET.get("q", "").strip()[:20]
-    form = PaperResponseForm(request.POST or None, invitations=selectors.unanswered_invitations(survey, query))
+    form = PaperResponseForm(
+        request.POST or None, invitations=selectors.unanswered_invitations(survey, query), survey=survey
+    )
     if request.method == "POST" and form.is_valid():
         invitation = form.cleaned_data["invitation"]
         try:

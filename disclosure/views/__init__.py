@@ -48,6 +48,7 @@ from .projects import (  # noqa: F401
     estates,
     index,
     ledger_json,
+    managers,
     project,
 )
 from .votes import (  # noqa: F401

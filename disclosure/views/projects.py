@@ -32,6 +32,7 @@ from stakeholders import selectors
 from .. import heads, ledger
 from .. import inspections as inspection_reads
 from .. import selectors as pub
+from ..managers import public_managers
 from .cache import CSRF_PLACEHOLDER, _cached, _city_revision, _json, _same_for_everyone, _whole_page
 
 ESTATES_PER_PAGE = 50
@@ -245,6 +246,16 @@ def contractors(request):
             "page_query": "",
             "min_responses": settings.SURVEY_MIN_RESPONSES,
         },
+    )
+
+
+@require_safe
+def managers(request):
+    """The estates' managers after the works, with their estates and ratings (issue 20 item 5)."""
+    return render(
+        request,
+        "disclosure/managers.html",
+        {"organizations": public_managers(), "min_responses": settings.SURVEY_MIN_RESPONSES},
     )
 
 

@@ -30,6 +30,7 @@ from .complaints import (  # noqa: F401
 from .ratings import (  # noqa: F401
     _average,
     contractor_ratings_recompute,
+    manager_ratings_recompute,
 )
 from .surveys import (  # noqa: F401
     INVITE,

@@ -62,3 +62,34 @@ def contractor_ratings_recompute() -> dict[int, Decimal | None]:
         )
         result[org] = overall
     return result
+
+
+def manager_ratings_recompute() -> dict[int, Decimal | None]:
+    """Each property-management firm's rating: the management answers of the closed follow-up
+    surveys that rated it (with at least SURVEY_MIN_RESPONSES answers), weighted by answers,
+    written onto its Organization like a contractor's (issue 20 item 5)."""
+    eligible = (
+        Survey.objects.filter(status=Survey.Status.CLOSED, manager__isnull=False)
+        .annotate(n=Count("responses"))
+        .filter(n__gte=settings.SURVEY_MIN_RESPONSES)
+        .values("pk")
+    )
+    rows = (
+        Response.objects.filter(survey__in=eligible, management__isnull=False)
+        .values("survey__manager_id")
+        .annotate(n=Count("id"), total=Sum("management"), projects=Count("survey__project_id", distinct=True))
+    )
+    figures = {row["survey__manager_id"]: row for row in rows}
+    result = {}
+    for org in Organization.objects.filter(kind=Organization.Kind.PROPERTY_MANAGER).values_list("pk", flat=True):
+        row = figures.get(org)
+        overall = _average(row["total"], row["n"]) if row else None
+        organization_set_rating(
+            organization_id=org,
+            overall=overall,
+            responses=row["n"] if row else 0,
+            projects=row["projects"] if row else 0,
+            details={"management": str(overall)} if row else {},
+        )
+        result[org] = overall
+    return result

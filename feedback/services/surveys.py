@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import coded_error
-from projects.models import Project
+from projects.models import Award, Project
 from projects.revision import project_touch
 from stakeholders.audit import by_actor
 from stakeholders.models import Household, Notification, User
@@ -26,7 +26,7 @@ from stakeholders.services import deliveries_send, notify_each
 from .. import permissions, tokens
 from ..letters import voting_owner_users
 from ..models import Invitation, Response, Survey
-from .ratings import contractor_ratings_recompute
+from .ratings import contractor_ratings_recompute, manager_ratings_recompute
 
 SURVEY_ERRORS = {
     "closed": _("This survey is closed; answers are no longer taken."),
@@ -63,6 +63,7 @@ def survey_open(*, project: Project, kind: str, now=None) -> Survey:
                 survey = Survey.objects.create(
                     project=project,
                     kind=kind,
+                    manager=_manager_to_rate(project) if kind == Survey.Kind.FOLLOW_UP else None,
                     opened_at=now,
                     remind_at=now + timedelta(days=settings.SURVEY_REMIND_DAYS),
                     closes_at=now + timedelta(days=settings.SURVEY_CLOSE_DAYS),
@@ -82,6 +83,16 @@ def survey_open(*, project: Project, kind: str, now=None) -> Survey:
     survey.save(update_fields=["households"])
     project_touch(project=project)
     return survey
+
+
+def _manager_to_rate(project: Project):
+    """The firm the estate was handed over to at acceptance (issue 20 item 5), if any."""
+    award = (
+        Award.objects.filter(project=project, role=Award.Role.MANAGER, ended_at__isnull=True)
+        .select_related("organization")
+        .first()
+    )
+    return award.organization if award is not None else None
 
 
 def surveys_due(*, now=None) -> list[tuple[Project, str]]:
@@ -232,12 +243,14 @@ def survey_close(*, survey: Survey, now=None) -> Survey:
     locked.save(update_fields=["status", "closed_at"])
     project_touch(project=locked.project)
     contractor_ratings_recompute()
+    manager_ratings_recompute()
     return locked
 
 
-def _clean_answers(answers: dict) -> dict[str, int]:
+def _clean_answers(answers: dict, survey: Survey) -> dict[str, int]:
+    """The six scores, and the management score when the survey rates a manager."""
     cleaned, errors = {}, {}
-    for question in Response.QUESTIONS:
+    for question in survey.questions:
         try:
             value = int(answers.get(question))
         except (TypeError, ValueError):
@@ -264,7 +277,7 @@ def _store_response(
         text=(text or "").strip(),
         channel=channel,
         entered_by=entered_by,
-        **_clean_answers(answers),
+        **_clean_answers(answers, locked.survey),
     )
     response.full_clean(exclude=["invitation"])
     try:

@@ -130,7 +130,12 @@ def _follow_up_fangzhi(report, project: Project, *, paper_clerk: User, owners: d
         *scores, text = row
         when = opened + timedelta(hours=6 + n * 5)
         response = voice.response_record_paper(
-            invitation=invitation, actor=paper_clerk, answers=dict(zip(Response.QUESTIONS, scores)), text=text, now=when
+            invitation=invitation,
+            actor=paper_clerk,
+            # the follow-up also rates the estate's manager (邕江物业, handed the estate at acceptance)
+            answers={**dict(zip(Response.QUESTIONS, scores)), "management": min(5, scores[0] + 1)},
+            text=text,
+            now=when,
         )
         Response.objects.filter(pk=response.pk).update(submitted_at=when)
     report.add("satisfaction surveys")

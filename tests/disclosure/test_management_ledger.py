@@ -327,3 +327,46 @@ def test_the_management_ledger_through_the_api(city, council_a1, contracted):
     assert bad.status_code == 400
     entries = api.get(f"/api/v1/projects/{contracted.project.code}/ledger/").json()["results"]
     assert entries[-1]["category"] == "mgmt_parking"
+
+
+# --- the manager rated (issue 20 item 5, first part) --------------------------------------------------
+
+
+def scores(n: int, management=None) -> dict:
+    given = dict.fromkeys(("overall", "quality", "schedule", "communication", "conduct", "transparency"), n)
+    return given | ({"management": management} if management is not None else {})
+
+
+@pytest.mark.django_db
+def test_the_follow_up_survey_rates_the_manager_and_the_public_sees_it(
+    client, city, council_a1, contracted, django_assert_max_num_queries
+):
+    from feedback import services as voice
+    from feedback.models import Survey
+
+    firm, staff = firm_and_staff()
+    manage(contracted, firm)
+    accept(city, contracted, council_a1)
+    project = Project.objects.get(pk=contracted.project.pk)
+    completion = voice.survey_open(project=project, kind=Survey.Kind.COMPLETION)
+    assert completion.manager is None and "management" not in completion.questions
+    survey = voice.survey_open(project=project, kind=Survey.Kind.FOLLOW_UP)
+    assert survey.manager == firm and survey.questions[-1] == "management"
+    invitations = list(survey.invitations.order_by("pk"))
+    assert len(invitations) >= 5
+    with pytest.raises(ValidationError) as error:  # the management score is asked for
+        voice.response_record_paper(invitation=invitations[0], actor=city.comm_a1_staff, answers=scores(4))
+    assert set(error.value.error_dict) == {"management"}
+    page = client_for(city.comm_a1_staff).get(reverse("feedback:survey_paper", args=[survey.pk])).content.decode()
+    assert "改造以来小区的管理服务" in page
+    for invitation, management in zip(invitations[:5], (5, 4, 4, 3, 4)):
+        voice.response_record_paper(
+            invitation=invitation, actor=city.comm_a1_staff, answers=scores(4, management=management)
+        )
+    voice.survey_close(survey=survey)
+    firm.refresh_from_db()
+    assert firm.rating_overall == Decimal("4.00") and firm.rating_responses == 5 and firm.rating_projects == 1
+    with django_assert_max_num_queries(6):
+        html = client.get(reverse("disclosure:managers")).content.decode()
+    assert "邕江物业" in html and "4.00" in html and project.estate.name in html
+    assert 'data-testid="managers-link"' in client.get(reverse("disclosure:index")).content.decode()

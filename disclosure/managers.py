@@ -1,0 +1,41 @@
+"""The estates' managers in public (issue 20 item 5): every property-management firm the portal
+handed an estate to at acceptance, with the estates it manages and the residents' rating of its
+management from the follow-up surveys (feedback.services.manager_ratings_recompute)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, F, Q
+
+from projects.models import Award, Project
+from stakeholders.models import Organization
+
+from .selectors import PUBLIC_STATUSES
+
+
+def public_managers() -> list[Organization]:
+    """Firms managing (or having managed) a public project, best rated first (unrated last), each
+    with `estates`: the projects it manages now (two queries, whatever the number of firms)."""
+    managing = Q(awards__role=Award.Role.MANAGER, awards__project__status__in=PUBLIC_STATUSES)
+    firms = list(
+        Organization.objects.filter(managing, kind=Organization.Kind.PROPERTY_MANAGER)
+        .annotate(project_count=Count("awards__project", filter=managing, distinct=True))
+        .order_by(F("rating_overall").desc(nulls_last=True), "name")
+    )
+    estates = defaultdict(list)
+    for project in (
+        Project.objects.filter(
+            status__in=PUBLIC_STATUSES,
+            awards__role=Award.Role.MANAGER,
+            awards__ended_at__isnull=True,
+            awards__organization__in=firms,
+        )
+        .annotate(manager_id=F("awards__organization_id"))
+        .select_related("estate__community__street")
+        .order_by("estate__name")
+    ):
+        estates[project.manager_id].append(project)
+    for firm in firms:
+        firm.estates = estates.get(firm.pk, [])
+    return firms
