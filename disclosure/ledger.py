@@ -24,6 +24,7 @@ from .models import ZERO_HASH
 MANAGEMENT_INCOME = ("mgmt_parking", "mgmt_advertising", "mgmt_fees")
 MANAGEMENT_EXPENSE = ("mgmt_maintenance_fund", "mgmt_upkeep")
 MANAGEMENT_CATEGORIES = frozenset(MANAGEMENT_INCOME + MANAGEMENT_EXPENSE)
+MANAGEMENT_CATEGORY_CHOICES = [(code, code) for code in MANAGEMENT_INCOME + MANAGEMENT_EXPENSE]  # the API's codes
 MANAGEMENT_LABELS = {
     "mgmt_parking": _("Parking (公共收益)"),
     "mgmt_advertising": _("Advertising (公共收益)"),

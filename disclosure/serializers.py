@@ -5,7 +5,7 @@ from projects.forms import money_error_messages
 from projects.models import FundingSource
 from projects.serializers import FundingSplitField
 
-from .ledger import MANAGEMENT_EXPENSE, MANAGEMENT_INCOME
+from .ledger import MANAGEMENT_CATEGORY_CHOICES
 from .models import LedgerEntry, Milestone, ProgressUpdate
 
 
@@ -132,7 +132,7 @@ class ManagementEntryInSerializer(serializers.Serializer):
 
     date = serializers.DateField()
     category = serializers.ChoiceField(
-        choices=[(code, code) for code in MANAGEMENT_INCOME + MANAGEMENT_EXPENSE],
+        choices=MANAGEMENT_CATEGORY_CHOICES,
         help_text="In: mgmt_parking, mgmt_advertising, mgmt_fees; out: mgmt_maintenance_fund, mgmt_upkeep",
     )
     amount = serializers.DecimalField(

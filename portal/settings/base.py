@@ -365,6 +365,9 @@ SPECTACULAR_SETTINGS = {
         "VoteStatusEnum": "projects.models.Vote.Status",
         "NeedStatusEnum": "projects.models.Need.Status",
         "ComplaintStatusEnum": "feedback.models.Complaint.Status",
+        "AcceptanceDecisionEnum": "projects.models.AcceptanceSignature.Decision",
+        "ManagementCategoryEnum": "disclosure.ledger.MANAGEMENT_CATEGORY_CHOICES",
+        "ComplaintCategoryEnum": "feedback.models.Complaint.Category",
     },
 }
 

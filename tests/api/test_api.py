@@ -81,6 +81,23 @@ def world(city):
         user_id=city.owner_a1.user_id, kind=Notification.Kind.VOTE_OPENED, url="/"
     )
     w.claim = city.pending_a1
+    # a refused completion report with its defect (the defect-fix endpoint's object)
+    from projects.models import AcceptanceSignature, CompletionReport, Defect
+
+    report = CompletionReport.objects.create(
+        project=w.project,
+        number=1,
+        status="returned",
+        scope_done="完工",
+        organization=city.contractor_org,
+        filed_by=city.contractor,
+    )
+    refusal = AcceptanceSignature.objects.create(
+        project=w.project, report=report, role="street", decision="refuse", signed_by=city.street_a_manager
+    )
+    w.defect = Defect.objects.create(
+        report=report, signature=refusal, description="渗水", due_on=timezone.localdate() + timedelta(days=5)
+    )
     return w
 
 
@@ -127,6 +144,9 @@ def kwargs_for(name: str, w) -> dict:
         "api-budget-publish": {"code": w.project.code},
         "api-milestones": {"code": w.project.code},
         "api-acceptance": {"code": w.project.code},
+        "api-completion-reports": {"code": w.project.code},
+        "api-management-ledger": {"code": w.project.code},
+        "api-defect-fix": {"pk": w.defect.pk},
         "api-sponsorship-answer": {"pk": w.sponsorship.pk},
         "api-plan-comment": {"pk": w.version.pk},
         "api-plan-publish": {"pk": w.version.pk},
@@ -192,7 +212,7 @@ def test_idor_sweep_other_estate_street_or_contractor_gets_404(city, world, name
 @pytest.mark.django_db
 def test_every_object_endpoint_is_in_the_sweep():
     assert set(OBJECT_ENDPOINTS) >= {"api-project", "api-vote", "api-ballot", "api-complaint"}
-    assert len(OBJECT_ENDPOINTS) == 47  # a new one must get a line in kwargs_for
+    assert len(OBJECT_ENDPOINTS) == 50  # a new one must get a line in kwargs_for
 
 
 @pytest.mark.django_db(transaction=True)
@@ -398,8 +418,28 @@ def test_petitions_decisions_plans_budget_acceptance_through_the_api(city, world
     ).json()
     assert published["status"] == "published" and published["lines"]["central_subsidy"] == "40000.00"
     assert Client().get(reverse("api-budget", kwargs={"code": code})).json()["total"] == "100000.00"
-    # Acceptance: the supervisor signs once.
+    # Acceptance: the contractor files the next report (the defect of the first is fixed; the works
+    # are not finished, so it says why), then the supervisor signs once.
     Project.objects.filter(pk=world.project.pk).update(status=Project.Status.UNDER_CONSTRUCTION)
+    builder = api(city.contractor)
+    assert (
+        builder.post(
+            reverse("api-defect-fix", kwargs={"pk": world.defect.pk}),
+            {"text": "已修复"},
+            content_type="application/json",
+        ).status_code
+        == 200
+    )
+    lines = [
+        {"plan_item": i.pk, "final_quantity": str(i.quantity), "final_cost": str(i.estimated_cost)}
+        for i in world.version.items.all()
+    ]
+    report = {"scope_done": "完工", "lines": lines}
+    url = reverse("api-completion-reports", kwargs={"code": world.project.code})
+    refused = builder.post(url, report, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "gaps"
+    filed = builder.post(url, {**report, "exception": "照明灯具到货延迟"}, content_type="application/json")
+    assert filed.status_code == 201 and filed.json()["number"] == 2
     sign = api(city.supervisor).post(
         reverse("api-acceptance", kwargs={"code": world.project.code}),
         {"role": "supervisor", "opinion": "合格"},
