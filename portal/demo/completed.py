@@ -294,7 +294,7 @@ def _management_ledger(ctx: _Ctx, project: Project, *, ago: int) -> None:
     for days, item, work in [
         (ago - 120, None, "1栋水箱间门窗锈蚀更换（维修资金，经业主表决），更换后检查水箱盖板密封。"),
         (ago - 80, None, "2栋楼道声控灯坏了6盏，已全部更换为LED声光控灯。"),
-        (ago - 30, roof, "雨季前检查1–2栋屋面：清理落水口树叶，防水层完好，无渗漏。"),
+        (ago - 30, roof, "年底巡查1–2栋屋面：清理落水口落叶，防水层完好，无渗漏。"),
     ]:
         maintenance_post(project=project, actor=firm_staff, done_on=_day(max(days, 1)), work=work, plan_item=item)
     ctx.report.add("maintenance records", 3)
