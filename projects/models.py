@@ -959,6 +959,8 @@ class Defect(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     fix_note = models.TextField(_("how it was fixed"), max_length=1000, blank=True)
+    # Set once the contractor and the signer were told the fix-by date passed (the beat task; once).
+    overdue_notified_at = models.DateTimeField(_("told it is overdue at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("defect to fix")

@@ -11,3 +11,9 @@ from . import services
 def close_due_votes() -> list[str]:
     """Close every open vote past its deadline (beat runs it every minute). Idempotent."""
     return services.votes_close_due()
+
+
+@shared_task(**RETRY)
+def report_overdue_defects() -> int:
+    """Beat (hourly): tell the contractor and the signer of punch-list defects past their date."""
+    return services.defects_overdue_notify()

@@ -778,6 +778,7 @@ class Notification(models.Model):
         PLAN_VOTE_OPENED = "plan_vote_opened", _("Plan vote opened, with your household's share")
         COMPLETION_FILED = "completion_filed", _("Completion report to sign")
         ACCEPTANCE_REFUSED = "acceptance_refused", _("Completion acceptance refused, with defects to fix")
+        DEFECT_OVERDUE = "defect_overdue", _("A defect to fix is past its date")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -922,6 +923,9 @@ NOTIFICATION_TEXTS = {
     Notification.Kind.COMPLETION_FILED: _(
         "The contractor filed completion report no. %(number)s for the works at %(estate)s: check it on site and "
         "sign the acceptance, or refuse it with the defects to fix."
+    ),
+    Notification.Kind.DEFECT_OVERDUE: _(
+        "A defect of the punch list at %(estate)s was due to be fixed by %(due)s and is not marked fixed: “%(defect)s”."
     ),
     Notification.Kind.ACCEPTANCE_REFUSED: _(
         "The %(role)s refused the completion acceptance of the works at %(estate)s. Defects to fix: %(count)s, "

@@ -62,6 +62,7 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.WILLINGNESS_INVITED: frozenset({EMAIL, SMS}),
     K.COMPLETION_FILED: frozenset({EMAIL, SMS}),
     K.ACCEPTANCE_REFUSED: frozenset({EMAIL, SMS}),
+    K.DEFECT_OVERDUE: frozenset({EMAIL}),
 }
 CHANNELS = (EMAIL, SMS)
 

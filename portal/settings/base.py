@@ -274,6 +274,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "digest-ledger-heads": {"task": "disclosure.tasks.digest_ledger_heads", "schedule": 3600.0},
     # Inspection notes the contractor did not answer in time: the street office is told once.
     "report-late-inspections": {"task": "disclosure.tasks.report_late_inspections", "schedule": 900.0},
+    # Punch-list defects past their fix-by date: the contractor and the signer are told once.
+    "report-overdue-defects": {"task": "projects.tasks.report_overdue_defects", "schedule": 3600.0},
     # Delete export files past EXPORT_KEEP_HOURS.
     "purge-exports": {"task": "portal.tasks.purge_exports", "schedule": 3600.0},
     # Send export jobs the broker missed (it was away); fail those no worker started in time.

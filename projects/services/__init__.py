@@ -11,6 +11,7 @@ from .acceptance import (  # noqa: F401
     completion_gaps,
     completion_report_file,
     defect_fix,
+    defects_overdue_notify,
     gap_words,
 )
 from .designers import DESIGN_ERRORS, plan_designer_assign, plan_drawing_add  # noqa: F401

@@ -342,3 +342,38 @@ def defect_fix(*, defect: Defect, actor: User, note: str) -> Defect:
     locked.save(update_fields=["fixed_at", "fixed_by", "fix_note"])
     project_touch(project=locked.report.project)
     return locked
+
+
+def defects_overdue_notify(now=None) -> int:
+    """The beat task: tell the contractor and the signer who raised it, once per defect, that a
+    defect's fix-by date passed without the fix. Returns how many defects were reported."""
+    now = now or timezone.now()
+    reported = 0
+    due = Defect.objects.filter(
+        fixed_at__isnull=True, overdue_notified_at__isnull=True, due_on__lt=timezone.localdate(now)
+    )
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            defect = (
+                Defect.objects.select_for_update(of=("self",), skip_locked=True)
+                .select_related("report__project__estate", "signature")
+                .filter(pk=pk, fixed_at__isnull=True, overdue_notified_at__isnull=True)
+                .first()
+            )
+            if defect is None:
+                continue
+            project = defect.report.project
+            staff = Membership.objects.filter(organization_id=defect.report.organization_id)
+            notify(
+                users=[*staff.values_list("user_id", flat=True), defect.signature.signed_by_id],
+                kind=Notification.Kind.DEFECT_OVERDUE,
+                url=reverse("projects:acceptance", args=[project.code]) + f"#defect-{defect.pk}",
+                key=f"defect-overdue:{defect.pk}",
+                estate=project.estate.name,
+                due=defect.due_on.isoformat(),
+                defect=defect.description[:60],
+            )
+            defect.overdue_notified_at = now
+            defect.save(update_fields=["overdue_notified_at"])
+            reported += 1
+    return reported

@@ -463,3 +463,37 @@ def test_second_taps_get_a_clear_answer_not_an_error(city, council_a1, contracte
     assert contractor.post(fix_url, {"note": "已修复"}).status_code == 302
     again = contractor.post(fix_url, {"note": "已修复"}, follow=True)
     assert again.status_code == 200 and "已标记" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_defect_past_its_date_is_reported_once_to_the_contractor_and_its_signer(city, council_a1, contracted):
+    finish(city, contracted)
+    file_report(city, contracted)
+    refuse(contracted.project, council_a1.user)
+    late, *_ = Defect.objects.all()
+    assert project_services.defects_overdue_notify() == 0  # not due yet
+    Defect.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    assert project_services.defects_overdue_notify() == 1
+    assert project_services.defects_overdue_notify() == 0  # never twice
+    told = set(Notification.objects.filter(kind="defect_overdue").values_list("user_id", flat=True))
+    assert told == {city.contractor.pk, council_a1.user_id}
+    # a defect fixed after its date is not reported
+    refused_again = Defect.objects.create(
+        report=late.report,
+        signature=late.signature,
+        description="另一处",
+        due_on=timezone.localdate() - timedelta(days=2),
+    )
+    project_services.defect_fix(defect=refused_again, actor=city.contractor, note="已修复")
+    assert project_services.defects_overdue_notify() == 0
+
+
+@pytest.mark.django_db
+def test_the_overdue_task_is_on_the_beat_schedule():
+    from django.conf import settings
+
+    from projects import tasks
+
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "projects.tasks.report_overdue_defects" in schedule
+    assert tasks.report_overdue_defects.apply().get() == 0
