@@ -19,7 +19,6 @@ from projects import selectors as project_selectors
 
 from . import permissions, services
 from . import selectors as pub
-from .ledger import MANAGEMENT_INCOME
 from .models import LedgerEntry, Milestone
 from .serializers import (
     BudgetDraftInSerializer,
@@ -394,7 +393,6 @@ class ManagementLedger(APIView):
                 project=project,
                 actor=request.user,
                 date=d["date"],
-                kind=LedgerEntry.Kind.INCOME if d["category"] in MANAGEMENT_INCOME else LedgerEntry.Kind.EXPENSE,
                 amount=d["amount"],
                 counterparty=d["counterparty"],
                 category=d["category"],

@@ -92,11 +92,6 @@ class ManagementEntryForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self._style()
 
-    @property
-    def kind(self) -> str:
-        income = self.cleaned_data.get("category") in MANAGEMENT_INCOME
-        return LedgerEntry.Kind.INCOME if income else LedgerEntry.Kind.EXPENSE
-
 
 class LedgerEntryForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(

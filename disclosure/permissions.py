@@ -90,7 +90,13 @@ def can_record_management(user, project: Project, budget: Budget | None) -> bool
     """After acceptance the ledger goes on as the estate's management ledger, kept by the firm the
     estate was handed over to — or, where no firm was (the community as interim management, the
     owners themselves, a firm still to be chosen), by the community committee."""
-    if budget is None or budget.status != Budget.Status.PUBLISHED or project.status not in MANAGEMENT_STATUSES:
+    return budget is not None and budget.status == Budget.Status.PUBLISHED and is_estate_keeper(user, project)
+
+
+def is_estate_keeper(user, project: Project) -> bool:
+    """Who keeps the estate after acceptance: the firm it was handed over to, or — where none was —
+    the community committee (the management ledger, the maintenance records)."""
+    if project.status not in MANAGEMENT_STATUSES:
         return False
     if project_permissions.is_project_manager(user, project):
         return True
@@ -99,11 +105,7 @@ def can_record_management(user, project: Project, budget: Budget | None) -> bool
 
 def can_post_maintenance(user, project: Project) -> bool:
     """The same keepers as the management ledger's, after acceptance (no budget needed)."""
-    if project.status not in MANAGEMENT_STATUSES:
-        return False
-    if project_permissions.is_project_manager(user, project):
-        return True
-    return not has_estate_manager(project) and stakeholder_permissions.is_community_staff(user, project.estate)
+    return is_estate_keeper(user, project)
 
 
 def can_reverse_entry(user, project: Project, budget: Budget | None, entry: dict, reversed_seqs: set[int]) -> bool:

@@ -19,7 +19,7 @@ from stakeholders.audit import by_actor
 from stakeholders.models import User
 
 from .. import permissions, selectors
-from ..ledger import MANAGEMENT_CATEGORIES, MANAGEMENT_EXPENSE, MANAGEMENT_INCOME, entry_document, entry_hash
+from ..ledger import MANAGEMENT_CATEGORIES, MANAGEMENT_INCOME, entry_document, entry_hash
 from ..models import ZERO_HASH, Budget, LedgerEntry
 from .budgets import adopted_plan
 from .checkpoints import checkpoint_record
@@ -136,6 +136,36 @@ def _lock_ledger(project: Project, actor: User, *, management: bool = False) -> 
     return budget
 
 
+def _earlier_submission(budget: Budget, submission_key: str) -> LedgerEntry | None:
+    """The entry a repeated submission already recorded (checked under the ledger's lock)."""
+    if not submission_key:
+        return None
+    return LedgerEntry.objects.filter(project=budget.project, submission_key=submission_key).first()
+
+
+def _checked_entry(*, amount: Decimal | None, counterparty: str, date: Date) -> str:
+    """What every entry needs: a positive amount, who paid or was paid, a date not in the future."""
+    if amount is None or amount <= 0:
+        raise _ledger_error("amount_positive", "amount")
+    counterparty = (counterparty or "").strip()
+    if not counterparty:
+        raise _ledger_error("counterparty_required", "counterparty")
+    if date > timezone.localdate():
+        raise _ledger_error("future_date", "date")
+    return counterparty
+
+
+def _checked_voucher(voucher) -> tuple:
+    """The voucher checked by its content and stripped of its metadata, with its type."""
+    if not voucher:
+        return voucher, ""
+    try:
+        voucher_type = check_upload(voucher, allowed=DOCUMENT_TYPES).content_type
+        return document_without_metadata(voucher, voucher_type), voucher_type
+    except ValidationError as error:
+        raise ValidationError({"voucher": error}) from None
+
+
 def _category(budget: Budget, kind: str, source: str, plan_item: PlanItem | None) -> tuple[str, PlanItem | None]:
     """What an entry is counted under: an income's funding source, an expense's plan item."""
     if kind == LedgerEntry.Kind.INCOME:
@@ -176,17 +206,9 @@ def ledger_record(
     recorded: the check runs under the ledger's lock, so concurrent repeats wait and find it."""
     budget = _lock_ledger(project, actor)
     submission_key = (submission_key or "").strip()[:64]
-    if submission_key:
-        earlier = LedgerEntry.objects.filter(project=budget.project, submission_key=submission_key).first()
-        if earlier is not None:
-            return earlier
-    if amount is None or amount <= 0:
-        raise _ledger_error("amount_positive", "amount")
-    counterparty = (counterparty or "").strip()
-    if not counterparty:
-        raise _ledger_error("counterparty_required", "counterparty")
-    if date > timezone.localdate():
-        raise _ledger_error("future_date", "date")
+    if (earlier := _earlier_submission(budget, submission_key)) is not None:
+        return earlier
+    counterparty = _checked_entry(amount=amount, counterparty=counterparty, date=date)
     category, plan_item = _category(budget, kind, source, plan_item)
     # A batch of household payments (居民自筹), or of compensation paid out: it must equal the
     # payments it names (issue 19).
@@ -195,13 +217,7 @@ def ledger_record(
         batch = check_batch(
             budget.project, amount=amount, kind=kind, source=source, plan_item=plan_item, payment_ids=payments
         )
-    voucher_type = ""
-    if voucher:
-        try:
-            voucher_type = check_upload(voucher, allowed=DOCUMENT_TYPES).content_type
-            voucher = document_without_metadata(voucher, voucher_type)
-        except ValidationError as error:
-            raise ValidationError({"voucher": error}) from None
+    voucher, voucher_type = _checked_voucher(voucher)
     entry = _append(
         budget=budget,
         actor=actor,
@@ -263,7 +279,6 @@ def management_record(
     project: Project,
     actor: User,
     date: Date,
-    kind: str,
     amount: Decimal,
     counterparty: str,
     category: str,
@@ -272,38 +287,22 @@ def management_record(
     submission_key: str = "",
 ) -> LedgerEntry:
     """After acceptance, the estate's management ledger (issue 20 item 4): public revenue (parking,
-    advertising) and fees in, maintenance-fund use and upkeep out — appended to the project's chain,
-    verified like every entry, counted apart from the renovation money."""
+    advertising) and fees in, maintenance-fund use and upkeep out — the category says which —
+    appended to the project's chain, verified like every entry, counted apart from the renovation
+    money."""
     budget = _lock_ledger(project, actor, management=True)
     submission_key = (submission_key or "").strip()[:64]
-    if submission_key:
-        earlier = LedgerEntry.objects.filter(project=budget.project, submission_key=submission_key).first()
-        if earlier is not None:
-            return earlier
-    allowed = {LedgerEntry.Kind.INCOME: MANAGEMENT_INCOME, LedgerEntry.Kind.EXPENSE: MANAGEMENT_EXPENSE}
-    if kind not in allowed:
-        raise _ledger_error("bad_kind", "kind")
-    if category not in allowed[kind]:
+    if (earlier := _earlier_submission(budget, submission_key)) is not None:
+        return earlier
+    if category not in MANAGEMENT_CATEGORIES:
         raise _ledger_error("management_category", "category")
-    if amount is None or amount <= 0:
-        raise _ledger_error("amount_positive", "amount")
-    counterparty = (counterparty or "").strip()
-    if not counterparty:
-        raise _ledger_error("counterparty_required", "counterparty")
-    if date > timezone.localdate():
-        raise _ledger_error("future_date", "date")
-    voucher_type = ""
-    if voucher:
-        try:
-            voucher_type = check_upload(voucher, allowed=DOCUMENT_TYPES).content_type
-            voucher = document_without_metadata(voucher, voucher_type)
-        except ValidationError as error:
-            raise ValidationError({"voucher": error}) from None
+    counterparty = _checked_entry(amount=amount, counterparty=counterparty, date=date)
+    voucher, voucher_type = _checked_voucher(voucher)
     return _append(
         budget=budget,
         actor=actor,
         date=date,
-        kind=kind,
+        kind=LedgerEntry.Kind.INCOME if category in MANAGEMENT_INCOME else LedgerEntry.Kind.EXPENSE,
         amount=amount,
         counterparty=counterparty,
         category=category,

@@ -47,7 +47,6 @@ def _management_post(request, project):
             project=project,
             actor=request.user,
             date=data["date"],
-            kind=form.kind,
             amount=data["amount"],
             counterparty=data["counterparty"],
             category=data["category"],

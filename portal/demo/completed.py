@@ -278,12 +278,10 @@ def _management_ledger(ctx: _Ctx, project: Project, *, ago: int) -> None:
             "1栋水箱间门窗更换，经业主表决使用维修资金",
         ),
     ]:
-        income = category in ("mgmt_parking", "mgmt_advertising", "mgmt_fees")
         management_record(
             project=project,
             actor=firm_staff,
             date=timezone.localdate() - timedelta(days=max(days, 1)),
-            kind="income" if income else "expense",
             amount=Decimal(amount),
             counterparty=counterparty,
             category=category,

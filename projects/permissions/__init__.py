@@ -65,6 +65,7 @@ from .works import (  # noqa: F401
     can_award,
     can_file_completion_report,
     can_fix_defect,
+    can_fix_defects,
     can_refuse_acceptance,
     can_sign_acceptance,
     can_view_completion_document,

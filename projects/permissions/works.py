@@ -125,13 +125,13 @@ def can_file_completion_report(user, project: Project) -> bool:
     )
 
 
+def can_fix_defects(user, project: Project) -> bool:
+    """The contractor marks the punch list's defects fixed while the works are open."""
+    return project.status == Project.Status.UNDER_CONSTRUCTION and is_project_contractor(user, project)
+
+
 def can_fix_defect(user, defect: Defect) -> bool:
-    project = defect.report.project
-    return (
-        defect.fixed_at is None
-        and project.status == Project.Status.UNDER_CONSTRUCTION
-        and is_project_contractor(user, project)
-    )
+    return defect.fixed_at is None and can_fix_defects(user, defect.report.project)
 
 
 def can_view_completion_document(user, report: CompletionReport) -> bool:

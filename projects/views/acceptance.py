@@ -59,8 +59,8 @@ def _page(request, project, *, bound=None, fix_forms=None, status=200):
     signed = {s.role: s for s in current.signatures.all()} if current is not None else {}
     fix_forms = fix_forms or {}
     open_defects = [d for report in reports for d in report.defects.all() if d.fixed_at is None]
-    for defect in open_defects:
-        if permissions.can_fix_defect(user, defect):
+    if permissions.can_fix_defects(user, project):  # decided once for the list: the open ones are fixable
+        for defect in open_defects:
             defect.fix_form = fix_forms.get(defect.pk) or DefectFixForm(auto_id=f"id_fix_{defect.pk}_%s")
     return render(
         request,

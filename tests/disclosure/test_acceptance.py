@@ -497,3 +497,13 @@ def test_the_overdue_task_is_on_the_beat_schedule():
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "projects.tasks.report_overdue_defects" in schedule
     assert tasks.report_overdue_defects.apply().get() == 0
+
+
+@pytest.mark.django_db
+def test_the_completion_report_page_stays_within_its_query_budget(city, contracted, django_assert_max_num_queries):
+    finish(city, contracted)
+    client = client_for(city.contractor)
+    url = reverse("projects:completion_report", args=[contracted.project.code])
+    client.get(url)  # warm the session
+    with django_assert_max_num_queries(18):
+        assert client.get(url).status_code == 200
