@@ -23,7 +23,10 @@ from .models import ZERO_HASH
 # renovation money (totals, the budget's figures, OC4IDS).
 MANAGEMENT_INCOME = ("mgmt_parking", "mgmt_advertising", "mgmt_fees")
 MANAGEMENT_EXPENSE = ("mgmt_maintenance_fund", "mgmt_upkeep")
-MANAGEMENT_CATEGORIES = frozenset(MANAGEMENT_INCOME + MANAGEMENT_EXPENSE)
+# A resident's volunteer points exchanged for a property-fee credit (issue 20 item 6): an entry of the
+# management ledger written only by the exchange (disclosure.services.points_redeem), never typed.
+VOLUNTEER_FEE_CREDIT = "mgmt_fee_credit"
+MANAGEMENT_CATEGORIES = frozenset(MANAGEMENT_INCOME + MANAGEMENT_EXPENSE + (VOLUNTEER_FEE_CREDIT,))
 MANAGEMENT_CATEGORY_CHOICES = [(code, code) for code in MANAGEMENT_INCOME + MANAGEMENT_EXPENSE]  # the API's codes
 MANAGEMENT_LABELS = {
     "mgmt_parking": _("Parking (公共收益)"),
@@ -31,6 +34,7 @@ MANAGEMENT_LABELS = {
     "mgmt_fees": _("Property fees (物业费)"),
     "mgmt_maintenance_fund": _("Maintenance-fund use (维修资金使用)"),
     "mgmt_upkeep": _("Upkeep and repairs (日常维修养护)"),
+    VOLUNTEER_FEE_CREDIT: _("Fee credit for volunteer points (志愿者积分抵扣物业费)"),
 }
 
 

@@ -579,3 +579,123 @@ class SharePayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.code} · {self.household} · {self.amount}"
+
+
+class VolunteerRate(models.Model):
+    """志愿者积分兑换比例 (issue 20 item 6): what one volunteer point is worth against the property
+    fee, as the estate's council agreed at a meeting whose minutes are recorded. The latest applies;
+    the earlier ones stay as the record of what each exchange used."""
+
+    estate = models.ForeignKey(
+        "stakeholders.Estate", on_delete=models.PROTECT, related_name="volunteer_rates", verbose_name=_("estate")
+    )
+    yuan_per_point = models.DecimalField(_("CNY per point"), max_digits=6, decimal_places=2)
+    meeting = models.ForeignKey(
+        "stakeholders.CouncilMeeting", on_delete=models.PROTECT, related_name="+", verbose_name=_("agreed at")
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    set_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("volunteer points rate")
+        verbose_name_plural = _("volunteer points rates")
+        ordering = ["-set_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(yuan_per_point__gt=0), name="volunteer_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.estate}: ¥{self.yuan_per_point}"
+
+
+class VolunteerLog(models.Model):
+    """Volunteer work a resident of the estate did (志愿服务), confirmed — or declined with a reason —
+    by a representative of the estate's council; confirmed work earns points by the hour."""
+
+    class Activity(models.TextChoices):
+        INSPECTION = "inspection", _("Site inspection walk")
+        MEETING = "meeting", _("Help at a meeting")
+        GARDEN = "garden", _("Garden care")
+        CLEANING = "cleaning", _("Cleaning the estate")
+        CARE = "care", _("Help for older neighbours")
+        OTHER = "other", _("Other volunteer work")
+
+    class Status(models.TextChoices):
+        LOGGED = "logged", _("Waiting for the council")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Not confirmed")
+
+    estate = models.ForeignKey(
+        "stakeholders.Estate", on_delete=models.PROTECT, related_name="volunteer_logs", verbose_name=_("estate")
+    )
+    resident = models.ForeignKey(
+        "stakeholders.Resident", on_delete=models.PROTECT, related_name="volunteer_logs", verbose_name=_("resident")
+    )
+    activity = models.CharField(_("activity"), max_length=12, choices=Activity.choices)
+    done_on = models.DateField(_("done on"))
+    hours = models.DecimalField(_("hours"), max_digits=3, decimal_places=1)
+    description = models.CharField(_("what was done"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.LOGGED)
+    points = models.PositiveIntegerField(_("points"), default=0)
+    logged_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decline_reason = models.CharField(_("why not confirmed"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("volunteer work")
+        verbose_name_plural = _("volunteer work")
+        ordering = ["-done_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0) & models.Q(hours__lte=12), name="volunteer_hours_in_a_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="confirmed") | models.Q(points=0), name="volunteer_points_when_confirmed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.estate}: {self.done_on} · {self.get_activity_display()}"
+
+
+class PointsRedemption(models.Model):
+    """An exchange of a resident's volunteer points for a property-fee credit (积分抵扣物业费), at the
+    estate's agreed rate, recorded by whoever keeps the estate; it is a fee-credit entry of the
+    management ledger (the money figure is the ledger's)."""
+
+    estate = models.ForeignKey(
+        "stakeholders.Estate", on_delete=models.PROTECT, related_name="points_redemptions", verbose_name=_("estate")
+    )
+    resident = models.ForeignKey(
+        "stakeholders.Resident", on_delete=models.PROTECT, related_name="points_redemptions", verbose_name=_("resident")
+    )
+    points = models.PositiveIntegerField(_("points"))
+    rate = models.ForeignKey(VolunteerRate, on_delete=models.PROTECT, related_name="+", verbose_name=_("rate"))
+    entry = models.OneToOneField(
+        LedgerEntry, on_delete=models.PROTECT, related_name="redemption", verbose_name=_("ledger entry")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("volunteer points exchange")
+        verbose_name_plural = _("volunteer points exchanges")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(points__gt=0), name="redemption_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.estate}: {self.points}"

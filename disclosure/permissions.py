@@ -13,7 +13,7 @@ from projects.lifecycle import BUDGET_PUBLISHED_STATUSES, WORKS_STATUSES
 from projects.models import Award, Project
 from stakeholders import permissions as stakeholder_permissions
 
-from .ledger import is_management
+from .ledger import VOLUNTEER_FEE_CREDIT, is_management
 from .models import Budget
 
 S = Project.Status
@@ -110,9 +110,45 @@ def can_post_maintenance(user, project: Project) -> bool:
 
 def can_reverse_entry(user, project: Project, budget: Budget | None, entry: dict, reversed_seqs: set[int]) -> bool:
     """A published income or expense that nothing has reversed yet (`entry` as published), by whoever
-    keeps its part of the ledger: the street office the renovation money, the manager the rest."""
+    keeps its part of the ledger: the street office the renovation money, the manager the rest. A
+    fee credit for volunteer points is never reversed: the points it used are spent."""
+    if entry.get("category") == VOLUNTEER_FEE_CREDIT:
+        return False
     keeper = can_record_management if is_management(entry) else can_record_ledger
     return entry["kind"] != "reversal" and entry["seq"] not in reversed_seqs and keeper(user, project, budget)
+
+
+# --- volunteer points (志愿者积分, issue 20 item 6) ---------------------------------------------------
+
+
+def can_log_volunteer_work(user, estate) -> bool:
+    """Anyone living in the estate logs their volunteer work: an owner or a declared tenant or family
+    member (a standing claim or residence)."""
+    return stakeholder_permissions.is_resident(user) and estate.pk in stakeholder_permissions.claimed_estate_ids(user)
+
+
+def may_confirm_volunteer_work(user, estate) -> bool:
+    """The role: a representative of the estate's council in term."""
+    return stakeholder_permissions.is_serving_council_member(user, estate)
+
+
+def can_decide_volunteer_log(user, log) -> bool:
+    """A council representative confirms or declines work waiting for the council — never their own."""
+    return (
+        log.status == "logged"
+        and may_confirm_volunteer_work(user, log.estate)
+        and log.resident.user_id != getattr(user, "pk", None)
+    )
+
+
+def can_set_volunteer_rate(user, estate) -> bool:
+    """The council records the rate the estate agreed (at a meeting whose minutes it recorded)."""
+    return may_confirm_volunteer_work(user, estate)
+
+
+def can_redeem_points(user, project: Project, budget: Budget | None) -> bool:
+    """Whoever keeps the management ledger grants the fee credit (it is an entry of that ledger)."""
+    return can_record_management(user, project, budget)
 
 
 def can_view_voucher(user, project: Project) -> bool:

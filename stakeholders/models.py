@@ -779,6 +779,9 @@ class Notification(models.Model):
         COMPLETION_FILED = "completion_filed", _("Completion report to sign")
         ACCEPTANCE_REFUSED = "acceptance_refused", _("Completion acceptance refused, with defects to fix")
         DEFECT_OVERDUE = "defect_overdue", _("A defect to fix is past its date")
+        VOLUNTEER_CONFIRMED = "volunteer_confirmed", _("Volunteer work confirmed")
+        VOLUNTEER_DECLINED = "volunteer_declined", _("Volunteer work not confirmed")
+        MANAGER_TERM_ENDING = "manager_term_ending", _("A property firm's contract is ending: a renewal vote")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -926,6 +929,17 @@ NOTIFICATION_TEXTS = {
     ),
     Notification.Kind.DEFECT_OVERDUE: _(
         "A defect of the punch list at %(estate)s was due to be fixed by %(due)s and is not marked fixed: “%(defect)s”."
+    ),
+    Notification.Kind.MANAGER_TERM_ENDING: _(
+        "The contract of %(firm)s to manage %(estate)s ends on %(date)s: the owners' vote on renewing it (an "
+        "ordinary matter) is due, called by the street office; without a renewal the community committee keeps "
+        "the estate from then on."
+    ),
+    Notification.Kind.VOLUNTEER_CONFIRMED: _(
+        "The council of %(estate)s confirmed your volunteer work of %(date)s: %(points)s points."
+    ),
+    Notification.Kind.VOLUNTEER_DECLINED: _(
+        "The council of %(estate)s did not confirm your volunteer work of %(date)s: %(reason)s"
     ),
     Notification.Kind.ACCEPTANCE_REFUSED: _(
         "The %(role)s refused the completion acceptance of the works at %(estate)s. Defects to fix: %(count)s, "

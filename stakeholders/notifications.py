@@ -63,6 +63,9 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.COMPLETION_FILED: frozenset({EMAIL, SMS}),
     K.ACCEPTANCE_REFUSED: frozenset({EMAIL, SMS}),
     K.DEFECT_OVERDUE: frozenset({EMAIL}),
+    K.VOLUNTEER_CONFIRMED: frozenset(),
+    K.VOLUNTEER_DECLINED: frozenset(),
+    K.MANAGER_TERM_ENDING: frozenset({EMAIL}),
 }
 CHANNELS = (EMAIL, SMS)
 

@@ -13,7 +13,9 @@ from .errors import (  # noqa: F401
     LEDGER_ERRORS,
     MAINTENANCE_ERRORS,
     PROGRESS_ERRORS,
+    VOLUNTEER_ERRORS,
 )
 from .inspections import inspection_answer, inspection_post, inspections_overdue_notify  # noqa: F401
 from .ledger import ledger_record, ledger_reverse, ledger_totals_refresh, management_record  # noqa: F401
+from .volunteers import points_redeem, volunteer_decide, volunteer_log, volunteer_rate_set  # noqa: F401
 from .works import maintenance_post, milestone_add, milestone_update, progress_post  # noqa: F401

@@ -40,6 +40,35 @@ LEDGER_ERRORS = {
         "community committee)."
     ),
     "management_category": _("Choose what the money is: public revenue or fees coming in, maintenance going out."),
+    "fee_credit_not_reversible": _(
+        "A fee credit for volunteer points is not reversed: the points it used are spent. Record a new entry instead."
+    ),
+}
+
+VOLUNTEER_ERRORS = {
+    "not_allowed_log": _("Residents of the estate (owners, tenants and their families) log their volunteer work."),
+    "not_allowed_decide": _(
+        "A representative of the estate's council in term confirms volunteer work, never their own, once."
+    ),
+    "not_allowed_rate": _("The estate's council in term records the rate the estate agreed."),
+    "not_allowed_redeem": _(
+        "Points are exchanged after acceptance by whoever keeps the management ledger: the estate's manager (or, "
+        "without a firm, its community committee)."
+    ),
+    "bad_activity": _("Choose what kind of volunteer work it was."),
+    "future_date": _("The date cannot be in the future."),
+    "too_old": _("Log volunteer work within %(days)s days of doing it."),
+    "hours_range": _("Hours are from 0.5 to 12, in half hours."),
+    "description_required": _("Say what you did, so the council can confirm it."),
+    "reason_required": _("Say why it is not confirmed: the resident is told."),
+    "rate_range": _("One point is worth from ¥0.01 to ¥10.00."),
+    "meeting_required": _("Choose the council meeting at which the estate agreed the rate (its minutes recorded)."),
+    "no_rate": _("The estate has no agreed rate yet: the council records it first."),
+    "no_management_ledger": _("Points are exchanged once the works are accepted and the management ledger is kept."),
+    "points_positive": _("Exchange at least one point."),
+    "too_many_points": _("This resident has %(balance)s points to exchange."),
+    "too_little": _("%(points)s points are worth less than ¥0.01: exchange more."),
+    "date_range": _("The date is from the acceptance (%(date)s) to today."),
 }
 
 MAINTENANCE_ERRORS = {

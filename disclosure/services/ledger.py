@@ -19,7 +19,14 @@ from stakeholders.audit import by_actor
 from stakeholders.models import User
 
 from .. import permissions, selectors
-from ..ledger import MANAGEMENT_CATEGORIES, MANAGEMENT_INCOME, entry_document, entry_hash
+from ..ledger import (
+    MANAGEMENT_CATEGORIES,
+    MANAGEMENT_EXPENSE,
+    MANAGEMENT_INCOME,
+    VOLUNTEER_FEE_CREDIT,
+    entry_document,
+    entry_hash,
+)
 from ..models import ZERO_HASH, Budget, LedgerEntry
 from .budgets import adopted_plan
 from .checkpoints import checkpoint_record
@@ -248,6 +255,8 @@ def ledger_reverse(*, entry: LedgerEntry, actor: User, memo: str, date: Date | N
         raise _ledger_error("other_project")
     if target.kind == LedgerEntry.Kind.REVERSAL:
         raise _ledger_error("cannot_reverse_reversal")
+    if target.category == VOLUNTEER_FEE_CREDIT:
+        raise _ledger_error("fee_credit_not_reversible")
     if LedgerEntry.objects.filter(reverses=target).exists():
         raise _ledger_error("already_reversed", None, seq=target.seq)
     memo = (memo or "").strip()
@@ -294,7 +303,7 @@ def management_record(
     submission_key = (submission_key or "").strip()[:64]
     if (earlier := _earlier_submission(budget, submission_key)) is not None:
         return earlier
-    if category not in MANAGEMENT_CATEGORIES:
+    if category not in MANAGEMENT_INCOME + MANAGEMENT_EXPENSE:  # a fee credit only by an exchange of points
         raise _ledger_error("management_category", "category")
     counterparty = _checked_entry(amount=amount, counterparty=counterparty, date=date)
     voucher, voucher_type = _checked_voucher(voucher)

@@ -51,6 +51,7 @@ from .projects import (  # noqa: F401
     managers,
     project,
 )
+from .volunteers import points_redeem, volunteer_decide, volunteer_rate, volunteers_page  # noqa: F401
 from .votes import (  # noqa: F401
     CHECK_TEXTS,
     VOTES_PER_PAGE,

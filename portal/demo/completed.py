@@ -8,10 +8,18 @@ from decimal import Decimal
 from django.utils import timezone
 
 from disclosure.models import Milestone
-from disclosure.services import maintenance_post, management_record
+from disclosure.services import (
+    maintenance_post,
+    management_record,
+    points_redeem,
+    volunteer_decide,
+    volunteer_log,
+    volunteer_rate_set,
+)
 from projects import services as p
 from projects.models import AcceptanceSignature, CompletionReport, Defect, PlanItem, Project
-from stakeholders.models import Estate, User
+from stakeholders import councils
+from stakeholders.models import CouncilMeeting, Estate, User
 
 from .steps import (
     WORKS_PHONES,
@@ -207,6 +215,7 @@ def _fangzhi(ctx: _Ctx, estate: Estate) -> None:
     chair = User.objects.get(pk=owners[0].user_id)  # fresh: permission caches live on the user object
     _accept(ctx, project, contractor=contractor, chair=chair, approver=approver, ago=ago)
     _management_ledger(ctx, project, ago=ago)
+    _volunteers(ctx, project, owners)
 
 
 def _accept(ctx: _Ctx, project: Project, *, contractor, chair, approver, ago: int) -> None:
@@ -296,3 +305,54 @@ def _management_ledger(ctx: _Ctx, project: Project, *, ago: int) -> None:
     ]:
         maintenance_post(project=project, actor=firm_staff, done_on=_day(max(days, 1)), work=work, plan_item=item)
     ctx.report.add("maintenance records", 3)
+
+
+def _volunteers(ctx: _Ctx, project: Project, owners) -> None:
+    """志愿者积分: the council agreed at a meeting that a point is worth ¥0.10 of property fees;
+    residents logged volunteer work, the council confirmed most of it (one declined, one waiting
+    for the chair, 13807710111); 邕江物业 (`property`) exchanged 李淑芬's points for a fee credit."""
+    estate = project.estate
+    chair, second, third = (User.objects.get(pk=o.user_id) for o in owners[:3])
+    council = estate.council
+    meeting = councils.council_meeting_schedule(
+        council=council,
+        actor=chair,
+        held_at=timezone.now() + timedelta(days=1),
+        place="纺织厂宿舍居民活动室",
+        agenda="讨论志愿者积分兑换物业费的比例",
+    )
+    CouncilMeeting.objects.filter(pk=meeting.pk).update(held_at=timezone.now() - timedelta(days=60))
+    meeting.refresh_from_db()
+    meeting = councils.council_meeting_record(
+        meeting=meeting,
+        actor=chair,
+        attendance=23,
+        minutes="三位代表、邕江物业和20位居民到会，讨论志愿服务积分如何兑换。",
+        decisions="志愿服务每小时10分，每分抵扣物业费0.10元；由议事会确认服务，物业在物业费中扣减并记入长效管理台账。",
+    )
+    volunteer_rate_set(estate=estate, actor=chair, yuan_per_point=Decimal("0.10"), meeting=meeting)
+    work = [
+        (owners[3], "garden", 50, "3", "修剪1栋前花坛的灌木，清理枯枝", chair, True),
+        (owners[3], "inspection", 35, "2", "雨后随物业巡查1–2栋屋面和落水口，无渗漏", chair, True),
+        (owners[4], "meeting", 60, "3", "议事会会议布置会场、签到", chair, True),
+        (owners[1], "cleaning", 20, "2", "组织清理3单元楼道堆放的杂物", third, True),
+        (owners[4], "other", 10, "4", "帮忙搬运邻居家具", chair, False),
+        (owners[3], "care", 2, "1.5", "陪4单元独居老人去社区卫生服务站复诊", None, None),
+    ]
+    for resident, activity, days, hours, text, decider, confirm in work:
+        actor = User.objects.get(pk=resident.user_id)
+        entry = volunteer_log(
+            estate=estate,
+            actor=actor,
+            activity=activity,
+            done_on=_day(days),
+            hours=Decimal(hours),
+            description=text,
+        )
+        if decider is not None:
+            volunteer_decide(
+                log=entry, actor=decider, confirm=confirm, reason="" if confirm else "属于邻里私事，不计入小区志愿服务"
+            )
+    points_redeem(project=project, actor=ctx.u("property"), resident=owners[3], points=40)
+    ctx.report.add("volunteer work", len(work))
+    ctx.report.add("volunteer points exchanges", 1)

@@ -48,7 +48,7 @@ from .steps import (
     _voters,
     _willingness_passed,
 )
-from .texts import bureau_texts
+from .texts import WORKS_ACCOUNTS, bureau_texts
 
 # --- the stages ---------------------------------------------------------------------------------------
 
@@ -298,32 +298,7 @@ def _yinshan_bei(ctx: _Ctx, estate: Estate) -> None:
 
 def _works_accounts(report) -> None:
     """The residents whose accounts play the journeys README lists (their numbers are fixed blocks)."""
-    for code, k, what in [
-        (
-            "xinzhu-gongdian",
-            1,
-            "resident: started 新竹路供电局宿舍's new petition; invites sponsors (13807710141 is a Party member), then "
-            "opens the willingness vote",
-        ),
-        ("xinzhu-gongdian", 3, "resident: invited to sponsor 新竹路供电局宿舍's petition; signs or declines it"),
-        (
-            "yinshan-yuan",
-            2,
-            "resident: verified owner in 银杉苑 (planning): files and supports needs, comments on plan v1",
-        ),
-        (
-            "gucheng-liangshi",
-            0,
-            "resident: council chair of 古城路粮食局宿舍 (under construction): ledger, progress, own share on the "
-            "budget page, complaints; signs the acceptance when done",
-        ),
-        (
-            "jiefang-fangzhi",
-            0,
-            "resident: council chair of 解放路纺织厂宿舍; signed its acceptance; answers its open one-year follow-up "
-            "survey on the home page",
-        ),
-    ]:
+    for code, k, what in WORKS_ACCOUNTS:
         phone = f"1380771{WORKS_PHONES[code] + k:04d}"
         if Resident.objects.filter(phone=phone).exists():
             report.accounts.append((phone, DEMO_PASSWORD, what))

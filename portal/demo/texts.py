@@ -63,3 +63,37 @@ def bureau_texts(report, *, bureau: User) -> None:
         if not GuidePage.objects.filter(topic=topic).exists():
             guides.guide_publish(actor=bureau, topic=topic, text=text)
             report.add("guide pages published")
+
+
+# The residents whose accounts play the journeys README lists: (estate code, index in its phone block, what).
+WORKS_ACCOUNTS = [
+    (
+        "xinzhu-gongdian",
+        1,
+        "resident: started 新竹路供电局宿舍's new petition; invites sponsors (13807710141 is a Party member), then "
+        "opens the willingness vote",
+    ),
+    ("xinzhu-gongdian", 3, "resident: invited to sponsor 新竹路供电局宿舍's petition; signs or declines it"),
+    (
+        "yinshan-yuan",
+        2,
+        "resident: verified owner in 银杉苑 (planning): files and supports needs, comments on plan v1",
+    ),
+    (
+        "gucheng-liangshi",
+        0,
+        "resident: council chair of 古城路粮食局宿舍 (under construction): ledger, progress, own share on the "
+        "budget page, complaints; signs the acceptance when done",
+    ),
+    (
+        "jiefang-fangzhi",
+        0,
+        "resident: council chair of 解放路纺织厂宿舍; signed its acceptance; answers its open one-year follow-up "
+        "survey on the home page; confirms volunteer work waiting for the council",
+    ),
+    (
+        "jiefang-fangzhi",
+        3,
+        "resident: volunteers at 解放路纺织厂宿舍: logs work, sees her points and the fee credit she got",
+    ),
+]

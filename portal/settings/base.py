@@ -198,6 +198,12 @@ RESULT_NOTICE_DAYS = env.int("RESULT_NOTICE_DAYS", default=7)
 # Progress photos: the size limit of one upload and how many one progress post may carry.
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 PROGRESS_PHOTOS_MAX = env.int("PROGRESS_PHOTOS_MAX", default=6)
+# Volunteer points (志愿者积分, issue 20 item 6): points for each hour of confirmed volunteer work.
+VOLUNTEER_POINTS_PER_HOUR = env.int("VOLUNTEER_POINTS_PER_HOUR", default=10)
+# 续聘: a property firm's renewal vote may be called in its contract's last days; the term a
+# renewal runs for when the management section gives none.
+MANAGER_RENEWAL_WINDOW_DAYS = env.int("MANAGER_RENEWAL_WINDOW_DAYS", default=180)
+MANAGER_DEFAULT_TERM_YEARS = env.int("MANAGER_DEFAULT_TERM_YEARS", default=3)
 # A council representative's inspection note (施工检查记录): the contractor answers within
 # INSPECTION_ANSWER_DAYS calendar days, else the street office is told and the page says it is late.
 INSPECTION_ANSWER_DAYS = env.int("INSPECTION_ANSWER_DAYS", default=7)
@@ -276,6 +282,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "report-late-inspections": {"task": "disclosure.tasks.report_late_inspections", "schedule": 900.0},
     # Punch-list defects past their fix-by date: the contractor and the signer are told once.
     "report-overdue-defects": {"task": "projects.tasks.report_overdue_defects", "schedule": 3600.0},
+    # A property firm's contract: the community and the council told when the renewal vote is due;
+    # a contract past its day without a renewal ends (issue 20 item 5).
+    "check-manager-terms": {"task": "projects.tasks.check_manager_terms", "schedule": 3600.0},
     # Delete export files past EXPORT_KEEP_HOURS.
     "purge-exports": {"task": "portal.tasks.purge_exports", "schedule": 3600.0},
     # Send export jobs the broker missed (it was away); fail those no worker started in time.

@@ -107,7 +107,15 @@ def test_truncate_is_refused_to_the_owner_too(city, contracted, roles):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"ALTER TABLE disclosure_ledgerentry OWNER TO {owner}")
         cursor.execute(f"ALTER TABLE projects_project OWNER TO {owner}")
-        cursor.execute(f"ALTER TABLE disclosure_sharepayment OWNER TO {owner}")  # the cascade reaches it
+        # Every table whose foreign key points at the ledger: the cascade reaches them too.
+        cursor.execute(
+            "SELECT DISTINCT conrelid::regclass::text FROM pg_constraint "
+            "WHERE contype = 'f' AND confrelid = 'disclosure_ledgerentry'::regclass"
+        )
+        referencing = [row[0] for row in cursor.fetchall()]
+        assert "disclosure_sharepayment" in referencing and "disclosure_pointsredemption" in referencing
+        for table in referencing:
+            cursor.execute(f"ALTER TABLE {table} OWNER TO {owner}")
     _as(owner)
     # Plain: refused (the household payments' foreign key stops it even before the trigger does).
     plain = _refused("TRUNCATE disclosure_ledgerentry")
