@@ -31,7 +31,7 @@ def public_managers() -> list[Organization]:
             awards__ended_at__isnull=True,
             awards__organization__in=firms,
         )
-        .annotate(manager_id=F("awards__organization_id"))
+        .annotate(manager_id=F("awards__organization_id"), term_ends=F("awards__term_ends"))
         .select_related("estate__community__street")
         .order_by("estate__name")
     ):

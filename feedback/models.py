@@ -188,6 +188,7 @@ class Survey(models.Model):
     class Kind(models.TextChoices):
         COMPLETION = "completion", _("After completion")
         FOLLOW_UP = "follow_up", _("One-year follow-up")
+        YEARLY = "yearly", _("Yearly follow-up")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -201,6 +202,8 @@ class Survey(models.Model):
     closes_at = models.DateTimeField(_("closes at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households invited"), default=0)
+    # A yearly follow-up's year after acceptance (2, 3, …); 0 for the completion and one-year surveys.
+    year = models.PositiveSmallIntegerField(_("year after acceptance"), default=0)
     # The firm the estate was handed over to at acceptance, when the survey opened: a follow-up
     # survey then also asks about its management, and the answers rate it (issue 20 item 5).
     manager = models.ForeignKey(
@@ -217,15 +220,22 @@ class Survey(models.Model):
         verbose_name_plural = _("satisfaction surveys")
         ordering = ["-opened_at", "-id"]
         constraints = [
-            # One survey of each kind per project: a re-run of the job cannot open a second one.
-            models.UniqueConstraint(fields=["project", "kind"], name="one_survey_per_kind_per_project"),
+            # One survey of each kind (and year) per project: a re-run of the job cannot open a second one.
+            models.UniqueConstraint(fields=["project", "kind", "year"], name="one_survey_per_kind_year_per_project"),
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opened_at")), name="survey_closes_after_opening"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.project.code}: {self.get_kind_display()}"
+        return f"{self.project.code}: {self.title}"
+
+    @property
+    def title(self) -> str:
+        """What residents read: the kind, and for a yearly follow-up which year after acceptance."""
+        if self.kind == self.Kind.YEARLY:
+            return _("Follow-up in year %(n)s after acceptance") % {"n": self.year}
+        return self.get_kind_display()
 
     @property
     def questions(self) -> tuple[str, ...]:

@@ -67,10 +67,13 @@ class InvitationSerializer(serializers.ModelSerializer):
     estate = serializers.CharField(source="survey.project.estate.name", read_only=True)
     closes_at = serializers.DateTimeField(source="survey.closes_at", read_only=True)
     kind = serializers.CharField(source="survey.kind", read_only=True)
+    year = serializers.IntegerField(
+        source="survey.year", read_only=True, help_text="A yearly follow-up's year after acceptance; else 0"
+    )
 
     class Meta:
         model = Invitation
-        fields = ["id", "project", "estate", "kind", "closes_at"]
+        fields = ["id", "project", "estate", "kind", "year", "closes_at"]
 
 
 class AnswerInSerializer(serializers.Serializer):

@@ -32,6 +32,7 @@ MANAGEMENT_ERRORS = {
     "service_level_required": _("Say what service the owners get (e.g. cleaning daily, security 24 hours)."),
     "fee_range": _("The fee is between ¥0.00 and ¥100.00 per m² per month."),
     "sources_required": _("Say where maintenance money comes from: choose at least one source."),
+    "term_range": _("The firm's contract runs for 1 to 10 whole years."),
     "management_required": _(
         "Write the plan's management section first (who manages the estate after the works, the fee, where "
         "maintenance money comes from): the owners vote on it with the plan."

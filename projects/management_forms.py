@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from stakeholders.forms import StyledFormMixin
@@ -47,6 +48,23 @@ class ManagementForm(StyledFormMixin, forms.Form):
         choices=PlanManagement.Source.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Say where maintenance money comes from: choose at least one source.")},
+    )
+    contract_years = forms.IntegerField(
+        label=_("The firm's contract term (years)"),
+        required=False,
+        min_value=1,
+        max_value=10,
+        help_text=_(
+            "For a property-management firm: at its end the owners vote whether to renew the contract (续聘). "
+            "Empty: %(n)s years."
+        )
+        % {"n": settings.MANAGER_DEFAULT_TERM_YEARS},
+        error_messages={
+            "invalid": _("The firm's contract runs for 1 to 10 whole years."),
+            "min_value": _("The firm's contract runs for 1 to 10 whole years."),
+            "max_value": _("The firm's contract runs for 1 to 10 whole years."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     notes = forms.CharField(
         label=_("More on the arrangement (optional)"),

@@ -223,6 +223,8 @@ class Vote(models.Model):
         RAISE_FUNDS = "raise_funds", _("Raising maintenance funds (筹集维修资金)")
         COMMON_USE = "common_use", _("Changing the use of common parts, or running a business on them")
         USE_FUNDS = "use_funds", _("Using the maintenance fund (使用维修资金)")
+        # art. 278 (4), an ordinary matter: whether the firm managing the estate stays (issue 20 item 5)
+        RENEWAL = "renewal", _("Renewing the property-management firm's contract (续聘物业服务企业)")
         OTHER = "other", _("Another matter")
 
     class Result(models.TextChoices):
@@ -605,6 +607,8 @@ class PlanManagement(models.Model):
     fee_per_m2_month = models.DecimalField(_("fee (CNY per m² per month)"), max_digits=5, decimal_places=2)
     sources = models.JSONField(_("maintenance money from"), default=list)
     notes = models.TextField(_("more on the arrangement"), max_length=2000, blank=True)
+    # A firm's contract term: at its end the owners vote whether to renew it (续聘).
+    contract_years = models.PositiveSmallIntegerField(_("contract term (years)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("management section")
@@ -798,6 +802,10 @@ class Award(models.Model):
     awarded_at = models.DateTimeField(_("awarded at"), auto_now_add=True)
     ended_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
     end_reason = models.TextField(_("why it was replaced"), max_length=2000, blank=True)
+    # A manager's contract runs to this day (the section's term from the acceptance; a renewal vote
+    # that passes extends it); without a renewal it ends then and the community keeps the estate.
+    term_ends = models.DateField(_("contract ends on"), null=True, blank=True)
+    term_notified = models.BooleanField(_("told the term is ending"), default=False)
 
     class Meta:
         verbose_name = _("award")

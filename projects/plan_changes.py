@@ -113,7 +113,15 @@ def _management(version: PlanVersion):
 
 
 def _management_change(before, after) -> str:
-    fields = lambda m: (m.operator, m.organization_id, m.service_level, m.fee_per_m2_month, m.sources, m.notes)  # noqa: E731
+    fields = lambda m: (  # noqa: E731
+        m.operator,
+        m.organization_id,
+        m.service_level,
+        m.fee_per_m2_month,
+        m.sources,
+        m.notes,
+        m.contract_years,
+    )
     if before is None:
         return "added" if after is not None else ""
     if after is None:

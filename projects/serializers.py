@@ -340,6 +340,14 @@ class ManagementSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=PlanManagement.Source.choices), allow_empty=False
     )
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    contract_years = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=10,
+        help_text="A property-management firm's contract term in years (a renewal vote at its end)",
+    )
 
 
 class AwardInSerializer(serializers.Serializer):

@@ -44,6 +44,8 @@ class VoteForm(StyledFormMixin, forms.Form):
         data = super().clean()
         if data.get("decides") in SPECIAL_DECISIONS:
             data["matter"] = Vote.Matter.SPECIAL  # by law: no one chooses ordinary for it
+        elif data.get("decides") == Vote.Decides.RENEWAL:
+            data["matter"], data["scope"] = Vote.Matter.ORDINARY, Vote.Scope.ESTATE  # art. 278 (4)
         elif data.get("decides") and not data.get("matter"):
             self.add_error("matter", _("Choose whether it is an ordinary or a special matter."))
         opens, closes = data.get("opens_at"), data.get("closes_at")

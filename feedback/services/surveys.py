@@ -45,31 +45,36 @@ SURVEY_ERRORS = {
 
 # Satisfaction surveys
 
+FOLLOW_UPS = (Survey.Kind.FOLLOW_UP, Survey.Kind.YEARLY)  # the surveys that also rate the estate's manager
+
 
 def _new_nonce() -> str:
     return secrets.token_hex(8)
 
 
 @transaction.atomic
-def survey_open(*, project: Project, kind: str, now=None) -> Survey:
-    """Open the `kind` survey of `project` with one invitation per household of the estate.
-    Idempotent: the unique constraints (one survey per kind, one invitation per household) make a
-    second run — or two concurrent ones — add nothing."""
+def survey_open(*, project: Project, kind: str, year: int = 0, now=None) -> Survey:
+    """Open the `kind` survey of `project` (a yearly follow-up: of its `year` after acceptance) with
+    one invitation per household of the estate. Idempotent: the unique constraints (one survey per
+    kind and year, one invitation per household) make a second run — or two concurrent ones — add
+    nothing. The follow-ups also rate the firm managing the estate."""
     now = now or timezone.now()
-    survey = Survey.objects.filter(project=project, kind=kind).first()
+    year = year if kind == Survey.Kind.YEARLY else 0
+    survey = Survey.objects.filter(project=project, kind=kind, year=year).first()
     if survey is None:
         try:
             with transaction.atomic():
                 survey = Survey.objects.create(
                     project=project,
                     kind=kind,
-                    manager=_manager_to_rate(project) if kind == Survey.Kind.FOLLOW_UP else None,
+                    year=year,
+                    manager=_manager_to_rate(project) if kind in FOLLOW_UPS else None,
                     opened_at=now,
                     remind_at=now + timedelta(days=settings.SURVEY_REMIND_DAYS),
                     closes_at=now + timedelta(days=settings.SURVEY_CLOSE_DAYS),
                 )
         except IntegrityError:
-            survey = Survey.objects.get(project=project, kind=kind)
+            survey = Survey.objects.get(project=project, kind=kind, year=year)
     invited = set(Invitation.objects.filter(survey=survey).values_list("household_id", flat=True))
     households = (
         Household.objects.filter(building__estate_id=project.estate_id).order_by("pk").values_list("pk", flat=True)
@@ -95,8 +100,10 @@ def _manager_to_rate(project: Project):
     return award.organization if award is not None else None
 
 
-def surveys_due(*, now=None) -> list[tuple[Project, str]]:
-    """Projects completed SURVEY_AFTER_DAYS (or SURVEY_FOLLOW_UP_DAYS) ago without that survey."""
+def surveys_due(*, now=None) -> list[tuple[Project, str, int]]:
+    """(project, kind, year) of each survey due: projects completed SURVEY_AFTER_DAYS (or
+    SURVEY_FOLLOW_UP_DAYS) ago without that survey, and — from the second year after acceptance —
+    the yearly follow-up of the year the project is in (a missed year is not opened afterwards)."""
     today = timezone.localdate(now or timezone.now())
     done = Project.objects.filter(
         status__in=[Project.Status.COMPLETED, Project.Status.MAINTAINED], completed_on__isnull=False
@@ -107,7 +114,14 @@ def surveys_due(*, now=None) -> list[tuple[Project, str]]:
         (Survey.Kind.FOLLOW_UP, settings.SURVEY_FOLLOW_UP_DAYS),
     ):
         qs = done.filter(completed_on__lte=today - timedelta(days=days)).exclude(surveys__kind=kind)
-        due += [(project, kind) for project in qs.select_related("estate").order_by("id")]
+        due += [(project, kind, 0) for project in qs.select_related("estate").order_by("id")]
+    period = settings.SURVEY_FOLLOW_UP_DAYS
+    older = done.filter(completed_on__lte=today - timedelta(days=2 * period))
+    held = set(Survey.objects.filter(kind=Survey.Kind.YEARLY, project__in=older).values_list("project_id", "year"))
+    for project in older.select_related("estate").order_by("id"):
+        year = (today - project.completed_on).days // period
+        if (project.pk, year) not in held:
+            due.append((project, Survey.Kind.YEARLY, year))
     return due
 
 
@@ -140,8 +154,8 @@ def surveys_dispatch(*, now=None, on_batch=None) -> DispatchPlan:
             on_batch(batch)
 
     planned = set()
-    for project, kind in surveys_due(now=now):
-        survey = survey_open(project=project, kind=kind, now=now)  # committed: its batch tasks find the rows
+    for project, kind, year in surveys_due(now=now):
+        survey = survey_open(project=project, kind=kind, year=year, now=now)  # committed: its batch tasks find the rows
         plan.opened.append(survey.pk)
         unsent = list(survey.invitations.filter(sent_at__isnull=True).order_by("pk").values_list("pk", flat=True))
         add([(survey.pk, INVITE, a, b) for a, b in _chunks(unsent, size)])

@@ -196,6 +196,7 @@ def _manage(version, user) -> None:
         fee_per_m2_month=Decimal("0.85") if firm else Decimal("0.30"),
         sources=["maintenance_fund", "public_revenue", "fees"] if firm else ["public_revenue", "fees"],
         notes="物业服务合同三年，期满由业主表决是否续聘。" if firm else "业主大会选定物业服务企业前，由社区托管。",
+        contract_years=3 if firm else None,
     )
 
 

@@ -229,7 +229,7 @@ def _survey_row(s) -> list:
         s.project.estate.name,
         s.project.estate.community.street.name,
         s.contractor_name or "",
-        _label(Survey.Kind.choices, s.kind),
+        str(s.title),
         _label(Survey.Status.choices, s.status),
         _local(s.opened_at),
         _local(s.closed_at),

@@ -226,5 +226,6 @@ class PlanManagementPut(APIView):
                 "fee_per_m2_month": f"{result.fee_per_m2_month:.2f}",
                 "sources": result.sources,
                 "notes": result.notes,
+                "contract_years": result.contract_years,
             }
         )

@@ -68,6 +68,7 @@ from .proxies import (  # noqa: F401
     proxy_record,
     proxy_revoke,
 )
+from .renewal import manager_terms_check, renewal_due, term_end  # noqa: F401
 from .votes import (  # noqa: F401
     RECEIPT_ALPHABET,
     RESULT_NOTES,

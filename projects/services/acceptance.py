@@ -44,6 +44,7 @@ from ..models import (
 )
 from ..revision import project_touch
 from .lifecycle import project_transition
+from .renewal import term_end
 
 ACCEPTANCE_ERRORS = {
     "not_allowed": _("You cannot sign this project's completion acceptance."),
@@ -317,7 +318,13 @@ def _hand_over(project: Project, actor: User) -> Award | None:
     firm = management.organization if management is not None else None
     if firm is None or not firm.is_active:
         return None
-    award = Award.objects.create(project=project, role=Award.Role.MANAGER, organization=firm, awarded_by=actor)
+    award = Award.objects.create(
+        project=project,
+        role=Award.Role.MANAGER,
+        organization=firm,
+        awarded_by=actor,
+        term_ends=term_end(timezone.localdate(), management.contract_years or settings.MANAGER_DEFAULT_TERM_YEARS),
+    )
     for perm in (permissions.VIEW, permissions.MANAGE):
         organization_grant(organization=firm, perm=perm, obj=project)
     with translation.override(settings.LANGUAGE_CODE):

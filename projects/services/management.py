@@ -31,6 +31,7 @@ def plan_management_save(
     sources: list[str],
     organization: Organization | None = None,
     notes: str = "",
+    contract_years: int | None = None,
 ) -> PlanManagement:
     """Create or correct the draft version's management section."""
     locked = _lock_version(version, PlanVersion.Status.DRAFT, actor, permissions.can_edit_plan_version)
@@ -47,6 +48,10 @@ def plan_management_save(
         errors["service_level"] = _error("service_level_required")
     if fee_per_m2_month is None or not Decimal("0") <= Decimal(fee_per_m2_month) <= Decimal("100"):
         errors["fee_per_m2_month"] = _error("fee_range")
+    if operator != PlanManagement.Operator.PROPERTY:
+        contract_years = None  # a term is a firm's contract's
+    elif contract_years is not None and not 1 <= contract_years <= 10:
+        errors["contract_years"] = _error("term_range")
     chosen = [code for code in PlanManagement.Source.values if code in set(sources or ())]
     if not chosen:
         errors["sources"] = _error("sources_required")
@@ -61,6 +66,7 @@ def plan_management_save(
             "fee_per_m2_month": Decimal(fee_per_m2_month).quantize(Decimal("0.01")),
             "sources": chosen,
             "notes": (notes or "").strip()[:2000],
+            "contract_years": contract_years,
         },
     )
     return management

@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..revision import project_touch
 from .lifecycle import _save_with_fresh_code, project_transition
+from .renewal import renewal_apply, renewal_due
 
 VOTE_ERRORS = {
     "not_allowed": _("You may not manage this vote."),
@@ -54,6 +55,9 @@ VOTE_ERRORS = {
     "opens_in_past": _("A vote cannot open in the past: choose today or a later day."),
     "closes_before_opening": _("The vote must close after it opens."),
     "too_long": _("A vote can run for at most %(days)s days."),
+    "renewal_not_due": _(
+        "A renewal vote is called for the firm managing the estate in its contract's last %(days)s days."
+    ),
 }
 # A hand-made vote's window: it may start a little before the form was sent (the clerk typed "now"),
 # and runs at most this long — a window decades away is a typo, not a vote.
@@ -108,6 +112,10 @@ def vote_create(
         raise PermissionDenied(VOTE_ERRORS["not_allowed"])
     if decides in SPECIAL_DECISIONS or purpose == Vote.Purpose.PLAN:
         matter = Vote.Matter.SPECIAL
+    if decides == Vote.Decides.RENEWAL:  # art. 278 (4): an ordinary matter, of the whole estate
+        if renewal_due(project) is None:
+            raise _vote_error("renewal_not_due", "decides", days=settings.MANAGER_RENEWAL_WINDOW_DAYS)
+        matter, scope = Vote.Matter.ORDINARY, Vote.Scope.ESTATE
     if (scope != Vote.Scope.ESTATE and building is None) or (scope == Vote.Scope.UNIT and not unit):
         raise ValidationError(VOTE_ERRORS["scope"], code="scope")
     if opens_at < timezone.now() - VOTE_BACKDATE_SLACK:
@@ -359,6 +367,9 @@ RESULT_NOTES = {
 def _apply_result(vote: Vote) -> None:
     """What a closed vote decides: the petition goes on or closes; the plan is adopted or revised."""
     passed = vote.result == Vote.Result.PASSED
+    if vote.decides == Vote.Decides.RENEWAL:
+        renewal_apply(vote, passed)
+        return
     note_template = RESULT_NOTES.get((vote.purpose, passed))
     if note_template is None:
         return

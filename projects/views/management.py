@@ -30,6 +30,7 @@ def _initial(version) -> dict:
         "fee_per_m2_month": management.fee_per_m2_month,
         "sources": management.sources,
         "notes": management.notes,
+        "contract_years": management.contract_years,
     }
 
 

@@ -366,4 +366,12 @@ def test_the_follow_up_survey_rates_the_manager_and_the_public_sees_it(
     with django_assert_max_num_queries(6):
         html = client.get(reverse("disclosure:managers")).content.decode()
     assert "邕江物业" in html and "4.00" in html and project.estate.name in html
+    # The yearly follow-up rates the firm too, and its answers join the earlier ones.
+    yearly = voice.survey_open(project=project, kind=Survey.Kind.YEARLY, year=2)
+    assert yearly.manager == firm and yearly.questions[-1] == "management"
+    for invitation in list(yearly.invitations.order_by("pk"))[:5]:
+        voice.response_record_paper(invitation=invitation, actor=city.comm_a1_staff, answers=scores(4, management=2))
+    voice.survey_close(survey=yearly)
+    firm.refresh_from_db()
+    assert firm.rating_overall == Decimal("3.00") and firm.rating_responses == 10
     assert 'data-testid="managers-link"' in client.get(reverse("disclosure:index")).content.decode()

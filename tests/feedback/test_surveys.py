@@ -40,8 +40,8 @@ def test_surveys_open_n_days_after_completion_and_a_year_later(city):
     early = completed_project(city, f.EstateFactory(community=city.comm_a1), days_ago=29)
     due = completed_project(city, f.EstateFactory(community=city.comm_a1), days_ago=30)
     old = completed_project(city, f.EstateFactory(community=city.comm_a2), days_ago=366)
-    assert sorted((p.pk, k) for p, k in services.surveys_due()) == sorted(
-        [(due.pk, "completion"), (old.pk, "completion"), (old.pk, "follow_up")]
+    assert sorted((p.pk, k, y) for p, k, y in services.surveys_due()) == sorted(
+        [(due.pk, "completion", 0), (old.pk, "completion", 0), (old.pk, "follow_up", 0)]
     )
     plan = services.surveys_dispatch()
     assert len(plan.opened) == 3 and services.surveys_due() == []
@@ -515,3 +515,31 @@ def test_guessing_survey_links_is_rate_limited_per_address(city, surveyed, setti
         household.get(reverse("feedback:answer", args=[invitation.pk, tokens.make_token(invitation)])).status_code
         == 200
     )
+
+
+@pytest.mark.django_db
+def test_a_yearly_follow_up_opens_each_year_after_the_first(city, settings):
+    """From the second year after acceptance a follow-up opens every year (issue 20 item 5): of
+    the year the estate is in, once, even if the job runs every hour; a missed year is not opened
+    later; each is its own survey with its own invitations."""
+    period = settings.SURVEY_FOLLOW_UP_DAYS
+    one = completed_project(city, f.EstateFactory(community=city.comm_a1), days_ago=period + 10)
+    two = completed_project(city, f.EstateFactory(community=city.comm_a1), days_ago=2 * period + 1)
+    four = completed_project(city, f.EstateFactory(community=city.comm_a2), days_ago=4 * period + 3)
+    f.households(f.BuildingFactory(estate=two.estate, number="1"), 3)
+    due = {(p.pk, k, y) for p, k, y in services.surveys_due()}
+    assert (two.pk, "yearly", 2) in due and (four.pk, "yearly", 4) in due
+    assert not any(k == "yearly" and p == one.pk for p, k, _y in due)  # still in its first year
+    assert not any(k == "yearly" and y == 3 for _p, k, y in due)  # no back-filling a missed year
+    services.surveys_dispatch()
+    services.surveys_dispatch()  # the hourly job again: nothing more
+    yearly = Survey.objects.get(project=two, kind="yearly")
+    assert yearly.year == 2 and yearly.households == 3 and yearly.title == "验收后第 2 年回访"
+    assert Survey.objects.filter(kind="yearly").count() == 2 and services.surveys_due() == []
+    # A year later the next one opens beside it.
+    later = timezone.now() + timedelta(days=period)
+    assert {(p.pk, y) for p, k, y in services.surveys_due(now=later) if k == "yearly"} == {
+        (one.pk, 2),
+        (two.pk, 3),
+        (four.pk, 5),
+    }
