@@ -24,3 +24,11 @@ class DisclosureConfig(AppConfig):
 
         if completion_gaps not in acceptance.COMPLETION_GAPS:
             acceptance.COMPLETION_GAPS.append(completion_gaps)
+
+        # The acceptance page sets each item's final cost beside what the ledger spent on it.
+        from projects import after_build
+
+        from .completion import ledger_spent_by_item
+
+        if ledger_spent_by_item not in after_build.ITEM_SPENDING:
+            after_build.ITEM_SPENDING.append(ledger_spent_by_item)

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from projects import shares
-from projects.models import PlanItem, PlanVersion
+from projects import after_build, shares
+from projects.models import PlanItem
 
 from .models import SharePayment
 
@@ -19,12 +19,7 @@ ZERO = Decimal("0.00")
 
 
 def adopted_items(project) -> list[PlanItem]:
-    return list(
-        PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
-        .select_related("catalog_item", "share_building")
-        .prefetch_related("funding")
-        .order_by("catalog_item__position", "id")
-    )
+    return list(after_build.adopted_items(project).select_related("share_building").prefetch_related("funding"))
 
 
 @dataclass

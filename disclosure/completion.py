@@ -5,18 +5,19 @@ in projects.services.acceptance.COMPLETION_GAPS by this app's AppConfig."""
 
 from __future__ import annotations
 
-from projects.models import PlanItem, PlanVersion, Project
+from collections import defaultdict
+from decimal import Decimal
+
+from projects.after_build import adopted_items
+from projects.models import Project
 from projects.services import Gap
 
-from .models import Milestone, ProgressUpdate
+from .ledger import MANAGEMENT_CATEGORIES
+from .models import LedgerEntry, Milestone, ProgressUpdate
 
 
 def completion_gaps(project: Project) -> list[Gap]:
-    items = list(
-        PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
-        .order_by("catalog_item__position", "id")
-        .values_list("pk", "description")
-    )
+    items = list(adopted_items(project).values_list("pk", "description"))
     latest: dict[int, int] = {}
     for item_id, percent in (
         ProgressUpdate.objects.filter(project=project, plan_item__isnull=False)
@@ -33,3 +34,19 @@ def completion_gaps(project: Project) -> list[Gap]:
         .order_by("due_date", "id")
     ]
     return gaps
+
+
+def ledger_spent_by_item(project: Project) -> dict[int, Decimal]:
+    """Net spending per plan item from the ledger: expenses less their reversals, renovation money
+    only (registered in projects.after_build.ITEM_SPENDING). One query."""
+    spent: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for item_id, kind, amount, reversed_kind in (
+        LedgerEntry.objects.filter(project=project, plan_item__isnull=False)
+        .exclude(category__in=MANAGEMENT_CATEGORIES)
+        .values_list("plan_item_id", "kind", "amount", "reverses__kind")
+    ):
+        if kind == LedgerEntry.Kind.EXPENSE:
+            spent[item_id] += amount
+        elif kind == LedgerEntry.Kind.REVERSAL and reversed_kind == LedgerEntry.Kind.EXPENSE:
+            spent[item_id] -= amount
+    return dict(spent)

@@ -342,10 +342,29 @@ class MaintenanceForm(StyledFormMixin, forms.Form):
         error_messages={"required": _("Say what was repaired or looked after.")},
     )
     photos = MultipleFileField(label=_("Photos"), required=False)
+    ledger_entry = forms.ModelChoiceField(
+        label=_("Paid by (management ledger)"),
+        required=False,
+        queryset=LedgerEntry.objects.none(),
+        empty_label=_("Nothing, or not recorded yet"),
+        help_text=_("The upkeep or maintenance-fund entry that paid for this work, if any."),
+        error_messages={
+            "invalid_choice": _(
+                "Choose an upkeep or maintenance-fund expense of this estate's management ledger (or none)."
+            )
+        },
+    )
 
-    def __init__(self, *args, items=(), **kwargs):
+    def __init__(self, *args, items=(), entries=(), **kwargs):
         kwargs.setdefault("initial", {"done_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+        self.fields["ledger_entry"].queryset = LedgerEntry.objects.filter(pk__in=[e.pk for e in entries])
+        entry_labels = {
+            e.pk: _("No. %(seq)s · %(date)s · ¥%(amount)s · %(memo)s")
+            % {"seq": e.seq, "date": e.date.isoformat(), "amount": f"{e.amount:,.2f}", "memo": e.memo or e.counterparty}
+            for e in entries
+        }
+        self.fields["ledger_entry"].label_from_instance = lambda e: entry_labels.get(e.pk) or str(e)
         self.fields["plan_item"].queryset = PlanItem.objects.filter(pk__in=[i.pk for i in items])
         labels = {i.pk: f"{i.catalog_item.name} · {i.description}" for i in items}
         self.fields["plan_item"].label_from_instance = lambda item: labels.get(item.pk, str(item))

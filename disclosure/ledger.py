@@ -27,6 +27,7 @@ MANAGEMENT_EXPENSE = ("mgmt_maintenance_fund", "mgmt_upkeep")
 # management ledger written only by the exchange (disclosure.services.points_redeem), never typed.
 VOLUNTEER_FEE_CREDIT = "mgmt_fee_credit"
 MANAGEMENT_CATEGORIES = frozenset(MANAGEMENT_INCOME + MANAGEMENT_EXPENSE + (VOLUNTEER_FEE_CREDIT,))
+MAINTENANCE_PAID = ("mgmt_maintenance_fund", "mgmt_upkeep")  # what a maintenance record may name as paid by
 MANAGEMENT_CATEGORY_CHOICES = [(code, code) for code in MANAGEMENT_INCOME + MANAGEMENT_EXPENSE]  # the API's codes
 MANAGEMENT_LABELS = {
     "mgmt_parking": _("Parking (公共收益)"),

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
-from projects.models import Award, Project
+from projects.models import Award, PlanManagement, PlanVersion, Project
 from stakeholders.models import Organization
 
 from .selectors import PUBLIC_STATUSES
@@ -39,3 +39,33 @@ def public_managers() -> list[Organization]:
     for firm in firms:
         firm.estates = estates.get(firm.pk, [])
     return firms
+
+
+def public_community_keepers() -> list[Organization]:
+    """Community committees keeping an accepted estate that no firm manages (社区准物业: as the
+    owners chose with the plan, or after a firm's contract ended) — not the estates the owners run
+    themselves —, best rated first, each with `estates`. Two queries."""
+    operator = (
+        PlanManagement.objects.filter(version__project=OuterRef("pk"), version__status=PlanVersion.Status.ADOPTED)
+        .order_by("-version__number")
+        .values("operator")[:1]
+    )
+    managed = Award.objects.filter(role=Award.Role.MANAGER, ended_at__isnull=True).values("project_id")
+    estates = defaultdict(list)
+    for project in (
+        Project.objects.filter(status__in=(Project.Status.COMPLETED, Project.Status.MAINTAINED))
+        .exclude(pk__in=managed)
+        .annotate(operator=Subquery(operator))
+        .exclude(operator=PlanManagement.Operator.OWNERS)
+        .select_related("estate__community__street")
+        .order_by("estate__name")
+    ):
+        estates[project.estate.community_id].append(project)
+    committees = list(
+        Organization.objects.filter(
+            kind=Organization.Kind.COMMUNITY_COMMITTEE, community_id__in=list(estates)
+        ).order_by(F("rating_overall").desc(nulls_last=True), "name")
+    )
+    for committee in committees:
+        committee.estates = estates[committee.community_id]
+    return committees

@@ -424,6 +424,15 @@ class MaintenanceRecord(models.Model):
     organization = models.ForeignKey(
         "stakeholders.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("done by")
     )
+    # What paid for it: an upkeep or maintenance-fund entry of the management ledger, if any.
+    ledger_entry = models.ForeignKey(
+        "LedgerEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="maintenance_records",
+        verbose_name=_("paid by ledger entry"),
+    )
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("posted by")
     )

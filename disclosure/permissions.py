@@ -161,6 +161,12 @@ def can_view_voucher(user, project: Project) -> bool:
     )
 
 
+def can_view_entry_voucher(user, project: Project, entry: dict) -> bool:
+    """One entry's voucher (`entry` as published): whoever sees every voucher, and — for an entry of
+    the management ledger — whoever keeps the estate (the firm reads its own receipts)."""
+    return can_view_voucher(user, project) or (is_management(entry) and is_estate_keeper(user, project))
+
+
 def can_post_progress(user, project: Project) -> bool:
     """Staff of the contractor currently awarded the works, while they are under way."""
     return project.status in WORKS_STATUSES and project_permissions.is_project_contractor(user, project)

@@ -11,13 +11,13 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from feedback.models import Response
 from projects import shares
+from projects.after_build import adopted_items
 from projects.lifecycle import PUBLIC_STATUSES  # noqa: F401  (what the public sees; re-exported)
 from projects.models import (
     Award,
     FundingSource,
     PlanItem,
     PlanItemFunding,
-    PlanVersion,
     Project,
     Vote,
 )
@@ -26,7 +26,7 @@ from stakeholders.models import Organization, Ownership
 from . import inspections as inspection_reads
 from . import ledger
 from .categories import ledger_category_label, ledger_category_labels  # noqa: F401
-from .ledger import is_management
+from .ledger import MAINTENANCE_PAID, MANAGEMENT_CATEGORIES, is_management
 from .models import Budget, LedgerCheckpoint, LedgerEntry, Milestone, ProgressPhoto, ProgressUpdate, SharePayment
 
 S = Project.Status
@@ -141,11 +141,7 @@ def budget_of(project: Project) -> Budget | None:
 
 
 def adopted_plan_items(project: Project) -> list[PlanItem]:
-    return list(
-        PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
-        .select_related("catalog_item", "maintainer_organization")
-        .order_by("catalog_item__position", "id")
-    )
+    return list(adopted_items(project).select_related("maintainer_organization"))
 
 
 def budget_prefill(project: Project, budget: Budget | None) -> dict:
@@ -286,8 +282,20 @@ def items_plan_vs_spent(
     return list(by_item.values())
 
 
-def seqs_with_voucher(project: Project) -> set[int]:
-    return set(LedgerEntry.objects.filter(project=project).exclude(voucher="").values_list("seq", flat=True))
+def maintenance_expenses(project: Project) -> list[LedgerEntry]:
+    """The management ledger's upkeep and maintenance-fund expenses, newest first (what paid for work)."""
+    return list(
+        LedgerEntry.objects.filter(project=project, kind=LedgerEntry.Kind.EXPENSE, category__in=MAINTENANCE_PAID)
+        .exclude(reversed_by__isnull=False)
+        .order_by("-seq")
+    )
+
+
+def seqs_with_voucher(project: Project, *, management_only: bool = False) -> set[int]:
+    entries = LedgerEntry.objects.filter(project=project).exclude(voucher="")
+    if management_only:
+        entries = entries.filter(category__in=MANAGEMENT_CATEGORIES)
+    return set(entries.values_list("seq", flat=True))
 
 
 def public_photo(pk: int) -> ProgressPhoto | None:
@@ -356,12 +364,7 @@ def residents_share(user, project: Project, budget: Budget | None) -> list[share
     )
     if not owned:
         return None
-    items = list(
-        PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
-        .select_related("catalog_item", "share_building")
-        .prefetch_related("funding")
-        .order_by("catalog_item__position", "id")
-    )
+    items = list(adopted_items(project).select_related("share_building").prefetch_related("funding"))
     return shares.figures(shares.estate_shares(items, project.estate_id), owned) or None
 
 

@@ -90,6 +90,16 @@ def warranty_end(completed_on: date | None, months: int) -> date | None:
     return date(year, month, min(completed_on.day, calendar.monthrange(year, month)[1]))
 
 
+def adopted_items(project):
+    """The adopted plan's items in the catalog's order, with their catalog item: the one query the
+    acceptance, the completion report, the ledger's forms and the API read them by."""
+    return (
+        PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
+        .select_related("catalog_item")
+        .order_by("catalog_item__position", "id")
+    )
+
+
 def adopted_management(project) -> PlanManagement | None:
     return (
         PlanManagement.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
@@ -114,11 +124,7 @@ def maintainer_organization(item: PlanItem) -> Organization | None:
 def items_with_warranty(project) -> list[PlanItem]:
     """The adopted plan's items, each with `warranty_until` (None before acceptance) — for the
     public project page (保修至) and the complaint form. One query."""
-    items = list(
-        PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
-        .select_related("catalog_item", "maintainer_organization")
-        .order_by("catalog_item__position", "id")
-    )
+    items = list(adopted_items(project).select_related("maintainer_organization"))
     return with_warranty(items, project.completed_on)
 
 
@@ -167,3 +173,24 @@ def acceptance_record(project) -> list[CompletionReport]:
         report.total_final = sum((line.final_cost for line in report.lines.all()), Decimal("0"))
         report.total_planned = sum((line.plan_item.estimated_cost for line in report.lines.all()), Decimal("0"))
     return reports
+
+
+# What the ledger spent on each item (renovation money, net of reversals), registered by the
+# disclosure app (it keeps the ledger): the acceptance page sets each report's final cost beside it.
+ITEM_SPENDING: list = []
+
+
+def with_ledger_spending(project, report: CompletionReport | None) -> None:
+    """Give each line of `report` the ledger's spending on its item (`line.ledger_spent`), what of
+    its final cost is not paid yet (`line.unpaid`) or what was paid beyond it (`line.overpaid`); the
+    report gets `total_spent`. One query."""
+    if report is None or not ITEM_SPENDING:
+        return
+    spent = ITEM_SPENDING[0](project)
+    for line in report.lines.all():
+        line.ledger_spent = spent.get(line.plan_item_id, Decimal("0.00"))
+        line.unpaid = max(line.final_cost - line.ledger_spent, Decimal("0.00"))
+        line.overpaid = max(line.ledger_spent - line.final_cost, Decimal("0.00"))
+    report.total_spent = sum(
+        (spent.get(line.plan_item_id, Decimal("0.00")) for line in report.lines.all()), Decimal("0.00")
+    )

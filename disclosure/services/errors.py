@@ -81,6 +81,9 @@ MAINTENANCE_ERRORS = {
     "before_acceptance": _("The date cannot be before the acceptance (%(date)s)."),
     "item_not_in_plan": _("This item is not in the project's adopted plan."),
     "too_many_photos": _("At most %(max)s photos per record."),
+    "entry_not_maintenance": _(
+        "Choose an upkeep or maintenance-fund expense of this estate's management ledger (or none)."
+    ),
 }
 
 PROGRESS_ERRORS = {

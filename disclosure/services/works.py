@@ -19,7 +19,8 @@ from stakeholders.audit import by_actor
 from stakeholders.models import Organization, User
 
 from .. import permissions
-from ..models import MaintenancePhoto, MaintenanceRecord, Milestone, ProgressPhoto, ProgressUpdate
+from ..ledger import MAINTENANCE_PAID
+from ..models import LedgerEntry, MaintenancePhoto, MaintenanceRecord, Milestone, ProgressPhoto, ProgressUpdate
 from .budgets import adopted_plan
 from .errors import MAINTENANCE_ERRORS, PROGRESS_ERRORS
 
@@ -187,9 +188,17 @@ _maintenance_error = errors_for(MAINTENANCE_ERRORS)
 @by_actor
 @transaction.atomic
 def maintenance_post(
-    *, project: Project, actor: User, done_on: Date, work: str, plan_item: PlanItem | None = None, photos=()
+    *,
+    project: Project,
+    actor: User,
+    done_on: Date,
+    work: str,
+    plan_item: PlanItem | None = None,
+    photos=(),
+    ledger_entry: LedgerEntry | None = None,
 ) -> MaintenanceRecord:
-    """The estate's manager records a repair or upkeep done, with photos (stripped of metadata)."""
+    """The estate's manager records a repair or upkeep done, with photos (stripped of metadata) and,
+    if it cost money, the management-ledger entry that paid for it."""
     locked = Project.objects.select_for_update().select_related("estate__community").get(pk=project.pk)
     if not permissions.can_post_maintenance(actor, locked):
         raise PermissionDenied(MAINTENANCE_ERRORS["not_allowed"])
@@ -204,6 +213,12 @@ def maintenance_post(
         plan = adopted_plan(locked)
         if plan is None or plan_item.version_id != plan.pk:
             raise _maintenance_error("item_not_in_plan", "plan_item")
+    if ledger_entry is not None and not (
+        ledger_entry.project_id == locked.pk
+        and ledger_entry.kind == LedgerEntry.Kind.EXPENSE
+        and ledger_entry.category in MAINTENANCE_PAID
+    ):
+        raise _maintenance_error("entry_not_maintenance", "ledger_entry")
     photos = [p for p in photos if p]
     if len(photos) > settings.PROGRESS_PHOTOS_MAX:
         raise _maintenance_error("too_many_photos", "photos", max=settings.PROGRESS_PHOTOS_MAX)
@@ -216,6 +231,7 @@ def maintenance_post(
         work=work[:2000],
         organization=membership.organization,
         posted_by=actor,
+        ledger_entry=ledger_entry,
     )
     for result in processed:
         store_photo(MaintenancePhoto(record=record), result)

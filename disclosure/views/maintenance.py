@@ -27,13 +27,15 @@ PUBLIC_STATUSES = ("completed", "maintained")
 def maintenance_page(request, code: str):
     project = _public_project_or_404(code)
     items = pub.adopted_plan_items(project)
-    form = MaintenanceForm(items=items) if permissions.can_post_maintenance(request.user, project) else None
+    may_post = permissions.can_post_maintenance(request.user, project)
+    entries = pub.maintenance_expenses(project) if may_post or request.method == "POST" else []
+    form = MaintenanceForm(items=items, entries=entries) if may_post else None
     status = 200
     if request.method == "POST":
         project = _acting_project(request, code)
         if not permissions.can_post_maintenance(request.user, project):
             raise PermissionDenied(services.MAINTENANCE_ERRORS["not_allowed"])
-        form = MaintenanceForm(request.POST, request.FILES, items=items)
+        form = MaintenanceForm(request.POST, request.FILES, items=items, entries=entries)
         if form.is_valid():
             try:
                 record = services.maintenance_post(project=project, actor=request.user, **form.cleaned_data)
@@ -45,7 +47,7 @@ def maintenance_page(request, code: str):
         status = 400
     records = (
         MaintenanceRecord.objects.filter(project=project)
-        .select_related("plan_item__catalog_item", "organization")
+        .select_related("plan_item__catalog_item", "organization", "ledger_entry")
         .prefetch_related("photos")
         .order_by("-done_on", "-id")
     )

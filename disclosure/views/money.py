@@ -119,6 +119,9 @@ def ledger_page(request, code: str):
     page = Paginator(list(reversed(rows)), LEDGER_PER_PAGE).get_page(request.GET.get("page"))
     reversed_seqs = {d["reverses"] for d in documents if d["reverses"]}
     sees_vouchers = permissions.can_view_voucher(request.user, project)
+    # The estate's keeper opens the vouchers of the management ledger (its own receipts).
+    keeps = not sees_vouchers and permissions.is_estate_keeper(request.user, project)
+    vouchers = pub.seqs_with_voucher(project, management_only=keeps) if sees_vouchers or keeps else set()
     context = {
         "project": project,
         "page": page,
@@ -135,8 +138,8 @@ def ledger_page(request, code: str):
             for row in page.object_list
             if permissions.can_reverse_entry(request.user, project, budget, row, reversed_seqs)
         },
-        "can_view_vouchers": sees_vouchers,
-        "vouchers": pub.seqs_with_voucher(project) if sees_vouchers else set(),
+        "can_view_vouchers": bool(vouchers),
+        "vouchers": vouchers,
         "page_query": "",
     }
     return render(request, "disclosure/ledger.html", context, status=status)
@@ -177,10 +180,11 @@ def ledger_voucher(request, code: str, seq: int):
 
 
 def voucher_response(user, project: Project, seq: int):
-    """An entry's private voucher, for the street office (the page and the API)."""
-    if not permissions.can_view_voucher(user, project):
-        raise PermissionDenied(_("Vouchers are kept by the street office."))
+    """An entry's private voucher, for the street office (the page and the API) — and a management
+    entry's for the estate's keeper."""
     entry = get_object_or_404(LedgerEntry, project=project, seq=seq)
+    if not permissions.can_view_entry_voucher(user, project, {"category": entry.category}):
+        raise PermissionDenied(_("Vouchers are kept by the street office."))
     if not entry.voucher:
         raise Http404
     return private_file_response(

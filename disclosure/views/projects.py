@@ -32,7 +32,7 @@ from stakeholders import selectors
 from .. import heads, ledger
 from .. import inspections as inspection_reads
 from .. import selectors as pub
-from ..managers import public_managers
+from ..managers import public_community_keepers, public_managers
 from .cache import CSRF_PLACEHOLDER, _cached, _city_revision, _json, _same_for_everyone, _whole_page
 
 ESTATES_PER_PAGE = 50
@@ -255,7 +255,11 @@ def managers(request):
     return render(
         request,
         "disclosure/managers.html",
-        {"organizations": public_managers(), "min_responses": settings.SURVEY_MIN_RESPONSES},
+        {
+            "organizations": public_managers(),
+            "committees": public_community_keepers(),
+            "min_responses": settings.SURVEY_MIN_RESPONSES,
+        },
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from projects.models import Award
 from stakeholders.models import Organization
@@ -65,9 +65,10 @@ def contractor_ratings_recompute() -> dict[int, Decimal | None]:
 
 
 def manager_ratings_recompute() -> dict[int, Decimal | None]:
-    """Each property-management firm's rating: the management answers of the closed follow-up
-    surveys that rated it (with at least SURVEY_MIN_RESPONSES answers), weighted by answers,
-    written onto its Organization like a contractor's (issue 20 item 5)."""
+    """Each manager's rating — a property-management firm, or a community committee keeping an
+    estate as interim management: the management answers of the closed follow-up surveys that rated
+    it (with at least SURVEY_MIN_RESPONSES answers), weighted by answers, written onto its
+    Organization like a contractor's (issue 20 item 5)."""
     eligible = (
         Survey.objects.filter(status=Survey.Status.CLOSED, manager__isnull=False)
         .annotate(n=Count("responses"))
@@ -81,7 +82,12 @@ def manager_ratings_recompute() -> dict[int, Decimal | None]:
     )
     figures = {row["survey__manager_id"]: row for row in rows}
     result = {}
-    for org in Organization.objects.filter(kind=Organization.Kind.PROPERTY_MANAGER).values_list("pk", flat=True):
+    managers = Organization.objects.filter(
+        Q(kind=Organization.Kind.PROPERTY_MANAGER)
+        | Q(kind=Organization.Kind.COMMUNITY_COMMITTEE, pk__in=list(figures))
+        | Q(kind=Organization.Kind.COMMUNITY_COMMITTEE, rating_responses__gt=0)
+    )
+    for org in managers.values_list("pk", flat=True):
         row = figures.get(org)
         overall = _average(row["total"], row["n"]) if row else None
         organization_set_rating(

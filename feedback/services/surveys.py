@@ -16,10 +16,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import coded_error
-from projects.models import Award, Project
+from projects.after_build import adopted_management
+from projects.models import Award, PlanManagement, Project
 from projects.revision import project_touch
 from stakeholders.audit import by_actor
-from stakeholders.models import Household, Notification, User
+from stakeholders.models import Household, Notification, Organization, User
 from stakeholders.notifications import Notice
 from stakeholders.services import deliveries_send, notify_each
 
@@ -91,13 +92,22 @@ def survey_open(*, project: Project, kind: str, year: int = 0, now=None) -> Surv
 
 
 def _manager_to_rate(project: Project):
-    """The firm the estate was handed over to at acceptance (issue 20 item 5), if any."""
+    """Who manages the estate now (issue 20 item 5): the firm it was handed over to at acceptance;
+    without one, its community committee (社区准物业: as the section chose, or the firm's contract
+    ended) — except where the owners manage it themselves (they do not rate themselves)."""
     award = (
         Award.objects.filter(project=project, role=Award.Role.MANAGER, ended_at__isnull=True)
         .select_related("organization")
         .first()
     )
-    return award.organization if award is not None else None
+    if award is not None:
+        return award.organization
+    section = adopted_management(project)
+    if section is not None and section.operator == PlanManagement.Operator.OWNERS:
+        return None
+    return Organization.objects.filter(
+        kind=Organization.Kind.COMMUNITY_COMMITTEE, community_id=project.estate.community_id
+    ).first()
 
 
 def surveys_due(*, now=None) -> list[tuple[Project, str, int]]:

@@ -274,6 +274,7 @@ def _management_ledger(ctx: _Ctx, project: Project, *, ago: int) -> None:
     """At acceptance the estate went to 邕江物业 (the plan's management section); its `property`
     staff keep the management ledger on the same chain: public revenue, fees, maintenance."""
     firm_staff = ctx.u("property")
+    entries = {}
     for days, category, amount, counterparty, memo in [
         (ago - 20, "mgmt_parking", "4320.00", "小区停车场（24个车位月租）", "改造后首月停车收入，计入公共收益"),
         (ago - 45, "mgmt_advertising", "1800.00", "南宁电梯广告传媒有限公司", "单元门禁屏广告位，半年"),
@@ -287,7 +288,7 @@ def _management_ledger(ctx: _Ctx, project: Project, *, ago: int) -> None:
             "1栋水箱间门窗更换，经业主表决使用维修资金",
         ),
     ]:
-        management_record(
+        entries[category] = management_record(
             project=project,
             actor=firm_staff,
             date=timezone.localdate() - timedelta(days=max(days, 1)),
@@ -298,12 +299,24 @@ def _management_ledger(ctx: _Ctx, project: Project, *, ago: int) -> None:
         )
     ctx.report.add("management ledger entries", 5)
     roof = PlanItem.objects.get(version__project=project, version__status="adopted", catalog_item__code="roof")
-    for days, item, work in [
-        (ago - 120, None, "1栋水箱间门窗锈蚀更换（维修资金，经业主表决），更换后检查水箱盖板密封。"),
-        (ago - 80, None, "2栋楼道声控灯坏了6盏，已全部更换为LED声光控灯。"),
-        (ago - 30, roof, "年底巡查1–2栋屋面：清理落水口落叶，防水层完好，无渗漏。"),
+    for days, item, work, paid_by in [
+        (
+            ago - 120,
+            None,
+            "1栋水箱间门窗锈蚀更换（维修资金，经业主表决），更换后检查水箱盖板密封。",
+            entries["mgmt_maintenance_fund"],
+        ),
+        (ago - 80, None, "2栋楼道声控灯坏了6盏，已全部更换为LED声光控灯。", entries["mgmt_upkeep"]),
+        (ago - 30, roof, "年底巡查1–2栋屋面：清理落水口落叶，防水层完好，无渗漏。", None),
     ]:
-        maintenance_post(project=project, actor=firm_staff, done_on=_day(max(days, 1)), work=work, plan_item=item)
+        maintenance_post(
+            project=project,
+            actor=firm_staff,
+            done_on=_day(max(days, 1)),
+            work=work,
+            plan_item=item,
+            ledger_entry=paid_by,
+        )
     ctx.report.add("maintenance records", 3)
 
 

@@ -16,7 +16,7 @@ from core.errors import coded_error
 from stakeholders.models import Organization
 
 from .. import after_build, permissions, selectors, services
-from ..models import Defect, PlanItem, PlanVersion
+from ..models import Defect
 from ..serializers import (
     AcceptanceInSerializer,
     AwardInSerializer,
@@ -30,10 +30,7 @@ from .projects import CONFLICT, DONE, ERRORS_SCHEMA, _call, _visible_project
 
 
 def _plan_items(project) -> dict:
-    return {
-        item.pk: item
-        for item in PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED)
-    }
+    return {item.pk: item for item in after_build.adopted_items(project)}
 
 
 class AcceptanceSign(APIView):

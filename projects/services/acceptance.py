@@ -29,7 +29,7 @@ from stakeholders.selectors import street_office_user_ids
 from stakeholders.services import notify, organization_grant
 
 from .. import permissions
-from ..after_build import adopted_management
+from ..after_build import adopted_items, adopted_management
 from ..models import (
     AcceptanceSignature,
     Award,
@@ -38,7 +38,6 @@ from ..models import (
     Defect,
     PlanDesigner,
     PlanItem,
-    PlanVersion,
     Project,
     ProjectEvent,
 )
@@ -120,11 +119,7 @@ def gap_words(gaps: list) -> str:
 
 
 def _adopted_items(project: Project) -> list[PlanItem]:
-    return list(
-        PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED).order_by(
-            "catalog_item__position", "id"
-        )
-    )
+    return list(adopted_items(project))
 
 
 def _signer_user_ids(project: Project) -> set[int]:

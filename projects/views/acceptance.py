@@ -18,15 +18,11 @@ from core.forms import form_errors
 
 from .. import after_build, permissions, selectors, services
 from ..acceptance_forms import AcceptanceForm, CompletionReportForm, DefectFixForm
-from ..models import AcceptanceSignature, CompletionReport, Defect, PlanItem, PlanVersion
+from ..models import AcceptanceSignature, CompletionReport, Defect, PlanItem
 
 
 def _items(project) -> list[PlanItem]:
-    return list(
-        PlanItem.objects.filter(version__project=project, version__status=PlanVersion.Status.ADOPTED).order_by(
-            "catalog_item__position", "id"
-        )
-    )
+    return list(after_build.adopted_items(project))
 
 
 def _sign_forms(user, project, items, bound=None) -> list:
@@ -55,6 +51,7 @@ def _page(request, project, *, bound=None, fix_forms=None, status=200):
     items = _items(project)
     reports = after_build.acceptance_record(project)
     current = reports[0] if reports else None
+    after_build.with_ledger_spending(project, current)
     required = permissions.required_acceptance_roles(project)
     signed = {s.role: s for s in current.signatures.all()} if current is not None else {}
     fix_forms = fix_forms or {}

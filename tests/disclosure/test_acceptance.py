@@ -507,3 +507,21 @@ def test_the_completion_report_page_stays_within_its_query_budget(city, contract
     client.get(url)  # warm the session
     with django_assert_max_num_queries(18):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_signers_see_each_items_final_cost_beside_what_the_ledger_paid(city, council_a1, contracted):
+    from .conftest import expense, income
+
+    income(city, contracted, amount="90000.00")
+    expense(city, contracted, amount="48000.00", item=contracted.roof)  # retention still owed
+    reversed_entry = expense(city, contracted, amount="5000.00", item=contracted.light)
+    services.ledger_reverse(entry=reversed_entry, actor=city.street_a_staff, memo="重复录入")
+    expense(city, contracted, amount="41000.00", item=contracted.light)  # ¥1,000 beyond the final cost
+    finish(city, contracted)
+    file_report(city, contracted)  # the final costs are the plan's: roof 60,000, light 40,000
+    page = client_for(council_a1.user).get(reverse("projects:acceptance", args=[contracted.project.code]))
+    lines = page.content.decode().split('data-testid="line-ledger"')[1:]
+    assert "48,000.00" in lines[0] and "12,000.00" in lines[0] and "质保金" in lines[0]
+    assert "41,000.00" in lines[1] and "1,000.00" in lines[1] and "text-danger" in page.content.decode()
+    assert "89,000.00" in page.content.decode().split('data-testid="report-ledger-total"')[1][:200]

@@ -375,3 +375,75 @@ def test_the_follow_up_survey_rates_the_manager_and_the_public_sees_it(
     firm.refresh_from_db()
     assert firm.rating_overall == Decimal("3.00") and firm.rating_responses == 10
     assert 'data-testid="managers-link"' in client.get(reverse("disclosure:index")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_firm_opens_the_vouchers_of_its_own_ledger_not_the_renovation_moneys(city, council_a1, contracted):
+    firm, staff = firm_and_staff()
+    manage(contracted, firm)
+    renovation = income(city, contracted, voucher=f.proof_file("拨款凭证.png"))
+    accept(city, contracted, council_a1)
+    own = record(contracted, staff, "mgmt_upkeep", "640.00", voucher=f.proof_file("维修发票.png"))
+    ledger_page = reverse("disclosure:ledger", args=[contracted.project.code])
+    own_url = reverse("disclosure:ledger_voucher", args=[contracted.project.code, own.seq])
+    renovation_url = reverse("disclosure:ledger_voucher", args=[contracted.project.code, renovation.seq])
+    firm_client = client_for(staff)
+    page = firm_client.get(ledger_page).content.decode()
+    assert own_url in page and renovation_url not in page
+    assert firm_client.get(own_url).status_code == 200
+    assert firm_client.get(renovation_url).status_code == 403
+    street = client_for(city.street_a_staff)  # the street office still reads every voucher
+    assert street.get(own_url).status_code == 200 and street.get(renovation_url).status_code == 200
+    assert client_for(city.owner_a1.user).get(own_url).status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_the_community_keeping_an_estate_is_rated_the_owners_themselves_are_not(
+    client, city, council_a1, contracted, django_assert_max_num_queries
+):
+    from feedback import services as voice
+    from feedback.models import Survey
+
+    manage(contracted)  # the community as interim management (社区准物业)
+    accept(city, contracted, council_a1)
+    project = Project.objects.get(pk=contracted.project.pk)
+    survey = voice.survey_open(project=project, kind=Survey.Kind.FOLLOW_UP)
+    assert survey.manager == city.comm_a1_org and "management" in survey.questions
+    for invitation, management in zip(list(survey.invitations.order_by("pk"))[:5], (3, 3, 4, 4, 4)):
+        voice.response_record_paper(
+            invitation=invitation, actor=city.comm_a1_staff, answers=scores(4, management=management)
+        )
+    voice.survey_close(survey=survey)
+    city.comm_a1_org.refresh_from_db()
+    assert city.comm_a1_org.rating_overall == Decimal("3.60") and city.comm_a1_org.rating_responses == 5
+    with django_assert_max_num_queries(6):
+        html = client.get(reverse("disclosure:managers")).content.decode()
+    keepers = html[html.index('data-testid="community-keepers"') :]
+    assert "甲一居委会" in keepers and "3.60" in keepers and project.estate.name in keepers
+    # Owners who run the estate themselves (业主自治管理) are not asked to rate themselves.
+    PlanManagement.objects.filter(version=contracted.version).update(operator=PlanManagement.Operator.OWNERS)
+    yearly = voice.survey_open(project=project, kind=Survey.Kind.YEARLY, year=2)
+    assert yearly.manager is None and "management" not in yearly.questions
+    assert 'data-testid="community-keepers"' not in client.get(reverse("disclosure:managers")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_maintenance_record_names_the_ledger_entry_that_paid_for_it(client, city, council_a1, contracted):
+    firm, staff = firm_and_staff()
+    manage(contracted, firm)
+    renovation = expense(city, contracted, amount="100.00", item=contracted.roof)
+    accept(city, contracted, council_a1)
+    project = Project.objects.get(pk=contracted.project.pk)
+    upkeep = record(contracted, staff, "mgmt_upkeep", "640.00", counterparty="水电维修部", memo="楼道灯6盏")
+    parking = record(contracted, staff, "mgmt_parking", "1200.00")
+    for wrong in (parking, renovation):  # income, or the renovation money: not what paid for upkeep
+        with pytest.raises(ValidationError) as caught:
+            services.maintenance_post(project=project, actor=staff, done_on=TODAY(), work="换灯", ledger_entry=wrong)
+        assert "ledger_entry" in caught.value.message_dict
+    url = reverse("disclosure:maintenance", args=[project.code])
+    form = client_for(staff).get(url).content.decode()
+    assert "楼道灯6盏" in form and "停车场" not in form.split('name="ledger_entry"')[1].split("</select>")[0]
+    answer = client_for(staff).post(url, {"done_on": str(TODAY()), "work": "2栋楼道灯更换", "ledger_entry": upkeep.pk})
+    assert answer.status_code == 302
+    page = client.get(url).content.decode()
+    assert f"长效管理台账第 {upkeep.seq} 笔" in page and "640.00" in page

@@ -68,6 +68,6 @@ def test_the_manager_records_maintenance_and_the_public_finds_it(live_server, br
     _fits(anyone)
     shot(anyone, "maintenance-01-managers-phone")
     card.get_by_role("link").first.click()
-    anyone.get_by_test_id("public-maintenance").get_by_role("link").click()
+    anyone.get_by_test_id("public-maintenance").get_by_role("link").first.click()
     assert WORK in anyone.get_by_test_id("maintenance-records").inner_text()
     assert manager.username not in anyone.content()
