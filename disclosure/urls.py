@@ -32,6 +32,7 @@ urlpatterns = [
     path("maintenance-photos/<int:pk>/<str:size>.jpg", views.maintenance_photo, name="maintenance_photo"),
     path("contractors/", views.contractors, name="contractors"),
     path("managers/", views.managers, name="managers"),
+    path("integrity/", views.integrity_counts, name="integrity"),
     path("contractors/<int:pk>/", views.contractor, name="contractor"),
     path("opendata/projects.csv", views.opendata_projects_csv, name="projects_csv"),
     path("opendata/oc4ids.json", views.opendata_oc4ids, name="oc4ids"),

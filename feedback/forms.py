@@ -6,7 +6,7 @@ from projects.models import PlanItem
 from stakeholders.forms import MultipleFileField, StyledFormMixin
 from stakeholders.models import Building
 
-from .lifecycle import FALLBACK_REASONS, ROUTES
+from .lifecycle import CONFIDENTIAL_CATEGORIES, FALLBACK_REASONS, ROUTES
 from .models import Complaint, Response, WillingnessAnswer
 
 ROUTE_HINTS = {
@@ -73,8 +73,12 @@ class ComplaintForm(StyledFormMixin, forms.Form):
                 return ROUTE_HINTS[intended]
             return f"{ROUTE_HINTS[actual]}（{FALLBACK_REASONS[intended]}）"
 
+        # Money and misconduct go to the discipline-inspection office instead (issue 21 item 3): the
+        # form links to its own page (feedback/integrity/new/).
         self.fields["category"].choices = [
-            (code, f"{label} — {hint(code)}") for code, label in Complaint.Category.choices
+            (code, f"{label} — {hint(code)}")
+            for code, label in Complaint.Category.choices
+            if code not in CONFIDENTIAL_CATEGORIES
         ]
         if estate is not None:
             self.fields["building"].queryset = Building.objects.filter(estate=estate).order_by("number")

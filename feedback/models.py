@@ -472,3 +472,98 @@ class WillingnessAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}: {self.willing}"
+
+
+class IntegrityReport(models.Model):
+    """An integrity or fund-use report (廉洁、资金使用问题举报, issue 21 item 3). It goes to the city's
+    discipline-inspection office and the housing bureau — never to the street office it may concern
+    — and is escalated up (the bureau's leadership), not back. Filed with an account whose identity
+    only the inspection office sees, or with no account at all; the reporter follows it with a
+    tracking code, shown once (only its hash is kept). The public sees counts per street."""
+
+    class Kind(models.TextChoices):
+        INTEGRITY = "integrity", _("Misconduct (e.g. bribes, cut corners covered up)")
+        FUND_USE = "fund_use", _("Use of the renovation money")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Received, waiting to be taken on")
+        ACKNOWLEDGED = "acknowledged", _("Taken on by the inspection office")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    kind = models.CharField(_("what it is about"), max_length=10, choices=Kind.choices)
+    street = models.ForeignKey(
+        "stakeholders.Street", on_delete=models.PROTECT, related_name="+", verbose_name=_("street")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("project")
+    )
+    text = models.TextField(_("what happened"), max_length=4000)
+    # Who filed it, if signed in: seen by the inspection office only; None when filed with no account.
+    reporter = models.ForeignKey(
+        "stakeholders.Resident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reporter"),
+    )
+    contact = models.CharField(_("how to reach the reporter (optional)"), max_length=100, blank=True)
+    tracking_hash = models.CharField(_("tracking code (hash)"), max_length=64, unique=True, editable=False)
+    agency = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("inspection office")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now, db_index=True)
+    acknowledge_due = models.DateTimeField(_("take on by"))
+    answer_due = models.DateTimeField(_("answer by"))
+    acknowledged_at = models.DateTimeField(_("taken on at"), null=True, blank=True)
+    answer = models.TextField(_("the inspection office's answer"), max_length=4000, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # The form's one-time token: the same form sent twice (a double tap) files one report.
+    submission_key = models.CharField(_("submission key"), max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("integrity report")
+        verbose_name_plural = _("integrity reports")
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answer_due__gte=models.F("acknowledge_due")), name="integrity_answer_after_ack"
+            ),
+            models.UniqueConstraint(
+                fields=["submission_key"], condition=~Q(submission_key=""), name="integrity_submission_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} ({self.get_status_display()})"
+
+
+class IntegrityMessage(models.Model):
+    """What the reporter (through the tracking code) and the inspection office write to each other."""
+
+    report = models.ForeignKey(
+        IntegrityReport, on_delete=models.CASCADE, related_name="messages", verbose_name=_("report")
+    )
+    from_office = models.BooleanField(_("from the inspection office"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    text = models.TextField(_("message"), max_length=4000)
+    written_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("integrity report message")
+        verbose_name_plural = _("integrity report messages")
+        ordering = ["written_at", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.report_id} · {self.written_at:%Y-%m-%d}"

@@ -46,6 +46,7 @@ def _services() -> list[dict]:
             "group": ROUTES[code],
         }
         for code, label in Complaint.Category.choices
+        if code not in CONFIDENTIAL_CATEGORIES  # they go to the integrity channel (issue 21 item 3)
     ]
 
 

@@ -20,7 +20,7 @@ from projects.models import Project
 from stakeholders import permissions as stakeholder_permissions
 
 from .lifecycle import COMPLAINT_PROJECT_STATUSES, CONFIDENTIAL_ROUTES, TRANSITIONS, By
-from .models import Complaint, Invitation, Survey, WillingnessInvitation, WillingnessSurvey
+from .models import Complaint, IntegrityReport, Invitation, Survey, WillingnessInvitation, WillingnessSurvey
 
 S = Project.Status
 R = Complaint.Route
@@ -299,3 +299,40 @@ def can_view_willingness_live(user, survey: WillingnessSurvey) -> bool:
 def can_view_willingness_text(user, survey: WillingnessSurvey) -> bool:
     """Residents' own words: the offices that asked, and the bureau."""
     return can_view_willingness_live(user, survey)
+
+
+# --- integrity and fund-use reports (issue 21 item 3) -----------------------------------------------
+# They go to the discipline-inspection office and the housing bureau — never to the street office
+# (nor the community, the contractor or the council) they may concern.
+
+IR = IntegrityReport.Status
+
+
+def may_read_integrity_reports(user) -> bool:
+    """The inspection office handles them; the housing bureau reads them (and is told when late)."""
+    return stakeholder_permissions.is_inspection_staff(user) or stakeholder_permissions.is_bureau_staff(user)
+
+
+def can_see_integrity_reporter(user, report: IntegrityReport) -> bool:
+    """Who filed it (when an account did): the inspection office only — not the bureau, not admins."""
+    return stakeholder_permissions.is_inspection_staff(user)
+
+
+def can_acknowledge_integrity(user, report: IntegrityReport) -> bool:
+    return report.status == IR.SUBMITTED and stakeholder_permissions.is_inspection_staff(user)
+
+
+def can_answer_integrity(user, report: IntegrityReport) -> bool:
+    """The inspection office answers (taking it on at the same time); once answered it may add more."""
+    return report.status in (IR.SUBMITTED, IR.ACKNOWLEDGED, IR.ANSWERED) and (
+        stakeholder_permissions.is_inspection_staff(user)
+    )
+
+
+def can_close_integrity(user, report: IntegrityReport) -> bool:
+    return report.status == IR.ANSWERED and stakeholder_permissions.is_inspection_staff(user)
+
+
+def can_write_by_code(report: IntegrityReport) -> bool:
+    """Whoever holds the tracking code adds to the report until it is closed."""
+    return report.status != IR.CLOSED

@@ -17,7 +17,7 @@ from stakeholders import permissions as stakeholder_permissions
 from stakeholders.models import Organization, Ownership
 
 from .lifecycle import COMPLAINT_PROJECT_STATUSES, CONFIDENTIAL_ROUTES, OPEN_STATUSES, overdue_q
-from .models import Complaint, ComplaintUpdate, Invitation, Response, Survey
+from .models import Complaint, ComplaintUpdate, IntegrityReport, Invitation, Response, Survey
 
 R = Complaint.Route
 
@@ -409,3 +409,27 @@ def effective_routes(project) -> dict[str, str]:
         R.COMMUNITY: R.COMMUNITY if has_committee else R.STREET,
         R.STREET: R.STREET,
     }
+
+
+def integrity_counts_by_street() -> list[dict]:
+    """Integrity and fund-use reports per street, in public (issue 21 item 3): how many were
+    opened, answered and closed — counts only, never the content. One query."""
+    S = IntegrityReport.Status
+    return list(
+        IntegrityReport.objects.values("street__name")
+        .annotate(
+            opened=Count("id"),
+            answered=Count("id", filter=Q(status__in=(S.ANSWERED, S.CLOSED))),
+            closed=Count("id", filter=Q(status=S.CLOSED)),
+            late=Count("id", filter=Q(escalated_at__isnull=False)),
+        )
+        .order_by("street__name")
+    )
+
+
+def integrity_open_counts() -> dict:
+    """For the inspection office's and the bureau's home page: reports not yet answered, and late."""
+    S = IntegrityReport.Status
+    return IntegrityReport.objects.filter(status__in=(S.SUBMITTED, S.ACKNOWLEDGED)).aggregate(
+        open=Count("id"), late=Count("id", filter=Q(escalated_at__isnull=False))
+    )

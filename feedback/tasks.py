@@ -34,3 +34,9 @@ def sweep_complaints() -> dict:
         "escalated": services.complaints_escalate_overdue(),
         "closed": services.complaints_close_resolved(),
     }
+
+
+@shared_task(**RETRY)
+def escalate_integrity_reports() -> int:
+    """Beat: integrity reports not taken on or answered in time go up, once each."""
+    return services.integrity_escalate_overdue()

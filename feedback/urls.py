@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, willingness_views
+from . import integrity_views, views, willingness_views
 
 app_name = "feedback"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
     path("complaints/<int:pk>/photos/<int:photo>/<str:size>.jpg", views.complaint_photo, name="complaint_photo"),
     path("projects/<slug:code>/complaints/new/", views.complaint_file, name="complaint_file"),
+    path("integrity/new/", integrity_views.integrity_new, name="integrity_new"),
+    path("integrity/track/", integrity_views.integrity_track, name="integrity_track"),
+    path("integrity/", integrity_views.integrity_desk, name="integrity_desk"),
+    path("integrity/<int:pk>/", integrity_views.integrity_report, name="integrity_report"),
+    path("integrity/<int:pk>/act", integrity_views.integrity_act, name="integrity_act"),
     path("answer/<int:pk>/<str:token>/", views.answer, name="answer"),
     path("invitations/<int:pk>/", views.my_invitation, name="my_invitation"),
     path("surveys/", views.survey_list, name="surveys"),

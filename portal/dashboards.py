@@ -418,6 +418,8 @@ def build(viewer) -> dict:
         context["community"] = community_block(viewer)
     if "party_branch" in roles:
         context["party_branch"] = {"pending": stakeholder_party.pending_count(user)}
+    if "inspection" in roles or "bureau" in roles:  # integrity reports (issue 21 item 3): one query
+        context["integrity"] = feedback_selectors.integrity_open_counts()
     if "street" in roles:
         context["street"] = street_block(viewer)
         context["street_desk"] = street_desk(viewer)

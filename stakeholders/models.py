@@ -395,6 +395,9 @@ class Organization(models.Model):
         PROPERTY_MANAGER = "property_manager", _("Property manager (物业)")
         UTILITY = "utility", _("Utility (专营单位)")
         PARTY_BRANCH = "party_branch", _("Community Party branch (社区党支部)")
+        # The city's discipline-inspection contact (纪检监察): integrity and fund-use reports go to it
+        # and the housing bureau, never to the street office they may concern (issue 21 item 3).
+        INSPECTION = "inspection", _("Discipline inspection (纪检监察)")
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=150)
@@ -782,6 +785,9 @@ class Notification(models.Model):
         VOLUNTEER_CONFIRMED = "volunteer_confirmed", _("Volunteer work confirmed")
         VOLUNTEER_DECLINED = "volunteer_declined", _("Volunteer work not confirmed")
         MANAGER_TERM_ENDING = "manager_term_ending", _("A property firm's contract is ending: a renewal vote")
+        INTEGRITY_FILED = "integrity_filed", _("An integrity report to handle")
+        INTEGRITY_ANSWERED = "integrity_answered", _("Your integrity report was answered")
+        INTEGRITY_OVERDUE = "integrity_overdue", _("An integrity report not handled in time")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -929,6 +935,16 @@ NOTIFICATION_TEXTS = {
     ),
     Notification.Kind.DEFECT_OVERDUE: _(
         "A defect of the punch list at %(estate)s was due to be fixed by %(due)s and is not marked fixed: “%(defect)s”."
+    ),
+    Notification.Kind.INTEGRITY_FILED: _(
+        "Integrity report no. %(number)s (%(street)s) was filed or added to: read it on the inspection desk."
+    ),
+    Notification.Kind.INTEGRITY_ANSWERED: _(
+        "The discipline-inspection office answered your integrity report no. %(number)s: read it with your "
+        "tracking code."
+    ),
+    Notification.Kind.INTEGRITY_OVERDUE: _(
+        "Integrity report no. %(number)s (%(street)s) was not taken on or answered in time."
     ),
     Notification.Kind.MANAGER_TERM_ENDING: _(
         "The contract of %(firm)s to manage %(estate)s ends on %(date)s: the owners' vote on renewing it (an "

@@ -66,6 +66,9 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.VOLUNTEER_CONFIRMED: frozenset(),
     K.VOLUNTEER_DECLINED: frozenset(),
     K.MANAGER_TERM_ENDING: frozenset({EMAIL}),
+    K.INTEGRITY_FILED: frozenset({EMAIL}),
+    K.INTEGRITY_ANSWERED: frozenset({SMS}),
+    K.INTEGRITY_OVERDUE: frozenset({EMAIL}),
 }
 CHANNELS = (EMAIL, SMS)
 

@@ -154,6 +154,11 @@ def is_bureau_staff(user) -> bool:
     return bool(_orgs(user, Kind.HOUSING_BUREAU))
 
 
+def is_inspection_staff(user) -> bool:
+    """Staff of the discipline-inspection office (纪检监察): integrity and fund-use reports."""
+    return bool(_orgs(user, Kind.INSPECTION))
+
+
 def is_contractor_staff(user) -> bool:
     return bool(_orgs(user, Kind.CONTRACTOR))
 

@@ -160,6 +160,7 @@ class Viewer:
             (Kind.STREET_OFFICE, "street"),
             (Kind.COMMUNITY_COMMITTEE, "community"),
             (Kind.PARTY_BRANCH, "party_branch"),
+            (Kind.INSPECTION, "inspection"),
             (Kind.CONTRACTOR, "contractor"),
             (Kind.SUPERVISOR, "supervisor"),
         ]:

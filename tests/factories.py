@@ -237,3 +237,28 @@ def management(version, **fields):
         "sources": ["maintenance_fund", "public_revenue"],
     } | fields
     return PlanManagement.objects.update_or_create(version=version, defaults=values)[0]
+
+
+def legacy_tip(project, resident, category="integrity", text="举报内容"):
+    """A money or misconduct complaint as residents filed them before the integrity channel (issue
+    21 item 3): routed to the street office. New ones go to the channel; these stay where they were."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from feedback.models import Complaint
+
+    now = timezone.now()
+    street_office = Organization.objects.get(
+        kind=Organization.Kind.STREET_OFFICE, street_id=project.estate.community.street_id
+    )
+    return Complaint.objects.create(
+        project=project,
+        filed_by=resident,
+        category=category,
+        route=Complaint.Route.STREET,
+        agency=street_office,
+        text=text,
+        acknowledge_due=now + timedelta(hours=48),
+        resolve_due=now + timedelta(days=15),
+    )

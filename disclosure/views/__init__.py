@@ -47,6 +47,7 @@ from .projects import (  # noqa: F401
     contractors,
     estates,
     index,
+    integrity_counts,
     ledger_json,
     managers,
     project,

@@ -264,6 +264,14 @@ def managers(request):
 
 
 @require_safe
+def integrity_counts(request):
+    """Integrity and fund-use reports per street: opened, answered, closed — no content (issue 21)."""
+    rows = feedback_selectors.integrity_counts_by_street()
+    totals = {k: sum(r[k] for r in rows) for k in ("opened", "answered", "closed", "late")}
+    return render(request, "disclosure/integrity.html", {"rows": rows, "totals": totals})
+
+
+@require_safe
 def contractor(request, pk: int):
     organization = pub.public_contractor(pk)
     if organization is None:

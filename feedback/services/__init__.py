@@ -27,6 +27,16 @@ from .complaints import (  # noqa: F401
     complaints_close_resolved,
     complaints_escalate_overdue,
 )
+from .integrity import (  # noqa: F401
+    INTEGRITY_ERRORS,
+    integrity_acknowledge,
+    integrity_answer,
+    integrity_by_code,
+    integrity_close,
+    integrity_escalate_overdue,
+    integrity_file,
+    integrity_write_by_code,
+)
 from .ratings import (  # noqa: F401
     _average,
     contractor_ratings_recompute,

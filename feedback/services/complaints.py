@@ -22,7 +22,7 @@ from stakeholders.models import Notification, Organization, User
 from stakeholders.services import notify
 
 from .. import permissions, selectors
-from ..lifecycle import NOTE_REQUIRED, ROUTES, TRANSITIONS, By, overdue_q
+from ..lifecycle import CONFIDENTIAL_CATEGORIES, NOTE_REQUIRED, ROUTES, TRANSITIONS, By, overdue_q
 from ..models import Complaint, ComplaintPhoto, ComplaintUpdate
 from .common import _local, _member_ids
 
@@ -30,6 +30,10 @@ ERRORS = {
     "not_allowed": _("You may not do this with this complaint."),
     "cannot_file": _("Only residents with a household in this estate can file a complaint about its renovation."),
     "text_required": _("Say what is wrong, so the people who answer know what to look at."),
+    "use_integrity_channel": _(
+        "Misuse of the money and misconduct go to the discipline-inspection office, not the street office: report "
+        "them at /feedback/integrity/new/ (anonymously if you wish)."
+    ),
     "too_many_photos": _("Attach at most %(max)s photos."),
     "wrong_building": _("Choose a building of this estate."),
     "no_agency": _("No organization in the portal can answer this complaint yet. Please tell the community committee."),
@@ -111,6 +115,8 @@ def complaint_file(
     answering organization is notified."""
     if not permissions.can_file_complaint(actor, project):
         raise PermissionDenied(ERRORS["cannot_file"])
+    if category in CONFIDENTIAL_CATEGORIES:  # issue 21 item 3: never to the office they may concern
+        raise coded_error(ERRORS, "use_integrity_channel", "category")
     text = (text or "").strip()
     if not text:
         raise coded_error(ERRORS, "text_required", "text")

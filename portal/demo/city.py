@@ -132,6 +132,7 @@ STREETS = [
 ORGANIZATIONS = [
     # kind, name, jurisdiction code (street or community) or ""
     (Kind.HOUSING_BUREAU, "南宁市住房和城乡建设局", ""),
+    (Kind.INSPECTION, "南宁市纪委监委驻市住建局纪检监察组", ""),
     (Kind.STREET_OFFICE, "新竹街道办事处", "xinzhu"),
     (Kind.STREET_OFFICE, "民生街道办事处", "minsheng"),
     (Kind.COMMUNITY_COMMITTEE, "桃源社区居民委员会", "taoyuan"),
@@ -164,6 +165,13 @@ STAFF_ACCOUNTS = [
     ("party_jiefanglu", "梁素芬", "解放路社区党支部", Membership.Role.STAFF, "community Party branch (解放路社区)"),
     ("party_yinshan", "莫建华", "银杉社区党支部", Membership.Role.STAFF, "community Party branch (银杉社区)"),
     ("bureau", "黄建国", "南宁市住房和城乡建设局", Membership.Role.STAFF, "housing bureau (city-wide, read + reports)"),
+    (
+        "inspection",
+        "韦廉",
+        "南宁市纪委监委驻市住建局纪检监察组",
+        Membership.Role.MANAGER,
+        "discipline inspection (纪检监察): takes on and answers integrity reports (/feedback/integrity/)",
+    ),
     (
         "street_manager",
         "陆秀梅",

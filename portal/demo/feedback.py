@@ -206,7 +206,22 @@ def _complaints_liangshi(report) -> None:
     _step(closed, "acknowledged", contractor, "收到。", days_ago=24)
     _step(closed, "resolved", contractor, "已更换不亮的灯具4盏。", days_ago=22)
     _step(closed, "closed", filers[0], "确认已修好，谢谢。", days_ago=21)
-    file(filers[1], "fund_use", "账上有一笔“材料款”比同类报价高不少，能否公开一下采购比价？", "", 0.5)
+    # Money and misconduct go to the discipline-inspection office (issue 21 item 3), not the street
+    # office: one resident reported anonymously; the office took it on and answered.
+    tip, _code = voice.integrity_file(
+        kind="fund_use",
+        street=project.estate.community.street,
+        project=project,
+        text="账上有一笔“材料款”比同类报价高不少，能否公开一下采购比价？",
+    )
+    inspector = User.objects.get(username="inspection")
+    voice.integrity_acknowledge(report=tip, actor=inspector)
+    voice.integrity_answer(
+        report=tip,
+        actor=inspector,
+        answer="已调取该笔材料款的采购记录和比价单：三家报价中选了最低价，单价高是因为使用了加厚管材。比价单已要求街道在台账凭证中补充公开。",
+    )
+    report.add("integrity reports", 1)
     other = file(filers[2], "other", "施工后快递柜被移到了小区最里面，老人取件不方便。", "小区大门", 1)
     _step(other, "acknowledged", committee, "社区已联系物业，下周协调快递柜位置。", days_ago=0.5)
     escalated = voice.complaints_escalate_overdue()

@@ -204,6 +204,10 @@ VOLUNTEER_POINTS_PER_HOUR = env.int("VOLUNTEER_POINTS_PER_HOUR", default=10)
 # renewal runs for when the management section gives none.
 MANAGER_RENEWAL_WINDOW_DAYS = env.int("MANAGER_RENEWAL_WINDOW_DAYS", default=180)
 MANAGER_DEFAULT_TERM_YEARS = env.int("MANAGER_DEFAULT_TERM_YEARS", default=3)
+# Integrity and fund-use reports (issue 21 item 3): taken on, and answered, within these days, or
+# the bureau's and the inspection office's managers are told.
+INTEGRITY_ACKNOWLEDGE_DAYS = env.int("INTEGRITY_ACKNOWLEDGE_DAYS", default=3)
+INTEGRITY_ANSWER_DAYS = env.int("INTEGRITY_ANSWER_DAYS", default=30)
 # A council representative's inspection note (施工检查记录): the contractor answers within
 # INSPECTION_ANSWER_DAYS calendar days, else the street office is told and the page says it is late.
 INSPECTION_ANSWER_DAYS = env.int("INSPECTION_ANSWER_DAYS", default=7)
@@ -285,6 +289,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # A property firm's contract: the community and the council told when the renewal vote is due;
     # a contract past its day without a renewal ends (issue 20 item 5).
     "check-manager-terms": {"task": "projects.tasks.check_manager_terms", "schedule": 3600.0},
+    # Integrity reports not taken on or answered in time go up (the bureau's and the office's managers).
+    "escalate-integrity-reports": {"task": "feedback.tasks.escalate_integrity_reports", "schedule": 900.0},
     # Delete export files past EXPORT_KEEP_HOURS.
     "purge-exports": {"task": "portal.tasks.purge_exports", "schedule": 3600.0},
     # Send export jobs the broker missed (it was away); fail those no worker started in time.
@@ -350,6 +356,8 @@ REST_FRAMEWORK = {
         "register_code": env("THROTTLE_REGISTER_CODE", default="10/hour"),
         "receipt_check": env("THROTTLE_RECEIPT_CHECK", default="30/minute"),
         "survey_link": env("THROTTLE_SURVEY_LINK", default="30/minute"),
+        "integrity_file": env("THROTTLE_INTEGRITY_FILE", default="10/hour"),
+        "integrity_track": env("THROTTLE_INTEGRITY_TRACK", default="30/minute"),
     },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

@@ -199,7 +199,7 @@ def test_council_members_follow_complaints_without_learning_who_filed(city, owne
     )
     voice.complaint_message(complaint=works_complaint, actor=filer.user, text="我家电话13900000000，白天在家")
     voice.complaint_transition(complaint=works_complaint, to="acknowledged", actor=city.contractor, note="明天去看")
-    money = voice.complaint_file(project=works.project, actor=filer.user, category="fund_use", text="账目不清")
+    money = f.legacy_tip(works.project, filer, "fund_use", text="账目不清")
     complaint_ids = set(voice_selectors.complaints_visible_to(member).values_list("pk", flat=True))
     assert complaint_ids == {works_complaint.pk}  # never the money or integrity routes
     assert voice_permissions.can_view_complaint(member, works_complaint)

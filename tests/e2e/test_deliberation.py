@@ -12,6 +12,7 @@ from tests import factories as f
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_petition import sign_in
 from tests.projects.conftest import project_at
+from tests.projects.test_hearings import soon
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +29,7 @@ def test_a_hearing_called_signed_in_recorded_and_public(live_server, browser, sh
     clerk.get_by_text("召集听证会或居民会议").click()
     clerk.get_by_label("听证会", exact=True).check()
     clerk.get_by_label("预算", exact=True).check()
-    when = timezone.localtime(timezone.now() + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
+    when = soon().strftime("%Y-%m-%dT%H:%M")  # later today, even near midnight
     clerk.get_by_label("时间").fill(when)
     clerk.get_by_label("地点").fill("甲一社区活动室")
     clerk.get_by_label("议程").fill("预算中居民自筹部分的分摊")

@@ -20,6 +20,7 @@ from tests import factories as f
 from tests.disclosure.conftest import end_notice, publish_budget
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_petition import sign_in
+from tests.projects.test_hearings import soon
 from tests.projects.test_needs_plan import add_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,9 +91,7 @@ def test_survey_hearing_answered_comment_and_an_objection_that_holds_the_award(
     clerk.get_by_label("居民会议", exact=True).check()
     clerk.get_by_label("改造方案的一稿", exact=True).check()
     clerk.get_by_label("方案稿次（议题为改造方案时）").select_option(index=1)
-    clerk.get_by_label("时间").fill(
-        timezone.localtime(timezone.now() + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
-    )
+    clerk.get_by_label("时间").fill(soon().strftime("%Y-%m-%dT%H:%M"))  # later today, even near midnight
     clerk.get_by_label("地点").fill("甲一社区活动室")
     clerk.get_by_label("议程").fill("改造方案第一稿：屋面和楼道")
     clerk.get_by_role("button", name="召集并通知居民").click()

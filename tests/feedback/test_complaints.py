@@ -38,8 +38,6 @@ def fresh(user):
         ("safety", "works", "contractor_org"),
         ("nuisance", "works", "contractor_org"),
         ("schedule", "works", "contractor_org"),
-        ("fund_use", "street", "street_a_org"),
-        ("integrity", "street", "street_a_org"),
         ("other", "community", "comm_a1_org"),
     ],
 )
@@ -49,6 +47,15 @@ def test_each_category_is_routed(city, works, category, route, agency):
     assert complaint.status == S.SUBMITTED
     assert complaint.acknowledge_due == complaint.filed_at + timedelta(hours=48)
     assert complaint.resolve_due == complaint.filed_at + timedelta(days=15)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("category", ["fund_use", "integrity"])
+def test_money_and_misconduct_go_to_the_integrity_channel_not_the_street_office(city, works, category):
+    with pytest.raises(ValidationError) as caught:
+        file(works, city.owner_a1, category)
+    assert "/feedback/integrity/new/" in caught.value.message_dict["category"][0]
+    assert not Complaint.objects.exists()
 
 
 @pytest.mark.django_db
@@ -226,8 +233,8 @@ def test_resolved_complaints_close_after_the_window(city, works):
 
 @pytest.mark.django_db
 def test_integrity_tips_are_never_visible_to_the_contractor(client, city, works):
-    tip = file(works, city.owner_a1, "integrity", text="项目经理要求居民私下加钱")
-    funds = file(works, city.owner_a1, "fund_use", text="账上材料款比实际多")
+    tip = f.legacy_tip(works, city.owner_a1, "integrity", text="项目经理要求居民私下加钱")
+    funds = f.legacy_tip(works, city.owner_a1, "fund_use", text="账上材料款比实际多")
     works_problem = file(works, city.owner_a1, "quality")
     for user in (city.contractor, city.supervisor):
         visible = set(selectors.complaints_visible_to(fresh(user)).values_list("pk", flat=True))
@@ -296,7 +303,7 @@ def test_public_page_shows_counts_and_medians_only(client, city, works):
     from django.core.cache import cache
 
     a = file(works, city.owner_a1, text="这段文字不能出现在公开页面上")
-    b = file(works, city.owner_a1, "integrity", text="举报内容也不能出现")
+    b = f.legacy_tip(works, city.owner_a1, "integrity", text="举报内容也不能出现")
     Complaint.objects.filter(pk=a.pk).update(filed_at=timezone.now() - timedelta(hours=10))
     a.refresh_from_db()
     services.complaint_transition(complaint=a, to="acknowledged", actor=fresh(city.contractor))

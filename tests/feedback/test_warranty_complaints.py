@@ -92,9 +92,9 @@ def test_inside_its_warranty_a_complaint_goes_to_the_contractor_with_the_last_da
     assert (complaint.route, complaint.agency) == ("works", city.contractor_org)
     assert complaint.warranty_until == warranty_end(built.project.completed_on, 60)
     assert permissions.is_responder(city.contractor, complaint)
-    # Money and integrity tips keep their confidential route, item or not.
-    tip = file(city, built, built.roof, category="integrity")
-    assert tip.route == "street" and tip.warranty_until is None
+    # Money and integrity tips are not complaints: they go to the integrity channel, item or not.
+    with pytest.raises(ValidationError):
+        file(city, built, built.roof, category="integrity")
     # Counted on the contractor's public page.
     assert selectors.warranty_complaint_counts(city.contractor_org) == {"total": 1, "resolved": 0, "open": 1}
     page = client_for(city.owner_b1.user).get(reverse("disclosure:contractor", args=[city.contractor_org.pk]))

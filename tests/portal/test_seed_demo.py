@@ -291,7 +291,7 @@ def test_demo_residents_voice_closed_survey_rating_and_complaints(client):
     from django.utils import timezone
 
     from feedback import selectors as voice
-    from feedback.models import Complaint, Survey
+    from feedback.models import Complaint, IntegrityReport, Survey
     from projects.models import Project
     from stakeholders.models import User
 
@@ -315,7 +315,10 @@ def test_demo_residents_voice_closed_survey_rating_and_complaints(client):
     )
     overdue = complaints.filter(overdue_q(timezone.now()))
     assert overdue.count() == 1 and overdue.get().escalated_at is not None
-    assert complaints.filter(route="street").exists() and complaints.filter(route="community").exists()
+    assert complaints.filter(route="community").exists() and not complaints.filter(route="street").exists()
+    # The money question went to the discipline-inspection office, which answered it (issue 21).
+    tip = IntegrityReport.objects.get(project=building)
+    assert tip.status == "answered" and tip.reporter is None and tip.agency.kind == "inspection"
     # The contractor's list: works complaints only; the street office sees all of them.
     client.force_login(User.objects.get(username="contractor"))
     listed = client.get("/feedback/complaints/").content.decode()
