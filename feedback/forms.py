@@ -53,7 +53,7 @@ class ComplaintForm(StyledFormMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args, estate=None, routes=None, items=None, **kwargs):
+    def __init__(self, *args, estate=None, routes=None, items=None, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
         if items:
             self.fields["plan_item"].queryset = PlanItem.objects.filter(pk__in=[i.pk for i in items])
@@ -78,7 +78,7 @@ class ComplaintForm(StyledFormMixin, forms.Form):
         self.fields["category"].choices = [
             (code, f"{label} — {hint(code)}")
             for code, label in Complaint.Category.choices
-            if code not in CONFIDENTIAL_CATEGORIES
+            if code not in CONFIDENTIAL_CATEGORIES and (categories is None or code in categories)
         ]
         if estate is not None:
             self.fields["building"].queryset = Building.objects.filter(estate=estate).order_by("number")

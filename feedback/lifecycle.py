@@ -37,11 +37,15 @@ ROUTES: dict[str, str] = {
     C.QUALITY: R.WORKS,
     C.SAFETY: R.WORKS,
     C.NUISANCE: R.WORKS,
+    C.WASTE: R.WORKS,
     C.SCHEDULE: R.WORKS,
     C.FUND_USE: R.STREET,
     C.INTEGRITY: R.STREET,
     C.OTHER: R.COMMUNITY,
 }
+# What the site does to its surroundings (noise, dust, construction waste): neighbours of the site
+# report it too, not only the estate's residents (issue 21 item 4).
+SITE_CATEGORIES = frozenset({C.NUISANCE, C.WASTE})
 # Routes the contractor and supervisor never see.
 CONFIDENTIAL_ROUTES = frozenset({R.STREET})
 # What is never published (not even as an Open311 request without its text): money and misconduct

@@ -23,6 +23,7 @@ class Complaint(models.Model):
         QUALITY = "quality", _("Quality of the works")
         SAFETY = "safety", _("Safety")
         NUISANCE = "nuisance", _("Noise or dust")
+        WASTE = "waste", _("Construction waste (建筑垃圾)")
         SCHEDULE = "schedule", _("Schedule")
         FUND_USE = "fund_use", _("Use of the funds")
         INTEGRITY = "integrity", _("Integrity tip (misconduct)")

@@ -10,16 +10,26 @@ answers escalated ones; the contractor and supervisor never see money or integri
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 from projects import permissions as project_permissions
+from projects.lifecycle import WORKS_STATUSES
 from projects.models import Project
 from stakeholders import permissions as stakeholder_permissions
+from stakeholders import selectors as stakeholder_selectors
 
-from .lifecycle import COMPLAINT_PROJECT_STATUSES, CONFIDENTIAL_ROUTES, TRANSITIONS, By
+from .lifecycle import (
+    COMPLAINT_PROJECT_STATUSES,
+    CONFIDENTIAL_CATEGORIES,
+    CONFIDENTIAL_ROUTES,
+    SITE_CATEGORIES,
+    TRANSITIONS,
+    By,
+)
 from .models import Complaint, IntegrityReport, Invitation, Survey, WillingnessInvitation, WillingnessSurvey
 
 S = Project.Status
@@ -39,7 +49,43 @@ def may_file_complaints(user) -> bool:
 
 
 def can_file_complaint(user, project: Project) -> bool:
-    return project.status in COMPLAINT_PROJECT_STATUSES and is_estate_resident(user, project.estate)
+    """Anyone living in the estate (an owner, a tenant, family: a standing claim or residence); while
+    the works are on, neighbours of the site too — for what the site does to them (SITE_CATEGORIES)."""
+    if project.status not in COMPLAINT_PROJECT_STATUSES:
+        return False
+    return is_estate_resident(user, project.estate) or is_site_neighbour(user, project)
+
+
+def is_site_neighbour(user, project: Project) -> bool:
+    """A resident of another estate within SITE_NEIGHBOUR_METRES of this one (by coordinates; of the
+    same community where either has none), while its works are on."""
+    if project.status not in WORKS_STATUSES or not stakeholder_permissions.is_resident(user):
+        return False
+    homes = stakeholder_permissions.claimed_estate_ids(user) - {project.estate_id}
+    return bool(homes) and any(near(home, project.estate) for home in stakeholder_selectors.estates_by_ids(homes))
+
+
+def near(home, estate) -> bool:
+    if None in (home.latitude, home.longitude, estate.latitude, estate.longitude):
+        return home.community_id == estate.community_id
+    return distance_metres(home, estate) <= settings.SITE_NEIGHBOUR_METRES
+
+
+def distance_metres(a, b) -> float:
+    """Great-circle distance between two estates (WGS 84 degrees; haversine)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, map(float, (a.latitude, a.longitude, b.latitude, b.longitude)))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+def complaint_categories_for(user, project: Project) -> frozenset[str]:
+    """What this person may report on this project: everything if they live there; a neighbour, what
+    the site does to its surroundings."""
+    if is_estate_resident(user, project.estate):
+        return frozenset(Complaint.Category.values) - CONFIDENTIAL_CATEGORIES
+    if is_site_neighbour(user, project):
+        return SITE_CATEGORIES
+    return frozenset()
 
 
 def is_filer(user, complaint: Complaint) -> bool:

@@ -25,7 +25,7 @@ from stakeholders.notifications import absolute
 
 from . import permissions, selectors, services
 from .forms import ComplaintActionForm, ComplaintForm, ComplaintMessageForm, PaperResponseForm, SurveyAnswerForm
-from .lifecycle import route_note
+from .lifecycle import SITE_CATEGORIES, route_note
 from .models import Complaint, Survey
 
 COMPLAINTS_PER_PAGE = 30
@@ -92,12 +92,10 @@ def complaint_new(request):
 
 
 def _filing_project(user, code: str) -> Project:
-    project = (
-        Project.objects.filter(code=code, estate_id__in=stakeholder_permissions.claimed_estate_ids(user))
-        .select_related("estate__community")
-        .first()
-    )
-    if project is None:
+    project = Project.objects.filter(code=code).select_related("estate__community").first()
+    if project is None or not (
+        permissions.is_estate_resident(user, project.estate) or permissions.is_site_neighbour(user, project)
+    ):
         raise Http404(_("No project of your estate has this code."))
     if not permissions.can_file_complaint(user, project):
         raise PermissionDenied(services.ERRORS["cannot_file"])
@@ -108,10 +106,12 @@ def _filing_project(user, code: str) -> Project:
 @require_http_methods(["GET", "POST"])
 def complaint_file(request, code: str):
     project = _filing_project(request.user, code)
+    categories = permissions.complaint_categories_for(request.user, project)
     form = ComplaintForm(
         request.POST or None,
         request.FILES or None,
         estate=project.estate,
+        categories=categories,
         routes=selectors.effective_routes(project),
         items=after_build.items_with_warranty(project) if project.completed_on else None,
     )
@@ -151,6 +151,7 @@ def complaint_file(request, code: str):
         {
             "project": project,
             "form": form,
+            "neighbour": categories == SITE_CATEGORIES,
             "ack_hours": settings.COMPLAINT_ACK_HOURS,
             "resolve_days": settings.COMPLAINT_RESOLVE_DAYS,
         },

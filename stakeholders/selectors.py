@@ -186,3 +186,8 @@ def user_ids_living_in(estate_id: int) -> set[int]:
     return set(owners.values_list("resident__user_id", flat=True)) | set(
         lived.values_list("resident__user_id", flat=True)
     )
+
+
+def estates_by_ids(ids) -> QuerySet[Estate]:
+    """Where some estates are (coordinates and community): for the site-neighbour rule."""
+    return Estate.objects.filter(pk__in=list(ids)).only("id", "latitude", "longitude", "community_id")

@@ -30,6 +30,10 @@ ERRORS = {
     "not_allowed": _("You may not do this with this complaint."),
     "cannot_file": _("Only residents with a household in this estate can file a complaint about its renovation."),
     "text_required": _("Say what is wrong, so the people who answer know what to look at."),
+    "neighbour_site_only": _(
+        "As a neighbour of the works you may report what the site does around it: noise, dust, construction "
+        "waste. Everything else is reported by the estate's residents."
+    ),
     "use_integrity_channel": _(
         "Misuse of the money and misconduct go to the discipline-inspection office, not the street office: report "
         "them at /feedback/integrity/new/ (anonymously if you wish)."
@@ -117,6 +121,8 @@ def complaint_file(
         raise PermissionDenied(ERRORS["cannot_file"])
     if category in CONFIDENTIAL_CATEGORIES:  # issue 21 item 3: never to the office they may concern
         raise coded_error(ERRORS, "use_integrity_channel", "category")
+    if category in Complaint.Category.values and category not in permissions.complaint_categories_for(actor, project):
+        raise coded_error(ERRORS, "neighbour_site_only", "category")  # a neighbour: what the site does
     text = (text or "").strip()
     if not text:
         raise coded_error(ERRORS, "text_required", "text")

@@ -206,6 +206,9 @@ MANAGER_RENEWAL_WINDOW_DAYS = env.int("MANAGER_RENEWAL_WINDOW_DAYS", default=180
 MANAGER_DEFAULT_TERM_YEARS = env.int("MANAGER_DEFAULT_TERM_YEARS", default=3)
 # Integrity and fund-use reports (issue 21 item 3): taken on, and answered, within these days, or
 # the bureau's and the inspection office's managers are told.
+# Neighbours of a works site (issue 21 item 4): residents of estates this close report its noise,
+# dust and construction waste too (estates without coordinates: the same community).
+SITE_NEIGHBOUR_METRES = env.int("SITE_NEIGHBOUR_METRES", default=300)
 INTEGRITY_ACKNOWLEDGE_DAYS = env.int("INTEGRITY_ACKNOWLEDGE_DAYS", default=3)
 INTEGRITY_ANSWER_DAYS = env.int("INTEGRITY_ANSWER_DAYS", default=30)
 # A council representative's inspection note (施工检查记录): the contractor answers within
