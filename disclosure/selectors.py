@@ -409,15 +409,21 @@ def public_contractors():
 
 
 def public_contractor(pk: int):
-
-    return Organization.objects.filter(kind=Organization.Kind.CONTRACTOR, pk=pk).first()
+    """A builder's or a supervisor's public page (their rating, projects, flags)."""
+    return Organization.objects.filter(
+        kind__in=(Organization.Kind.CONTRACTOR, Organization.Kind.SUPERVISOR), pk=pk
+    ).first()
 
 
 def contractor_projects(organization) -> list[Project]:
     """The public projects the organization was awarded (current or replaced), newest first."""
     return list(
         Project.objects.filter(
-            status__in=PUBLIC_STATUSES, awards__organization=organization, awards__role=Award.Role.CONTRACTOR
+            status__in=PUBLIC_STATUSES,
+            awards__organization=organization,
+            awards__role=Award.Role.SUPERVISOR
+            if organization.kind == Organization.Kind.SUPERVISOR
+            else Award.Role.CONTRACTOR,
         )
         .select_related("estate__community__street")
         .distinct()

@@ -467,6 +467,16 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def low_rated_projects(self) -> int:
+        """Completed projects whose residents rated it below RATING_FLAG_BELOW (feedback writes it)."""
+        return int((self.rating_details or {}).get("low_projects", 0))
+
+    @property
+    def flagged(self) -> bool:
+        """Rated below the city's threshold on RATING_FLAG_PROJECTS or more projects (issue 21 item 2)."""
+        return self.low_rated_projects >= settings.RATING_FLAG_PROJECTS
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

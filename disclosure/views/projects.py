@@ -245,6 +245,7 @@ def contractors(request):
             "organizations": page.object_list,
             "page_query": "",
             "min_responses": settings.SURVEY_MIN_RESPONSES,
+            "flag_below": settings.RATING_FLAG_BELOW,
         },
     )
 

@@ -41,6 +41,7 @@ from .ratings import (  # noqa: F401
     _average,
     contractor_ratings_recompute,
     manager_ratings_recompute,
+    supervisor_ratings_recompute,
 )
 from .surveys import (  # noqa: F401
     INVITE,

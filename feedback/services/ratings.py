@@ -1,4 +1,5 @@
-"""Contractor ratings, computed from the closed surveys and written onto the organization."""
+"""Ratings of contractors, supervisors and estate managers, computed from the closed surveys and
+written onto each organization."""
 
 from __future__ import annotations
 
@@ -18,20 +19,19 @@ def _average(total, n) -> Decimal | None:
     return (Decimal(total) / Decimal(n)).quantize(Decimal("0.01")) if n else None
 
 
-def contractor_ratings_recompute() -> dict[int, Decimal | None]:
-    """Each contractor's rating over all closed surveys (with at least SURVEY_MIN_RESPONSES answers,
-    the privacy threshold) of the projects it built, weighted by answers, written onto its
-    Organization (stakeholders), where the award picker reads it."""
+def _works_ratings(role: str, kind: str) -> dict[int, Decimal | None]:
+    """Each organization's rating for the projects it held in `role` (the builder, the supervisor):
+    all closed surveys with at least SURVEY_MIN_RESPONSES answers (the privacy threshold), weighted
+    by answers, written onto its Organization (stakeholders), where the award picker reads it. Its
+    details also count the projects whose own average is below RATING_FLAG_BELOW (issue 21 item 2)."""
     eligible = (
         Survey.objects.filter(status=Survey.Status.CLOSED)
         .annotate(n=Count("responses"))
         .filter(n__gte=settings.SURVEY_MIN_RESPONSES)
         .values("pk")
     )
-    builder_of = dict(
-        Award.objects.filter(role=Award.Role.CONTRACTOR, ended_at__isnull=True).values_list(
-            "project_id", "organization_id"
-        )
+    holder_of = dict(
+        Award.objects.filter(role=role, ended_at__isnull=True).values_list("project_id", "organization_id")
     )
     figures: dict[int, dict] = {}
     rows = (
@@ -40,28 +40,39 @@ def contractor_ratings_recompute() -> dict[int, Decimal | None]:
         .annotate(n=Count("id"), **{q: Sum(q) for q in Response.QUESTIONS})
     )
     for row in rows:
-        org = builder_of.get(row["survey__project_id"])
+        org = holder_of.get(row["survey__project_id"])
         if org is None:
             continue
-        f = figures.setdefault(org, {"n": 0, "projects": set(), **{q: 0 for q in Response.QUESTIONS}})
+        f = figures.setdefault(org, {"n": 0, "projects": set(), "low": 0, **{q: 0 for q in Response.QUESTIONS}})
         f["n"] += row["n"]
         f["projects"].add(row["survey__project_id"])
+        f["low"] += int(_average(row["overall"], row["n"]) < settings.RATING_FLAG_BELOW)
         for q in Response.QUESTIONS:
             f[q] += row[q]
     result = {}
-    for org in Organization.objects.filter(kind=Organization.Kind.CONTRACTOR).values_list("pk", flat=True):
+    for org in Organization.objects.filter(kind=kind).values_list("pk", flat=True):
         f = figures.get(org)
         if f is None:
             organization_set_rating(organization_id=org, overall=None, responses=0, projects=0, details={})
             result[org] = None
             continue
-        details = {q: str(_average(f[q], f["n"])) for q in Response.QUESTIONS}
+        details = {q: str(_average(f[q], f["n"])) for q in Response.QUESTIONS} | {"low_projects": f["low"]}
         overall = _average(f["overall"], f["n"])
         organization_set_rating(
             organization_id=org, overall=overall, responses=f["n"], projects=len(f["projects"]), details=details
         )
         result[org] = overall
     return result
+
+
+def contractor_ratings_recompute() -> dict[int, Decimal | None]:
+    """Each contractor's rating over the closed surveys of the projects it built."""
+    return _works_ratings(Award.Role.CONTRACTOR, Organization.Kind.CONTRACTOR)
+
+
+def supervisor_ratings_recompute() -> dict[int, Decimal | None]:
+    """Each supervisor's (监理) rating over the closed surveys of the projects it supervised."""
+    return _works_ratings(Award.Role.SUPERVISOR, Organization.Kind.SUPERVISOR)
 
 
 def manager_ratings_recompute() -> dict[int, Decimal | None]:

@@ -27,7 +27,7 @@ from stakeholders.services import deliveries_send, notify_each
 from .. import permissions, tokens
 from ..letters import voting_owner_users
 from ..models import Invitation, Response, Survey
-from .ratings import contractor_ratings_recompute, manager_ratings_recompute
+from .ratings import contractor_ratings_recompute, manager_ratings_recompute, supervisor_ratings_recompute
 
 SURVEY_ERRORS = {
     "closed": _("This survey is closed; answers are no longer taken."),
@@ -267,6 +267,7 @@ def survey_close(*, survey: Survey, now=None) -> Survey:
     locked.save(update_fields=["status", "closed_at"])
     project_touch(project=locked.project)
     contractor_ratings_recompute()
+    supervisor_ratings_recompute()
     manager_ratings_recompute()
     return locked
 

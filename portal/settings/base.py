@@ -1,6 +1,7 @@
 """Settings shared by every environment. Configuration comes from the environment (12-factor)."""
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -206,6 +207,10 @@ MANAGER_RENEWAL_WINDOW_DAYS = env.int("MANAGER_RENEWAL_WINDOW_DAYS", default=180
 MANAGER_DEFAULT_TERM_YEARS = env.int("MANAGER_DEFAULT_TERM_YEARS", default=3)
 # Integrity and fund-use reports (issue 21 item 3): taken on, and answered, within these days, or
 # the bureau's and the inspection office's managers are told.
+# A contractor or supervisor rated below RATING_FLAG_BELOW (of 5) on RATING_FLAG_PROJECTS or more
+# completed projects is flagged on its public page and in the bidder list (issue 21 item 2).
+RATING_FLAG_BELOW = Decimal(env.str("RATING_FLAG_BELOW", default="3.0"))
+RATING_FLAG_PROJECTS = env.int("RATING_FLAG_PROJECTS", default=2)
 # Neighbours of a works site (issue 21 item 4): residents of estates this close report its noise,
 # dust and construction waste too (estates without coordinates: the same community).
 SITE_NEIGHBOUR_METRES = env.int("SITE_NEIGHBOUR_METRES", default=300)

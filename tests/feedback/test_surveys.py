@@ -543,3 +543,36 @@ def test_a_yearly_follow_up_opens_each_year_after_the_first(city, settings):
         (two.pk, 3),
         (four.pk, 5),
     }
+
+
+@pytest.mark.django_db
+def test_supervisors_are_rated_too_and_low_ratings_on_two_projects_flag(client, city, settings):
+    """Issue 21 item 2: the completion survey rates the supervisor (监理) as well as the builder; an
+    organization rated below RATING_FLAG_BELOW on RATING_FLAG_PROJECTS projects is flagged."""
+    from projects.models import Award
+
+    settings.RATING_FLAG_BELOW, settings.RATING_FLAG_PROJECTS = Decimal("3.0"), 2
+    surveys = []
+    for n, score in ((6, 2), (6, 2), (6, 4)):
+        built = bulk_estate(city, n)
+        project = completed_project(city, built.estate)
+        Award.objects.create(project=project, role=Award.Role.SUPERVISOR, organization=city.supervisor_org)
+        survey = services.survey_open(project=project, kind="completion")
+        answer_n(survey, n, score=score)
+        surveys.append(survey)
+    services.survey_close(survey=surveys[0])
+    supervisor = Organization.objects.get(pk=city.supervisor_org.pk)
+    assert (
+        supervisor.rating_overall == Decimal("2.00") and supervisor.low_rated_projects == 1 and not supervisor.flagged
+    )
+    for survey in surveys[1:]:
+        services.survey_close(survey=survey)
+    supervisor.refresh_from_db()
+    builder = Organization.objects.get(pk=city.contractor_org.pk)
+    assert (supervisor.rating_overall, supervisor.rating_projects) == (Decimal("2.67"), 3)
+    assert supervisor.flagged and builder.flagged and builder.low_rated_projects == 2
+    page = client.get(reverse("disclosure:contractor", args=[supervisor.pk])).content.decode()
+    assert 'data-testid="flagged"' in page and supervisor.name in page
+    from projects.selectors import award_candidates
+
+    assert all(o.flagged for o in award_candidates("supervisor") if o.pk == supervisor.pk)
