@@ -107,13 +107,16 @@ def test_truncate_is_refused_to_the_owner_too(city, contracted, roles):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"ALTER TABLE disclosure_ledgerentry OWNER TO {owner}")
         cursor.execute(f"ALTER TABLE projects_project OWNER TO {owner}")
-        # Every table whose foreign key points at the ledger: the cascade reaches them too.
+        # Every table a cascade from the ledger reaches (foreign keys to it, and to those, …).
         cursor.execute(
-            "SELECT DISTINCT conrelid::regclass::text FROM pg_constraint "
-            "WHERE contype = 'f' AND confrelid = 'disclosure_ledgerentry'::regclass"
+            "WITH RECURSIVE reached(rel) AS (SELECT 'disclosure_ledgerentry'::regclass::oid "
+            "UNION SELECT c.conrelid FROM pg_constraint c JOIN reached r ON c.confrelid = r.rel "
+            "WHERE c.contype = 'f') SELECT rel::regclass::text FROM reached"
         )
         referencing = [row[0] for row in cursor.fetchall()]
-        assert "disclosure_sharepayment" in referencing and "disclosure_pointsredemption" in referencing
+        assert {"disclosure_sharepayment", "disclosure_pointsredemption", "disclosure_maintenancephoto"} <= set(
+            referencing
+        )
         for table in referencing:
             cursor.execute(f"ALTER TABLE {table} OWNER TO {owner}")
     _as(owner)
