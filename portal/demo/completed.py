@@ -17,7 +17,7 @@ from disclosure.services import (
     volunteer_rate_set,
 )
 from projects import services as p
-from projects.models import AcceptanceSignature, CompletionReport, Defect, PlanItem, Project
+from projects.models import AcceptanceSignature, Award, CompletionReport, Defect, PlanItem, Project
 from stakeholders import councils
 from stakeholders.models import CouncilMeeting, Estate, User
 
@@ -266,6 +266,10 @@ def _accept(ctx: _Ctx, project: Project, *, contractor, chair, approver, ago: in
     )
     AcceptanceSignature.objects.filter(report=second).update(signed_at=timezone.now() - timedelta(days=ago))
     Project.objects.filter(pk=project.pk).update(completed_on=_day(ago))
+    # The manager's contract runs from the acceptance's day (dated back with it): three years.
+    Award.objects.filter(project=project, role=Award.Role.MANAGER, ended_at__isnull=True).update(
+        term_ends=p.term_end(_day(ago), 3)
+    )
     ctx.report.add("completion reports", 2)
     ctx.report.add("acceptance signatures", 5)
 
