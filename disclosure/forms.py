@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.forms import FundingFieldsMixin, MoneyField, money_field
 from projects.models import FundingSource, PlanItem
 from stakeholders.forms import IsoDateInput, MultipleFileField, StyledFormMixin
+from stakeholders.models import Organization, OrganizationListing
 
 from .ledger import MANAGEMENT_EXPENSE, MANAGEMENT_INCOME, MANAGEMENT_LABELS
 from .models import LedgerEntry, Milestone, SharePayment
@@ -372,4 +373,38 @@ class MaintenanceForm(StyledFormMixin, forms.Form):
             "JPEG, PNG or WebP, up to %(n)s. Location and camera data are removed; the record is public with "
             "your organization's name: do not photograph people's faces or house numbers."
         ) % {"n": settings.PROGRESS_PHOTOS_MAX}
+        self._style()
+
+
+class ListingForm(StyledFormMixin, forms.Form):
+    """The housing bureau lists a builder or supervisor (白名单 / 负面清单), with the reason and dates."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.filter(kind__in=("contractor", "supervisor"), is_active=True).order_by(
+            "kind", "name"
+        ),
+        empty_label=_("Choose the builder or supervisor"),
+        error_messages={
+            "required": _("Choose the builder or supervisor."),
+            "invalid_choice": _("Choose the builder or supervisor."),
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("List"),
+        widget=forms.RadioSelect,
+        choices=OrganizationListing.Kind.choices,
+        error_messages={"required": _("Choose the list: the whitelist or the negative list.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason (published)"),
+        max_length=500,
+        error_messages={"required": _("Give the reason: it is published with the entry.")},
+    )
+    listed_on = forms.DateField(label=_("From"), widget=IsoDateInput())
+    until = forms.DateField(label=_("Until (empty: until removed)"), required=False, widget=IsoDateInput())
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"listed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
         self._style()

@@ -33,6 +33,7 @@ urlpatterns = [
     path("contractors/", views.contractors, name="contractors"),
     path("managers/", views.managers, name="managers"),
     path("integrity/", views.integrity_counts, name="integrity"),
+    path("organization-lists/", views.organization_lists, name="organization_lists"),
     path("contractors/<int:pk>/", views.contractor, name="contractor"),
     path("opendata/projects.csv", views.opendata_projects_csv, name="projects_csv"),
     path("opendata/oc4ids.json", views.opendata_oc4ids, name="oc4ids"),

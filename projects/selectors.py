@@ -13,6 +13,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from stakeholders import council_selectors
 from stakeholders import permissions as stakeholder_permissions
+from stakeholders.listings import running as running_listings
 from stakeholders.models import Estate, Organization, Ownership, Resident
 
 from . import permissions, rules
@@ -371,7 +372,8 @@ def award_candidates(kind: str):
                 "awards",
                 queryset=Award.objects.select_related("project__estate").order_by("-awarded_at"),
                 to_attr="past_awards",
-            )
+            ),
+            Prefetch("listings", queryset=running_listings(), to_attr="current_listings"),
         )
         # Residents' ratings (written onto the organization by feedback) first: best rated on top.
         .order_by(models.F("rating_overall").desc(nulls_last=True), "name")

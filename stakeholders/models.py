@@ -478,6 +478,48 @@ class Organization(models.Model):
         return self.low_rated_projects >= settings.RATING_FLAG_PROJECTS
 
 
+class OrganizationListing(models.Model):
+    """The housing bureau's whitelist (白名单) and negative list (负面清单) of builders and supervisors,
+    each entry with its reason and dates (issue 21 item 2). A negative-listed organization cannot be
+    awarded while its entry runs; removing an entry keeps it, with why, as the record."""
+
+    class Kind(models.TextChoices):
+        WHITELIST = "whitelist", _("Whitelist (白名单)")
+        NEGATIVE = "negative", _("Negative list (负面清单)")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="listings", verbose_name=_("organization")
+    )
+    kind = models.CharField(_("list"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    listed_on = models.DateField(_("listed on"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("listed by")
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
+    removal_reason = models.CharField(_("why removed"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("organization list entry")
+        verbose_name_plural = _("organization list entries")
+        ordering = ["-listed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_kind_display()}"
+
+    def runs_on(self, day) -> bool:
+        return self.removed_at is None and self.listed_on <= day and (self.until is None or self.until >= day)
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         STAFF = "staff", _("Staff")

@@ -159,6 +159,11 @@ def is_inspection_staff(user) -> bool:
     return bool(_orgs(user, Kind.INSPECTION))
 
 
+def can_manage_listings(user) -> bool:
+    """The housing bureau keeps the whitelist and the negative list of builders and supervisors."""
+    return is_platform_admin(user) or is_bureau_staff(user)
+
+
 def is_contractor_staff(user) -> bool:
     return bool(_orgs(user, Kind.CONTRACTOR))
 

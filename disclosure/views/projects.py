@@ -27,7 +27,7 @@ from feedback import selectors as feedback_selectors
 from projects import after_build
 from projects.models import Project
 from projects.revision import near_cache, public_page_key
-from stakeholders import selectors
+from stakeholders import listings, selectors
 
 from .. import heads, ledger
 from .. import inspections as inspection_reads
@@ -245,7 +245,6 @@ def contractors(request):
             "organizations": page.object_list,
             "page_query": "",
             "min_responses": settings.SURVEY_MIN_RESPONSES,
-            "flag_below": settings.RATING_FLAG_BELOW,
         },
     )
 
@@ -289,5 +288,7 @@ def contractor(request, pk: int):
             "inspections": inspection_reads.contractor_inspection_record(organization),
             "warranty": feedback_selectors.warranty_complaint_counts(organization),
             "min_responses": settings.SURVEY_MIN_RESPONSES,
+            "flag_below": settings.RATING_FLAG_BELOW,
+            "listings": listings.entries_of(organization),
         },
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import coded_error
 from stakeholders.audit import by_actor
+from stakeholders.listings import negative_entry
 from stakeholders.models import Organization, User
 from stakeholders.services import organization_grant, organization_revoke
 
@@ -35,6 +36,7 @@ AWARD_ERRORS = {
     "inactive": _("%(name)s is no longer active in the portal."),
     "amount_positive": _("The contract amount must be more than zero."),
     "status_changed": _("The project's status changed a moment ago (it is now “%(now)s”). Reload the page and check."),
+    "negative_listed": _("%(name)s is on the housing bureau's negative list (%(reason)s): it cannot be awarded."),
 }
 AWARD_PERMS = {
     Award.Role.CONTRACTOR: ("projects.view_project", permissions.REPORT_PROGRESS),
@@ -104,6 +106,16 @@ def project_award(  # noqa: C901 - each role (contractor, supervisor) checked, r
         if not organization.is_active:
             raise ValidationError(
                 {role: ValidationError(AWARD_ERRORS["inactive"], code="inactive", params={"name": organization.name})}
+            )
+        if (entry := negative_entry(organization)) is not None:  # 负面清单 (issue 21 item 2)
+            raise ValidationError(
+                {
+                    role: ValidationError(
+                        AWARD_ERRORS["negative_listed"],
+                        code="negative_listed",
+                        params={"name": organization.name, "reason": entry.reason},
+                    )
+                }
             )
         previous = current.get(role)
         if previous is not None:

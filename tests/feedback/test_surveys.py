@@ -572,7 +572,7 @@ def test_supervisors_are_rated_too_and_low_ratings_on_two_projects_flag(client, 
     assert (supervisor.rating_overall, supervisor.rating_projects) == (Decimal("2.67"), 3)
     assert supervisor.flagged and builder.flagged and builder.low_rated_projects == 2
     page = client.get(reverse("disclosure:contractor", args=[supervisor.pk])).content.decode()
-    assert 'data-testid="flagged"' in page and supervisor.name in page
+    assert 'data-testid="flagged"' in page and supervisor.name in page and "低于 3.0 分" in page
     from projects.selectors import award_candidates
 
     assert all(o.flagged for o in award_candidates("supervisor") if o.pk == supervisor.pk)
