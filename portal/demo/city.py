@@ -8,11 +8,13 @@ behaviour (organization groups, memberships, claims and their verification).
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
-from stakeholders import services
+from stakeholders import listings, services
 from stakeholders.models import (
     Building,
     Community,
@@ -22,6 +24,7 @@ from stakeholders.models import (
     Household,
     Membership,
     Organization,
+    OrganizationListing,
     Ownership,
     Resident,
     Street,
@@ -145,6 +148,7 @@ ORGANIZATIONS = [
     (Kind.PARTY_BRANCH, "银杉社区党支部", "yinshan"),
     (Kind.CONTRACTOR, "邕城建设工程有限公司", ""),
     (Kind.CONTRACTOR, "绿城建筑安装有限公司", ""),
+    (Kind.CONTRACTOR, "桂通建筑劳务有限公司", ""),  # on the bureau's negative list (负面清单)
     (Kind.SUPERVISOR, "南宁诚信工程监理有限公司", ""),
     (Kind.DESIGNER, "八桂城市规划设计院", ""),
     (Kind.COMMUNITY_PLANNER, "青秀区社区规划师工作室", ""),
@@ -232,6 +236,13 @@ STAFF_ACCOUNTS = [
         "second contractor: built 解放路纺织厂宿舍 (completed)",
     ),
     (
+        "contractor3",
+        "韦建新",
+        "桂通建筑劳务有限公司",
+        Membership.Role.MANAGER,
+        "contractor on the housing bureau's negative list (负面清单): cannot be awarded",
+    ),
+    (
         "supervisor",
         "谢文斌",
         "南宁诚信工程监理有限公司",
@@ -308,10 +319,33 @@ def seed_demo_city(report: Report | None = None) -> Report:
             services.membership_add(organization=organizations[org_name], user=user, role=role)
         report.accounts.append((username, DEMO_PASSWORD, what))
 
+    _seed_lists(report, organizations)
     _seed_residents(report, estates, rng, admin)
     seed_projects(report, admin=admin)
     seed_feedback(report)
     return report
+
+
+def _seed_lists(report: Report, organizations: dict) -> None:
+    """The housing bureau's lists (白名单、负面清单): the supervisor on the whitelist, and a builder on
+    the negative list, which the award refuses (the bidder list says why)."""
+    if OrganizationListing.objects.exists():
+        return
+    bureau = User.objects.get(username="bureau")
+    today = timezone.localdate()
+    for name, kind, reason, since, years in [
+        ("南宁诚信工程监理有限公司", "whitelist", "2026年度建设工程监理信用评价A级", 60, None),
+        ("桂通建筑劳务有限公司", "negative", "2025年某老旧小区改造项目偷工减料、以次充好，经住建局通报", 200, 2),
+    ]:
+        listings.listing_add(
+            organization=organizations[name],
+            actor=bureau,
+            kind=kind,
+            reason=reason,
+            listed_on=today - timedelta(days=since),
+            until=today - timedelta(days=since) + timedelta(days=365 * years) if years else None,
+        )
+    report.add("organization list entries", 2)
 
 
 def _seed_residents(report: Report, estates: dict[str, Estate], rng: random.Random, admin: User) -> None:
