@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import form_errors
 from core.throttle import page_throttle
-from projects.lifecycle import PUBLIC_STATUSES
+from projects import selectors as project_selectors
 from projects.models import Project
 from stakeholders import permissions as stakeholder_permissions
 
@@ -33,11 +33,7 @@ def _project_from(request) -> Project | None:
     code = (request.GET.get("project") or request.POST.get("project") or "")[:60]
     if not code:
         return None
-    return (
-        Project.objects.filter(code=code, status__in=PUBLIC_STATUSES)
-        .select_related("estate__community__street")
-        .first()
-    )
+    return project_selectors.public_projects().filter(code=code).first()
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -411,11 +411,12 @@ def effective_routes(project) -> dict[str, str]:
     }
 
 
-def integrity_counts_by_street() -> list[dict]:
+def integrity_counts_by_street() -> tuple[list[dict], dict]:
     """Integrity and fund-use reports per street, in public (issue 21 item 3): how many were
-    opened, answered and closed — counts only, never the content. One query."""
+    opened, answered, closed and late — counts only, never the content — and the city's totals.
+    One query."""
     S = IntegrityReport.Status
-    return list(
+    rows = list(
         IntegrityReport.objects.values("street__name")
         .annotate(
             opened=Count("id"),
@@ -425,6 +426,7 @@ def integrity_counts_by_street() -> list[dict]:
         )
         .order_by("street__name")
     )
+    return rows, {k: sum(r[k] for r in rows) for k in ("opened", "answered", "closed", "late")}
 
 
 def integrity_open_counts() -> dict:

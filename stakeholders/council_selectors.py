@@ -215,3 +215,14 @@ def council_history(council: Council) -> list[HistoryStep]:
     # Within a day, the usual sequence: an election returned, then one filed, seats, meetings, conversion.
     order = {"returned": 0, "elected": 1, "by_election": 2, "resigned": 3, "meeting": 4, "converted": 5}
     return sorted(steps, key=lambda s: (s.on, order[s.kind]), reverse=True)
+
+
+def serving_member_user_ids(estate) -> set[int]:
+    """The users sitting on the estate's council while it is filed and in term (or became the
+    owners' committee): whom the estate's notices for its council go to."""
+    today = timezone.localdate()
+    return set(
+        CouncilMember.objects.filter(council__estate=estate, ended_on__isnull=True, council__filed_on__isnull=False)
+        .filter(Q(council__term_ends__gte=today) | Q(council__converted_on__isnull=False))
+        .values_list("resident__user_id", flat=True)
+    )

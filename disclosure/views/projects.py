@@ -266,8 +266,7 @@ def managers(request):
 @require_safe
 def integrity_counts(request):
     """Integrity and fund-use reports per street: opened, answered, closed — no content (issue 21)."""
-    rows = feedback_selectors.integrity_counts_by_street()
-    totals = {k: sum(r[k] for r in rows) for k in ("opened", "answered", "closed", "late")}
+    rows, totals = feedback_selectors.integrity_counts_by_street()
     return render(request, "disclosure/integrity.html", {"rows": rows, "totals": totals})
 
 

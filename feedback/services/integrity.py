@@ -7,8 +7,6 @@ write decides on the locked row."""
 from __future__ import annotations
 
 import hashlib
-import secrets
-import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.codes import new_code, normalise_code
 from core.errors import errors_for
 from projects.models import Project
 from stakeholders.models import Membership, Notification, Organization, Resident, Street, User
@@ -39,22 +38,15 @@ INTEGRITY_ERRORS = {
     "closed": _("This report is closed: nothing more can be added."),
 }
 _error = errors_for(INTEGRITY_ERRORS)
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
+TRACKING_GROUPS = 4  # "K7QH-3MPA-X9CD-2TRE", like a ballot's receipt (core.codes), one group longer
 
 
 def new_tracking_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
-    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
-
-
-def normalise_code(code: str) -> str:
-    """A tracking code as issued ("K7QH-…"), however typed (lower case, spaces, full-width)."""
-    raw = "".join(ch for ch in unicodedata.normalize("NFKC", code or "").upper() if ch.isalnum())
-    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+    return new_code(TRACKING_GROUPS)
 
 
 def code_hash(code: str) -> str:
-    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+    return hashlib.sha256(normalise_code(code, TRACKING_GROUPS).encode()).hexdigest()
 
 
 def _office() -> Organization | None:
@@ -150,7 +142,7 @@ def integrity_file(
 
 
 def integrity_by_code(code: str) -> IntegrityReport | None:
-    if not normalise_code(code):
+    if not (code or "").strip():
         return None
     return (
         IntegrityReport.objects.select_related("street", "project__estate")

@@ -70,7 +70,6 @@ from .proxies import (  # noqa: F401
 )
 from .renewal import manager_terms_check, renewal_due, term_end  # noqa: F401
 from .votes import (  # noqa: F401
-    RECEIPT_ALPHABET,
     RESULT_NOTES,
     VOTE_ERRORS,
     _apply_result,

@@ -13,11 +13,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from stakeholders.models import CouncilMember, Membership, Notification, Organization
+from stakeholders import council_selectors
+from stakeholders.models import Membership, Notification, Organization
 from stakeholders.selectors import street_office_user_ids
 from stakeholders.services import notify, organization_revoke
 
@@ -98,13 +98,8 @@ def _told(project: Project) -> set[int]:
     staff = Membership.objects.filter(
         organization__kind=Organization.Kind.COMMUNITY_COMMITTEE, organization__community_id=estate.community_id
     ).values_list("user_id", flat=True)
-    today = timezone.localdate()
-    council = (
-        CouncilMember.objects.filter(council__estate=estate, ended_on__isnull=True, council__filed_on__isnull=False)
-        .filter(Q(council__term_ends__gte=today) | Q(council__converted_on__isnull=False))
-        .values_list("resident__user_id", flat=True)
-    )
-    return set(staff) | set(council) | street_office_user_ids(estate.community.street_id)
+    council = council_selectors.serving_member_user_ids(estate)
+    return set(staff) | council | street_office_user_ids(estate.community.street_id)
 
 
 def manager_terms_check(now=None) -> dict[str, int]:

@@ -3,8 +3,6 @@ online and paper ballots, closing and counting by projects/rules.py, and what a 
 
 from __future__ import annotations
 
-import secrets
-import unicodedata
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.codes import new_code, normalise_code
 from core.errors import errors_for
 from core.files import check_upload
 from core.photos import document_without_metadata
@@ -66,22 +65,16 @@ VOTE_MAX_DAYS = 366
 
 _vote_error = errors_for(VOTE_ERRORS)
 
-RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
+RECEIPT_GROUPS = 3  # "DKTW-5CAN-2G6Y"
 
 
 def new_receipt_code() -> str:
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
-    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+    return new_code(RECEIPT_GROUPS)
 
 
 def normalise_receipt(code: str) -> str:
-    """A receipt code as it was issued ("DKTW-5CAN-2G6Y"), however it was typed: lower case, no or
-    other dashes, spaces, full-width characters from a Chinese keyboard."""
-
-    raw = "".join(ch for ch in unicodedata.normalize("NFKC", code or "").upper() if ch.isalnum())
-    if len(raw) == 12:
-        return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
-    return (code or "").strip().upper()
+    """A receipt code as it was issued, however it was typed (core.codes)."""
+    return normalise_code(code, RECEIPT_GROUPS)
 
 
 def receipt_hash(code: str) -> str:

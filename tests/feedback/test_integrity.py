@@ -211,3 +211,19 @@ def test_the_complaint_form_sends_money_and_misconduct_to_the_channel(city, offi
     assert f"{reverse('feedback:integrity_new')}?project={project.code}" in page
     form = client_for(city.owner_a1.user).get(f"{reverse('feedback:integrity_new')}?project={project.code}")
     assert project.estate.name in form.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_form_and_the_report_page_stay_within_their_query_budgets(city, office, django_assert_max_num_queries):
+    from tests.feedback.conftest import completed_project
+
+    project = completed_project(city, city.estate_a1)
+    url = f"{reverse('feedback:integrity_new')}?project={project.code}"
+    with django_assert_max_num_queries(4):  # the project, the streets
+        assert Client().get(url).status_code == 200
+    report, _code = file(city)
+    inspector = client_for(city.inspector)
+    detail = reverse("feedback:integrity_report", args=[report.pk])
+    inspector.get(detail)  # warm the session
+    with django_assert_max_num_queries(10):
+        assert inspector.get(detail).status_code == 200
