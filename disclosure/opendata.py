@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from feedback.selectors import satisfaction_by_project
 from projects.canonical import money
-from projects.models import Award, FundingSource, Project
+from projects.models import Award, Bid, FundingSource, Project, Tender
 from stakeholders.models import Organization
 
 from .ledger import MANAGEMENT_CATEGORIES
@@ -73,6 +73,42 @@ def _org(organization: Organization, roles: list[str]) -> dict:
     return {"id": f"org-{organization.pk}", "name": organization.name, "roles": roles}
 
 
+def _add_party(parties: list[dict], organization: Organization, roles: list[str]) -> None:
+    """One party per organization, its roles merged (a supplier was a tenderer too)."""
+    for party in parties:
+        if party["id"] == f"org-{organization.pk}":
+            party["roles"] += [r for r in roles if r not in party["roles"]]
+            return
+    parties.append(_org(organization, roles))
+
+
+# OCDS method codelist: an invited tender is selective; a direct award (直接发包) is direct.
+METHODS = {Tender.Method.OPEN: "open", Tender.Method.INVITED: "selective", Tender.Method.DIRECT: "direct"}
+
+
+def _tender(tender: Tender | None, office: Organization | None) -> dict | None:
+    """The contracting process's `tender` block, from the procurement record the award came from."""
+    if tender is None:
+        return None
+    bidders = [b.organization for b in tender.bids.all()]
+    details = str(tender.get_method_display())
+    if tender.direct_reason:
+        details += f"：{tender.get_direct_reason_display()}"
+    block = {
+        "procurementMethod": METHODS[tender.method],
+        "procurementMethodDetails": details,
+        "datePublished": _datetime(tender.published_on),
+        "numberOfTenderers": len(bidders),
+    }
+    if tender.ceiling:
+        block["costEstimate"] = _value(tender.ceiling)
+    if bidders:
+        block["tenderers"] = [_ref(o) for o in bidders]
+    if office is not None:
+        block["procuringEntity"] = _ref(office)
+    return block
+
+
 def _ref(organization: Organization) -> dict:
     return {"id": f"org-{organization.pk}", "name": organization.name}
 
@@ -91,10 +127,18 @@ def _package(uri: str) -> dict:
             ),
             Prefetch(
                 "awards",
-                queryset=Award.objects.filter(ended_at__isnull=True).select_related("organization"),
+                queryset=Award.objects.filter(ended_at__isnull=True).select_related("organization", "bid"),
                 to_attr="current_awards",
             ),
             Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id"), to_attr="milestone_list"),
+            # The procurement record behind each current award (OC4IDS summary.tender, issue 21).
+            Prefetch(
+                "tenders",
+                queryset=Tender.objects.filter(status=Tender.Status.AWARDED).prefetch_related(
+                    Prefetch("bids", queryset=Bid.objects.select_related("organization").order_by("id"))
+                ),
+                to_attr="awarded_tenders",
+            ),
         )
     )
     offices = {o.street_id: o for o in Organization.objects.filter(kind=Organization.Kind.STREET_OFFICE)}
@@ -133,7 +177,7 @@ def _project(p: Project, office: Organization | None, expenses: list[dict]) -> d
     }
     if office is not None:
         doc["publicAuthority"] = _ref(office)
-        doc["parties"].append(_org(office, ["publicAuthority", "buyer", "payer"]))
+        doc["parties"].append(_org(office, ["publicAuthority", "buyer", "procuringEntity", "payer"]))
     budget = getattr(p, "budget", None) if _has_budget(p) else None
     if budget is not None:
         doc["budget"] = {
@@ -156,10 +200,15 @@ def _project(p: Project, office: Organization | None, expenses: list[dict]) -> d
         }
     awards = {a.role: a for a in p.current_awards}
     contractor, supervisor = awards.get(Award.Role.CONTRACTOR), awards.get(Award.Role.SUPERVISOR)
+    tenders = {t.pk: t for t in p.awarded_tenders}
+    tender_of = {role: tenders.get(a.bid.tender_id) if a.bid_id else None for role, a in awards.items()}
     if contractor:
-        doc["parties"].append(_org(contractor.organization, ["supplier", "payee"]))
+        _add_party(doc["parties"], contractor.organization, ["supplier", "payee"])
     if supervisor:
-        doc["parties"].append(_org(supervisor.organization, ["independentMonitor"]))
+        _add_party(doc["parties"], supervisor.organization, ["independentMonitor"])
+    for tender in tender_of.values():
+        for bid in tender.bids.all() if tender else ():
+            _add_party(doc["parties"], bid.organization, ["tenderer"])
     if not doc["parties"]:
         del doc["parties"]
     milestones = [
@@ -180,14 +229,36 @@ def _project(p: Project, office: Organization | None, expenses: list[dict]) -> d
     ]
     if milestones:
         doc["milestones"] = milestones
-    if contractor:
-        summary = {
-            "title": f"{p.title} 施工",
-            "status": PROCESS_STATUS.get(p.status, "pre-award"),
-            "suppliers": [_ref(contractor.organization)],
+    processes = [
+        _process(p, role, award, tender_of.get(role), office, expenses, milestones)
+        for role, award in ((Award.Role.CONTRACTOR, contractor), (Award.Role.SUPERVISOR, supervisor))
+        if award is not None
+    ]
+    if processes:
+        doc["contractingProcesses"] = processes
+    if p.completed_on:
+        doc["completion"] = {
+            "endDate": _datetime(p.completed_on),
+            "finalValue": _value(sum((e["amount"] for e in expenses), Decimal("0"))),
         }
-        if contractor.contract_amount:
-            summary["contractValue"] = _value(contractor.contract_amount)
+    return doc
+
+
+PROCESS_TITLES = {Award.Role.CONTRACTOR: ("works", "施工"), Award.Role.SUPERVISOR: ("supervision", "监理")}
+
+
+def _process(p: Project, role: str, award: Award, tender, office, expenses: list[dict], milestones: list[dict]) -> dict:
+    """One contracting process: the works (with the ledger's payments and the milestones) or their
+    supervision, each with the tender it was awarded from."""
+    slug, title = PROCESS_TITLES[role]
+    summary = {
+        "title": f"{p.title} {title}",
+        "status": PROCESS_STATUS.get(p.status, "pre-award"),
+        "suppliers": [_ref(award.organization)],
+    }
+    if award.contract_amount:
+        summary["contractValue"] = _value(award.contract_amount)
+    if role == Award.Role.CONTRACTOR:
         transactions = [
             {
                 "id": f"{p.code}-{e['seq']}",
@@ -202,13 +273,9 @@ def _project(p: Project, office: Organization | None, expenses: list[dict]) -> d
             summary["transactions"] = transactions
         if milestones:
             summary["milestones"] = [{"id": m["id"], "title": m["title"], "type": m["type"]} for m in milestones]
-        doc["contractingProcesses"] = [{"id": f"{p.code}-works", "summary": summary}]
-    if p.completed_on:
-        doc["completion"] = {
-            "endDate": _datetime(p.completed_on),
-            "finalValue": _value(sum((e["amount"] for e in expenses), Decimal("0"))),
-        }
-    return doc
+    if (block := _tender(tender, office)) is not None:
+        summary["tender"] = block
+    return {"id": f"{p.code}-{slug}", "summary": summary}
 
 
 def _updated(p: Project) -> datetime:

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ from stakeholders.forms import IsoDateInput, IsoDateTimeInput, StyledFormMixin
 from stakeholders.models import Building, Organization
 
 from .management_forms import AfterBuildFieldsMixin, ManagementForm  # noqa: F401  (ManagementForm: re-exported)
-from .models import Ballot, FundingSource, Hearing, PlanComment, PlanVersion
+from .models import Ballot, FundingSource, Hearing, PlanComment, PlanVersion, points_text
 from .petition_forms import PetitionForm  # noqa: F401  (re-exported)
 from .share_forms import SharingForm
 from .vote_forms import VoteForm  # noqa: F401  (re-exported)
@@ -287,10 +288,37 @@ class AwardForm(StyledFormMixin, forms.Form):
         help_text=_("Only when replacing an organization already awarded; shown on the public timeline."),
     )
 
-    def __init__(self, *args, contractors, supervisors, current_roles=(), **kwargs):
+    winner_reason = forms.CharField(
+        label=_("Why not the first-ranked bidder"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when awarding a bidder ranked below first (it declined, or could not sign); public."),
+    )
+
+    def __init__(self, *args, contractors, supervisors, current_roles=(), ranked=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contractor"].queryset = contractors
         self.fields["supervisor"].queryset = supervisors
+        ranked = ranked or {}
+
+        def label(organization):  # "No. 1 · name · ¥1,280,000.00 · 87.5 points", in rank order
+            bid = ranked.get(organization.pk)
+            if bid is None:
+                return organization.name
+            parts = [gettext("No. %(rank)s") % {"rank": bid.rank}, organization.name, f"¥{bid.amount:,.2f}"]
+            if bid.total is not None:
+                parts.append(gettext("%(points)s points") % {"points": points_text(bid.total)})
+            return " · ".join(parts)
+
+        for role in ("contractor", "supervisor"):
+            field = self.fields[role]
+            field.label_from_instance = label
+            if ranked:
+                rank = Case(*[When(pk=pk, then=Value(b.rank)) for pk, b in ranked.items()], output_field=IntegerField())
+                field.queryset = field.queryset.order_by(rank, "name")
+            else:
+                field.queryset = field.queryset.order_by("name")
         for role in ("contractor", "supervisor"):
             if role not in current_roles:
                 self.fields[role].empty_label = _("— choose —")

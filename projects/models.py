@@ -806,6 +806,13 @@ class Award(models.Model):
     # that passes extends it); without a renewal it ends then and the community keeps the estate.
     term_ends = models.DateField(_("contract ends on"), null=True, blank=True)
     term_notified = models.BooleanField(_("told the term is ending"), default=False)
+    # The bid it was awarded from (the procurement record); empty for awards made before it existed
+    # and for the property manager, who is handed over from the plan.
+    bid = models.OneToOneField(
+        "Bid", on_delete=models.PROTECT, null=True, blank=True, related_name="award", verbose_name=_("bid")
+    )
+    # Why not the first-ranked bidder (实施条例 art. 55: it declined, or could not sign): public.
+    winner_reason = models.TextField(_("why not the first-ranked bidder"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("award")
@@ -823,6 +830,196 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.code}: {self.get_role_display()} {self.organization}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Procurement on the record (招标投标, issue 21 item 1): the tender notice, the bids, the evaluation
+# committee and its scores; the award picks its winner from here, and all of it is public after it.
+
+
+class Tender(models.Model):
+    """One procurement of the works (施工) or their supervision (监理): an open tender (公开招标), an
+    invited tender (邀请招标, 招标投标法 art. 17) or a direct award (直接发包) with its legal reason."""
+
+    class Method(models.TextChoices):
+        OPEN = "open", _("Open tender (公开招标)")
+        INVITED = "invited", _("Invited tender (邀请招标)")
+        DIRECT = "direct", _("Direct award (直接发包)")
+
+    class DirectReason(models.TextChoices):
+        BELOW_THRESHOLD = (
+            "below_threshold",
+            _("Below the value that must be tendered (《必须招标的工程项目规定》 art. 5)"),
+        )
+        EMERGENCY = "emergency", _("Emergency repair or disaster relief (招标投标法 art. 66)")
+        PATENT = "patent", _("Needs an irreplaceable patent or proprietary technique (实施条例 art. 9 (1))")
+        FOLLOW_ON = (
+            "follow_on",
+            _("Follow-on work from the original winner, or the works would not fit (实施条例 art. 9 (4))"),
+        )
+        OTHER = "other", _("Another case the state provides for (实施条例 art. 9 (5)): cite it")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Taking bids")
+        EVALUATED = "evaluated", _("Evaluated: the winner may be awarded")
+        AWARDED = "awarded", _("Awarded")
+        FAILED = "failed", _("Ended without an award (流标)")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tenders", verbose_name=_("project"))
+    role = models.CharField(_("for"), max_length=10, choices=[c for c in Award.Role.choices if c[0] != "manager"])
+    method = models.CharField(_("procurement method"), max_length=10, choices=Method.choices)
+    direct_reason = models.CharField(
+        _("legal reason for a direct award"), max_length=20, choices=DirectReason.choices, blank=True
+    )
+    direct_details = models.TextField(_("the reason in detail"), max_length=2000, blank=True)
+    requirements = models.TextField(_("scope and the bidders' qualifications"), max_length=4000)
+    ceiling = models.DecimalField(
+        _("maximum bid price (最高投标限价, CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    published_on = models.DateField(_("notice published on"))
+    bids_due = models.DateField(_("bids due on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    status_reason = models.TextField(_("why it ended without an award"), max_length=2000, blank=True)
+    evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("awarded or ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tender")
+        verbose_name_plural = _("tenders")
+        ordering = ["project", "role", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "role"],
+                condition=models.Q(status__in=["open", "evaluated"]),
+                name="one_running_tender_per_role",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ceiling__isnull=True) | models.Q(ceiling__gt=0), name="tender_ceiling_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.get_role_display()} · {self.get_method_display()}"
+
+    @property
+    def is_public(self) -> bool:
+        """The notice is public from the start; bids, scores and the committee once it is decided."""
+        return self.status in (self.Status.AWARDED, self.Status.FAILED)
+
+
+def points_text(value) -> str:
+    """Evaluation points as people write them: 40, 35.5 — never 40.00 or 4E+1."""
+    text = format(Decimal(value).normalize(), "f")
+    return text
+
+
+class TenderCriterion(models.Model):
+    """One evaluation criterion (评标因素) and the points it carries; a tender's criteria add to 100."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("tender"))
+    name = models.CharField(_("criterion"), max_length=100)
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("evaluation criterion")
+        verbose_name_plural = _("evaluation criteria")
+        ordering = ["tender", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["tender", "name"], name="criterion_name_unique_per_tender")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.points})"
+
+
+class CommitteeSeat(models.Model):
+    """The organizations that sent members to the evaluation committee (评标委员会, art. 37), and
+    how many each: the committee is five or more, an odd number, and no bidder sits on it."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="seats", verbose_name=_("tender"))
+    organization = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
+    )
+    members = models.PositiveSmallIntegerField(_("members"))
+
+    class Meta:
+        verbose_name = _("committee seat")
+        verbose_name_plural = _("committee seats")
+        ordering = ["tender", "id"]
+        constraints = [models.UniqueConstraint(fields=["tender", "organization"], name="one_seat_row_per_organization")]
+
+
+class Bid(models.Model):
+    """A bid (投标) as opened: the bidder and its price. A bid over the maximum price, or failing the
+    qualifications, is rejected (否决投标) with the reason; the others are scored and ranked."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="bids", verbose_name=_("tender"))
+    organization = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="bids", verbose_name=_("bidder")
+    )
+    amount = models.DecimalField(_("bid price (CNY)"), max_digits=14, decimal_places=2)
+    rejected_reason = models.CharField(_("why the bid was rejected"), max_length=500, blank=True)
+    total = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bid")
+        verbose_name_plural = _("bids")
+        ordering = ["tender", models.F("rank").asc(nulls_last=True), "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "organization"], name="one_bid_per_bidder"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="bid_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ¥{self.amount}"
+
+
+class BidScore(models.Model):
+    """The committee's points for one bid on one criterion."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="scores", verbose_name=_("bid"))
+    criterion = models.ForeignKey(
+        TenderCriterion, on_delete=models.CASCADE, related_name="scores", verbose_name=_("criterion")
+    )
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [models.UniqueConstraint(fields=["bid", "criterion"], name="one_score_per_criterion")]
+
+
+class FlaggedAward(models.Model):
+    """Awarding an organization flagged for low ratings (issue 21 item 2): the street approver's
+    written, public reason, and the housing bureau's decision on it."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="flag_requests", verbose_name=_("bid"))
+    reason = models.TextField(_("why this organization all the same"), max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by")
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    approved = models.BooleanField(_("approved"), null=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("the bureau's note"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("award of a flagged organization")
+        verbose_name_plural = _("awards of flagged organizations")
+        ordering = ["bid", "requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bid"], condition=models.Q(approved__isnull=True), name="one_waiting_flag_request"
+            )
+        ]
 
 
 class CompletionReport(models.Model):

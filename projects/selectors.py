@@ -382,7 +382,9 @@ def award_candidates(kind: str):
 
 def awards_of(project: Project):
 
-    return Award.objects.filter(project=project).select_related("organization").order_by("role", "awarded_at", "id")
+    return (
+        Award.objects.filter(project=project).select_related("organization", "bid").order_by("role", "awarded_at", "id")
+    )
 
 
 def latest_completion_report(project: Project) -> CompletionReport | None:

@@ -372,6 +372,13 @@ class AwardInSerializer(serializers.Serializer):
         default="",
         help_text="Required when replacing an organization",
     )
+    winner_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when awarding a bidder ranked below first in the tender (public)",
+    )
 
 
 class AwardOutSerializer(serializers.Serializer):
@@ -383,6 +390,9 @@ class AwardOutSerializer(serializers.Serializer):
     )
     awarded_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
+    tender = serializers.IntegerField(
+        source="bid.tender_id", allow_null=True, default=None, help_text="The tender it was awarded from"
+    )
 
 
 class PaperDeskVoterSerializer(serializers.Serializer):

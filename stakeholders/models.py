@@ -840,6 +840,8 @@ class Notification(models.Model):
         INTEGRITY_FILED = "integrity_filed", _("An integrity report to handle")
         INTEGRITY_ANSWERED = "integrity_answered", _("Your integrity report was answered")
         INTEGRITY_OVERDUE = "integrity_overdue", _("An integrity report not handled in time")
+        FLAGGED_AWARD_ASKED = "flagged_award_asked", _("A flagged organization to approve for an award")
+        FLAGGED_AWARD_DECIDED = "flagged_award_done", _("The bureau decided on awarding a flagged organization")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -895,6 +897,8 @@ OUTCOME_LABELS = {
     ),
     "verified_co_owner": _("verified as a co-owner (the household already has a voting owner)"),
     "claim_rejected": _("not accepted; the reason is on your home page"),
+    "approved": _("approved"),
+    "refused": _("refused"),
     "adopted": _("adopted"),
     "partly": _("partly adopted"),
     "not_adopted": _("not adopted"),
@@ -997,6 +1001,13 @@ NOTIFICATION_TEXTS = {
     ),
     Notification.Kind.INTEGRITY_OVERDUE: _(
         "Integrity report no. %(number)s (%(street)s) was not taken on or answered in time."
+    ),
+    Notification.Kind.FLAGGED_AWARD_ASKED: _(
+        "The street office asks to award %(organization)s, flagged for low ratings, the %(role)s of %(estate)s: "
+        "read its reason and decide on the tender record."
+    ),
+    Notification.Kind.FLAGGED_AWARD_DECIDED: _(
+        "The housing bureau %(decision)s awarding %(organization)s the %(role)s of %(estate)s."
     ),
     Notification.Kind.MANAGER_TERM_ENDING: _(
         "The contract of %(firm)s to manage %(estate)s ends on %(date)s: the owners' vote on renewing it (an "

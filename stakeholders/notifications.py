@@ -69,6 +69,8 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.INTEGRITY_FILED: frozenset({EMAIL}),
     K.INTEGRITY_ANSWERED: frozenset({SMS}),
     K.INTEGRITY_OVERDUE: frozenset({EMAIL}),
+    K.FLAGGED_AWARD_ASKED: frozenset({EMAIL}),
+    K.FLAGGED_AWARD_DECIDED: frozenset({EMAIL}),
 }
 CHANNELS = (EMAIL, SMS)
 

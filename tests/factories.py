@@ -262,3 +262,59 @@ def legacy_tip(project, resident, category="integrity", text="举报内容"):
         acknowledge_due=now + timedelta(hours=48),
         resolve_due=now + timedelta(days=15),
     )
+
+
+def procure(project, actor, role, winner, amount=Decimal("95000.00")):
+    """The procurement record an award picks its winner from (issue 21 item 1): the cheapest lawful
+    one, a direct award below the value that must be tendered, with `winner`'s offer evaluated."""
+    from django.utils import timezone
+
+    from projects.services import procurement
+
+    today = timezone.localdate()
+    tender = procurement.tender_open(
+        project=project,
+        actor=actor,
+        role=role,
+        method="direct",
+        requirements="小区改造",
+        published_on=today,
+        ceiling=amount,
+        direct_reason="below_threshold",
+        direct_details="合同估算价低于必须招标的标准",
+    )
+    procurement.bid_record(tender=tender, actor=actor, organization=winner, amount=amount)
+    return procurement.tender_evaluate(tender=tender, actor=actor, evaluated_on=today)
+
+
+def open_tender(project, actor, role, bids, seats, published_days_ago=40, due_days_ago=15, criteria=None):
+    """An open tender whose notice ran its 20 days, with `bids` [(organization, amount, [points per
+    criterion])] scored by a committee of `seats` [(organization, members)]; not yet evaluated."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from projects.services import procurement
+
+    today = timezone.localdate()
+    criteria = criteria or [("投标报价", Decimal("40")), ("施工组织设计", Decimal("60"))]
+    tender = procurement.tender_open(
+        project=project,
+        actor=actor,
+        role=role,
+        method="open",
+        requirements="施工总承包三级以上资质",
+        published_on=today - timedelta(days=published_days_ago),
+        bids_due=today - timedelta(days=due_days_ago),
+        ceiling=Decimal("500000.00"),
+        criteria=criteria,
+    )
+    for organization, members in seats:
+        procurement.committee_seat_set(tender=tender, actor=actor, organization=organization, members=members)
+    made = {c.name: c for c in tender.criteria.all()}
+    for organization, amount, points in bids:
+        bid = procurement.bid_record(tender=tender, actor=actor, organization=organization, amount=Decimal(amount))
+        if points is not None and not bid.rejected_reason:
+            given = {made[name].pk: Decimal(str(p)) for (name, _w), p in zip(criteria, points, strict=True)}
+            procurement.bid_score(bid=bid, actor=actor, points=given)
+    return tender

@@ -259,7 +259,7 @@ def _youdian(ctx: _Ctx, estate: Estate) -> None:
         ),
     )
     contractor = ctx.u("contractor")
-    _award(ctx, project, approver=approver, contractor=contractor, amount="318000.00", days_ago=12)
+    _award(ctx, project, approver=approver, contractor=contractor, amount="318000.00", days_ago=12, method="invited")
     _keep_ledger(
         ctx,
         project,

@@ -149,6 +149,7 @@ ORGANIZATIONS = [
     (Kind.CONTRACTOR, "邕城建设工程有限公司", ""),
     (Kind.CONTRACTOR, "绿城建筑安装有限公司", ""),
     (Kind.CONTRACTOR, "桂通建筑劳务有限公司", ""),  # on the bureau's negative list (负面清单)
+    (Kind.CONTRACTOR, "广西华建工程有限公司", ""),  # third in the open tender
     (Kind.SUPERVISOR, "南宁诚信工程监理有限公司", ""),
     (Kind.DESIGNER, "八桂城市规划设计院", ""),
     (Kind.COMMUNITY_PLANNER, "青秀区社区规划师工作室", ""),
@@ -240,7 +241,14 @@ STAFF_ACCOUNTS = [
         "韦建新",
         "桂通建筑劳务有限公司",
         Membership.Role.MANAGER,
-        "contractor on the housing bureau's negative list (负面清单): cannot be awarded",
+        "contractor on the housing bureau's negative list (负面清单): cannot bid or be awarded",
+    ),
+    (
+        "contractor4",
+        "陆志强",
+        "广西华建工程有限公司",
+        Membership.Role.MANAGER,
+        "contractor that bid in 古城路粮食局宿舍's open tender and came third: its scores are public",
     ),
     (
         "supervisor",

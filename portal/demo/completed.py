@@ -115,7 +115,9 @@ def _fangzhi(ctx: _Ctx, estate: Estate) -> None:
     _budget(ctx, project, staff=staff, approver=approver, days_ago=250 + ago)
     contractor = ctx.u("contractor2")
     builder = _org_of(contractor).name
-    _award(ctx, project, approver=approver, contractor=contractor, amount="296000.00", days_ago=228 + ago)
+    _award(
+        ctx, project, approver=approver, contractor=contractor, amount="296000.00", days_ago=228 + ago, method="direct"
+    )
     _keep_ledger(
         ctx,
         project,

@@ -15,8 +15,9 @@ from disclosure import selectors as disclosure_selectors
 from disclosure import services as money
 from disclosure.models import Budget, Milestone, Objection, ProgressUpdate
 from projects import services as p
-from projects.models import Award, PlanItem, PlanVersion, Project, ProjectEvent, Vote
-from stakeholders.models import Estate, Membership, Resident, User
+from projects.models import Award, PlanItem, PlanVersion, Project, ProjectEvent, Tender, Vote
+from projects.services import procurement
+from stakeholders.models import Estate, Membership, Organization, Resident, User
 
 from .common import elect_council
 from .steps import (
@@ -143,15 +144,86 @@ def _budget(ctx, project: Project, *, staff: User, approver: User, days_ago: int
     return budget
 
 
-def _award(ctx, project: Project, *, approver: User, contractor: User, amount: str, days_ago: int) -> None:
+# The procurement record (issue 21 item 1): the evaluation's criteria, and each bidder's points on
+# them and price (a share of the winning bid) — the winner first. The committee: the buyer's
+# representative, the design institute's and the bureau's engineers.
+CRITERIA = [
+    ("投标报价", Decimal("40")),
+    ("施工组织设计", Decimal("30")),
+    ("企业信誉与类似业绩", Decimal("20")),
+    ("项目管理机构", Decimal("10")),
+]
+BIDDERS = [(Decimal("1"), (36, 27, 18, 9)), (Decimal("1.04"), (34, 25, 17, 8)), (Decimal("0.97"), (38, 21, 14, 7))]
+RIVALS = ["绿城建筑安装有限公司", "邕城建设工程有限公司", "广西华建工程有限公司"]
+COMMITTEE = [(None, 1), ("八桂城市规划设计院", 2), ("南宁市住房和城乡建设局", 2)]  # None: the project's own office
+
+
+def _procure(project: Project, staff: User, role: str, winner, amount: Decimal, method: str, days_ago: int) -> None:
+    """Record the tender the award picks its winner from, dated before the award: an open or invited
+    tender with three scored bids, or a direct award below the value that must be tendered."""
+    since = _events_since(project)
+    today = timezone.localdate()
+    if method == "direct":
+        tender = procurement.tender_open(
+            project=project,
+            actor=staff,
+            role=role,
+            method="direct",
+            requirements="工程监理乙级及以上资质；监理服务至竣工验收"
+            if role == "supervisor"
+            else "施工总承包三级及以上",
+            published_on=today - timedelta(days=days_ago + 3),
+            ceiling=(amount * Decimal("1.05")).quantize(Decimal("0.01")),
+            direct_reason="below_threshold",
+            direct_details="合同估算价低于《必须招标的工程项目规定》第五条的标准，经街道办事处集体研究直接委托。",
+        )
+        procurement.bid_record(tender=tender, actor=staff, organization=winner, amount=amount)
+    else:
+        tender = procurement.tender_open(
+            project=project,
+            actor=staff,
+            role=role,
+            method=method,
+            requirements="建筑工程施工总承包三级及以上资质，近三年有老旧小区改造业绩；工期 120 日历天。",
+            published_on=today - timedelta(days=days_ago + 22),
+            bids_due=today - timedelta(days=days_ago + 1),
+            ceiling=(amount * Decimal("1.08")).quantize(Decimal("0.01")),
+            criteria=CRITERIA,
+        )
+        office = Organization.objects.get(kind=Organization.Kind.STREET_OFFICE, street=project.estate.community.street)
+        for name, members in COMMITTEE:
+            member = office if name is None else Organization.objects.get(name=name)
+            procurement.committee_seat_set(tender=tender, actor=staff, organization=member, members=members)
+        rivals = [Organization.objects.get(kind=Organization.Kind.CONTRACTOR, name=n) for n in RIVALS]
+        bidders = [winner] + [o for o in rivals if o.pk != winner.pk][:2]
+        criteria = list(tender.criteria.all())
+        for organization, (share, points) in zip(bidders, BIDDERS, strict=True):
+            price = (amount * share).quantize(Decimal("0.01"))
+            bid = procurement.bid_record(tender=tender, actor=staff, organization=organization, amount=price)
+            procurement.bid_score(
+                bid=bid, actor=staff, points={c.pk: Decimal(n) for c, n in zip(criteria, points, strict=True)}
+            )
+    procurement.tender_evaluate(tender=tender, actor=staff, evaluated_on=today - timedelta(days=days_ago + 1))
+    Tender.objects.filter(pk=tender.pk).update(created_at=timezone.now() - timedelta(days=days_ago + 22))
+    _happened(project, since, days_ago + 22 if method != "direct" else days_ago + 3)
+
+
+def _award(
+    ctx, project: Project, *, approver: User, contractor: User, amount: str, days_ago: int, method: str = "open"
+) -> None:
     """The works go to `contractor`'s organization (the demo account signs in and finds them), the
-    supervision to the demo supervisor's."""
+    supervision to the demo supervisor's — each from its procurement record."""
+    supervisor = _org_of(ctx.u("supervisor"))
+    _procure(project, approver, "contractor", _org_of(contractor), Decimal(amount), method, days_ago)
+    fee = (Decimal(amount) * Decimal("0.025")).quantize(Decimal("1"))  # 监理费, about 2.5 % of the works
+    _procure(project, approver, "supervisor", supervisor, fee, "direct", days_ago)
+    ctx.report.add("tenders", 2)
     since = _events_since(project)
     p.project_award(
         project=project,
         actor=approver,
         contractor=_org_of(contractor),
-        supervisor=_org_of(ctx.u("supervisor")),
+        supervisor=supervisor,
         contract_amount=Decimal(amount),
     )
     Award.objects.filter(project=project).update(awarded_at=timezone.now() - timedelta(days=days_ago))

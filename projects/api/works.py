@@ -166,6 +166,7 @@ class AwardCreate(APIView):
             actor=request.user,
             contract_amount=d["contract_amount"],
             reason=d["reason"],
+            winner_reason=d["winner_reason"],
             **chosen,
         )
         return failed or Response(

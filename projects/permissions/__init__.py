@@ -57,6 +57,12 @@ from .plans import (  # noqa: F401
     can_triage_needs,
     is_plan_designer,
 )
+from .procurement import (  # noqa: F401
+    can_ask_flagged_award,
+    can_decide_flagged_award,
+    can_keep_tender_record,
+    can_see_tender_record,
+)
 from .works import (  # noqa: F401
     MANAGE,
     REPORT_PROGRESS,

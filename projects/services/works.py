@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import coded_error
+from core.errors import coded_error, errors_for
 from stakeholders.audit import by_actor
 from stakeholders.listings import negative_entry
 from stakeholders.models import Organization, User
@@ -20,8 +20,11 @@ from stakeholders.services import organization_grant, organization_revoke
 from .. import permissions
 from ..models import (
     Award,
+    Bid,
+    FlaggedAward,
     Project,
     ProjectEvent,
+    Tender,
 )
 from ..revision import project_touch
 from .lifecycle import project_transition
@@ -58,6 +61,7 @@ def project_award(  # noqa: C901 - each role (contractor, supervisor) checked, r
     supervisor: Organization | None = None,
     contract_amount: Decimal | None = None,
     reason: str = "",
+    winner_reason: str = "",
 ) -> list[Award]:
     """Award the works (施工) and their supervision (监理). The organizations' groups get the
     project's permissions; a replaced organization loses them. Once both are awarded on a project
@@ -97,6 +101,7 @@ def project_award(  # noqa: C901 - each role (contractor, supervisor) checked, r
         for role in unchanged:
             chosen[role] = None
     reason = (reason or "").strip()
+    winner_reason = (winner_reason or "").strip()
     made = []
     for role, organization in chosen.items():
         if organization is None:
@@ -131,6 +136,10 @@ def project_award(  # noqa: C901 - each role (contractor, supervisor) checked, r
                 )
             if not reason:
                 raise coded_error(AWARD_ERRORS, "reason_required", "reason")
+        # The winner comes from the procurement record (issue 21 item 1), a replacement's too.
+        tender, bid = winning_bid(project=locked, role=role, organization=organization, winner_reason=winner_reason)
+        amount = contract_within_bid(contract_amount if role == Award.Role.CONTRACTOR else None, bid)
+        if previous is not None:
             previous.ended_at = timezone.now()
             previous.end_reason = reason
             previous.save(update_fields=["ended_at", "end_reason"])
@@ -141,8 +150,11 @@ def project_award(  # noqa: C901 - each role (contractor, supervisor) checked, r
             role=role,
             organization=organization,
             awarded_by=actor,
-            contract_amount=contract_amount if role == Award.Role.CONTRACTOR else None,
+            contract_amount=amount,
+            bid=bid,
+            winner_reason=winner_reason if bid.rank != 1 else "",
         )
+        tender_awarded(tender)
         for perm in AWARD_PERMS[role]:
             organization_grant(organization=organization, perm=perm, obj=locked)
         current[role] = award
@@ -160,3 +172,62 @@ def project_award(  # noqa: C901 - each role (contractor, supervisor) checked, r
         project_transition(project=locked, to=Project.Status.CONTRACTED, actor=actor, by_service=True)
     project_touch(project=locked)
     return made
+
+
+# --- the winner from the procurement record (issue 21 item 1) ------------------------------------
+
+AWARD_RECORD_ERRORS = {
+    "no_tender": _("Record the %(role)s tender and its evaluation first: the award picks the winner from it."),
+    "not_a_bidder": _("%(name)s has no valid, ranked bid in the %(role)s tender."),
+    "winner_reason_required": _(
+        "%(name)s is ranked %(rank)s, not first: say why the first-ranked bidder is not awarded (it is public)."
+    ),
+    "flagged": _(
+        "%(name)s is flagged for low ratings: ask the housing bureau on the tender record, with a public reason, "
+        "and award it once the bureau approves."
+    ),
+    "above_bid": _("The contract may not be more than the winning bid, ¥%(amount)s (招标投标法 art. 46)."),
+}
+
+
+def winning_bid(*, project: Project, role: str, organization: Organization, winner_reason: str) -> tuple[Tender, Bid]:
+    """For project_award, on the locked project: the evaluated tender and the organization's ranked
+    bid in it, or the reason it may not be awarded (a ValidationError on the role's field)."""
+    label = Award.Role(role).label
+    tender = (
+        Tender.objects.select_for_update().filter(project=project, role=role, status=Tender.Status.EVALUATED).first()
+    )
+    if tender is None:
+        raise errors_for(AWARD_RECORD_ERRORS)("no_tender", role, role=label)
+    bid = tender.bids.select_related("organization").filter(organization=organization, rank__isnull=False).first()
+    if bid is None:
+        raise errors_for(AWARD_RECORD_ERRORS)("not_a_bidder", role, name=organization.name, role=label)
+    if bid.rank != 1 and not winner_reason:
+        raise errors_for(AWARD_RECORD_ERRORS)(
+            "winner_reason_required", "winner_reason", name=organization.name, rank=bid.rank
+        )
+    if bid.organization.flagged and not FlaggedAward.objects.filter(bid=bid, approved=True).exists():
+        raise errors_for(AWARD_RECORD_ERRORS)("flagged", role, name=organization.name)
+    bid.tender = tender
+    return tender, bid
+
+
+def tender_awarded(tender: Tender) -> None:
+    """Called by project_award once the award is made from the tender."""
+    tender.status = Tender.Status.AWARDED
+    tender.closed_at = timezone.now()
+    tender.save(update_fields=["status", "closed_at"])
+
+
+def contract_within_bid(amount: Decimal | None, bid: Bid) -> Decimal:
+    if amount is None:
+        return bid.amount
+    if amount > bid.amount:
+        raise ValidationError(
+            {
+                "contract_amount": ValidationError(
+                    AWARD_RECORD_ERRORS["above_bid"], code="above_bid", params={"amount": f"{bid.amount:,.2f}"}
+                )
+            }
+        )
+    return amount

@@ -33,6 +33,7 @@ from .plans import (  # noqa: F401
     plan_start,
     plan_version,
 )
+from .procurement import tender, tenders  # noqa: F401
 from .projects import (  # noqa: F401
     NEEDS_ON_PROJECT_PAGE,
     PROJECTS_PER_PAGE,

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods
 from core.forms import form_errors
 from stakeholders.models import Organization
 
-from .. import permissions, selectors, services
+from .. import permissions, procurement, selectors, services
 from ..forms import AwardForm
+from ..models import Award
 
 
 @login_required
@@ -23,18 +24,22 @@ def award(request, code: str):
     project = get_object_or_404(selectors.projects_visible_to(request.user), code=code)
     if not permissions.can_award(request.user, project):
         raise PermissionDenied(services.AWARD_ERRORS["not_allowed"])
-    contractors = list(selectors.award_candidates(Organization.Kind.CONTRACTOR))
-    supervisors = list(selectors.award_candidates(Organization.Kind.SUPERVISOR))
+    # The choices are the evaluated tenders' ranked bidders (the procurement record, issue 21).
+    bids = {role: procurement.ranked_bids(project, role) for role in (Award.Role.CONTRACTOR, Award.Role.SUPERVISOR)}
+    ranked = {b.organization_id: b for role_bids in bids.values() for b in role_bids}
+    contractors = [o for o in selectors.award_candidates(Organization.Kind.CONTRACTOR) if o.pk in ranked]
+    supervisors = [o for o in selectors.award_candidates(Organization.Kind.SUPERVISOR) if o.pk in ranked]
 
-    def queryset(orgs):
-        return Organization.objects.filter(pk__in=[o.pk for o in orgs]).order_by("name")
+    def queryset(role_bids):
+        return Organization.objects.filter(pk__in=[b.organization_id for b in role_bids])
 
     current = {a.role: a for a in selectors.awards_of(project) if a.ended_at is None}
     form = AwardForm(
         request.POST or None,
-        contractors=queryset(contractors),
-        supervisors=queryset(supervisors),
+        contractors=queryset(bids[Award.Role.CONTRACTOR]),
+        supervisors=queryset(bids[Award.Role.SUPERVISOR]),
         current_roles=set(current),
+        ranked=ranked,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -46,6 +51,7 @@ def award(request, code: str):
                 supervisor=data["supervisor"],
                 contract_amount=data["contract_amount"],
                 reason=data["reason"],
+                winner_reason=data["winner_reason"],
             )
         except ValidationError as error:
             form_errors(form, error)
@@ -62,6 +68,7 @@ def award(request, code: str):
             "supervisors": supervisors,
             "current": current,
             "history": selectors.awards_of(project),
+            "bids": bids,
             # Why the first award must wait (the budget's notice, objections), said before the form.
             "holds": [] if current else [m for h in services.AWARD_HOLDS if (e := h(project)) for m in e.messages],
         },

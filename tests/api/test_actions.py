@@ -3,6 +3,7 @@ award, ledger reversals, milestones, the survey desk), each as roles × states: 
 a wrong role 403, another estate or street 404, a wrong state 400/409."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import Invitation, Response
-from projects.models import Need, PlanVersion, Project, Sponsorship, Vote
+from projects.models import Need, PlanVersion, Project, Sponsorship, Tender, Vote
 from stakeholders.models import Notification, User  # noqa: F401
 from tests import factories as f
 from tests.disclosure.conftest import adopted_project, publish_budget
@@ -260,6 +261,10 @@ def test_award_through_the_api(city):
     wrong_kind = post(city.street_a_manager, "api-award", {"contractor": city.supervisor_org.pk}, code=code)
     assert wrong_kind.status_code == 400 and "contractor" in wrong_kind.json()["fields"]
     assert post(city.street_a_manager, "api-award", {"contractor": 999999}, code=code).status_code == 400
+    no_record = post(city.street_a_manager, "api-award", body, code=code)  # the winner comes from a tender
+    assert no_record.status_code == 400 and no_record.json()["code"] == "no_tender"
+    f.procure(p.project, city.street_a_staff, "contractor", city.contractor_org)
+    f.procure(p.project, city.street_a_staff, "supervisor", city.supervisor_org, Decimal("8000.00"))
     awarded = post(city.street_a_manager, "api-award", body, code=code)
     assert awarded.status_code == 201, awarded.content
     assert {(a["role"], a["organization"]) for a in awarded.json()} == {
@@ -271,8 +276,12 @@ def test_award_through_the_api(city):
     other = f.organization("contractor", "二号施工")
     no_reason = post(city.street_a_manager, "api-award", {"contractor": other.pk}, code=code)
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["fields"]
+    f.procure(p.project, city.street_a_staff, "contractor", other)
     replaced = post(city.street_a_manager, "api-award", {"contractor": other.pk, "reason": "工期严重滞后"}, code=code)
     assert replaced.status_code == 201 and len(replaced.json()) == 3
+    assert {a["tender"] for a in replaced.json()} == set(
+        Tender.objects.filter(project=p.project).values_list("pk", flat=True)
+    )
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from django.utils import timezone
 from disclosure import services
 from projects import services as project_services
 from projects.models import CatalogItem, PlanItem, PlanItemFunding, PlanVersion, Project
+from tests.factories import procure
 from tests.projects.conftest import council_a1, owners, project_at  # noqa: F401
 
 
@@ -82,6 +83,15 @@ def end_notice(budget) -> None:
 
 
 def award(city, p) -> None:
+    """Award the works and their supervision from their procurement records (made once)."""
+    from projects.models import Tender
+
+    for role, org, amount in (
+        ("contractor", city.contractor_org, "95000.00"),
+        ("supervisor", city.supervisor_org, "8000.00"),
+    ):
+        if not Tender.objects.filter(project=p.project, role=role, status="evaluated").exists():
+            procure(p.project, city.street_a_staff, role, org, Decimal(amount))
     project_services.project_award(
         project=p.project,
         actor=city.street_a_manager,

@@ -10,6 +10,7 @@ from disclosure import services
 from disclosure.models import Budget, LedgerEntry
 from projects import services as project_services
 from projects.models import Award, Project
+from tests.factories import procure
 
 from .conftest import award, expense, file_report, finish, income, publish_budget
 
@@ -42,6 +43,13 @@ def test_award_grants_and_replacement_revokes(city, published):
     with pytest.raises(ValidationError) as error:
         project_services.project_award(project=published.project, actor=city.street_a_manager, contractor=other)
     assert error.value.error_dict["reason"][0].code == "reason_required"
+    # a replacement is chosen on the record too: without a tender of its own, it is refused
+    with pytest.raises(ValidationError) as error:
+        project_services.project_award(
+            project=published.project, actor=city.street_a_manager, contractor=other, reason="逾期未进场"
+        )
+    assert error.value.error_dict["contractor"][0].code == "no_tender"
+    f.procure(published.project, city.street_a_staff, "contractor", other)
     project_services.project_award(
         project=published.project, actor=city.street_a_manager, contractor=other, reason="逾期未进场"
     )
@@ -56,6 +64,8 @@ def test_award_grants_and_replacement_revokes(city, published):
 def test_choosing_the_awarded_contractor_again_beside_a_new_supervisor_keeps_it(city, published):
     """Field test: the already-awarded contractor chosen again together with a supervisor refused the
     whole form. The unchanged choice is kept; only the supervisor is awarded."""
+    procure(published.project, city.street_a_staff, "contractor", city.contractor_org)
+    procure(published.project, city.street_a_staff, "supervisor", city.supervisor_org, Decimal("8000.00"))
     project_services.project_award(
         project=published.project,
         actor=city.street_a_manager,

@@ -91,6 +91,7 @@ def test_the_award_waits_for_the_notice_and_every_answer(city, on_notice):
     from tests import factories as f
 
     other = f.organization("contractor", "另一施工公司")
+    f.procure(on_notice.project, city.street_a_staff, "contractor", other)
     project_services.project_award(
         project=on_notice.project, actor=city.street_a_manager, contractor=other, reason="逾期未进场"
     )

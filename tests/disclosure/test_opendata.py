@@ -189,13 +189,19 @@ def test_oc4ids_package_validates_and_says_what_the_ledger_says(client, city, si
         by_role(b["parties"])
         == by_role(d["parties"])
         == {
-            city.street_a_org.name: {"publicAuthority", "buyer", "payer"},
-            city.contractor_org.name: {"supplier", "payee"},
-            city.supervisor_org.name: {"independentMonitor"},
+            city.street_a_org.name: {"publicAuthority", "buyer", "procuringEntity", "payer"},
+            city.contractor_org.name: {"supplier", "payee", "tenderer"},
+            city.supervisor_org.name: {"independentMonitor", "tenderer"},
         }
     )
+    # the procurement record behind each award (a direct award below the threshold, in the fixtures)
+    assert works["tender"]["procurementMethod"] == "direct" and works["tender"]["numberOfTenderers"] == 1
+    assert works["tender"]["tenderers"] == works["suppliers"]
+    supervision = b["contractingProcesses"][1]
+    assert supervision["id"] == f"{building.code}-supervision"
+    assert supervision["summary"]["contractValue"] == {"amount": 8000.0, "currency": "CNY"}
     assert b["publicAuthority"] == office_ref and e["publicAuthority"] == office_ref
-    assert by_role(e["parties"]) == {city.street_a_org.name: {"publicAuthority", "buyer", "payer"}}
+    assert by_role(e["parties"]) == {city.street_a_org.name: {"publicAuthority", "buyer", "procuringEntity", "payer"}}
     assert works["suppliers"] == [{"id": f"org-{city.contractor_org.pk}", "name": city.contractor_org.name}]
     party_ids = {party["id"] for party in b["parties"]}
     assert {b["publicAuthority"]["id"], works["suppliers"][0]["id"]} <= party_ids

@@ -11,9 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects import services as project_services
+from projects.models import Tender
 from projects.selectors import award_candidates
+from projects.services import procurement
 from stakeholders import listings
 from stakeholders.models import OrganizationListing, User
+from tests import factories as f
 
 from .conftest import adopted_project, publish_budget
 
@@ -38,6 +41,10 @@ def negative(city, org=None, **kw):
 
 
 def award(city, p):
+    chosen = (("contractor", city.contractor_org, "95000"), ("supervisor", city.supervisor_org, "8000"))
+    for role, org, amount in chosen:
+        if not Tender.objects.filter(project=p.project, role=role, status="evaluated").exists():
+            f.procure(p.project, city.street_a_staff, role, org, Decimal(amount))
     return project_services.project_award(
         project=p.project,
         actor=city.street_a_manager,
@@ -95,6 +102,8 @@ def test_who_keeps_the_lists(city):
     ],
 )
 def test_a_negative_listed_organization_cannot_be_awarded_while_its_entry_runs(city, published, entry, blocked):
+    """Listed after it bid: the award refuses it while the entry runs (and a new bid is refused too)."""
+    f.procure(published.project, city.street_a_staff, "contractor", city.contractor_org)
     removed = entry.pop("removed", False)
     listed = negative(city, **entry)
     if removed:
@@ -103,6 +112,12 @@ def test_a_negative_listed_organization_cannot_be_awarded_while_its_entry_runs(c
         with pytest.raises(ValidationError) as caught:
             award(city, published)
         assert "contractor" in caught.value.message_dict and "偷工减料" in caught.value.message_dict["contractor"][0]
+        # tendered again, the listed builder may not even bid
+        running = Tender.objects.get(project=published.project, role="contractor", status="evaluated")
+        procurement.tender_fail(tender=running, actor=city.street_a_staff, reason="中标候选人被列入负面清单")
+        with pytest.raises(ValidationError) as caught:
+            f.procure(published.project, city.street_a_staff, "contractor", city.contractor_org)
+        assert caught.value.error_dict["organization"][0].code == "negative_listed"
     else:
         assert len(award(city, published)) == 2
 
@@ -126,6 +141,7 @@ def test_what_a_listing_refuses(city):
 
 @pytest.mark.django_db
 def test_the_lists_in_public_and_in_the_bidder_list(client, city, published, django_assert_max_num_queries):
+    f.procure(published.project, city.street_a_staff, "contractor", city.contractor_org)  # it bid, then was listed
     negative(city)
     listings.listing_add(
         organization=city.supervisor_org, actor=city.bureau, kind="whitelist", reason="信用评价A级", listed_on=TODAY()

@@ -7,6 +7,7 @@ answered and the notice has run its course. Steps that are not the walk's subjec
 ballots, drafting the budget) are set up through the services."""
 
 from datetime import timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -194,10 +195,12 @@ def test_survey_hearing_answered_comment_and_an_objection_that_holds_the_award(
     anyone.goto(f"{base}/disclosure/projects/{project.code}/objections/")
     public = anyone.locator("main").inner_text()
     assert "没有说明怎么分摊" in public and "每户约200元" in public and city.owner_a1.name not in public
+    f.procure(project, city.street_a_staff, "contractor", city.contractor_org, Decimal("98000.00"))
+    f.procure(project, city.street_a_staff, "supervisor", city.supervisor_org, Decimal("3000.00"))
     manager.goto(f"{base}/projects/{project.code}/award/")
     assert manager.get_by_test_id("award-hold").count() == 0
-    manager.locator("#id_contractor").select_option(label=city.contractor_org.name)
-    manager.locator("#id_supervisor").select_option(label=city.supervisor_org.name)
+    manager.locator("#id_contractor").select_option(value=str(city.contractor_org.pk))
+    manager.locator("#id_supervisor").select_option(value=str(city.supervisor_org.pk))
     manager.locator("#id_contract_amount").fill("98000")
     manager.get_by_role("button", name="保存").click()
     manager.get_by_test_id("project-status").first.wait_for()

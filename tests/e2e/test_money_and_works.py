@@ -61,13 +61,15 @@ def test_budget_award_progress_ledger_public(live_server, browser, shot, axe_vio
     from tests.disclosure.conftest import end_notice
 
     end_notice(p.project.budget)  # the notice period runs its course
+    f.procure(p.project, city.street_a_staff, "contractor", city.contractor_org)  # the walk: test_procurement
+    f.procure(p.project, city.street_a_staff, "supervisor", city.supervisor_org, Decimal("4000.00"))
     approver.goto(f"{base}/projects/{code}/")
     approver.get_by_test_id("award-link").click()
     assert approver.get_by_test_id("award-hold").count() == 0
     found["award"] = axe_violations(approver)
     shot(approver, "works-award-picker-phone")
-    approver.locator("#id_contractor").select_option(label=city.contractor_org.name)
-    approver.locator("#id_supervisor").select_option(label=city.supervisor_org.name)
+    approver.locator("#id_contractor").select_option(value=str(city.contractor_org.pk))
+    approver.locator("#id_supervisor").select_option(value=str(city.supervisor_org.pk))
     approver.locator("#id_contract_amount").fill("95000")
     approver.get_by_role("button", name="保存").click()
     approver.get_by_test_id("project-status").filter(has_text="施工合同").or_(

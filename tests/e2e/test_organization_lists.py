@@ -1,6 +1,8 @@
 """On a phone (issue 21 item 2): the housing bureau puts a builder on the negative list (a missing
-reason told next to the field); the street approver's bidder list says the builder cannot be
-awarded, and why (the award's refusal itself: tests/disclosure/test_organization_lists.py)."""
+reason told next to the field); the street office cannot even record its bid, and is told why next
+to the field (the award's refusal itself: tests/disclosure/test_organization_lists.py)."""
+
+from decimal import Decimal
 
 import pytest
 
@@ -36,9 +38,31 @@ def test_the_bureau_lists_a_builder_and_the_award_refuses_it(live_server, browse
     _fits(bureau)
     shot(bureau, "lists-00-bureau-phone")
 
-    approver = sign_in(browser, base, city.street_a_manager.username)
-    approver.goto(f"{base}/projects/{p.project.code}/award/")
-    badge = approver.get_by_test_id(f"listed-{city.contractor_org.pk}")
-    assert "负面清单" in badge.inner_text() and REASON in approver.content()
-    _fits(approver)
-    shot(approver, "lists-01-award-refuses-phone")
+    # The street office records a direct award's notice; the listed builder's offer is refused
+    # next to the field, with the list's reason (a negative-listed builder may not even bid).
+    tender = f.procure(p.project, city.street_a_staff, "supervisor", city.supervisor_org)
+    from projects.services import procurement
+
+    works = procurement.tender_open(
+        project=p.project,
+        actor=city.street_a_staff,
+        role="contractor",
+        method="direct",
+        requirements="楼道照明改造",
+        published_on=tender.published_on,
+        ceiling=Decimal("95000.00"),
+        direct_reason="below_threshold",
+        direct_details="估算价低于必须招标的标准",
+    )
+    clerk = sign_in(browser, base, city.street_a_staff.username)
+    clerk.goto(f"{base}/projects/{p.project.code}/tenders/{works.pk}/")
+    clerk.get_by_text("登记报价").click()
+    clerk.locator("#id_bid-organization").select_option(label=city.contractor_org.name)
+    clerk.locator("#id_bid-amount").fill("90000")
+    clerk.get_by_role("button", name="登记", exact=True).click()
+    error = clerk.locator("#id_bid-organization_error")
+    error.wait_for()
+    assert "负面清单" in error.inner_text() and REASON in error.inner_text()
+    assert clerk.locator("#id_bid-amount").input_value() == "90000"  # nothing typed is lost
+    _fits(clerk)
+    shot(clerk, "lists-01-bid-refused-phone")

@@ -265,6 +265,7 @@ def test_replaced_contractor_loses_the_works_complaints(city, works):
     newcomer = f.staff(other, "newcomer")
     from projects import services as project_services
 
+    f.procure(works, city.street_a_staff, "contractor", other)
     project_services.project_award(
         project=works, actor=fresh(city.street_a_manager), contractor=other, reason="进度严重滞后"
     )
