@@ -22,6 +22,7 @@ from feedback import selectors as feedback_selectors
 from feedback import willingness
 from feedback.lifecycle import OPEN_STATUSES, overdue_q
 from feedback.models import Complaint
+from projects import procurement
 from projects import selectors as project_selectors
 from projects.models import Award, FundingSource, Need, PlanVersion, Project, Vote, Voter
 from stakeholders import council_selectors, selectors
@@ -428,6 +429,7 @@ def build(viewer) -> dict:
         context["overview"] = city_overview()
         context["city_councils"] = council_selectors.councils_by_street()
         context["city_willingness"] = willingness.city_totals()  # 意愿调查 over the city (3 queries)
+        context["flagged_waiting"] = procurement.flagged_waiting()  # awards for the bureau to decide (1 query)
     if "admin" in roles:
         # Messages whose sender stopped mid-call, or that failed every attempt: the admin checks the
         # gateway's records and sends them again from the admin (an action).

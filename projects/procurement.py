@@ -76,5 +76,14 @@ def committee_choices(tender: Tender) -> QuerySet[Organization]:
     return Organization.objects.filter(is_active=True).exclude(pk__in=bidders).order_by("kind", "name")
 
 
+def flagged_waiting() -> list[FlaggedAward]:
+    """The requests to award a flagged organization the bureau has not decided yet (its dashboard)."""
+    return list(
+        FlaggedAward.objects.filter(approved__isnull=True)
+        .select_related("bid__organization", "bid__tender__project__estate")
+        .order_by("requested_at", "id")
+    )
+
+
 def committee_members(tender: Tender) -> int:
     return sum(s.members for s in tender.seats.all())

@@ -339,6 +339,10 @@ def test_a_flagged_contractor_cannot_be_awarded_without_the_bureau(city, publish
         procurement.flagged_award_ask(bid=bid, actor=city.street_a_staff, reason="x")
     refused("ask_reason_required", procurement.flagged_award_ask, bid=bid, actor=city.street_a_manager, reason="")
     request = procurement.flagged_award_ask(bid=bid, actor=city.street_a_manager, reason="唯一具备电梯加装资质")
+    home = client_for(city.bureau).get("/").content.decode()  # on the bureau's dashboard until decided
+    assert (
+        'data-testid="dashboard-flagged"' in home and reverse("projects:tender", args=[project.code, tender.pk]) in home
+    )
     refused("already_asked", procurement.flagged_award_ask, bid=bid, actor=city.street_a_manager, reason="再问")
     assert Notification.objects.filter(user=city.bureau, kind="flagged_award_asked").count() == 1
     refused(
