@@ -327,7 +327,10 @@ def milestones(project: Project):
 
 def current_awards(project: Project) -> dict[str, Award]:
     return {
-        a.role: a for a in Award.objects.filter(project=project, ended_at__isnull=True).select_related("organization")
+        a.role: a
+        for a in Award.objects.filter(project=project, ended_at__isnull=True).select_related(
+            "organization", "bid__tender"
+        )
     }
 
 

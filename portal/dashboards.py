@@ -16,13 +16,13 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Ou
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.selectors import dashboard_blocks as approval_blocks
 from disclosure.models import Budget, BudgetLine, LedgerEntry, Milestone, ProgressUpdate
 from disclosure.selectors import home_figures, projects_with_money
 from feedback import selectors as feedback_selectors
 from feedback import willingness
 from feedback.lifecycle import OPEN_STATUSES, overdue_q
 from feedback.models import Complaint
-from projects import procurement
 from projects import selectors as project_selectors
 from projects.models import Award, FundingSource, Need, PlanVersion, Project, Vote, Voter
 from stakeholders import council_selectors, selectors
@@ -429,17 +429,16 @@ def build(viewer) -> dict:
         context["overview"] = city_overview()
         context["city_councils"] = council_selectors.councils_by_street()
         context["city_willingness"] = willingness.city_totals()  # 意愿调查 over the city (3 queries)
-        context["flagged_waiting"] = procurement.flagged_waiting()  # awards for the bureau to decide (1 query)
     if "admin" in roles:
         # Messages whose sender stopped mid-call, or that failed every attempt: the admin checks the
         # gateway's records and sends them again from the admin (an action).
         context["deliveries_to_check"] = Delivery.objects.filter(status__in=RESENDABLE).count()
     if "contractor" in roles or "supervisor" in roles:
         context["works"] = contractor_work(viewer)
+    context.update(approval_blocks(user, roles))  # the queues of 并联审批 and of flagged awards (issues 21–22)
     if "partner" in roles:  # property firms and utilities: what they manage or maintain (issue 20)
         context["maintained"] = feedback_selectors.maintained_by([m.organization_id for m in viewer.memberships])
-    if roles:
-        # Complaints the user filed or must answer, open and overdue (one query).
+    if roles:  # complaints the user filed or must answer, open and overdue (one query)
         context["complaints"] = feedback_selectors.complaint_counts(user)
     context["charts"] = [
         c

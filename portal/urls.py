@@ -29,6 +29,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("stakeholders.urls")),
     path("projects/", include("projects.urls")),
+    path("approvals/", include("approvals.urls")),
     path("feedback/", include("feedback.urls")),
     path("disclosure/", include("disclosure.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

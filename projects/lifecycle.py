@@ -65,6 +65,10 @@ def next_statuses(status: str) -> list[str]:
     return [to for (frm, to) in TRANSITIONS if frm == status]
 
 
+# From the adopted plan on: the departments' approvals and the procurement record have a page.
+AFTER_ADOPTION = frozenset(
+    {S.PLAN_ADOPTED, S.BUDGET_APPROVED, S.CONTRACTED, S.UNDER_CONSTRUCTION, S.COMPLETED, S.MAINTAINED}
+)
 # What the public sees: every project the street office has taken on (accepted onwards), and those
 # it turned down. Petitions still collecting signatures are the owners' own business.
 PUBLIC_STATUSES = [

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stakeholders.forms import IsoDateInput, StyledFormMixin
+from stakeholders.forms import IsoDateInput, StyledForm, StyledFormMixin
 
 from .forms import money_field
 from .models import Award, Tender, points_text
@@ -18,7 +18,7 @@ DEFAULT_CRITERIA = "投标报价 40\n施工组织设计 30\n企业信誉与类�
 CRITERION_LINE = re.compile(r"^(?P<name>.+?)[\s:：]+(?P<points>\d+(?:\.\d{1,2})?)$")
 
 
-class TenderForm(StyledFormMixin, forms.Form):
+class TenderForm(StyledForm):
     role = forms.ChoiceField(
         label=_("For"),
         choices=[c for c in Award.Role.choices if c[0] != Award.Role.MANAGER],
@@ -60,10 +60,6 @@ class TenderForm(StyledFormMixin, forms.Form):
         help_text=_("Public with the award."),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
-
     def clean_criteria(self) -> list[tuple[str, Decimal]]:
         parsed = []
         for number, line in enumerate((self.cleaned_data.get("criteria") or "").splitlines(), start=1):
@@ -95,12 +91,8 @@ class BidForm(StyledFormMixin, forms.Form):
         self._style()
 
 
-class RejectForm(StyledFormMixin, forms.Form):
+class RejectForm(StyledForm):
     reason = forms.CharField(label=_("Why the bid is rejected"), max_length=500)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class SeatForm(StyledFormMixin, forms.Form):
@@ -146,25 +138,17 @@ class ScoreForm(StyledFormMixin, forms.Form):
         return {int(name[1:]): value for name, value in self.cleaned_data.items()}
 
 
-class EvaluateForm(StyledFormMixin, forms.Form):
+class EvaluateForm(StyledForm):
     evaluated_on = forms.DateField(label=_("Evaluated on"), widget=IsoDateInput())
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class FailForm(StyledFormMixin, forms.Form):
+class FailForm(StyledForm):
     reason = forms.CharField(
         label=_("Why it ends without an award"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class FlagAskForm(StyledFormMixin, forms.Form):
+class FlagAskForm(StyledForm):
     reason = forms.CharField(
         label=_("Why this organization all the same"),
         max_length=2000,
@@ -172,12 +156,8 @@ class FlagAskForm(StyledFormMixin, forms.Form):
         help_text=_("Public beside the award. The housing bureau decides."),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class FlagDecideForm(StyledFormMixin, forms.Form):
+class FlagDecideForm(StyledForm):
     decision = forms.ChoiceField(
         label=_("The bureau's decision"),
         choices=[("approve", _("Approve the award")), ("refuse", _("Refuse it"))],
@@ -189,7 +169,3 @@ class FlagDecideForm(StyledFormMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()

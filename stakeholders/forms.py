@@ -81,6 +81,14 @@ class StyledFormMixin:
             self._style()
 
 
+class StyledForm(StyledFormMixin, forms.Form):
+    """A form with nothing to set up but its fields: styled as soon as it is built."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
 class SignInForm(StyledFormMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("Mobile number, e-mail or username"),

@@ -394,6 +394,8 @@ class Organization(models.Model):
         COMMUNITY_PLANNER = "community_planner", _("Community planner (社区规划师)")
         PROPERTY_MANAGER = "property_manager", _("Property manager (物业)")
         UTILITY = "utility", _("Utility (专营单位)")
+        # 规划、消防、园林、民政、发改、财政: approval matters reviewed in parallel (issue 22).
+        DEPARTMENT = "department", _("Department (职能部门)")
         PARTY_BRANCH = "party_branch", _("Community Party branch (社区党支部)")
         # The city's discipline-inspection contact (纪检监察): integrity and fund-use reports go to it
         # and the housing bureau, never to the street office they may concern (issue 21 item 3).
@@ -842,6 +844,9 @@ class Notification(models.Model):
         INTEGRITY_OVERDUE = "integrity_overdue", _("An integrity report not handled in time")
         FLAGGED_AWARD_ASKED = "flagged_award_asked", _("A flagged organization to approve for an award")
         FLAGGED_AWARD_DECIDED = "flagged_award_done", _("The bureau decided on awarding a flagged organization")
+        APPROVAL_OPENED = "approval_opened", _("An approval matter to review")
+        APPROVAL_DECIDED = "approval_decided", _("A department decided an approval matter")
+        APPROVAL_OVERDUE = "approval_overdue", _("An approval matter past its time limit")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -1001,6 +1006,14 @@ NOTIFICATION_TEXTS = {
     ),
     Notification.Kind.INTEGRITY_OVERDUE: _(
         "Integrity report no. %(number)s (%(street)s) was not taken on or answered in time."
+    ),
+    Notification.Kind.APPROVAL_OPENED: _(
+        "An approval matter is in your queue: “%(matter)s” for the renovation of %(estate)s, due by %(due)s."
+    ),
+    Notification.Kind.APPROVAL_DECIDED: _("“%(matter)s” for the renovation of %(estate)s: %(review)s."),
+    Notification.Kind.APPROVAL_OVERDUE: _(
+        "%(department)s has not decided “%(matter)s” for the renovation of %(estate)s, due by %(due)s "
+        "(%(days)s working days so far)."
     ),
     Notification.Kind.FLAGGED_AWARD_ASKED: _(
         "The street office asks to award %(organization)s, flagged for low ratings, the %(role)s of %(estate)s: "

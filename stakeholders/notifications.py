@@ -71,6 +71,9 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.INTEGRITY_OVERDUE: frozenset({EMAIL}),
     K.FLAGGED_AWARD_ASKED: frozenset({EMAIL}),
     K.FLAGGED_AWARD_DECIDED: frozenset({EMAIL}),
+    K.APPROVAL_OPENED: frozenset({EMAIL}),
+    K.APPROVAL_DECIDED: frozenset({EMAIL}),
+    K.APPROVAL_OVERDUE: frozenset({EMAIL}),
 }
 CHANNELS = (EMAIL, SMS)
 

@@ -161,6 +161,7 @@ class Viewer:
             (Kind.COMMUNITY_COMMITTEE, "community"),
             (Kind.PARTY_BRANCH, "party_branch"),
             (Kind.INSPECTION, "inspection"),
+            (Kind.DEPARTMENT, "department"),
             (Kind.CONTRACTOR, "contractor"),
             (Kind.SUPERVISOR, "supervisor"),
         ]:

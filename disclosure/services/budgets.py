@@ -6,11 +6,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from approvals import selectors as approval_selectors
+from approvals.errors import APPROVAL_ERRORS
 from projects.models import FundingSource, PlanItemFunding, PlanVersion, Project
 from projects.services import project_transition
 from stakeholders.audit import by_actor
@@ -120,10 +122,19 @@ def _lock_budget(budget: Budget, expected: str, actor: User, may) -> Budget:
     return locked
 
 
+def _approvals_done(project: Project) -> None:
+    """并联审批 (issue 22): the budget is approved, and the project reaches `budget_approved`, only
+    once every matter the adopted plan triggers is approved by its department."""
+    if pending := approval_selectors.blocking(project):
+        names = "、".join(f"{m.department.name}·{m.name}" for m in pending)
+        raise ValidationError(APPROVAL_ERRORS["pending"], code="approvals_pending", params={"matters": names})
+
+
 @by_actor
 @transaction.atomic
 def budget_approve(*, budget: Budget, actor: User) -> Budget:
     locked = _lock_budget(budget, Budget.Status.DRAFT, actor, permissions.can_approve_budget)
+    _approvals_done(locked.project)
     locked.status, locked.approved_by, locked.approved_at = Budget.Status.APPROVED, actor, timezone.now()
     locked.save(update_fields=["status", "approved_by", "approved_at"])
     return locked
@@ -137,6 +148,7 @@ def budget_publish(*, budget: Budget, actor: User, notice_days: int | None = Non
     if not 5 <= notice_days <= 60:
         raise _budget_error("notice_days", "notice_days")
     locked = _lock_budget(budget, Budget.Status.APPROVED, actor, permissions.can_publish_budget)
+    _approvals_done(locked.project)
     now = timezone.now()
     locked.status, locked.published_at = Budget.Status.PUBLISHED, now
     locked.notice_ends_on = timezone.localdate(now) + timedelta(days=notice_days)

@@ -21,6 +21,7 @@ from .heads import heads_day_json, heads_json, project_heads_json  # noqa: F401
 from .inspections import inspection_photo, inspections_page  # noqa: F401
 from .lists import organization_lists  # noqa: F401
 from .maintenance import maintenance_page, maintenance_photo  # noqa: F401
+from .map import city_map, estates_geojson, map_workloads  # noqa: F401
 from .money import (  # noqa: F401
     _act_and_report,
     _acting_project,

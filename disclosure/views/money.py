@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from approvals import selectors as approval_selectors
 from core.files import private_file_response
 from core.forms import form_errors
 from projects import selectors as project_selectors
@@ -262,5 +263,9 @@ def budget(request, code: str):  # noqa: C901 - one page: the public budget, the
             request.user, project, budget if budget and budget.status == Budget.Status.PUBLISHED else None
         ),
         "my_payments": pub.payments_of_owner(request.user, project),
+        # 并联审批 (issue 22): what the budget's approval still waits for, said before the buttons.
+        "approvals_waiting": approval_selectors.blocking(project)
+        if budget is None or budget.status != Budget.Status.PUBLISHED
+        else [],
     }
     return render(request, "disclosure/budget.html", context, status=status)

@@ -24,7 +24,8 @@ from django.views.decorators.http import require_safe
 from core import params
 from feedback import permissions as voice_permissions
 from feedback import selectors as feedback_selectors
-from projects import after_build, procurement
+from projects import after_build
+from projects.lifecycle import AFTER_ADOPTION
 from projects.models import Project
 from projects.revision import near_cache, public_page_key
 from stakeholders import listings, selectors
@@ -148,7 +149,9 @@ def _project_body(project: Project) -> str:
         "progress": updates[0].project_percent if updates else None,
         "milestones": pub.milestones(project),
         "awards": pub.current_awards(project),
-        "tenders": procurement.public_tenders(project),
+        # The procurement record and the departments' approvals: links, no query of their own (each
+        # award names its tender; each approval decision is on the timeline).
+        "after_adoption": project.status in AFTER_ADOPTION,
         "inspections": inspection_reads.inspection_counts(project),
         "objections": inspection_reads.objection_counts(project),
         "acceptance_reports": after_build.acceptance_record(project),

@@ -252,6 +252,7 @@ def _youdian(ctx: _Ctx, estate: Estate) -> None:
         staff=staff,
         approver=approver,
         days_ago=40,
+        returned="消防通道及消防设施改造审查",  # the fire department returned it once (并联审批)
         objection=(
             owners[1],
             "充电棚由居民分摊40%偏高：不骑电动车的住户也要出钱吗？",

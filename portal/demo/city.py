@@ -31,6 +31,7 @@ from stakeholders.models import (
     User,
 )
 
+from . import approvals
 from .common import (
     DEMO_PASSWORD,
     GIVEN,
@@ -155,6 +156,10 @@ ORGANIZATIONS = [
     (Kind.COMMUNITY_PLANNER, "青秀区社区规划师工作室", ""),
     (Kind.PROPERTY_MANAGER, "邕江物业服务有限公司", ""),
     (Kind.UTILITY, "邕州燃气有限公司", ""),
+    (Kind.DEPARTMENT, "南宁市自然资源局", ""),
+    (Kind.DEPARTMENT, "南宁市消防救援支队", ""),
+    (Kind.DEPARTMENT, "南宁市园林局", ""),
+    (Kind.DEPARTMENT, "南宁市财政局", ""),
 ]
 
 # username, display name, organization, role, what the account shows
@@ -170,6 +175,22 @@ STAFF_ACCOUNTS = [
     ("party_jiefanglu", "梁素芬", "解放路社区党支部", Membership.Role.STAFF, "community Party branch (解放路社区)"),
     ("party_yinshan", "莫建华", "银杉社区党支部", Membership.Role.STAFF, "community Party branch (银杉社区)"),
     ("bureau", "黄建国", "南宁市住房和城乡建设局", Membership.Role.STAFF, "housing bureau (city-wide, read + reports)"),
+    ("planning", "陈立新", "南宁市自然资源局", Membership.Role.STAFF, "planning department: /approvals/"),
+    (
+        "fire",
+        "梁海涛",
+        "南宁市消防救援支队",
+        Membership.Role.STAFF,
+        "fire department: returned 桃源路邮电宿舍's plan once (fire lanes), approved the change",
+    ),
+    ("gardens", "苏婉清", "南宁市园林局", Membership.Role.STAFF, "gardens department: greening and parking matters"),
+    (
+        "finance",
+        "覃国强",
+        "南宁市财政局",
+        Membership.Role.STAFF,
+        "finance department: returned 民生路机械厂宿舍's budget review; the resubmission waits on /approvals/",
+    ),
     (
         "inspection",
         "韦廉",
@@ -328,6 +349,7 @@ def seed_demo_city(report: Report | None = None) -> Report:
         report.accounts.append((username, DEMO_PASSWORD, what))
 
     _seed_lists(report, organizations)
+    approvals.seed_catalog(report, organizations)
     _seed_residents(report, estates, rng, admin)
     seed_projects(report, admin=admin)
     seed_feedback(report)

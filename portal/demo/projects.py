@@ -26,6 +26,7 @@ from stakeholders.models import (
     User,
 )
 
+from . import approvals
 from .built import _liangshi, _youdian
 from .common import DEMO_PASSWORD, _proof_file, elect_council
 from .completed import _fangzhi
@@ -265,6 +266,16 @@ def _jixie(ctx: _Ctx, estate: Estate) -> None:
     vote = _close(vote, days_ago=30)
     assert vote.result == Vote.Result.PASSED, vote.result
     ctx.report.add("closed votes")
+    # 并联审批 (issue 22): submitted 25 days ago; planning approved, finance returned it once and
+    # has the resubmission before it.
+    approvals.run(
+        ctx,
+        Project.objects.get(pk=project.pk),
+        approver,  # the street office submits
+        days_ago=25,
+        returned="财政补助资金预算评审",
+        pending="财政补助资金预算评审#2",
+    )
 
 
 def _yinshan(ctx: _Ctx, estate: Estate) -> None:

@@ -19,6 +19,7 @@ from projects.models import Award, PlanItem, PlanVersion, Project, ProjectEvent,
 from projects.services import procurement
 from stakeholders.models import Estate, Membership, Organization, Resident, User
 
+from . import approvals
 from .common import elect_council
 from .steps import (
     S,
@@ -115,13 +116,16 @@ def _adopted_items(project: Project) -> dict[str, PlanItem]:
     return {item.catalog_item.code: item for item in version.items.select_related("catalog_item")}
 
 
-def _budget(ctx, project: Project, *, staff: User, approver: User, days_ago: int, objection=None) -> Budget:
+def _budget(
+    ctx, project: Project, *, staff: User, approver: User, days_ago: int, objection=None, returned: str = ""
+) -> Budget:
     """Drafted from the adopted plan (its total and what each source pays, as the budget desk
     prefills them), approved and published (公示) `days_ago` days ago. `objection`: (resident, text,
     answer) — a resident objected during the notice and the street office answered."""
     prefill = disclosure_selectors.budget_prefill(project, None)
     lines = {name[5:]: amount for name, amount in prefill.items() if name.startswith("fund_")}
     since = _events_since(project)
+    approvals.run(ctx, project, staff, days_ago=days_ago + 35, returned=returned)  # 并联审批 first (issue 22)
     budget = money.budget_save_draft(project=project, actor=staff, total=prefill["total"], lines=lines)
     money.budget_approve(budget=budget, actor=approver)
     budget = money.budget_publish(budget=budget, actor=approver)

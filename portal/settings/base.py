@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     # Our apps, in dependency order: each imports only the apps before it.
     "stakeholders",
     "projects",
+    "approvals",
     "feedback",
     "disclosure",
     "portal",
@@ -106,6 +107,13 @@ AUTHENTICATION_BACKENDS = [
 # (the pages have none: static/js/portal.js does what inline code did), no CDN, no framing.
 # Bootstrap's CSS draws its icons from data: URIs; Chart.js and the photos need blob: and data: images.
 # The Django admin (platform admins only) keeps Django's own inline styles: excluded.
+# The city map (issue 22): base tiles only from a configured tile server (e.g. 天地图 with the city's
+# key: https://t0.tianditu.gov.cn/vec_w/wmts?…&tk=KEY, with {z}/{x}/{y}); none by default, and the
+# map draws the portal's own GeoJSON on a plain background. The map page alone lets its origin into
+# img-src (disclosure/views/map.py).
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
+
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
@@ -299,6 +307,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "check-manager-terms": {"task": "projects.tasks.check_manager_terms", "schedule": 3600.0},
     # Integrity reports not taken on or answered in time go up (the bureau's and the office's managers).
     "escalate-integrity-reports": {"task": "feedback.tasks.escalate_integrity_reports", "schedule": 900.0},
+    # Approval matters past their time limit (working days) go up to the housing bureau, once (issue 22).
+    "escalate-overdue-reviews": {"task": "approvals.tasks.escalate_overdue_reviews", "schedule": 3600.0},
     # Delete export files past EXPORT_KEEP_HOURS.
     "purge-exports": {"task": "portal.tasks.purge_exports", "schedule": 3600.0},
     # Send export jobs the broker missed (it was away); fail those no worker started in time.

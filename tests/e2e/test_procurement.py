@@ -142,7 +142,7 @@ def test_an_open_tender_on_the_record_and_a_flagged_winner_through_the_bureau(  
 
     anyone = browser.new_context(**PHONE).new_page()
     anyone.goto(f"{base}/disclosure/projects/{code}/")
-    anyone.get_by_test_id("public-tenders").get_by_role("link", name="施工单位 · 公开招标").click()
+    anyone.get_by_test_id("parties").get_by_role("link", name="公开招标").click()
     record = anyone.locator("main").inner_text()
     assert "96,000.00" in record and "90 分" in record and REASON in record and "住建局于" in record
     assert "市建筑设计研究院" in anyone.get_by_test_id("committee").inner_text()

@@ -26,8 +26,9 @@ DASHBOARDS = {
     "community staff": ("comm_a1_staff", 13),
     "street staff": ("street_a_staff", 17),
     # 22: the councils per street (two grouped queries, issue 17); 25: the city's willingness
-    # surveys (three aggregates, issue 18).
-    "bureau": ("bureau", 25),
+    # surveys (three aggregates, issue 18); 26: the approval matters waiting in every department's
+    # queue, one aggregate, and 27: the flagged-organization awards to decide, one query (issues 21–22).
+    "bureau": ("bureau", 27),
     "contractor": ("contractor", 11),
     "supervisor": ("supervisor", 11),
     "admin": ("admin", 25),

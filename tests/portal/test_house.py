@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["core", "stakeholders", "projects", "feedback", "disclosure", "portal"]
+APPS = ["core", "stakeholders", "projects", "approvals", "feedback", "disclosure", "portal"]
 # Lower layers first: an app may import those before it, never those after it.
 LAYER = {app: i for i, app in enumerate(APPS)}
 MAX_LINES = 450

@@ -403,7 +403,8 @@ def test_city_scale_bureau_dashboard_and_reports_stay_within_budget(client, city
     demo.fill_to_city_scale(report, targets={"estates": 120, "buildings": 600, "households": 12_000})
     fill_projects_to_city_scale(report, projects=100, ledger_entries=20)
     client.force_login(city.bureau)
-    with django_assert_max_num_queries(24):  # 20 + the willingness surveys (3 aggregates) + integrity reports (1)
+    # 20 + the willingness surveys (3 aggregates) + integrity reports (1) + approvals waiting (1) + flagged awards (1)
+    with django_assert_max_num_queries(26):
         page = client.get("/")
     html = page.content.decode()
     assert 'id="chart-city-status"' in html and 'id="chart-city-sources"' in html

@@ -41,7 +41,7 @@ def code_words() -> set[str]:
 
     codes = set(CatalogItem.objects.values_list("code", flat=True))
     for model in apps.get_models():
-        if model._meta.app_label not in {"stakeholders", "projects", "feedback", "disclosure", "portal"}:
+        if model._meta.app_label not in {"stakeholders", "projects", "approvals", "feedback", "disclosure", "portal"}:
             continue
         for field in model._meta.get_fields():
             for value, _label in getattr(field, "choices", None) or ():

@@ -24,6 +24,7 @@ from tests import factories as f
 from tests.disclosure.conftest import adopted_project, publish_budget
 from tests.disclosure.oc4ids.validate_oc4ids import validate
 from tests.stakeholders.test_permissions import ROLES, actor
+from tests.stakeholders.test_services import codes
 
 from .conftest import project_at
 
@@ -40,12 +41,6 @@ def client_for(user) -> Client:
 
 def allowed(city, ask) -> set[str]:
     return {role for role in ROLES if ask(actor(city, role))}
-
-
-def codes(error: ValidationError) -> set[str]:
-    if hasattr(error, "error_dict"):
-        return {e.code for errors in error.error_dict.values() for e in errors}
-    return {e.code for e in error.error_list}
 
 
 @pytest.fixture

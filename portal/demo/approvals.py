@@ -1,0 +1,104 @@
+"""The demo's parallel approvals (issue 22): the city's departments, the bureau's catalog of matters,
+and each plan's one submission decided by the departments in parallel — dated before its budget.
+民生路机械厂宿舍's plan is still in review: planning approved it, fire returned it once and has the
+resubmission, finance has not decided yet."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from approvals import services as approval_services
+from approvals.calendar import add_working_days, working_days_between
+from approvals.models import Matter, Review
+from projects.models import CatalogItem, Project
+from stakeholders.models import User
+
+# (department, matter, working days, documents, project kinds, plan items that trigger it)
+MATTERS = [
+    ("南宁市自然资源局", "改造方案规划审查", 10, "改造方案、总平面图", ["renovation"], []),
+    ("南宁市自然资源局", "加装电梯规划许可", 15, "加装电梯方案、业主表决结果", ["elevator"], []),
+    ("南宁市消防救援支队", "消防通道及消防设施改造审查", 15, "消防设计图", [], ["fire-safety", "roads", "charging"]),
+    ("南宁市园林局", "绿地调整与树木迁移审批", 20, "绿化设计图、树木清单", [], ["greening", "parking"]),
+    ("南宁市财政局", "财政补助资金预算评审", 15, "预算书、资金来源表", [], []),
+]
+
+
+# A returned matter: the department's reasons, and what the street office changed.
+RETURNS = {
+    "南宁市消防救援支队": (
+        "消防车通道净宽不足4米，充电棚与住宅楼间距不足6米，请调整总平面布置。",
+        "消防车通道拓宽至4.5米，充电棚移至小区东侧围墙边，距住宅楼8米。",
+    ),
+    "南宁市财政局": (
+        "预算书未列明维修资金和公共收益出资的依据，请补充业主大会决议和公共收益账目。",
+        "已补充业主表决结果（维修资金使用）和近三年公共收益明细。",
+    ),
+}
+
+
+def seed_catalog(report, organizations: dict) -> None:
+    if Matter.objects.exists():
+        return
+    bureau = User.objects.get(username="bureau")
+    for department, name, days, documents, kinds, items in MATTERS:
+        approval_services.matter_save(
+            actor=bureau,
+            name=name,
+            department=organizations[department],
+            time_limit=days,
+            documents=documents,
+            project_kinds=kinds,
+            items=list(CatalogItem.objects.filter(code__in=items)),
+        )
+        report.add("approval matters")
+
+
+def _staff_of(review: Review) -> User:
+    return User.objects.filter(memberships__organization=review.department).order_by("id").first()
+
+
+def _dated(review: Review, opened, working_days: int | None) -> None:
+    """Move a review to when it happened: opened then, decided `working_days` later (or still open)."""
+    due = add_working_days(opened, review.matter.time_limit)
+    decided = add_working_days(opened, working_days) if working_days is not None else None
+    Review.objects.filter(pk=review.pk).update(
+        opened_on=opened,
+        due_on=due,
+        decided_on=decided,
+        working_days=working_days_between(opened, decided) if decided else None,
+    )
+
+
+def run(ctx, project: Project, staff: User, *, days_ago: int, returned: str = "", pending: str = "") -> None:
+    """Submit the adopted plan `days_ago` days ago; each department decides within its limit. The
+    matter named `returned` is returned once (and resubmitted); `pending` is left undecided."""
+    submission = approval_services.submit(project=project, actor=staff, note="改造方案、图纸及预算书一并提交。")
+    opened = timezone.localdate() - timedelta(days=days_ago)
+    for n, review in enumerate(submission.reviews.select_related("matter", "department").order_by("id")):
+        name = review.matter.name
+        if name == pending:
+            _dated(review, opened, None)
+            continue
+        if name == returned:
+            reason, change = RETURNS[review.department.name]
+            approval_services.decide(review=review, actor=_staff_of(review), decision="return", text=reason)
+            _dated(review, opened, 6)
+            again = approval_services.resubmit(review=review, actor=staff, note=change)
+            review, opened_again = again, add_working_days(opened, 6)
+            if pending == f"{name}#2":
+                _dated(review, opened_again, None)
+                continue
+            approval_services.decide(review=review, actor=_staff_of(review), decision="approve")
+            _dated(review, opened_again, 4)
+            continue
+        conditions = n % 3 == 1
+        approval_services.decide(
+            review=review,
+            actor=_staff_of(review),
+            decision="conditions" if conditions else "approve",
+            text="施工期间保留消防通道畅通，不得占用绿地堆放材料。" if conditions else "",
+        )
+        _dated(review, opened, 3 + n * 2)
+    ctx.report.add("approval submissions")
