@@ -60,3 +60,17 @@ def can_resubmit(user, review: Review, *, latest: bool) -> bool:
             or stakeholder_permissions.is_street_staff(user, project.estate)
         )
     )
+
+
+def may_open_every_review(user, project: Project) -> bool:
+    """Who opens any round of a project's matters from its page (the rest read the page; each
+    department opens its own): the street office, the bureau, admins."""
+    return can_manage_catalog(user) or stakeholder_permissions.is_street_staff(user, project.estate)
+
+
+def can_download_submission(user, submission, first_review: Review | None) -> bool:
+    """The shared documents: whoever may see one of its reviews, the street office, the bureau."""
+    return bool(submission.document) and (
+        (first_review is not None and can_see_review(user, first_review))
+        or may_open_every_review(user, submission.project)
+    )

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.files import private_file_response
 from core.forms import form_errors
-from projects import procurement as project_reads
-from stakeholders.permissions import is_street_staff
+from projects import selectors as project_selectors
 
 from . import permissions, selectors, services
 from .calendar import missing_years
@@ -109,13 +108,8 @@ def review(request, pk: int):
 @login_required
 def submission_document(request, pk: int):
     submission = get_object_or_404(Submission.objects.select_related("project__estate__community"), pk=pk)
-    reviews = list(submission.reviews.all()[:1])
-    allowed = submission.document and (
-        any(permissions.can_see_review(request.user, r) for r in reviews)
-        or permissions.can_submit(request.user, submission.project)
-        or permissions.can_manage_catalog(request.user)
-    )
-    if not allowed:
+    first = submission.reviews.select_related("submission__project__estate").first()
+    if not permissions.can_download_submission(request.user, submission, first):
         raise Http404
     return private_file_response(
         submission.document, content_type=submission.document_content_type, download_name=f"submission-{pk}"
@@ -124,7 +118,7 @@ def submission_document(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def project(request, code: str):
-    found = project_reads.project_for_tenders(request.user, code)  # visible to the user, or public
+    found = project_selectors.readable_project(request.user, code)
     if found is None:
         raise Http404
     may_submit = permissions.can_submit(request.user, found)
@@ -150,9 +144,7 @@ def project(request, code: str):
             "states": states,
             "form": form,
             "today": timezone.localdate(),
-            # Who may open a round (the rest read this page): the street office, the bureau, admins —
-            # and each department its own.
-            "may_open_all": permissions.can_manage_catalog(request.user) or is_street_staff(request.user, found.estate),
+            "may_open_all": permissions.may_open_every_review(request.user, found),
             "my_departments": permissions.department_ids(request.user),
         },
         status=400 if request.method == "POST" else 200,

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
+from django.utils import timezone
 
+from approvals.models import Review
+from feedback.lifecycle import OPEN_STATUSES
+from feedback.models import Complaint
 from projects.lifecycle import PUBLIC_STATUSES
 from projects.models import Project
 from stakeholders.models import Estate
@@ -118,3 +122,17 @@ def estates_geojson() -> dict:
                 }
             )
     return {"type": "FeatureCollection", "features": outlines + features}
+
+
+def workloads() -> dict[str, dict]:
+    """The bureau's layer, per estate code: approval matters past their day and complaints still
+    open (two queries)."""
+    today = timezone.localdate()
+    loads: dict[str, dict] = defaultdict(dict)
+    late = Review.objects.filter(status=Review.Status.PENDING, due_on__lt=today)
+    for row in late.values("submission__project__estate__code").annotate(n=Count("id")).order_by():
+        loads[row["submission__project__estate__code"]]["late_matters"] = row["n"]
+    open_complaints = Complaint.objects.filter(status__in=OPEN_STATUSES)
+    for row in open_complaints.values("project__estate__code").annotate(n=Count("id")).order_by():
+        loads[row["project__estate__code"]]["open_complaints"] = row["n"]
+    return dict(loads)

@@ -268,3 +268,8 @@ def can_view_payment_receipt(user, payment, household_owner_ids: frozenset[int])
     resident = stakeholder_permissions.resident_profile(user)
     owner = resident is not None and resident.pk in household_owner_ids
     return owner or may_see_collection_desk(user, payment.project)
+
+
+def can_see_workloads(user) -> bool:
+    """The map's workloads layer (late approval matters, open complaints): the bureau, admins."""
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user)

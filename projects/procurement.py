@@ -3,24 +3,12 @@ criteria, scores and committee, for the record's page, the award form and the pu
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from stakeholders.listings import running as running_listings
 from stakeholders.models import Organization
 
-from .lifecycle import PUBLIC_STATUSES
 from .models import Award, Bid, BidScore, FlaggedAward, Project, Tender
-from .selectors import projects_visible_to
-
-
-def project_for_tenders(user, code: str) -> Project | None:
-    """The project whose tenders `user` may read: one they can see, or any public one (the notices
-    are public; what is not yet public is held back by permissions.can_see_tender_record)."""
-    return (
-        Project.objects.select_related("estate__community__street")
-        .filter(Q(pk__in=projects_visible_to(user).values("pk")) | Q(status__in=PUBLIC_STATUSES), code=code)
-        .first()
-    )
 
 
 def _bids() -> QuerySet[Bid]:

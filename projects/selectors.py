@@ -56,6 +56,16 @@ def projects_visible_to(user) -> QuerySet[Project]:
     )
 
 
+def readable_project(user, code: str) -> Project | None:
+    """A project `user` may read by its code: one they can see, or any public one (its public
+    records; what is not yet public is held back by each record's own permission)."""
+    return (
+        Project.objects.select_related("estate__community__street")
+        .filter(Q(pk__in=projects_visible_to(user).values("pk")) | Q(status__in=PUBLIC_STATUSES), code=code)
+        .first()
+    )
+
+
 def project_events(project: Project) -> QuerySet[ProjectEvent]:
     return project.events.select_related("actor__resident").order_by("at", "id")
 
@@ -103,7 +113,6 @@ def invitations_for(user) -> QuerySet[Sponsorship]:
 
 
 def estates_with_open_projects(estate_ids) -> set[int]:
-
     return set(
         Project.objects.filter(
             estate_id__in=estate_ids, status__in=OPEN_PROJECT_STATUSES, kind=Project.Kind.RENOVATION
@@ -165,7 +174,6 @@ def estates_awaiting_council(user):
 
 
 def votes_visible_to(user) -> QuerySet:
-
     return Vote.objects.filter(project__in=projects_visible_to(user)).select_related("project__estate__community")
 
 
@@ -185,7 +193,6 @@ def vote_visible_to(user, code: str, related: tuple[str, ...] = ("project__estat
 
 
 def voter_of(user, vote):
-
     resident = stakeholder_permissions.resident_profile(user)
     if resident is None:
         return None
@@ -245,7 +252,6 @@ def projects_for_needs(user):
 
 
 def catalog():
-
     return CatalogItem.objects.order_by("position", "id")
 
 
@@ -270,12 +276,10 @@ def catalog_name(code: str) -> str | None:
 
 
 def _load_catalog_names() -> None:
-
     _CATALOG_NAMES.update({c: (zh, en) for c, zh, en in CatalogItem.objects.values_list("code", "name_zh", "name_en")})
 
 
 def plan_versions(project):
-
     return PlanVersion.objects.filter(project=project).order_by("number")
 
 
@@ -323,7 +327,6 @@ def draft_plan_items(project) -> list:
 
 
 def plan_items(version):
-
     return (
         version.items.select_related("catalog_item", "share_building", "maintainer_organization")
         .prefetch_related(Prefetch("funding", queryset=PlanItemFunding.objects.order_by("source")))
@@ -381,7 +384,6 @@ def award_candidates(kind: str):
 
 
 def awards_of(project: Project):
-
     return (
         Award.objects.filter(project=project).select_related("organization", "bid").order_by("role", "awarded_at", "id")
     )

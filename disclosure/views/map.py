@@ -6,23 +6,17 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from approvals.models import Review
-from feedback.lifecycle import OPEN_STATUSES
-from feedback.models import Complaint
 from projects.canonical import canonical_json
 from projects.models import Project
-from stakeholders import permissions as stakeholder_permissions
 from stakeholders.models import Street
 
-from .. import geo
+from .. import geo, permissions
 
 
 @require_safe
@@ -32,10 +26,6 @@ def estates_geojson(request):
     response["Cache-Control"] = "public, max-age=300"
     response["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-def _may_see_workloads(user) -> bool:
-    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user)
 
 
 @require_safe
@@ -66,7 +56,7 @@ def _render_map(request, stages):
                 "geojson": reverse("disclosure:estates_geojson"),
                 "tiles": settings.MAP_TILE_URL,
                 "attribution": settings.MAP_TILE_ATTRIBUTION,
-                "workloads": reverse("disclosure:map_workloads") if _may_see_workloads(request.user) else "",
+                "workloads": reverse("disclosure:map_workloads") if permissions.can_see_workloads(request.user) else "",
                 "colours": {code: colour for code, colour, _l in stages},
                 "labels": {
                     "open": _("Open the project's page"),
@@ -87,24 +77,8 @@ def _render_map(request, stages):
 @require_safe
 def map_workloads(request):
     """The bureau's layer: per estate, approval matters past their day and complaints still open."""
-    if not _may_see_workloads(request.user):
+    if not permissions.can_see_workloads(request.user):
         raise PermissionDenied(_("The workloads are for the housing bureau."))
-    today = timezone.localdate()
-    loads: dict[str, dict] = {}
-    for row in (
-        Review.objects.filter(status=Review.Status.PENDING, due_on__lt=today)
-        .values("submission__project__estate__code")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        loads.setdefault(row["submission__project__estate__code"], {})["late_matters"] = row["n"]
-    for row in (
-        Complaint.objects.filter(status__in=OPEN_STATUSES)
-        .values("project__estate__code")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        loads.setdefault(row["project__estate__code"], {})["open_complaints"] = row["n"]
-    response = JsonResponse(loads)
+    response = JsonResponse(geo.workloads())
     response["Cache-Control"] = "private, no-store"
     return response

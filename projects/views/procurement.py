@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.forms import form_errors
 
-from .. import permissions, procurement
+from .. import permissions, procurement, selectors
 from ..models import Bid, FlaggedAward, Tender
 from ..procurement_forms import (
     BidForm,
@@ -32,7 +32,7 @@ from ..services import procurement as services
 
 
 def _project(request, code: str):
-    project = procurement.project_for_tenders(request.user, code)
+    project = selectors.readable_project(request.user, code)
     if project is None:
         raise Http404
     return project
