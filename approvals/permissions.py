@@ -68,9 +68,9 @@ def may_open_every_review(user, project: Project) -> bool:
     return can_manage_catalog(user) or stakeholder_permissions.is_street_staff(user, project.estate)
 
 
-def can_download_submission(user, submission, first_review: Review | None) -> bool:
-    """The shared documents: whoever may see one of its reviews, the street office, the bureau."""
+def can_download_submission(user, submission, reviewing: frozenset[int]) -> bool:
+    """The shared documents: every department with a matter in the submission (`reviewing`, their
+    ids), the street office, the bureau, admins."""
     return bool(submission.document) and (
-        (first_review is not None and can_see_review(user, first_review))
-        or may_open_every_review(user, submission.project)
+        bool(department_ids(user) & reviewing) or may_open_every_review(user, submission.project)
     )

@@ -108,8 +108,8 @@ def review(request, pk: int):
 @login_required
 def submission_document(request, pk: int):
     submission = get_object_or_404(Submission.objects.select_related("project__estate__community"), pk=pk)
-    first = submission.reviews.select_related("submission__project__estate").first()
-    if not permissions.can_download_submission(request.user, submission, first):
+    reviewing = frozenset(submission.reviews.values_list("department_id", flat=True))
+    if not permissions.can_download_submission(request.user, submission, reviewing):
         raise Http404
     return private_file_response(
         submission.document, content_type=submission.document_content_type, download_name=f"submission-{pk}"

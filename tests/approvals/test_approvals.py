@@ -236,6 +236,8 @@ def test_who_sees_decides_and_resubmits_in_every_review_state(city, depts, state
     resubmitters = {"street_a_staff", "street_a_manager", "admin"} if state == "returned" else set()
     assert {r for r in roles if ap.can_resubmit(who(r), review, latest=True)} == resubmitters
     assert {r for r in roles if ap.can_manage_catalog(who(r))} == {"bureau", "admin"}
+    openers = {"street_a_staff", "street_a_manager", "bureau", "admin"}
+    assert {r for r in roles if ap.may_open_every_review(who(r), p.project)} == openers
 
 
 @pytest.mark.django_db
@@ -266,6 +268,29 @@ def test_http_answers_and_forms_next_to_the_field(city, depts):
     )
     assert catalog.status_code == 400 and 'id="id_name_error"' in catalog.content.decode()
     assert client_for(city.street_a_staff).get(reverse("approvals:catalog")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_shared_documents_reach_the_departments_and_the_street_office_only(city, depts):
+    p = adopted_project(city)
+    services.submit(
+        project=p.project,
+        actor=city.street_a_staff,
+        document=f.proof_file("plans.pdf", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj<<>>endobj\n", "application/pdf"),
+    )
+    submission = Submission.objects.get(project=p.project)
+    reviewing = frozenset(submission.reviews.values_list("department_id", flat=True))
+    roles, who = _roles(city, depts)
+    readers = {"planning_staff", "fire_staff", "street_a_staff", "street_a_manager", "bureau", "admin"}
+    assert {r for r in roles if ap.can_download_submission(who(r), submission, reviewing)} == readers
+    gardens = f.staff(depts["gardens"], "gardens_reader")  # no matter of this plan is theirs
+    assert not ap.can_download_submission(gardens, submission, reviewing)
+    url = reverse("approvals:document", args=[submission.pk])
+    got = client_for(depts["planning_staff"]).get(url)
+    assert got.status_code == 200 and b"".join(got.streaming_content).startswith(b"%PDF")
+    assert client_for(city.owner_a1.user).get(url).status_code == 404
+    assert client_for(city.street_b_staff).get(url).status_code == 404
+    assert client_for(gardens).get(url).status_code == 404
 
 
 # --- query budgets --------------------------------------------------------------------------------
