@@ -19,6 +19,11 @@ def department_ids(user) -> frozenset[int]:
     return frozenset(m.organization_id for m in viewer_of(user).memberships if m.organization.kind in DECIDING_KINDS)
 
 
+def works_for_utility(user) -> bool:
+    """Utilities also answer the budget shares asked of them (disclosure's utility desk)."""
+    return any(m.organization.kind == Organization.Kind.UTILITY for m in viewer_of(user).memberships)
+
+
 def can_manage_catalog(user) -> bool:
     return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user)
 

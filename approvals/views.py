@@ -37,6 +37,7 @@ def desk(request):
             "today": today,
             "decided": selectors.recent_decisions(request.user),
             "may_catalog": permissions.can_manage_catalog(request.user),
+            "utility": permissions.works_for_utility(request.user),
             "missing_years": missing_years(today, *(r.due_on for r in waiting)),
         },
     )

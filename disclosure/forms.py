@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.forms import FundingFieldsMixin, MoneyField, money_field
 from projects.models import FundingSource, PlanItem
-from stakeholders.forms import IsoDateInput, MultipleFileField, StyledFormMixin
+from stakeholders.forms import IsoDateInput, MultipleFileField, StyledForm, StyledFormMixin
 from stakeholders.models import Organization, OrganizationListing
 
 from .ledger import MANAGEMENT_EXPENSE, MANAGEMENT_INCOME, MANAGEMENT_LABELS
@@ -408,3 +408,37 @@ class ListingForm(StyledFormMixin, forms.Form):
         kwargs.setdefault("initial", {"listed_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class UtilityShareForm(StyledForm):
+    """The street office names a utility's share of the budget's utility line."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Utility"),
+        queryset=Organization.objects.none(),
+        empty_label=_("Choose a utility"),
+        error_messages={"required": _("Choose the utility.")},
+    )
+    amount = MoneyField(label=_("Its share (CNY)"), positive=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            kind=Organization.Kind.UTILITY, is_active=True
+        ).order_by("name")
+
+
+class UtilityDecisionForm(StyledForm):
+    decision = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("confirm", _("Confirm: we carry this amount")), ("dispute", _("Dispute it"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose confirm or dispute.")},
+    )
+    text = forms.CharField(
+        label=_("Reason or note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to dispute: what the utility will carry instead, and why."),
+    )

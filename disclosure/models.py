@@ -80,6 +80,51 @@ class BudgetLine(models.Model):
         ]
 
 
+class UtilityShare(models.Model):
+    """The part of a budget's utility line (专营单位出资) one utility is asked to carry: named by the
+    street office, confirmed or disputed (with its reason) by the utility before the budget can be
+    approved. A changed amount asks again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the utility")
+        CONFIRMED = "confirmed", _("Confirmed by the utility")
+        DISPUTED = "disputed", _("Disputed by the utility")
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="utility_shares")
+    organization = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("utility")
+    )
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    text = models.TextField(_("the utility's reason or note"), max_length=1000, blank=True)
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("named by")
+    )
+    named_at = models.DateTimeField(_("asked at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("utility's share")
+        verbose_name_plural = _("utilities' shares")
+        ordering = ["budget", "organization__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "organization"], name="utility_share_once_per_budget"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="utility_share_positive"),
+        ]
+        indexes = [models.Index(fields=["organization", "status"], name="utility_share_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.amount} ({self.get_status_display()})"
+
+
 class LedgerEntryQuerySet(models.QuerySet):
     def chain(self, project_id: int):
         return self.filter(project_id=project_id).order_by("seq")

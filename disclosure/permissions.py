@@ -12,9 +12,11 @@ from projects import permissions as project_permissions
 from projects.lifecycle import BUDGET_PUBLISHED_STATUSES, WORKS_STATUSES
 from projects.models import Award, Project
 from stakeholders import permissions as stakeholder_permissions
+from stakeholders.models import Organization
+from stakeholders.viewer import viewer_of
 
 from .ledger import VOLUNTEER_FEE_CREDIT, is_management
-from .models import Budget
+from .models import Budget, UtilityShare
 
 S = Project.Status
 # The ledger is kept from the budget's publication until long-term maintenance.
@@ -273,3 +275,48 @@ def can_view_payment_receipt(user, payment, household_owner_ids: frozenset[int])
 def can_see_workloads(user) -> bool:
     """The map's workloads layer (late approval matters, open complaints): the bureau, admins."""
     return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user)
+
+
+# --- the utilities' shares of a budget (issue 22 item 1) ---------------------------------------------
+
+
+def utility_ids(user) -> frozenset[int]:
+    """The utilities (专营单位) the user works for."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        m.organization_id for m in viewer_of(user).memberships if m.organization.kind == Organization.Kind.UTILITY
+    )
+
+
+def can_name_utility_shares(user, budget: Budget) -> bool:
+    """The street office names who carries the utility line while the budget is a draft."""
+    return can_draft_budget(user, budget.project, budget)
+
+
+def sees_every_utility_share(user) -> bool:
+    """Admins see every utility's desk (they decide none: only the utility answers for itself)."""
+    return stakeholder_permissions.is_platform_admin(user)
+
+
+def may_use_utility_desk(user) -> bool:
+    return bool(utility_ids(user)) or sees_every_utility_share(user)
+
+
+def can_see_utility_share(user, share: UtilityShare) -> bool:
+    """The utility asked, the street office, the bureau, admins (the budget is not public yet)."""
+    return (
+        share.organization_id in utility_ids(user)
+        or stakeholder_permissions.is_platform_admin(user)
+        or stakeholder_permissions.is_bureau_staff(user)
+        or stakeholder_permissions.is_street_staff(user, share.budget.project.estate)
+    )
+
+
+def can_decide_utility_share(user, share: UtilityShare) -> bool:
+    """The utility itself confirms or disputes, while it is asked and the budget still a draft."""
+    return (
+        share.status == UtilityShare.Status.PENDING
+        and share.budget.status == Budget.Status.DRAFT
+        and share.organization_id in utility_ids(user)
+    )

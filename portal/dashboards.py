@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from approvals.selectors import dashboard_blocks as approval_blocks
 from disclosure.models import Budget, BudgetLine, LedgerEntry, Milestone, ProgressUpdate
 from disclosure.selectors import home_figures, projects_with_money
+from disclosure.utilities import dashboard_blocks as utility_blocks
 from feedback import selectors as feedback_selectors
 from feedback import willingness
 from feedback.lifecycle import OPEN_STATUSES, overdue_q
@@ -430,12 +431,11 @@ def build(viewer) -> dict:
         context["city_councils"] = council_selectors.councils_by_street()
         context["city_willingness"] = willingness.city_totals()  # 意愿调查 over the city (3 queries)
     if "admin" in roles:
-        # Messages whose sender stopped mid-call, or that failed every attempt: the admin checks the
-        # gateway's records and sends them again from the admin (an action).
+        # Messages stopped mid-call or failed every attempt: the admin checks and resends them (an action).
         context["deliveries_to_check"] = Delivery.objects.filter(status__in=RESENDABLE).count()
     if "contractor" in roles or "supervisor" in roles:
         context["works"] = contractor_work(viewer)
-    context.update(approval_blocks(user, roles))  # the queues of 并联审批 and of flagged awards (issues 21–22)
+    context.update(approval_blocks(user, roles) | utility_blocks(user))  # 并联审批, flagged awards, utilities' shares
     if "partner" in roles:  # property firms and utilities: what they manage or maintain (issue 20)
         context["maintained"] = feedback_selectors.maintained_by([m.organization_id for m in viewer.memberships])
     if roles:  # complaints the user filed or must answer, open and overdue (one query)

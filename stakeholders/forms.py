@@ -66,8 +66,11 @@ class StyledFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            if self.is_bound and name in self.errors:
+            classes = widget.attrs.get("class", "").split()
+            widget.attrs["class"] = " ".join(classes if css in classes else [*classes, css])
+            # `_errors`, not `errors`: styling must not validate a form still being set up (its
+            # querysets and choices may come after); full_clean styles it again once validated.
+            if self.is_bound and self._errors and name in self._errors and "is-invalid" not in classes:
                 widget.attrs["class"] += " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
 

@@ -847,6 +847,8 @@ class Notification(models.Model):
         APPROVAL_OPENED = "approval_opened", _("An approval matter to review")
         APPROVAL_DECIDED = "approval_decided", _("A department decided an approval matter")
         APPROVAL_OVERDUE = "approval_overdue", _("An approval matter past its time limit")
+        UTILITY_SHARE_ASKED = "utility_asked", _("A budget asks your utility to carry a share")
+        UTILITY_SHARE_DECIDED = "utility_decided", _("A utility confirmed or disputed its share of a budget")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -909,6 +911,8 @@ OUTCOME_LABELS = {
     "not_adopted": _("not adopted"),
     "party_confirmed": _("confirmed: you count as a Party member for petitions"),
     "party_not_confirmed": _("not confirmed; the reason is on your home page"),
+    "confirmed": _("confirmed"),
+    "disputed": _("disputed"),
 }
 
 # Parameters stored as codes and translated when shown, by parameter name. Later apps add their own
@@ -1015,6 +1019,10 @@ NOTIFICATION_TEXTS = {
         "%(department)s has not decided “%(matter)s” for the renovation of %(estate)s, due by %(due)s "
         "(%(days)s working days so far)."
     ),
+    Notification.Kind.UTILITY_SHARE_ASKED: _(
+        "The budget of the renovation of %(estate)s asks %(utility)s to carry ¥%(amount)s: confirm or dispute it."
+    ),
+    Notification.Kind.UTILITY_SHARE_DECIDED: _("%(utility)s %(decision)s its ¥%(amount)s in the budget of %(estate)s."),
     Notification.Kind.FLAGGED_AWARD_ASKED: _(
         "The street office asks to award %(organization)s, flagged for low ratings, the %(role)s of %(estate)s: "
         "read its reason and decide on the tender record."

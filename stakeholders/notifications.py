@@ -74,6 +74,8 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.APPROVAL_OPENED: frozenset({EMAIL}),
     K.APPROVAL_DECIDED: frozenset({EMAIL}),
     K.APPROVAL_OVERDUE: frozenset({EMAIL}),
+    K.UTILITY_SHARE_ASKED: frozenset({EMAIL}),
+    K.UTILITY_SHARE_DECIDED: frozenset({EMAIL}),
 }
 CHANNELS = (EMAIL, SMS)
 

@@ -13,9 +13,17 @@ from .errors import (  # noqa: F401
     LEDGER_ERRORS,
     MAINTENANCE_ERRORS,
     PROGRESS_ERRORS,
+    UTILITY_ERRORS,
     VOLUNTEER_ERRORS,
 )
 from .inspections import inspection_answer, inspection_post, inspections_overdue_notify  # noqa: F401
 from .ledger import ledger_record, ledger_reverse, ledger_totals_refresh, management_record  # noqa: F401
+from .utilities import (  # noqa: F401
+    utility_line,
+    utility_problems,
+    utility_share_decide,
+    utility_share_remove,
+    utility_share_set,
+)
 from .volunteers import points_redeem, volunteer_decide, volunteer_log, volunteer_rate_set  # noqa: F401
 from .works import maintenance_post, milestone_add, milestone_update, progress_post  # noqa: F401

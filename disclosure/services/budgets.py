@@ -21,6 +21,7 @@ from stakeholders.models import User
 from .. import notices, permissions
 from ..models import Budget, BudgetLine
 from .errors import BUDGET_ERRORS, _budget_error
+from .utilities import utility_settled
 
 # --- budget ------------------------------------------------------------------------------------
 
@@ -135,6 +136,7 @@ def _approvals_done(project: Project) -> None:
 def budget_approve(*, budget: Budget, actor: User) -> Budget:
     locked = _lock_budget(budget, Budget.Status.DRAFT, actor, permissions.can_approve_budget)
     _approvals_done(locked.project)
+    utility_settled(locked)
     locked.status, locked.approved_by, locked.approved_at = Budget.Status.APPROVED, actor, timezone.now()
     locked.save(update_fields=["status", "approved_by", "approved_at"])
     return locked
@@ -149,6 +151,7 @@ def budget_publish(*, budget: Budget, actor: User, notice_days: int | None = Non
         raise _budget_error("notice_days", "notice_days")
     locked = _lock_budget(budget, Budget.Status.APPROVED, actor, permissions.can_publish_budget)
     _approvals_done(locked.project)
+    utility_settled(locked)
     now = timezone.now()
     locked.status, locked.published_at = Budget.Status.PUBLISHED, now
     locked.notice_ends_on = timezone.localdate(now) + timedelta(days=notice_days)

@@ -110,3 +110,25 @@ INSPECTION_ERRORS = {
 
 
 _budget_error = errors_for(BUDGET_ERRORS)
+
+UTILITY_ERRORS = {
+    "not_allowed": _("The street office names the utilities while the budget is a draft."),
+    "not_utility": _("Choose a utility (专营单位) registered on the portal."),
+    "amount_positive": _("The amount must be more than zero."),
+    "no_utility_line": _(
+        "The budget has no utility line yet: put the utilities' total in “Utility companies” when you draft it."
+    ),
+    "over_line": _("The utilities' shares would add up to ¥%(sum)s, more than the budget's utility line of ¥%(line)s."),
+    "decide_not_allowed": _("Only the utility asked may confirm or dispute its share."),
+    "decided": _("This share was already answered (it is now “%(status)s”). Reload the page."),
+    "reason_required": _("Say why the utility disputes the share: the street office reads it."),
+    "decision": _("Choose confirm or dispute."),
+    # The budget's approval waits for them (disclosure.services.budgets).
+    "unsettled": _(
+        "The utility line (¥%(line)s) is not settled: %(problems)s. The street office names each utility's "
+        "share, and each utility confirms it, before the budget is approved."
+    ),
+    "shares_short": _("the utilities named carry ¥%(sum)s of it"),
+    "waiting": _("%(utility)s has not answered yet"),
+    "disputed": _("%(utility)s disputes its share: %(reason)s"),
+}

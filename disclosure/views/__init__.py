@@ -54,6 +54,7 @@ from .projects import (  # noqa: F401
     managers,
     project,
 )
+from .utilities import budget_utilities, utility_decide, utility_desk  # noqa: F401
 from .volunteers import points_redeem, volunteer_decide, volunteer_rate, volunteers_page  # noqa: F401
 from .votes import (  # noqa: F401
     CHECK_TEXTS,

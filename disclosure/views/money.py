@@ -264,6 +264,10 @@ def budget(request, code: str):  # noqa: C901 - one page: the public budget, the
         ),
         "my_payments": pub.payments_of_owner(request.user, project),
         # 并联审批 (issue 22): what the budget's approval still waits for, said before the buttons.
+        # 专营单位出资 (issue 22 item 1): what the utilities have not yet confirmed, while a draft.
+        "utility_problems": services.utility_problems(budget)
+        if budget and budget.status == Budget.Status.DRAFT
+        else [],
         "approvals_waiting": approval_selectors.blocking(project)
         if budget is None or budget.status != Budget.Status.PUBLISHED
         else [],

@@ -6,14 +6,17 @@ resubmission, finance has not decided yet."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from approvals import services as approval_services
 from approvals.calendar import add_working_days, working_days_between
 from approvals.models import Matter, Review
+from disclosure import selectors as disclosure_selectors
+from disclosure import services as money
 from projects.models import CatalogItem, Project
-from stakeholders.models import User
+from stakeholders.models import Organization, User
 
 # (department, matter, working days, documents, project kinds, plan items that trigger it)
 MATTERS = [
@@ -102,3 +105,31 @@ def run(ctx, project: Project, staff: User, *, days_ago: int, returned: str = ""
         )
         _dated(review, opened, 3 + n * 2)
     ctx.report.add("approval submissions")
+
+
+GAS, WATER = "邕州燃气有限公司", "南宁市水务集团"
+
+
+def utility_shares(budget, staff: User, *, utility: str = WATER, answer: bool = True) -> None:
+    """专营单位出资 (issue 22 item 1): the budget's utility line is one utility's (the water group's
+    pipes, unless said); it confirmed it (or, with `answer=False`, has not answered yet)."""
+    line = money.utility_line(budget)
+    if not line:
+        return
+    org = Organization.objects.get(name=utility)
+    share = money.utility_share_set(budget=budget, actor=staff, organization=org, amount=line)
+    if answer:
+        utility = User.objects.get(memberships__organization=org)
+        money.utility_share_decide(share=share, actor=utility, decision="confirm", text="按管线迁改协议出资。")
+
+
+def draft_waiting_for_gas(project: Project, staff: User) -> None:
+    """民生路's budget draft, waiting on its departments: the gas company is asked to carry the
+    relocation of its pipes (¥30,000 of the local finance line), and has not answered yet."""
+    prefill = disclosure_selectors.budget_prefill(project, None)
+    lines = {name[5:]: amount for name, amount in prefill.items() if name.startswith("fund_") and amount}
+    moved = Decimal("30000.00")
+    lines["local_finance"] -= moved
+    lines["utility"] = lines.get("utility", Decimal("0")) + moved
+    budget = money.budget_save_draft(project=project, actor=staff, total=prefill["total"], lines=lines)
+    utility_shares(budget, staff, utility=GAS, answer=False)

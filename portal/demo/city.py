@@ -156,6 +156,7 @@ ORGANIZATIONS = [
     (Kind.COMMUNITY_PLANNER, "青秀区社区规划师工作室", ""),
     (Kind.PROPERTY_MANAGER, "邕江物业服务有限公司", ""),
     (Kind.UTILITY, "邕州燃气有限公司", ""),
+    (Kind.UTILITY, "南宁市水务集团", ""),
     (Kind.DEPARTMENT, "南宁市自然资源局", ""),
     (Kind.DEPARTMENT, "南宁市消防救援支队", ""),
     (Kind.DEPARTMENT, "南宁市园林局", ""),
@@ -281,7 +282,8 @@ STAFF_ACCOUNTS = [
     ("designer", "潘雅琴", "八桂城市规划设计院", Membership.Role.STAFF, "designer: drew 桃源小区's plan v1 site plan"),
     ("planner", "韦思源", "青秀区社区规划师工作室", Membership.Role.STAFF, "community planner (社区规划师)"),
     ("property", "唐永福", "邕江物业服务有限公司", Membership.Role.STAFF, "property manager"),
-    ("utility", "钟伟", "邕州燃气有限公司", Membership.Role.STAFF, "utility (gas)"),
+    ("utility", "钟伟", "邕州燃气有限公司", Membership.Role.STAFF, "utility (gas): asked for ¥30,000 of a budget"),
+    ("water", "陆海燕", "南宁市水务集团", Membership.Role.STAFF, "utility (water): confirmed two budget shares"),
 ]
 
 

@@ -276,6 +276,7 @@ def _jixie(ctx: _Ctx, estate: Estate) -> None:
         returned="财政补助资金预算评审",
         pending="财政补助资金预算评审#2",
     )
+    approvals.draft_waiting_for_gas(Project.objects.get(pk=project.pk), approver)
 
 
 def _yinshan(ctx: _Ctx, estate: Estate) -> None:

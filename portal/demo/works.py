@@ -127,6 +127,7 @@ def _budget(
     since = _events_since(project)
     approvals.run(ctx, project, staff, days_ago=days_ago + 35, returned=returned)  # 并联审批 first (issue 22)
     budget = money.budget_save_draft(project=project, actor=staff, total=prefill["total"], lines=lines)
+    approvals.utility_shares(budget, staff)
     money.budget_approve(budget=budget, actor=approver)
     budget = money.budget_publish(budget=budget, actor=approver)
     when = timezone.now() - timedelta(days=days_ago)

@@ -190,16 +190,19 @@ def test_demo_works_have_budget_ledger_milestones_progress_and_acceptance(client
     from disclosure import ledger
     from disclosure import permissions as works
     from disclosure import selectors as pub
-    from disclosure.models import Budget, Milestone
+    from disclosure.models import Budget, Milestone, UtilityShare
     from projects import permissions as project_permissions
     from projects import services as project_services
     from projects.models import AcceptanceSignature, CompletionReport, PlanItem, Project
     from stakeholders.models import User
 
     demo.seed_demo_city()
-    # the street office's "draft the budget" example is still waiting for its budget
+    # the street office's budget example is a draft, waiting for finance and the gas company's share
     jixie = Project.objects.get(estate__code="minsheng-jixie")
-    assert jixie.status == "plan_adopted" and not Budget.objects.filter(project=jixie).exists()
+    draft = Budget.objects.get(project=jixie)
+    assert jixie.status == "plan_adopted" and draft.status == "draft"
+    assert [(s.organization.name, s.status) for s in draft.utility_shares.all()] == [("邕州燃气有限公司", "pending")]
+    assert all(s.status == "confirmed" for s in UtilityShare.objects.exclude(budget=draft))
     building = Project.objects.get(status="under_construction")
     done = Project.objects.get(status="completed")
     contracted = Project.objects.get(status="contracted")
