@@ -54,6 +54,8 @@ class Project(models.Model):
     status_changed_at = models.DateTimeField(_("status changed at"), auto_now_add=True)
     # The day the completion acceptance (竣工验收) was signed by all three parties.
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    # 年度项目库 (issue 22 item 3): the year of the city's renovation plan the bureau confirmed it in.
+    plan_year = models.PositiveSmallIntegerField(_("plan year (年度改造计划)"), null=True, blank=True)
     # Bumped (in the same transaction) by every service that changes what the public pages show;
     # their cache keys include it, so a change is never served stale (architecture §9).
     public_revision = models.PositiveIntegerField(_("public revision"), default=0, editable=False)
@@ -1364,3 +1366,100 @@ class PlanDrawing(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AnnualPlan(models.Model):
+    """The city's renovation plan for one year (年度项目库): the housing bureau opens it, the street
+    offices propose their accepted projects, the bureau confirms or declines each."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open for proposals")
+        CLOSED = "closed", _("Closed")
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("annual plan")
+        verbose_name_plural = _("annual plans")
+        ordering = ["-year"]
+        constraints = [models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100), name="plan_year")]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class PlanEntry(models.Model):
+    """A project proposed for a year's plan by its street office, and the bureau's answer."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed by the street office")
+        CONFIRMED = "confirmed", _("Confirmed in the plan")
+        DECLINED = "declined", _("Declined")
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.PROTECT, related_name="entries", verbose_name=_("plan"))
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_entries")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    reason = models.TextField(_("why (street office)"), max_length=1000, blank=True)
+    answer = models.TextField(_("the bureau's reason"), max_length=1000, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan entry")
+        verbose_name_plural = _("plan entries")
+        ordering = ["plan", "proposed_at", "id"]
+        constraints = [
+            # A project is in one year's plan at a time (a declined one may be proposed again).
+            models.UniqueConstraint(
+                fields=["project"], condition=~models.Q(status="declined"), name="plan_entry_one_live_per_project"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.year} · {self.project.code} ({self.get_status_display()})"
+
+
+class ExcludedSpending(models.Model):
+    """The negative list (负面清单): what renovation money may not be spent on, kept by the bureau.
+    A plan item matches by its catalog item or by a word of its description."""
+
+    name = models.CharField(_("what may not be paid for"), max_length=120, unique=True)
+    reason = models.TextField(_("why (the rule)"), max_length=1000)
+    keywords = models.CharField(
+        _("words that mark it"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Separated by commas or 、 (e.g. 拆除重建、推倒重建). A plan item whose description has one is refused."
+        ),
+    )
+    items = models.ManyToManyField(CatalogItem, blank=True, related_name="+", verbose_name=_("catalog items"))
+    is_active = models.BooleanField(_("in force"), default=True)
+
+    class Meta:
+        verbose_name = _("negative-list entry")
+        verbose_name_plural = _("negative list")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def words(self) -> list[str]:
+        return [w.strip() for w in self.keywords.replace("、", ",").replace("，", ",").split(",") if w.strip()]

@@ -849,6 +849,7 @@ class Notification(models.Model):
         APPROVAL_OVERDUE = "approval_overdue", _("An approval matter past its time limit")
         UTILITY_SHARE_ASKED = "utility_asked", _("A budget asks your utility to carry a share")
         UTILITY_SHARE_DECIDED = "utility_decided", _("A utility confirmed or disputed its share of a budget")
+        PLAN_YEAR_DECIDED = "plan_year_decided", _("The bureau answered a proposal for the year's plan")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -1021,6 +1022,9 @@ NOTIFICATION_TEXTS = {
     ),
     Notification.Kind.UTILITY_SHARE_ASKED: _(
         "The budget of the renovation of %(estate)s asks %(utility)s to carry ¥%(amount)s: confirm or dispute it."
+    ),
+    Notification.Kind.PLAN_YEAR_DECIDED: _(
+        "The housing bureau %(decision)s the renovation of %(estate)s for the %(year)s plan (年度改造计划)."
     ),
     Notification.Kind.UTILITY_SHARE_DECIDED: _("%(utility)s %(decision)s its ¥%(amount)s in the budget of %(estate)s."),
     Notification.Kind.FLAGGED_AWARD_ASKED: _(

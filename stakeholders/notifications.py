@@ -76,6 +76,7 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.APPROVAL_OVERDUE: frozenset({EMAIL}),
     K.UTILITY_SHARE_ASKED: frozenset({EMAIL}),
     K.UTILITY_SHARE_DECIDED: frozenset({EMAIL}),
+    K.PLAN_YEAR_DECIDED: frozenset({EMAIL}),
 }
 CHANNELS = (EMAIL, SMS)
 

@@ -15,8 +15,10 @@ from approvals.calendar import add_working_days, working_days_between
 from approvals.models import Matter, Review
 from disclosure import selectors as disclosure_selectors
 from disclosure import services as money
+from projects import services as project_services
 from projects.models import CatalogItem, Project
 from stakeholders.models import Organization, User
+from stakeholders.selectors import street_office_user_ids
 
 # (department, matter, working days, documents, project kinds, plan items that trigger it)
 MATTERS = [
@@ -56,6 +58,7 @@ def seed_catalog(report, organizations: dict) -> None:
             items=list(CatalogItem.objects.filter(code__in=items)),
         )
         report.add("approval matters")
+    seed_negative_list(bureau)
 
 
 def _staff_of(review: Review) -> User:
@@ -133,3 +136,38 @@ def draft_waiting_for_gas(project: Project, staff: User) -> None:
     lines["utility"] = lines.get("utility", Decimal("0")) + moved
     budget = money.budget_save_draft(project=project, actor=staff, total=prefill["total"], lines=lines)
     utility_shares(budget, staff, utility=GAS, answer=False)
+
+
+# The negative list (负面清单, issue 22 item 3): what renovation money may not pay for.
+EXCLUDED = [
+    ("拆除重建", "老旧小区改造以改造提升为主，资金不得用于拆除新建（国办发〔2020〕23号）。", "拆除重建、推倒重建"),
+    ("豪华景观", "不得建设脱离居民需要的景观工程，绿化以实用、易维护为准。", "雕塑、喷泉、景观水系、大型景墙"),
+    ("户内装修", "改造资金用于共有部分，不得用于业主户内装修。", "户内装修、室内装修、入户装修"),
+]
+
+
+def seed_negative_list(bureau: User) -> None:
+    for name, reason, keywords in EXCLUDED:
+        project_services.exclusion_save(actor=bureau, name=name, reason=reason, keywords=keywords)
+
+
+def seed_annual_plan(ctx) -> None:
+    """年度项目库: the bureau opened next year's plan; 民生路's street office proposed its estate and
+    the bureau confirmed it; 银杉苑's proposal waits for the bureau's answer."""
+    bureau = User.objects.get(username="bureau")
+    year = timezone.localdate().year + 1
+    plan = project_services.annual_plan_open(actor=bureau, year=year, note="各街道办请在年底前申报明年拟改造小区。")
+    minsheng = Project.objects.get(estate__code="minsheng-jixie", kind=Project.Kind.RENOVATION)
+    entry = project_services.plan_entry_propose(
+        plan=plan, project=minsheng, actor=_street_office(minsheng), reason="方案已表决通过，居民出资已落实。"
+    )
+    project_services.plan_entry_decide(entry=entry, actor=bureau, confirm=True)
+    yinshan = Project.objects.get(estate__code="yinshan-yuan", kind=Project.Kind.RENOVATION)
+    project_services.plan_entry_propose(
+        plan=plan, project=yinshan, actor=_street_office(yinshan), reason="燃气管道锈蚀，居民改造意愿强。"
+    )
+    ctx.report.add("annual plan entries", 2)
+
+
+def _street_office(project: Project) -> User:
+    return User.objects.filter(pk__in=street_office_user_ids(project.estate.community.street_id)).order_by("pk")[0]

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects import services as p
-from projects.models import Hearing, Project, Vote
+from projects.models import AnnualPlan, Hearing, Project, Vote
 from stakeholders import councils
 from stakeholders.models import (
     Council,
@@ -341,6 +341,8 @@ def seed_projects(report, *, admin: User) -> None:
                 stage(ctx, estates[code])
             report.add("projects", Project.objects.filter(estate=estates[code]).count())
     _councils(ctx)
+    if not AnnualPlan.objects.exists():
+        approvals.seed_annual_plan(ctx)
     bureau_texts(ctx.report, bureau=User.objects.get(username="bureau"))
     # Councils elected along the way (before each estate's first petition, and in _councils).
     report.add("councils", Council.objects.count() - councils_before)

@@ -4,6 +4,18 @@ proxies. Street offices, contractors and supervisors reach a project through gua
 organization's group; residents and community staff through predicates on the estate (architecture §2).
 This package re-exports the public names, so `from projects import permissions` keeps working."""
 
+from .annual import (  # noqa: F401
+    PROPOSABLE,
+    can_close_year,
+    can_decide_entry,
+    can_keep_negative_list,
+    can_open_year,
+    can_propose,
+    can_withdraw_entry,
+    keeps_the_plan,
+    may_propose,
+    proposes_for,
+)
 from .base import (  # noqa: F401
     VIEW,
     available_transitions,

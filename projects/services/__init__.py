@@ -14,6 +14,16 @@ from .acceptance import (  # noqa: F401
     defects_overdue_notify,
     gap_words,
 )
+from .annual import (  # noqa: F401
+    ANNUAL_ERRORS,
+    annual_plan_close,
+    annual_plan_open,
+    excluded_items,
+    exclusion_save,
+    plan_entry_decide,
+    plan_entry_propose,
+    plan_entry_withdraw,
+)
 from .designers import DESIGN_ERRORS, plan_designer_assign, plan_drawing_add  # noqa: F401
 from .hearings import (  # noqa: F401
     HEARING_ERRORS,

@@ -30,6 +30,7 @@ from ..models import (
     Project,
     Vote,
 )
+from .annual import check_spending
 from .lifecycle import project_transition
 from .votes import vote_create, vote_open
 
@@ -196,8 +197,9 @@ def plan_item_add(
     after, warranty_months = after_build.check_after_build(
         catalog_item, maintainer, maintainer_organization, warranty_months
     )
-    if problems or after:
-        raise ValidationError(problems | after)
+    excluded = check_spending(catalog_item, description)  # the negative list (负面清单, issue 22)
+    if problems or after or excluded:
+        raise ValidationError(problems | after | excluded)
     sharing["share_weights"] = agreed
     sharing["share_agreement"] = (share_agreement or "").strip() if agreed else ""
     lines = {source: Decimal(amount) for source, amount in funding.items() if amount}

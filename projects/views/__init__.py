@@ -2,6 +2,7 @@
 timeline), petitions, votes (with the paper-ballot desk), needs, plans, works (award, acceptance).
 Re-exported here for projects/urls.py."""
 
+from . import annual  # noqa: F401
 from .acceptance import (  # noqa: F401
     acceptance,
     acceptance_sign,
