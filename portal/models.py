@@ -91,3 +91,24 @@ class GuidePage(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.text.split("\n\n") if p.strip()]
+
+
+class StreetScore(models.Model):
+    """A month's snapshot of one street's indicators (portal/scoring.py): taken on the first run of
+    the month by the beat job, kept so the bureau sees how a street moves."""
+
+    month = models.DateField(_("month"))  # its first day
+    street = models.ForeignKey(
+        "stakeholders.Street", on_delete=models.CASCADE, related_name="scores", verbose_name=_("street")
+    )
+    values = models.JSONField(_("indicators"), default=dict)  # code → number or null, as computed
+    taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("street score")
+        verbose_name_plural = _("street scores")
+        ordering = ["-month", "street"]
+        constraints = [models.UniqueConstraint(fields=["month", "street"], name="street_score_once_a_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.street}"

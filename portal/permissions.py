@@ -38,3 +38,8 @@ def may_view_audit(user) -> bool:
 def can_edit_guides(user) -> bool:
     """The housing bureau writes the policy and rights pages (政策与权利)."""
     return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user)
+
+
+def can_see_street_scores(user) -> bool:
+    """How streets perform (issue 22 item 5): the bureau's page, and admins'."""
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user)

@@ -5,7 +5,7 @@ from django.db import OperationalError
 
 from core.tasks import RETRY, enqueue
 
-from . import export_jobs
+from . import export_jobs, scoring
 
 
 @shared_task(bind=True, **RETRY)
@@ -29,3 +29,9 @@ def purge_exports() -> int:
 def sweep_exports() -> dict:
     """Beat: send the jobs the broker missed; fail the ones no worker started in time."""
     return export_jobs.exports_sweep(send=lambda pk: enqueue(build_export, pk))
+
+
+@shared_task(acks_late=True)
+def snapshot_street_scores() -> int:
+    """Beat (hourly): this month's snapshot of every street's indicators, taken once."""
+    return scoring.snapshot()

@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from stakeholders.forms import SignInForm
 
-from . import api_urls, health, views
+from . import api_urls, health, scoring_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,9 @@ urlpatterns = [
     path("guide/<slug:topic>/", views.guide_page, name="guide"),
     path("reports/", views.reports, name="reports"),
     path("reports/audit/", views.audit, name="audit"),
+    path("reports/streets/", scoring_views.street_scores, name="street_scores"),
+    path("reports/streets.csv", scoring_views.street_scores_csv, name="street_scores_csv"),
+    path("reports/streets.xlsx", scoring_views.street_scores_xlsx, name="street_scores_xlsx"),
     path("reports/exports/<uuid:pk>/", views.export_job, name="export_job"),
     path("reports/exports/<uuid:pk>/download", views.export_download, name="export_download"),
     path("reports/<slug:code>.csv", views.report_csv, name="report_csv"),

@@ -31,6 +31,7 @@ from stakeholders.models import (
     User,
 )
 
+from .. import scoring
 from . import approvals
 from .common import (
     DEMO_PASSWORD,
@@ -355,6 +356,7 @@ def seed_demo_city(report: Report | None = None) -> Report:
     _seed_residents(report, estates, rng, admin)
     seed_projects(report, admin=admin)
     seed_feedback(report)
+    scoring.snapshot()  # this month's street scores, as the hourly job keeps them
     return report
 
 

@@ -311,6 +311,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "escalate-overdue-reviews": {"task": "approvals.tasks.escalate_overdue_reviews", "schedule": 3600.0},
     # Delete export files past EXPORT_KEEP_HOURS.
     "purge-exports": {"task": "portal.tasks.purge_exports", "schedule": 3600.0},
+    # How streets perform: this month's snapshot, once (issue 22 item 5).
+    "snapshot-street-scores": {"task": "portal.tasks.snapshot_street_scores", "schedule": 3600.0},
     # Send export jobs the broker missed (it was away); fail those no worker started in time.
     "sweep-exports": {"task": "portal.tasks.sweep_exports", "schedule": 60.0},
 }

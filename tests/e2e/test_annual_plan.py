@@ -1,7 +1,8 @@
 """On a phone (issue 22 item 3): the bureau opens next year's plan and puts 拆除重建 on the negative
 list; a plan item that rebuilds is refused next to its field; the street office proposes its
 accepted estate (choosing nothing is told next to the field); the bureau declines without a reason
-(told), then confirms; the public sees the estate in the year's plan and on its project page."""
+(told), then confirms; the public sees the estate in the year's plan. The bureau reads how the
+streets perform (item 5)."""
 
 import pytest
 from django.utils import timezone
@@ -71,4 +72,13 @@ def test_a_year_opened_an_estate_proposed_and_confirmed(live_server, browser, sh
     shot(anyone, "annual-03-public-year-phone")
     project.refresh_from_db()
     assert project.plan_year == year
+
+    # How streets perform (item 5), on the bureau's phone: cards with their indicators, definitions.
+    bureau.goto(f"{base}/")
+    bureau.get_by_test_id("street-scores-dashboard").click()
+    assert bureau.get_by_test_id("street-score").count() == 2  # 甲街道, 乙街道
+    bureau.get_by_test_id("definitions").wait_for()
+    found["scores"] = axe_violations(bureau)
+    _fits(bureau)
+    shot(bureau, "annual-04-street-scores-phone")
     assert found == {k: [] for k in found}, found

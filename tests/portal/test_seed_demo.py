@@ -109,6 +109,7 @@ def test_city_scale_seed_reaches_exact_targets_with_bulk_inserts(django_assert_m
     """The --scale nanning path, at a tenth of the size so the suite stays quick."""
     targets = {"estates": 91, "buildings": 491, "households": 11_390, "projects": 51, "ledger_entries": 10}
     report = demo.seed_demo_city()
+    demo_sized = _map_and_scoring_queries()
     with django_assert_max_num_queries(40):  # bulk inserts: not one query per row
         demo.fill_to_city_scale(report, targets=targets)
     from portal.demo.scale import fill_projects_to_city_scale
@@ -139,6 +140,28 @@ def test_city_scale_seed_reaches_exact_targets_with_bulk_inserts(django_assert_m
     office = Organization.objects.get(kind="street_office", street=built.estate.community.street)
     staff_user = f.staff(office, "nn-street-staff")
     assert projects_visible_to(staff_user).filter(pk=built.pk).exists()
+    # The city map's GeoJSON and the bureau's street scoring: the same queries at city scale (issue 22).
+    scaled = _map_and_scoring_queries()
+    assert scaled == demo_sized and min(demo_sized.values()) > 0, (demo_sized, scaled)
+
+
+def _map_and_scoring_queries() -> dict[str, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from stakeholders.models import User
+
+    bureau = Client()
+    bureau.force_login(User.objects.get(username="bureau"))
+    counted = {}
+    for name, client in (("disclosure:estates_geojson", Client()), ("street_scores", bureau)):
+        client.get(reverse(name))  # warm (sessions, content types)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name)).status_code == 200
+        counted[name] = len(queries)
+    return counted
 
 
 @pytest.mark.django_db
