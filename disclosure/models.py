@@ -753,3 +753,104 @@ class PointsRedemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.estate}: {self.points}"
+
+
+# --- 第三方评估 (issue 22 item 6) -------------------------------------------------------------------
+
+EVALUATION_INDICATORS = [
+    ("quality", _("Quality of the works")),
+    ("schedule", _("Keeping to the schedule")),
+    ("money", _("Use of the money")),
+    ("participation", _("Residents' participation")),
+    ("aftercare", _("Care after the works")),
+]
+
+
+class Engagement(models.Model):
+    """The housing bureau engages an evaluator for one project, or for every project of a plan year."""
+
+    evaluator = models.ForeignKey(
+        "stakeholders.Organization", on_delete=models.PROTECT, related_name="engagements", verbose_name=_("evaluator")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="engagements", verbose_name=_("project")
+    )
+    year = models.PositiveSmallIntegerField(_("plan year"), null=True, blank=True)
+    scope = models.TextField(_("what to evaluate"), max_length=2000, blank=True)
+    engaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("engaged by")
+    )
+    engaged_at = models.DateTimeField(_("engaged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluation engagement")
+        verbose_name_plural = _("evaluation engagements")
+        ordering = ["-engaged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(project__isnull=False, year__isnull=True)
+                | models.Q(project__isnull=True, year__isnull=False),
+                name="engagement_project_or_year",
+            ),
+            models.UniqueConstraint(fields=["evaluator", "project"], name="engagement_once_per_project"),
+            models.UniqueConstraint(fields=["evaluator", "year"], name="engagement_once_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator} · {self.project or self.year}"
+
+
+class SiteVisit(models.Model):
+    """An evaluator's visit to the estate, with what it saw."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="visits")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="site_visits")
+    visited_on = models.DateField(_("visited on"))
+    note = models.TextField(_("what was seen"), max_length=3000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        verbose_name = _("site visit")
+        verbose_name_plural = _("site visits")
+        ordering = ["project", "-visited_on", "-id"]
+
+
+class EvaluationReport(models.Model):
+    """The evaluator's report on one project: a score per indicator (0–100), findings, a PDF. Public
+    on the project's evaluation page once published; its overall score counts in the street scoring."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="reports")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="evaluation_reports")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    scores = models.JSONField(_("scores"), default=dict)  # indicator code → 0–100
+    overall = models.DecimalField(_("overall score"), max_digits=5, decimal_places=1)
+    findings = models.TextField(_("findings"), max_length=6000)
+    document = models.FileField(
+        _("report (PDF)"), storage=private_storage, upload_to=UploadPath("evaluations"), blank=True
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation report")
+        verbose_name_plural = _("evaluation reports")
+        ordering = ["project", "-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "project"], name="one_report_per_engagement_and_project"),
+            models.CheckConstraint(condition=models.Q(overall__gte=0, overall__lte=100), name="report_overall_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.overall}"
+
+    def score_rows(self) -> list[tuple[str, str, int | None]]:
+        return [(code, label, self.scores.get(code)) for code, label in EVALUATION_INDICATORS]

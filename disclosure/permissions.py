@@ -320,3 +320,46 @@ def can_decide_utility_share(user, share: UtilityShare) -> bool:
         and share.budget.status == Budget.Status.DRAFT
         and share.organization_id in utility_ids(user)
     )
+
+
+# --- third-party evaluation (issue 22 item 6) --------------------------------------------------------
+
+
+def evaluator_ids(user) -> frozenset[int]:
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        m.organization_id for m in viewer_of(user).memberships if m.organization.kind == Organization.Kind.EVALUATOR
+    )
+
+
+def can_engage(user) -> bool:
+    """The housing bureau engages evaluators (per project, or per plan year)."""
+    return stakeholder_permissions.is_platform_admin(user) or stakeholder_permissions.is_bureau_staff(user)
+
+
+def covers(engagement, project: Project) -> bool:
+    return engagement.project_id == project.pk or (engagement.year is not None and engagement.year == project.plan_year)
+
+
+def engagement_for(user, project: Project, engagements) -> object | None:
+    """The user's organization's engagement that covers `project` (of the `engagements` loaded)."""
+    mine = evaluator_ids(user)
+    return next((e for e in engagements if e.evaluator_id in mine and covers(e, project)), None)
+
+
+def may_use_evaluation_desk(user) -> bool:
+    return bool(evaluator_ids(user)) or can_engage(user)
+
+
+def can_read_evaluation_records(user, project: Project, engagements) -> bool:
+    """The records an evaluation reads (never residents' names, phones or units): the evaluator
+    engaged for the project, the bureau, admins."""
+    return can_engage(user) or engagement_for(user, project, engagements) is not None
+
+
+def can_write_evaluation(user, project: Project, engagements, report) -> bool:
+    """Visits and the report: the engaged evaluator, until it publishes the report."""
+    return engagement_for(user, project, engagements) is not None and (
+        report is None or report.status == report.Status.DRAFT
+    )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from approvals.models import Review
-from disclosure.models import Budget, Milestone
+from disclosure.models import Budget, EvaluationReport, Milestone
 from feedback.models import Complaint, Response
 from stakeholders.models import Estate, Street
 
@@ -83,6 +83,16 @@ INDICATORS = [
         "%",
         "higher",
     ),
+    Indicator(
+        "evaluation",
+        _("Third-party evaluation"),
+        _(
+            "The average overall score (0–100) of the published reports of the evaluators the bureau engaged "
+            "for the street's projects (第三方评估)."
+        ),
+        "/100",
+        "higher",
+    ),
 ]
 CODES = [i.code for i in INDICATORS]
 
@@ -92,7 +102,7 @@ def _pct(part, whole) -> float | None:
 
 
 def compute(today: date | None = None) -> dict[int, dict[str, float | int | None]]:
-    """street id → indicator code → value (None: nothing to measure yet). Six queries and the streets."""
+    """street id → indicator code → value (None: nothing to measure yet). Seven queries and the streets."""
     today = today or timezone.localdate()
     street = "project__estate__community__street"
     out: dict[int, dict] = {pk: dict.fromkeys(CODES) for pk in Street.objects.values_list("pk", flat=True)}
@@ -143,6 +153,10 @@ def compute(today: date | None = None) -> dict[int, dict[str, float | int | None
     published = Budget.objects.filter(status=Budget.Status.PUBLISHED)
     for row in published.values(street).annotate(total=Sum("total"), spent=Sum("ledger_spent")).order_by():
         out.setdefault(row[street], dict.fromkeys(CODES))["spending"] = _pct(row["spent"] or Decimal(0), row["total"])
+
+    reports = EvaluationReport.objects.filter(status=EvaluationReport.Status.PUBLISHED)
+    for row in reports.values(street).annotate(avg=Avg("overall")).order_by():
+        out.setdefault(row[street], dict.fromkeys(CODES))["evaluation"] = round(float(row["avg"]), 1)
     return out
 
 

@@ -400,6 +400,8 @@ class Organization(models.Model):
         # The city's discipline-inspection contact (纪检监察): integrity and fund-use reports go to it
         # and the housing bureau, never to the street office they may concern (issue 21 item 3).
         INSPECTION = "inspection", _("Discipline inspection (纪检监察)")
+        # 第三方评估 (issue 22 item 6): engaged by the housing bureau per project or per plan year.
+        EVALUATOR = "evaluator", _("Third-party evaluator (第三方评估机构)")
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=150)
@@ -850,6 +852,7 @@ class Notification(models.Model):
         UTILITY_SHARE_ASKED = "utility_asked", _("A budget asks your utility to carry a share")
         UTILITY_SHARE_DECIDED = "utility_decided", _("A utility confirmed or disputed its share of a budget")
         PLAN_YEAR_DECIDED = "plan_year_decided", _("The bureau answered a proposal for the year's plan")
+        EVALUATION_ENGAGED = "evaluation_engaged", _("The housing bureau engaged your organization to evaluate")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
@@ -1022,6 +1025,9 @@ NOTIFICATION_TEXTS = {
     ),
     Notification.Kind.UTILITY_SHARE_ASKED: _(
         "The budget of the renovation of %(estate)s asks %(utility)s to carry ¥%(amount)s: confirm or dispute it."
+    ),
+    Notification.Kind.EVALUATION_ENGAGED: _(
+        "The housing bureau engaged %(evaluator)s to evaluate %(scope)s: the records are on your evaluation desk."
     ),
     Notification.Kind.PLAN_YEAR_DECIDED: _(
         "The housing bureau %(decision)s the renovation of %(estate)s for the %(year)s plan (年度改造计划)."

@@ -77,6 +77,7 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     K.UTILITY_SHARE_ASKED: frozenset({EMAIL}),
     K.UTILITY_SHARE_DECIDED: frozenset({EMAIL}),
     K.PLAN_YEAR_DECIDED: frozenset({EMAIL}),
+    K.EVALUATION_ENGAGED: frozenset({EMAIL}),
 }
 CHANNELS = (EMAIL, SMS)
 

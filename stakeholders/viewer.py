@@ -162,6 +162,7 @@ class Viewer:
             (Kind.PARTY_BRANCH, "party_branch"),
             (Kind.INSPECTION, "inspection"),
             (Kind.DEPARTMENT, "department"),
+            (Kind.EVALUATOR, "evaluator"),
             (Kind.CONTRACTOR, "contractor"),
             (Kind.SUPERVISOR, "supervisor"),
         ]:

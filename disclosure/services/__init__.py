@@ -9,6 +9,7 @@ from .checkpoints import checkpoint_record, heads_at, heads_digest_build  # noqa
 from .collection import COLLECTION_ERRORS, exemption_record, payment_record, payout_record  # noqa: F401
 from .errors import (  # noqa: F401
     BUDGET_ERRORS,
+    EVALUATION_ERRORS,
     INSPECTION_ERRORS,
     LEDGER_ERRORS,
     MAINTENANCE_ERRORS,
@@ -16,6 +17,7 @@ from .errors import (  # noqa: F401
     UTILITY_ERRORS,
     VOLUNTEER_ERRORS,
 )
+from .evaluations import engagement_add, report_publish, report_save, site_visit_record  # noqa: F401
 from .inspections import inspection_answer, inspection_post, inspections_overdue_notify  # noqa: F401
 from .ledger import ledger_record, ledger_reverse, ledger_totals_refresh, management_record  # noqa: F401
 from .utilities import (  # noqa: F401

@@ -132,3 +132,16 @@ UTILITY_ERRORS = {
     "waiting": _("%(utility)s has not answered yet"),
     "disputed": _("%(utility)s disputes its share: %(reason)s"),
 }
+
+EVALUATION_ERRORS = {
+    "not_allowed": _("Evaluations are engaged by the housing bureau and written by the evaluator it engaged."),
+    "not_evaluator": _("Choose a third-party evaluator registered on the portal."),
+    "scope": _("Engage it for one project or for one plan year."),
+    "engaged": _("This evaluator is already engaged for it."),
+    "no_project": _("There is no project with that code."),
+    "future": _("A visit cannot be dated in the future."),
+    "note_required": _("Say what the visit saw."),
+    "score": _("Give a score from 0 to 100."),
+    "findings_required": _("Write the findings: they are published with the scores."),
+    "published": _("The report is published; it can no longer be changed."),
+}

@@ -17,6 +17,7 @@ from .cache import (  # noqa: F401
 from .collection import collection_desk, payment_receipt, shares_json, shares_page  # noqa: F401
 from .councils import council, council_certificate, council_list, councils_json  # noqa: F401
 from .councils import rules as council_rules  # noqa: F401
+from .evaluations import evaluation_desk, project_evaluation, report_document  # noqa: F401
 from .heads import heads_day_json, heads_json, project_heads_json  # noqa: F401
 from .inspections import inspection_photo, inspections_page  # noqa: F401
 from .lists import organization_lists  # noqa: F401

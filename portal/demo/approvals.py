@@ -171,3 +171,29 @@ def seed_annual_plan(ctx) -> None:
 
 def _street_office(project: Project) -> User:
     return User.objects.filter(pk__in=street_office_user_ids(project.estate.community.street_id)).order_by("pk")[0]
+
+
+def seed_evaluation(bureau: User) -> None:
+    """第三方评估: the bureau engaged the evaluator for 解放路纺织厂宿舍 (completed; its report is
+    published) and for every project of next year's plan (none written yet)."""
+    evaluator = Organization.objects.get(kind=Organization.Kind.EVALUATOR)
+    writer = User.objects.get(memberships__organization=evaluator)
+    done = Project.objects.get(estate__code="jiefang-fangzhi", kind=Project.Kind.RENOVATION)
+    money.engagement_add(actor=bureau, evaluator=evaluator, project=done, scope="竣工后的工程质量、资金使用和居民参与")
+    money.engagement_add(
+        actor=bureau, evaluator=evaluator, year=timezone.localdate().year + 1, scope="年度计划项目的全过程评估"
+    )
+    money.site_visit_record(
+        project=done,
+        actor=writer,
+        visited_on=timezone.localdate() - timedelta(days=12),
+        note="抽查3栋楼屋面及外墙，防水层完好；楼道照明全部正常；小区东侧排水沟有少量积水。",
+    )
+    report = money.report_save(
+        project=done,
+        actor=writer,
+        scores={"quality": 88, "schedule": 76, "money": 92, "participation": 85, "aftercare": 80},
+        findings="工程质量总体良好，资金使用与预算一致、账本公开完整；工期比计划滞后约三周；"
+        "建议物业按季度疏通东侧排水沟，并公开维修记录。",
+    )
+    money.report_publish(report=report, actor=writer)

@@ -162,6 +162,7 @@ ORGANIZATIONS = [
     (Kind.DEPARTMENT, "南宁市消防救援支队", ""),
     (Kind.DEPARTMENT, "南宁市园林局", ""),
     (Kind.DEPARTMENT, "南宁市财政局", ""),
+    (Kind.EVALUATOR, "广西城乡评估咨询有限公司", ""),
 ]
 
 # username, display name, organization, role, what the account shows
@@ -178,13 +179,7 @@ STAFF_ACCOUNTS = [
     ("party_yinshan", "莫建华", "银杉社区党支部", Membership.Role.STAFF, "community Party branch (银杉社区)"),
     ("bureau", "黄建国", "南宁市住房和城乡建设局", Membership.Role.STAFF, "housing bureau (city-wide, read + reports)"),
     ("planning", "陈立新", "南宁市自然资源局", Membership.Role.STAFF, "planning department: /approvals/"),
-    (
-        "fire",
-        "梁海涛",
-        "南宁市消防救援支队",
-        Membership.Role.STAFF,
-        "fire department: returned 桃源路邮电宿舍's plan once (fire lanes), approved the change",
-    ),
+    ("fire", "梁海涛", "南宁市消防救援支队", Membership.Role.STAFF, "fire department: returned a plan once"),
     ("gardens", "苏婉清", "南宁市园林局", Membership.Role.STAFF, "gardens department: greening and parking matters"),
     (
         "finance",
@@ -285,6 +280,7 @@ STAFF_ACCOUNTS = [
     ("property", "唐永福", "邕江物业服务有限公司", Membership.Role.STAFF, "property manager"),
     ("utility", "钟伟", "邕州燃气有限公司", Membership.Role.STAFF, "utility (gas): asked for ¥30,000 of a budget"),
     ("water", "陆海燕", "南宁市水务集团", Membership.Role.STAFF, "utility (water): confirmed two budget shares"),
+    ("evaluator", "梁文博", "广西城乡评估咨询有限公司", Membership.Role.STAFF, "third-party evaluator (第三方评估)"),
 ]
 
 

@@ -343,6 +343,7 @@ def seed_projects(report, *, admin: User) -> None:
     _councils(ctx)
     if not AnnualPlan.objects.exists():
         approvals.seed_annual_plan(ctx)
+        approvals.seed_evaluation(User.objects.get(username="bureau"))
     bureau_texts(ctx.report, bureau=User.objects.get(username="bureau"))
     # Councils elected along the way (before each estate's first petition, and in _councils).
     report.add("councils", Council.objects.count() - councils_before)
