@@ -3,7 +3,8 @@
     python bench/run.py [--scale both|demo|nanning] [--only pages,votes,export,fanout,lists]
                         [--json out.json] [--quick] [--reseed]
 
-Needs PostgreSQL and Redis (127.0.0.1 by default; BENCH_PG_URL / BENCH_REDIS_URL). Each scale has
+Needs PostgreSQL and Redis (127.0.0.1 by default; BENCH_PG_URL / BENCH_REDIS_URL / BENCH_BROKER_URL;
+the portal under load listens on BENCH_PORT, 8765 by default). Each scale has
 its own database (portal_bench_demo, portal_bench_nanning), seeded by `seed_demo` the first time
 and reused afterwards (--reseed starts again). Every measurement runs with its baseline in the same
 process on the same machine (bench/scale.py); this script prints the table, checks the targets of
@@ -359,6 +360,21 @@ def print_table(rows, targets) -> None:
         print(f"  {'MET ' if ok else 'MISS'}  {name}: {value}")
 
 
+def print_loads(results: dict) -> None:
+    """The 1-minute load average before → after each figure (two cores: above 2, the machine was busy)."""
+    print(f"Machine load (1-minute average, {os.cpu_count()} cores) before → after each figure:")
+    for scale, measured in results["scales"].items():
+        for name, figures in measured.items():
+            if "load_average" in figures:
+                before, after = figures["load_average"]
+                print(f"  {scale:8} {name:10} {before:5.2f} → {after:5.2f}")
+            for case, result in (figures.get("cases") or {}).items():
+                if isinstance(result, dict) and "load_average" in result:
+                    before, after = result["load_average"]
+                    print(f"  {scale:8}   {case:32} {before:5.2f} → {after:5.2f}")
+    print()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=["both", "demo", "nanning"], default="both")
@@ -412,6 +428,7 @@ def main() -> int:
     results["wall_seconds"] = round(time.perf_counter() - started, 1)
     print()
     print_table(rows, targets)
+    print_loads(results)
     path = Path(args.json) if args.json else ROOT / "bench" / "results" / f"{datetime.now():%Y-%m-%d-%H%M}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))

@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8765"))  # as bench.load
 MEASUREMENTS = ["pages", "votes", "export", "fanout", "lists"]
 
 
@@ -213,7 +213,7 @@ def measure_pages(quick: bool) -> dict:
     # Python client processes, whose own cost per request and per byte flattens the ratios.
     def run(request, max_requests):
         """Three runs, the median one by throughput (a shared machine has its hiccups)."""
-        runs = []
+        runs, before = [], load.load_average()
         for _ in range(1 if quick else 3):
             if load.have_wrk():
                 runs.append(load.wrk(request, seconds=secs / 2).summary())
@@ -222,6 +222,7 @@ def measure_pages(quick: bool) -> dict:
         runs.sort(key=lambda r: r["rps"])
         chosen = runs[len(runs) // 2]
         chosen["runs_rps"] = [r["rps"] for r in runs]
+        chosen["load_average"] = [before, load.load_average()]
         return chosen
 
     out["client"] = "wrk" if load.have_wrk() else "python"
@@ -733,8 +734,11 @@ def main() -> None:
     for name in args.only.split(","):
         started = time.perf_counter()
         print(f"bench [{args.scale}] {name} …", file=sys.stderr, flush=True)
+        before = os.getloadavg()[0]
         results[name] = globals()[f"measure_{name}"](args.quick)
         results[name]["wall_seconds"] = round(time.perf_counter() - started, 1)
+        # The machine's load before and after the figure: a reader tells a quiet run from a noisy one.
+        results[name]["load_average"] = [round(before, 2), round(os.getloadavg()[0], 2)]
     Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
 
 
