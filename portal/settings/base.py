@@ -411,6 +411,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# With Redis, sessions are read from it and written through to PostgreSQL (core/sessions.py; issue
+# 23): a signed-in page reads no session row. A per-process memory cache could not see another
+# process's logout, so without Redis they stay in the database alone.
+SESSION_ENGINE = "core.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=300)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
