@@ -192,6 +192,19 @@ def vote_visible_to(user, code: str, related: tuple[str, ...] = ("project__estat
     return vote
 
 
+def voter_for_ballot(user, code: str):
+    """The user's Voter row in the vote `code`, with its vote (and the vote's estate) and resident,
+    in one query; None if the user is not in its electorate (or not signed in)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Voter.objects.select_related("vote__project__estate", "resident")
+        .filter(vote__code=code, resident__user=user)
+        .order_by()
+        .first()
+    )
+
+
 def voter_of(user, vote):
     resident = stakeholder_permissions.resident_profile(user)
     if resident is None:

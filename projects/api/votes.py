@@ -63,13 +63,21 @@ class BallotCast(APIView):
         examples=[OpenApiExample("Agree", request_only=True, value={"choice": "agree"})],
     )
     def post(self, request, code: str):
-        vote = selectors.vote_visible_to(request.user, code)
+        # One read for an owner in the electorate: their Voter row with its vote. Anyone else is
+        # decided as before (the vote if they may see it, else 404; then not_in_electorate).
+        voter = selectors.voter_for_ballot(request.user, code)
+        if permissions.is_in_electorate(request.user, voter):
+            vote = voter.vote
+        else:
+            voter, vote = None, selectors.vote_visible_to(request.user, code)
         if vote is None:
             raise Http404
         data = BallotInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            _ballot, receipt = services.ballot_cast(vote=vote, actor=request.user, choice=data.validated_data["choice"])
+            _ballot, receipt = services.ballot_cast(
+                vote=vote, actor=request.user, choice=data.validated_data["choice"], voter=voter
+            )
         except DjangoValidationError as error:
             return service_error(error)
         return Response(

@@ -49,6 +49,7 @@ from .petitions import (  # noqa: F401
     can_submit_petition,
     can_view_ballot_scan,
     can_withdraw_sponsorship,
+    is_in_electorate,
     may_see_paper_ballots,
     vote_accepts_ballots,
 )

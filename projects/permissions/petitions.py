@@ -83,6 +83,17 @@ def can_cast_ballot(user, vote: Vote, voter: Voter | None, now) -> bool:
     )
 
 
+def is_in_electorate(user, voter: Voter | None) -> bool:
+    """The electorate snapshot is the scope decision: this person's Voter row in this vote means
+    they may see the vote and cast its ballot (the ballot path's one read, issue 23)."""
+    return (
+        voter is not None
+        and user.is_authenticated
+        and voter.resident_id is not None
+        and voter.resident.user_id == user.pk  # the resident comes with the Voter row
+    )
+
+
 def can_cast_ballot_now(user, vote: Vote, voter: Voter | None, now) -> bool:
     """What the vote page offers: may vote, and has not voted yet (ballots are never changed)."""
     return can_cast_ballot(user, vote, voter, now) and not hasattr(voter, "ballot")

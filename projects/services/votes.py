@@ -263,17 +263,17 @@ def _store_ballot(*, vote: Vote, voter: Voter, choice: str, channel: str, actor:
 
 
 @by_actor
-def ballot_cast(*, vote: Vote, actor: User, choice: str) -> tuple[Ballot, str]:
+def ballot_cast(*, vote: Vote, actor: User, choice: str, voter: Voter | None = None) -> tuple[Ballot, str]:
     """An online ballot. Returns the ballot and its receipt code, shown to the voter once.
 
     The hottest write of the portal (an estate votes in the same evening): reads, then one INSERT
     in autocommit, no transaction around them — the one-ballot-per-voter constraint decides a
-    double click or a second device (already_voted), and nothing else is written."""
-    voter = None
-    if actor.is_authenticated:
+    double click or a second device (already_voted), and nothing else is written. `voter`: the
+    actor's Voter row in `vote` when the caller already read it (selectors.voter_for_ballot)."""
+    if voter is None and actor.is_authenticated:
         voter = Voter.objects.select_related("resident").filter(vote=vote, resident__user=actor).first()
-        if voter is not None:
-            actor.resident = voter.resident  # the profile for the permission check, from the same query
+    if voter is not None and voter.vote_id == vote.pk:
+        actor.resident = voter.resident  # the profile for the permission check, from the same query
     now = timezone.now()
     if not permissions.vote_accepts_ballots(vote, now):
         raise ValidationError(VOTE_ERRORS["not_open"], code="not_open")
