@@ -23,15 +23,17 @@ def last_checkpoint(project) -> list[dict]:
     return [checkpoint_document(row)] if row else []
 
 
-def chain_check(project, documents: list[dict]) -> ledger.ChainCheck:
+def chain_check(project, documents: list[dict], budget=None) -> ledger.ChainCheck:
     """What the public mark says: the chain recomputed and held against the last published head, so
-    an emptied ledger or a removed tail shows ✘ as a changed entry does."""
+    an emptied ledger or a removed tail shows ✘ as a changed entry does. With the `budget`, only the
+    entries since its verified head are hashed again (the periodic job verifies them all)."""
+    trusted = (budget.verified_seq, budget.verified_hash) if budget is not None and budget.verified_seq else None
     if hasattr(project, "ledger_head_seq"):  # annotated by selectors.public_project: no query
         seq = project.ledger_head_seq
         points = [] if seq is None else [{"seq": seq, "hash": project.ledger_head_hash}]
     else:
         points = last_checkpoint(project)
-    return ledger.verify_against(documents, points)
+    return ledger.verify_against(documents, points, trusted)
 
 
 def digests() -> list[HeadsDigest]:

@@ -122,9 +122,17 @@ class ChainCheck:
     checkpoint_seq: int | None = None
 
 
-def verify_chain(documents: list[dict]) -> ChainCheck:
+def verify_chain(documents: list[dict], trusted: tuple[int, str] | None = None) -> ChainCheck:
     """Recompute the chain over published entries (in seq order). The first entry whose number,
-    link or hash does not match is reported."""
+    link or hash does not match is reported.
+
+    `trusted`: (seq, hash) of a head a full verification confirmed (Budget.verified_seq/hash, kept
+    by the periodic job). When the entry at that number still has that hash, the entries up to it
+    are checked for their numbers and links only and their hashes are not recomputed: a page then
+    hashes only what came since. Anything else (no such entry, another hash) verifies it all."""
+    upto = 0
+    if trusted and 0 < trusted[0] <= len(documents) and documents[trusted[0] - 1].get("hash") == trusted[1]:
+        upto = trusted[0]
     prev = ZERO_HASH
     for expected_seq, document in enumerate(documents, start=1):
         seq = document.get("seq")
@@ -132,17 +140,18 @@ def verify_chain(documents: list[dict]) -> ChainCheck:
             return ChainCheck(False, len(documents), seq if isinstance(seq, int) else expected_seq, "sequence")
         if document.get("prev_hash") != prev:
             return ChainCheck(False, len(documents), seq, "link")
-        if entry_hash(document) != document.get("hash"):
+        if seq > upto and entry_hash(document) != document.get("hash"):
             return ChainCheck(False, len(documents), seq, "hash")
         prev = document["hash"]
     return ChainCheck(True, len(documents))
 
 
-def verify_against(documents: list[dict], checkpoints) -> ChainCheck:
+def verify_against(documents: list[dict], checkpoints, trusted: tuple[int, str] | None = None) -> ChainCheck:
     """The chain recomputed, then held against published heads (`checkpoints`: dicts or objects
     with seq and hash). A chain that is intact but shorter than a checkpoint lost its tail — or was
-    emptied; one whose entry at a checkpoint's number has another hash was rewritten."""
-    check = verify_chain(documents)
+    emptied; one whose entry at a checkpoint's number has another hash was rewritten. `trusted`:
+    as verify_chain."""
+    check = verify_chain(documents, trusted)
     if not check.ok:
         return check
     hashes = {d["seq"]: d["hash"] for d in documents}

@@ -55,6 +55,11 @@ class Budget(models.Model):
     ledger_spent = models.DecimalField(
         _("spent per the ledger (CNY)"), max_digits=16, decimal_places=2, default=0, editable=False
     )
+    # The head a full verification of the chain confirmed (disclosure.services.ledger_verify_all, run
+    # by a periodic job and by verify_ledger): pages hash only the entries after it (issue 23).
+    verified_seq = models.PositiveIntegerField(_("verified up to entry"), default=0, editable=False)
+    verified_hash = models.CharField(_("hash of that entry"), max_length=64, blank=True, editable=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("budget")

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from core.tasks import RETRY
 
-from .services.checkpoints import heads_digest_build
+from .services.checkpoints import heads_digest_build, ledger_verify_all
 from .services.inspections import inspections_overdue_notify
 
 
@@ -18,3 +18,9 @@ def digest_ledger_heads() -> int:
 def report_late_inspections() -> int:
     """Beat (every 15 minutes): tell the street office of inspection notes not answered in time."""
     return inspections_overdue_notify()
+
+
+@shared_task(**RETRY)
+def verify_ledgers() -> dict:
+    """Beat (every six hours): every ledger verified in full; pages then hash only newer entries."""
+    return ledger_verify_all()

@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from .. import heads, ledger, selectors
 from ..ledger import digest_document, digest_hash
-from ..models import ZERO_HASH, HeadsDigest, LedgerCheckpoint
+from ..models import ZERO_HASH, Budget, HeadsDigest, LedgerCheckpoint
 
 # A run catches up at most this many missed days (the next run goes on).
 CATCH_UP_DAYS = 400
@@ -62,3 +63,29 @@ def heads_digest_build(*, now=None) -> list[HeadsDigest]:
             digest = HeadsDigest.objects.get(date=day).digest
         day, prev = day + timedelta(days=1), digest
     return made
+
+
+# --- the verified head (issue 23): pages hash only what came after it --------------------------------
+
+
+def verified_head_record(project, documents: list[dict], ok: bool) -> None:
+    """After a full verification of `documents` (the whole chain): its head is trusted from now on;
+    a broken chain trusts nothing, so every page verifies all of it (and shows the break)."""
+    head = (len(documents), documents[-1]["hash"]) if ok and documents else (0, "")
+    Budget.objects.filter(project=project).update(
+        verified_seq=head[0], verified_hash=head[1], verified_at=timezone.now() if ok else None
+    )
+
+
+def ledger_verify_all() -> dict:
+    """The periodic job: every ledger verified in full against its published heads, and each
+    budget's verified head moved to what was verified (or cleared where the chain is broken)."""
+    checked, broken = 0, []
+    for budget in Budget.objects.select_related("project").order_by("project_id").iterator():
+        documents = selectors.ledger_documents(budget.project)
+        check = ledger.verify_against(documents, heads.checkpoints_of(budget.project))
+        verified_head_record(budget.project, documents, check.ok)
+        checked += 1
+        if not check.ok:
+            broken.append(f"{budget.project.code}: {check.reason} at {check.broken_seq}")
+    return {"checked": checked, "broken": broken}

@@ -122,7 +122,7 @@ def _project_body(project: Project) -> str:
     budget = pub.published_budget(project)
     item_of_seq: dict[int, int] = {}
     documents = pub.ledger_documents(project, item_of_seq=item_of_seq)
-    check = heads.chain_check(project, documents)
+    check = heads.chain_check(project, documents, budget)
     items = after_build.with_warranty(pub.adopted_plan_items(project), project.completed_on)  # 保修至 (issue 20)
     item_money = pub.items_plan_vs_spent(items, documents, project, item_of_seq)
     updates = list(pub.progress_updates(project))

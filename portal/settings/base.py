@@ -298,6 +298,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-deliveries": {"task": "stakeholders.tasks.sweep_deliveries", "schedule": 60.0},
     # The city's daily digest of every ledger's head, once each day is over (docs/ledger.md).
     "digest-ledger-heads": {"task": "disclosure.tasks.digest_ledger_heads", "schedule": 3600.0},
+    # Every ledger verified in full; its verified head lets pages hash only the newer entries.
+    "verify-ledgers": {"task": "disclosure.tasks.verify_ledgers", "schedule": 6 * 3600.0},
     # Inspection notes the contractor did not answer in time: the street office is told once.
     "report-late-inspections": {"task": "disclosure.tasks.report_late_inspections", "schedule": 900.0},
     # Punch-list defects past their fix-by date: the contractor and the signer are told once.

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from disclosure import heads, ledger, selectors
 from disclosure.models import ZERO_HASH, HeadsDigest, LedgerCheckpoint, LedgerEntry
+from disclosure.services.checkpoints import verified_head_record
 from projects.models import Project
 
 
@@ -85,7 +86,9 @@ class Command(BaseCommand):
         checked = entries = 0
         for project in projects.iterator():
             points = heads.checkpoints_of(project) + published.get(project.code, [])
-            check = ledger.verify_against(selectors.ledger_documents(project), points)
+            documents = selectors.ledger_documents(project)
+            check = ledger.verify_against(documents, points)
+            verified_head_record(project, documents, check.ok)  # what pages may trust from now on
             checked += 1
             entries += check.entries
             if check.ok:
