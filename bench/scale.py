@@ -603,7 +603,10 @@ def measure_fanout(quick: bool) -> dict:
     sms_file = Path(os.environ.get("SMS_FILE_PATH", "/tmp/portal-bench-sms.jsonl"))
     sms_file.unlink(missing_ok=True)
     subprocess.run(
-        [str(BIN / "celery"), "-A", "portal", "purge", "-f", "-Q", "bench"], cwd=ROOT, env=_env(), capture_output=True
+        [str(BIN / "celery"), "-A", "portal", "purge", "-f", "-Q", "bench,bench.bulk"],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
     )
     worker = subprocess.Popen(
         [
@@ -612,7 +615,7 @@ def measure_fanout(quick: bool) -> dict:
             "portal",
             "worker",
             "-Q",
-            "bench",
+            "bench,bench.bulk",  # the fan-out's batches go to the bulk queue (portal/celery.py)
             "-c",
             os.environ.get("BENCH_WORKER_CONCURRENCY", "2"),
             "--loglevel",

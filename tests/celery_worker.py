@@ -61,7 +61,7 @@ class Worker:
                 "portal",
                 "worker",
                 "-Q",
-                self.queue,
+                f"{self.queue},{self.queue}.bulk",  # the interactive queue and the bulk one (portal/celery.py)
                 f"--concurrency={WORKER_CONCURRENCY}",
                 "--loglevel=INFO",
                 "--without-gossip",
@@ -95,7 +95,7 @@ class Worker:
 
     def idle(self) -> bool:
         r = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-        return r.llen(self.queue) == 0 and r.hlen("unacked") == 0
+        return r.llen(self.queue) == 0 and r.llen(f"{self.queue}.bulk") == 0 and r.hlen("unacked") == 0
 
 
 @pytest.fixture

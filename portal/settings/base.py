@@ -275,6 +275,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Exports and fan-outs on their own queue (portal/celery.py route): `<default>.bulk` unless named.
+CELERY_BULK_QUEUE = env("CELERY_BULK_QUEUE", default="")
+CELERY_TASK_ROUTES = ("portal.celery.route",)
 # An unacknowledged task (its worker died) goes back to the queue after this long (Redis broker).
 # The worker looks for such tasks every interval × throttle seconds (kombu's defaults: 10 × 10).
 CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -277,7 +277,7 @@ def test_the_export_sweep_sends_what_the_broker_missed_and_fails_what_waited_too
     try:
         counts = exports_sweep(send=lambda pk: enqueue(build_export, pk), now=now)
         assert counts == {"sent": 2, "failed": 1}
-        assert broker.llen(queue) == 2
+        assert broker.llen(f"{queue}.bulk") == 2 and broker.llen(queue) == 0  # exports go to the bulk queue
         sent = {pk for pk in ExportJob.objects.filter(sent_at__gte=now).values_list("pk", flat=True)}
         assert sent == {unsent, lost}
         assert ExportJob.objects.get(pk=too_old).status == ExportJob.Status.FAILED
@@ -287,4 +287,4 @@ def test_the_export_sweep_sends_what_the_broker_missed_and_fails_what_waited_too
         page = staff.get(f"/reports/exports/{too_old}/").content.decode()
         assert "60 分钟内后台服务未能开始这次导出" in page
     finally:
-        broker.delete(queue)
+        broker.delete(queue, f"{queue}.bulk")
