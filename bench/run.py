@@ -1,6 +1,6 @@
 """`make bench`: the portal at city scale, measured as ratios against raw baselines, in one run.
 
-    python bench/run.py [--scale both|demo|nanning] [--only pages,votes,export,fanout,lists]
+    python bench/run.py [--scale both|demo|nanning] [--only pages,votes,export,fanout,lists,signed_in]
                         [--json out.json] [--quick] [--reseed]
 
 Needs PostgreSQL and Redis (127.0.0.1 by default; BENCH_PG_URL / BENCH_REDIS_URL / BENCH_BROKER_URL;
@@ -310,6 +310,30 @@ def rows_and_targets(results: dict) -> tuple[list[tuple], list[tuple]]:  # noqa:
                             "",
                         )
                     )
+        signed = r.get("signed_in")
+        if signed:
+            for name, m in signed["cases"].items():
+                alone = _get(signed, "one_client", name, "p50_ms")
+                rows.append(
+                    (
+                        scale,
+                        f"signed in: {name}",
+                        f"{m['rps']:.0f} req/s",
+                        f"ratio {m.get('ratio_to_trivial', 1):.3f}" + (f", p50 alone {alone:.1f} ms" if alone else ""),
+                        "",
+                    )
+                )
+            trivial = _get(signed, "cases", "trivial signed in", "ratio_to_trivial")
+            if trivial is not None:
+                targets.append((f"[{scale}] signed-in trivial ≥ 0.8 of anonymous", f"{trivial:.2f}", trivial >= 0.8))
+            for name in ("resident home", "resident project"):
+                value = _get(signed, "cases", name, "ratio_to_trivial")
+                if value is not None:
+                    targets.append((f"[{scale}] {name} ≥ 0.10 of trivial", f"{value:.3f}", value >= 0.10))
+            for name in signed["one_client"]:
+                p50 = _get(signed, "one_client", name, "p50_ms")
+                if p50 is not None and scale == "nanning":
+                    targets.append((f"[nanning] {name} p50 alone ≤ 25 ms", f"{p50:.1f} ms", p50 <= 25))
     demo, nanning = results["scales"].get("demo"), results["scales"].get("nanning")
     if demo and nanning:
         flat = {}
@@ -378,7 +402,7 @@ def print_loads(results: dict) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=["both", "demo", "nanning"], default="both")
-    parser.add_argument("--only", default="pages,votes,export,fanout,lists")
+    parser.add_argument("--only", default="pages,votes,export,fanout,lists,signed_in")
     parser.add_argument("--json", default="")
     parser.add_argument("--quick", action="store_true", help="fewer requests (a smoke run)")
     parser.add_argument("--reseed", action="store_true")

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PORT = int(os.environ.get("BENCH_PORT", "8765"))  # as bench.load
-MEASUREMENTS = ["pages", "votes", "export", "fanout", "lists"]
+MEASUREMENTS = ["pages", "votes", "export", "fanout", "lists", "signed_in"]
 
 
 def setup_django() -> None:
@@ -722,6 +722,63 @@ def measure_lists(quick: bool) -> dict:
             "median_ms": round(statistics.median(times), 2),
             "p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))], 2),
         }
+    return out
+
+
+# --- 6. signed-in pages (issue 23 item 2) -----------------------------------------------------------
+
+
+def measure_signed_in(quick: bool) -> dict:
+    """The pages residents and staff get (never the anonymous page cache): the trivial view signed
+    in, a resident's home, project page and vote page, the street office's home — each as a ratio of
+    the anonymous trivial view under load in the same server, and p50 one client at a time."""
+    from django.db.models import Count
+
+    from bench import load
+    from projects.models import Vote, Voter
+    from stakeholders.models import Organization
+
+    voter = (
+        Voter.objects.filter(vote__status=Vote.Status.CLOSED, resident__user__isnull=False)
+        .select_related("vote__project", "resident__user")
+        .order_by("-vote__closes_at", "pk")
+        .first()
+    )
+    office = (
+        Organization.objects.filter(kind=Organization.Kind.STREET_OFFICE)
+        .annotate(n=Count("street__communities__estates__projects"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    resident = session_cookie(voter.resident.user)
+    street = session_cookie(_bench_member(office, "bench-street-staff"))
+    pages = {
+        "trivial signed in": ("/bench/trivial/", resident),
+        "resident home": ("/", resident),
+        "resident project": (f"/projects/{voter.vote.project.code}/", resident),
+        "vote page": (f"/projects/votes/{voter.vote.code}/", resident),
+        "street office home": ("/", street),
+    }
+    secs = 3 if quick else 6
+    out = {"cases": {}, "one_client": {}, "resident_project": voter.vote.project.code}
+    with Server():
+        trivial = load.get("/bench/trivial/")
+        load.warm(trivial)
+        before = load.load_average()
+        run = load.wrk if load.have_wrk() else None
+        base = (run(trivial, seconds=secs) if run else load.hammer(trivial, seconds=secs)).summary()
+        base["load_average"] = [before, load.load_average()]
+        out["cases"]["trivial anonymous"] = base
+        for name, (path, cookie) in pages.items():
+            request = load.get(path, {"Accept-Language": "zh-hans", **cookie})
+            assert load.warm(request, 5) == 200, path
+            alone = load.hammer(request, concurrency=1, max_requests=200, seconds=4).summary()
+            out["one_client"][name] = alone
+            before = load.load_average()
+            result = (run(request, seconds=secs) if run else load.hammer(request, seconds=secs)).summary()
+            result["ratio_to_trivial"] = ratio(result["rps"], base["rps"])
+            result["load_average"] = [before, load.load_average()]
+            out["cases"][name] = result
     return out
 
 
