@@ -29,6 +29,10 @@ else:
         "near": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "near", "TIMEOUT": 2},
     }
 
+# As production with Redis (portal/settings/base.py): sessions read from the cache (core/sessions.py);
+# the cold measurement keeps the cache away from them too.
+SESSION_ENGINE = "django.contrib.sessions.backends.db" if env.bool("BENCH_COLD", default=False) else "core.sessions"
+
 CELERY_BROKER_URL = env("BENCH_BROKER_URL", default="redis://127.0.0.1:6379/11")
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_DEFAULT_QUEUE = "bench"
