@@ -1,3 +1,4 @@
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.http import Http404
 from django.utils import translation
@@ -56,3 +57,13 @@ class PortalNotFoundMiddleware:
     def _page(request, exception=None):
 
         return not_found(request, exception)
+
+
+class LazyActorAuditlogMiddleware(AuditlogMiddleware):
+    """auditlog's middleware, handing it the lazy `request.user` (issue 23): auditlog names the actor
+    when it writes a log entry (its pre_save checks the actor is a user), so a request that changes
+    nothing never loads its user — the signed-in trivial view sends no query."""
+
+    @staticmethod
+    def _get_actor(request):
+        return getattr(request, "user", None)

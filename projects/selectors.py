@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.utils import timezone
-from django.utils.translation import get_language
 from guardian.shortcuts import get_objects_for_user
 
 from stakeholders import council_selectors
@@ -17,10 +16,10 @@ from stakeholders.listings import running as running_listings
 from stakeholders.models import Estate, Organization, Ownership, Resident
 
 from . import permissions, rules
+from .catalog_reads import catalog, catalog_name, catalog_names  # noqa: F401  (moved; callers keep this name)
 from .lifecycle import OPEN_PROJECT_STATUSES, PUBLIC_STATUSES
 from .models import (
     Award,
-    CatalogItem,
     CompletionReport,
     FundingSource,
     Need,
@@ -262,34 +261,6 @@ def projects_for_needs(user):
     return Project.objects.select_related("estate__community__street").filter(
         Q(pk__in=projects_visible_to(user).values("pk")) | Q(estate_id__in=claimed)
     )
-
-
-def catalog():
-    return CatalogItem.objects.order_by("position", "id")
-
-
-# The catalog is reference data (loaded by a migration): its names are read once per process and
-# again only when a code turns up that the process has not seen.
-_CATALOG_NAMES: dict[str, tuple[str, str]] = {}
-
-
-def catalog_names() -> dict[str, str]:
-    """code → the item's name in the active language (Chinese unless English is chosen)."""
-
-    if not _CATALOG_NAMES:
-        _load_catalog_names()
-    chinese = (get_language() or "zh-hans").startswith("zh")
-    return {code: zh if chinese else en for code, (zh, en) in _CATALOG_NAMES.items()}
-
-
-def catalog_name(code: str) -> str | None:
-    if code not in _CATALOG_NAMES:
-        _load_catalog_names()
-    return catalog_names().get(code)
-
-
-def _load_catalog_names() -> None:
-    _CATALOG_NAMES.update({c: (zh, en) for c, zh, en in CatalogItem.objects.values_list("code", "name_zh", "name_en")})
 
 
 def plan_versions(project):

@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "stakeholders.middleware.ViewerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Every change to an audited record (portal/audit.py) is logged with the signed-in user.
-    "auditlog.middleware.AuditlogMiddleware",
+    "portal.middleware.LazyActorAuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: answers a locked-out sign-in with its page (stakeholders.lockout).
     "axes.middleware.AxesMiddleware",
