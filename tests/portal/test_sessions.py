@@ -58,3 +58,16 @@ def test_with_redis_down_sessions_come_from_postgresql(city):
         assert len(_session_queries(client)) == 1  # from the database, every time, and no error
         assert len(_session_queries(client)) == 1
         assert client.session["_auth_user_id"] == str(city.street_a_staff.pk)  # still signed in
+
+
+def test_a_signed_in_request_that_uses_no_user_sends_no_query(city):
+    """auditlog gets the lazy user (portal.middleware.LazyActorAuditlogMiddleware): a request that
+    changes nothing never loads it. (That a change through the browser still names its actor is
+    tests/portal/test_reports.py's test_audit_records_each_listed_change_with_its_actor.)"""
+    with _redis_sessions():
+        client = Client()
+        assert f.login(client, city.street_a_staff.username, f.PASSWORD)
+        client.get("/robots.txt")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/robots.txt").status_code == 200
+        assert len(queries) == 0, [q["sql"][:80] for q in queries]
