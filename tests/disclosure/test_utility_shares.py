@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from disclosure import permissions as dp
@@ -215,3 +216,15 @@ def test_the_desk_and_the_shares_page_are_flat(city, water, power, django_assert
     street = client_for(city.street_a_staff)
     with django_assert_max_num_queries(16):
         assert street.get(reverse("disclosure:budget_utilities", args=[project.code])).status_code == 200
+    # The budget page says what the utility line waits for: the same queries with one share or two.
+    one, budget = drafted(city)
+    services.utility_share_set(budget=budget, actor=city.street_a_staff, organization=water[0], amount=D("10000"))
+    page = reverse("disclosure:budget", args=[one.code])
+    street.get(page)
+    with CaptureQueriesContext(connection) as few:
+        assert street.get(page).status_code == 200
+    services.utility_share_set(budget=budget, actor=city.street_a_staff, organization=power[0], amount=D("10000"))
+    with django_assert_max_num_queries(len(few)):
+        assert street.get(page).status_code == 200
+    with django_assert_max_num_queries(30):
+        assert street.get(page).status_code == 200

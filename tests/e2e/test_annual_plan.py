@@ -30,6 +30,7 @@ def test_a_year_opened_an_estate_proposed_and_confirmed(live_server, browser, sh
     bureau.get_by_test_id("plan-years-link").click()
     bureau.locator("#id_year").fill(str(year))
     bureau.locator("#id_note").fill("各街道办请在年底前申报")
+    shot(bureau, "annual-05-open-a-year-phone")
     bureau.get_by_role("button", name="开设并接受申报").click()
     bureau.get_by_text("年度计划已开设").wait_for()
     bureau.goto(f"{base}/projects/negative-list/")

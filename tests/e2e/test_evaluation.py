@@ -33,6 +33,9 @@ def test_an_evaluator_engaged_visits_scores_and_publishes(live_server, browser, 
     bureau.locator("#id_scope").fill("施工质量与资金使用")
     bureau.get_by_role("button", name="委托", exact=True).click()
     bureau.get_by_text("已委托评估机构").wait_for()
+    found["desk"] = axe_violations(bureau)
+    _fits(bureau)
+    shot(bureau, "evaluation-02-desk-phone")
 
     ev = sign_in(browser, base, writer.username)
     ev.get_by_test_id("dashboard-evaluation").get_by_role("link").click()
