@@ -15,12 +15,13 @@ import io
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Concat
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from core.replica import read_alias
 from projects.canonical import money
 
 FLUSH_EVERY = 500
@@ -84,7 +85,7 @@ def copy_stream(header: list[str], sql: str, params):
     buffer = io.StringIO()
     csv.writer(buffer).writerow(header)
     yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:  # the replica for a replica_ok view
         with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
             chunk = bytearray()
             for data in copy:

@@ -1,7 +1,8 @@
 """/healthz: is the database answering, and the Redis broker? Load balancers and docker-compose poll it;
 it reveals no data. 503 only when the database is down: without Redis the portal still serves (pages
 from the database, background work kept in the database until the broker is back — core/cache.py,
-core/tasks.enqueue), so it answers 200 "degraded" naming Redis, for monitoring, and stays in rotation."""
+core/tasks.enqueue), so it answers 200 "degraded" naming Redis, for monitoring, and stays in rotation;
+likewise without the read replica (public pages then read the primary, core/replica.py)."""
 
 import time
 
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+
+from core import replica
 
 
 def _check_database() -> dict:
@@ -37,9 +40,19 @@ def _check_broker() -> dict:
     return {"status": "up", "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
+def _check_replica() -> dict:
+    """The read replica, when one is configured: public pages fall back to the primary without it."""
+    current = replica.state()
+    if not current.available:
+        return {"status": "down"}
+    return {"status": "up", "lag_seconds": round(current.lag_seconds, 1)}
+
+
 @never_cache
 def healthz(request):
     checks = {"database": _check_database(), "redis": _check_broker()}
+    if replica.configured():
+        checks["replica"] = _check_replica()
     down = [name for name, check in checks.items() if check["status"] == "down"]
     serving = "database" not in down
     status = "ok" if not down else "degraded" if serving else "unavailable"

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.files import private_file_response
 from core.forms import form_errors
 from core.middleware import InvalidCharacter
+from core.replica import keep_reading, replica_ok
 from feedback.open311 import error_for_path
 
 from . import dashboards, guides, permissions, selectors, services
@@ -98,6 +99,7 @@ def _report_or_404(code: str):
     return report
 
 
+@replica_ok
 @require_safe
 @login_required
 def report_csv(request, code: str):
@@ -112,7 +114,7 @@ def report_csv(request, code: str):
     header = [str(h) for _c, h in report.columns]
     copy = report.copy_sql(filters)
     content = copy_stream(header, *copy) if copy else csv_stream(header, report.rows(filters))
-    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(keep_reading(content), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{report.code}-{stamp}.csv"'
     response["Cache-Control"] = "private, no-store"

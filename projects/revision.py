@@ -9,9 +9,18 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection, transaction
 
+from core.replica import REPLICA_NAMESPACE, cache_namespace
+
 from .models import Project
 
 PREFIX = "disclosure"
+# Keys written while a request reads the replica carry its namespace (core/replica.py), so what is
+# built from a copy that may be behind is never served to a reader of the primary.
+NAMESPACES = ("", REPLICA_NAMESPACE)
+
+
+def _ns(namespace: str | None) -> str:
+    return cache_namespace() if namespace is None else namespace
 
 
 def near_cache():
@@ -19,35 +28,39 @@ def near_cache():
     return caches["near"] if "near" in settings.CACHES else None
 
 
-def fragment_key(language: str, name: str) -> str:
+def fragment_key(language: str, name: str, namespace: str | None = None) -> str:
     """A rendered fragment (a project's body, the index's list) in one language; `name` carries the
     revision it was built from."""
-    return f"{PREFIX}:{language}:{name}"
+    return f"{PREFIX}:{_ns(namespace)}{language}:{name}"
 
 
-def whole_page_key(language: str, name: str) -> str:
+def whole_page_key(language: str, name: str, namespace: str | None = None) -> str:
     """A whole page as anonymous visitors get it, in one language."""
-    return f"{PREFIX}:page:{language}:{name}"
+    return f"{PREFIX}:{_ns(namespace)}page:{language}:{name}"
 
 
-def public_page_key(code: str, language: str) -> str:
+def public_page_key(code: str, language: str, namespace: str | None = None) -> str:
     """The cache key of a project's whole public page in one language (for anonymous visitors)."""
-    return whole_page_key(language, f"project:{code}")
+    return whole_page_key(language, f"project:{code}", namespace)
 
 
-def project_revision_key(code: str) -> str:
-    return f"{PREFIX}:rev:{code}"
+def project_revision_key(code: str, namespace: str | None = None) -> str:
+    return f"{PREFIX}:{_ns(namespace)}rev:{code}"
 
 
-CITY_REVISION_KEY = f"{PREFIX}:rev:city"
+def city_revision_key(namespace: str | None = None) -> str:
+    return f"{PREFIX}:{_ns(namespace)}rev:city"
 
 
 def public_revision_keys(code: str) -> list[str]:
     """The cache keys that hold what the public sees of a project: its revision, the city's, and its
-    whole page per language (disclosure reads them so a cached public page costs no query and one
-    cache round trip; project_touch deletes them)."""
-    pages = [public_page_key(code, language) for language, _name in settings.LANGUAGES]
-    return [project_revision_key(code), CITY_REVISION_KEY, *pages]
+    whole page per language, read from either copy of the database (disclosure reads them so a
+    cached public page costs no query and one cache round trip; project_touch deletes them)."""
+    keys = []
+    for namespace in NAMESPACES:
+        keys += [project_revision_key(code, namespace), city_revision_key(namespace)]
+        keys += [public_page_key(code, language, namespace) for language, _name in settings.LANGUAGES]
+    return keys
 
 
 def project_touch(*, project: Project) -> None:

@@ -1,6 +1,6 @@
 """Shared fixtures, and the real-services contract:
 
-Tests marked `postgres`, `redis` or `browser` need that real component. Without it they are
+Tests marked `postgres`, `redis`, `replica` or `browser` need that real component. Without it they are
 skipped locally — and the run ends with a loud list of what was skipped — but with CI=true the
 missing component is an error, so CI can never pass without PostgreSQL, Redis and Chromium.
 """
@@ -41,6 +41,10 @@ def _missing() -> dict[str, str]:
         missing["postgres"] = f"PostgreSQL not reachable at {settings.POSTGRES_URL}; ran on SQLite"
     if not settings.TEST_SERVICES["redis"]:
         missing["redis"] = f"Redis not reachable at {settings.REDIS_TEST_URL}"
+    if not settings.TEST_SERVICES["replica"]:
+        missing["replica"] = (
+            f"no streaming replica answering at {settings.TEST_REPLICA_URL} (bash .ci/replica start makes one)"
+        )
     reason = _browser_available()
     if reason:
         missing["browser"] = reason

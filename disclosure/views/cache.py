@@ -10,9 +10,10 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from core.replica import cache_seconds
 from projects.canonical import canonical_json
 from projects.models import Project
-from projects.revision import CITY_REVISION_KEY, fragment_key, whole_page_key
+from projects.revision import city_revision_key, fragment_key, whole_page_key
 from stakeholders.care import visitor_chose_care
 
 
@@ -31,7 +32,7 @@ def _cached(key: str, build) -> str:
     html = cache.get(key)
     if html is None:
         html = build()
-        cache.set(key, html, settings.DISCLOSURE_CACHE_SECONDS)
+        cache.set(key, html, cache_seconds(settings.DISCLOSURE_CACHE_SECONDS))
     return html
 
 
@@ -57,7 +58,7 @@ def _revision(key: str, read) -> str:
     value = cache.get(key)
     if value is None:
         value = read()
-        cache.set(key, value, settings.DISCLOSURE_REVISION_SECONDS)
+        cache.set(key, value, cache_seconds(settings.DISCLOSURE_REVISION_SECONDS))
     return value
 
 
@@ -66,7 +67,7 @@ def _whole_page(request, key: str, render_page) -> HttpResponse:
     html = cache.get(key)
     if html is None:
         html = render_page({"csrf_token": CSRF_PLACEHOLDER})
-        cache.set(key, html, settings.DISCLOSURE_CACHE_SECONDS)
+        cache.set(key, html, cache_seconds(settings.DISCLOSURE_CACHE_SECONDS))
     return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
@@ -77,4 +78,4 @@ def _city_revision() -> str:
         figures = Project.objects.aggregate(rev=Sum("public_revision"))
         return str(figures["rev"] or 0)
 
-    return _revision(CITY_REVISION_KEY, read)
+    return _revision(city_revision_key(), read)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.forms import form_errors
 from core.params import bounded_int
+from core.replica import replica_ok
 from projects import selectors as project_selectors
 from projects.shares import shares_document
 from stakeholders.models import Household, Ownership
@@ -34,6 +35,7 @@ def _published(project):
     return budget
 
 
+@replica_ok
 @require_safe
 def shares_json(request, code: str):
     project = _public_project_or_404(code)
@@ -43,6 +45,7 @@ def shares_json(request, code: str):
     return _json(shares_document(project, found.computed, totals), cache_seconds=60)
 
 
+@replica_ok
 @require_safe
 def shares_page(request, code: str):
     project = _public_project_or_404(code)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.forms import form_errors
+from core.replica import replica_ok
 from stakeholders import council_selectors, councils, permissions
 from stakeholders.council_forms import RulesForm
 from stakeholders.models import Council
@@ -26,6 +27,7 @@ def _status(council, today) -> tuple[str, str]:
     return status, Council.Status(status).label
 
 
+@replica_ok
 @require_safe
 def council_list(request):
     today = timezone.localdate()
@@ -33,6 +35,7 @@ def council_list(request):
     return render(request, "disclosure/councils.html", {"rows": rows})
 
 
+@replica_ok
 @require_safe
 def council(request, code: str):
     found = council_selectors.public_council(code)
@@ -58,6 +61,7 @@ def council(request, code: str):
     return render(request, "disclosure/council.html", context)
 
 
+@replica_ok
 @require_safe
 def councils_json(request):
     """Public contract (issue 17): canonical JSON, codes not labels, no names."""

@@ -9,11 +9,14 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from core.replica import replica_ok
+
 from .. import heads, ledger
 from .cache import _json
 from .projects import _public_project_or_404
 
 
+@replica_ok
 @require_safe
 def project_heads_json(request, code: str):
     project = _public_project_or_404(code)
@@ -29,6 +32,7 @@ def project_heads_json(request, code: str):
     )
 
 
+@replica_ok
 @require_safe
 def heads_json(request):
     return _json(
@@ -47,6 +51,7 @@ def heads_json(request):
     )
 
 
+@replica_ok
 @require_safe
 def heads_day_json(request, day: str):
     try:

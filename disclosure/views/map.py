@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.replica import replica_ok
 from projects.canonical import canonical_json
 from projects.models import Project
 from stakeholders.models import Street
@@ -19,6 +20,7 @@ from stakeholders.models import Street
 from .. import geo, permissions
 
 
+@replica_ok
 @require_safe
 def estates_geojson(request):
     """RFC 7946 GeoJSON (media type application/geo+json), open to anyone, cacheable."""
@@ -28,6 +30,7 @@ def estates_geojson(request):
     return response
 
 
+@replica_ok
 @require_safe
 def city_map(request):
     stages = [(code, colour, _label(code)) for code, (colour, _statuses) in geo.STAGES.items()]
@@ -74,6 +77,7 @@ def _render_map(request, stages):
     return response
 
 
+@replica_ok
 @require_safe
 def map_workloads(request):
     """The bureau's layer: per estate, approval matters past their day and complaints still open."""

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from approvals import selectors as approval_selectors
 from core.files import private_file_response
 from core.forms import form_errors
+from core.replica import replica_ok
 from projects import selectors as project_selectors
 from projects.hearings import project_hearings
 from projects.models import Hearing, Project
@@ -68,6 +69,7 @@ def _acting_project(request, code: str) -> Project:
     return get_object_or_404(project_selectors.projects_visible_to(request.user), code=code)
 
 
+@replica_ok
 @require_http_methods(["GET", "HEAD", "POST"])
 def ledger_page(request, code: str):
     project = _public_project_or_404(code)

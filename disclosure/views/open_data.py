@@ -9,10 +9,13 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from core.replica import replica_ok
+
 from .. import opendata
 from .cache import _json
 
 
+@replica_ok
 @require_safe
 def opendata_projects_csv(request):
     """Every public project, one row each; UTF-8 with a BOM so Excel shows the Chinese names."""
@@ -34,6 +37,7 @@ def opendata_projects_csv(request):
     return response
 
 
+@replica_ok
 @require_safe
 def opendata_oc4ids(request):
     return _json(opendata.oc4ids_package(request.build_absolute_uri(reverse("disclosure:oc4ids"))), cache_seconds=300)

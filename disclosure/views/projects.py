@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core import params
+from core.replica import cache_seconds, replica_ok
 from feedback import permissions as voice_permissions
 from feedback import selectors as feedback_selectors
 from projects import after_build
@@ -39,6 +40,7 @@ from .cache import CSRF_PLACEHOLDER, _cached, _city_revision, _json, _same_for_e
 ESTATES_PER_PAGE = 50
 
 
+@replica_ok
 @require_safe
 def estates(request):
     streets = list(selectors.streets_with_estates())
@@ -67,6 +69,7 @@ LEDGER_PER_PAGE = 100
 CODE_MAX_LENGTH = Project._meta.get_field("code").max_length
 
 
+@replica_ok
 @require_safe
 def index(request):
     street = params.text(request.GET.get("street"), max_length=40)
@@ -210,6 +213,7 @@ def _project_page(request, project: Project, extra: dict | None = None) -> str:
     )
 
 
+@replica_ok
 @require_safe
 def project(request, code: str):
     """Anonymous visitors get the whole page from the cache in one round trip and no query (kept
@@ -225,19 +229,21 @@ def project(request, code: str):
             html = cache.get(key)
             if html is None:
                 html = _project_page(request, _public_project_or_404(code), {"csrf_token": CSRF_PLACEHOLDER})
-                cache.set(key, html, settings.DISCLOSURE_REVISION_SECONDS)
+                cache.set(key, html, cache_seconds(settings.DISCLOSURE_REVISION_SECONDS))
             if near is not None:
                 near.set(key, html)
         return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
     return HttpResponse(_project_page(request, _public_project_or_404(code)))
 
 
+@replica_ok
 @require_safe
 def ledger_json(request, code: str):
     project = _public_project_or_404(code)
     return _json(ledger.ledger_document(project.code, pub.ledger_documents(project)), cache_seconds=60)
 
 
+@replica_ok
 @require_safe
 def contractors(request):
     page = Paginator(pub.public_contractors(), 50).get_page(request.GET.get("page"))
@@ -253,6 +259,7 @@ def contractors(request):
     )
 
 
+@replica_ok
 @require_safe
 def managers(request):
     """The estates' managers after the works, with their estates and ratings (issue 20 item 5)."""
@@ -267,6 +274,7 @@ def managers(request):
     )
 
 
+@replica_ok
 @require_safe
 def integrity_counts(request):
     """Integrity and fund-use reports per street: opened, answered, closed — no content (issue 21)."""
@@ -274,6 +282,7 @@ def integrity_counts(request):
     return render(request, "disclosure/integrity.html", {"rows": rows, "totals": totals})
 
 
+@replica_ok
 @require_safe
 def contractor(request, pk: int):
     organization = pub.public_contractor(pk)

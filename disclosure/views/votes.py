@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from core.replica import replica_ok
 from core.throttle import page_throttle
 from projects import published
 from projects import selectors as project_selectors
@@ -32,11 +33,13 @@ def _public_vote(code: str) -> Vote:
     )
 
 
+@replica_ok
 @require_safe
 def votes_json(request):
     return _json(published.votes_index(), cache_seconds=60)
 
 
+@replica_ok
 @require_safe
 def vote_json(request, code: str):
     vote = _public_vote(code)
@@ -45,6 +48,7 @@ def vote_json(request, code: str):
     return _json(published.vote_document(vote))
 
 
+@replica_ok
 @require_safe
 def votes(request):
     page = Paginator(published.closed_votes().select_related("project__estate"), VOTES_PER_PAGE).get_page(
@@ -85,6 +89,7 @@ def _explained(document: dict) -> list[tuple[bool, str]]:
     return lines
 
 
+@replica_ok
 @require_safe
 def vote(request, code: str):
     vote = _public_vote(code)

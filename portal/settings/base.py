@@ -12,6 +12,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 # A local .env is optional; nothing in the repo depends on it.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+from .replica import *  # noqa: E402,F401,F403 - the read replica's settings, after .env is read
+from .replica import with_replica  # noqa: E402
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
@@ -48,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.RefuseNulMiddleware",
+    # Public pages read from the replica when one is configured and current (core/replica.py).
+    "core.replica.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChineseFirstLocaleMiddleware",
@@ -88,10 +92,11 @@ TEMPLATES = [
 # Field rendering (label, widget, error next to it, help) lives in templates/django/forms/field.html.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their transactions (STYLE.md)
+
+DATABASES = with_replica(DATABASES, env("DATABASE_REPLICA_URL", default=""))
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "stakeholders.User"

@@ -1,7 +1,7 @@
 """Production: every secret from the environment, no defaults that could leak into a real deployment."""
 
 from .base import *  # noqa: F401,F403
-from .base import STORAGES, env
+from .base import STORAGES, env, with_replica
 
 DEBUG = False
 # No default: a missing key or host list stops the process at start-up (ImproperlyConfigured).
@@ -12,6 +12,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = with_replica(DATABASES, env("DATABASE_REPLICA_URL", default=""))
 
 STORAGES = {
     **STORAGES,

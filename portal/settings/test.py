@@ -10,7 +10,7 @@ import psycopg
 import redis
 
 from .base import *  # noqa: F401,F403
-from .base import BASE_DIR, env, redis_cache
+from .base import BASE_DIR, env, redis_cache, with_replica
 
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789abcdef"
 DEBUG = False
@@ -52,6 +52,29 @@ if TEST_SERVICES["postgresql"]:
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "var" / "test.sqlite3"}}
 
+# A test's own server process reads public pages from the streaming replica it names (tests/portal/
+# test_replica.py); the suite's process never does.
+TEST_REPLICA_URL = env("TEST_REPLICA_URL", default="postgres://postgres@127.0.0.1:5433/postgres")
+DATABASES = with_replica(DATABASES, env("TEST_DATABASE_REPLICA_URL", default=""))
+
+
+def _replica_answers(url: str) -> bool:
+    cfg = env.db_url_config(url)
+    try:
+        with psycopg.connect(
+            host=cfg["HOST"] or None,
+            port=cfg["PORT"] or None,
+            user=cfg["USER"] or None,
+            dbname="postgres",
+            connect_timeout=2,
+        ) as conn:
+            return bool(conn.execute("SELECT pg_is_in_recovery()").fetchone()[0])
+    except psycopg.Error:
+        return False
+
+
+TEST_SERVICES["replica"] = TEST_SERVICES["postgresql"] and _replica_answers(TEST_REPLICA_URL)
+
 # The broker is real when Redis answers; tasks still run eagerly unless a test is about Celery.
 CELERY_BROKER_URL = REDIS_TEST_URL if TEST_SERVICES["redis"] else ""
 # A test that starts a real worker runs it with CELERY_TASK_ALWAYS_EAGER=false in its environment.
@@ -62,7 +85,11 @@ CACHE_REDIS_URL = env("TEST_CACHE_REDIS_URL", default="")
 LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {
     "default": redis_cache(CACHE_REDIS_URL) if CACHE_REDIS_URL else LOCMEM,
-    "near": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "near", "TIMEOUT": 2},
+    "near": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "near",
+        "TIMEOUT": env.int("DISCLOSURE_NEAR_SECONDS", default=2),
+    },
 }
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
