@@ -147,15 +147,6 @@ def reading_from_replica():
         _reading.reset(token)
 
 
-@contextmanager
-def reading_from_primary():
-    token = _reading.set(False)
-    try:
-        yield
-    finally:
-        _reading.reset(token)
-
-
 def replica_ok(view):
     """Marks a public view whose reads may come from the replica (GET and HEAD only)."""
 

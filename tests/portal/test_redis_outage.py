@@ -9,7 +9,6 @@ sweeps send the export to a real worker, which builds it, and the outbox's e-mai
 
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -36,23 +35,18 @@ from stakeholders.services import deliveries_sweep
 from tests.celery_worker import Worker, to_worker, wait_for  # noqa: F401
 from tests.disclosure.conftest import adopted_project, award, income, publish_budget
 from tests.factories import PASSWORD, login
+from tests.gunicorn import Gunicorn, free_port
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class RedisServer:
     """A redis-server of the test's own, on its own port, without persistence."""
 
     def __init__(self, tmp_path: Path):
-        self.port, self.dir, self.process = _free_port(), tmp_path, None
+        self.port, self.dir, self.process = free_port(), tmp_path, None
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):
@@ -80,57 +74,11 @@ class RedisServer:
         assert not self._answers()
 
 
-class Portal:
+class Portal(Gunicorn):
     """gunicorn serving the portal against the test database, with `redis_url` as cache and broker."""
 
     def __init__(self, worker: Worker, redis_url: str, tmp_path: Path):
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {**worker.env, "TEST_REDIS_URL": redis_url, "TEST_CACHE_REDIS_URL": redis_url}
-        self.log = tmp_path / "gunicorn.log"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "-b", f"127.0.0.1:{self.port}"]
-            + ["--workers", "1", "--threads", "4", "--timeout", "60"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=open(self.log, "ab"),
-            stderr=subprocess.STDOUT,
-        )
-        wait_for(self._up, timeout=90)
-        return self
-
-    def _up(self) -> bool:
-        assert self.process.poll() is None, self.log.read_text()
-        try:
-            return requests.get(self.base + "/healthz", timeout=5).status_code == 200
-        except requests.RequestException:  # not listening yet, or booting slowly on a loaded machine
-            return False
-
-    def get(self, path: str, session=None, **kwargs) -> requests.Response:
-        started = time.monotonic()
-        response = (session or requests).get(self.base + path, timeout=30, **kwargs)
-        response.elapsed_s = time.monotonic() - started
-        return response
-
-    def sign_in(self, username: str) -> requests.Session:
-        session = requests.Session()
-        session.get(self.base + "/accounts/login/", timeout=30)
-        signed = session.post(
-            self.base + "/accounts/login/",
-            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-            timeout=30,
-            allow_redirects=False,
-        )
-        assert signed.status_code == 302, signed.text[:500]
-        return session
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+        super().__init__({**worker.env, "TEST_REDIS_URL": redis_url, "TEST_CACHE_REDIS_URL": redis_url}, tmp_path)
 
 
 def _celery_call(env: dict, task: str) -> None:

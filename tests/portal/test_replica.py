@@ -8,9 +8,7 @@ than REPLICA_MAX_LAG_SECONDS everyone does. Then the replica is stopped: every p
 from the primary, and /healthz names the replica; started again, the pages go back to it.
 """
 
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -27,18 +25,12 @@ from projects.revision import project_touch, public_revision_keys
 from stakeholders.models import User
 from tests.celery_worker import Worker, wait_for
 from tests.disclosure.conftest import adopted_project, income, publish_budget
-from tests.factories import PASSWORD
+from tests.gunicorn import Gunicorn
 
 pytestmark = [pytest.mark.postgres, pytest.mark.replica]
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = 'data-testid="data-as-of"'
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Replica:
@@ -73,13 +65,11 @@ class Replica:
         subprocess.run(["bash", str(ROOT / ".ci" / "replica"), verb], check=True, timeout=180, cwd=ROOT)
 
 
-class Portal:
+class Portal(Gunicorn):
     """gunicorn serving the portal from the test database, reading public pages from the replica."""
 
     def __init__(self, tmp_path: Path, replica_url: str, **settings_env):
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {
+        env = {
             **Worker(tmp_path).env,
             "TEST_DATABASE_REPLICA_URL": replica_url,
             # Cached pages are this process's own; a short life lets the test's changes show.
@@ -87,49 +77,12 @@ class Portal:
             "DISCLOSURE_NEAR_SECONDS": "1",
             **{key: str(value) for key, value in settings_env.items()},
         }
-        self.log = tmp_path / "gunicorn.log"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "-b", f"127.0.0.1:{self.port}"]
-            + ["--workers", "1", "--threads", "4", "--timeout", "60"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=open(self.log, "ab"),
-            stderr=subprocess.STDOUT,
-        )
-        wait_for(self._up, timeout=90)
-        return self
-
-    def _up(self) -> bool:
-        assert self.process.poll() is None, self.log.read_text()
-        try:
-            return requests.get(self.base + "/healthz", timeout=5).status_code == 200
-        except requests.RequestException:
-            return False
+        super().__init__(env, tmp_path)
 
     def get(self, path: str, session=None) -> requests.Response:
-        response = (session or requests).get(self.base + path, timeout=30)
+        response = super().get(path, session)
         assert response.status_code == 200, (path, response.status_code, self.log.read_text()[-3000:])
         return response
-
-    def sign_in(self, username: str) -> requests.Session:
-        session = requests.Session()
-        session.get(self.base + "/accounts/login/", timeout=30)
-        signed = session.post(
-            self.base + "/accounts/login/",
-            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-            timeout=30,
-            allow_redirects=False,
-        )
-        assert signed.status_code == 302, signed.text[:500]
-        return session
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
 
 
 def _retitle(project: Project, title: str) -> None:
@@ -296,8 +249,6 @@ def test_the_router_sends_only_public_reads_outside_a_transaction_to_the_replica
     router = replica.ReplicaRouter()
     settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
     assert router.db_for_read(Project) == "default"  # not reading: the primary
-    with replica.reading_from_primary():
-        assert router.db_for_read(Project) == "default"
     token = replica._reading.set(True)
     try:
         # pytest-django holds the test in a transaction on the primary: reads stay there.
